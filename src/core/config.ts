@@ -1,0 +1,146 @@
+import { errors } from './errors.js';
+import { defaults } from './defaults.js';
+import { defaultOf, getPath, settingSpecs, type SettingSpec } from './settings.js';
+
+type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : { -readonly [K in keyof T]: Widen<T[K]> };
+
+/** Server settings after defaults, berth.yaml, environment and flags are applied. */
+export type Settings = Widen<typeof defaults>;
+
+/** The per-model part of berth.yaml (`model:`). */
+export interface ModelConfig {
+  name?: string;
+  /** Feature names in column order, for the named-feature dialect. */
+  features?: string[];
+  /** Class label names, indexed by class id (or keyed by the model's own label). */
+  labels?: string[];
+  batching?: Partial<Settings['batching']>;
+  [extension: string]: unknown;
+}
+
+export interface ConfigSources {
+  /** Parsed berth.yaml (or {}). */
+  file?: Record<string, unknown>;
+  /** Flag values keyed by setting key (`server.port`), as given on the command line. */
+  flags?: Record<string, unknown>;
+  /** BERTH_* variables. */
+  env?: Record<string, string>;
+}
+
+export interface ResolvedConfig {
+  settings: Settings;
+  model: ModelConfig;
+  warnings: string[];
+}
+
+/**
+ * parse → normalize → rules (the changesets pipeline). Precedence, highest first: flag,
+ * environment variable, berth.yaml, defaults. Throws BERTH_BAD_CONFIG naming the setting and
+ * where it came from.
+ */
+export function resolveConfig(sources: ConfigSources): ResolvedConfig {
+  const file = sources.file ?? {};
+  const warnings: string[] = [];
+  const settings = structuredClone(defaults) as unknown as Settings;
+  for (const spec of settingSpecs) {
+    const layers: Array<[string, unknown]> = [
+      [`${spec.key} in berth.yaml`, getPath(file, spec.key)],
+      [spec.env, sources.env?.[spec.env]],
+      [spec.flag, sources.flags?.[spec.key]],
+    ];
+    for (const [where, raw] of layers) {
+      if (raw === undefined || raw === null) continue;
+      setPath(settings, spec.key, coerce(spec, raw, where));
+    }
+  }
+  for (const section of Object.keys(file)) {
+    if (!knownSections.has(section)) warnings.push(`berth.yaml: unknown section \`${section}\` is ignored`);
+  }
+  applyRules(settings);
+  return { settings, model: parseModelConfig(file.model), warnings };
+}
+
+const knownSections = new Set(['model', ...settingSpecs.map((spec) => spec.key.split('.')[0]!), 'monitoring', 'traffic']);
+
+function coerce(spec: SettingSpec, raw: unknown, where: string): unknown {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  const fail = (expected: string) => errors.badConfig(where, `expected ${expected}, got ${spec.secret ? '(hidden)' : JSON.stringify(raw)}`);
+  switch (spec.type) {
+    case 'int': {
+      const value = typeof text === 'number' ? text : Number(text);
+      if (!Number.isSafeInteger(value) || value < 0) throw fail('a non-negative integer');
+      return value;
+    }
+    case 'number': {
+      const value = typeof text === 'number' ? text : Number(text);
+      if (!Number.isFinite(value) || value < 0) throw fail('a non-negative number');
+      return value;
+    }
+    case 'boolean': {
+      if (typeof text === 'boolean') return text;
+      if (['true', '1', 'yes', 'on'].includes(String(text).toLowerCase())) return true;
+      if (['false', '0', 'no', 'off'].includes(String(text).toLowerCase())) return false;
+      throw fail('true or false');
+    }
+    case 'workers': {
+      if (text === 'auto') return 'auto';
+      const value = Number(text);
+      if (!Number.isSafeInteger(value) || value < 1) throw fail('a positive integer or "auto"');
+      return value;
+    }
+    case 'enum': {
+      if (!spec.choices!.includes(String(text))) throw fail(`one of ${spec.choices!.join(', ')}`);
+      return String(text);
+    }
+    case 'string':
+      if (typeof text !== 'string' && typeof text !== 'number') throw fail('a string');
+      return String(text);
+  }
+}
+
+function applyRules(settings: Settings): void {
+  const { server, batching } = settings;
+  if (server.port > 65535) throw errors.badConfig('server.port', `${server.port} is not a TCP port`);
+  if (server.grpcPort > 65535) throw errors.badConfig('server.grpcPort', `${server.grpcPort} is not a TCP port`);
+  if (server.grpcPort !== 0 && server.grpcPort === server.port) throw errors.badConfig('server.grpcPort', 'must differ from server.port');
+  if (batching.maxBatchSize < 1) throw errors.badConfig('batching.maxBatchSize', 'must be at least 1');
+}
+
+/** Validates the `model:` section of berth.yaml. */
+export function parseModelConfig(raw: unknown, where = 'model'): ModelConfig {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.badConfig(where, 'must be a mapping');
+  const model = { ...(raw as Record<string, unknown>) } as ModelConfig;
+  if (model.name !== undefined && (typeof model.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(model.name))) {
+    throw errors.badConfig(`${where}.name`, 'must be 1–63 letters, digits, dots, dashes or underscores');
+  }
+  for (const key of ['features', 'labels'] as const) {
+    const list = model[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' && typeof item !== 'number')) {
+      throw errors.badConfig(`${where}.${key}`, 'must be a list of names');
+    }
+    model[key] = list.map(String);
+    if (new Set(model[key]).size !== list.length) throw errors.badConfig(`${where}.${key}`, 'has duplicate names');
+  }
+  if (model.batching !== undefined && (typeof model.batching !== 'object' || model.batching === null)) {
+    throw errors.badConfig(`${where}.batching`, 'must be a mapping');
+  }
+  if (model.batching) {
+    for (const [key, value] of Object.entries(model.batching)) {
+      const spec = settingSpecs.find((candidate) => candidate.key === `batching.${key}`);
+      if (!spec) throw errors.badConfig(`${where}.batching.${key}`, 'is not a batching setting');
+      (model.batching as Record<string, unknown>)[key] = coerce(spec, value, `${where}.batching.${key}`);
+    }
+  }
+  return model;
+}
+
+function setPath(object: object, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let node = object as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
+  node[parts.at(-1)!] = value;
+}
+
+export { defaultOf };

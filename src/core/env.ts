@@ -1,0 +1,24 @@
+/**
+ * The only module that reads `process.env`. Everything else receives values from here, so a test
+ * can pass its own environment and nothing depends on hidden global state.
+ */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The BERTH_* variables, the only ones that configure Berth. */
+export function berthVariables(source: Environment = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (key.startsWith('BERTH_') && value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** Facts about where Berth runs that are not settings. */
+export function hostFacts(source: Environment = process.env) {
+  return {
+    /** Set by CI systems; tests that need real programs (podman, prometheus…) fail rather than skip there. */
+    ci: source.CI === 'true' || source.CI === '1',
+    kubeconfig: source.KUBECONFIG,
+    home: source.HOME,
+  };
+}

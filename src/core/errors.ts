@@ -1,0 +1,108 @@
+/**
+ * The one error catalogue. Every error Berth raises on purpose has a stable code and an HTTP
+ * status here; the HTTP layer turns it into `{"error": message}` (OIP v2 §"Errors"), the CLI
+ * into a message and an exit code. Anything that is not a BerthError is Berth's own fault: it
+ * becomes a 500 with a generic message and is logged, never shown with its stack.
+ *
+ * @example
+ *   throw errors.missingFeature('petal_width');
+ *   // → 400 {"error":"missing feature `petal_width`"}
+ */
+export class BerthError extends Error {
+  readonly code: string;
+  readonly status: number;
+  /** Extra response headers, e.g. Retry-After on 503/429. */
+  readonly headers: Record<string, string>;
+
+  constructor(code: string, status: number, message: string, options: { cause?: unknown; headers?: Record<string, string> } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'BerthError';
+    this.code = code;
+    this.status = status;
+    this.headers = options.headers ?? {};
+  }
+}
+
+type Format<A extends unknown[]> = (...args: A) => string;
+
+/** A catalogue entry: call it to make the error; `.code` and `.status` are readable for tests. */
+export interface ErrorFactory<A extends unknown[]> {
+  (...args: A): BerthError;
+  readonly code: string;
+  readonly status: number;
+}
+
+function define<A extends unknown[]>(code: string, status: number, format: Format<A>): ErrorFactory<A> {
+  const make = (...args: A) => new BerthError(code, status, format(...args));
+  return Object.assign(make, { code, status });
+}
+
+/** Shorthand for quoting a name inside a message. */
+const q = (name: string) => `\`${name}\``;
+
+export const errors = {
+  // ── request body and transport (400/413/415) ─────────────────────────────
+  invalidJson: define('BERTH_INVALID_JSON', 400, (detail: string) => `request body is not valid JSON: ${detail}`),
+  emptyBody: define('BERTH_EMPTY_BODY', 400, () => 'request body is empty; send a JSON object'),
+  bodyTooLarge: define('BERTH_BODY_TOO_LARGE', 413, (limit: number) => `request body is larger than the limit of ${limit} bytes`),
+  unsupportedMediaType: define('BERTH_UNSUPPORTED_MEDIA_TYPE', 415, (got: string) => `content-type ${got || '(none)'} is not supported; send application/json`),
+  tooDeep: define('BERTH_TOO_DEEP', 400, (where: string, limit: number) => `${where} is nested deeper than ${limit} levels`),
+  notAnObject: define('BERTH_NOT_AN_OBJECT', 400, (where: string) => `${where} must be a JSON object`),
+  badField: define('BERTH_BAD_FIELD', 400, (where: string, expected: string) => `${where} must be ${expected}`),
+
+  // ── tensors and signatures (400) ──────────────────────────────────────────
+  missingInput: define('BERTH_MISSING_INPUT', 400, (name: string, model: string) => `missing input ${q(name)} for model ${q(model)}`),
+  unknownInput: define('BERTH_UNKNOWN_INPUT', 400, (name: string, model: string, known: string[]) => `unknown input ${q(name)} for model ${q(model)}; expected ${known.map(q).join(', ')}`),
+  duplicateInput: define('BERTH_DUPLICATE_INPUT', 400, (name: string) => `input ${q(name)} is given more than once`),
+  unknownOutput: define('BERTH_UNKNOWN_OUTPUT', 400, (name: string, model: string, known: string[]) => `unknown output ${q(name)} requested from model ${q(model)}; it has ${known.map(q).join(', ')}`),
+  wrongDatatype: define('BERTH_WRONG_DATATYPE', 400, (name: string, expected: string, got: string) => `datatype ${expected} expected for ${q(name)}, got ${got}`),
+  unknownDatatype: define('BERTH_UNKNOWN_DATATYPE', 400, (name: string, got: string) => `datatype ${got} of ${q(name)} is not an Open Inference Protocol datatype`),
+  shapeMismatch: define('BERTH_SHAPE_MISMATCH', 400, (name: string, shape: number[], count: number) => `shape [${shape.join(',')}] of ${q(name)} does not match ${count} values`),
+  wrongShape: define('BERTH_WRONG_SHAPE', 400, (name: string, expected: number[], got: number[]) => `shape [${got.join(',')}] of ${q(name)} does not fit the model's [${expected.join(',')}] (-1 = any size)`),
+  badShape: define('BERTH_BAD_SHAPE', 400, (name: string) => `shape of ${q(name)} must be an array of non-negative integers`),
+  badValue: define('BERTH_BAD_VALUE', 400, (name: string, index: number, expected: string, got: string) => `value ${index} of ${q(name)} must be ${expected}, got ${got}`),
+  batchMismatch: define('BERTH_BATCH_MISMATCH', 400, (sizes: string) => `inputs disagree on the batch size: ${sizes}`),
+  tooManyRows: define('BERTH_TOO_MANY_ROWS', 413, (rows: number, limit: number) => `${rows} rows is more than the limit of ${limit} rows per request`),
+  tooManyValues: define('BERTH_TOO_MANY_VALUES', 413, (count: number, limit: number) => `${count} values is more than the limit of ${limit} values per request`),
+
+  // ── the seed dialect (400) ────────────────────────────────────────────────
+  missingFeature: define('BERTH_MISSING_FEATURE', 400, (name: string) => `missing feature ${q(name)}`),
+  unknownFeature: define('BERTH_UNKNOWN_FEATURE', 400, (name: string, known: string[]) => `unknown feature ${q(name)}; expected ${known.map(q).join(', ')}`),
+  wrongRowLength: define('BERTH_WRONG_ROW_LENGTH', 400, (where: string, expected: number, got: number) => `expected ${expected} values per row, got ${got} in ${where}`),
+  noFeatureNames: define('BERTH_NO_FEATURE_NAMES', 400, (model: string) => `model ${q(model)} has no feature names; set model.features in berth.yaml or send {"features":[…]}/{"instances":[…]}`),
+  ambiguousBody: define('BERTH_AMBIGUOUS_BODY', 400, (detail: string) => `cannot tell the request format: ${detail}`),
+  dialectUnsupported: define('BERTH_DIALECT_UNSUPPORTED', 400, (model: string, why: string) => `model ${q(model)} cannot be called this way: ${why}; use the Open Inference Protocol route /v2/models/${model}/infer`),
+
+  // ── models (404/503) ──────────────────────────────────────────────────────
+  unknownModel: define('BERTH_UNKNOWN_MODEL', 404, (name: string) => `unknown model ${q(name)}`),
+  unknownVersion: define('BERTH_UNKNOWN_VERSION', 404, (name: string, version: string) => `model ${q(name)} has no version ${q(version)}`),
+  modelNotReady: define('BERTH_MODEL_NOT_READY', 503, (name: string) => `model ${q(name)} is not ready yet`),
+  notFound: define('BERTH_NOT_FOUND', 404, (method: string, url: string) => `no route ${method} ${url}`),
+  methodNotAllowed: define('BERTH_METHOD_NOT_ALLOWED', 405, (method: string, url: string) => `${method} is not allowed on ${url}`),
+
+  // ── auth (401) ────────────────────────────────────────────────────────────
+  unauthorized: define('BERTH_UNAUTHORIZED', 401, () => 'missing or wrong API key; send Authorization: Bearer <key>'),
+
+  // ── load and deadlines (503/504) ──────────────────────────────────────────
+  draining: define('BERTH_DRAINING', 503, () => 'server is shutting down'),
+  internal: define('BERTH_INTERNAL', 500, (requestId: string) => `internal error (request id ${requestId}); see the server log`),
+
+  // ── loading models (CLI / load time) ──────────────────────────────────────
+  modelFileMissing: define('BERTH_MODEL_FILE_MISSING', 400, (path: string) => `no ONNX model at ${path}`),
+  modelInvalid: define('BERTH_MODEL_INVALID', 400, (path: string, detail: string) => `${path} is not a loadable ONNX model: ${detail}`),
+  unsupportedOutput: define('BERTH_UNSUPPORTED_OUTPUT', 400, (name: string, type: string) => `output ${q(name)} is a ${type}, which onnxruntime-node cannot return; Berth rewrites ZipMap outputs automatically, any other non-tensor output must be removed from the graph (skl2onnx: options={'zipmap': False})`),
+  unsupportedInput: define('BERTH_UNSUPPORTED_INPUT', 400, (name: string, type: string) => `input ${q(name)} has type ${type}, which Berth cannot feed`),
+
+  // ── configuration (CLI) ───────────────────────────────────────────────────
+  badConfig: define('BERTH_BAD_CONFIG', 400, (where: string, detail: string) => `invalid setting ${where}: ${detail}`),
+  badUsage: define('BERTH_BAD_USAGE', 400, (detail: string) => detail),
+} as const;
+
+/** Retry-After for overload replies, in whole seconds (RFC 9110 §10.2.3). */
+export function withRetryAfter(error: BerthError, seconds: number): BerthError {
+  return new BerthError(error.code, error.status, error.message, { cause: error.cause, headers: { ...error.headers, 'retry-after': String(Math.max(1, Math.ceil(seconds))) } });
+}
+
+export function isBerthError(value: unknown): value is BerthError {
+  return value instanceof BerthError;
+}

@@ -1,0 +1,57 @@
+import { execFile, spawn, type SpawnOptions } from 'node:child_process';
+
+/**
+ * The only module that runs external programs (podman/docker, kubectl in tests, python for
+ * fixtures). Always an argument array, never a shell string, so nothing from a user's input can
+ * become a command.
+ */
+export interface ProgramResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Called with each chunk of output as it arrives (progress display). */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Bytes of output kept in the result (the rest is only streamed). */
+  maxBuffer?: number;
+}
+
+/** Runs a program to completion; resolves with its exit code (never rejects for a non-zero exit). */
+export function runProgram(program: string, args: readonly string[], options: RunOptions = {}): Promise<ProgramResult> {
+  return new Promise((resolve, reject) => {
+    const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] };
+    const child = spawn(program, args as string[], spawnOptions);
+    const keep = options.maxBuffer ?? 8 * 1024 * 1024;
+    let stdout = '';
+    let stderr = '';
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout.length < keep) stdout += chunk;
+      options.onOutput?.(chunk, 'stdout');
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < keep) stderr += chunk;
+      options.onOutput?.(chunk, 'stderr');
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+  });
+}
+
+/** Is a program on PATH? (`execFile` of `<program> --version`.) */
+export function hasProgram(program: string, args: readonly string[] = ['--version']): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(program, args as string[], { timeout: 15_000 }, (error) => resolve(!error));
+  });
+}
