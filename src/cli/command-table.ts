@@ -26,6 +26,7 @@ export const groups: Record<string, string> = {
 export async function loadCommands(): Promise<CommandDefinition[]> {
   const modules = await Promise.all([
     import('./commands/serve.js'),
+    import('./commands/models.js'),
   ]);
   return modules.flatMap((module) => Object.values(module).filter(isDefinition));
 }

@@ -63,6 +63,149 @@ export const defaults = {
   },
   repository: {
     path: './model-repository',
+    /** How long `register`/`alias`/`delete` wait for another berth process's lock on a model. */
+    lockTimeoutMs: 10_000,
+    /** A lock file older than this is taken to be left by a crashed process (kill -9) and broken.
+     * Registry critical sections are a read and a rename, far shorter than this. */
+    lockStaleMs: 60_000,
+    /** Temp folders of a crashed register are removed after this long, or as soon as their process
+     * is known to be dead on this host. Long enough for any copy of a large model to finish. */
+    staleTempMs: 24 * 60 * 60 * 1000,
+    /** Changes seen by fs.watch are batched for this long before one rescan (a register is several events). */
+    watchDebounceMs: 100,
+    /** Rescan interval when fs.watch is unavailable or misses events (network file systems). */
+    watchPollMs: 2_000,
+  },
+  deploy: {
+    /** The image's fixed non-root UID/GID (the Dockerfile's USER); runAsUser/fsGroup must match it. */
+    uid: 10001,
+    /** Fixed replicas when the HPA is off (`--no-hpa`); the seed runs 3. */
+    replicas: 3,
+    /** HPA bounds and target (seed: 3–20 at 70 % CPU of the request). */
+    minReplicas: 3,
+    maxReplicas: 20,
+    targetCpuUtilization: 70,
+    /** Kubernetes' own default for scale-down; stated so the HPA never flaps after a spike. */
+    scaleDownStabilizationSeconds: 300,
+    /** One request per core is what one Berth process uses (its JS thread runs the model). */
+    cpuRequest: '500m',
+    cpuLimit: '1',
+    memory: {
+      /** limit = measured peak RSS × factor + headroom, rounded up (the OOMKilled gotcha). */
+      marginFactor: 1.25,
+      headroomMiB: 64,
+      roundMiB: 64,
+      floorMiB: 128,
+      /** Used (with a warning) when the peak RSS was neither measured nor given. */
+      assumedPeakRssMiB: 256,
+      /** Rows of the synthetic batch run after load when measuring peak RSS. */
+      measureBatchRows: 256,
+    },
+    /** startupProbe budget = load seconds × factor + grace, polled every periodSeconds. */
+    startup: { periodSeconds: 2, timeoutSeconds: 2, loadFactor: 3, graceSeconds: 30 },
+    /** Assumed load time when it was neither measured nor given. */
+    assumedLoadSeconds: 10,
+    readiness: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
+    /** Looser than readiness in period, timeout and failure window: a busy pod is taken out of
+     * rotation long before it is restarted. */
+    liveness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    /** Seconds the pod keeps serving after it is marked for deletion, while endpoints and load
+     * balancers stop routing to it. */
+    preStopSeconds: 5,
+    /** Slack on top of preStop + drain delay + drain in terminationGracePeriodSeconds. */
+    terminationMarginSeconds: 5,
+    /** emptyDir for /tmp under a read-only root filesystem. */
+    tmpSizeMiB: 64,
+    servicePort: 80,
+    pdbMaxUnavailable: 1,
+    progressDeadlineSeconds: 600,
+    revisionHistoryLimit: 10,
+    /** `berth deploy` waits this long for the rollout before giving up. */
+    rolloutTimeoutSeconds: 300,
+    pollIntervalMs: 2_000,
+    /** Prometheus Operator scrape interval for the ServiceMonitor. */
+    scrapeInterval: '30s',
+  },
+  plan: {
+    /**
+     * The default price catalogue: seed 004's cost table ("Source: AWS Pricing Calculator, June
+     * 2026"), 720 hours a month. `berth plan --prices prices.yaml` replaces any part of it.
+     */
+    prices: {
+      currency: 'USD',
+      source: 'seed 004 (AWS Pricing Calculator, June 2026)',
+      hoursPerMonth: 720,
+      /** US$0.10 per pod-hour on EKS; `cpu` is the vCPU one pod gets (seed 004's limit, 500m). */
+      pod: { hourly: 0.1, cpu: 0.5 },
+      controlPlane: { name: 'EKS control plane', monthly: 72 },
+      vm: { name: 't3.medium', monthly: 150, vcpu: 2 },
+      /** US$/month: the single VM's disk, the cluster's image registry. */
+      storage: { vm: 10, cluster: 30 },
+    },
+    /** Kubernetes HPA (autoscaling/v2) defaults, from kube-controller-manager and the API's
+     * defaulting (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/). */
+    hpa: {
+      /** Seed 004's hpa.yaml: 2–10 pods at 70% CPU. */
+      minReplicas: 2,
+      maxReplicas: 10,
+      targetUtilization: 70,
+      /** --horizontal-pod-autoscaler-tolerance */
+      tolerance: 0.1,
+      /** --horizontal-pod-autoscaler-sync-period */
+      syncPeriodSeconds: 15,
+      scaleUp: {
+        stabilizationWindowSeconds: 0,
+        selectPolicy: 'Max' as 'Max' | 'Min' | 'Disabled',
+        policies: [{ type: 'Percent' as 'Pods' | 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods' as 'Pods' | 'Percent', value: 4, periodSeconds: 15 }],
+      },
+      scaleDown: {
+        /** --horizontal-pod-autoscaler-downscale-stabilization */
+        stabilizationWindowSeconds: 300,
+        selectPolicy: 'Max' as 'Max' | 'Min' | 'Disabled',
+        policies: [{ type: 'Percent' as 'Pods' | 'Percent', value: 100, periodSeconds: 15 }],
+      },
+      /** Seconds from a scale-up until a new pod is ready and takes traffic (schedule, start,
+       * load the model, pass the readiness probe). */
+      startupSeconds: 30,
+      /** CPU utilisation a saturated pod reports (% of its request): per-pod capacity = 100%. */
+      maxUtilization: 100,
+    },
+    simulation: {
+      /** 1 s steps: start-up delays and 15 s syncs land on exact seconds. */
+      stepSeconds: 1,
+      /** Length simulated for patterns without a natural end (a day). */
+      durationSeconds: 86_400,
+      /** Points per series in plan.svg (one a minute over a day). */
+      chartPoints: 1440,
+    },
+    recommend: {
+      /** Target utilisations tried, in %. */
+      targets: [40, 50, 60, 70, 80, 90],
+      /** Two pods at least, so one can be drained or lost without an outage (and a PDB can hold). */
+      minReplicasFloor: 2,
+      allowedMinutesAtRisk: 0,
+    },
+    bench: {
+      path: '/predict',
+      connections: 16,
+      durationSeconds: 10,
+      timeoutSeconds: 10,
+      /** Fixed-rate runs are split into this many staggered autocannon instances so the per-second
+       * bursts of its rate limiter are spread over the second (see docs/plan.md). */
+      rateSlices: 10,
+      serverReadyTimeoutMs: 60_000,
+      capacity: {
+        sloP99Ms: 50,
+        /** Closed-loop probe that finds the ceiling the search starts under. */
+        probeSeconds: 3,
+        stepSeconds: 5,
+        /** Binary-search steps: the answer is within ceiling / 2^iterations. */
+        iterations: 7,
+        /** A step fails when fewer than this share of the offered requests completed. */
+        minAchievedRatio: 0.95,
+        maxConnections: 512,
+      },
+    },
   },
 } as const;
 

@@ -77,6 +77,7 @@ export const errors = {
   unknownModel: define('BERTH_UNKNOWN_MODEL', 404, (name: string) => `unknown model ${q(name)}`),
   unknownVersion: define('BERTH_UNKNOWN_VERSION', 404, (name: string, version: string) => `model ${q(name)} has no version ${q(version)}`),
   modelNotReady: define('BERTH_MODEL_NOT_READY', 503, (name: string) => `model ${q(name)} is not ready yet`),
+  noDefaultModel: define('BERTH_NO_DEFAULT_MODEL', 404, (names: string[]) => `several models are served (${names.map(q).join(', ')}); call /models/{name}/predict`),
   notFound: define('BERTH_NOT_FOUND', 404, (method: string, url: string) => `no route ${method} ${url}`),
   methodNotAllowed: define('BERTH_METHOD_NOT_ALLOWED', 405, (method: string, url: string) => `${method} is not allowed on ${url}`),
 
@@ -85,6 +86,8 @@ export const errors = {
 
   // ── load and deadlines (503/504) ──────────────────────────────────────────
   draining: define('BERTH_DRAINING', 503, () => 'server is shutting down'),
+  overloaded: define('BERTH_OVERLOADED', 503, (model: string, queued: number) => `model ${q(model)} is overloaded (${queued} requests queued); retry later`),
+  deadlineExceeded: define('BERTH_DEADLINE_EXCEEDED', 504, (ms?: number) => `request did not finish within its ${ms === undefined ? '' : `${ms} ms `}deadline`),
   internal: define('BERTH_INTERNAL', 500, (requestId: string) => `internal error (request id ${requestId}); see the server log`),
 
   // ── loading models (CLI / load time) ──────────────────────────────────────
@@ -96,6 +99,41 @@ export const errors = {
   // ── configuration (CLI) ───────────────────────────────────────────────────
   badConfig: define('BERTH_BAD_CONFIG', 400, (where: string, detail: string) => `invalid setting ${where}: ${detail}`),
   badUsage: define('BERTH_BAD_USAGE', 400, (detail: string) => detail),
+
+  // ── registry ──────────────────────────────────────────────────────────────
+  badModelName: define('BERTH_BAD_MODEL_NAME', 400, (name: string) => `model name ${q(name)} must be 1–63 letters, digits, dots, dashes or underscores, starting with a letter or digit`),
+  badAliasName: define('BERTH_BAD_ALIAS_NAME', 400, (alias: string) => `alias ${q(alias)} must start with a letter, use only letters, digits, dashes or underscores, and not be \`latest\``),
+  badModelRef: define('BERTH_BAD_MODEL_REF', 400, (ref: string) => `${q(ref)} is not a model reference; use NAME, NAME@VERSION or NAME@ALIAS`),
+  badKeyValue: define('BERTH_BAD_KEY_VALUE', 400, (flag: string, item: string, expected: string) => `${flag} ${q(item)}: expected ${expected}`),
+  unknownAlias: define('BERTH_UNKNOWN_ALIAS', 404, (name: string, alias: string) => `model ${q(name)} has no alias ${q(alias)}`),
+  noAliasHistory: define('BERTH_NO_ALIAS_HISTORY', 409, (name: string, alias: string) => `alias ${q(alias)} of model ${q(name)} has no earlier version to roll back to`),
+  versionInUse: define('BERTH_VERSION_IN_USE', 409, (name: string, version: number, aliases: string[]) => `version ${version} of model ${q(name)} is still the target of alias ${aliases.map(q).join(', ')}; move the alias first`),
+  versionCorrupt: define('BERTH_VERSION_CORRUPT', 409, (name: string, version: number, detail: string) => `version ${version} of model ${q(name)} is damaged: ${detail}; run \`berth models verify\``),
+  registryLocked: define('BERTH_REGISTRY_LOCKED', 503, (path: string, ms: number) => `could not lock ${path} within ${ms} ms; another berth process holds it (delete the file if no berth process is running)`),
+  verifyFailed: define('BERTH_VERIFY_FAILED', 400, (bad: number, total: number, detail: string) => `${bad} of ${total} versions failed verification:\n${detail}`),
+
+  // ── plan ──────────────────────────────────────────────────────────────────
+  badTraffic: define('BERTH_BAD_TRAFFIC', 400, (spec: string, detail: string) => `traffic ${q(spec)}: ${detail}; use constant:RPS, diurnal:peak=RPS,trough=RPS[,period=24h], spiky:base=RPS,peak=RPS,every=1h,duration=5m or a .csv file of requests/s per minute`),
+  badTrafficFile: define('BERTH_BAD_TRAFFIC_FILE', 400, (path: string, line: number, detail: string) => `${path} line ${line}: ${detail}; expected one requests/s value per minute (optionally \`minute,rps\` with a header line)`),
+  badDuration: define('BERTH_BAD_DURATION', 400, (where: string, got: string) => `${where} must be a duration such as 50ms, 30s, 5m, 1h or 1h30m, got ${q(got)}`),
+  badPlanInput: define('BERTH_BAD_PLAN_INPUT', 400, (flag: string, detail: string) => `${flag} ${detail}`),
+  badPrices: define('BERTH_BAD_PRICES', 400, (path: string, where: string, detail: string) => `${path}: ${q(where)} ${detail}`),
+  badBenchResult: define('BERTH_BAD_BENCH_RESULT', 400, (path: string, detail: string) => `${path} is not a usable \`berth bench --json\` result: ${detail}`),
+  benchNeedsBody: define('BERTH_BENCH_NEEDS_BODY', 400, (detail: string) => `cannot build a sample request: ${detail}; pass --body, --body-file or --model`),
+  benchUnreachable: define('BERTH_BENCH_UNREACHABLE', 503, (url: string, detail: string) => `cannot reach ${url}: ${detail}`),
+  benchRejected: define('BERTH_BENCH_REJECTED', 400, (url: string, status: number, body: string) => `the sample request to ${url} was answered ${status} ${body}; fix the body (--body/--body-file) or the route (--path) before load testing`),
+  benchServerFailed: define('BERTH_BENCH_SERVER_FAILED', 500, (target: string, detail: string) => `\`berth serve ${target}\` did not become ready: ${detail}`),
+  noCapacity: define('BERTH_NO_CAPACITY', 400, (sloMs: number, detail: string) => `no offered rate kept p99 within ${sloMs} ms without errors (${detail}); check the server, or relax --slo-p99`),
+
+  // ── deploy ────────────────────────────────────────────────────────────────
+  measureFailed: define('BERTH_MEASURE_FAILED', 400, (path: string, detail: string) => `could not measure ${path} (load time, peak memory): ${detail}; pass --load-seconds and --peak-rss-mb instead`),
+  modelRefUnresolved: define('BERTH_MODEL_REF_UNRESOLVED', 400, (ref: string, why: string) => `cannot find model ${q(ref)}: ${why}`),
+  noKubeconfig: define('BERTH_NO_KUBECONFIG', 400, (detail: string) => `no Kubernetes cluster to talk to: ${detail}; set KUBECONFIG or create ~/.kube/config`),
+  kubeApi: define('BERTH_KUBE_API', 502, (action: string, detail: string) => `Kubernetes API refused to ${action}: ${detail}`),
+  deploymentNotFound: define('BERTH_DEPLOYMENT_NOT_FOUND', 404, (namespace: string, name: string) => `no Deployment ${q(name)} in namespace ${q(namespace)}; run \`berth deploy\` first`),
+  noPreviousRevision: define('BERTH_NO_PREVIOUS_REVISION', 409, (namespace: string, name: string) => `Deployment ${q(name)} in namespace ${q(namespace)} has no earlier revision to roll back to`),
+  rolloutFailed: define('BERTH_ROLLOUT_FAILED', 502, (namespace: string, name: string, why: string) => `rollout of ${q(name)} in namespace ${q(namespace)} failed: ${why}`),
+  rolloutTimeout: define('BERTH_ROLLOUT_TIMEOUT', 504, (namespace: string, name: string, seconds: number, why: string) => `rollout of ${q(name)} in namespace ${q(namespace)} did not finish within ${seconds} s: ${why}`),
 } as const;
 
 /** Retry-After for overload replies, in whole seconds (RFC 9110 §10.2.3). */

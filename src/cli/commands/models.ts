@@ -1,0 +1,183 @@
+import type { Command } from 'commander';
+import type { CommandDefinition } from '../command-table.js';
+import type { CommandResult } from '../output.js';
+import type { ModelFacts } from '../../registry/metadata.js';
+
+/**
+ * `berth models …`: the model repository (issue 4). Each command resolves the repository folder
+ * (--repository, BERTH_REPOSITORY, default ./model-repository) and calls one function of
+ * src/registry. This file is also where the registry meets the ONNX runtime: the registry depends
+ * only on core, so the signature reader is built here and handed to it.
+ */
+
+const repositoryFlag = (command: Command) => command.option('--repository <path>', 'model repository folder (env BERTH_REPOSITORY, default ./model-repository)');
+
+async function repositoryPath(options: Record<string, unknown>): Promise<string> {
+  const [{ resolveConfig }, { berthVariables }, { repositoryRoot }] = await Promise.all([
+    import('../../core/config.js'),
+    import('../../core/env.js'),
+    import('../../registry/layout.js'),
+  ]);
+  const flags = options.repository === undefined ? {} : { 'repository.path': options.repository };
+  return repositoryRoot(resolveConfig({ flags, env: berthVariables() }).settings.repository.path);
+}
+
+/**
+ * Signature, producer and opsets of an ONNX file: loads it in onnxruntime (as the server will, ZipMap
+ * rewrite included, so the recorded signature is the served one), then unloads it.
+ */
+export async function describeOnnxModel(path: string): Promise<ModelFacts> {
+  const [{ readFile }, { inspectOnnx }, { createOnnxRuntime }, { defaults }] = await Promise.all([
+    import('node:fs/promises'),
+    import('../../runtime/onnx-graph.js'),
+    import('../../runtime/onnx.js'),
+    import('../../core/defaults.js'),
+  ]);
+  const facts = inspectOnnx(await readFile(path), path);
+  const runtime = createOnnxRuntime({ path, name: 'register', version: '0' }, defaults.onnx);
+  await runtime.load();
+  try {
+    const { inputs, outputs } = runtime.metadata();
+    return { signature: { inputs, outputs }, producer: { name: facts.producer, version: facts.producerVersion }, opsets: facts.opsets };
+  } finally {
+    await runtime.unload();
+  }
+}
+
+/**
+ * Seam for `--reference-data`: per-feature statistics come from src/observe/drift/profile.ts
+ * (`profileFromCsv`). Until that module exists nothing is stored and a warning says so.
+ * The specifier is a variable so this file compiles before the module lands.
+ */
+export async function profileReferenceData(path: string, features: string[] | undefined): Promise<{ profile?: unknown; warning?: string }> {
+  const specifier = '../../observe/drift/profile.js';
+  let module: { profileFromCsv?: (path: string, options: { features?: string[] }) => unknown };
+  try {
+    module = (await import(specifier)) as typeof module;
+  } catch {
+    return { warning: `reference statistics were not stored: the drift profiler (src/observe/drift/profile.ts) is not available in this build` };
+  }
+  if (typeof module.profileFromCsv !== 'function') return { warning: 'reference statistics were not stored: profileFromCsv is missing' };
+  return { profile: await module.profileFromCsv(path, { features }) };
+}
+
+export const modelsRegister: CommandDefinition = {
+  name: 'models register',
+  summary: 'store a new immutable version of a model (an .onnx file or a folder with model.onnx and berth.yaml)',
+  configure: (command) => repositoryFlag(command
+    .argument('<source>', 'model.onnx or a model folder')
+    .option('--name <name>', 'model name (default: model.name in the folder\'s berth.yaml)')
+    .option('--metrics <key=value...>', 'evaluation metrics (numbers), e.g. accuracy=0.97')
+    .option('--params <key=value...>', 'training parameters, e.g. n_estimators=100')
+    .option('--reference-data <file.csv>', 'training data whose per-feature statistics are kept for drift detection')
+    .option('--description <text>', 'what this version is')),
+  async run([source], options): Promise<CommandResult> {
+    const [{ registerModel, parseMetrics, parseParams }, { readModelSource }, { formatRegistered }] = await Promise.all([
+      import('../../registry/index.js'),
+      import('../../registry/source.js'),
+      import('../../registry/format.js'),
+    ]);
+    const repository = await repositoryPath(options);
+    const metrics = parseMetrics(options.metrics as string[] | undefined);
+    const params = parseParams(options.params as string[] | undefined);
+    const warnings: string[] = [];
+    let reference: { source: string; profile: unknown } | undefined;
+    if (typeof options.referenceData === 'string') {
+      const { resolve } = await import('node:path');
+      const features = (await readModelSource(source!)).model.features;
+      const result = await profileReferenceData(resolve(options.referenceData), features);
+      if (result.warning) warnings.push(result.warning);
+      else reference = { source: resolve(options.referenceData), profile: result.profile };
+    }
+    const result = await registerModel({
+      repository,
+      source: source!,
+      name: options.name as string | undefined,
+      description: options.description as string | undefined,
+      metrics,
+      params,
+      reference,
+      describe: describeOnnxModel,
+    });
+    const text = [formatRegistered(result), ...warnings.map((warning) => `warning: ${warning}`)].join('\n');
+    return { data: { ...result, warnings }, text };
+  },
+};
+
+export const modelsList: CommandDefinition = {
+  name: 'models list',
+  summary: 'list models, their versions and aliases',
+  configure: (command) => repositoryFlag(command.argument('[name]', 'only this model')),
+  async run([name], options) {
+    const [{ listModels }, { formatModelList }] = await Promise.all([import('../../registry/index.js'), import('../../registry/format.js')]);
+    const models = await listModels(await repositoryPath(options), name);
+    return { data: models, text: formatModelList(models) };
+  },
+};
+
+export const modelsShow: CommandDefinition = {
+  name: 'models show',
+  summary: 'show one version: NAME (latest), NAME@VERSION or NAME@ALIAS',
+  configure: (command) => repositoryFlag(command.argument('<ref>', 'NAME, NAME@VERSION or NAME@ALIAS')),
+  async run([ref], options) {
+    const [{ resolveModel }, { formatVersion }] = await Promise.all([import('../../registry/index.js'), import('../../registry/format.js')]);
+    const model = await resolveModel(await repositoryPath(options), ref!);
+    return { data: model, text: formatVersion(model) };
+  },
+};
+
+export const modelsAlias: CommandDefinition = {
+  name: 'models alias',
+  summary: 'point an alias (production, staging…) at a version',
+  configure: (command) => repositoryFlag(command
+    .argument('<name>', 'model name')
+    .argument('<alias>', 'alias, e.g. production')
+    .argument('<version>', 'version number, `latest`, or another alias')),
+  async run([name, alias, target], options) {
+    const [{ setAlias }, { formatAliasChange }] = await Promise.all([import('../../registry/index.js'), import('../../registry/format.js')]);
+    const change = await setAlias({ repository: await repositoryPath(options), name: name!, alias: alias!, target: target! });
+    return { data: change, text: formatAliasChange(change, 'now points at') };
+  },
+};
+
+export const modelsRollback: CommandDefinition = {
+  name: 'models rollback',
+  summary: 'move an alias back to the version it pointed at before',
+  configure: (command) => repositoryFlag(command.argument('<name>', 'model name').argument('<alias>', 'alias, e.g. production')),
+  async run([name, alias], options) {
+    const [{ rollback }, { formatAliasChange }] = await Promise.all([import('../../registry/index.js'), import('../../registry/format.js')]);
+    const change = await rollback({ repository: await repositoryPath(options), name: name!, alias: alias! });
+    return { data: change, text: formatAliasChange(change, 'rolled back to') };
+  },
+};
+
+export const modelsDelete: CommandDefinition = {
+  name: 'models delete',
+  summary: 'delete one version (NAME@VERSION); refused while an alias points at it',
+  configure: (command) => repositoryFlag(command.argument('<ref>', 'NAME@VERSION')),
+  async run([ref], options) {
+    const [{ deleteVersion }, { formatDeleted }] = await Promise.all([import('../../registry/index.js'), import('../../registry/format.js')]);
+    const result = await deleteVersion({ repository: await repositoryPath(options), ref: ref! });
+    return { data: result, text: formatDeleted(result) };
+  },
+};
+
+export const modelsVerify: CommandDefinition = {
+  name: 'models verify',
+  summary: 're-hash every version and report OK, TAMPERED or MISSING (exit 1 on any problem)',
+  configure: (command) => repositoryFlag(command.argument('[name]', 'only this model')),
+  async run([name], options) {
+    const [{ verifyRepository }, { formatVerify }, { errors }] = await Promise.all([
+      import('../../registry/index.js'),
+      import('../../registry/format.js'),
+      import('../../core/errors.js'),
+    ]);
+    const report = await verifyRepository({ repository: await repositoryPath(options), name });
+    if (!report.ok) {
+      // An error, so scripts (`berth models verify && berth deploy …`) stop on a damaged repository.
+      const bad = report.versions.filter((check) => check.status !== 'OK');
+      throw errors.verifyFailed(bad.length, report.checked, formatVerify({ ...report, versions: bad }));
+    }
+    return { data: report, text: formatVerify(report) };
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * What the manifests need to know about a model: who it is (name, version, sha256) and what it
+ * costs to start (measured load time and peak memory). Produced by `measureModel` from the ONNX
+ * file, by flags (`--load-seconds`, `--peak-rss-mb`), or left unknown (then defaults are assumed
+ * and a warning says so).
+ */
+export interface ModelFacts {
+  /** Model name as registered or written in berth.yaml (may contain `_` and `.`). */
+  name: string;
+  /** Registry version, berth.yaml `model.version`, or `0` for an unregistered file. */
+  version: string;
+  /** sha256 (hex) of model.onnx. */
+  sha256: string;
+  /** Seconds from process start until the model is loaded and one batch has run. */
+  loadSeconds?: number;
+  /** Peak resident set size of a Berth process that loaded the model and ran one batch. */
+  peakRssBytes?: number;
+  /** Where loadSeconds / peakRssBytes came from; shown in warnings and `--json`. */
+  measuredBy: 'child-process' | 'flags' | 'none';
+}
+
+export interface FactOverrides {
+  loadSeconds?: number;
+  peakRssMb?: number;
+}
+
+/** Flags win over a measurement: the user may have profiled a realistic batch themselves. */
+export function withOverrides(facts: ModelFacts, overrides: FactOverrides): ModelFacts {
+  const out = { ...facts };
+  if (overrides.loadSeconds !== undefined) out.loadSeconds = overrides.loadSeconds;
+  if (overrides.peakRssMb !== undefined) out.peakRssBytes = overrides.peakRssMb * 2 ** 20;
+  if (overrides.loadSeconds !== undefined || overrides.peakRssMb !== undefined) out.measuredBy = 'flags';
+  return out;
+}
+
+const shortShaLength = 12;
+
+/**
+ * `<name>:<model version>-<short sha>`, never `latest`: the tag names exactly one model file, so
+ * a rollback is unambiguous (the seed's "Rollback is ambiguous. You tagged latest" gotcha).
+ * Repository names are lower case `[a-z0-9._-]` (OCI distribution spec); tags `[A-Za-z0-9_.-]`.
+ */
+export function defaultImage(facts: ModelFacts): string {
+  const repository = facts.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'model';
+  const version = facts.version.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  return `${repository}:${version}-${facts.sha256.slice(0, shortShaLength)}`;
+}
+
+/** The tag part of an image reference (after the last ':' that is not part of a registry port). */
+export function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0]!;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon === -1 ? undefined : withoutDigest.slice(colon + 1);
+}

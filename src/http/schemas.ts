@@ -1,0 +1,86 @@
+import type { ModelConfig } from '../core/config.js';
+import { datatypes, type TensorSpec } from '../core/tensor.js';
+import type { ModelMetadata } from '../runtime/runtime.js';
+import { rowLayout } from '../protocol/rows-codec.js';
+
+/**
+ * JSON Schemas for request bodies, generated from each model's signature. The same objects
+ * validate requests (ajv, see request-validator.ts) and make up /openapi.json, so the
+ * documentation cannot drift from what the server accepts.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+const scalarFor = (spec: TensorSpec): JsonSchema => {
+  if (spec.datatype === 'BYTES') return { type: 'string' };
+  if (spec.datatype === 'BOOL') return { type: 'boolean' };
+  if (spec.datatype.startsWith('FP')) return { type: 'number' };
+  return { type: 'integer' };
+};
+
+/** The seed dialect's one-row, named-feature body, e.g. {"sepal_length": 5.1, …}. */
+export function namedFeaturesSchema(model: ModelMetadata, config: ModelConfig): JsonSchema | undefined {
+  const layout = rowLayout(model, config);
+  if (typeof layout === 'string' || layout.features.length === 0) return undefined;
+  const properties: Record<string, JsonSchema> = {};
+  layout.features.forEach((feature, column) => {
+    properties[feature] = scalarFor(layout.kind === 'tabular' ? layout.inputs[0]! : layout.inputs[column]!);
+  });
+  return { type: 'object', properties, required: layout.features, additionalProperties: false, example: exampleRow(layout.features, properties) };
+}
+
+function exampleRow(features: string[], properties: Record<string, JsonSchema>): Record<string, unknown> {
+  return Object.fromEntries(features.map((feature) => [feature, properties[feature]!.type === 'string' ? 'a' : properties[feature]!.type === 'boolean' ? false : 0]));
+}
+
+const rowSchema: JsonSchema = { oneOf: [{ type: 'array' }, { type: 'object' }], description: 'values in feature order, or an object of named features' };
+
+/** Every body /predict accepts for this model (used for docs; the named form also validates). */
+export function seedRequestSchema(model: ModelMetadata, config: ModelConfig): JsonSchema {
+  const named = namedFeaturesSchema(model, config);
+  const forms: JsonSchema[] = [
+    { type: 'object', title: 'one row in feature order (seed 004)', required: ['features'], additionalProperties: false, properties: { features: { type: 'array' } } },
+    { type: 'object', title: 'several rows', required: ['instances'], additionalProperties: false, properties: { instances: { type: 'array', minItems: 1, items: rowSchema } } },
+  ];
+  if (named) forms.unshift({ ...named, title: 'one row of named features (seed 000)' });
+  return { oneOf: forms };
+}
+
+const tensorSchema = (spec: TensorSpec | undefined): JsonSchema => ({
+  type: 'object',
+  required: ['name', 'shape', 'datatype', 'data'],
+  properties: {
+    name: spec ? { const: spec.name } : { type: 'string' },
+    shape: { type: 'array', items: { type: 'integer', minimum: 0 }, ...(spec ? { description: `model shape [${spec.shape.join(', ')}] (-1 = any)` } : {}) },
+    datatype: spec ? { const: spec.datatype } : { enum: [...datatypes] },
+    parameters: { type: 'object' },
+    data: { type: 'array', description: 'row-major values, flat or nested' },
+  },
+});
+
+/** OIP v2 inference request (anchors §1.2), narrowed to this model's inputs when given. */
+export function v2RequestSchema(model?: ModelMetadata): JsonSchema {
+  return {
+    type: 'object',
+    required: ['inputs'],
+    properties: {
+      id: { type: 'string' },
+      parameters: { type: 'object' },
+      inputs: { type: 'array', minItems: 1, items: model ? { oneOf: model.inputs.map(tensorSchema) } : tensorSchema(undefined) },
+      outputs: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: model ? { enum: model.outputs.map((output) => output.name) } : { type: 'string' }, parameters: { type: 'object' } } } },
+    },
+  };
+}
+
+export const v2ResponseSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    model_name: { type: 'string' },
+    model_version: { type: 'string' },
+    id: { type: 'string' },
+    outputs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } }, datatype: { type: 'string' }, data: { type: 'array' } } } },
+  },
+};
+
+export const errorSchema: JsonSchema = { type: 'object', required: ['error'], properties: { error: { type: 'string', description: 'what is wrong and where' } } };
+
+export const metadataTensorSchema: JsonSchema = { type: 'object', properties: { name: { type: 'string' }, datatype: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } } } };

@@ -1,0 +1,104 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { errors } from '../core/errors.js';
+import type { Settings } from '../core/config.js';
+import type { DataPlane } from '../protocol/dataplane.js';
+import type { Logger } from '../observe/logger.js';
+import type { Metrics } from '../observe/metrics.js';
+import { errorReply } from './error-reply.js';
+import { registerDocs } from './routes-docs.js';
+import { healthRoutes } from './routes-health.js';
+import { seedRoutes } from './routes-seed.js';
+import { v1Routes } from './routes-v1.js';
+import { v2Routes } from './routes-v2.js';
+import type { Route } from './route.js';
+
+export interface HttpContext {
+  dataplane: DataPlane;
+  settings: Settings;
+  metrics: Metrics;
+  logger: Logger;
+  /** Renders /metrics; workers replace it with the cluster-wide aggregate. */
+  renderMetrics?: () => Promise<{ contentType: string; body: string }>;
+}
+
+/** Routes that never need the API key: Kubernetes probes and Prometheus scrapes. */
+const openRoutes = new Set(['/healthz', '/ready', '/v2/health/live', '/v2/health/ready', '/metrics']);
+
+const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
+
+/** Builds the fastify app: hooks for request ids, auth, metrics and logs; route tables that only delegate. */
+export async function createHttpApp(context: HttpContext, extraRoutes: Route[] = []): Promise<FastifyInstance> {
+  const { settings, metrics, logger, dataplane } = context;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: settings.limits.maxBodyBytes,
+    keepAliveTimeout: settings.server.keepAliveTimeoutMs,
+    requestTimeout: settings.server.requestReceiveTimeoutMs,
+    // New requests during shutdown are still served (with Connection: close); only new
+    // connections are refused once the listener closes.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+  });
+
+  const expectedKey = settings.server.apiKey ? digest(settings.server.apiKey) : undefined;
+  const started = new WeakMap<FastifyRequest, number>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    started.set(request, performance.now());
+    metrics.inFlight.inc();
+    reply.header('x-request-id', request.id);
+    if (dataplane.draining) reply.header('connection', 'close');
+    if (expectedKey && !openRoutes.has(request.routeOptions.url ?? '')) {
+      const header = request.headers.authorization ?? '';
+      const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+      // Compare digests so the comparison is constant-time whatever the token's length.
+      if (!timingSafeEqual(digest(token), expectedKey)) throw errors.unauthorized();
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.inFlight.dec();
+    const seconds = (performance.now() - (started.get(request) ?? performance.now())) / 1000;
+    const route = request.routeOptions.url ?? 'unmatched';
+    const model = (request.params as { name?: string } | undefined)?.name ?? (route.endsWith('predict') ? defaultModelName(dataplane) ?? '' : '');
+    metrics.httpRequests.inc({ route, model, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ route, model }, seconds);
+    if (settings.log.requests && route !== '/metrics') {
+      logger.info({ requestId: request.id, method: request.method, route, model: model || undefined, status: reply.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(reply, error, request.id, settings.limits.maxBodyBytes, logger));
+  app.setNotFoundHandler((request, reply) => {
+    sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!), request.id, settings.limits.maxBodyBytes, logger);
+  });
+
+  const routes = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...extraRoutes];
+  for (const route of routes) app.route({ method: route.method, url: route.url, handler: route.handler });
+  await registerDocs(app, routes, context);
+  return app;
+}
+
+function sendError(reply: FastifyReply, error: unknown, requestId: string, bodyLimit: number, logger: Logger): void {
+  const { status, headers, body } = errorReply(error, requestId, bodyLimit, logger);
+  reply.code(status).headers(headers).type('application/json').send(body);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** The model /predict answers for: the only one served. */
+export function defaultModelName(dataplane: DataPlane): string | undefined {
+  const names = dataplane.models.names();
+  return names.length === 1 ? names[0] : undefined;
+}

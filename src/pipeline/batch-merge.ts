@@ -1,0 +1,59 @@
+import { allocate, elementCount, type Tensor, type TensorData } from '../core/tensor.js';
+import type { InferenceRequest, InferenceResponse } from '../runtime/runtime.js';
+
+/**
+ * Pure merge and split along the batch axis (dimension 0), as MLServer's BatchedRequests does.
+ * Requests can share a model call when their inputs agree on everything but dimension 0.
+ */
+export function batchKey(request: InferenceRequest): string {
+  const inputs = request.inputs.map((input) => `${input.name}:${input.datatype}:${input.shape.slice(1).join('x')}`).sort();
+  return `${inputs.join('|')}>${request.outputs?.join(',') ?? '*'}`;
+}
+
+export function rowsOf(request: InferenceRequest): number {
+  return request.inputs[0]?.shape[0] ?? 1;
+}
+
+export function mergeRequests(requests: InferenceRequest[]): InferenceRequest {
+  const first = requests[0]!;
+  const total = requests.reduce((sum, request) => sum + rowsOf(request), 0);
+  const inputs = first.inputs.map((template): Tensor => {
+    const parts = requests.map((request) => request.inputs.find((input) => input.name === template.name)!.data);
+    return { name: template.name, datatype: template.datatype, shape: [total, ...template.shape.slice(1)], data: concat(template, parts, total) };
+  });
+  return { inputs, outputs: first.outputs };
+}
+
+function concat(template: Tensor, parts: TensorData[], totalRows: number): TensorData {
+  const length = totalRows * elementCount(template.shape.slice(1));
+  if (Array.isArray(template.data)) return (parts as string[][]).flat();
+  const out = allocate(template.datatype, length) as Exclude<TensorData, string[]>;
+  let offset = 0;
+  for (const part of parts as Array<Exclude<TensorData, string[]>>) {
+    (out as Float32Array).set(part as Float32Array, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * Splits a batched response back into one response per request. Returns undefined when some
+ * output does not have one row per input row (e.g. a model that reduces over the batch), in
+ * which case the caller must run the requests one by one.
+ */
+export function splitResponse(response: InferenceResponse, requests: InferenceRequest[]): InferenceResponse[] | undefined {
+  const total = requests.reduce((sum, request) => sum + rowsOf(request), 0);
+  if (response.outputs.some((output) => output.shape[0] !== total)) return undefined;
+  const results: InferenceResponse[] = requests.map(() => ({ outputs: [] }));
+  for (const output of response.outputs) {
+    const width = elementCount(output.shape.slice(1));
+    let row = 0;
+    requests.forEach((request, index) => {
+      const rows = rowsOf(request);
+      const data = output.data.slice(row * width, (row + rows) * width) as TensorData;
+      results[index]!.outputs.push({ name: output.name, datatype: output.datatype, shape: [rows, ...output.shape.slice(1)], data });
+      row += rows;
+    });
+  }
+  return results;
+}

@@ -1,0 +1,144 @@
+import { BerthError, errors } from '../core/errors.js';
+import type { ModelConfig, Settings } from '../core/config.js';
+import { toRows, type Tensor, type TensorSpec } from '../core/tensor.js';
+import { toTypedData } from '../pipeline/values.js';
+import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
+
+/**
+ * Rows of features ↔ tensors, for the row-oriented dialects (the seed's /predict and KServe v1).
+ * Two model shapes take rows:
+ *  - tabular: one input [N, F] (skl2onnx float_input, torch MLPs): a row is F values;
+ *  - columns: one input per feature, each [N, 1] or [N] (skl2onnx ColumnTransformer exports).
+ */
+export interface RowLayout {
+  kind: 'tabular' | 'columns';
+  /** Feature names in column order; empty when unknown (positional rows only). */
+  features: string[];
+  width: number;
+  inputs: TensorSpec[];
+}
+
+export function rowLayout(model: ModelMetadata, config: ModelConfig): RowLayout | string {
+  const [first] = model.inputs;
+  if (model.inputs.length === 1 && first!.shape.length === 2) {
+    const declared = first!.shape[1]!;
+    const features = config.features ?? [];
+    if (declared > 0 && features.length > 0 && features.length !== declared) return `berth.yaml names ${features.length} features but input \`${first!.name}\` has ${declared} columns`;
+    return { kind: 'tabular', features, width: declared > 0 ? declared : features.length, inputs: model.inputs };
+  }
+  if (model.inputs.every((input) => (input.shape.length === 2 && input.shape[1] === 1) || input.shape.length === 1)) {
+    return { kind: 'columns', features: model.inputs.map((input) => input.name), width: model.inputs.length, inputs: model.inputs };
+  }
+  return 'its inputs are not rows of features (one [N, F] input, or one [N, 1] input per feature)';
+}
+
+type Row = { values: unknown[]; where: string };
+
+/** Turns rows (arrays in feature order, or objects keyed by feature name) into tensors. */
+export function rowsToRequest(rows: unknown[], wheres: string[], layout: RowLayout, modelName: string, limits: Settings['limits']): InferenceRequest {
+  if (rows.length > limits.maxRows) throw errors.tooManyRows(rows.length, limits.maxRows);
+  const parsed: Row[] = rows.map((row, index) => ({ values: rowValues(row, wheres[index]!, layout, modelName), where: wheres[index]! }));
+  const width = layout.width > 0 ? layout.width : parsed[0]!.values.length;
+  if (width * parsed.length > limits.maxValues) throw errors.tooManyValues(width * parsed.length, limits.maxValues);
+  for (const row of parsed) if (row.values.length !== width) throw errors.wrongRowLength(row.where, width, row.values.length);
+
+  if (layout.kind === 'tabular') {
+    const input = layout.inputs[0]!;
+    const flat = parsed.flatMap((row) => row.values);
+    return { inputs: [{ name: input.name, datatype: input.datatype, shape: [parsed.length, width], data: convert(flat, input, (index) => describeCell(parsed, layout, index, width)) }] };
+  }
+  return {
+    inputs: layout.inputs.map((input, column) => {
+      const values = parsed.map((row) => row.values[column]);
+      const shape = input.shape.length === 1 ? [parsed.length] : [parsed.length, 1];
+      return { name: input.name, datatype: input.datatype, shape, data: convert(values, input, (index) => `feature \`${input.name}\` in ${parsed[index]!.where}`) };
+    }),
+  };
+}
+
+function rowValues(row: unknown, where: string, layout: RowLayout, modelName: string): unknown[] {
+  if (Array.isArray(row)) return row;
+  if (row === null || typeof row !== 'object') throw errors.badField(where, 'an array of values or an object of named features');
+  if (layout.features.length === 0) throw errors.noFeatureNames(modelName);
+  const named = row as Record<string, unknown>;
+  for (const key of Object.keys(named)) if (!layout.features.includes(key)) throw errors.unknownFeature(key, layout.features);
+  return layout.features.map((feature) => {
+    if (!Object.hasOwn(named, feature)) throw errors.missingFeature(feature);
+    return named[feature];
+  });
+}
+
+function describeCell(rows: Row[], layout: RowLayout, index: number, width: number): string {
+  const row = rows[Math.floor(index / width)]!;
+  const column = index % width;
+  const feature = layout.features[column];
+  return feature ? `feature \`${feature}\` in ${row.where}` : `value ${column} in ${row.where}`;
+}
+
+/** Converts values, rewording a bad value's error to name the feature and row. */
+function convert(values: unknown[], input: TensorSpec, describe: (index: number) => string) {
+  try {
+    return toTypedData(values, input.datatype, input.name);
+  } catch (error) {
+    if (!(error instanceof BerthError) || error.code !== errors.badValue.code) throw error;
+    const index = Number(/^value (\d+)/.exec(error.message)?.[1] ?? 0);
+    const detail = error.message.replace(/^value \d+ of `[^`]*` /, '');
+    throw new BerthError(error.code, error.status, `${describe(index)} ${detail}`);
+  }
+}
+
+/** One row's answer: class and probabilities for classifiers, the value(s) otherwise. */
+export interface RowPrediction {
+  prediction: unknown;
+  label?: string;
+  probabilities?: Record<string, number>;
+}
+
+export function responseToRows(model: ModelMetadata, config: ModelConfig, response: InferenceResponse): { predictions: RowPrediction[]; outputs: Record<string, unknown[]> } {
+  const byName = new Map(response.outputs.map((tensor) => [tensor.name, tensor]));
+  const outputs: Record<string, unknown[]> = {};
+  for (const tensor of response.outputs) outputs[tensor.name] = toRows(tensor).map(unwrapSingle);
+  const classifier = model.classifier;
+  if (classifier && byName.has(classifier.labelOutput) && byName.has(classifier.probabilityOutput)) {
+    const names = classNames(classifier.classes, config.labels);
+    const labels = outputs[classifier.labelOutput]!;
+    const probabilities = toRows(byName.get(classifier.probabilityOutput)!) as number[][];
+    return {
+      outputs,
+      predictions: labels.map((label, row) => {
+        const index = classifier.classes.findIndex((candidate) => String(candidate) === String(label));
+        const name = index >= 0 ? names[index] : typeof label === 'string' ? label : undefined;
+        return {
+          prediction: label,
+          ...(name !== undefined ? { label: name } : {}),
+          probabilities: Object.fromEntries(names.map((className, column) => [className, shortestFloat32(probabilities[row]![column]!)])),
+        };
+      }),
+    };
+  }
+  const first = response.outputs[0] as Tensor;
+  return { outputs, predictions: outputs[first.name]!.map((value) => ({ prediction: value })) };
+}
+
+/** Class names: berth.yaml labels by class position, else the model's own labels. */
+function classNames(classes: Array<number | string>, labels: string[] | undefined): string[] {
+  if (labels && labels.length === classes.length) return labels;
+  return classes.map(String);
+}
+
+/**
+ * The shortest decimal that reads back as the same float32: people read this dialect, and
+ * 0.95 is kinder than 0.9500001668930054 (which is the same float32).
+ */
+export function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value) || Math.fround(value) !== value) return value;
+  for (let digits = 6; digits < 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return Number(value.toPrecision(9));
+}
+
+function unwrapSingle(value: unknown): unknown {
+  return Array.isArray(value) && value.length === 1 ? value[0] : value;
+}
