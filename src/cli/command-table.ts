@@ -27,6 +27,12 @@ export async function loadCommands(): Promise<CommandDefinition[]> {
   const modules = await Promise.all([
     import('./commands/serve.js'),
     import('./commands/models.js'),
+    import('./commands/bench.js'),
+    import('./commands/plan.js'),
+    import('./commands/manifests.js'),
+    import('./commands/deploy.js'),
+    import('./commands/rollback.js'),
+    import('./commands/status.js'),
   ]);
   return modules.flatMap((module) => Object.values(module).filter(isDefinition));
 }

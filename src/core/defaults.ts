@@ -207,6 +207,60 @@ export const defaults = {
       },
     },
   },
+  monitoring: {
+    drift: {
+      /** Quantile buckets per numeric feature for PSI (deciles of the reference). */
+      bins: 10,
+      /** Reference values kept per numeric feature for the KS test (a deterministic subsample). */
+      referenceSampleSize: 5_000,
+      sampleSeed: 42,
+      /** A numeric column with at most this many distinct integer values is profiled as categorical. */
+      categoricalMaxDistinct: 10,
+      /** Categories kept per categorical feature; the rarer ones are counted together as `__other__`. */
+      maxCategories: 100,
+      /** The live window: the most recent rows, and none older than windowSeconds. */
+      windowRows: 10_000,
+      windowSeconds: 3_600,
+      /** Fewer non-missing live values than this: scores are reported but never flagged. */
+      minSamples: 100,
+      /** PSI's stand-in for an empty bucket (Evidently's value, so the numbers compare). */
+      psiEpsilon: 1e-4,
+      /** PSI > 0.2 is the usual "significant shift" rule of thumb (0.1–0.2 moderate). */
+      psiThreshold: 0.2,
+      ksPValueThreshold: 0.01,
+      chi2PValueThreshold: 0.01,
+      /** How often the server recomputes the report, off the request path. */
+      reportIntervalSeconds: 30,
+    },
+    feedback: {
+      /** Predictions remembered for feedback by request id (least recently recorded forgotten first). */
+      maxPending: 100_000,
+      windowRows: 10_000,
+      /** Labels often arrive late: live accuracy looks back further than drift does. */
+      windowSeconds: 86_400,
+    },
+    payloadLog: {
+      enabled: false,
+      /** Share of requests logged, 0–1. */
+      sampleRate: 1,
+      dir: './payload-logs',
+      maxFileBytes: 10 * 1024 * 1024,
+      /** Active plus rotated files; the oldest rotated files are deleted to stay under it. */
+      maxTotalBytes: 100 * 1024 * 1024,
+      /** Serialized entries waiting for the disk; past it new entries are dropped and counted. */
+      maxQueueBytes: 8 * 1024 * 1024,
+      /** CloudEvents sink; empty = none. */
+      sinkUrl: '',
+      sinkMode: 'binary' as 'binary' | 'structured',
+      sinkEventTypes: 'kserve' as 'kserve' | 'berth',
+      sinkTimeoutMs: 2_000,
+      sinkMaxInFlight: 4,
+      /** Entries waiting for a free connection to the sink; past it they are dropped. */
+      sinkMaxPending: 100,
+      /** After a failed post, drop (and count) for this long instead of piling up timeouts. */
+      sinkBackoffMs: 1_000,
+    },
+  },
 } as const;
 
 export type Defaults = typeof defaults;

@@ -73,6 +73,14 @@ export const errors = {
   ambiguousBody: define('BERTH_AMBIGUOUS_BODY', 400, (detail: string) => `cannot tell the request format: ${detail}`),
   dialectUnsupported: define('BERTH_DIALECT_UNSUPPORTED', 400, (model: string, why: string) => `model ${q(model)} cannot be called this way: ${why}; use the Open Inference Protocol route /v2/models/${model}/infer`),
 
+  // ── OIP v2 gRPC tensors (400) ─────────────────────────────────────────────
+  rawContentsCount: define('BERTH_GRPC_RAW_CONTENTS_COUNT', 400, (got: number, inputs: number) => `raw_input_contents has ${got} entries for ${inputs} inputs; give one per input, in the order of \`inputs\``),
+  mixedContents: define('BERTH_GRPC_MIXED_CONTENTS', 400, (name: string) => `input ${q(name)} has typed \`contents\` although raw_input_contents is used; send every input raw or every input typed`),
+  rawSizeMismatch: define('BERTH_GRPC_RAW_SIZE', 400, (name: string, datatype: string, shape: number[], expected: number, got: number) => `raw contents of ${q(name)} are ${got} bytes; ${datatype} of shape [${shape.join(',')}] needs ${expected} (little-endian, no padding)`),
+  badRawBytes: define('BERTH_GRPC_BAD_RAW_BYTES', 400, (name: string, detail: string) => `raw BYTES contents of ${q(name)} are malformed: ${detail}; each element is a 4-byte little-endian length followed by that many bytes`),
+  wrongContentsField: define('BERTH_GRPC_WRONG_CONTENTS_FIELD', 400, (name: string, datatype: string, expected: string, got: string) => `values of ${q(name)} (${datatype}) belong in contents.${expected}, got contents.${got}`),
+  fp16NeedsRaw: define('BERTH_GRPC_FP16_NEEDS_RAW', 400, (name: string) => `input ${q(name)} is FP16, which has no typed contents field in the Open Inference Protocol; send it in raw_input_contents as little-endian IEEE half-precision`),
+
   // ── models (404/503) ──────────────────────────────────────────────────────
   unknownModel: define('BERTH_UNKNOWN_MODEL', 404, (name: string) => `unknown model ${q(name)}`),
   unknownVersion: define('BERTH_UNKNOWN_VERSION', 404, (name: string, version: string) => `model ${q(name)} has no version ${q(version)}`),
@@ -134,6 +142,18 @@ export const errors = {
   noPreviousRevision: define('BERTH_NO_PREVIOUS_REVISION', 409, (namespace: string, name: string) => `Deployment ${q(name)} in namespace ${q(namespace)} has no earlier revision to roll back to`),
   rolloutFailed: define('BERTH_ROLLOUT_FAILED', 502, (namespace: string, name: string, why: string) => `rollout of ${q(name)} in namespace ${q(namespace)} failed: ${why}`),
   rolloutTimeout: define('BERTH_ROLLOUT_TIMEOUT', 504, (namespace: string, name: string, seconds: number, why: string) => `rollout of ${q(name)} in namespace ${q(namespace)} did not finish within ${seconds} s: ${why}`),
+
+  // ── monitoring ────────────────────────────────────────────────────────────
+  referenceDataUnreadable: define('BERTH_REFERENCE_DATA_UNREADABLE', 400, (path: string, detail: string) => `cannot read reference data ${path}: ${detail}`),
+  badCsv: define('BERTH_BAD_CSV', 400, (source: string, line: number, detail: string) => `${source} line ${line}: ${detail}`),
+  referenceColumnMissing: define('BERTH_REFERENCE_COLUMN_MISSING', 400, (column: string, source: string, known: string[]) => `reference data ${source} has no column ${q(column)}; it has ${known.map(q).join(', ')}`),
+  referenceEmpty: define('BERTH_REFERENCE_EMPTY', 400, (source: string) => `reference data ${source} has no rows; a drift profile needs the training (or a representative) sample`),
+  predictionCountMismatch: define('BERTH_PREDICTION_COUNT_MISMATCH', 400, (rows: number, predictions: number) => `${predictions} predictions given for ${rows} reference rows; give one per row`),
+  badProfile: define('BERTH_BAD_PROFILE', 400, (where: string, detail: string) => `reference profile ${where}: ${detail}`),
+  noReferenceProfile: define('BERTH_NO_REFERENCE_PROFILE', 404, (model: string) => `model ${q(model)} has no reference profile, so drift cannot be measured; register it with \`--reference-data\` or run \`berth profile\``),
+  unknownPredictionId: define('BERTH_UNKNOWN_PREDICTION_ID', 404, (requestId: string) => `no recent prediction with request id ${q(requestId)} (feedback is accepted once per prediction, while it is among the most recent ones kept)`),
+  badFeedbackValue: define('BERTH_BAD_FEEDBACK_VALUE', 400, (expected: string, got: string) => `feedback value must be ${expected}, got ${got}`),
+  badMonitoringSetting: define('BERTH_BAD_MONITORING_SETTING', 400, (where: string, detail: string) => `invalid monitoring setting ${where}: ${detail}`),
 } as const;
 
 /** Retry-After for overload replies, in whole seconds (RFC 9110 §10.2.3). */

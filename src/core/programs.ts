@@ -55,3 +55,50 @@ export function hasProgram(program: string, args: readonly string[] = ['--versio
     execFile(program, args as string[], { timeout: 15_000 }, (error) => resolve(!error));
   });
 }
+
+/** A long-running program (a server under test): its exit, its recent output, and a way to stop it. */
+export interface StartedProgram {
+  readonly pid: number | undefined;
+  /** Resolves when the program exits; never rejects (a spawn failure resolves with code 127). */
+  wait(): Promise<ProgramResult>;
+  /** Sends `signal` (SIGTERM by default); after `graceMs` without an exit, SIGKILL. */
+  kill(signal?: NodeJS.Signals, graceMs?: number): Promise<ProgramResult>;
+  /** The last output (stdout and stderr interleaved), for error messages. */
+  output(): string;
+}
+
+/** Starts a program and returns at once (argument array, never a shell string). */
+export function startProgram(program: string, args: readonly string[], options: Omit<RunOptions, 'timeoutMs'> = {}): StartedProgram {
+  const child = spawn(program, args as string[], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = options.maxBuffer ?? 64 * 1024;
+  let tail = '';
+  let stdout = '';
+  let stderr = '';
+  const collect = (stream: 'stdout' | 'stderr') => (chunk: string) => {
+    tail = (tail + chunk).slice(-keep);
+    if (stream === 'stdout') stdout = (stdout + chunk).slice(-keep);
+    else stderr = (stderr + chunk).slice(-keep);
+    options.onOutput?.(chunk, stream);
+  };
+  child.stdout!.setEncoding('utf8').on('data', collect('stdout'));
+  child.stderr!.setEncoding('utf8').on('data', collect('stderr'));
+  const exited = new Promise<ProgramResult>((resolve) => {
+    child.on('error', (error) => {
+      tail += `\n${error.message}`;
+      resolve({ code: 127, stdout, stderr: `${stderr}${error.message}` });
+    });
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+  return {
+    pid: child.pid,
+    wait: () => exited,
+    kill: async (signal = 'SIGTERM', graceMs = 10_000) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+    output: () => tail,
+  };
+}

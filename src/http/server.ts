@@ -77,9 +77,9 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     }
   });
 
-  app.setErrorHandler((error, request, reply) => sendError(reply, error, request.id, settings.limits.maxBodyBytes, logger));
+  app.setErrorHandler((error, request, reply) => sendError(reply, error, request, settings.limits.maxBodyBytes, logger));
   app.setNotFoundHandler((request, reply) => {
-    sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!), request.id, settings.limits.maxBodyBytes, logger);
+    sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!.slice(0, 200)), request, settings.limits.maxBodyBytes, logger);
   });
 
   const routes = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...extraRoutes];
@@ -88,8 +88,8 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   return app;
 }
 
-function sendError(reply: FastifyReply, error: unknown, requestId: string, bodyLimit: number, logger: Logger): void {
-  const { status, headers, body } = errorReply(error, requestId, bodyLimit, logger);
+function sendError(reply: FastifyReply, error: unknown, request: FastifyRequest, bodyLimit: number, logger: Logger): void {
+  const { status, headers, body } = errorReply(error, { id: request.id, contentType: request.headers['content-type'] ?? '' }, bodyLimit, logger);
   reply.code(status).headers(headers).type('application/json').send(body);
 }
 

@@ -79,6 +79,12 @@ function stepPath(values: number[], x: (i: number) => number, y: (v: number) => 
   return parts.join(' ');
 }
 
+/** hh:mm up to two days (24:00 reads better than 1d 00:00 at the end of a day), then days. */
+function timeLabel(seconds: number, total: number): string {
+  if (total > 2 * 86_400) return formatClock(seconds);
+  return `${String(Math.floor(seconds / 3600)).padStart(2, '0')}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}`;
+}
+
 function timeTickSeconds(total: number): number {
   for (const candidate of [60, 300, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800]) {
     if (total / candidate <= 12) return candidate;
@@ -128,7 +134,7 @@ export function renderPlanChart(input: ChartInput): string {
   for (let s = 0; s <= total + 1e-9; s += tick) {
     const px = margin.left + (s / Math.max(1, total)) * plotW;
     axis.push(`<line x1="${fmt(px)}" y1="${margin.top + plotH}" x2="${fmt(px)}" y2="${margin.top + plotH + 5}" stroke="${colors.text}"/>`);
-    axis.push(`<text x="${fmt(px)}" y="${margin.top + plotH + 18}" text-anchor="middle" fill="${colors.text}">${formatClock(s)}</text>`);
+    axis.push(`<text x="${fmt(px)}" y="${margin.top + plotH + 18}" text-anchor="middle" fill="${colors.text}">${timeLabel(s, total)}</text>`);
   }
   axis.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="${colors.text}"/>`);
   axis.push(`<text x="18" y="${margin.top + plotH / 2}" transform="rotate(-90 18 ${margin.top + plotH / 2})" text-anchor="middle" fill="${colors.text}">requests/s</text>`);

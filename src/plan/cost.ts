@@ -56,8 +56,8 @@ export function vmsForPeak(peakRps: number, capacityPerPod: number, prices: Pric
 
 export function singleVmCost(peakRps: number, capacityPerPod: number, prices: PriceCatalogue): CostOption {
   const { vms, capacityPerVm } = vmsForPeak(peakRps, capacityPerPod, prices);
-  const vmRow: CostRow = { item: 'VM / cluster', monthly: cents(vms * prices.vm.monthly), note: `${vms} × ${prices.vm.name} (${Math.floor(capacityPerVm)} req/s each)` };
-  return option('vm', vms === 1 ? 'Single VM' : `${vms} VMs`, [
+  const vmRow: CostRow = { item: 'VM / cluster', monthly: cents(vms * prices.vm.monthly), note: `${vms} × ${prices.vm.name}` };
+  return option('vm', vms === 1 ? 'Docker (single VM)' : `Docker (${vms} VMs, ${Math.floor(capacityPerVm)} req/s each)`, [
     vmRow,
     { item: 'Compute', monthly: 0, note: 'included' },
     { item: 'Storage', monthly: cents(vms * prices.storage.vm), note: 'disk' },
@@ -75,7 +75,7 @@ function clusterRows(podMonthly: number, note: string, prices: PriceCatalogue): 
 /** Seed 004: "Kubernetes (3 pods)": 3 × US$0.10 × 720 h = US$216, + US$72 control plane + US$30 registry. */
 export function fixedPodsCost(pods: number, prices: PriceCatalogue): CostOption {
   const monthly = pods * prices.pod.hourly * prices.hoursPerMonth;
-  return option('fixed', `Kubernetes (${pods} pods)`, clusterRows(monthly, `${pods} pods × ${prices.hoursPerMonth} h`, prices));
+  return option('fixed', `Kubernetes (${pods} pods)`, clusterRows(monthly, `${pods} pods`, prices));
 }
 
 /**
@@ -86,7 +86,7 @@ export function fixedPodsCost(pods: number, prices: PriceCatalogue): CostOption 
 export function hpaCost(averageReplicas: number, minReplicas: number, maxReplicas: number, prices: PriceCatalogue, key: 'hpa' | 'hpa-recommended' = 'hpa'): CostOption {
   const perPod = prices.pod.hourly * prices.hoursPerMonth;
   const title = `Kubernetes (HPA, ${minReplicas}-${maxReplicas} pods)`;
-  const built = option(key, title, clusterRows(averageReplicas * perPod, `avg ${averageReplicas.toFixed(1)} pods × ${prices.hoursPerMonth} h`, prices));
+  const built = option(key, title, clusterRows(averageReplicas * perPod, `avg ${averageReplicas.toFixed(1)} pods`, prices));
   const fixed = prices.controlPlane.monthly + prices.storage.cluster;
   built.range = { low: cents(fixed + minReplicas * perPod), high: cents(fixed + maxReplicas * perPod) };
   return built;

@@ -1,7 +1,6 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaults } from '../core/defaults.js';
-import { errors } from '../core/errors.js';
 import { copyFileHashed, makeTempDir, removeStaleTemp, syncDir, writeFileSynced } from './atomic.js';
 import { readAliases } from './aliases.js';
 import { listVersions } from './catalog.js';
@@ -102,13 +101,14 @@ async function publish(repo: string, name: string, temp: string, metadata: Versi
       await rename(temp, versionDir(repo, name, candidate));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') continue;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') continue; // taken: try the next number
       throw error;
     }
     await syncDir(modelDir(repo, name));
     return candidate;
   }
-  throw errors.registryLocked(modelDir(repo, name), 0);
+  // Not a user mistake: only a file system that never lets a rename succeed gets here.
+  throw new Error(`could not publish a version of ${name} in ${repo} after 1000 attempts`);
 }
 
 /** One past the highest version ever used: published folders, then retired numbers (in that order,

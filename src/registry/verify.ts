@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { hashFile } from './atomic.js';
 import { readAliases } from './aliases.js';
 import { listModelNames, listVersions } from './catalog.js';
-import { checkModelName, metadataFileName, versionDir } from './layout.js';
+import { checkModelName, metadataFileName, modelFileName, versionDir } from './layout.js';
 import { readVersionMetadata } from './metadata.js';
 
 /**
@@ -64,7 +64,9 @@ export async function verifyVersion(repo: string, name: string, version: number)
   if (metadata.name !== name || metadata.version !== version) {
     problems.push(`${metadataFileName}: describes ${metadata.name}@${metadata.version}, not ${name}@${version}`);
   }
-  for (const [file, expected] of Object.entries(metadata.files ?? {})) {
+  // Older or hand-written metadata may lack `files`; the model's own hash is always there.
+  const files = metadata.files ?? { [modelFileName]: { sha256: metadata.sha256, bytes: metadata.bytes } };
+  for (const [file, expected] of Object.entries(files)) {
     const actual = await hashFile(join(versionDir(repo, name, version), file)).catch(() => undefined);
     if (!actual) {
       missing = true;

@@ -36,6 +36,7 @@ export interface RepositoryWatcher {
   ready: Promise<RepositorySnapshot>;
   /** The latest scan. */
   snapshot(): RepositorySnapshot;
+  /** Stops watching; until then the watcher keeps the process alive, like fs.watch. */
   close(): void;
 }
 
@@ -77,7 +78,7 @@ export function watchRepository(repo: string, onChange: (changes: RepositoryChan
   const watchPath = (path: string) => {
     if (closed || watchers.has(path)) return;
     try {
-      const watcher = watch(path, { persistent: false }, schedule);
+      const watcher = watch(path, schedule);
       watcher.on('error', () => {
         watcher.close();
         watchers.delete(path);
@@ -129,7 +130,6 @@ export function watchRepository(repo: string, onChange: (changes: RepositoryChan
     return first;
   });
   const poll = setInterval(() => void ready.then(run), pollMs);
-  poll.unref();
 
   return {
     ready,

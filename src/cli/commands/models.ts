@@ -45,20 +45,13 @@ export async function describeOnnxModel(path: string): Promise<ModelFacts> {
 }
 
 /**
- * Seam for `--reference-data`: per-feature statistics come from src/observe/drift/profile.ts
- * (`profileFromCsv`). Until that module exists nothing is stored and a warning says so.
- * The specifier is a variable so this file compiles before the module lands.
+ * `--reference-data`: per-feature statistics of the training data, kept with the version for drift
+ * detection (src/observe/drift). Only the model's features (berth.yaml `model.features`) are
+ * profiled when the folder names them; otherwise every column of the CSV.
  */
-export async function profileReferenceData(path: string, features: string[] | undefined): Promise<{ profile?: unknown; warning?: string }> {
-  const specifier = '../../observe/drift/profile.js';
-  let module: { profileFromCsv?: (path: string, options: { features?: string[] }) => unknown };
-  try {
-    module = (await import(specifier)) as typeof module;
-  } catch {
-    return { warning: `reference statistics were not stored: the drift profiler (src/observe/drift/profile.ts) is not available in this build` };
-  }
-  if (typeof module.profileFromCsv !== 'function') return { warning: 'reference statistics were not stored: profileFromCsv is missing' };
-  return { profile: await module.profileFromCsv(path, { features }) };
+export async function profileReferenceData(path: string, features: string[] | undefined): Promise<unknown> {
+  const { profileFromCsv } = await import('../../observe/drift/profile-csv.js');
+  return profileFromCsv(path, features ? { features } : {});
 }
 
 export const modelsRegister: CommandDefinition = {
@@ -80,14 +73,11 @@ export const modelsRegister: CommandDefinition = {
     const repository = await repositoryPath(options);
     const metrics = parseMetrics(options.metrics as string[] | undefined);
     const params = parseParams(options.params as string[] | undefined);
-    const warnings: string[] = [];
     let reference: { source: string; profile: unknown } | undefined;
     if (typeof options.referenceData === 'string') {
       const { resolve } = await import('node:path');
       const features = (await readModelSource(source!)).model.features;
-      const result = await profileReferenceData(resolve(options.referenceData), features);
-      if (result.warning) warnings.push(result.warning);
-      else reference = { source: resolve(options.referenceData), profile: result.profile };
+      reference = { source: resolve(options.referenceData), profile: await profileReferenceData(resolve(options.referenceData), features) };
     }
     const result = await registerModel({
       repository,
@@ -99,8 +89,7 @@ export const modelsRegister: CommandDefinition = {
       reference,
       describe: describeOnnxModel,
     });
-    const text = [formatRegistered(result), ...warnings.map((warning) => `warning: ${warning}`)].join('\n');
-    return { data: { ...result, warnings }, text };
+    return { data: result, text: formatRegistered(result) };
   },
 };
 

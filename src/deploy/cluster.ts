@@ -1,0 +1,31 @@
+import type { CoreV1Event, V1Deployment, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { KubeObject } from './kube-object.js';
+
+/**
+ * The few Kubernetes calls `deploy`, `rollback` and `status` make. kube-cluster.ts implements it
+ * with @kubernetes/client-node; unit tests implement it with recorded object sequences, so the
+ * waiting, reason and rollback logic is tested without a cluster.
+ */
+export interface Cluster {
+  /** The namespace of the kubeconfig's current context (`default` when it names none). */
+  readonly defaultNamespace: string;
+  /**
+   * Server-side apply with field manager `berth` and force (see kube-cluster.ts for the conflict
+   * policy). `dryRun` = the API server validates and admits but stores nothing (dryRun=All).
+   */
+  apply(object: KubeObject, options: { dryRun: boolean }): Promise<KubeObject>;
+  getDeployment(namespace: string, name: string): Promise<V1Deployment | undefined>;
+  /** ReplicaSets matching a label selector (`a=b,c=d`). */
+  listReplicaSets(namespace: string, labelSelector: string): Promise<V1ReplicaSet[]>;
+  listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
+  /** Events about pods in the namespace (probe failures, FailedScheduling…), newest last. */
+  listPodEvents(namespace: string): Promise<CoreV1Event[]>;
+  getHorizontalPodAutoscaler(namespace: string, name: string): Promise<V2HorizontalPodAutoscaler | undefined>;
+  /** Replaces the pod template (and optionally sets annotations) as `kubectl rollout undo` does. */
+  replaceTemplate(namespace: string, name: string, template: V1PodTemplateSpec, annotations: Record<string, string>): Promise<V1Deployment>;
+}
+
+/** `a=b,c=d` from matchLabels. */
+export function labelSelector(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',');
+}

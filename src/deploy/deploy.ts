@@ -1,0 +1,75 @@
+import { errors } from '../core/errors.js';
+import { applyObjects, inNamespace, type AppliedObject } from './apply.js';
+import type { Cluster } from './cluster.js';
+import type { ManifestSet } from './manifests.js';
+import { describeProblems, type PodProblem } from './pod-problems.js';
+import { rollbackDeployment, type RollbackResult } from './rollback.js';
+import { deploymentRevision } from './rollout-status.js';
+import { waitForRollout } from './rollout-wait.js';
+
+export interface DeployRequest {
+  cluster: Cluster;
+  set: ManifestSet;
+  /** --dry-run=server: validated and admitted by the API server, nothing stored, no wait. */
+  serverDryRun: boolean;
+  autoRollback: boolean;
+  timeoutMs: number;
+  pollMs: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface DeployResult {
+  namespace: string;
+  name: string;
+  dryRun: boolean;
+  applied: Array<Omit<AppliedObject, 'result'>>;
+  /** Revision before and after; undefined for a first deploy or a dry run. */
+  previousRevision?: number;
+  revision?: number;
+  rollout?: string;
+  warnings: string[];
+}
+
+/**
+ * Apply, then wait like `kubectl rollout status`; on failure, say why in plain words and, with
+ * --auto-rollback, return to the previous revision before reporting the failure.
+ */
+export async function deployToCluster(request: DeployRequest): Promise<DeployResult> {
+  const { cluster, set, onProgress } = request;
+  const namespace = set.options.namespace ?? cluster.defaultNamespace;
+  const name = set.options.name;
+  const objects = inNamespace(set.files, namespace);
+  const before = request.serverDryRun ? undefined : await cluster.getDeployment(namespace, name);
+  const previousRevision = deploymentRevision(before);
+  const applied = await applyObjects(cluster, objects, { dryRun: request.serverDryRun, onProgress });
+  const base = { namespace, name, dryRun: request.serverDryRun, applied: applied.map(({ result: _result, ...rest }) => rest), previousRevision, warnings: set.warnings };
+  if (request.serverDryRun) return base;
+  if (set.options.format === 'kserve') return { ...base, rollout: 'applied; KServe rolls the InferenceService out (kubectl get inferenceservice to follow it)' };
+
+  const waited = await waitForRollout(cluster, { namespace, name, timeoutMs: request.timeoutMs, pollMs: request.pollMs, onProgress });
+  if (waited.outcome === 'done') return { ...base, revision: waited.revision, rollout: waited.status?.message };
+
+  const why = `${waited.reason}. ${describeProblems(waited.problems)}`;
+  const rolledBack = request.autoRollback ? await autoRollback(request, namespace, name, previousRevision, waited.revision) : undefined;
+  const suffix = rolledBack ? `; ${rolledBack}` : request.autoRollback ? '' : `; run \`berth rollback ${name}${namespace === cluster.defaultNamespace ? '' : ` --namespace ${namespace}`}\` to return to the previous revision`;
+  const seconds = Math.round(request.timeoutMs / 1000);
+  throw waited.outcome === 'timeout' ? errors.rolloutTimeout(namespace, name, seconds, why + suffix) : errors.rolloutFailed(namespace, name, why + suffix);
+}
+
+async function autoRollback(request: DeployRequest, namespace: string, name: string, previous: number | undefined, failed: number | undefined): Promise<string> {
+  if (previous === undefined) return 'no earlier revision to roll back to (first deploy)';
+  if (failed !== undefined && failed <= previous) return `nothing to roll back (revision ${previous} is still current)`;
+  let result: RollbackResult;
+  try {
+    result = await rollbackDeployment(request.cluster, namespace, name);
+  } catch (cause) {
+    return `automatic rollback failed: ${(cause as Error).message}`;
+  }
+  request.onProgress?.(`rolling back to revision ${result.toRevision}`);
+  const again = await waitForRollout(request.cluster, { namespace, name, timeoutMs: request.timeoutMs, pollMs: request.pollMs, onProgress: request.onProgress });
+  return again.outcome === 'done'
+    ? `rolled back to revision ${result.toRevision}, which is serving again`
+    : `rolled back to revision ${result.toRevision}, but it has not become available either: ${again.reason}`;
+}
+
+export type { PodProblem };

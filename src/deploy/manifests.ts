@@ -1,0 +1,43 @@
+import type { Settings } from '../core/config.js';
+import { manifestContext } from './context.js';
+import { checkDeployOptions } from './deploy-rules.js';
+import { deployment } from './deployment.js';
+import { horizontalPodAutoscaler } from './hpa.js';
+import { inferenceService } from './kserve.js';
+import type { KubeObject, ManifestFile } from './kube-object.js';
+import type { ModelFacts } from './model-facts.js';
+import { networkPolicy } from './network-policy.js';
+import { parseDeployOptions, type DeployOptions, type DeploySources } from './options.js';
+import { podDisruptionBudget } from './pdb.js';
+import { service } from './service.js';
+import { serviceMonitor } from './service-monitor.js';
+
+export interface ManifestSet {
+  options: DeployOptions;
+  files: ManifestFile[];
+  warnings: string[];
+}
+
+/**
+ * berth.yaml `deploy:` + flags + the model's facts + the server settings → the objects, in the
+ * order they should be applied (a Service before its pods, so endpoints exist from the start).
+ * Pure: writing files or calling a cluster is the caller's job.
+ */
+export function generateManifests(sources: DeploySources, facts: ModelFacts, settings: Settings): ManifestSet {
+  const { options, given } = parseDeployOptions(sources, facts);
+  const warnings = checkDeployOptions({ options, given, facts, settings });
+  const context = manifestContext(options, settings, facts);
+  const files: ManifestFile[] = [];
+  const add = (file: string, object: unknown) => files.push({ file, object: object as KubeObject });
+  if (options.format === 'kserve') {
+    add('inferenceservice.yaml', inferenceService(context));
+    return { options, files, warnings };
+  }
+  add('service.yaml', service(context));
+  add('deployment.yaml', deployment(context));
+  if (options.autoscaling.enabled) add('hpa.yaml', horizontalPodAutoscaler(context));
+  add('pdb.yaml', podDisruptionBudget(context));
+  if (options.networkPolicy) add('networkpolicy.yaml', networkPolicy(context));
+  if (options.serviceMonitor) add('servicemonitor.yaml', serviceMonitor(context));
+  return { options, files, warnings };
+}

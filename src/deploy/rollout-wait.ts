@@ -1,0 +1,98 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { labelSelector, type Cluster } from './cluster.js';
+import { podProblems, type PodProblem } from './pod-problems.js';
+import { deploymentRevision, rolloutStatus, type RolloutStatus } from './rollout-status.js';
+
+export interface WaitOptions {
+  namespace: string;
+  name: string;
+  timeoutMs: number;
+  pollMs: number;
+  /** One line per change of state: `2 of 3 updated replicas are available`. */
+  onProgress?: (line: string) => void;
+  /** Injected for tests; real time by default. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface WaitResult {
+  outcome: 'done' | 'failed' | 'timeout';
+  status?: RolloutStatus;
+  /** Problems of the new revision's pods at the end (empty when done). */
+  problems: PodProblem[];
+  /** The revision being rolled out. */
+  revision?: number;
+  /** Why it failed, in plain words. */
+  reason?: string;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls like `kubectl rollout status` until the rollout is done, the controller reports
+ * ProgressDeadlineExceeded, a new pod has a problem waiting will not fix (a crash loop, an
+ * invalid image), or the timeout passes. Polling rather than a watch keeps it to plain GETs that
+ * any RBAC role with `get`/`list` allows.
+ */
+export async function waitForRollout(cluster: Cluster, options: WaitOptions): Promise<WaitResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const deadline = now() + options.timeoutMs;
+  let lastLine = '';
+  let status: RolloutStatus | undefined;
+  let revision: number | undefined;
+  let problems: PodProblem[] = [];
+  for (;;) {
+    const deployment = await cluster.getDeployment(options.namespace, options.name);
+    if (deployment) {
+      status = rolloutStatus(deployment);
+      revision = deploymentRevision(deployment);
+      if (status.done) {
+        report(`${status.message} (${status.available}/${status.desired} available)`);
+        return { outcome: 'done', status, problems: [], revision };
+      }
+      const selector = labelSelector(deployment.spec?.selector?.matchLabels ?? {});
+      const pods = newRevisionPods(await cluster.listPods(options.namespace, selector), deployment.spec?.template?.metadata?.labels);
+      problems = podProblems(pods, pods.length > 0 ? await cluster.listPodEvents(options.namespace) : []);
+      report(progressLine(status, problems));
+      if (status.failed) return { outcome: 'failed', status, problems, revision, reason: status.message };
+      const fatal = problems.find((problem) => problem.fatal);
+      if (fatal) return { outcome: 'failed', status, problems, revision, reason: `${fatal.pod}: ${fatal.message}` };
+    } else {
+      report(`waiting for deployment ${options.name} to appear`);
+    }
+    if (now() >= deadline) return { outcome: 'timeout', status, problems, revision, reason: status?.message ?? 'the deployment never appeared' };
+    await sleep(Math.min(options.pollMs, Math.max(0, deadline - now())));
+  }
+
+  function report(line: string): void {
+    if (line !== lastLine) options.onProgress?.(line);
+    lastLine = line;
+  }
+}
+
+function progressLine(status: RolloutStatus, problems: readonly PodProblem[]): string {
+  const first = problems[0];
+  return first ? `${status.message}; ${first.pod}: ${first.reason}` : status.message;
+}
+
+/**
+ * Pods of the template being rolled out: same labels as the template, including the
+ * pod-template-hash only the new ReplicaSet's pods carry when it is known.
+ */
+function newRevisionPods(pods: readonly V1Pod[], templateLabels: Record<string, string> | undefined): V1Pod[] {
+  const wanted = Object.entries(templateLabels ?? {});
+  const matching = pods.filter((pod) => wanted.every(([key, value]) => pod.metadata?.labels?.[key] === value));
+  const newest = newestHash(matching);
+  return newest ? matching.filter((pod) => pod.metadata?.labels?.['pod-template-hash'] === newest) : matching;
+}
+
+function newestHash(pods: readonly V1Pod[]): string | undefined {
+  let best: { hash: string; time: number } | undefined;
+  for (const pod of pods) {
+    const hash = pod.metadata?.labels?.['pod-template-hash'];
+    const time = new Date(pod.metadata?.creationTimestamp ?? 0).getTime();
+    if (hash && (!best || time > best.time)) best = { hash, time };
+  }
+  return best?.hash;
+}

@@ -1,0 +1,39 @@
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Settings } from '../core/config.js';
+import type { Logger } from '../observe/logger.js';
+import type { DataPlane } from '../protocol/dataplane.js';
+import { decodeInferRequest, encodeInferResponse, encodeModelMetadata } from './grpc-codec.js';
+import { unaryRpcFactory } from './unary.js';
+import type { WireInferRequest, WireModelRequest } from './wire.js';
+
+export interface GrpcContext {
+  dataplane: DataPlane;
+  settings: Settings;
+  logger: Logger;
+}
+
+/**
+ * `inference.GRPCInferenceService` (OIP v2 gRPC, anchors §1.4) over the same data plane as the
+ * REST routes: each RPC decodes, delegates, encodes.
+ */
+export function inferenceHandlers({ dataplane, settings, logger }: GrpcContext): UntypedServiceImplementation {
+  const rpc = unaryRpcFactory(settings, logger);
+  return {
+    ServerLive: rpc('ServerLive', () => ({ live: dataplane.live() })),
+    ServerReady: rpc('ServerReady', () => ({ ready: dataplane.ready() })),
+    ServerMetadata: rpc('ServerMetadata', () => dataplane.serverMetadata()),
+    ModelReady: rpc('ModelReady', ({ message }: { message: WireModelRequest }) => ({ ready: dataplane.modelReady(message.name ?? '', message.version || undefined) })),
+    ModelMetadata: rpc('ModelMetadata', ({ message }: { message: WireModelRequest }) => {
+      const { metadata, versions } = dataplane.modelMetadata(message.name ?? '', message.version || undefined);
+      return encodeModelMetadata(metadata, versions);
+    }),
+    ModelInfer: rpc('ModelInfer', async ({ message, deadline }: { message: WireInferRequest; deadline: number | undefined }) => {
+      const decoded = decodeInferRequest(message, settings.limits);
+      // The caller's gRPC deadline, capped by the server's own per-request deadline.
+      const ceiling = Date.now() + settings.server.requestTimeoutMs;
+      decoded.request.deadline = deadline === undefined ? ceiling : Math.min(deadline, ceiling);
+      const { metadata, response } = await dataplane.infer(decoded.model, decoded.version, decoded.request);
+      return encodeInferResponse(metadata, decoded.request, response, decoded.rawOutput);
+    }),
+  };
+}

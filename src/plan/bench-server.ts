@@ -1,0 +1,78 @@
+import { createServer } from 'node:net';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { errors } from '../core/errors.js';
+import { startProgram } from '../core/programs.js';
+
+/**
+ * `berth bench <model dir>`: runs `berth serve` for the model in a child process on a free local
+ * port, waits for GET /ready, and stops it (SIGTERM, then SIGKILL) when the bench is done. A child
+ * process, not an in-process server, so the load generator and the server do not share an event
+ * loop and the numbers mean what they would in a pod.
+ */
+export interface BerthLauncher {
+  /** The program and leading arguments that run the berth CLI (e.g. node [--import tsx] bin.js). */
+  program: string;
+  args: string[];
+}
+
+export interface BenchServer {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startBerthServer(target: string, launcher: BerthLauncher, timeoutMs: number): Promise<BenchServer> {
+  const port = await freePort();
+  const args = [...launcher.args, 'serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-level', 'warn'];
+  const child = startProgram(launcher.program, args);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let exited = false;
+  void child.wait().then(() => {
+    exited = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw errors.benchServerFailed(target, `it exited: ${child.output().trim().split('\n').slice(-5).join(' | ') || '(no output)'}`);
+    if (Date.now() > deadline) {
+      await child.kill();
+      throw errors.benchServerFailed(target, `/ready did not answer 200 within ${timeoutMs} ms`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(1000) });
+      if (response.status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    baseUrl,
+    stop: async () => {
+      await child.kill('SIGTERM', 10_000);
+    },
+  };
+}
+
+/** What berth.yaml beside the model says about it (name, feature names), for the sample body. */
+export function modelFacts(target: string): { name: string; features?: string[] } {
+  const folder = existsSync(target) && statSync(target).isDirectory() ? target : dirname(target);
+  const fallback = basename(target).replace(/\.onnx$/i, '') || 'model';
+  const file = join(folder, 'berth.yaml');
+  if (!existsSync(file)) return { name: existsSync(target) && statSync(target).isDirectory() ? basename(target) : fallback };
+  const model = (parse(readFileSync(file, 'utf8')) as { model?: { name?: unknown; features?: unknown } } | null)?.model;
+  const features = Array.isArray(model?.features) ? model.features.map(String) : undefined;
+  const name = typeof model?.name === 'string' ? model.name : existsSync(target) && statSync(target).isDirectory() ? basename(target) : fallback;
+  return { name, ...(features ? { features } : {}) };
+}

@@ -1,0 +1,125 @@
+import autocannon from 'autocannon';
+import { defaults } from '../core/defaults.js';
+import { LatencyRecorder, type LatencySummary } from './latency-stats.js';
+
+/**
+ * One load-test run with autocannon as a library.
+ *
+ * Fixed concurrency (closed loop): `connections` keep one request each in flight; throughput is
+ * whatever the server gives back. Fixed rate (`rate`, open loop as far as autocannon allows):
+ * autocannon's `overallRate` gives each connection a quota per second, and a connection sends its
+ * quota back-to-back at the start of each second, waiting for each answer. Two consequences
+ * (docs/plan.md "Fixed-rate caveat"):
+ * - every connection's second starts at the same instant, so the load arrives as one burst per
+ *   second. Berth runs `slices` instances started 1/slices s apart, each with 1/slices of the rate
+ *   and of the connections, which spreads the burst over the second;
+ * - a connection cannot send while it waits, so a slow server receives less than the offered rate
+ *   (coordinated omission). The result reports the achieved rate; the capacity search rejects a
+ *   step that achieved less than 95% of its offer. autocannon's own correction for this pads each
+ *   sample with values Math.ceil(1 / rate) = 1 ms apart, which distorts the percentiles rather than
+ *   fixing them, so it is turned off and every real response time is recorded instead.
+ */
+export interface LoadTestOptions {
+  url: string;
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  connections?: number;
+  durationSeconds?: number;
+  /** Offered requests/s; absent = fixed concurrency. */
+  rate?: number;
+  timeoutSeconds?: number;
+  slices?: number;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface LoadProgress {
+  elapsedSeconds: number;
+  durationSeconds: number;
+  completed: number;
+  errors: number;
+}
+
+export interface LoadTestResult {
+  mode: 'fixed-concurrency' | 'fixed-rate';
+  url: string;
+  method: string;
+  connections: number;
+  durationSeconds: number;
+  offeredRate?: number;
+  requests: { completed: number; perSecond: number };
+  latencyMs: LatencySummary;
+  /** Connection errors and resets, timeouts not included. */
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+}
+
+/** Splits `total` into `parts` whole shares differing by at most one (autocannon's distributeNums). */
+export function share(total: number, parts: number, index: number): number {
+  return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
+}
+
+export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResult> {
+  const b = defaults.plan.bench;
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
+  const duration = options.durationSeconds ?? b.durationSeconds;
+  const connections = Math.max(1, Math.round(options.connections ?? b.connections));
+  const rate = options.rate === undefined ? undefined : Math.max(1, Math.round(options.rate));
+  const slices = rate === undefined ? 1 : Math.max(1, Math.min(options.slices ?? b.rateSlices, rate, connections));
+  const headers = { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers };
+  const recorder = new LatencyRecorder();
+  const statusCodes: Record<string, number> = {};
+  const completedBy = new Array<number>(slices).fill(0);
+  let errors = 0;
+  const started = Date.now();
+  const ticker = options.onProgress
+    ? setInterval(() => options.onProgress!({ elapsedSeconds: Math.min(duration, (Date.now() - started) / 1000), durationSeconds: duration, completed: recorder.count, errors }), 250)
+    : undefined;
+
+  const runSlice = async (index: number) => {
+    if (index > 0) await new Promise((resolve) => setTimeout(resolve, (index * 1000) / slices));
+    const instance = autocannon({
+      url: options.url,
+      method,
+      body: options.body,
+      headers,
+      connections: share(connections, slices, index) || 1,
+      duration,
+      timeout: options.timeoutSeconds ?? b.timeoutSeconds,
+      ...(rate !== undefined ? { overallRate: share(rate, slices, index), ignoreCoordinatedOmission: true } : {}),
+    });
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      recorder.add(responseTime);
+      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+      completedBy[index]! += 1;
+    });
+    instance.on('reqError', () => {
+      errors += 1;
+    });
+    return await instance;
+  };
+
+  try {
+    const finished = await Promise.all(Array.from({ length: slices }, (_, index) => runSlice(index)));
+    const timeouts = finished.reduce((sum, r) => sum + r.timeouts, 0);
+    const perSecond = finished.reduce((sum, r, index) => sum + completedBy[index]! / Math.max(r.duration, 1e-3), 0);
+    return {
+      mode: rate === undefined ? 'fixed-concurrency' : 'fixed-rate',
+      url: options.url,
+      method,
+      connections,
+      durationSeconds: Math.max(...finished.map((r) => r.duration)),
+      ...(rate !== undefined ? { offeredRate: rate } : {}),
+      requests: { completed: recorder.count, perSecond: Math.round(perSecond * 10) / 10 },
+      latencyMs: recorder.summary(),
+      errors: finished.reduce((sum, r) => sum + r.errors, 0) - timeouts,
+      timeouts,
+      non2xx: Object.entries(statusCodes).reduce((sum, [code, count]) => sum + (code.startsWith('2') ? 0 : count), 0),
+      statusCodes,
+    };
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+}
