@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { request as httpRequest, Agent } from 'node:http';
+import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
+
+/**
+ * SIGTERM under concurrent keep-alive load, over a real socket: /ready turns 503 at once, every
+ * request the server accepted completes with 200, keep-alive connections are closed by the
+ * server (Connection: close), new connections are refused once the listener closes, and the
+ * process exits 0 within the grace period.
+ *
+ * The clients model what sits in front of a pod: once the server says Connection: close they
+ * stop sending to it (Kubernetes has removed it from the Service's endpoints by then, which the
+ * drain delay waits for). A reset after a request was written is counted as a lost request.
+ */
+const body = JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+
+type Outcome = { kind: 'ok'; closing: boolean } | { kind: 'http'; status: number } | { kind: 'refused' } | { kind: 'broken'; message: string };
+
+function predict(port: number, agent: Agent): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let sent = false;
+    const request = httpRequest({ host: '127.0.0.1', port, path: '/predict', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+      response.resume();
+      const closing = response.headers.connection === 'close';
+      response.on('end', () => resolve(response.statusCode === 200 ? { kind: 'ok', closing } : { kind: 'http', status: response.statusCode ?? 0 }));
+    });
+    request.on('finish', () => (sent = true));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // Refused = the server no longer accepts connections: never accepted, so not lost.
+      if (error.code === 'ECONNREFUSED') resolve({ kind: 'refused' });
+      // A reset on a reused socket before anything was sent is the client's keep-alive race, not a lost request.
+      else resolve(sent ? { kind: 'broken', message: `${error.code} ${error.message}` } : { kind: 'refused' });
+    });
+    request.end(body);
+  });
+}
+
+describe('graceful shutdown', () => {
+  it('loses no accepted request when SIGTERM arrives under load', async () => {
+    const port = await freePort();
+    const server = spawnBerth(['serve', 'examples/iris', '--port', String(port), '--host', '127.0.0.1', '--grpc-port', '0', '--drain-delay-seconds', '0.5', '--log-requests', 'false']);
+    await waitForReady(`http://127.0.0.1:${port}/ready`);
+
+    const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+    const outcomes: Outcome[] = [];
+    let stop = false;
+    const worker = async () => {
+      while (!stop) {
+        const outcome = await predict(port, agent);
+        outcomes.push(outcome);
+        // Like a load balancer taking the pod out of rotation: a client told "Connection: close"
+        // by a draining server opens no new connection to it.
+        if (outcome.kind === 'refused' || (outcome.kind === 'ok' && outcome.closing)) return;
+      }
+    };
+    const workers = Array.from({ length: 32 }, worker);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = outcomes.length;
+    server.child.kill('SIGTERM');
+
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined);
+    assert.equal(ready?.status, 503, 'readiness turns 503 at once while draining');
+    assert.deepEqual(await ready?.json(), { status: 'draining' });
+
+    const exit = await server.exit;
+    stop = true;
+    await Promise.all(workers);
+    agent.destroy();
+
+    const broken = outcomes.filter((outcome) => outcome.kind === 'broken' || outcome.kind === 'http');
+    assert.deepEqual(broken, [], 'every accepted request completed with 200');
+    assert.ok(before > 50, `load was flowing before SIGTERM (${before} requests)`);
+    assert.ok(outcomes.filter((outcome) => outcome.kind === 'ok').length > before, 'requests kept being served during the drain delay');
+    assert.equal(exit.code, 0, server.output());
+    assert.match(server.output(), /drained; exiting/);
+  });
+});
