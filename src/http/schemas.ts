@@ -49,9 +49,9 @@ const tensorSchema = (spec: TensorSpec | undefined): JsonSchema => ({
   type: 'object',
   required: ['name', 'shape', 'datatype', 'data'],
   properties: {
-    name: spec ? { const: spec.name } : { type: 'string' },
+    name: spec ? { type: 'string', enum: [spec.name] } : { type: 'string' },
     shape: { type: 'array', items: { type: 'integer', minimum: 0 }, ...(spec ? { description: `model shape [${spec.shape.join(', ')}] (-1 = any)` } : {}) },
-    datatype: spec ? { const: spec.datatype } : { enum: [...datatypes] },
+    datatype: spec ? { type: 'string', enum: [spec.datatype] } : { type: 'string', enum: [...datatypes] },
     parameters: { type: 'object' },
     data: { type: 'array', description: 'row-major values, flat or nested' },
   },

@@ -1,0 +1,46 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveConfig } from '../../src/core/config.js';
+import { defaults } from '../../src/core/defaults.js';
+import { settingSpecs } from '../../src/core/settings.js';
+
+describe('configuration', () => {
+  it('starts from the one defaults object', () => {
+    const { settings } = resolveConfig({});
+    assert.deepEqual(settings, structuredClone(defaults));
+  });
+
+  it('applies precedence flag > environment > berth.yaml > default', () => {
+    const file = { server: { port: 7000, host: '127.0.0.1' }, limits: { maxRows: 5 } };
+    const env = { BERTH_PORT: '7100', BERTH_MAX_ROWS: '6' };
+    const flags = { 'server.port': '7200' };
+    const { settings } = resolveConfig({ file, env, flags });
+    assert.equal(settings.server.port, 7200, 'flag wins');
+    assert.equal(settings.limits.maxRows, 6, 'environment beats the file');
+    assert.equal(settings.server.host, '127.0.0.1', 'file beats the default');
+    assert.equal(settings.server.grpcPort, defaults.server.grpcPort);
+  });
+
+  it('names every environment variable after its flag', () => {
+    for (const spec of settingSpecs) assert.equal(spec.env, `BERTH_${spec.flag.slice(2).replace(/-/g, '_').toUpperCase()}`);
+    assert.equal(new Set(settingSpecs.map((spec) => spec.env)).size, settingSpecs.length, 'no two settings share a variable');
+  });
+
+  it('refuses bad values, saying which setting and where it came from', () => {
+    assert.throws(() => resolveConfig({ env: { BERTH_PORT: 'eighty' } }), /invalid setting BERTH_PORT: expected a non-negative integer, got "eighty"/);
+    assert.throws(() => resolveConfig({ file: { server: { port: 70000 } } }), /server.port/);
+    assert.throws(() => resolveConfig({ flags: { 'log.level': 'loud' } }), /--log-level: expected one of fatal, error/);
+    assert.throws(() => resolveConfig({ flags: { 'server.workers': '0' } }), /positive integer or "auto"/);
+    assert.throws(() => resolveConfig({ file: { model: { features: 'a,b' } } }), /model.features: must be a list of names/);
+    assert.throws(() => resolveConfig({ file: { model: { batching: { maxBatchSze: 3 } } } }), /model.batching.maxBatchSze: is not a batching setting/);
+  });
+
+  it('never echoes a secret in an error', () => {
+    assert.throws(() => resolveConfig({ file: { server: { apiKey: { nested: 'hunter2' } } } }), (error: Error) => !error.message.includes('hunter2'));
+  });
+
+  it('warns about unknown sections instead of failing', () => {
+    const { warnings } = resolveConfig({ file: { sever: { port: 1 } } });
+    assert.deepEqual(warnings, ['berth.yaml: unknown section `sever` is ignored']);
+  });
+});

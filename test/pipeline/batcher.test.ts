@@ -1,0 +1,88 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createBatcher } from '../../src/pipeline/batcher.js';
+import { createOnnxRuntime } from '../../src/runtime/onnx.js';
+import { defaults } from '../../src/core/defaults.js';
+import type { InferenceRequest, ModelRuntime } from '../../src/runtime/runtime.js';
+
+const row = (values: number[]): InferenceRequest => ({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: Float32Array.from(values) }] });
+
+async function irisRuntime(): Promise<ModelRuntime> {
+  const runtime = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, defaults.onnx);
+  await runtime.load();
+  return runtime;
+}
+
+/** Counts the calls reaching the wrapped runtime. */
+function counting(inner: ModelRuntime) {
+  const calls: number[] = [];
+  const runtime: ModelRuntime = { ...inner, infer: (request) => (calls.push(request.inputs[0]!.shape[0]!), inner.infer(request)) };
+  return { runtime, calls };
+}
+
+describe('adaptive batcher', () => {
+  it('stacks requests that arrive together into one call and splits the answers back exactly', async () => {
+    const inner = await irisRuntime();
+    const { runtime, calls } = counting(inner);
+    const batcher = createBatcher(runtime, { ...defaults.batching });
+    const rows = Array.from({ length: 40 }, (_, index) => [4 + (index % 4), 2 + (index % 3) * 0.5, 1 + (index % 6), 0.1 + (index % 5) * 0.5]);
+    const batched = await Promise.all(rows.map((values) => batcher.infer(row(values))));
+    assert.deepEqual(calls, [40], 'one model call for 40 concurrent requests');
+    for (const [index, values] of rows.entries()) {
+      const alone = await inner.infer(row(values));
+      assert.deepEqual(batched[index]!.outputs, alone.outputs, `row ${index} is bit-identical to an unbatched run`);
+    }
+  });
+
+  it('adds no wait for a lone request and respects maxBatchSize', async () => {
+    const { runtime, calls } = counting(await irisRuntime());
+    const batcher = createBatcher(runtime, { ...defaults.batching, maxBatchSize: 8 });
+    await batcher.infer(row([5, 3, 1, 0.2]));
+    assert.deepEqual(calls, [1]);
+    calls.length = 0;
+    await Promise.all(Array.from({ length: 20 }, () => batcher.infer(row([5, 3, 1, 0.2]))));
+    assert.ok(calls.every((size) => size <= 8), `calls ${calls}`);
+    assert.equal(calls.reduce((sum, size) => sum + size, 0), 20);
+  });
+
+  it('never fails a request because a neighbour in its batch failed', async () => {
+    const inner = await irisRuntime();
+    const poisoned: ModelRuntime = {
+      ...inner,
+      async infer(request) {
+        const data = request.inputs[0]!.data as Float32Array;
+        if (data.some((value) => value === 666)) throw new Error('model rejected a row');
+        return inner.infer(request);
+      },
+    };
+    const batcher = createBatcher(poisoned, { ...defaults.batching });
+    const results = await Promise.allSettled([batcher.infer(row([5, 3, 1, 0.2])), batcher.infer(row([666, 3, 1, 0.2])), batcher.infer(row([6, 3, 5, 2]))]);
+    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('sheds with 503 and Retry-After when the queue is full', async () => {
+    const batcher = createBatcher(await irisRuntime(), { ...defaults.batching, maxQueue: 5 });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => batcher.infer(row([5, 3, 1, 0.2]))));
+    const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    assert.equal(rejected.length, 3);
+    for (const { reason } of rejected) {
+      assert.equal(reason.status, 503);
+      assert.equal(reason.headers['retry-after'], '1');
+      assert.match(reason.message, /overloaded/);
+    }
+  });
+
+  it('answers 504 instead of running a request whose deadline passed while it queued', async () => {
+    const inner = await irisRuntime();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: ModelRuntime = { ...inner, infer: async (request) => (await gate, inner.infer(request)) };
+    const batcher = createBatcher(slow, { ...defaults.batching, maxBatchSize: 1 });
+    const first = batcher.infer(row([5, 3, 1, 0.2]));
+    const late = batcher.infer({ ...row([5, 3, 1, 0.2]), deadline: Date.now() + 20 });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    release();
+    await first;
+    await assert.rejects(late, (error: { status: number }) => error.status === 504);
+  });
+});
