@@ -1,13 +1,33 @@
+import cluster from 'node:cluster';
 import { berthVariables } from '../core/env.js';
-import { startServer, type ServeOptions } from './start.js';
+import { createLogger } from '../observe/logger.js';
+import { createMetrics } from '../observe/metrics.js';
+import { isClusterWorker, joinCluster, runPrimary, workerCount } from './cluster.js';
+import { prepareServe, startServer, type RunningServer, type ServeOptions } from './start.js';
 
 /**
  * Runs the server as the process's main job: exits 1 if the model cannot load, drains on
- * SIGTERM/SIGINT and exits 0, or exits 1 if draining overruns the grace period.
+ * SIGTERM/SIGINT and exits 0, or exits 1 if draining overruns the grace period. With
+ * `--workers N` (N > 1) this process becomes the cluster primary and each worker runs the same
+ * command (node:cluster re-executes the same argv).
  */
 export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Promise<void> {
-  const server = await startServer({ ...options, env: berthVariables() });
-  const onSignal = (signal: NodeJS.Signals) => {
+  const serveOptions = { ...options, env: berthVariables() };
+  const prepared = await prepareServe(serveOptions);
+  const workers = workerCount(prepared.settings.server.workers);
+  if (workers > 1 && cluster.isPrimary) {
+    process.exitCode = await runPrimary(workers, createLogger(prepared.settings.log.level));
+    return;
+  }
+
+  let server: RunningServer;
+  const inCluster = isClusterWorker();
+  const metrics = createMetrics();
+  const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
+  server = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
+  if (membership) server.dataplane.setReadinessGate(membership.isClusterReady);
+
+  function drainAndExit(signal: string) {
     const force = setTimeout(() => {
       server.logger.error({ drainSeconds: server.settings.server.drainSeconds }, 'drain overran the grace period; exiting');
       process.exit(1);
@@ -20,11 +40,12 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
         process.exit(1);
       },
     );
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  }
+  process.once('SIGTERM', () => drainAndExit('SIGTERM'));
+  process.once('SIGINT', () => drainAndExit('SIGINT'));
   try {
     await server.loaded;
+    membership?.loaded();
   } catch (error) {
     await server.app.close();
     throw error;

@@ -24,6 +24,8 @@ export interface ServeOptions {
   /** BERTH_* variables (from core/env.ts). */
   env?: Record<string, string>;
   logDestination?: DestinationStream;
+  /** Metrics to record into (a cluster worker shares its registry with the primary). */
+  metrics?: Metrics;
   /** Replaces the /metrics renderer (workers aggregate across processes). */
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
 }
@@ -41,14 +43,21 @@ export interface RunningServer {
   shutdown(reason: string): Promise<void>;
 }
 
-/** Starts listening at once (probes answer while the model loads), then loads the model. */
-export async function startServer(options: ServeOptions): Promise<RunningServer> {
+/** Finds the model and resolves its configuration (flags, environment, berth.yaml, defaults). */
+export async function prepareServe(options: ServeOptions) {
   const location = await locateModel(options.target);
   const file = await readConfigFile(options.config ?? location.configPath, options.config === undefined);
-  const { settings, model: modelConfig, warnings } = resolveConfig({ file, flags: options.flags, env: options.env });
+  return { location, ...resolveConfig({ file, flags: options.flags, env: options.env }) };
+}
+
+export type PreparedServe = Awaited<ReturnType<typeof prepareServe>>;
+
+/** Starts listening at once (probes answer while the model loads), then loads the model. */
+export async function startServer(options: ServeOptions, prepared?: PreparedServe): Promise<RunningServer> {
+  const { location, settings, model: modelConfig, warnings } = prepared ?? (await prepareServe(options));
   const logger = createLogger(settings.log.level, options.logDestination);
   for (const warning of warnings) logger.warn(warning);
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   const models = new ModelSet();
   const dataplane = new DataPlane(models, settings);
   observeInferences(dataplane, metrics);

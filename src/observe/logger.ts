@@ -10,7 +10,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino(
     {
       level,
-      base: { service: 'berth' },
+      base: { service: 'berth', pid: process.pid },
       redact: { paths: ['apiKey', '*.apiKey', 'settings.server.apiKey', 'req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -19,8 +19,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     inferenceDuration: new Histogram({ name: 'berth_inference_duration_seconds', help: 'Time in the data plane per inference request (queueing + model).', labelNames: ['model', 'version'] as const, buckets: latencyBuckets, registers }),
     inferenceRows: new Counter({ name: 'berth_inference_rows_total', help: 'Rows predicted.', labelNames: ['model', 'version'] as const, registers }),
     inferenceErrors: new Counter({ name: 'berth_inference_errors_total', help: 'Inference requests that failed, by error code.', labelNames: ['model', 'version', 'code'] as const, registers }),
-    modelLoadSeconds: new Gauge({ name: 'berth_model_load_seconds', help: 'Seconds the model version took to load.', labelNames: ['model', 'version'] as const, registers }),
-    modelReady: new Gauge({ name: 'berth_model_ready', help: '1 when the model version is loaded and serving.', labelNames: ['model', 'version'] as const, registers }),
+    modelLoadSeconds: new Gauge({ name: 'berth_model_load_seconds', help: 'Seconds the model version took to load.', labelNames: ['model', 'version'] as const, registers, aggregator: 'max' }),
+    // Across workers a model is ready only where every worker has it (min).
+    modelReady: new Gauge({ name: 'berth_model_ready', help: '1 when the model version is loaded and serving.', labelNames: ['model', 'version'] as const, registers, aggregator: 'min' }),
     batchSize: new Histogram({ name: 'berth_batch_size', help: 'Rows per model call after adaptive batching.', labelNames: ['model'] as const, buckets: batchBuckets, registers }),
     batchRequests: new Histogram({ name: 'berth_batch_requests', help: 'Requests merged into one model call.', labelNames: ['model'] as const, buckets: batchBuckets, registers }),
     queueDuration: new Histogram({ name: 'berth_queue_duration_seconds', help: 'Time a request waited in the batch queue.', labelNames: ['model'] as const, buckets: latencyBuckets, registers }),

@@ -30,6 +30,7 @@ export interface InferResult {
  */
 export class DataPlane {
   #draining = false;
+  #readinessGate: () => boolean = () => true;
   readonly #observers: InferenceObserver[] = [];
 
   constructor(readonly models: ModelSet, readonly settings: Settings) {}
@@ -45,12 +46,17 @@ export class DataPlane {
 
   /** OIP v2 "server ready": every model loaded, and not draining after SIGTERM. */
   ready(): boolean {
-    return !this.#draining && this.models.allReady();
+    return this.readiness() === 'ready';
   }
 
   readiness(): 'ready' | 'loading' | 'draining' {
     if (this.#draining) return 'draining';
-    return this.models.allReady() ? 'ready' : 'loading';
+    return this.models.allReady() && this.#readinessGate() ? 'ready' : 'loading';
+  }
+
+  /** An extra condition for readiness: with several workers, that all of them have loaded. */
+  setReadinessGate(gate: () => boolean): void {
+    this.#readinessGate = gate;
   }
 
   startDraining(): void {

@@ -3,29 +3,21 @@
  * sliding window (the only work on the request path), `report()` compares the window with the
  * reference profile — the server calls it on a timer or on GET /v2/models/{name}/drift.
  *
- * Per numeric feature: PSI over the reference decile buckets and the two-sample KS test; per
- * categorical feature: PSI and the chi-square test of homogeneity. A feature is flagged when it
- * has at least `minSamples` live values and PSI > thresholds.psi or the test's p-value is below
- * its threshold. The KS test compares equal-sized samples — k = min(live values, reference
- * sample) live values spread evenly over the window against the first k values of the (randomly
- * ordered) reference sample — which puts scipy's exact algorithm on its O(n) path: a report costs
- * milliseconds even under heavy drift, where unequal sizes cost up to ~0.8 s per feature.
+ * What is computed per feature, and when it is flagged, is in scores.ts. The KS test compares
+ * equal-sized samples — k = min(live values, reference sample) live values spread evenly over
+ * the window against the first k values of the (randomly ordered) reference sample — which puts
+ * scipy's exact algorithm on its O(n) path: a report costs milliseconds even under heavy drift,
+ * where unequal sizes cost up to ~0.7 s per feature (bench/drift-overhead.ts).
  */
 import { defaults } from '../../core/defaults.js';
-import { chiSquareContingency } from './chi-square.js';
+import { errors } from '../../core/errors.js';
 import type { FeedbackReport, FeedbackTracker } from './feedback.js';
-import { ks2Sample } from './ks.js';
-import { otherCategory, type CategoricalProfile, type FeatureProfile, type NumericProfile, type ReferenceProfile } from './profile.js';
-import { alignCategories, numericPsi, proportions, psi } from './psi.js';
-import { evenlySpaced } from './sample.js';
+import type { FeatureProfile, NumericProfile, ReferenceProfile } from './profile.js';
+import { scoreCategorical, scoreNumeric, type DriftScore, type DriftThresholds } from './scores.js';
 import { toCategory, toNumber } from './values.js';
 import { SlidingWindow } from './window.js';
 
-export interface DriftThresholds {
-  psi: number;
-  ksPValue: number;
-  chi2PValue: number;
-}
+export type { CategoricalDriftScore, DriftScore, DriftThresholds, NumericDriftScore } from './scores.js';
 
 export interface DriftDetectorOptions {
   windowRows?: number;
@@ -36,37 +28,6 @@ export interface DriftDetectorOptions {
   /** Live accuracy to include in the report. */
   feedback?: FeedbackTracker;
 }
-
-interface ScoreBase {
-  feature: string;
-  /** Non-missing live values compared. */
-  samples: number;
-  missing_rate: number;
-  reference_missing_rate: number;
-  psi: number | null;
-  drifted: boolean;
-  /** Which tests crossed their threshold: 'psi', 'ks', 'chi2'. */
-  reasons: string[];
-}
-
-export interface NumericDriftScore extends ScoreBase {
-  kind: 'numeric';
-  ks_statistic: number | null;
-  ks_pvalue: number | null;
-  /** Size of each of the two samples the KS test compared. */
-  ks_samples: number;
-  mean: number | null;
-  reference_mean: number | null;
-}
-
-export interface CategoricalDriftScore extends ScoreBase {
-  kind: 'categorical';
-  chi2: number | null;
-  chi2_pvalue: number | null;
-  dof: number;
-}
-
-export type DriftScore = NumericDriftScore | CategoricalDriftScore;
 
 export interface DriftReport {
   generated_at: string;
@@ -106,11 +67,20 @@ export class DriftDetector {
     this.minSamples = options.minSamples ?? drift.minSamples;
     this.epsilon = options.psiEpsilon ?? drift.psiEpsilon;
     this.feedback = options.feedback;
+    const windowRows = options.windowRows ?? drift.windowRows;
+    const windowSeconds = options.windowSeconds ?? drift.windowSeconds;
+    checkSetting('windowRows', windowRows, Number.isInteger(windowRows) && windowRows >= 1, 'an integer ≥ 1');
+    checkSetting('windowSeconds', windowSeconds, windowSeconds > 0, 'positive');
+    checkSetting('minSamples', this.minSamples, Number.isInteger(this.minSamples) && this.minSamples >= 0, 'an integer ≥ 0');
+    checkSetting('psiEpsilon', this.epsilon, this.epsilon > 0 && this.epsilon < 1, 'between 0 and 1');
+    checkSetting('psiThreshold', this.thresholds.psi, this.thresholds.psi >= 0, '≥ 0');
+    checkSetting('ksPValueThreshold', this.thresholds.ksPValue, this.thresholds.ksPValue > 0 && this.thresholds.ksPValue < 1, 'between 0 and 1');
+    checkSetting('chi2PValueThreshold', this.thresholds.chi2PValue, this.thresholds.chi2PValue > 0 && this.thresholds.chi2PValue < 1, 'between 0 and 1');
     this.columns = profile.prediction ? [...profile.features, profile.prediction] : [...profile.features];
     this.predictionColumn = profile.prediction ? this.columns.length - 1 : -1;
     this.window = new SlidingWindow(
       this.columns.map((column) => (column.kind === 'numeric' ? 'number' : 'string')),
-      { maxRows: options.windowRows ?? drift.windowRows, maxAgeMs: (options.windowSeconds ?? drift.windowSeconds) * 1000 },
+      { maxRows: windowRows, maxAgeMs: windowSeconds * 1000 },
     );
   }
 
@@ -180,74 +150,14 @@ export class DriftDetector {
   }
 
   private score(profile: FeatureProfile, column: number): DriftScore {
-    return profile.kind === 'numeric' ? this.scoreNumeric(profile, column) : this.scoreCategorical(profile, column);
-  }
-
-  private scoreNumeric(profile: NumericProfile, column: number): NumericDriftScore {
+    const settings = { thresholds: this.thresholds, minSamples: this.minSamples, epsilon: this.epsilon };
+    if (profile.kind === 'categorical') {
+      const { counts, missing } = this.window.counts(column);
+      return scoreCategorical(profile, counts, missing, this.window.size, settings);
+    }
     const values = this.window.numbers(column);
-    const samples = values.length;
-    const comparable = samples > 0 && profile.count > 0;
-    const psiValue = comparable ? numericPsi(profile.cuts, profile.proportions, values, this.epsilon) : null;
-    const k = Math.min(samples, profile.sample.length);
-    const ks = k > 0 ? ks2Sample(this.referenceSample(profile, column, k), evenlySpaced(values, k).sort()) : null;
-    const reasons: string[] = [];
-    if (samples >= this.minSamples) {
-      if (psiValue !== null && psiValue > this.thresholds.psi) reasons.push('psi');
-      if (ks && ks.pvalue < this.thresholds.ksPValue) reasons.push('ks');
-    }
-    let sum = 0;
-    for (let i = 0; i < samples; i++) sum += values[i]!;
-    return {
-      feature: profile.name,
-      kind: 'numeric',
-      samples,
-      missing_rate: this.window.size > 0 ? (this.window.size - samples) / this.window.size : 0,
-      reference_missing_rate: profile.missingRate,
-      psi: psiValue,
-      ks_statistic: ks ? ks.statistic : null,
-      ks_pvalue: ks ? ks.pvalue : null,
-      ks_samples: k,
-      mean: samples > 0 ? sum / samples : null,
-      reference_mean: profile.mean,
-      drifted: reasons.length > 0,
-      reasons,
-    };
-  }
-
-  private scoreCategorical(profile: CategoricalProfile, column: number): CategoricalDriftScore {
-    const { counts: raw, missing } = this.window.counts(column);
-    const known = new Map(profile.categories.map((entry) => [entry.value, entry.count]));
-    if (profile.otherCount > 0) known.set(otherCategory, profile.otherCount);
-    // Live values outside the stored categories belong to the reference's "other" bucket when
-    // it has one (they may be among the rare ones left out); otherwise they are new categories.
-    const live = new Map<string, number>();
-    for (const [key, count] of raw) {
-      const bucket = known.has(key) || profile.otherCount === 0 ? key : otherCategory;
-      live.set(bucket, (live.get(bucket) ?? 0) + count);
-    }
-    const samples = this.window.size - missing;
-    const aligned = alignCategories(known, live);
-    const comparable = samples > 0 && profile.count > 0;
-    const psiValue = comparable ? psi(proportions(aligned.reference), proportions(aligned.current), this.epsilon) : null;
-    const chi = comparable ? chiSquareContingency([aligned.reference, aligned.current]) : null;
-    const reasons: string[] = [];
-    if (samples >= this.minSamples) {
-      if (psiValue !== null && psiValue > this.thresholds.psi) reasons.push('psi');
-      if (chi && chi.dof > 0 && chi.pvalue < this.thresholds.chi2PValue) reasons.push('chi2');
-    }
-    return {
-      feature: profile.name,
-      kind: 'categorical',
-      samples,
-      missing_rate: this.window.size > 0 ? missing / this.window.size : 0,
-      reference_missing_rate: profile.missingRate,
-      psi: psiValue,
-      chi2: chi ? chi.statistic : null,
-      chi2_pvalue: chi ? chi.pvalue : null,
-      dof: chi ? chi.dof : 0,
-      drifted: reasons.length > 0,
-      reasons,
-    };
+    const k = Math.min(values.length, profile.sample.length);
+    return scoreNumeric(profile, values, this.window.size, k > 0 ? this.referenceSample(profile, column, k) : new Float64Array(0), settings);
   }
 
   /** The first k reference sample values, sorted; cached while k stays the same. */
@@ -258,4 +168,8 @@ export class DriftDetector {
     this.sortedSamples.set(column, { k, sorted });
     return sorted;
   }
+}
+
+function checkSetting(key: string, value: number, ok: boolean, expected: string): void {
+  if (!ok) throw errors.badMonitoringSetting(`monitoring.drift.${key}`, `must be ${expected}, got ${value}`);
 }

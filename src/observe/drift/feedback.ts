@@ -1,6 +1,6 @@
 /**
  * Live accuracy from delayed ground truth: predictions are remembered by request id (a bounded
- * LRU — the oldest recorded are forgotten first, and none older than the window), feedback
+ * LRU counted in rows — the oldest recorded are forgotten first, none older than the window), feedback
  * (request id + true value) is matched against them once, and the outcomes go into a sliding
  * window from which accuracy (classification) or MAE/RMSE (regression) is computed.
  */
@@ -13,6 +13,7 @@ export type Task = 'classification' | 'regression';
 
 export interface FeedbackOptions {
   task: Task;
+  /** Predicted rows remembered (a batch request counts once per row), so memory stays bounded. */
   maxPending?: number;
   windowRows?: number;
   windowSeconds?: number;
@@ -34,7 +35,7 @@ export interface FeedbackReport {
   accuracy: number | null;
   mae: number | null;
   rmse: number | null;
-  /** Predictions still waiting for feedback. */
+  /** Requests whose predictions still wait for feedback. */
   pending: number;
   /** Feedback received in total, and how much of it matched no remembered prediction. */
   received: number;
@@ -51,6 +52,7 @@ export class FeedbackTracker {
   private readonly maxPending: number;
   private readonly maxAgeMs: number;
   private readonly pending = new Map<string, Pending>();
+  private pendingRows = 0;
   private readonly outcomes: SlidingWindow;
   private received = 0;
   private unmatched = 0;
@@ -65,12 +67,21 @@ export class FeedbackTracker {
 
   /** Remember what was predicted for a request (one value per row of the request). */
   recordPrediction(requestId: string, predictions: ReadonlyArray<unknown>, now: number = Date.now()): void {
-    this.pending.delete(requestId); // re-insert at the young end of the LRU order
+    this.forget(requestId); // re-insert at the young end of the LRU order
+    if (predictions.length === 0 || predictions.length > this.maxPending) return;
     this.pending.set(requestId, { time: now, predictions: [...predictions] });
+    this.pendingRows += predictions.length;
     for (const [id, entry] of this.pending) {
-      if (this.pending.size <= this.maxPending && entry.time >= now - this.maxAgeMs) break;
-      this.pending.delete(id);
+      if (this.pendingRows <= this.maxPending && entry.time >= now - this.maxAgeMs) break;
+      this.forget(id);
     }
+  }
+
+  private forget(requestId: string): void {
+    const entry = this.pending.get(requestId);
+    if (!entry) return;
+    this.pendingRows -= entry.predictions.length;
+    this.pending.delete(requestId);
   }
 
   /**
@@ -82,7 +93,7 @@ export class FeedbackTracker {
     const entry = this.pending.get(requestId);
     if (!entry || entry.time < now - this.maxAgeMs) {
       this.unmatched++;
-      if (entry) this.pending.delete(requestId);
+      this.forget(requestId);
       throw errors.unknownPredictionId(requestId);
     }
     const truths = Array.isArray(truth) ? truth : [truth];
@@ -90,7 +101,7 @@ export class FeedbackTracker {
       throw errors.badFeedbackValue(`${entry.predictions.length} value(s), one per predicted row`, `${truths.length}`);
     }
     const outcome = this.recordOutcome(entry.predictions, truths, now);
-    this.pending.delete(requestId);
+    this.forget(requestId);
     return outcome;
   }
 

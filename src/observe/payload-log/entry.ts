@@ -46,12 +46,32 @@ export function payloadReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * True when a value holds something plain JSON.stringify gets wrong (a typed array, a bigint).
+ * Checking first is cheaper than a replacer, which JSON.stringify calls for every single value.
+ */
+function needsReplacer(value: unknown, depth = 0): boolean {
+  if (typeof value === 'bigint') return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (ArrayBuffer.isView(value) || depth > 64) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === 'object' || typeof item === 'bigint' ? needsReplacer(item, depth + 1) : false) return true;
+    return false;
+  }
+  for (const key in value) if (needsReplacer((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
+function toJson(value: unknown): string {
+  return (needsReplacer(value) ? JSON.stringify(value, payloadReplacer) : JSON.stringify(value)) ?? 'null';
+}
+
 /** Serialise an entry; throws (e.g. on a cyclic body) — the logger counts that as a drop. */
 export function serializeEntry(entry: PayloadEntry, now: Date): SerializedEntry {
   const timestamp = entry.timestamp ?? now.toISOString();
   const version = entry.version === undefined ? '' : String(entry.version);
-  const requestJson = JSON.stringify(entry.request, payloadReplacer) ?? 'null';
-  const responseJson = JSON.stringify(entry.response, payloadReplacer) ?? 'null';
+  const requestJson = toJson(entry.request);
+  const responseJson = toJson(entry.response);
   // Built by hand around the two bodies so each is stringified exactly once.
   const head = JSON.stringify({
     request_id: entry.requestId,

@@ -4,7 +4,8 @@
  * zero-padded so names sort) and the oldest rotated files are deleted until rotated files plus a
  * full active file fit in maxTotalBytes — so the cap holds at every moment, not only after
  * cleanup. `enqueue()` never waits and never throws: a full queue or a line too large for any
- * file is dropped and counted; a failed write drops its batch, is counted, and backs off.
+ * file is dropped and counted; a failed write drops what is queued, is counted, and new lines are
+ * dropped for errorBackoffMs (then the file is reopened).
  */
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ export interface RotatingFileOptions {
   maxFileBytes: number;
   maxTotalBytes: number;
   maxQueueBytes: number;
-  /** Pause after a failed write before the next attempt. */
+  /** After a failed write, drop new lines for this long instead of retrying the disk at once. */
   errorBackoffMs?: number;
 }
 
@@ -42,6 +43,7 @@ export class RotatingFileWriter {
   private rotatedFiles: Array<{ name: string; bytes: number; seq: number }> = [];
   private pumping: Promise<void> | null = null;
   private closed = false;
+  private failedUntil = 0;
 
   constructor(options: RotatingFileOptions) {
     if (!(options.maxFileBytes > 0)) throw errors.badMonitoringSetting('monitoring.payloadLog.maxFileBytes', 'must be positive');
@@ -57,7 +59,7 @@ export class RotatingFileWriter {
 
   /** Queue one line (ending in \n) of `bytes` UTF-8 bytes. Returns false when it was dropped. */
   enqueue(line: string, bytes: number): boolean {
-    if (this.closed || bytes > this.options.maxFileBytes || this.counters.queuedBytes + bytes > this.options.maxQueueBytes) {
+    if (this.closed || bytes > this.options.maxFileBytes || this.counters.queuedBytes + bytes > this.options.maxQueueBytes || Date.now() < this.failedUntil) {
       this.counters.dropped++;
       return false;
     }
@@ -96,7 +98,8 @@ export class RotatingFileWriter {
         this.dropQueued();
         await this.handle?.close().catch(() => undefined);
         this.handle = null;
-        await new Promise((resolve) => setTimeout(resolve, this.options.errorBackoffMs).unref());
+        // No timer: a pending backoff must neither keep the process alive nor delay close().
+        this.failedUntil = Date.now() + this.options.errorBackoffMs;
       }
     }
     this.queue = [];
