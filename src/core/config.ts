@@ -1,6 +1,7 @@
 import { errors } from './errors.js';
 import { defaults } from './defaults.js';
 import { defaultOf, getPath, settingSpecs, type SettingSpec } from './settings.js';
+import { parseTrafficPolicy, parseTrafficSection, type TrafficPolicy } from './traffic-config.js';
 
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : { -readonly [K in keyof T]: Widen<T[K]> };
 
@@ -15,6 +16,7 @@ export interface ModelConfig {
   /** Class label names, indexed by class id (or keyed by the model's own label). */
   labels?: string[];
   batching?: Partial<Settings['batching']>;
+  traffic?: TrafficPolicy;
   [extension: string]: unknown;
 }
 
@@ -30,6 +32,10 @@ export interface ConfigSources {
 export interface ResolvedConfig {
   settings: Settings;
   model: ModelConfig;
+  /** Traffic policies by model name (`traffic:` section). */
+  traffic: Record<string, TrafficPolicy>;
+  /** The raw file, for sections other areas own (e.g. `monitoring`). */
+  file: Record<string, unknown>;
   warnings: string[];
 }
 
@@ -57,10 +63,10 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     if (!knownSections.has(section)) warnings.push(`berth.yaml: unknown section \`${section}\` is ignored`);
   }
   applyRules(settings);
-  return { settings, model: parseModelConfig(file.model), warnings };
+  return { settings, model: parseModelConfig(file.model), traffic: parseTrafficSection(file.traffic), file, warnings };
 }
 
-const knownSections = new Set(['model', ...settingSpecs.map((spec) => spec.key.split('.')[0]!), 'monitoring', 'traffic']);
+const knownSections = new Set(['model', ...settingSpecs.map((spec) => spec.key.split('.')[0]!), 'monitoring', 'traffic', 'deploy']);
 
 function coerce(spec: SettingSpec, raw: unknown, where: string): unknown {
   const text = typeof raw === 'string' ? raw.trim() : raw;
@@ -126,6 +132,7 @@ export function parseModelConfig(raw: unknown, where = 'model'): ModelConfig {
   if (model.batching !== undefined && (typeof model.batching !== 'object' || model.batching === null)) {
     throw errors.badConfig(`${where}.batching`, 'must be a mapping');
   }
+  if (model.traffic !== undefined) model.traffic = parseTrafficPolicy(model.traffic, `${where}.traffic`);
   if (model.batching) {
     for (const [key, value] of Object.entries(model.batching)) {
       const spec = settingSpecs.find((candidate) => candidate.key === `batching.${key}`);

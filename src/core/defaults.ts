@@ -233,7 +233,7 @@ export const defaults = {
       reportIntervalSeconds: 30,
     },
     feedback: {
-      /** Predictions remembered for feedback by request id (least recently recorded forgotten first). */
+      /** Predicted rows remembered for feedback by request id (least recently recorded forgotten first). */
       maxPending: 100_000,
       windowRows: 10_000,
       /** Labels often arrive late: live accuracy looks back further than drift does. */

@@ -2,7 +2,7 @@ import { errors } from '../core/errors.js';
 import { applyObjects, inNamespace, type AppliedObject } from './apply.js';
 import type { Cluster } from './cluster.js';
 import type { ManifestSet } from './manifests.js';
-import { describeProblems, type PodProblem } from './pod-problems.js';
+import { describeProblems } from './pod-problems.js';
 import { rollbackDeployment, type RollbackResult } from './rollback.js';
 import { deploymentRevision } from './rollout-status.js';
 import { waitForRollout } from './rollout-wait.js';
@@ -72,4 +72,3 @@ async function autoRollback(request: DeployRequest, namespace: string, name: str
     : `rolled back to revision ${result.toRevision}, but it has not become available either: ${again.reason}`;
 }
 
-export type { PodProblem };

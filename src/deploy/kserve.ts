@@ -28,7 +28,6 @@ export function inferenceService(context: ManifestContext): KubeObject {
     extraEnv: [{ name: 'PROTOCOL', value: 'v2' }],
   });
   if (serverless) delete pod.containers[0]!.startupProbe;
-  delete pod.enableServiceLinks;
   const a = options.autoscaling;
   return {
     apiVersion: 'serving.kserve.io/v1beta1',

@@ -17,9 +17,9 @@ export function v1Routes({ dataplane, settings }: HttpContext): Route[] {
       method: 'POST', url: '/v1/models/:name(^[^:/]+)::predict', summary: 'KServe v1 predict ({"instances": rows} → {"predictions"})', tag: 'kserve-v1', errors: [400, 404, 413, 415, 503, 504],
       body: () => ({ type: 'object', required: ['instances'], properties: { instances: { type: 'array', minItems: 1 } } }),
       handler: async (request) => {
-        const { model, entry } = dataplane.models.ready(nameOf(request));
+        const { model, entry } = dataplane.pick(nameOf(request), request.id);
         const decoded = decodeV1Request(request.body, entry.metadata, model.config, settings.limits);
-        const result = await dataplane.infer(nameOf(request), entry.version, decoded);
+        const result = await dataplane.infer(nameOf(request), entry.version, decoded, { shadow: true });
         return encodeV1Response(result.metadata, result.model.config, result.response);
       },
     },

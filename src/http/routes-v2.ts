@@ -16,8 +16,8 @@ export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
         method: 'GET', url: base, summary: 'OIP v2 model metadata', tag: 'oip-v2', errors: [404, 503],
         handler: async (request) => {
           const { name, version } = params(request);
-          const { metadata, versions } = dataplane.modelMetadata(name, version);
-          return encodeV2Metadata(metadata, versions);
+          const { metadata, versions, traffic } = dataplane.modelMetadata(name, version);
+          return encodeV2Metadata(metadata, versions, traffic);
         },
       },
       {
@@ -34,7 +34,7 @@ export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
         handler: async (request) => {
           const { name, version } = params(request);
           const decoded = decodeV2Request(request.body, settings.limits);
-          const { metadata, response } = await dataplane.infer(name, version, decoded);
+          const { metadata, response } = await dataplane.infer(name, version, decoded, { stickyKey: request.id });
           return encodeV2Response(metadata, decoded, response);
         },
       },

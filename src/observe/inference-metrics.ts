@@ -10,4 +10,7 @@ export function observeInferences(dataplane: DataPlane, metrics: Metrics): void 
     if (event.error === undefined) metrics.inferenceRows.inc(labels, event.rows);
     else metrics.inferenceErrors.inc({ ...labels, code: event.error instanceof BerthError ? event.error.code : 'BERTH_INTERNAL' });
   });
+  dataplane.observeShadows((event) => {
+    metrics.shadowComparisons.inc({ model: event.model, version: event.version, shadow_version: event.shadowVersion, agreed: event.error ? 'error' : String(event.agreed) });
+  });
 }

@@ -26,6 +26,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     batchRequests: new Histogram({ name: 'berth_batch_requests', help: 'Requests merged into one model call.', labelNames: ['model'] as const, buckets: batchBuckets, registers }),
     queueDuration: new Histogram({ name: 'berth_queue_duration_seconds', help: 'Time a request waited in the batch queue.', labelNames: ['model'] as const, buckets: latencyBuckets, registers }),
     queueDepth: new Gauge({ name: 'berth_queue_depth', help: 'Requests waiting in the batch queue.', labelNames: ['model'] as const, registers }),
+    shadowComparisons: new Counter({ name: 'berth_shadow_comparisons_total', help: 'Shadow requests compared with the primary answer, by agreement (true/false/error).', labelNames: ['model', 'version', 'shadow_version', 'agreed'] as const, registers }),
     shed: new Counter({ name: 'berth_requests_shed_total', help: 'Requests refused with 503/504 because of overload or deadline.', labelNames: ['model', 'reason'] as const, registers }),
   };
 }

@@ -76,7 +76,10 @@ async function settleBody(options: BenchOptions, baseUrl: string, path: string, 
   let name = options.model ?? modelFromRoute(path) ?? facts?.name;
   if (!name) {
     // KServe v1's model list (GET /v1/models), which Berth serves: one model means no ambiguity.
-    const list = (await getJson(`${baseUrl}/v1/models`).catch(() => undefined)) as { models?: unknown } | undefined;
+    const list = (await getJson(`${baseUrl}/v1/models`).catch((error: { code?: string }) => {
+      if (error.code === errors.benchUnreachable.code) throw error;
+      return undefined;
+    })) as { models?: unknown } | undefined;
     const models = Array.isArray(list?.models) ? list.models.map(String) : [];
     if (models.length !== 1) throw errors.benchNeedsBody(models.length > 1 ? `the server has several models (${models.join(', ')})` : 'the server did not say which model it serves');
     name = models[0]!;

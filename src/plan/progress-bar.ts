@@ -34,7 +34,7 @@ export function createProgressDisplay(stream: ProgressStream) {
     progress(progress: LoadProgress) {
       if (!stream.isTTY) return;
       const line = renderBar(progress, label);
-      stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns ?? 100) - 1))}`);
+      stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns || 100) - 1))}`);
       drawn = true;
     },
     done() {

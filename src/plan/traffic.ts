@@ -32,7 +32,12 @@ function duration(spec: string, key: string, raw: string | undefined, fallback?:
     if (fallback !== undefined) return fallback;
     throw errors.badTraffic(spec, `\`${key}\` is missing`);
   }
-  const seconds = parseDurationSeconds(raw, `\`${key}\` in traffic \`${spec}\``);
+  let seconds: number;
+  try {
+    seconds = parseDurationSeconds(raw, key);
+  } catch {
+    throw errors.badTraffic(spec, `\`${key}\` must be a duration such as 30s, 5m, 1h or 1h30m, got \`${raw}\``);
+  }
   if (!(seconds > 0)) throw errors.badTraffic(spec, `\`${key}\` must be longer than 0`);
   return seconds;
 }

@@ -4,6 +4,7 @@ import { berthVersion } from '../core/version.js';
 import { validateRequest } from '../pipeline/validate.js';
 import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
 import type { ModelSet, ServedModel } from './model-set.js';
+import { chooseVersion, responsesAgree } from './traffic.js';
 
 /** What observers (metrics, drift, payload log) learn about each inference; they never change it. */
 export interface InferenceEvent {
@@ -17,6 +18,15 @@ export interface InferenceEvent {
 }
 
 export type InferenceObserver = (event: InferenceEvent) => void;
+
+/** A shadow comparison: the candidate's answer to a copy of a request, compared then discarded. */
+export interface ShadowEvent {
+  model: string;
+  version: string;
+  shadowVersion: string;
+  agreed?: boolean;
+  error?: unknown;
+}
 
 export interface InferResult {
   metadata: ModelMetadata;
@@ -32,11 +42,16 @@ export class DataPlane {
   #draining = false;
   #readinessGate: () => boolean = () => true;
   readonly #observers: InferenceObserver[] = [];
+  readonly #shadowObservers: Array<(event: ShadowEvent) => void> = [];
 
   constructor(readonly models: ModelSet, readonly settings: Settings) {}
 
   observe(observer: InferenceObserver): void {
     this.#observers.push(observer);
+  }
+
+  observeShadows(observer: (event: ShadowEvent) => void): void {
+    this.#shadowObservers.push(observer);
   }
 
   /** OIP v2 "server live": the process can answer; never touches a model. */
@@ -81,27 +96,78 @@ export class DataPlane {
     }
   }
 
-  modelMetadata(name: string, version?: string): { metadata: ModelMetadata; versions: string[] } {
+  modelMetadata(name: string, version?: string): { metadata: ModelMetadata; versions: string[]; traffic: Record<string, string | number> } {
     const { model, entry } = this.models.ready(name, version);
     const versions = [...model.versions.values()].filter((candidate) => candidate.state === 'ready').map((candidate) => candidate.version);
-    return { metadata: entry.metadata, versions };
+    const traffic: Record<string, string | number> = {};
+    if (model.current !== undefined) traffic.current_version = model.current;
+    if (model.traffic?.canary) Object.assign(traffic, { canary_version: model.traffic.canary.version, canary_percent: model.traffic.canary.percent });
+    if (model.traffic?.shadow) {
+      const { shadowCompared, shadowDisagreed, shadowFailed } = model.stats;
+      Object.assign(traffic, { shadow_version: model.traffic.shadow.version, shadow_compared: shadowCompared, shadow_failed: shadowFailed, shadow_disagreement_rate: shadowCompared === 0 ? 0 : shadowDisagreed / shadowCompared });
+    }
+    return { metadata: entry.metadata, versions, traffic };
   }
 
-  /** Resolves the model, validates the request against its signature, runs it within the deadline. */
-  async infer(name: string, version: string | undefined, request: InferenceRequest): Promise<InferResult> {
-    const { model, entry } = this.models.ready(name, version);
+  /**
+   * Resolves the model (and, when no version is named, the version its traffic policy picks),
+   * validates the request against the signature, runs it within the deadline, and sends a copy
+   * to the shadow version if there is one. `stickyKey` (the request id) keeps canary choices stable.
+   */
+  async infer(name: string, version: string | undefined, request: InferenceRequest, options: { stickyKey?: string; shadow?: boolean } = {}): Promise<InferResult> {
+    const { model, entry } = version === undefined ? this.pick(name, options.stickyKey ?? request.id) : this.models.ready(name, version);
     const metadata = entry.metadata;
     const rows = validateRequest(request, metadata, this.settings.limits);
     const timeoutMs = this.settings.server.requestTimeoutMs;
     request.deadline ??= Date.now() + timeoutMs;
     const started = performance.now();
+    entry.inFlight++;
     try {
       const response = await withDeadline(entry.runtime.infer(request), request.deadline, timeoutMs);
       this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, response });
+      if (options.shadow ?? version === undefined) this.#shadow(model, entry.version, request, response);
       return { metadata, model, response };
     } catch (error) {
       this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, error });
       throw error;
+    } finally {
+      entry.inFlight--;
+    }
+  }
+
+  /** The version that answers a request naming none: the current one, or the canary's share. */
+  pick(name: string, stickyKey?: string) {
+    return this.models.ready(name, chooseVersion(this.models.model(name), stickyKey));
+  }
+
+  /** Runs the shadow copy after the primary answered; its outcome only feeds statistics. */
+  #shadow(model: ServedModel, primaryVersion: string, request: InferenceRequest, primary: InferenceResponse): void {
+    const shadowVersion = model.traffic?.shadow?.version;
+    const shadow = shadowVersion === undefined ? undefined : model.versions.get(shadowVersion);
+    if (!shadow || shadow.state !== 'ready' || shadowVersion === primaryVersion) return;
+    const copy: InferenceRequest = { inputs: request.inputs, outputs: request.outputs, deadline: Date.now() + this.settings.server.requestTimeoutMs };
+    shadow.inFlight++;
+    shadow.runtime.infer(copy).then(
+      (response) => {
+        const agreed = responsesAgree(primary, response, shadow.metadata!);
+        model.stats.shadowCompared++;
+        if (!agreed) model.stats.shadowDisagreed++;
+        this.#emitShadow({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, agreed });
+      },
+      (error) => {
+        model.stats.shadowFailed++;
+        this.#emitShadow({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, error });
+      },
+    ).finally(() => shadow.inFlight--);
+  }
+
+  #emitShadow(event: ShadowEvent): void {
+    for (const observer of this.#shadowObservers) {
+      try {
+        observer(event);
+      } catch {
+        // never let statistics fail anything
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { errors } from '../core/errors.js';
 import type { ModelConfig } from '../core/config.js';
+import type { TrafficPolicy } from '../core/traffic-config.js';
 import type { ModelMetadata, ModelRuntime } from '../runtime/runtime.js';
 
 export type ModelState = 'loading' | 'ready' | 'failed' | 'unloaded';
@@ -12,6 +13,15 @@ export interface ModelVersion {
   /** Set once loaded. */
   metadata?: ModelMetadata;
   error?: string;
+  /** Requests running on this version; a retired version is unloaded only when it reaches 0. */
+  inFlight: number;
+}
+
+/** Counters behind the shadow disagreement rate shown in model metadata. */
+export interface TrafficStats {
+  shadowCompared: number;
+  shadowDisagreed: number;
+  shadowFailed: number;
 }
 
 export interface ServedModel {
@@ -20,6 +30,8 @@ export interface ServedModel {
   versions: Map<string, ModelVersion>;
   /** The version that answers requests naming no version. */
   current?: string;
+  traffic?: TrafficPolicy;
+  stats: TrafficStats;
 }
 
 /**
@@ -47,17 +59,17 @@ export class ModelSet {
   async load(name: string, version: string, runtime: ModelRuntime, config: ModelConfig, makeCurrent = true): Promise<ModelVersion> {
     let model = this.#models.get(name);
     if (!model) {
-      model = { name, config, versions: new Map() };
+      model = { name, config, versions: new Map(), traffic: config.traffic, stats: { shadowCompared: 0, shadowDisagreed: 0, shadowFailed: 0 } };
       this.#models.set(name, model);
     }
-    const entry: ModelVersion = { version, state: 'loading', runtime };
+    const entry: ModelVersion = { version, state: 'loading', runtime, inFlight: 0 };
     model.versions.set(version, entry);
     try {
       await runtime.load();
       entry.metadata = runtime.metadata();
       entry.state = 'ready';
       model.config = config;
-      if (makeCurrent || model.current === undefined) model.current = version;
+      if (makeCurrent) model.current = version;
       return entry;
     } catch (error) {
       entry.state = 'failed';
@@ -85,16 +97,24 @@ export class ModelSet {
     model.current = version;
   }
 
-  async unload(name: string, version?: string): Promise<void> {
+  /**
+   * Unloads one version (or all): it stops taking requests at once, and its session is released
+   * once the requests already running on it have finished.
+   */
+  async unload(name: string, version?: string, drainTimeoutMs = 30_000): Promise<void> {
     const model = this.model(name);
     const targets = version === undefined ? [...model.versions.values()] : [model.versions.get(version) ?? (() => { throw errors.unknownVersion(name, version); })()];
     for (const entry of targets) {
       entry.state = 'unloaded';
       model.versions.delete(entry.version);
-      await entry.runtime.unload();
     }
     if (model.current !== undefined && !model.versions.has(model.current)) model.current = [...model.versions.keys()].at(-1);
     if (model.versions.size === 0) this.#models.delete(name);
+    for (const entry of targets) {
+      const until = Date.now() + drainTimeoutMs;
+      while (entry.inFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+      await entry.runtime.unload();
+    }
   }
 
   /** Ready = every model has a ready current version (Kubernetes readinessProbe semantics). */

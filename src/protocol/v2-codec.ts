@@ -60,13 +60,13 @@ export function encodeV2Response(model: ModelMetadata, request: InferenceRequest
 }
 
 /** Model metadata as OIP v2 §"Model Metadata" shapes it. */
-export function encodeV2Metadata(model: ModelMetadata, versions: string[]) {
+export function encodeV2Metadata(model: ModelMetadata, versions: string[], traffic: Record<string, string | number> = {}) {
   return {
     name: model.name,
     versions,
     platform: model.platform,
     inputs: model.inputs,
     outputs: model.outputs,
-    parameters: { ...model.properties, ...(model.classifier ? { classes: model.classifier.classes.join(',') } : {}) },
+    parameters: { ...model.properties, ...(model.classifier ? { classes: model.classifier.classes.join(',') } : {}), ...traffic },
   };
 }

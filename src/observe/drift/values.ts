@@ -4,9 +4,6 @@
  * land in the same bucket.
  */
 
-/** A feature value as it may arrive. */
-export type RawValue = number | string | boolean | bigint | null | undefined;
-
 // Spellings of "no value" that CSV exports (pandas, R, spreadsheets) write.
 const missingSpellings = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '#n/a']);
 

@@ -1,0 +1,154 @@
+import type { ModelConfig, Settings } from '../core/config.js';
+import type { TrafficPolicy } from '../core/traffic-config.js';
+import { allocate, type Tensor } from '../core/tensor.js';
+import type { Logger } from '../observe/logger.js';
+import type { Metrics } from '../observe/metrics.js';
+import { wrapRuntime } from '../pipeline/wrap-runtime.js';
+import type { ModelSet } from '../protocol/model-set.js';
+import { listModels, readAliases, resolveModel, watchRepository, type RepositoryWatcher, type ResolvedModel } from '../registry/index.js';
+import { createOnnxRuntime } from '../runtime/onnx.js';
+import type { ModelRuntime } from '../runtime/runtime.js';
+
+/**
+ * Loads models into the ModelSet — from a file, or from the registry — and switches versions
+ * without dropping a request: the new version loads and warms up in the background, takes new
+ * requests in one assignment, and the old one is unloaded once its in-flight requests finish
+ * (ModelSet.unload waits for them). A version that fails to load (e.g. a tampered file whose
+ * sha256 no longer matches) is refused and the previous version keeps serving.
+ */
+export class ModelManager {
+  readonly #follow = new Map<string, string>();
+  #watcher?: RepositoryWatcher;
+  #switching = new Map<string, Promise<void>>();
+
+  constructor(
+    readonly models: ModelSet,
+    readonly settings: Settings,
+    readonly metrics: Metrics,
+    readonly logger: Logger,
+    readonly traffic: Record<string, TrafficPolicy> = {},
+    readonly repository?: string,
+  ) {}
+
+  /** Serves one model file as version 1. */
+  async loadFile(path: string, config: ModelConfig): Promise<void> {
+    await this.#load({ name: config.name!, version: '1', path }, { ...config, traffic: config.traffic ?? this.traffic[config.name!] }, true);
+  }
+
+  /** Serves models from the registry: `refs` like `iris@production`; none = every model. */
+  async serveRepository(refs: string[]): Promise<void> {
+    const repository = this.repository!;
+    const wanted = refs.length > 0 ? refs : (await listModels(repository)).map((model) => model.name);
+    for (const ref of wanted) {
+      const [name, alias] = ref.split('@') as [string, string | undefined];
+      this.#follow.set(name, alias ?? ((await readAliases(repository, name)).aliases.production ? 'production' : 'latest'));
+    }
+    await Promise.all([...this.#follow.keys()].map((name) => this.sync(name)));
+  }
+
+  /** Re-resolves the reference a model follows and switches when it points elsewhere. */
+  sync(name: string): Promise<void> {
+    // One switch per model at a time; a sync asked for during one runs after it.
+    const previous = this.#switching.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.#sync(name));
+    this.#switching.set(name, next);
+    return next;
+  }
+
+  async #sync(name: string): Promise<void> {
+    const ref = this.#follow.get(name);
+    if (!ref || !this.repository) return;
+    const resolved = await resolveModel(this.repository, `${name}@${ref}`);
+    const version = String(resolved.version);
+    const current = this.models.has(name) ? this.models.model(name).current : undefined;
+    const config = this.#configOf(resolved);
+    if (current !== version) {
+      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256 }, config, true);
+      this.logger.info({ model: name, from: current, to: version, ref }, current ? 'switched version' : 'serving version');
+    }
+    await this.#loadCandidates(name, config);
+    await this.#retireUnneeded(name);
+  }
+
+  /** Loads the canary and shadow versions named by the model's traffic policy. */
+  async #loadCandidates(name: string, config: ModelConfig): Promise<void> {
+    const policy = this.traffic[name];
+    for (const version of [policy?.canary?.version, policy?.shadow?.version]) {
+      if (version === undefined || this.models.model(name).versions.has(version)) continue;
+      const resolved = await resolveModel(this.repository!, `${name}@${version}`);
+      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256 }, config, false);
+    }
+  }
+
+  async #retireUnneeded(name: string): Promise<void> {
+    const model = this.models.model(name);
+    const policy = this.traffic[name];
+    const keep = new Set([model.current, policy?.canary?.version, policy?.shadow?.version]);
+    for (const version of [...model.versions.keys()]) {
+      if (keep.has(version)) continue;
+      this.metrics.modelReady.set({ model: name, version }, 0);
+      await this.models.unload(name, version);
+      this.logger.info({ model: name, version }, 'unloaded old version');
+    }
+  }
+
+  async #load(source: { name: string; version: string; path: string; sha256?: string }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
+    const started = performance.now();
+    const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx), source.name, config, this.settings, this.metrics);
+    await this.models.load(source.name, source.version, runtime, config, false);
+    try {
+      await warmUp(runtime);
+    } catch (error) {
+      // Zeros are not valid input for every model (a categorical column, say); the model loaded
+      // fine, so it serves, without the warm-up.
+      this.logger.warn({ model: source.name, version: source.version, error: (error as Error).message }, 'warm-up inference failed; serving without it');
+    }
+    if (makeCurrent) this.models.setCurrent(source.name, source.version);
+    const seconds = (performance.now() - started) / 1000;
+    this.metrics.modelLoadSeconds.set({ model: source.name, version: source.version }, seconds);
+    this.metrics.modelReady.set({ model: source.name, version: source.version }, 1);
+    const metadata = runtime.metadata();
+    this.logger.info({ model: source.name, version: source.version, seconds: Math.round(seconds * 1000) / 1000, inputs: metadata.inputs, outputs: metadata.outputs.map((output) => output.name) }, 'model ready');
+  }
+
+  #configOf(resolved: ResolvedModel): ModelConfig {
+    const { features, labels } = resolved.metadata;
+    return { name: resolved.name, features, labels, traffic: this.traffic[resolved.name] };
+  }
+
+  /** Watches the repository and follows alias moves and new versions. */
+  watch(): void {
+    if (!this.repository || this.#watcher) return;
+    this.#watcher = watchRepository(this.repository, (changes) => {
+      for (const name of new Set(changes.map((change) => change.name))) {
+        if (this.#follow.has(name)) this.sync(name).catch((error: Error) => this.logger.error({ model: name, error: error.message }, 'version switch failed; previous version keeps serving'));
+      }
+    }, { onError: (error) => this.logger.warn({ error: String(error) }, 'repository watch error') });
+  }
+
+  /** OIP repository extension: load (or reload) a model, following `production`/latest or a pinned version. */
+  async loadModel(name: string, version?: string): Promise<void> {
+    if (version !== undefined) this.#follow.set(name, version);
+    else if (!this.#follow.has(name)) this.#follow.set(name, (await readAliases(this.repository!, name)).aliases.production ? 'production' : 'latest');
+    await this.sync(name);
+  }
+
+  async unloadModel(name: string): Promise<void> {
+    this.#follow.delete(name);
+    for (const version of this.models.model(name).versions.keys()) this.metrics.modelReady.set({ model: name, version }, 0);
+    await this.models.unload(name);
+  }
+
+  close(): void {
+    this.#watcher?.close();
+  }
+}
+
+/** One inference on a row of zeros, so the first real request does not pay for lazy initialisation. */
+async function warmUp(runtime: ModelRuntime): Promise<void> {
+  const inputs: Tensor[] = runtime.metadata().inputs.map((input) => {
+    const shape = input.shape.map((dim) => (dim < 0 ? 1 : dim));
+    return { name: input.name, datatype: input.datatype, shape, data: allocate(input.datatype, shape.reduce((product, dim) => product * dim, 1)) };
+  });
+  await runtime.infer({ inputs });
+}

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BerthError } from '../../src/core/errors.js';
+import { measureModel } from '../../src/deploy/measure-model.js';
+import { defaultImage, imageTag, withOverrides } from '../../src/deploy/model-facts.js';
+import { resolveModelSource } from '../../src/deploy/model-ref.js';
+import { prepareManifests } from '../../src/deploy/prepare.js';
+import { irisFacts } from './support/fixtures.js';
+
+const fixture = new URL('../fixtures/models/sk-forest-int/', import.meta.url).pathname;
+const runtimeModuleUrl = new URL('../../src/runtime/onnx.js', import.meta.url).href;
+
+test('image tags are <name>:<version>-<12 hex of sha256>, lower-cased and cleaned', () => {
+  assert.equal(defaultImage(irisFacts()), 'iris:3-3f2a1bc03f2a');
+  assert.equal(defaultImage(irisFacts({ name: 'Iris_Model v2', version: '1.0+local' })), 'iris_model-v2:1.0-local-3f2a1bc03f2a');
+  assert.equal(imageTag('registry:5000/ml/iris:3-abc'), '3-abc');
+  assert.equal(imageTag('registry:5000/ml/iris'), undefined);
+});
+
+test('flags override measured facts', () => {
+  const facts = withOverrides(irisFacts(), { peakRssMb: 900 });
+  assert.deepEqual([facts.peakRssBytes, facts.loadSeconds, facts.measuredBy], [900 * 2 ** 20, 1, 'flags']);
+  assert.equal(withOverrides(irisFacts(), {}).measuredBy, 'child-process');
+});
+
+test('a model folder resolves to model.onnx, berth.yaml and a sha256', async () => {
+  const source = await resolveModelSource(fixture);
+  assert.equal(source.path, join(fixture, 'model.onnx'));
+  assert.match(source.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(source.version, '0');
+  assert.equal(typeof source.config, 'object');
+  const file = await resolveModelSource(join(fixture, 'model.onnx'));
+  assert.equal(file.sha256, source.sha256);
+});
+
+test('berth.yaml names and versions the model; unknown references say what is missing', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-deploy-'));
+  await copyFile(join(fixture, 'model.onnx'), join(dir, 'model.onnx'));
+  await writeFile(join(dir, 'berth.yaml'), 'model:\n  name: iris\n  version: 7\ndeploy:\n  replicas: 2\n');
+  const source = await resolveModelSource(dir);
+  assert.deepEqual([source.name, source.version], ['iris', '7']);
+  await assert.rejects(resolveModelSource(join(dir, 'nope.onnx')), (error: BerthError) => error.code === 'BERTH_MODEL_FILE_MISSING');
+  await assert.rejects(resolveModelSource('iris@production'), (error: BerthError) => error.code === 'BERTH_MODEL_REF_UNRESOLVED');
+  const viaRegistry = await resolveModelSource('iris@production', async () => ({ name: 'iris', version: '4', path: join(dir, 'model.onnx'), dir, sha256: 'f'.repeat(64) }));
+  assert.deepEqual([viaRegistry.name, viaRegistry.version, viaRegistry.sha256], ['iris', '4', 'f'.repeat(64)]);
+});
+
+test('measures a real model in a child process: load time and peak RSS after a 256-row batch', async () => {
+  const measured = await measureModel(join(fixture, 'model.onnx'), { runtimeModuleUrl, batchRows: 256 });
+  assert.ok(measured.loadSeconds > 0);
+  assert.ok(measured.peakRssBytes > 30 * 2 ** 20, `a node process with onnxruntime uses more than 30 MiB, got ${measured.peakRssBytes}`);
+  assert.equal(measured.batchRows, 256);
+  await assert.rejects(measureModel(join(fixture, 'cases.json'), { runtimeModuleUrl, batchRows: 1 }), (error: BerthError) => error.code === 'BERTH_MEASURE_FAILED');
+});
+
+test('prepareManifests: model folder → measured facts → manifests, berth.yaml deploy: section applied', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-deploy-'));
+  await copyFile(join(fixture, 'model.onnx'), join(dir, 'model.onnx'));
+  await writeFile(join(dir, 'berth.yaml'), 'model:\n  name: iris\nserver:\n  drainSeconds: 40\ndeploy:\n  autoscaling:\n    minReplicas: 2\n');
+  const prepared = await prepareManifests({ ref: dir, flags: { serviceMonitor: true }, overrides: { loadSeconds: 2 }, measure: (path) => measureModel(path, { runtimeModuleUrl, batchRows: 8 }) });
+  assert.equal(prepared.facts.measuredBy, 'flags');
+  assert.equal(prepared.facts.loadSeconds, 2);
+  assert.ok(prepared.facts.peakRssBytes! > 0, 'peak RSS still measured');
+  assert.equal(prepared.options.autoscaling.minReplicas, 2);
+  assert.ok(prepared.files.some((entry) => entry.object.kind === 'ServiceMonitor'));
+  assert.ok(!prepared.warnings.some((warning) => /unknown section `deploy`/.test(warning)), 'deploy: is not an unknown server section');
+  const env = (prepared.files.find((entry) => entry.object.kind === 'Deployment')!.object as any).spec.template.spec.containers[0].env;
+  assert.deepEqual(env.find((entry: { name: string }) => entry.name === 'BERTH_DRAIN_SECONDS'), { name: 'BERTH_DRAIN_SECONDS', value: '40' });
+});

@@ -1,0 +1,24 @@
+/**
+ * Loads the scipy/numpy reference values written by scripts/fixtures/drift_reference.py, and
+ * the comparison helpers the drift tests share.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+export function driftFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/drift/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+/**
+ * |actual − expected| ≤ max(rtol·|expected|, atol). The absolute floor lets values that
+ * underflow to 0 on one side match ~1e-300 on the other.
+ */
+export function assertClose(actual: number, expected: number, rtol: number, atol: number, label: string): void {
+  const tolerance = Math.max(rtol * Math.abs(expected), atol);
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: got ${actual}, expected ${expected} (tolerance ${tolerance})`);
+}
+
+/** Ascending Float64Array of plain numbers. */
+export function sorted(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
