@@ -2,6 +2,7 @@ import { errors } from './errors.js';
 import { defaults } from './defaults.js';
 import { defaultOf, getPath, settingSpecs, type SettingSpec } from './settings.js';
 import { parseTrafficPolicy, parseTrafficSection, type TrafficPolicy } from './traffic-config.js';
+import { parseMonitoringSection } from './monitoring-config.js';
 
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : { -readonly [K in keyof T]: Widen<T[K]> };
 
@@ -27,6 +28,8 @@ export interface ConfigSources {
   flags?: Record<string, unknown>;
   /** BERTH_* variables. */
   env?: Record<string, string>;
+  /** Folder of the berth.yaml: relative paths in it (monitoring.reference…) resolve from here. */
+  baseDir?: string;
 }
 
 export interface ResolvedConfig {
@@ -62,6 +65,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   for (const section of Object.keys(file)) {
     if (!knownSections.has(section)) warnings.push(`berth.yaml: unknown section \`${section}\` is ignored`);
   }
+  settings.monitoring = parseMonitoringSection(file.monitoring, settings.monitoring, sources.baseDir) as Settings['monitoring'];
   applyRules(settings);
   return { settings, model: parseModelConfig(file.model), traffic: parseTrafficSection(file.traffic), file, warnings };
 }

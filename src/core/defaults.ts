@@ -208,6 +208,10 @@ export const defaults = {
     },
   },
   monitoring: {
+    /** Drift, live accuracy and payload logging for every served model (berth.yaml `monitoring:`). */
+    enabled: true,
+    /** File-served models: reference CSV profiled at load (relative to berth.yaml); '' = none. */
+    reference: '',
     drift: {
       /** Quantile buckets per numeric feature for PSI (deciles of the reference). */
       bins: 10,
@@ -228,9 +232,18 @@ export const defaults = {
       /** PSI > 0.2 is the usual "significant shift" rule of thumb (0.1–0.2 moderate). */
       psiThreshold: 0.2,
       ksPValueThreshold: 0.01,
+      /**
+       * KS flags only when p < ksPValueThreshold AND the statistic exceeds this: with thousands of
+       * rows the p-value alone flags shifts too small to matter (D = 0.1 ≈ a 0.25 sd mean shift).
+       */
+      ksStatisticThreshold: 0.1,
       chi2PValueThreshold: 0.01,
       /** How often the server recomputes the report, off the request path. */
       reportIntervalSeconds: 30,
+      /** GET …/drift reuses a report younger than this. */
+      reportCacheSeconds: 2,
+      /** Features scored per event-loop turn (~2 ms each on a full window), so a wide model's report never blocks requests for long. */
+      reportChunkFeatures: 4,
     },
     feedback: {
       /** Predicted rows remembered for feedback by request id (least recently recorded forgotten first). */
@@ -260,6 +273,38 @@ export const defaults = {
       /** After a failed post, drop (and count) for this long instead of piling up timeouts. */
       sinkBackoffMs: 1_000,
     },
+    /** The PrometheusRule `berth manifests --monitoring` writes (and the Grafana panels' threshold lines). */
+    alerts: {
+      /** PromQL range of the rate() windows in the alert expressions. */
+      rateWindow: '5m',
+      /** Share of inference requests answered 5xx (Berth's own faults; 4xx are the caller's). */
+      errorRatio: 0.05,
+      errorFor: '5m',
+      /** p99 latency SLO; the same 50 ms `berth plan` sizes capacity for (plan.bench.capacity.sloP99Ms). */
+      sloP99Ms: 50,
+      latencyFor: '10m',
+      /** berth_model_ready == 0, or the scrape target down (up == 0), for this long. */
+      notReadyFor: '5m',
+      /** Drift is a slow signal: a feature over monitoring.drift.psiThreshold for this long. */
+      driftFor: '15m',
+      /** Live accuracy (from feedback) below this, for this long. */
+      minAccuracy: 0.8,
+      accuracyFor: '30m',
+      /** Feedback outcomes in the window before accuracy can alert: 3 of 4 right is noise, not a drop. */
+      minFeedbackSamples: 50,
+    },
+  },
+  /** The dashboard page at GET / (src/http/dashboard): how often it polls and how much it shows. */
+  dashboard: {
+    /** /metrics is polled this often; rates and quantiles come from the deltas. */
+    metricsPollMs: 2_000,
+    /** The drift report (with live accuracy) and the model list change slowly. */
+    driftPollMs: 5_000,
+    modelsPollMs: 15_000,
+    /** Seconds of history the charts keep. */
+    historySeconds: 300,
+    /** Rates and quantiles span this many seconds of scrapes, like PromQL's rate(x[10s]). */
+    rateWindowSeconds: 10,
   },
 } as const;
 

@@ -11,10 +11,13 @@ import { parseDeployOptions, type DeployOptions, type DeploySources } from './op
 import { podDisruptionBudget } from './pdb.js';
 import { service } from './service.js';
 import { serviceMonitor } from './service-monitor.js';
+import { monitoringFiles, type Attachment } from './monitoring/monitoring-files.js';
 
 export interface ManifestSet {
   options: DeployOptions;
   files: ManifestFile[];
+  /** Files that are not Kubernetes objects (the Grafana dashboard): written beside the manifests, not applied. */
+  attachments: Attachment[];
   warnings: string[];
 }
 
@@ -29,9 +32,11 @@ export function generateManifests(sources: DeploySources, facts: ModelFacts, set
   const context = manifestContext(options, settings, facts);
   const files: ManifestFile[] = [];
   const add = (file: string, object: unknown) => files.push({ file, object: object as KubeObject });
+  const monitoring = options.monitoring ? monitoringFiles(context) : { files: [], attachments: [] };
   if (options.format === 'kserve') {
     add('inferenceservice.yaml', inferenceService(context));
-    return { options, files, warnings };
+    files.push(...monitoring.files);
+    return { options, files, attachments: monitoring.attachments, warnings };
   }
   add('service.yaml', service(context));
   add('deployment.yaml', deployment(context));
@@ -39,5 +44,6 @@ export function generateManifests(sources: DeploySources, facts: ModelFacts, set
   add('pdb.yaml', podDisruptionBudget(context));
   if (options.networkPolicy) add('networkpolicy.yaml', networkPolicy(context));
   if (options.serviceMonitor) add('servicemonitor.yaml', serviceMonitor(context));
-  return { options, files, warnings };
+  files.push(...monitoring.files);
+  return { options, files, attachments: monitoring.attachments, warnings };
 }

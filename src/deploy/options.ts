@@ -19,6 +19,8 @@ export interface DeployOptions {
   resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
   networkPolicy: boolean;
   serviceMonitor: boolean;
+  /** Grafana dashboard + PrometheusRule (src/deploy/monitoring). */
+  monitoring: boolean;
   preStop: 'sleep' | 'server';
   preStopSeconds: number;
   serviceType: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
@@ -75,6 +77,7 @@ export function parseDeployOptions(sources: DeploySources, facts: ModelFacts): {
     },
     networkPolicy: pick('networkPolicy', false),
     serviceMonitor: pick('serviceMonitor', false),
+    monitoring: pick('monitoring', false),
     preStop: pick('preStop', 'sleep'),
     preStopSeconds: pick('preStopSeconds', d.preStopSeconds),
     serviceType: pick('serviceType', 'ClusterIP'),

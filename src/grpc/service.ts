@@ -3,7 +3,7 @@ import type { Settings } from '../core/config.js';
 import type { Logger } from '../observe/logger.js';
 import type { DataPlane } from '../protocol/dataplane.js';
 import { decodeInferRequest, encodeInferResponse, encodeModelMetadata } from './grpc-codec.js';
-import { unaryRpcFactory } from './unary.js';
+import { unaryRpcFactory, type UnaryCall } from './unary.js';
 import type { WireInferRequest, WireModelRequest } from './wire.js';
 
 export interface GrpcContext {
@@ -27,12 +27,13 @@ export function inferenceHandlers({ dataplane, settings, logger }: GrpcContext):
       const { metadata, versions } = dataplane.modelMetadata(message.name ?? '', message.version || undefined);
       return encodeModelMetadata(metadata, versions);
     }),
-    ModelInfer: rpc('ModelInfer', async ({ message, deadline }: { message: WireInferRequest; deadline: number | undefined }) => {
+    ModelInfer: rpc('ModelInfer', async ({ message, requestId, deadline }: UnaryCall<WireInferRequest>) => {
       const decoded = decodeInferRequest(message, settings.limits);
       // The caller's gRPC deadline, capped by the server's own per-request deadline.
       const ceiling = Date.now() + settings.server.requestTimeoutMs;
       decoded.request.deadline = deadline === undefined ? ceiling : Math.min(deadline, ceiling);
-      const { metadata, response } = await dataplane.infer(decoded.model, decoded.version, decoded.request);
+      // The request id keeps a caller's canary/stable choice stable, as over REST.
+      const { metadata, response } = await dataplane.infer(decoded.model, decoded.version, decoded.request, { stickyKey: requestId });
       return encodeInferResponse(metadata, decoded.request, response, decoded.rawOutput);
     }),
   };

@@ -12,7 +12,7 @@ export function seedRoutes({ dataplane, settings }: HttpContext): Route[] {
     const isNamedRow = body !== null && typeof body === 'object' && !Array.isArray(body) && !('features' in body) && !('instances' in body);
     if (isNamedRow) validateNamedFeatures(body as Record<string, unknown>, entry.metadata, model.config);
     const { request, single } = decodeSeedRequest(body, entry.metadata, model.config, settings.limits);
-    const result = await dataplane.infer(name, entry.version, request, { shadow: true });
+    const result = await dataplane.infer(name, entry.version, request, { shadow: true, stickyKey: requestId });
     return encodeSeedResponse(result.metadata, result.model.config, result.response, single);
   };
   const body = (model?: Parameters<NonNullable<Route['body']>>[0]) => (model ? seedRequestSchema(model.metadata, model.config) : { type: 'object' });

@@ -19,7 +19,7 @@ export function v1Routes({ dataplane, settings }: HttpContext): Route[] {
       handler: async (request) => {
         const { model, entry } = dataplane.pick(nameOf(request), request.id);
         const decoded = decodeV1Request(request.body, entry.metadata, model.config, settings.limits);
-        const result = await dataplane.infer(nameOf(request), entry.version, decoded, { shadow: true });
+        const result = await dataplane.infer(nameOf(request), entry.version, decoded, { shadow: true, stickyKey: request.id });
         return encodeV1Response(result.metadata, result.model.config, result.response);
       },
     },

@@ -47,7 +47,7 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
     await server.loaded;
     membership?.loaded();
   } catch (error) {
-    await server.app.close();
+    await Promise.all([server.app.close(), server.grpc?.close(0)]);
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import { observeInferences } from '../observe/inference-metrics.js';
 import { DataPlane } from '../protocol/dataplane.js';
 import { ModelSet } from '../protocol/model-set.js';
 import { locateModel } from '../runtime/model-source.js';
+import { startGrpcServer, type RunningGrpcServer } from '../grpc/server.js';
 import { ModelManager } from './model-manager.js';
 import { repositoryRoutes } from './routes-repository.js';
 import { createHttpApp } from './server.js';
@@ -34,6 +35,8 @@ export interface ServeOptions {
 
 export interface RunningServer {
   app: FastifyInstance;
+  /** OIP v2 gRPC server; undefined when server.grpcPort is 0. */
+  grpc?: RunningGrpcServer;
   dataplane: DataPlane;
   settings: Settings;
   metrics: Metrics;
@@ -68,14 +71,21 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path);
   const app = await createHttpApp({ dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics }, manager.repository ? repositoryRoutes(manager) : []);
   const address = await app.listen({ host: settings.server.host, port: settings.server.port });
+  let grpc: RunningGrpcServer | undefined;
+  try {
+    if (settings.server.grpcPort !== 0) grpc = await startGrpcServer({ dataplane, settings, logger });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
 
   let loaded: Promise<void>;
   if (location) {
     const name = options.name ?? modelConfig.name ?? location.defaultName;
-    logger.info({ address, model: name, path: location.modelPath }, 'listening; loading model');
+    logger.info({ address, grpcPort: grpc?.port, model: name, path: location.modelPath }, 'listening; loading model');
     loaded = manager.loadFile(location.modelPath, { ...modelConfig, name });
   } else {
-    logger.info({ address, repository: manager.repository, models: options.models ?? 'all' }, 'listening; loading models from the repository');
+    logger.info({ address, grpcPort: grpc?.port, repository: manager.repository, models: options.models ?? 'all' }, 'listening; loading models from the repository');
     loaded = manager.serveRepository(options.models ?? []).then(() => manager.watch());
   }
   loaded = loaded.catch((error: unknown) => {
@@ -83,18 +93,19 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     throw error;
   });
   loaded.catch(() => undefined);
-  return { app, dataplane, settings, metrics, logger, url: address, loaded, shutdown: (reason) => shutdown({ app, dataplane, settings, logger, manager }, reason) };
+  return { app, grpc, dataplane, settings, metrics, logger, url: address, loaded, shutdown: (reason) => shutdown({ app, grpc, dataplane, settings, logger, manager }, reason) };
 }
 
-async function shutdown(parts: { app: FastifyInstance; dataplane: DataPlane; settings: Settings; logger: Logger; manager: ModelManager }, reason: string): Promise<void> {
-  const { app, dataplane, settings, logger, manager } = parts;
+async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer; dataplane: DataPlane; settings: Settings; logger: Logger; manager: ModelManager }, reason: string): Promise<void> {
+  const { app, grpc, dataplane, settings, logger, manager } = parts;
   manager.close();
   if (dataplane.draining) return;
   dataplane.startDraining();
   logger.info({ reason, drainDelaySeconds: settings.server.drainDelaySeconds }, 'draining: /ready is 503, finishing accepted requests');
   // Keep serving while endpoints controllers and load balancers stop routing here.
   if (settings.server.drainDelaySeconds > 0) await new Promise((resolve) => setTimeout(resolve, settings.server.drainDelaySeconds * 1000));
-  await app.close();
+  const graceMs = Math.max(0, (settings.server.drainSeconds - settings.server.drainDelaySeconds) * 1000 - 1000);
+  await Promise.all([app.close(), grpc?.close(graceMs)]);
   await dataplane.models.unloadAll();
   logger.info('drained; exiting');
   logger.flush?.();

@@ -11,6 +11,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
   const registry = new Registry();
   const registers = [registry];
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  const collectHooks: { payloadLog?: () => void } = {};
   return {
     registry,
     httpRequests: new Counter({ name: 'berth_http_requests_total', help: 'HTTP requests answered, by route, model and status code.', labelNames: ['route', 'model', 'status'] as const, registers }),
@@ -28,6 +29,26 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     queueDepth: new Gauge({ name: 'berth_queue_depth', help: 'Requests waiting in the batch queue.', labelNames: ['model'] as const, registers }),
     shadowComparisons: new Counter({ name: 'berth_shadow_comparisons_total', help: 'Shadow requests compared with the primary answer, by agreement (true/false/error).', labelNames: ['model', 'version', 'shadow_version', 'agreed'] as const, registers }),
     shed: new Counter({ name: 'berth_requests_shed_total', help: 'Requests refused with 503/504 because of overload or deadline.', labelNames: ['model', 'reason'] as const, registers }),
+    // Monitoring (src/observe/monitoring): set from the drift report, computed off the request path.
+    // Across workers each judges its own window: scores are averaged, flags take the max.
+    featureDrift: new Gauge({ name: 'berth_feature_drift', help: 'Drift score of an input feature against the reference profile, by method (psi, ks_statistic, ks_pvalue, chi2_pvalue).', labelNames: ['model', 'version', 'feature', 'method'] as const, registers, aggregator: 'average' }),
+    featureDrifted: new Gauge({ name: 'berth_feature_drifted', help: '1 when the feature is flagged by the drift rule (PSI > threshold, or KS p-value and statistic both past theirs, or chi-square p-value).', labelNames: ['model', 'version', 'feature'] as const, registers, aggregator: 'max' }),
+    predictionDrift: new Gauge({ name: 'berth_prediction_drift', help: 'Drift score of the predictions against the reference predictions, by method.', labelNames: ['model', 'version', 'method'] as const, registers, aggregator: 'average' }),
+    modelDrifted: new Gauge({ name: 'berth_model_drifted', help: '1 when any feature or the predictions of the model version drifted.', labelNames: ['model', 'version'] as const, registers, aggregator: 'max' }),
+    driftWindowRows: new Gauge({ name: 'berth_drift_window_rows', help: 'Rows in the live drift window.', labelNames: ['model', 'version'] as const, registers }),
+    liveAccuracy: new Gauge({ name: 'berth_live_accuracy', help: 'Accuracy of recent predictions that received feedback (classification).', labelNames: ['model', 'version'] as const, registers, aggregator: 'average' }),
+    liveMae: new Gauge({ name: 'berth_live_mae', help: 'Mean absolute error of recent predictions that received feedback (regression).', labelNames: ['model', 'version'] as const, registers, aggregator: 'average' }),
+    liveRmse: new Gauge({ name: 'berth_live_rmse', help: 'Root mean squared error of recent predictions that received feedback (regression).', labelNames: ['model', 'version'] as const, registers, aggregator: 'average' }),
+    feedbackSamples: new Gauge({ name: 'berth_feedback_samples', help: 'Feedback outcomes in the live accuracy window.', labelNames: ['model', 'version'] as const, registers }),
+    feedback: new Counter({ name: 'berth_feedback_total', help: 'Feedback received, by outcome (matched, unmatched, rejected).', labelNames: ['model', 'outcome'] as const, registers }),
+    payloadLogEntries: new Counter({ name: 'berth_payload_log_entries_total', help: 'Inferences offered to the payload log, by outcome (written, dropped, sampled_out, unserializable).', labelNames: ['outcome'] as const, registers, collect: () => collectHooks.payloadLog?.() }),
+    payloadLogBytes: new Counter({ name: 'berth_payload_log_bytes_total', help: 'Bytes written to payload log files.', registers, collect: () => collectHooks.payloadLog?.() }),
+    payloadLogRotations: new Counter({ name: 'berth_payload_log_rotations_total', help: 'Payload log files rotated.', registers, collect: () => collectHooks.payloadLog?.() }),
+    payloadLogDeletedFiles: new Counter({ name: 'berth_payload_log_deleted_files_total', help: 'Rotated payload log files deleted to stay under the disk cap.', registers, collect: () => collectHooks.payloadLog?.() }),
+    payloadLogWriteErrors: new Counter({ name: 'berth_payload_log_write_errors_total', help: 'Failed payload log writes (queued entries dropped).', registers, collect: () => collectHooks.payloadLog?.() }),
+    payloadLogSinkEvents: new Counter({ name: 'berth_payload_log_sink_events_total', help: 'CloudEvents for the payload log sink, by outcome (sent, failed, dropped).', labelNames: ['outcome'] as const, registers, collect: () => collectHooks.payloadLog?.() }),
+    /** Called when a metric above is scraped; whoever owns the source (the payload logger) sets it. */
+    collectHooks,
   };
 }
 

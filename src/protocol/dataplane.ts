@@ -15,6 +15,8 @@ export interface InferenceEvent {
   request: InferenceRequest;
   response?: InferenceResponse;
   error?: unknown;
+  /** The caller's request id (HTTP X-Request-Id, gRPC request id; else the OIP `id`): feedback names predictions by it. */
+  requestId?: string;
 }
 
 export type InferenceObserver = (event: InferenceEvent) => void;
@@ -120,15 +122,16 @@ export class DataPlane {
     const rows = validateRequest(request, metadata, this.settings.limits);
     const timeoutMs = this.settings.server.requestTimeoutMs;
     request.deadline ??= Date.now() + timeoutMs;
+    const requestId = options.stickyKey ?? request.id;
     const started = performance.now();
     entry.inFlight++;
     try {
       const response = await withDeadline(entry.runtime.infer(request), request.deadline, timeoutMs);
-      this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, response });
+      this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, response, requestId });
       if (options.shadow ?? version === undefined) this.#shadow(model, entry.version, request, response);
       return { metadata, model, response };
     } catch (error) {
-      this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, error });
+      this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, error, requestId });
       throw error;
     } finally {
       entry.inFlight--;

@@ -23,7 +23,12 @@ export function loadCase(name: string): FixtureCase {
 /** A real server on an ephemeral port with the model loaded; logs silenced. */
 export async function startTestServer(target: string, flags: Record<string, unknown> = {}, extra: { name?: string } = {}): Promise<RunningServer> {
   const server = await startServer({ target, name: extra.name, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'log.level': 'silent', ...flags } });
-  await server.loaded;
+  try {
+    await server.loaded;
+  } catch (error) {
+    await server.shutdown('model failed to load');
+    throw error;
+  }
   return server;
 }
 

@@ -29,6 +29,7 @@ export function manifestFlags(command: Command): Command {
     .option('--limits-memory <quantity>', 'memory limit (default: measured peak RSS plus a margin)')
     .option('--network-policy', 'also generate a NetworkPolicy')
     .option('--service-monitor', 'also generate a Prometheus Operator ServiceMonitor')
+    .option('--monitoring', 'also generate a PrometheusRule with alerts and (with --out) grafana-dashboard.json')
     .option('--pre-stop <mode>', 'sleep (kubelet sleep action, Kubernetes >= 1.30) or server (the server\'s drain delay)')
     .option('--pre-stop-seconds <s>', 'seconds to keep serving after the pod is marked for deletion')
     .option('--service-type <type>', 'ClusterIP|NodePort|LoadBalancer')
@@ -85,7 +86,7 @@ export function printWarnings(warnings: readonly string[]): void {
 
 export const manifests: CommandDefinition = {
   name: 'manifests',
-  summary: 'generate Kubernetes objects for a model: Deployment, Service, HPA, PDB (+ NetworkPolicy, ServiceMonitor) and kustomization.yaml, or a KServe InferenceService',
+  summary: 'generate Kubernetes objects for a model: Deployment, Service, HPA, PDB (+ NetworkPolicy, ServiceMonitor, PrometheusRule and a Grafana dashboard) and kustomization.yaml, or a KServe InferenceService',
   configure: (command) => manifestFlags(command).option('--out <dir>', 'write one file per object plus kustomization.yaml here (default: print YAML)'),
   async run([ref], options): Promise<CommandResult> {
     const prepared = await prepareFromOptions(ref!, options);
@@ -93,9 +94,11 @@ export const manifests: CommandDefinition = {
     if (!options.json) printWarnings(prepared.warnings);
     const data = { model: prepared.source, facts: prepared.facts, options: prepared.options, warnings: prepared.warnings };
     if (typeof options.out !== 'string') {
-      return { data: { ...data, objects: prepared.files.map((entry) => entry.object) }, text: renderStream(prepared.files).trimEnd() };
+      // A JSON file has no place in a YAML stream for kubectl; --json carries it, --out writes it.
+      if (!options.json && prepared.attachments.length > 0) printWarnings([`${prepared.attachments.map((entry) => entry.file).join(', ')} is written only with --out DIR`]);
+      return { data: { ...data, objects: prepared.files.map((entry) => entry.object), attachments: prepared.attachments }, text: renderStream(prepared.files).trimEnd() };
     }
-    const written = await writeManifests(options.out, renderManifests(prepared.files));
+    const written = await writeManifests(options.out, [...renderManifests(prepared.files), ...prepared.attachments]);
     return { data: { ...data, files: written }, text: [`wrote ${written.length} files:`, ...written.map((path) => `  ${path}`), `apply with: kubectl apply -k ${options.out}`].join('\n') };
   },
 };

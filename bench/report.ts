@@ -1,0 +1,59 @@
+/** One benchmark point (median over repetitions, with the spread of requests/s). */
+export interface Point {
+  label: string;
+  rps: number;
+  rpsMin: number;
+  rpsMax: number;
+  rowsPerSecond: number;
+  p50: number;
+  p99: number;
+  /** Connection errors + timeouts + non-2xx answers, summed over repetitions. */
+  errors: number;
+  rssMb: number;
+  statusCodes: Record<string, number>;
+}
+
+export interface Verdict {
+  target: string;
+  value: string;
+  met: boolean;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const find = (points: Point[], label: string) => points.find((point) => point.label === label)!;
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+/** The issue's targets, as ratios from this one run. */
+export function judge(points: Point[], facts: Record<string, number>): Verdict[] {
+  const ceiling = find(points, 'ceiling c64');
+  const predict = find(points, 'berth /predict c64');
+  const rows = find(points, 'berth 1000 rows c4');
+  const on = find(points, 'forest batching on c64');
+  const off = find(points, 'forest batching off c64');
+  const overload = find(points, 'overload 4× c1024');
+  const answered = Object.entries(overload.statusCodes).every(([code]) => ['200', '503', '429', '504'].includes(code));
+  return [
+    { target: '/predict c64 ≥ 0.8 × ceiling req/s', value: `${ratio(predict.rps, ceiling.rps)}×`, met: predict.rps >= 0.8 * ceiling.rps },
+    { target: '/predict c64 p99 ≤ 2 × ceiling p99', value: `${ratio(predict.p99, ceiling.p99)}×`, met: predict.p99 <= 2 * ceiling.p99 },
+    { target: '1000-row rows/s ≥ 0.7 × in-process onnxruntime', value: `${ratio(rows.rowsPerSecond, facts.ortRowsPerSecond!)}×`, met: rows.rowsPerSecond >= 0.7 * facts.ortRowsPerSecond! },
+    { target: 'forest c64: batching on ≥ 3 × off', value: `${ratio(on.rps, off.rps)}×`, met: on.rps >= 3 * off.rps },
+    { target: 'overload 4×: alive, RSS < 2 × idle, all answered, no connection errors', value: `alive=${facts.overloadAlive === 1}, RSS ${ratio(facts.overloadPeakRssMb!, facts.overloadIdleRssMb!)}× idle, codes ${JSON.stringify(overload.statusCodes)}, errors ${overload.errors}`, met: facts.overloadAlive === 1 && facts.overloadPeakRssMb! < 2 * facts.overloadIdleRssMb! && answered && overload.errors === 0 },
+    { target: 'cold start (spawn → /ready 200) ≤ 500 ms', value: `${Math.round(facts.coldStartMs!)} ms`, met: facts.coldStartMs! <= 500 },
+    { target: 'idle RSS ≤ 100 MB', value: `${facts.idleRssMb} MB`, met: facts.idleRssMb! <= 100 },
+  ];
+}
+
+export function formatTable(points: Point[], facts: Record<string, number>, verdicts: Verdict[]): string {
+  const lines = ['| point | req/s (median) | spread | rows/s | p50 ms | p99 ms | errors | RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const point of points) {
+    lines.push(`| ${point.label} | ${Math.round(point.rps)} | ${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)} | ${Math.round(point.rowsPerSecond)} | ${point.p50} | ${point.p99} | ${point.errors} | ${point.rssMb} |`);
+  }
+  lines.push('', `In-process onnxruntime, iris, batches of 1000: ${Math.round(facts.ortRowsPerSecond!)} rows/s.`, '', '| target | this run | met |', '|---|---|---|');
+  for (const verdict of verdicts) lines.push(`| ${verdict.target} | ${verdict.value} | ${verdict.met ? 'yes' : 'no'} |`);
+  return lines.join('\n');
+}

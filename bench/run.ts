@@ -1,0 +1,121 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { runProgram } from '../src/core/programs.js';
+import { runLoadTest, type LoadTestOptions, type LoadTestResult } from '../src/plan/load-test.js';
+import { grpcLoad } from './grpc-load.js';
+import { startBerth, startCeiling, type ServerUnderTest } from './servers.js';
+import { formatTable, judge, median, type Point } from './report.js';
+
+/**
+ * `npm run bench [-- --reps 3 --seconds 5]`: Berth side by side with the ceiling (bare node:http)
+ * on this machine, in one run. Load comes from autocannon in this process (the other core);
+ * every point is warmed up (discarded) and repeated; the table shows the median and the spread.
+ */
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => Number(args[args.indexOf(`--${name}`) + 1] ?? fallback) || fallback;
+const reps = option('reps', 3);
+const seconds = option('seconds', 5);
+const logDir = 'bench/results/logs';
+mkdirSync(logDir, { recursive: true });
+
+const irisRow = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
+const v2Body = (rows: number, width: number, name = 'float_input') =>
+  JSON.stringify({ inputs: [{ name, datatype: 'FP32', shape: [rows, width], data: Array.from({ length: rows * width }, (_, index) => Math.round((1 + ((index * 7919) % 50) / 10) * 10) / 10) }] });
+
+async function measure(label: string, server: ServerUnderTest, load: () => Promise<LoadTestResult>, rowsPerRequest = 1): Promise<Point> {
+  await load(); // warm-up, discarded (JIT, connection setup, ORT arenas)
+  const runs: LoadTestResult[] = [];
+  let rss = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    runs.push(await load());
+    rss = Math.max(rss, server.rssMb());
+  }
+  const rps = runs.map((run) => run.requests.perSecond);
+  const point: Point = {
+    label,
+    rps: median(rps),
+    rpsMin: Math.min(...rps),
+    rpsMax: Math.max(...rps),
+    rowsPerSecond: median(rps) * rowsPerRequest,
+    p50: median(runs.map((run) => run.latencyMs.p50)),
+    p99: median(runs.map((run) => run.latencyMs.p99)),
+    errors: runs.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx, 0),
+    rssMb: rss,
+    statusCodes: runs.at(-1)!.statusCodes,
+  };
+  process.stderr.write(`  ${label}: ${Math.round(point.rps)} req/s (${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)}), p99 ${point.p99} ms\n`);
+  return point;
+}
+
+const http = (server: ServerUnderTest, path: string, body: string, connections: number, extra: Partial<LoadTestOptions> = {}) => () =>
+  runLoadTest({ url: `${server.url}${path}`, method: 'POST', body, connections, durationSeconds: seconds, ...extra });
+
+async function inProcessRowsPerSecond(model: string, batch: number): Promise<number> {
+  const result = await runProgram(process.execPath, ['--import', 'tsx', 'bench/in-process-ort.ts', model, String(batch), String(seconds)]);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!).rowsPerSecond as number;
+}
+
+const points: Point[] = [];
+const facts: Record<string, number> = {};
+const log = (name: string) => `${logDir}/${name}.log`;
+
+process.stderr.write(`bench: ${reps} reps × ${seconds}s per point on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})\n`);
+
+// 1. The ceiling.
+const ceiling = await startCeiling(log('ceiling'));
+for (const connections of [16, 64]) points.push(await measure(`ceiling c${connections}`, ceiling, http(ceiling, '/', JSON.stringify(irisRow), connections)));
+await ceiling.stop();
+
+// 2–4. Berth with the iris example: seed dialect, OIP v2 REST and gRPC, 1000-row requests.
+const iris = await startBerth('examples/iris', [], log('berth-iris'));
+facts.coldStartMs = iris.coldStartMs;
+await new Promise((resolve) => setTimeout(resolve, 500));
+facts.idleRssMb = iris.rssMb();
+for (const connections of [16, 64]) points.push(await measure(`berth /predict c${connections}`, iris, http(iris, '/predict', JSON.stringify(irisRow), connections)));
+points.push(await measure('berth v2 REST c64', iris, http(iris, '/v2/models/iris/infer', v2Body(1, 4), 64)));
+points.push(await measure('berth v2 gRPC c64', iris, () => grpcLoad(iris.grpcPort!, 'iris', [5.1, 3.5, 1.4, 0.2], 64, seconds)));
+points.push(await measure('berth 1000 rows c4', iris, http(iris, '/v2/models/iris/infer', v2Body(1000, 4), 4), 1000));
+await iris.stop();
+facts.ortRowsPerSecond = await inProcessRowsPerSecond('examples/iris/model.onnx', 1000);
+
+// 5. A large forest, batching on vs off.
+for (const batching of ['true', 'false']) {
+  const forest = await startBerth('test/fixtures/models/bench-forest', ['--batching', batching], log(`berth-forest-${batching}`));
+  points.push(await measure(`forest batching ${batching === 'true' ? 'on' : 'off'} c64`, forest, http(forest, '/v2/models/bench-forest/infer', v2Body(1, 50), 64)));
+  await forest.stop();
+}
+
+// 6. Overload: offer 4× the measured capacity, open loop.
+const capacity = points.find((point) => point.label === 'berth /predict c64')!.rps;
+const flood = await startBerth('examples/iris', ['--request-timeout-ms', '1000', '--max-queue', '512'], log('berth-overload'));
+await new Promise((resolve) => setTimeout(resolve, 500));
+facts.overloadIdleRssMb = flood.rssMb();
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, flood.rssMb())), 100);
+const overload = await runLoadTest({ url: `${flood.url}/predict`, method: 'POST', body: JSON.stringify(irisRow), connections: 1024, durationSeconds: seconds * 2, rate: Math.round(capacity * 4), timeoutSeconds: 10 });
+clearInterval(sampler);
+facts.overloadOfferedRps = Math.round(capacity * 4);
+facts.overloadPeakRssMb = peakRss;
+facts.overloadAlive = (await fetch(`${flood.url}/healthz`).then((response) => response.status, () => 0)) === 200 ? 1 : 0;
+await flood.stop();
+const overloadPoint: Point = {
+  label: 'overload 4× c1024',
+  rps: overload.requests.perSecond,
+  rpsMin: overload.requests.perSecond,
+  rpsMax: overload.requests.perSecond,
+  rowsPerSecond: overload.requests.perSecond,
+  p50: overload.latencyMs.p50,
+  p99: overload.latencyMs.p99,
+  errors: overload.errors + overload.timeouts,
+  rssMb: peakRss,
+  statusCodes: overload.statusCodes,
+};
+points.push(overloadPoint);
+
+const verdicts = judge(points, facts);
+const table = formatTable(points, facts, verdicts);
+process.stdout.write(`${table}\n`);
+const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, reps, seconds, points, facts, verdicts };
+writeFileSync('bench/results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync('bench/results/latest.md', `${table}\n`);
+process.stderr.write('wrote bench/results/latest.json and latest.md\n');

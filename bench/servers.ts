@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { startProgram, type StartedProgram } from '../src/core/programs.js';
+import { freePort } from '../src/plan/bench-server.js';
+
+/** A server under test in its own process: where it listens, its RSS, and how to stop it. */
+export interface ServerUnderTest {
+  url: string;
+  port: number;
+  grpcPort?: number;
+  program: StartedProgram;
+  /** Milliseconds from spawn to the first 200 from `readyPath`. */
+  coldStartMs: number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Resident set size of a process, from /proc (Linux). */
+export function rssMbOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 102.4) / 10;
+}
+
+async function start(args: string[], readyPath: string, logFile: string, extra: { grpcPort?: number } = {}): Promise<ServerUnderTest & { portArg: number }> {
+  const port = Number(args[args.indexOf('--port') + 1] ?? args.at(-1));
+  const spawned = performance.now();
+  const program = startProgram(process.execPath, args, { logFile });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (performance.now() - spawned > 60_000) throw new Error(`${args.join(' ')} did not become ready: ${program.output().slice(-500)}`);
+    try {
+      if ((await fetch(`${url}${readyPath}`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const coldStartMs = performance.now() - spawned;
+  return { url, port, portArg: port, grpcPort: extra.grpcPort, program, coldStartMs, rssMb: () => rssMbOf(program.pid!), stop: async () => void (await program.kill('SIGTERM', 10_000)) };
+}
+
+/** The ceiling: bare node:http with constant JSON (bench/ceiling-server.ts, compiled by tsx). */
+export async function startCeiling(logFile: string): Promise<ServerUnderTest> {
+  const port = await freePort();
+  return start(['--import', 'tsx', 'bench/ceiling-server.ts', String(port)], '/', logFile);
+}
+
+/**
+ * Berth from the built CLI (dist/), as `npm start` runs it: request logging, metrics and
+ * validation on — the production configuration, not a stripped-down one.
+ */
+export async function startBerth(target: string, flags: string[], logFile: string): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const grpcPort = await freePort();
+  return start(['dist/cli/bin.js', 'serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort), ...flags], '/ready', logFile, { grpcPort });
+}
