@@ -21,8 +21,7 @@ export function rssMbOf(pid: number): number {
   return Math.round(kb / 102.4) / 10;
 }
 
-async function start(args: string[], readyPath: string, logFile: string, extra: { grpcPort?: number } = {}): Promise<ServerUnderTest & { portArg: number }> {
-  const port = Number(args[args.indexOf('--port') + 1] ?? args.at(-1));
+async function start(args: string[], port: number, readyPath: string, logFile: string, extra: { grpcPort?: number } = {}): Promise<ServerUnderTest> {
   const spawned = performance.now();
   const program = startProgram(process.execPath, args, { logFile });
   const url = `http://127.0.0.1:${port}`;
@@ -36,13 +35,13 @@ async function start(args: string[], readyPath: string, logFile: string, extra: 
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const coldStartMs = performance.now() - spawned;
-  return { url, port, portArg: port, grpcPort: extra.grpcPort, program, coldStartMs, rssMb: () => rssMbOf(program.pid!), stop: async () => void (await program.kill('SIGTERM', 10_000)) };
+  return { url, port, grpcPort: extra.grpcPort, program, coldStartMs, rssMb: () => rssMbOf(program.pid!), stop: async () => void (await program.kill('SIGTERM', 10_000)) };
 }
 
 /** The ceiling: bare node:http with constant JSON (bench/ceiling-server.ts, compiled by tsx). */
 export async function startCeiling(logFile: string): Promise<ServerUnderTest> {
   const port = await freePort();
-  return start(['--import', 'tsx', 'bench/ceiling-server.ts', String(port)], '/', logFile);
+  return start(['--import', 'tsx', 'bench/ceiling-server.ts', String(port)], port, '/', logFile);
 }
 
 /**
@@ -52,5 +51,5 @@ export async function startCeiling(logFile: string): Promise<ServerUnderTest> {
 export async function startBerth(target: string, flags: string[], logFile: string): Promise<ServerUnderTest> {
   const port = await freePort();
   const grpcPort = await freePort();
-  return start(['dist/cli/bin.js', 'serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort), ...flags], '/ready', logFile, { grpcPort });
+  return start(['dist/cli/bin.js', 'serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort), ...flags], port, '/ready', logFile, { grpcPort });
 }

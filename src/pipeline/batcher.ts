@@ -33,6 +33,24 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
   let running = false;
   let scheduled = false;
   let delayTimer: NodeJS.Timeout | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  /** While requests wait, answer 504 for those whose deadline passes (one timer per model, not per request). */
+  const sweep = () => {
+    const now = Date.now();
+    for (let i = queue.length - 1; i >= 0; i--) {
+      const pending = queue[i]!;
+      if (pending.request.deadline !== undefined && pending.request.deadline <= now) {
+        queue.splice(i, 1);
+        hooks.shed?.('deadline');
+        pending.reject(errors.deadlineExceeded());
+      }
+    }
+    if (queue.length === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
 
   const schedule = () => {
     if (running || scheduled || queue.length === 0) return;
@@ -122,11 +140,14 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
       return new Promise<InferenceResponse>((resolve, reject) => {
         queue.push({ request, key: batchKey(request), rows: rowsOf(request), enqueued: performance.now(), resolve, reject });
         hooks.depth?.(queue.length);
+        sweeper ??= setInterval(sweep, sweepIntervalMs).unref();
         schedule();
       });
     },
   };
 }
+
+const sweepIntervalMs = 25;
 
 /** A model can be batched when every input and output has a variable first dimension. */
 export function isBatchable(runtime: ModelRuntime): boolean {

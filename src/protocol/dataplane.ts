@@ -1,4 +1,3 @@
-import { errors } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import { berthVersion } from '../core/version.js';
 import { validateRequest } from '../pipeline/validate.js';
@@ -120,13 +119,14 @@ export class DataPlane {
     const { model, entry } = version === undefined ? this.pick(name, options.stickyKey ?? request.id) : this.models.ready(name, version);
     const metadata = entry.metadata;
     const rows = validateRequest(request, metadata, this.settings.limits);
-    const timeoutMs = this.settings.server.requestTimeoutMs;
-    request.deadline ??= Date.now() + timeoutMs;
+    request.deadline ??= Date.now() + this.settings.server.requestTimeoutMs;
     const requestId = options.stickyKey ?? request.id;
     const started = performance.now();
     entry.inFlight++;
     try {
-      const response = await withDeadline(entry.runtime.infer(request), request.deadline, timeoutMs);
+      // The deadline is enforced where requests wait — the batcher's queue answers 504 for a
+      // request whose deadline passes before its model call — so no timer per request here.
+      const response = await entry.runtime.infer(request);
       this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, response, requestId });
       if (options.shadow ?? version === undefined) this.#shadow(model, entry.version, request, response);
       return { metadata, model, response };
@@ -183,14 +183,4 @@ export class DataPlane {
       }
     }
   }
-}
-
-function withDeadline<T>(work: Promise<T>, deadline: number, timeoutMs: number): Promise<T> {
-  const remaining = deadline - Date.now();
-  if (remaining <= 0) return Promise.reject(errors.deadlineExceeded(timeoutMs));
-  let timer: NodeJS.Timeout;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(errors.deadlineExceeded(timeoutMs)), remaining);
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
