@@ -1,0 +1,34 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { get, post, startTestServer } from '../helpers/server.js';
+import type { RunningServer } from '../../src/http/start.js';
+
+/** /metrics in Prometheus text format with the families issue #2 names, labelled by route/model/status. */
+describe('/metrics', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer('examples/iris');
+    await post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+    await post(server, '/predict', { instances: [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] });
+    await post(server, '/predict', { sepal_length: 'x' });
+  });
+  after(async () => server.shutdown('test done'));
+
+  it('is Prometheus text with every family', async () => {
+    const { status, headers, raw } = await get(server, '/metrics');
+    assert.equal(status, 200);
+    assert.match(String(headers['content-type']), /^text\/plain; version=0.0.4/);
+    for (const family of ['berth_http_requests_total', 'berth_http_request_duration_seconds', 'berth_inference_duration_seconds', 'berth_inference_rows_total', 'berth_http_requests_in_flight', 'berth_model_load_seconds', 'berth_model_ready', 'berth_batch_size', 'berth_queue_duration_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {
+      assert.match(raw, new RegExp(`^# TYPE ${family} `, 'm'), family);
+    }
+  });
+
+  it('counts requests by route, model and status, and rows predicted', async () => {
+    const { raw } = await get(server, '/metrics');
+    assert.match(raw, /^berth_http_requests_total\{route="\/predict",model="iris",status="200"\} 2$/m);
+    assert.match(raw, /^berth_http_requests_total\{route="\/predict",model="iris",status="400"\} 1$/m);
+    assert.match(raw, /^berth_inference_rows_total\{model="iris",version="1"\} 3$/m);
+    assert.match(raw, /^berth_model_ready\{model="iris",version="1"\} 1$/m);
+    assert.match(raw, /^berth_http_request_duration_seconds_count\{route="\/predict",model="iris"\} 3$/m);
+  });
+});
