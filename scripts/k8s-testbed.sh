@@ -11,8 +11,9 @@
 #
 # Environment (all optional):
 #   BERTH_K8S_CACHE    cache root (Go caches + binaries)  default: $HOME/.cache/berth-k8s
-#   BERTH_K8S_WORKDIR  runtime dir of the cluster          default: ${TMPDIR:-/tmp}/berth-k8s-$UID
 #   BERTH_K8S_NAME     kwokctl cluster name                default: berth
+#   BERTH_K8S_WORKDIR  runtime dir of the cluster (removed by `down`; holds kubeconfig.yaml)
+#                      default: ${TMPDIR:-/tmp}/berth-k8s-$UID-$BERTH_K8S_NAME
 #   BERTH_K8S_NODES    number of fake nodes                default: 2
 #   BERTH_K8S_BUILD_JOBS  parallel build lanes (1 or 2)    default: 2
 #
@@ -25,19 +26,20 @@ set -euo pipefail
 # ---------------------------------------------------------------------------------------------
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 K8S_DIR="$REPO_ROOT/scripts/k8s"
-# shellcheck source=k8s/versions.env
+# shellcheck disable=SC1091
 source "$K8S_DIR/versions.env"
 
 CACHE_ROOT="${BERTH_K8S_CACHE:-$HOME/.cache/berth-k8s}"
 BIN_DIR="$CACHE_ROOT/$K8S_VERSION/bin"
 LOG_DIR="$CACHE_ROOT/$K8S_VERSION/logs"
-WORKDIR="${BERTH_K8S_WORKDIR:-${TMPDIR:-/tmp}/berth-k8s-$(id -u)}"
 CLUSTER_NAME="${BERTH_K8S_NAME:-berth}"
+WORKDIR="${BERTH_K8S_WORKDIR:-${TMPDIR:-/tmp}/berth-k8s-$(id -u)-$CLUSTER_NAME}"
 NODE_COUNT="${BERTH_K8S_NODES:-2}"
 BUILD_JOBS="${BERTH_K8S_BUILD_JOBS:-2}"
 KUBECONFIG_PATH="$WORKDIR/kubeconfig.yaml"
 CLUSTER_DIR="$WORKDIR/kwok/clusters/$CLUSTER_NAME"
 READY_MARKER="$WORKDIR/ready"
+SENTINEL=".created-by-berth-k8s-testbed"
 
 K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 OTHER_BINARIES=(etcd kwok kwokctl metrics-server)
@@ -127,7 +129,7 @@ is_built() {
 build_one() {
   local name="$1" wrapper="$2" pkg="$3" ldflags="$4" t0 rc=0
   if is_built "$name" "$wrapper" "$pkg" "$ldflags"; then
-    log "  $name: cached ($BIN_DIR/$name)"
+    [[ -n "${QUIET_CACHED:-}" ]] || log "  $name: cached ($BIN_DIR/$name)"
     return 0
   fi
   log "  $name: building $pkg ..."
@@ -212,6 +214,9 @@ cmd_build() {
   log "Kubernetes $K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, metrics-server $METRICS_SERVER_VERSION"
   log "cache: $CACHE_ROOT   binaries: $BIN_DIR   $(go env GOVERSION), $(nproc) CPUs"
   download_modules
+  if [[ -n "${QUIET_CACHED:-}" ]]; then
+    log "checking binaries in $BIN_DIR ..."
+  fi
   if [[ "$BUILD_JOBS" -ge 2 ]]; then
     build_lane_kubernetes &
     p1=$!
@@ -228,10 +233,16 @@ cmd_build() {
   log "all binaries ready in $(($(now) - t0))s: $BIN_DIR"
 }
 
+# Before `up`: (re)build whatever is missing or stale (about 1 s when everything is cached).
+# Without Go, binaries already in the cache (e.g. restored by CI) are used as they are.
 ensure_built() {
-  if ! all_built; then
-    log "binaries missing in $BIN_DIR; building (a cold build takes ~20 min on 2 cores)"
-    cmd_build
+  if command -v go >/dev/null 2>&1; then
+    all_built || log "binaries missing in $BIN_DIR; building (cold: ~10-25 min on 2 cores)"
+    QUIET_CACHED=1 cmd_build
+  elif all_built; then
+    log "go not found; using the binaries in $BIN_DIR without checking that they are current"
+  else
+    die "binaries missing in $BIN_DIR and go is not on PATH to build them"
   fi
 }
 
@@ -249,6 +260,7 @@ kwokctl_env() {
   export http_proxy="$HTTP_PROXY" https_proxy="$HTTPS_PROXY"
   export NO_PROXY="127.0.0.1,localhost,::1" no_proxy="127.0.0.1,localhost,::1"
   export PATH="$BIN_DIR:$PATH"
+  export KUBECACHEDIR="$WORKDIR/kube-cache"
 }
 
 kwokctl() { "$BIN_DIR/kwokctl" --name "$CLUSTER_NAME" "$@"; }
@@ -270,6 +282,22 @@ cluster_pids() {
     [[ "$exe" == "$BIN_DIR/"* ]] || continue
     tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$WORKDIR/" || continue
     echo "${p#/proc/}"
+  done
+}
+
+# True when none of the given PIDs is running. With --reaped, zombies (exited, not yet collected
+# by their parent) count as still present. kwokctl detaches the components, so after it exits
+# their parent is init; in some sandboxes init reaps only every ~30 s.
+pids_gone() {
+  local zombies_ok=1 p state
+  if [[ "${1:-}" == "--reaped" ]]; then
+    zombies_ok=0
+    shift
+  fi
+  for p in "$@"; do
+    state="$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" || continue
+    [[ -n "$state" ]] || continue
+    [[ "$state" == "Z" && $zombies_ok -eq 1 ]] || return 1
   done
 }
 
@@ -469,8 +497,11 @@ cmd_up() {
     cmd_down
     kwokctl_env
   fi
-  mkdir -p "$WORKDIR"
-  chmod 700 "$WORKDIR"
+  if [[ ! -d "$WORKDIR" ]]; then
+    mkdir -p "$WORKDIR"
+    chmod 700 "$WORKDIR"
+    : >"$WORKDIR/$SENTINEL" # lets `down` remove the whole dir
+  fi
   if cluster_exists; then
     log "cluster '$CLUSTER_NAME' is running but its setup did not finish; finishing it"
   else
@@ -483,6 +514,7 @@ cmd_up() {
   date -u +%FT%TZ >"$READY_MARKER"
   log "cluster '$CLUSTER_NAME' ready in $(($(now) - t0))s; kubeconfig: $KUBECONFIG_PATH"
   log "use it with:  eval \"\$($0 env)\""
+  cmd_env
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -491,28 +523,50 @@ cmd_up() {
 
 cmd_down() {
   kwokctl_env
-  local pids p left=()
+  local pids p
   if [[ ! -d "$WORKDIR" ]]; then
     log "no cluster work dir ($WORKDIR); nothing to do"
     return 0
   fi
+  # PIDs kwokctl recorded for the components, to check below that they are really gone.
+  local recorded=""
+  if compgen -G "$CLUSTER_DIR/pids/*.pid" >/dev/null; then
+    # (awk, not cat: the pid files have no trailing newline)
+    recorded="$(awk '{print $1}' "$CLUSTER_DIR"/pids/*.pid 2>/dev/null | tr '\n' ' ')"
+  fi
   if [[ -x "$BIN_DIR/kwokctl" ]] && cluster_exists; then
     log "deleting cluster '$CLUSTER_NAME' ..."
-    kwokctl delete cluster >"$WORKDIR/kwokctl-delete.log" 2>&1 ||
-      log "kwokctl delete cluster failed (see below); cleaning up by hand"
+    if ! kwokctl delete cluster >"$WORKDIR/kwokctl-delete.log" 2>&1; then
+      tail -n 20 "$WORKDIR/kwokctl-delete.log" >&2
+      log "kwokctl delete cluster failed (above); cleaning up by hand"
+    fi
   fi
   # Anything kwokctl left behind is stopped by PID (only processes of our binaries for this work dir).
   pids="$(cluster_pids)"
   if [[ -n "$pids" ]]; then
-    log "stopping leftover processes: $(echo $pids)"
+    log "stopping leftover processes: ${pids//$'\n'/ }"
     for p in $pids; do kill "$p" 2>/dev/null || true; done
     sleep 2
     for p in $(cluster_pids); do kill -9 "$p" 2>/dev/null || true; done
     sleep 1
   fi
   pids="$(cluster_pids)"
-  [[ -z "$pids" ]] || die "processes still running after down: $(echo $pids)"
-  rm -rf "$WORKDIR"
+  [[ -z "$pids" ]] || die "processes still running after down: ${pids//$'\n'/ }"
+  if [[ -n "$recorded" ]]; then
+    # shellcheck disable=SC2086
+    wait_for "component processes exited" 20 pids_gone $recorded ||
+      die "component processes still running: $recorded"
+    # shellcheck disable=SC2086
+    wait_for "exited components reaped by init (no <defunct> left in ps)" 90 pids_gone --reaped $recorded ||
+      log "WARNING: exited components not yet reaped by init (zombies, harmless): $recorded"
+  fi
+  if [[ -f "$WORKDIR/$SENTINEL" ]]; then
+    rm -rf "$WORKDIR"
+  else
+    # Not created by `up` (e.g. BERTH_K8S_WORKDIR points at an existing dir): remove only our files.
+    rm -rf "$WORKDIR/kwok" "$WORKDIR/kube-cache" "$KUBECONFIG_PATH" "$READY_MARKER" \
+      "$WORKDIR/kwokctl.yaml" "$WORKDIR/nodes.yaml" "$WORKDIR"/kwokctl-*.log
+  fi
   log "cluster '$CLUSTER_NAME' is down; $WORKDIR removed"
 }
 
@@ -533,7 +587,7 @@ cmd_status() {
   fi
   echo "up: cluster '$CLUSTER_NAME', Kubernetes $K8S_VERSION, kubeconfig $KUBECONFIG_PATH"
   echo "server: $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
-  echo "processes: $(cluster_pids | while read -r p; do printf '%s(%s) ' "$(basename "$(readlink /proc/$p/exe)")" "$p"; done)"
+  echo "processes: $(cluster_pids | while read -r p; do printf '%s(%s) ' "$(basename "$(readlink "/proc/$p/exe")")" "$p"; done)"
   kubectl get nodes -o wide
 }
 

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=versions.env
+# shellcheck disable=SC1091
 source "$HERE/versions.env"
 
 CACHE_ROOT="${BERTH_K8S_CACHE:-$HOME/.cache/berth-k8s}"
