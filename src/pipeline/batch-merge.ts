@@ -6,8 +6,14 @@ import type { InferenceRequest, InferenceResponse } from '../runtime/runtime.js'
  * Requests can share a model call when their inputs agree on everything but dimension 0.
  */
 export function batchKey(request: InferenceRequest): string {
+  const outputs = request.outputs?.join(',') ?? '*';
+  if (request.inputs.length === 1) {
+    // The common case, once per request: no arrays to build and sort.
+    const [input] = request.inputs as [InferenceRequest['inputs'][0]];
+    return `${input.name}:${input.datatype}:${input.shape.length === 2 ? input.shape[1] : input.shape.slice(1).join('x')}>${outputs}`;
+  }
   const inputs = request.inputs.map((input) => `${input.name}:${input.datatype}:${input.shape.slice(1).join('x')}`).sort();
-  return `${inputs.join('|')}>${request.outputs?.join(',') ?? '*'}`;
+  return `${inputs.join('|')}>${outputs}`;
 }
 
 export function rowsOf(request: InferenceRequest): number {

@@ -16,8 +16,14 @@ export interface SeedRequest {
   single: boolean;
 }
 
+const layouts = new WeakMap<ModelMetadata, WeakMap<ModelConfig, RowLayout | string>>();
+
+/** The model's row layout, computed once per loaded version and config (this runs per request). */
 export function layoutFor(model: ModelMetadata, config: ModelConfig): RowLayout {
-  const layout = rowLayout(model, config);
+  let byConfig = layouts.get(model);
+  if (!byConfig) layouts.set(model, (byConfig = new WeakMap()));
+  let layout = byConfig.get(config);
+  if (layout === undefined) byConfig.set(config, (layout = rowLayout(model, config)));
   if (typeof layout === 'string') throw errors.dialectUnsupported(model.name, layout);
   return layout;
 }
