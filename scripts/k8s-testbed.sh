@@ -371,7 +371,28 @@ componentsPatches:
   - key: horizontal-pod-autoscaler-sync-period
     value: 5s
 EOF
+  append_stages "$cfg"
   echo "$cfg"
+}
+
+# kwokctl adds its default stages only when the config names none, so a config that adds a stage
+# must list the defaults too: the same files kwokctl embeds for the binary runtime (fast node
+# initialize, heartbeat with lease, fast pod ready/complete/delete), from the kwok module, followed
+# by Berth's test stages in scripts/k8s/stages/ (e.g. ImagePullBackOff for images named
+# *does-not-exist*).
+append_stages() {
+  local cfg="$1" sdir f
+  sdir="$(kwok_module_dir)/kustomize/stage"
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    [[ -f "$sdir/$f" ]] || die "kwok stage $sdir/$f not found (run: $0 build)"
+    printf -- '---\n' >>"$cfg"
+    cat "$sdir/$f" >>"$cfg"
+  done
+  for f in "$K8S_DIR"/stages/*.yaml; do
+    printf -- '---\n' >>"$cfg"
+    cat "$f" >>"$cfg"
+  done
 }
 
 # Fake nodes managed by kwok. No InternalIP is set, so kwok fills in Hostname=localhost and its

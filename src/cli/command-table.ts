@@ -33,6 +33,8 @@ export async function loadCommands(): Promise<CommandDefinition[]> {
     import('./commands/deploy.js'),
     import('./commands/rollback.js'),
     import('./commands/status.js'),
+    import('./commands/profile.js'),
+    import('./commands/build.js'),
   ]);
   return modules.flatMap((module) => Object.values(module).filter(isDefinition));
 }

@@ -143,6 +143,15 @@ export const errors = {
   rolloutFailed: define('BERTH_ROLLOUT_FAILED', 502, (namespace: string, name: string, why: string) => `rollout of ${q(name)} in namespace ${q(namespace)} failed: ${why}`),
   rolloutTimeout: define('BERTH_ROLLOUT_TIMEOUT', 504, (namespace: string, name: string, seconds: number, why: string) => `rollout of ${q(name)} in namespace ${q(namespace)} did not finish within ${seconds} s: ${why}`),
 
+  // ── package ───────────────────────────────────────────────────────────────
+  badImageRef: define('BERTH_BAD_IMAGE_REF', 400, (flag: string, image: string, why: string) => `${flag} ${q(image)}: ${why}`),
+  distMissing: define('BERTH_DIST_MISSING', 400, (path: string, root: string) => `Berth's compiled code is missing (${path}); run \`npm run build\` in ${root} first`),
+  buildContextNotEmpty: define('BERTH_BUILD_CONTEXT_NOT_EMPTY', 400, (dir: string) => `${dir} exists and is not a build context written by \`berth build\`; choose another --out or remove it`),
+  dependencyInstallFailed: define('BERTH_DEPENDENCY_INSTALL_FAILED', 502, (command: string, detail: string) => `installing Berth's production dependencies failed (${command}): ${detail}`),
+  noContainerEngine: define('BERTH_NO_CONTAINER_ENGINE', 400, (detail: string) => `no container engine to build with: ${detail}; install podman (apt-get install podman runc) or start docker, or build the written context yourself`),
+  baseImageMissing: define('BERTH_BASE_IMAGE_MISSING', 400, (engine: string, image: string) => `${engine} has no image ${q(image)}, and a localhost/ image cannot be pulled; build it first (scripts/base-image/build.sh prints BUILDER_IMAGE and BASE_IMAGE) or pass another --base-image/--builder-image`),
+  imageBuildFailed: define('BERTH_IMAGE_BUILD_FAILED', 502, (engine: string, code: number, tail: string) => `${engine} build failed with exit code ${code}:\n${tail}`),
+
   // ── monitoring ────────────────────────────────────────────────────────────
   referenceDataUnreadable: define('BERTH_REFERENCE_DATA_UNREADABLE', 400, (path: string, detail: string) => `cannot read reference data ${path}: ${detail}`),
   badCsv: define('BERTH_BAD_CSV', 400, (source: string, line: number, detail: string) => `${source} line ${line}: ${detail}`),
@@ -150,7 +159,8 @@ export const errors = {
   referenceEmpty: define('BERTH_REFERENCE_EMPTY', 400, (source: string) => `reference data ${source} has no rows; a drift profile needs the training (or a representative) sample`),
   predictionCountMismatch: define('BERTH_PREDICTION_COUNT_MISMATCH', 400, (rows: number, predictions: number) => `${predictions} predictions given for ${rows} reference rows; give one per row`),
   badProfile: define('BERTH_BAD_PROFILE', 400, (where: string, detail: string) => `reference profile ${where}: ${detail}`),
-  noReferenceProfile: define('BERTH_NO_REFERENCE_PROFILE', 404, (model: string) => `model ${q(model)} has no reference profile, so drift cannot be measured; register it with \`--reference-data\` or run \`berth profile\``),
+  noReferenceProfile: define('BERTH_NO_REFERENCE_PROFILE', 404, (model: string) => `model ${q(model)} has no reference profile, so drift cannot be measured; register it with \`--reference-data\`, or when serving a file set \`monitoring.reference: reference.csv\` in its berth.yaml`),
+  notMonitored: define('BERTH_NOT_MONITORED', 404, (model: string, why: string) => `model ${q(model)} is not monitored: ${why}`),
   unknownPredictionId: define('BERTH_UNKNOWN_PREDICTION_ID', 404, (requestId: string) => `no recent prediction with request id ${q(requestId)} (feedback is accepted once per prediction, while it is among the most recent ones kept)`),
   badFeedbackValue: define('BERTH_BAD_FEEDBACK_VALUE', 400, (expected: string, got: string) => `feedback value must be ${expected}, got ${got}`),
   badMonitoringSetting: define('BERTH_BAD_MONITORING_SETTING', 400, (where: string, detail: string) => `invalid monitoring setting ${where}: ${detail}`),

@@ -9,6 +9,13 @@ import { listModels, readAliases, resolveModel, watchRepository, type Repository
 import { createOnnxRuntime } from '../runtime/onnx.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
 
+/** Told when a version starts and stops serving (monitoring attaches drift detection here). */
+export interface VersionListener {
+  /** Before the version takes traffic; a rejection fails the load. */
+  versionLoaded(version: { name: string; version: string; config: ModelConfig; runtime: ModelRuntime; reference?: { source: string; profile: unknown } }): Promise<void>;
+  versionUnloaded(name: string, version: string): void;
+}
+
 /**
  * Loads models into the ModelSet — from a file, or from the registry — and switches versions
  * without dropping a request: the new version loads and warms up in the background, takes new
@@ -28,6 +35,7 @@ export class ModelManager {
     readonly logger: Logger,
     readonly traffic: Record<string, TrafficPolicy> = {},
     readonly repository?: string,
+    readonly listener?: VersionListener,
   ) {}
 
   /** Serves one model file as version 1. */
@@ -63,7 +71,7 @@ export class ModelManager {
     const current = this.models.has(name) ? this.models.model(name).current : undefined;
     const config = this.#configOf(resolved);
     if (current !== version) {
-      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256 }, config, true);
+      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference }, config, true);
       this.logger.info({ model: name, from: current, to: version, ref }, current ? 'switched version' : 'serving version');
     }
     await this.#loadCandidates(name, config);
@@ -76,7 +84,7 @@ export class ModelManager {
     for (const version of [policy?.canary?.version, policy?.shadow?.version]) {
       if (version === undefined || this.models.model(name).versions.has(version)) continue;
       const resolved = await resolveModel(this.repository!, `${name}@${version}`);
-      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256 }, config, false);
+      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference }, config, false);
     }
   }
 
@@ -87,12 +95,13 @@ export class ModelManager {
     for (const version of [...model.versions.keys()]) {
       if (keep.has(version)) continue;
       this.metrics.modelReady.set({ model: name, version }, 0);
+      this.listener?.versionUnloaded(name, version);
       await this.models.unload(name, version);
       this.logger.info({ model: name, version }, 'unloaded old version');
     }
   }
 
-  async #load(source: { name: string; version: string; path: string; sha256?: string }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
+  async #load(source: { name: string; version: string; path: string; sha256?: string; reference?: { source: string; profile: unknown } }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
     const started = performance.now();
     const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx), source.name, config, this.settings, this.metrics);
     await this.models.load(source.name, source.version, runtime, config, false);
@@ -103,6 +112,7 @@ export class ModelManager {
       // fine, so it serves, without the warm-up.
       this.logger.warn({ model: source.name, version: source.version, error: (error as Error).message }, 'warm-up inference failed; serving without it');
     }
+    await this.listener?.versionLoaded({ name: source.name, version: source.version, config, runtime, reference: source.reference });
     if (makeCurrent) this.models.setCurrent(source.name, source.version);
     const seconds = (performance.now() - started) / 1000;
     this.metrics.modelLoadSeconds.set({ model: source.name, version: source.version }, seconds);
@@ -135,7 +145,10 @@ export class ModelManager {
 
   async unloadModel(name: string): Promise<void> {
     this.#follow.delete(name);
-    for (const version of this.models.model(name).versions.keys()) this.metrics.modelReady.set({ model: name, version }, 0);
+    for (const version of this.models.model(name).versions.keys()) {
+      this.metrics.modelReady.set({ model: name, version }, 0);
+      this.listener?.versionUnloaded(name, version);
+    }
     await this.models.unload(name);
   }
 

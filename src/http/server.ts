@@ -5,6 +5,7 @@ import type { Settings } from '../core/config.js';
 import type { DataPlane } from '../protocol/dataplane.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
+import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { errorReply } from './error-reply.js';
 import { registerDocs } from './routes-docs.js';
 import { healthRoutes } from './routes-health.js';
@@ -22,8 +23,8 @@ export interface HttpContext {
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
-/** Routes that never need the API key: Kubernetes probes and Prometheus scrapes. */
-const openRoutes = new Set(['/healthz', '/ready', '/v2/health/live', '/v2/health/ready', '/metrics']);
+/** Routes that never need the API key: Kubernetes probes, Prometheus scrapes, the dashboard's static page. */
+const openRoutes = new Set(['/healthz', '/ready', '/v2/health/live', '/v2/health/ready', '/metrics', ...dashboardOpenPaths]);
 
 const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
 
@@ -82,7 +83,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!.slice(0, 200)), request, settings.limits.maxBodyBytes, logger);
   });
 
-  const routes = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...extraRoutes];
+  const routes = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
   for (const route of routes) app.route({ method: route.method, url: route.url, handler: route.handler });
   await registerDocs(app, routes, context);
   return app;

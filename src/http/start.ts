@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { resolveConfig, type Settings } from '../core/config.js';
 import { readConfigFile } from '../core/config-file.js';
@@ -5,12 +6,14 @@ import { BerthError } from '../core/errors.js';
 import { createLogger, type Logger } from '../observe/logger.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { observeInferences } from '../observe/inference-metrics.js';
+import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
 import { DataPlane } from '../protocol/dataplane.js';
 import { ModelSet } from '../protocol/model-set.js';
 import { locateModel } from '../runtime/model-source.js';
 import { startGrpcServer, type RunningGrpcServer } from '../grpc/server.js';
 import { ModelManager } from './model-manager.js';
 import { repositoryRoutes } from './routes-repository.js';
+import { monitoringRoutes, rowCodec } from './routes-monitoring.js';
 import { createHttpApp } from './server.js';
 import type { DestinationStream } from 'pino';
 
@@ -53,7 +56,7 @@ export async function prepareServe(options: ServeOptions) {
   const location = options.target === undefined ? undefined : await locateModel(options.target);
   const configPath = options.config ?? location?.configPath;
   const file = configPath === undefined ? {} : await readConfigFile(configPath, options.config === undefined);
-  return { location, ...resolveConfig({ file, flags: options.flags, env: options.env }) };
+  return { location, ...resolveConfig({ file, flags: options.flags, env: options.env, baseDir: configPath === undefined ? undefined : dirname(configPath) }) };
 }
 
 export type PreparedServe = Awaited<ReturnType<typeof prepareServe>>;
@@ -67,9 +70,14 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const models = new ModelSet();
   const dataplane = new DataPlane(models, settings);
   observeInferences(dataplane, metrics);
+  // Drift, live accuracy, payload log (docs/monitoring.md); berth.yaml's reference CSV is for a served file.
+  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics, logger, codec: rowCodec(settings.limits), referenceCsv: location ? settings.monitoring.reference : '', maxRows: settings.limits.maxRows });
+  dataplane.observe(monitoring.observe);
+  monitoring.start();
 
-  const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path);
-  const app = await createHttpApp({ dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics }, manager.repository ? repositoryRoutes(manager) : []);
+  const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path, monitoring);
+  const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics };
+  const app = await createHttpApp(context, [...(manager.repository ? repositoryRoutes(manager) : []), ...monitoringRoutes(monitoring, context)]);
   const address = await app.listen({ host: settings.server.host, port: settings.server.port });
   let grpc: RunningGrpcServer | undefined;
   try {
@@ -93,11 +101,11 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     throw error;
   });
   loaded.catch(() => undefined);
-  return { app, grpc, dataplane, settings, metrics, logger, url: address, loaded, shutdown: (reason) => shutdown({ app, grpc, dataplane, settings, logger, manager }, reason) };
+  return { app, grpc, dataplane, settings, metrics, logger, url: address, loaded, shutdown: (reason) => shutdown({ app, grpc, dataplane, settings, logger, manager, monitoring }, reason) };
 }
 
-async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer; dataplane: DataPlane; settings: Settings; logger: Logger; manager: ModelManager }, reason: string): Promise<void> {
-  const { app, grpc, dataplane, settings, logger, manager } = parts;
+async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer; dataplane: DataPlane; settings: Settings; logger: Logger; manager: ModelManager; monitoring: ModelMonitoring }, reason: string): Promise<void> {
+  const { app, grpc, dataplane, settings, logger, manager, monitoring } = parts;
   manager.close();
   if (dataplane.draining) return;
   dataplane.startDraining();
@@ -107,6 +115,7 @@ async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer;
   const graceMs = Math.max(0, (settings.server.drainSeconds - settings.server.drainDelaySeconds) * 1000 - 1000);
   await Promise.all([app.close(), grpc?.close(graceMs)]);
   await dataplane.models.unloadAll();
+  await monitoring.close();
   logger.info('drained; exiting');
   logger.flush?.();
 }

@@ -50,7 +50,9 @@ export function clearVersion(metrics: Metrics, model: string, version: string, f
   for (const gauge of [metrics.modelDrifted, metrics.driftWindowRows, metrics.liveAccuracy, metrics.liveMae, metrics.liveRmse, metrics.feedbackSamples]) gauge.remove(base);
 }
 
-function setOrRemove<L>(gauge: { set(labels: L, value: number): void; remove(labels: L): void }, labels: L, value: number | null | undefined): void {
+type Labels = Record<string, string>;
+
+function setOrRemove(gauge: { set(labels: Labels, value: number): void; remove(labels: Labels): void }, labels: Labels, value: number | null | undefined): void {
   if (value === null || value === undefined || !Number.isFinite(value)) gauge.remove(labels);
   else gauge.set(labels, value);
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isExported, metricNamesIn } from './support.js';
+import { metricNames } from '../../../src/deploy/monitoring/metric-names.js';
+import { exportedMetrics, isExported, metricNamesIn } from './support.js';
 
 test('metricNamesIn finds selected metrics and nothing else', () => {
   assert.deepEqual(metricNamesIn('histogram_quantile(0.99, sum by (le, model) (rate(berth_http_request_duration_seconds_bucket{model=~"$model", route=~".*(predict|infer)"}[$__rate_interval])))'), ['berth_http_request_duration_seconds_bucket']);
@@ -14,4 +15,9 @@ test('isExported accepts histogram series and rejects unknown names', () => {
   assert.equal(isExported('c_total', exported), true);
   assert.equal(isExported('c_total_bucket', exported), false);
   assert.equal(isExported('nope', exported), false);
+});
+
+test('every metric name the generators use is exported by src/observe/metrics.ts', async () => {
+  const exported = await exportedMetrics();
+  for (const [key, name] of Object.entries(metricNames)) assert.ok(isExported(name, exported), `${key}: ${name}`);
 });

@@ -1,0 +1,159 @@
+import { dirname, join, relative } from 'node:path';
+import { defaults } from '../core/defaults.js';
+import { errors } from '../core/errors.js';
+import { locateBerthFiles } from './berth-files.js';
+import { generateCheckScript } from './check-script.js';
+import { writeBuildContext } from './context.js';
+import { contextLayout, type ImageLayout } from './context-layout.js';
+import { productionDependencies } from './dependencies.js';
+import { generateDockerfile } from './dockerfile.js';
+import { generateDockerignore } from './dockerignore.js';
+import { buildArguments, shellLine, type EngineName } from './engine-args.js';
+import { detectEngine, imageExists, runImageBuild, type BuiltImage } from './engine.js';
+import { imageLabels, type ImageIdentity } from './image-labels.js';
+import { parseImageRef, tagProblem } from './image-ref.js';
+import type { ModelInput } from './model-files.js';
+import { onnxPlatformDir } from './prune.js';
+import { gitProvenance } from './provenance.js';
+
+export interface BuildRequest {
+  /** The model, resolved by the caller (folder, file or registry version). */
+  model: ModelInput;
+  /** Image reference to build; the caller applies the default (deploy's `<name>:<version>-<short sha>`). */
+  tag: string;
+  /** Berth's package root (dist/, proto/, package.json, package-lock.json). */
+  berthRoot: string;
+  /** Berth's ONNX runtime module relative to berthRoot (`dist/runtime/onnx.js`). */
+  runtimeModule: string;
+  out: string;
+  baseImage?: string;
+  builderImage?: string;
+  /** Ports from the model's berth.yaml (server.port, server.grpcPort unless 0). */
+  ports: number[];
+  onnx: CheckOnnx;
+  containerize: boolean;
+  engine?: EngineName;
+  /** Overrides for the OCI source/revision labels. */
+  source?: string;
+  revision?: string;
+  cacheDir: string;
+  /** Node's version and CPU architecture of the image (default: this process's). */
+  nodeVersion?: string;
+  arch?: string;
+  now?: Date;
+  onProgress?: (text: string) => void;
+}
+
+type CheckOnnx = { intraOpThreads: number; interOpThreads: number; graphOptimization: string };
+
+export interface BuildResult {
+  context: string;
+  tag: string;
+  model: { ref: string; name: string; version: string; sha256: string; files: string[] };
+  berthVersion: string;
+  baseImage: string;
+  builderImage: string;
+  labels: Record<string, string>;
+  contextBytes: number;
+  dependencies: { cached: boolean; seconds: number };
+  /** The command that builds the context (what --containerize runs, as one shell line). */
+  buildCommand: string;
+  image?: BuiltImage & { engine: EngineName };
+  warnings: string[];
+}
+
+/**
+ * `berth build`: the build context (Dockerfile, .dockerignore, Berth, its pruned production
+ * dependencies, the model) and, with `containerize`, the image, built by podman or docker.
+ */
+export async function buildImage(request: BuildRequest): Promise<BuildResult> {
+  const problem = tagProblem(request.tag);
+  if (problem) throw errors.badImageRef('--tag', request.tag, problem);
+  const settings = defaults.package;
+  const nodeVersion = request.nodeVersion ?? process.versions.node;
+  const baseImage = request.baseImage ?? `${settings.nodeImage}:${nodeVersion}-${settings.nodeImageVariant}`;
+  // The build stage only COPYs and runs node (exec form), so the runtime base can be the builder
+  // too: then the check runs against exactly the libc and libstdc++ that ship.
+  const builderImage = request.builderImage ?? baseImage;
+  const layout: ImageLayout = { appDir: settings.appDir, nodePath: settings.nodePath };
+  const progress = (line: string) => request.onProgress?.(`berth build: ${line}\n`);
+
+  const berth = await locateBerthFiles(request.berthRoot, request.runtimeModule);
+  const provenance = request.source !== undefined && request.revision !== undefined ? {} : await gitProvenance(dirname(request.model.path));
+  const { model } = request;
+  const identity: ImageIdentity = {
+    model: { name: model.name, version: model.version, sha256: model.sha256 },
+    tag: request.tag,
+    berthVersion: berth.version,
+    created: (request.now ?? new Date()).toISOString(),
+    source: request.source ?? provenance.source ?? model.ref,
+    revision: request.revision ?? provenance.revision ?? `sha256:${model.sha256}`,
+  };
+  const labels = imageLabels(identity);
+  const dockerfile = generateDockerfile({
+    ...layout,
+    builderImage,
+    baseImage,
+    labels,
+    ports: request.ports,
+    uid: defaults.deploy.uid,
+    gid: defaults.deploy.uid,
+    comment: [
+      `Model ${model.name} version ${model.version} (sha256 ${model.sha256}), served by Berth ${berth.version}.`,
+      `Written by \`berth build ${model.ref}\`; rebuild it with --containerize, or:`,
+      `  podman build --build-arg BASE_IMAGE=… --tag ${request.tag} .`,
+    ],
+  });
+  const checkScript = generateCheckScript({ ...layout, sha256: model.sha256, runtimeModule: `${layout.appDir}/${request.runtimeModule}`, onnx: request.onnx });
+
+  const dependencies = await productionDependencies({
+    berthRoot: request.berthRoot,
+    cacheDir: request.cacheDir,
+    platform: onnxPlatformDir(request.arch ?? process.arch),
+    keep: settings.dependencyCacheKeep,
+    timeoutMs: settings.npmTimeoutMs,
+    onProgress: request.onProgress,
+  });
+  const buildArgs = { BUILDER_IMAGE: builderImage, BASE_IMAGE: baseImage };
+  const commandFor = (engine: EngineName, pullNever = true) =>
+    shellLine(engine, buildArguments({ name: engine, globalArgs: [] }, { context: request.out, dockerfile: join(request.out, contextLayout.dockerfile), tag: request.tag, buildArgs, annotations: {}, pullNever }));
+  const buildInfo = {
+    berthVersion: berth.version,
+    tag: request.tag,
+    model: { ref: model.ref, name: model.name, version: model.version, sha256: model.sha256 },
+    baseImage,
+    builderImage,
+    labels,
+    build: { podman: commandFor('podman'), docker: commandFor('docker') },
+  };
+  progress(`writing the build context to ${request.out}`);
+  const written = await writeBuildContext({ dir: request.out, dockerfile, dockerignore: generateDockerignore(), checkScript, buildInfo, model, berth, dependencies: dependencies.dir });
+  const result: BuildResult = {
+    context: written.dir,
+    tag: request.tag,
+    model: { ...buildInfo.model, files: written.modelFiles },
+    berthVersion: berth.version,
+    baseImage,
+    builderImage,
+    labels,
+    contextBytes: written.bytes,
+    dependencies: { cached: dependencies.cached, seconds: round(dependencies.seconds) },
+    buildCommand: commandFor('podman'),
+    warnings: [...berth.warnings, ...dependencies.warnings, ...written.warnings],
+  };
+  if (!request.containerize) return result;
+
+  const engine = await detectEngine(settings.engineProbeTimeoutMs, request.engine);
+  let allLocal = true;
+  for (const image of new Set([builderImage, baseImage])) {
+    if (await imageExists(engine, image)) continue;
+    allLocal = false;
+    if (parseImageRef(image).repository.startsWith('localhost/')) throw errors.baseImageMissing(engine.name, image);
+  }
+  const options = { context: written.dir, dockerfile: join(written.dir, contextLayout.dockerfile), tag: request.tag, buildArgs, annotations: labels, pullNever: allLocal };
+  progress(`building ${request.tag} with ${engine.name} (${relative(process.cwd(), written.dir) || '.'})`);
+  const built = await runImageBuild(engine, { ...options, timeoutMs: settings.buildTimeoutMs, tailLines: settings.failureTailLines, onProgress: request.onProgress });
+  return { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), image: { ...built, seconds: round(built.seconds), engine: engine.name } };
+}
+
+const round = (seconds: number) => Math.round(seconds * 10) / 10;

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { errors } from '../core/errors.js';
+import { hasProgram, runProgram } from '../core/programs.js';
+import { buildArguments, inspectArguments, podmanGlobalArgs, type BuildArgs, type Engine, type EngineName } from './engine-args.js';
+
+/**
+ * Finds and drives the container engine, always through src/core/programs.ts with argument arrays.
+ * podman comes first: it needs no daemon, and a `docker` on PATH is often a client with no engine
+ * behind it (or podman's own docker shim). docker counts only when `docker info` answers.
+ */
+export async function detectEngine(probeTimeoutMs: number, only?: EngineName): Promise<Engine> {
+  const tried: string[] = [];
+  for (const name of only ? [only] : (['podman', 'docker'] as const)) {
+    if (name === 'podman') {
+      if (await hasProgram('podman')) {
+        return { name, globalArgs: podmanGlobalArgs({ runc: await hasProgram('runc'), systemd: existsSync('/run/systemd/system') }) };
+      }
+      tried.push('podman is not installed');
+    } else {
+      const info = await runProgram('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: probeTimeoutMs }).catch(() => undefined);
+      if (info?.code === 0) return { name, globalArgs: [] };
+      tried.push(info ? `docker's engine does not answer (${firstLine(info.stderr) || `docker info exited ${info.code}`})` : 'docker is not installed');
+    }
+  }
+  throw errors.noContainerEngine(tried.join('; '));
+}
+
+export async function imageExists(engine: Engine, image: string): Promise<boolean> {
+  const result = await runProgram(engine.name, inspectArguments(engine, image), { timeoutMs: 60_000 }).catch(() => undefined);
+  return result?.code === 0;
+}
+
+export interface BuiltImage {
+  id: string;
+  sizeBytes: number;
+  seconds: number;
+}
+
+/** Runs the build, streaming the engine's output to `onProgress`, then reads the image's id and size. */
+export async function runImageBuild(engine: Engine, options: BuildArgs & { timeoutMs: number; tailLines: number; onProgress?: (text: string) => void }): Promise<BuiltImage> {
+  const started = performance.now();
+  const result = await runProgram(engine.name, buildArguments(engine, options), { timeoutMs: options.timeoutMs, onOutput: (chunk) => options.onProgress?.(chunk) });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.code !== 0) {
+    const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-options.tailLines).join('\n');
+    throw errors.imageBuildFailed(engine.name, result.code, tail);
+  }
+  const inspected = await runProgram(engine.name, inspectArguments(engine, options.tag), { timeoutMs: 60_000 });
+  const [id = '', size = '0'] = inspected.stdout.trim().split(/\s+/);
+  return { id: id.replace(/^sha256:/, ''), sizeBytes: Number(size), seconds };
+}
+
+const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
