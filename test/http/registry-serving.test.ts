@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../src/http/start.js';
  * over a real socket without a single failed request, rollback, the OIP repository extension,
  * a tampered version refused while the good one keeps serving, canary and shadow traffic.
  */
+type ModelMetadataReply = { versions: string[]; parameters: Record<string, string | number> };
 const row = { sepal_length: 6.1, sepal_width: 2.8, petal_length: 4.7, petal_width: 1.2 };
 const sources = ['test/fixtures/models/sk-forest-int', 'test/fixtures/models/sk-pipeline-logreg', 'examples/iris'];
 
@@ -57,7 +58,7 @@ describe('serving from the registry', () => {
     const { status, body } = await predict(server);
     assert.equal(status, 200);
     assert.equal(body.model_version, '1');
-    const metadata = await (await fetch(`${server.url}/v2/models/iris`)).json();
+    const metadata = (await (await fetch(`${server.url}/v2/models/iris`)).json()) as ModelMetadataReply;
     assert.deepEqual(metadata.versions, ['1']);
   });
 
@@ -142,13 +143,14 @@ describe('canary and shadow traffic', () => {
 
   it('compares the shadow and reports the disagreement rate', async () => {
     await until(async () => {
-      const metadata = await (await fetch(`${server.url}/v2/models/iris`)).json();
-      return metadata.parameters.shadow_compared >= 500;
+      const metadata = (await (await fetch(`${server.url}/v2/models/iris`)).json()) as ModelMetadataReply;
+      return Number(metadata.parameters.shadow_compared) >= 500;
     });
-    const metadata = await (await fetch(`${server.url}/v2/models/iris`)).json();
+    const metadata = (await (await fetch(`${server.url}/v2/models/iris`)).json()) as ModelMetadataReply;
     assert.equal(metadata.parameters.shadow_version, '3');
     assert.equal(typeof metadata.parameters.shadow_disagreement_rate, 'number');
-    assert.ok(metadata.parameters.shadow_disagreement_rate >= 0 && metadata.parameters.shadow_disagreement_rate <= 1);
+    const rate = Number(metadata.parameters.shadow_disagreement_rate);
+    assert.ok(rate >= 0 && rate <= 1);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(text, /berth_shadow_comparisons_total\{model="iris",version="1",shadow_version="3",agreed="true"\} \d+/);
   });
