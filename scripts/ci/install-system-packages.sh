@@ -2,7 +2,7 @@
 # Debian packages the end-to-end tests drive for real: podman (image build/run), prometheus
 # (scrapes /metrics), chromium (dashboard page). Idempotent; quiet when already installed.
 set -euo pipefail
-packages=(podman runc debootstrap prometheus chromium)
+packages=(podman runc debootstrap binutils ca-certificates prometheus chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

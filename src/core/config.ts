@@ -13,6 +13,8 @@ export type Settings = Widen<typeof defaults>;
 export interface ModelConfig {
   name?: string;
   /** Feature names in column order, for the named-feature dialect. */
+  /** The version this file is (set by `berth build` from the registry); default 1. */
+  version?: string;
   features?: string[];
   /** Class label names, indexed by class id (or keyed by the model's own label). */
   labels?: string[];
@@ -123,6 +125,10 @@ export function parseModelConfig(raw: unknown, where = 'model'): ModelConfig {
   const model = { ...(raw as Record<string, unknown>) } as ModelConfig;
   if (model.name !== undefined && (typeof model.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(model.name))) {
     throw errors.badConfig(`${where}.name`, 'must be 1–63 letters, digits, dots, dashes or underscores');
+  }
+  if (model.version !== undefined) {
+    if ((typeof model.version !== 'string' && typeof model.version !== 'number') || !/^\d{1,9}$/.test(String(model.version))) throw errors.badConfig(`${where}.version`, 'must be a version number');
+    model.version = String(model.version);
   }
   for (const key of ['features', 'labels'] as const) {
     const list = model[key];

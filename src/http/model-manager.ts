@@ -38,9 +38,9 @@ export class ModelManager {
     readonly listener?: VersionListener,
   ) {}
 
-  /** Serves one model file as version 1. */
+  /** Serves one model file as `model.version` from berth.yaml (set by `berth build`), else version 1. */
   async loadFile(path: string, config: ModelConfig): Promise<void> {
-    await this.#load({ name: config.name!, version: '1', path }, { ...config, traffic: config.traffic ?? this.traffic[config.name!] }, true);
+    await this.#load({ name: config.name!, version: config.version ?? '1', path }, { ...config, traffic: config.traffic ?? this.traffic[config.name!] }, true);
   }
 
   /** Serves models from the registry: `refs` like `iris@production`; none = every model. */
