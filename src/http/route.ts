@@ -12,7 +12,7 @@ export interface Route {
   /** fastify path syntax (`:name`; `::` for a literal colon). */
   url: string;
   summary: string;
-  tag: 'health' | 'oip-v2' | 'predict' | 'kserve-v1' | 'observability' | 'repository' | 'monitoring';
+  tag: 'health' | 'oip-v2' | 'predict' | 'kserve-v1' | 'observability' | 'repository' | 'monitoring' | 'docs';
   /** Request body schema; given the model when the path names one. */
   body?: (model?: { metadata: ModelMetadata; config: ModelConfig }) => JsonSchema;
   /** Success body schema. */

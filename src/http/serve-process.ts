@@ -25,7 +25,7 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
   const metrics = createMetrics();
   const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
   server = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
-  if (membership) server.dataplane.setReadinessGate(membership.isClusterReady);
+  if (membership) server.dataplane.addReadinessGate(membership.isClusterReady);
 
   function drainAndExit(signal: string) {
     const force = setTimeout(() => {

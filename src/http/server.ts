@@ -7,7 +7,7 @@ import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { errorReply } from './error-reply.js';
-import { registerDocs } from './routes-docs.js';
+import { docsRoutes } from './routes-docs.js';
 import { healthRoutes } from './routes-health.js';
 import { seedRoutes } from './routes-seed.js';
 import { v1Routes } from './routes-v1.js';
@@ -83,9 +83,9 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!.slice(0, 200)), request, settings.limits.maxBodyBytes, logger);
   });
 
-  const routes = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
+  const routes: Route[] = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
+  routes.push(...docsRoutes(dataplane, () => routes));
   for (const route of routes) app.route({ method: route.method, url: route.url, handler: route.handler });
-  await registerDocs(app, routes, context);
   return app;
 }
 

@@ -10,7 +10,7 @@ import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
 import { DataPlane } from '../protocol/dataplane.js';
 import { ModelSet } from '../protocol/model-set.js';
 import { locateModel } from '../runtime/model-source.js';
-import { startGrpcServer, type RunningGrpcServer } from '../grpc/server.js';
+import type { RunningGrpcServer } from '../grpc/server.js';
 import { ModelManager } from './model-manager.js';
 import { repositoryRoutes } from './routes-repository.js';
 import { monitoringRoutes, rowCodec } from './routes-monitoring.js';
@@ -79,29 +79,38 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics };
   const app = await createHttpApp(context, [...(manager.repository ? repositoryRoutes(manager) : []), ...monitoringRoutes(monitoring, context)]);
   const address = await app.listen({ host: settings.server.host, port: settings.server.port });
-  let grpc: RunningGrpcServer | undefined;
-  try {
-    if (settings.server.grpcPort !== 0) grpc = await startGrpcServer({ dataplane, settings, logger });
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
 
-  let loaded: Promise<void>;
+  let modelsLoaded: Promise<void>;
   if (location) {
     const name = options.name ?? modelConfig.name ?? location.defaultName;
-    logger.info({ address, grpcPort: grpc?.port, model: name, path: location.modelPath }, 'listening; loading model');
-    loaded = manager.loadFile(location.modelPath, { ...modelConfig, name });
+    logger.info({ address, model: name, path: location.modelPath }, 'listening; loading model');
+    modelsLoaded = manager.loadFile(location.modelPath, { ...modelConfig, name });
   } else {
-    logger.info({ address, grpcPort: grpc?.port, repository: manager.repository, models: options.models ?? 'all' }, 'listening; loading models from the repository');
-    loaded = manager.serveRepository(options.models ?? []).then(() => manager.watch());
+    logger.info({ address, repository: manager.repository, models: options.models ?? 'all' }, 'listening; loading models from the repository');
+    modelsLoaded = manager.serveRepository(options.models ?? []).then(() => manager.watch());
   }
-  loaded = loaded.catch((error: unknown) => {
+  modelsLoaded = modelsLoaded.catch((error: unknown) => {
     logger.error({ error: error instanceof BerthError ? error.message : String(error) }, 'model failed to load');
     throw error;
   });
-  loaded.catch(() => undefined);
-  return { app, grpc, dataplane, settings, metrics, logger, url: address, loaded, shutdown: (reason) => shutdown({ app, grpc, dataplane, settings, logger, manager, monitoring }, reason) };
+
+  const server: RunningServer = { app, dataplane, settings, metrics, logger, url: address, loaded: modelsLoaded, shutdown: (reason) => shutdown({ app, grpc: server.grpc, dataplane, settings, logger, manager, monitoring }, reason) };
+  // gRPC binds while the model loads, so its module load (~80 ms) is not added to the cold start;
+  // the pod turns ready only once both listen.
+  let grpcListening = settings.server.grpcPort === 0;
+  dataplane.addReadinessGate(() => grpcListening);
+  const grpcStarted = grpcListening
+    ? Promise.resolve()
+    : import('../grpc/server.js')
+        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, settings, logger }))
+        .then((grpc) => {
+          server.grpc = grpc;
+          grpcListening = true;
+          logger.info({ grpcPort: grpc.port }, 'gRPC listening');
+        });
+  server.loaded = Promise.all([modelsLoaded, grpcStarted]).then(() => undefined);
+  server.loaded.catch(() => undefined);
+  return server;
 }
 
 async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer; dataplane: DataPlane; settings: Settings; logger: Logger; manager: ModelManager; monitoring: ModelMonitoring }, reason: string): Promise<void> {

@@ -41,7 +41,7 @@ export interface InferResult {
  */
 export class DataPlane {
   #draining = false;
-  #readinessGate: () => boolean = () => true;
+  readonly #readinessGates: Array<() => boolean> = [];
   readonly #observers: InferenceObserver[] = [];
   readonly #shadowObservers: Array<(event: ShadowEvent) => void> = [];
 
@@ -67,12 +67,12 @@ export class DataPlane {
 
   readiness(): 'ready' | 'loading' | 'draining' {
     if (this.#draining) return 'draining';
-    return this.models.allReady() && this.#readinessGate() ? 'ready' : 'loading';
+    return this.models.allReady() && this.#readinessGates.every((gate) => gate()) ? 'ready' : 'loading';
   }
 
-  /** An extra condition for readiness: with several workers, that all of them have loaded. */
-  setReadinessGate(gate: () => boolean): void {
-    this.#readinessGate = gate;
+  /** An extra condition for readiness: the gRPC listener is up; with workers, all of them have loaded. */
+  addReadinessGate(gate: () => boolean): void {
+    this.#readinessGates.push(gate);
   }
 
   startDraining(): void {

@@ -40,12 +40,19 @@ describe('OpenAPI document and Swagger UI', () => {
     assert.match(extra.body.error, /unknown feature `extra`/);
   });
 
-  it('serves Swagger UI from local files (no CDN)', async () => {
+  it('serves Swagger UI from local files (no CDN, no inline script) pointed at /openapi.json', async () => {
     const page = await get(server, '/docs/');
     assert.equal(page.status, 200);
-    assert.match(page.raw, /swagger-ui/i);
-    assert.doesNotMatch(page.raw, /https?:\/\/(cdn|unpkg|cdnjs)/);
-    const spec = await get(server, '/docs/json');
-    assert.equal(spec.body.info.title, 'Berth inference service');
+    assert.match(String(page.headers['content-type']), /text\/html/);
+    assert.doesNotMatch(page.raw, /https?:\/\//, 'nothing from another origin');
+    assert.doesNotMatch(page.raw, /<script>[^<]/, 'no inline script');
+    for (const src of page.raw.match(/(?:src|href)="(\/docs\/[^"]+)"/g)!.map((attribute) => attribute.split('"')[1]!)) {
+      const asset = await get(server, src);
+      assert.equal(asset.status, 200, src);
+      assert.ok(asset.raw.length > 100, `${src} has content`);
+    }
+    assert.match((await get(server, '/docs/init.js')).raw, /url: '\/openapi.json'/);
+    assert.equal((await get(server, '/docs/../../package.json')).status, 404, 'only the known assets are served');
+    assert.equal((await get(server, '/docs/index.html')).status, 404);
   });
 });
