@@ -4,6 +4,7 @@
  *
  *   off        monitoring.enabled: false (no observer work besides metrics)
  *   on         reference profile, drift window, feedback tracker (the default when a reference is set)
+ *   on-nofb    the same without remembering predictions for feedback by id (feedback.maxPending: 0)
  *   on+report  the same, recomputing the drift report and gauges every second over a full window
  *   on+log     the same as `on`, plus the payload log writing every request to disk
  *
@@ -20,7 +21,13 @@ import { readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveConfig } from '../src/core/config.js';
 import { startProgram, type StartedProgram } from '../src/core/programs.js';
+import { rowCodec } from '../src/http/routes-monitoring.js';
+import { createLogger } from '../src/observe/logger.js';
+import { createMetrics } from '../src/observe/metrics.js';
+import { ModelMonitoring } from '../src/observe/monitoring/model-monitoring.js';
+import { createOnnxRuntime } from '../src/runtime/onnx.js';
 import { runLoadTest, type LoadTestResult } from '../src/plan/load-test.js';
 import { freePort } from '../src/plan/bench-server.js';
 
@@ -33,6 +40,7 @@ const connections = option('connections', 16);
 const configurations: Record<string, string> = {
   off: 'monitoring:\n  enabled: false\n',
   on: 'monitoring:\n  reference: reference.csv\n',
+  'on-nofb': 'monitoring:\n  reference: reference.csv\n  feedback:\n    maxPending: 0\n',
   'on+report': 'monitoring:\n  reference: reference.csv\n  drift:\n    reportIntervalSeconds: 1\n',
   'on+log': 'monitoring:\n  reference: reference.csv\n  payloadLog:\n    dir: payload-logs\n    maxFileBytes: 10000000\n    maxTotalBytes: 50000000\n',
 };
@@ -76,7 +84,55 @@ function cpuSeconds(pid: number): number {
 }
 
 interface Run { rps: number; p50: number; p99: number; cpuUsPerRequest: number }
+/**
+ * In process first: the observer's own cost per request (row copy, predictions, feedback memory)
+ * into a full window with 100 000 predictions pending, and one report over the full window.
+ */
+async function inProcess(): Promise<Record<string, number>> {
+  const { settings } = resolveConfig({ file: { monitoring: { reference: 'examples/iris/reference.csv' } } });
+  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics: createMetrics({ processMetrics: false }), logger: createLogger('silent'), codec: rowCodec(settings.limits), referenceCsv: 'examples/iris/reference.csv' });
+  const runtime = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, settings.onnx);
+  await runtime.load();
+  await monitoring.versionLoaded({ name: 'iris', version: '1', config: { name: 'iris', features: names, labels: ['setosa', 'versicolor', 'virginica'] }, runtime });
+  const out: Record<string, number> = {};
+  let id = 0;
+  for (const rows of [1, 64]) {
+    // 150 different requests cycling through the reference rows, so the window holds real data.
+    const events = await Promise.all(reference.map(async (_, start) => {
+      const data = Float32Array.from({ length: rows * 4 }, (_, i) => reference[(start + Math.floor(i / 4)) % reference.length]![i % 4]!);
+      const request = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [rows, 4], data }] };
+      return { request, response: await runtime.infer(request) };
+    }));
+    const { request } = events[0]!;
+    const observe = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const event = events[i % events.length]!;
+        monitoring.observe({ model: 'iris', version: '1', rows, seconds: 0, request: event.request, response: event.response, requestId: `r${id++}` });
+      }
+    };
+    observe(150_000); // past maxPending (100 000): every request now also evicts the oldest prediction
+    const count = rows === 1 ? 200_000 : 50_000;
+    const started = process.hrtime.bigint();
+    observe(count);
+    out[`observe_${rows}_row_us`] = Number(process.hrtime.bigint() - started) / 1e3 / count;
+    const modelStarted = process.hrtime.bigint();
+    for (let i = 0; i < 1000; i++) await runtime.infer(request);
+    out[`model_call_${rows}_row_us`] = Number(process.hrtime.bigint() - modelStarted) / 1e3 / 1000;
+  }
+  const reports: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const started = performance.now();
+    await monitoring.refresh();
+    reports.push(performance.now() - started);
+  }
+  out.report_full_window_ms = median(reports);
+  await monitoring.close();
+  await runtime.unload();
+  return out;
+}
+
 const labels = Object.keys(configurations);
+const observer = await inProcess();
 const results: Record<string, Record<string, Run[]>> = {};
 const servers: Record<string, Server> = {};
 for (const label of labels) servers[label] = await start(label);
@@ -116,8 +172,9 @@ try {
       cpuRatio: paired('cpuUsPerRequest'),
     };
   }));
-  if (args.includes('--json')) console.log(JSON.stringify({ node: process.version, rounds, seconds, connections, windowRows: drift.sample_size, table }, null, 2));
+  if (args.includes('--json')) console.log(JSON.stringify({ node: process.version, rounds, seconds, connections, windowRows: drift.sample_size, observer, table }, null, 2));
   else {
+    console.log(`in process: observer ${observer.observe_1_row_us!.toFixed(2)} µs per 1-row request (model call ${observer.model_call_1_row_us!.toFixed(0)} µs), ${observer.observe_64_row_us!.toFixed(2)} µs per 64-row request (model call ${observer.model_call_64_row_us!.toFixed(0)} µs); report over the full window ${observer.report_full_window_ms!.toFixed(1)} ms`);
     console.log(`iris /predict, ${connections} connections, ${rounds} interleaved rounds of ${seconds} s (medians; ratios paired within rounds); drift window held ${drift.sample_size} rows`);
     console.log(`${'shape'.padEnd(8)} ${'monitoring'.padEnd(10)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(11)} ${'req/s ÷ off'.padStart(12)} ${'p99 ÷ off'.padStart(10)} ${'CPU ÷ off'.padStart(10)}`);
     for (const row of table) {

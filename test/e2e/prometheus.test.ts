@@ -128,7 +128,8 @@ test('a real Prometheus scrapes Berth: request rate, p99 latency and drift gauge
   const before = await normal.stop();
   assert.equal(before.failed, 0);
   t.diagnostic(`normal traffic: ${before.sent} requests, rate ${Number(rate[0]!.value[1]).toFixed(0)}/s, p99 ${(Number(p99[0]!.value[1]) * 1000).toFixed(2)} ms`);
-  assert.ok(Number(p99[0]!.value[1]) > 0 && Number(p99[0]!.value[1]) < 1, `p99 ${p99[0]!.value[1]} s`);
+  // Sane, not fast: the clients share this process (and this machine) with the server.
+  assert.ok(Number(p99[0]!.value[1]) > 0 && Number(p99[0]!.value[1]) < 5, `p99 ${p99[0]!.value[1]} s`);
   assert.deepEqual(calm.map((sample) => sample.metric.feature).sort(), ['petal_length', 'petal_width', 'sepal_length', 'sepal_width']);
   const methods = await query(api, 'count by (method) (berth_feature_drift{job="berth",model="iris"})');
   assert.deepEqual(methods.map((sample) => sample.metric.method).sort(), ['ks_pvalue', 'ks_statistic', 'psi']);
@@ -136,11 +137,11 @@ test('a real Prometheus scrapes Berth: request rate, p99 latency and drift gauge
   // Phase 2: petal_length + 3 cm.
   const shifted = traffic(berth, 3, 2);
   const drifted = await until(api, 'berth_feature_drifted{job="berth",model="iris",version="1",feature="petal_length"}', (result) => result[0]?.value[1] === '1', deadline);
+  // The KS test may flag it a scrape before PSI passes 0.2: keep shifting until both say so.
+  const psi = await until(api, 'berth_feature_drift{job="berth",model="iris",feature="petal_length",method="psi"}', (result) => Number(result[0]?.value[1]) > 0.2, deadline);
   const after = await shifted.stop();
   assert.equal(after.failed, 0);
   assert.equal(drifted.length, 1);
-  const psi = await query(api, 'berth_feature_drift{job="berth",model="iris",feature="petal_length",method="psi"}');
-  assert.ok(Number(psi[0]!.value[1]) > 0.2, `petal_length PSI ${psi[0]?.value[1]}`);
   const model_ = await query(api, 'berth_model_drifted{job="berth",model="iris"}');
   assert.equal(model_[0]?.value[1], '1');
   const steady = await query(api, 'berth_feature_drifted{job="berth",model="iris",feature="sepal_width"}');

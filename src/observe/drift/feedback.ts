@@ -62,7 +62,8 @@ export class FeedbackTracker {
    * 100 000 pending and the oldest evicted on every request. Entries forgotten otherwise (matched
    * feedback, re-recorded ids) stay in the queue, stale, until they reach the head.
    */
-  private order: Array<{ id: string; seq: number }> = [];
+  private orderIds: string[] = [];
+  private orderSeqs: number[] = [];
   private head = 0;
   private seq = 0;
   private readonly outcomes: SlidingWindow;
@@ -83,12 +84,13 @@ export class FeedbackTracker {
     if (predictions.length === 0 || predictions.length > this.maxPending) return;
     const seq = this.seq++;
     this.pending.set(requestId, { time: now, seq, predictions: [...predictions] });
-    this.order.push({ id: requestId, seq });
+    this.orderIds.push(requestId);
+    this.orderSeqs.push(seq);
     this.pendingRows += predictions.length;
-    while (this.head < this.order.length) {
-      const { id, seq: queued } = this.order[this.head]!;
+    while (this.head < this.orderIds.length) {
+      const id = this.orderIds[this.head]!;
       const entry = this.pending.get(id);
-      if (entry?.seq === queued) {
+      if (entry?.seq === this.orderSeqs[this.head]) {
         if (this.pendingRows <= this.maxPending && entry.time >= now - this.maxAgeMs) break;
         this.forget(id);
       }
@@ -99,8 +101,16 @@ export class FeedbackTracker {
 
   /** Drop consumed and stale queue slots once they outnumber the live ones (amortised O(1)). */
   private compactOrder(): void {
-    if (this.order.length < 1024 || this.order.length < 2 * this.pending.size) return;
-    this.order = this.order.slice(this.head).filter(({ id, seq }) => this.pending.get(id)?.seq === seq);
+    if (this.orderIds.length < 1024 || this.orderIds.length < 2 * this.pending.size) return;
+    const ids: string[] = [];
+    const seqs: number[] = [];
+    for (let i = this.head; i < this.orderIds.length; i++) {
+      if (this.pending.get(this.orderIds[i]!)?.seq !== this.orderSeqs[i]) continue;
+      ids.push(this.orderIds[i]!);
+      seqs.push(this.orderSeqs[i]!);
+    }
+    this.orderIds = ids;
+    this.orderSeqs = seqs;
     this.head = 0;
   }
 

@@ -13,10 +13,11 @@ import type { InferenceRequest, InferenceResponse, ModelMetadata, ModelRuntime }
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { MonitoringReport } from './drift-rule.js';
-import { planFeatures, planPrediction, type FeaturePlan, type RowLayoutLike } from './extract.js';
+import { planFeatures, planPrediction, type RowLayoutLike } from './extract.js';
 import { clearVersion, publishAccuracy, publishDrift } from './gauges.js';
 import { ServerPayloadLog } from './payload-log.js';
-import { asFloat32Inputs, modelReference, storedReference, type Reference } from './reference.js';
+import { AnsweredBy } from './answered-by.js';
+import { asFloat32Inputs, float32Features, modelReference, storedReference, type Reference } from './reference.js';
 import { VersionMonitor } from './version-monitor.js';
 
 /** Rows ↔ tensors (protocol/rows-codec), handed in so observe/ does not import protocol/. */
@@ -159,6 +160,7 @@ export class ModelMonitoring {
    */
   feedbackById(name: string, requestId: string, truth: unknown, current: string | undefined) {
     const monitor = this.feedbackMonitor(name, this.answeredBy.version(name, requestId), current);
+    if (this.settings.feedback.maxPending === 0) throw errors.notMonitored(name, 'monitoring.feedback.maxPending is 0, so predictions are not remembered by request id; send {"instances", "values"} instead');
     return this.counted(monitor, () => monitor.feedbackById(requestId, truth, Date.now()));
   }
 
@@ -236,38 +238,5 @@ export class ModelMonitoring {
     this.timer = undefined;
     await this.refreshing;
     await this.payloadLog?.close();
-  }
-}
-
-/** Features whose input tensor is float32 in memory (FP32, and FP16, which travels as float32). */
-function float32Features(plan: FeaturePlan, metadata: ModelMetadata): (feature: string) => boolean {
-  const isFloat32 = (datatype: string | undefined) => datatype === 'FP32' || datatype === 'FP16';
-  if (plan.kind === 'tabular') {
-    const all = isFloat32(metadata.inputs.find((input) => input.name === plan.input)?.datatype);
-    return () => all;
-  }
-  const byFeature = new Map(plan.features.map((feature, i) => [feature, isFloat32(metadata.inputs.find((input) => input.name === plan.inputs[i])?.datatype)]));
-  return (feature) => byFeature.get(feature) ?? false;
-}
-
-/**
- * Which version answered a request id, kept only while a model has several monitored versions
- * (canary, shadow): a bounded map, oldest forgotten first, like the feedback tracker's own.
- */
-class AnsweredBy {
-  private readonly byModel = new Map<string, Map<string, string>>();
-
-  constructor(private readonly limit: number) {}
-
-  remember(model: string, requestId: string, version: string): void {
-    let ids = this.byModel.get(model);
-    if (!ids) this.byModel.set(model, (ids = new Map()));
-    ids.delete(requestId);
-    ids.set(requestId, version);
-    if (ids.size > this.limit) ids.delete(ids.keys().next().value!);
-  }
-
-  version(model: string, requestId: string): string | undefined {
-    return this.byModel.get(model)?.get(requestId);
   }
 }

@@ -16,7 +16,7 @@ import { readCsv } from '../drift/csv.js';
 import { buildProfile, type FeatureProfile, type ReferenceProfile } from '../drift/profile.js';
 import { parseProfile } from '../drift/profile-validate.js';
 import { isMissing } from '../drift/values.js';
-import { extractPredictions, planPrediction, type RowLayoutLike, type Task } from './extract.js';
+import { extractPredictions, planPrediction, type FeaturePlan, type RowLayoutLike, type Task } from './extract.js';
 
 export interface Reference {
   source: string;
@@ -150,4 +150,15 @@ export function asFloat32Inputs(profile: ReferenceProfile, isFloat32: (feature: 
     return { ...feature, cuts, proportions: shares, sample: feature.sample.map(Math.fround) };
   });
   return { ...profile, features };
+}
+
+/** Features whose input tensor is float32 in memory (FP32, and FP16, which travels as float32). */
+export function float32Features(plan: FeaturePlan, metadata: ModelMetadata): (feature: string) => boolean {
+  const isFloat32 = (datatype: string | undefined) => datatype === 'FP32' || datatype === 'FP16';
+  if (plan.kind === 'tabular') {
+    const all = isFloat32(metadata.inputs.find((input) => input.name === plan.input)?.datatype);
+    return () => all;
+  }
+  const byFeature = new Map(plan.features.map((feature, i) => [feature, isFloat32(metadata.inputs.find((input) => input.name === plan.inputs[i])?.datatype)]));
+  return (feature) => byFeature.get(feature) ?? false;
 }

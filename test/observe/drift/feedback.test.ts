@@ -66,6 +66,19 @@ describe('FeedbackTracker', () => {
     assert.equal(tracker.report(T0 + 200_000).accuracy, null);
   });
 
+  it('keeps the least-recent-first order through many evictions, feedback and re-recorded ids', () => {
+    const tracker = new FeedbackTracker({ task: 'classification', maxPending: 3 });
+    for (let i = 0; i < 5000; i++) {
+      tracker.recordPrediction(`r${i}`, [0], T0);
+      if (i % 7 === 0) tracker.feedback(`r${i}`, 0, T0);
+    }
+    tracker.recordPrediction('r4997', [0], T0); // recorded again: now the youngest
+    tracker.recordPrediction('new', [0], T0);
+    assert.throws(() => tracker.feedback('r4996', 0, T0), code(errors.unknownPredictionId), 'r4996 was the oldest left (r4998 was answered)');
+    for (const id of ['r4999', 'r4997', 'new']) assert.deepEqual(tracker.feedback(id, 0, T0), { rows: 1, correct: 1 });
+    assert.equal(tracker.report(T0).pending, 0);
+  });
+
   it('checks that feedback has one value per predicted row', () => {
     const tracker = new FeedbackTracker({ task: 'classification' });
     tracker.recordPrediction('a', [1, 2], T0);
