@@ -448,8 +448,19 @@ create_cluster() {
   cfg="$(write_kwokctl_config)"
   t0="$(now)"
   log "creating cluster '$CLUSTER_NAME' (kwokctl, binary runtime, 127.0.0.1) ..."
+  # kwokctl gives each component the first free port counting down from 32767, so two clusters
+  # created at the same moment get the same ports (and fail with x509 errors against each other's
+  # apiserver). One create at a time per cache dir; the lock is held until the components listen.
+  local lock_fd
+  exec {lock_fd}>>"$CACHE_ROOT/.kwokctl-create.lock"
+  if command -v flock >/dev/null 2>&1 && ! flock -n "$lock_fd"; then
+    log "  another cluster is being created; waiting for it (ports are chosen one cluster at a time)"
+    flock -w 300 "$lock_fd" || log "  WARNING: still locked after 300 s; going ahead"
+  fi
+  # ({lock_fd}>&-: the components kwokctl leaves running must not inherit, and so hold, the lock.)
   kwokctl create cluster -c "$cfg" --kubeconfig "" --wait 3m --timeout 5m \
-    >"$WORKDIR/kwokctl-create.log" 2>&1 || rc=$?
+    >"$WORKDIR/kwokctl-create.log" 2>&1 {lock_fd}>&- || rc=$?
+  exec {lock_fd}>&-
   if [[ $rc -ne 0 ]]; then
     tail -n 40 "$WORKDIR/kwokctl-create.log" >&2
     log "component logs: $CLUSTER_DIR/logs/"

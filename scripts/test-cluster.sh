@@ -41,12 +41,16 @@ cluster_pids() {
   done
 }
 
-# Children, grandchildren... of a PID (deepest last).
+# Children, grandchildren... of a PID, from /proc (procps may not be installed).
 descendants() {
-  local c
-  for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
-    echo "$c"
-    descendants "$c"
+  local p stat ppid
+  for p in /proc/[0-9]*; do
+    stat="$(cat "$p/stat" 2>/dev/null)" || continue
+    # Field 4 is the parent PID; field 2, the command name in parentheses, may contain spaces.
+    read -r _ ppid _ <<<"${stat##*) }"
+    [[ "$ppid" == "$1" ]] || continue
+    echo "${p#/proc/}"
+    descendants "${p#/proc/}"
   done
 }
 
@@ -94,6 +98,12 @@ trap 'log "interrupted"; exit 130' INT TERM
 
 log "Kubernetes $K8S_VERSION test bed '$BERTH_K8S_NAME' (cache $CACHE_ROOT)"
 t=$SECONDS
+# Go's tarball install (/usr/local/go) is on PATH only through shell profiles; a bare CI shell may
+# not have read them.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+  export PATH="/usr/local/go/bin:$PATH"
+  log "go was not on PATH; using /usr/local/go/bin/go"
+fi
 if command -v go >/dev/null 2>&1; then
   "$TESTBED" build
   log "binaries ready in $((SECONDS - t)) s"
