@@ -87,7 +87,7 @@ for (const batching of ['true', 'false']) {
 
 // 6. Overload: offer 4× the measured capacity, open loop.
 const capacity = points.find((point) => point.label === 'berth /predict c64')!.rps;
-const flood = await startBerth('examples/iris', ['--request-timeout-ms', '1000', '--max-queue', '512'], log('berth-overload'));
+const flood = await startBerth('examples/iris', ['--request-timeout-ms', '1000', '--max-queue', '512', '--max-in-flight', '512'], log('berth-overload'));
 await new Promise((resolve) => setTimeout(resolve, 500));
 facts.overloadIdleRssMb = flood.rssMb();
 let peakRss = 0;

@@ -24,6 +24,13 @@ export const defaults = {
     drainDelaySeconds: 0,
     /** Per-request deadline in milliseconds; past it the caller gets 504. */
     requestTimeoutMs: 30_000,
+    /** Requests being handled at once; past it, 503 + Retry-After before the body is read. */
+    maxInFlight: 4096,
+    /**
+     * Pending-connection queue of the listener. Node's default (511) overflows when a client
+     * opens ~1000 connections at once; Linux caps it at net.core.somaxconn (4096 here).
+     */
+    listenBacklog: 4096,
     /** Longer than typical load balancer idle timeouts (AWS ALB 60 s) so they close first. */
     keepAliveTimeoutMs: 65_000,
     /** Slow-client guard: headers and body must arrive within this time. */

@@ -95,6 +95,7 @@ export const errors = {
   // ── load and deadlines (503/504) ──────────────────────────────────────────
   draining: define('BERTH_DRAINING', 503, () => 'server is shutting down'),
   overloaded: define('BERTH_OVERLOADED', 503, (model: string, queued: number) => `model ${q(model)} is overloaded (${queued} requests queued); retry later`),
+  serverOverloaded: define('BERTH_SERVER_OVERLOADED', 503, (limit: number) => `server is at its limit of ${limit} requests in flight; retry later`),
   deadlineExceeded: define('BERTH_DEADLINE_EXCEEDED', 504, (ms?: number) => `request did not finish within its ${ms === undefined ? '' : `${ms} ms `}deadline`),
   internal: define('BERTH_INTERNAL', 500, (requestId: string) => `internal error (request id ${requestId}); see the server log`),
 

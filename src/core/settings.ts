@@ -38,6 +38,7 @@ export const settingSpecs: readonly SettingSpec[] = [
   s('server.drainSeconds', '--drain-seconds', 'number', 'grace period after SIGTERM before a forced exit'),
   s('server.drainDelaySeconds', '--drain-delay-seconds', 'number', 'keep serving (with /ready 503) this long after SIGTERM before closing the listener'),
   s('server.requestTimeoutMs', '--request-timeout-ms', 'int', 'per-request deadline; past it the reply is 504'),
+  s('server.maxInFlight', '--max-in-flight', 'int', 'requests handled at once; past it, 503 + Retry-After before the body is read'),
   s('server.keepAliveTimeoutMs', '--keep-alive-timeout-ms', 'int', 'idle keep-alive connection timeout'),
   s('server.requestReceiveTimeoutMs', '--receive-timeout-ms', 'int', 'time a client has to send a whole request (slow-client guard)'),
   s('grpc.maxMessageBytes', '--grpc-max-message-bytes', 'int', 'largest gRPC message accepted and sent'),

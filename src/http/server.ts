@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { errors } from '../core/errors.js';
+import { errors, withRetryAfter } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import type { DataPlane } from '../protocol/dataplane.js';
 import type { Logger } from '../observe/logger.js';
@@ -52,12 +52,26 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
 
   const expectedKey = settings.server.apiKey ? digest(settings.server.apiKey) : undefined;
   const started = new WeakMap<FastifyRequest, number>();
+  let inFlight = 0;
 
   app.addHook('onRequest', async (request, reply) => {
     started.set(request, performance.now());
     metrics.inFlight.inc();
+    inFlight++;
+    // 'close' fires exactly once, when the response is done or the client went away first:
+    // onResponse alone misses aborted requests, and a leaked count would shed everything after.
+    reply.raw.once('close', () => {
+      inFlight--;
+      metrics.inFlight.dec();
+    });
     reply.header('x-request-id', request.id);
     if (dataplane.draining) reply.header('connection', 'close');
+    // Admission control before the body is read: under a flood, a 503 that skips JSON parsing,
+    // validation and the model is the cheapest answer, so the process keeps answering everything.
+    if (inFlight > settings.server.maxInFlight && !openRoutes.has(request.routeOptions.url ?? '')) {
+      metrics.shed.inc({ model: '', reason: 'in_flight' });
+      throw withRetryAfter(errors.serverOverloaded(settings.server.maxInFlight), 1);
+    }
     if (expectedKey && !openRoutes.has(request.routeOptions.url ?? '')) {
       const header = request.headers.authorization ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7) : '';
@@ -67,7 +81,6 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    metrics.inFlight.dec();
     const seconds = (performance.now() - (started.get(request) ?? performance.now())) / 1000;
     const route = request.routeOptions.url ?? 'unmatched';
     const model = (request.params as { name?: string } | undefined)?.name ?? (route.endsWith('predict') ? defaultModelName(dataplane) ?? '' : '');

@@ -78,7 +78,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path, monitoring);
   const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics };
   const app = await createHttpApp(context, [...(manager.repository ? repositoryRoutes(manager) : []), ...monitoringRoutes(monitoring, context)]);
-  const address = await app.listen({ host: settings.server.host, port: settings.server.port });
+  const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog });
 
   let modelsLoaded: Promise<void>;
   if (location) {

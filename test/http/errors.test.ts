@@ -82,3 +82,43 @@ describe('error catalogue over HTTP', () => {
     assert.doesNotMatch(metrics.raw, /status="500"/);
   });
 });
+
+describe('admission control', () => {
+  it('answers 503 with Retry-After before reading the body once too many requests are in flight, and keeps probes open', async () => {
+    const server = await startTestServer('examples/iris', { 'server.maxInFlight': 0 });
+    try {
+      const response = await post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers['retry-after'], '1');
+      assert.match(response.body.error, /server is at its limit of 0 requests in flight/);
+      assert.equal((await get(server, '/ready')).status, 200, 'probes are never shed');
+      assert.equal((await get(server, '/metrics')).status, 200);
+    } finally {
+      await server.shutdown('test done');
+    }
+  });
+});
+
+describe('in-flight accounting', () => {
+  it('does not leak when clients abort, so admission control recovers', async () => {
+    const { request } = await import('node:http');
+    const server = await startTestServer('examples/iris', { 'server.maxInFlight': 4, 'server.requestTimeoutMs': 5000 });
+    try {
+      const { port } = server.app.server.address() as { port: number };
+      // Twenty requests whose clients give up at once, before any answer is written.
+      await Promise.all(Array.from({ length: 20 }, () => new Promise<void>((resolve) => {
+        const body = JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+        const outgoing = request({ host: '127.0.0.1', port, path: '/predict', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+        outgoing.on('error', () => resolve());
+        outgoing.end(body, () => setImmediate(() => (outgoing.destroy(), resolve())));
+      })));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const metrics = (await get(server, '/metrics')).raw as string;
+      assert.match(metrics, /^berth_http_requests_in_flight 1$/m, 'only the /metrics request itself is in flight');
+      const after = await post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+      assert.equal(after.status, 200);
+    } finally {
+      await server.shutdown('test done');
+    }
+  });
+});
