@@ -273,17 +273,8 @@ apiserver_ready() {
   [[ -f "$KUBECONFIG_PATH" ]] && kubectl get --raw /readyz >/dev/null 2>&1
 }
 
-# PIDs of component processes started from our binaries for this cluster: their executable is in
-# $BIN_DIR and their command line mentions the cluster's work dir. Nothing else is ever matched.
-cluster_pids() {
-  local p exe
-  for p in /proc/[0-9]*; do
-    exe="$(readlink "$p/exe" 2>/dev/null)" || continue
-    [[ "$exe" == "$BIN_DIR/"* ]] || continue
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$WORKDIR/" || continue
-    echo "${p#/proc/}"
-  done
-}
+# shellcheck source=k8s/cluster-pids.sh
+source "$(dirname "${BASH_SOURCE[0]}")/k8s/cluster-pids.sh"
 
 # True when none of the given PIDs is running. With --reaped, zombies (exited, not yet collected
 # by their parent) count as still present. kwokctl detaches the components, so after it exits

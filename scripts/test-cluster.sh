@@ -30,16 +30,8 @@ T0=$SECONDS
 
 log() { printf '[test-cluster %4ss] %s\n' "$((SECONDS - T0))" "$*" >&2; }
 
-# Processes of this cluster: executable in the test bed's bin dir, command line naming our work dir.
-cluster_pids() {
-  local p exe
-  for p in /proc/[0-9]*; do
-    exe="$(readlink "$p/exe" 2>/dev/null)" || continue
-    [[ "$exe" == "$BIN_DIR/"* ]] || continue
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$WORKDIR/" || continue
-    echo "${p#/proc/}"
-  done
-}
+# shellcheck source=k8s/cluster-pids.sh
+source "$(dirname "${BASH_SOURCE[0]}")/k8s/cluster-pids.sh"
 
 # Children, grandchildren... of a PID, from /proc (procps may not be installed).
 descendants() {
