@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { runProgram, type ProgramResult } from '../../src/core/programs.js';
 import { listVersions, registerModel, resolveModel, verifyRepository } from '../../src/registry/index.js';
-import { describe, projectRoot, registerChild, tempFolder, writeTinyModel } from './helpers.js';
+import { describe, projectRoot, registerChild, repositoryWorkspace, tempFolder } from './helpers.js';
 
 /** Real processes racing on one repository, and one killed with SIGKILL half-way. */
 
@@ -14,9 +14,7 @@ let repository: string;
 let model: string;
 
 before(async () => {
-  work = await tempFolder();
-  repository = join(work.path, 'repo');
-  model = await writeTinyModel(work.path, 1);
+  ({ work, repository, model } = await repositoryWorkspace());
 });
 after(() => work.cleanup());
 

@@ -54,3 +54,9 @@ export async function writeTinyModel(folder: string, offset: number, file = `tin
 
 /** Path of the child-process helper that registers with test hooks. */
 export const registerChild = join(projectRoot, 'test/registry/register-child.ts');
+
+/** A temp folder with an empty repository path and a tiny model in it: the setup most registry tests share. */
+export async function repositoryWorkspace(): Promise<{ work: Awaited<ReturnType<typeof tempFolder>>; repository: string; model: string }> {
+  const work = await tempFolder();
+  return { work, repository: join(work.path, 'repo'), model: await writeTinyModel(work.path, 1) };
+}

@@ -3,7 +3,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runProgram } from '../../src/core/programs.js';
-import { fixtureFolder, projectRoot, tempFolder, writeTinyModel } from './helpers.js';
+import { fixtureFolder, projectRoot, repositoryWorkspace, tempFolder } from './helpers.js';
 
 /** `berth models …` end to end: the real CLI in a child process, text and --json. */
 
@@ -12,9 +12,7 @@ let repository: string;
 let model: string;
 
 before(async () => {
-  work = await tempFolder();
-  repository = join(work.path, 'repo');
-  model = await writeTinyModel(work.path, 1);
+  ({ work, repository, model } = await repositoryWorkspace());
 });
 after(() => work.cleanup());
 

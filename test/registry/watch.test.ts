@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { deleteVersion, diffSnapshots, registerModel, rollback, setAlias, watchRepository, type ModelState, type RepositoryChange, type RepositorySnapshot } from '../../src/registry/index.js';
-import { describe, tempFolder, writeTinyModel } from './helpers.js';
+import { describe, repositoryWorkspace, tempFolder } from './helpers.js';
 
 let work: Awaited<ReturnType<typeof tempFolder>>;
 let repository: string;
 let model: string;
 
 before(async () => {
-  work = await tempFolder();
-  repository = join(work.path, 'repo');
-  model = await writeTinyModel(work.path, 1);
+  ({ work, repository, model } = await repositoryWorkspace());
   await registerModel({ repository, source: model, name: 'tiny', describe });
 });
 after(() => work.cleanup());
