@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { status, type Client, type ServiceError } from '@grpc/grpc-js';
 import type { RunningGrpcServer } from '../../src/grpc/server.js';
 import type { RunningServer } from '../../src/http/start.js';
-import { fixturesDir, startTestServer } from '../helpers/server.js';
-import { call, grpcOver, inferenceClient } from './client.js';
+import { fixturesDir } from '../helpers/server.js';
+import { call, startGrpcStack, stopGrpcStack } from './client.js';
 
 const model = 'sk-forest-int';
 const key = 'grpc-test-key';
@@ -15,15 +15,9 @@ describe('gRPC with an API key configured', () => {
   let grpc: RunningGrpcServer;
   let client: Client;
   before(async () => {
-    server = await startTestServer(`${fixturesDir}/${model}`, { 'server.apiKey': key });
-    grpc = await grpcOver(server);
-    client = inferenceClient(grpc.port);
+    ({ server, grpc, client } = await startGrpcStack(`${fixturesDir}/${model}`, { 'server.apiKey': key }));
   });
-  after(async () => {
-    client.close();
-    await grpc.close();
-    await server.shutdown('test done');
-  });
+  after(() => stopGrpcStack({ server, grpc, client }));
 
   const unauthenticated = (error: ServiceError) => {
     assert.equal(error.code, status.UNAUTHENTICATED, `${status[error.code]}: ${error.details}`);

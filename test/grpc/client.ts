@@ -3,6 +3,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { protoPath, protoLoaderOptions } from '../../src/grpc/proto.js';
 import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server.js';
 import type { RunningServer } from '../../src/http/start.js';
+import { startTestServer } from '../helpers/server.js';
 
 /** A real @grpc/grpc-js client for `inference.GRPCInferenceService`, loaded from the shipped proto. */
 export function inferenceClient(port: number, options: Record<string, number> = {}): Client {
@@ -53,4 +54,23 @@ export function rawStrings(values: string[]): Buffer {
     length.writeUInt32LE(bytes.length);
     return [length, bytes];
   }));
+}
+
+/** A Berth server, a gRPC server over its data plane, and a client: what each gRPC suite starts. */
+export interface GrpcStack {
+  server: RunningServer;
+  grpc: RunningGrpcServer;
+  client: Client;
+}
+
+export async function startGrpcStack(target: string, flags: Record<string, unknown> = {}, options: { name?: string; client?: Record<string, number> } = {}): Promise<GrpcStack> {
+  const server = await startTestServer(target, flags, { name: options.name });
+  const grpc = await grpcOver(server);
+  return { server, grpc, client: inferenceClient(grpc.port, options.client) };
+}
+
+export async function stopGrpcStack({ server, grpc, client }: GrpcStack): Promise<void> {
+  client.close();
+  await grpc.close();
+  await server.shutdown('test done');
 }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { Client } from '@grpc/grpc-js';
 import type { RunningGrpcServer } from '../../src/grpc/server.js';
 import type { RunningServer } from '../../src/http/start.js';
-import { closeEnough, fixturesDir, loadCase, post, startTestServer, type FixtureCase } from '../helpers/server.js';
-import { call, grpcOver, inferenceClient, rawStrings } from './client.js';
+import { closeEnough, fixturesDir, loadCase, post, type FixtureCase } from '../helpers/server.js';
+import { call, startGrpcStack, stopGrpcStack, rawStrings } from './client.js';
 
 /**
  * Fixtures covering INT64, FP64 and BYTES inputs, BYTES and FP64 outputs, and several inputs at
@@ -84,15 +84,9 @@ for (const model of models) {
     let grpc: RunningGrpcServer;
     let client: Client;
     before(async () => {
-      server = await startTestServer(`${fixturesDir}/${model}`, {}, { name: model });
-      grpc = await grpcOver(server);
-      client = inferenceClient(grpc.port);
+      ({ server, grpc, client } = await startGrpcStack(`${fixturesDir}/${model}`, {}, { name: model }));
     });
-    after(async () => {
-      client.close();
-      await grpc.close();
-      await server.shutdown('test done');
-    });
+    after(() => stopGrpcStack({ server, grpc, client }));
 
     for (const form of ['typed', 'raw'] as const) {
       it(`${form} contents give the original model's answers and REST's`, async () => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { status, type Client, type ServiceError } from '@grpc/grpc-js';
 import type { RunningGrpcServer } from '../../src/grpc/server.js';
 import type { RunningServer } from '../../src/http/start.js';
-import { fixturesDir, loadCase, startTestServer } from '../helpers/server.js';
-import { call, grpcOver, inferenceClient } from './client.js';
+import { fixturesDir, loadCase } from '../helpers/server.js';
+import { call, startGrpcStack, stopGrpcStack, inferenceClient } from './client.js';
 
 /**
  * Message size limits (settings.grpc.maxMessageBytes, both directions). grpc's own 4 MiB receive
@@ -38,17 +38,11 @@ describe('gRPC large messages with the default 64 MiB limit', () => {
   let grpc: RunningGrpcServer;
   let client: Client;
   const rows = 300_000;
+  // Clients have a 4 MiB receive limit of their own: raised too, for large replies.
   before(async () => {
-    server = await startTestServer(`${fixturesDir}/${model}`, { 'limits.maxRows': rows });
-    grpc = await grpcOver(server);
-    // Clients have a 4 MiB receive limit of their own: raise it too for large replies.
-    client = inferenceClient(grpc.port, { 'grpc.max_receive_message_length': 64 * mib });
+    ({ server, grpc, client } = await startGrpcStack(`${fixturesDir}/${model}`, { 'limits.maxRows': rows }, { client: { 'grpc.max_receive_message_length': 64 * mib } }));
   });
-  after(async () => {
-    client.close();
-    await grpc.close();
-    await server.shutdown('test done');
-  });
+  after(() => stopGrpcStack({ server, grpc, client }));
 
   it(`accepts ${rows} rows (4.8 MB raw) and sends the 6 MB raw reply`, async () => {
     assert.equal(server.settings.grpc.maxMessageBytes, 64 * mib);
@@ -82,16 +76,11 @@ describe('gRPC message limit set to 1 MiB', () => {
   let server: RunningServer;
   let grpc: RunningGrpcServer;
   let client: Client;
+  // Clients have a 4 MiB receive limit of their own: raised too, for large replies.
   before(async () => {
-    server = await startTestServer(`${fixturesDir}/${model}`, { 'grpc.maxMessageBytes': mib });
-    grpc = await grpcOver(server);
-    client = inferenceClient(grpc.port, { 'grpc.max_receive_message_length': 64 * mib });
+    ({ server, grpc, client } = await startGrpcStack(`${fixturesDir}/${model}`, { 'grpc.maxMessageBytes': mib }, { client: { 'grpc.max_receive_message_length': 64 * mib } }));
   });
-  after(async () => {
-    client.close();
-    await grpc.close();
-    await server.shutdown('test done');
-  });
+  after(() => stopGrpcStack({ server, grpc, client }));
 
   it('serves requests and replies under the limit', async () => {
     const reply = await call(client, 'ModelInfer', irisRows(1_000));

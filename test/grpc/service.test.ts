@@ -4,8 +4,8 @@ import { status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server.js';
 import type { DataPlane } from '../../src/protocol/dataplane.js';
 import type { RunningServer } from '../../src/http/start.js';
-import { closeEnough, fixturesDir, loadCase, post, startTestServer } from '../helpers/server.js';
-import { call, grpcOver, inferenceClient, rawOf } from './client.js';
+import { closeEnough, fixturesDir, loadCase, post } from '../helpers/server.js';
+import { call, startGrpcStack, stopGrpcStack, inferenceClient, rawOf } from './client.js';
 
 /** Every RPC of inference.GRPCInferenceService against the iris forest, through a real client and port. */
 const model = 'sk-forest-int';
@@ -47,15 +47,9 @@ describe('gRPC inference service (iris forest)', () => {
   let client: Client;
 
   before(async () => {
-    server = await startTestServer(`${fixturesDir}/${model}`);
-    grpc = await grpcOver(server);
-    client = inferenceClient(grpc.port);
+    ({ server, grpc, client } = await startGrpcStack(`${fixturesDir}/${model}`));
   });
-  after(async () => {
-    client.close();
-    await grpc.close();
-    await server.shutdown('test done');
-  });
+  after(() => stopGrpcStack({ server, grpc, client }));
 
   it('ServerLive and ServerReady', async () => {
     assert.equal((await call(client, 'ServerLive', {})).live, true);
