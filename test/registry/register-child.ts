@@ -15,7 +15,8 @@ const hooks: RegisterHooks = {};
 if (mode === 'pause-after-stage') {
   hooks.staged = async (temp) => {
     process.stdout.write(`STAGED ${process.pid} ${temp}\n`);
-    await new Promise(() => undefined);
+    // A pending promise alone does not keep Node running: hold the event loop open until killed.
+    await new Promise(() => setInterval(() => undefined, 60_000));
   };
 }
 if (mode === 'barrier') {
