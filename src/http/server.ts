@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { errors, withRetryAfter } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import type { DataPlane } from '../protocol/dataplane.js';
-import type { Logger } from '../observe/logger.js';
+import { accessLogger, type Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { errorReply } from './error-reply.js';
@@ -51,11 +51,11 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   });
 
   const expectedKey = settings.server.apiKey ? digest(settings.server.apiKey) : undefined;
-  const started = new WeakMap<FastifyRequest, number>();
+  const access = accessLogger(logger);
   let inFlight = 0;
 
-  app.addHook('onRequest', async (request, reply) => {
-    started.set(request, performance.now());
+  // Hooks take `done` rather than being async: each async hook costs a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     metrics.inFlight.inc();
     inFlight++;
     // 'close' fires exactly once, when the response is done or the client went away first:
@@ -66,29 +66,37 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     });
     reply.header('x-request-id', request.id);
     if (dataplane.draining) reply.header('connection', 'close');
-    // Admission control before the body is read: under a flood, a 503 that skips JSON parsing,
-    // validation and the model is the cheapest answer, so the process keeps answering everything.
-    if (inFlight > settings.server.maxInFlight && !openRoutes.has(request.routeOptions.url ?? '')) {
+    done(refusal(request));
+  });
+
+  /** Why a request is refused before its body is read, if it is. */
+  function refusal(request: FastifyRequest): Error | undefined {
+    const open = openRoutes.has(request.routeOptions.url ?? '');
+    // Admission control: under a flood, a 503 that skips JSON parsing, validation and the model
+    // is the cheapest answer, so the process keeps answering everything.
+    if (inFlight > settings.server.maxInFlight && !open) {
       metrics.shed.inc({ model: '', reason: 'in_flight' });
-      throw withRetryAfter(errors.serverOverloaded(settings.server.maxInFlight), 1);
+      return withRetryAfter(errors.serverOverloaded(settings.server.maxInFlight), 1);
     }
-    if (expectedKey && !openRoutes.has(request.routeOptions.url ?? '')) {
+    if (expectedKey && !open) {
       const header = request.headers.authorization ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7) : '';
       // Compare digests so the comparison is constant-time whatever the token's length.
-      if (!timingSafeEqual(digest(token), expectedKey)) throw errors.unauthorized();
+      if (!timingSafeEqual(digest(token), expectedKey)) return errors.unauthorized();
     }
-  });
+    return undefined;
+  }
 
-  app.addHook('onResponse', async (request, reply) => {
-    const seconds = (performance.now() - (started.get(request) ?? performance.now())) / 1000;
+  app.addHook('onResponse', (request, reply, done) => {
+    const ms = reply.elapsedTime;
     const route = request.routeOptions.url ?? 'unmatched';
     const model = (request.params as { name?: string } | undefined)?.name ?? (route.endsWith('predict') ? defaultModelName(dataplane) ?? '' : '');
     metrics.httpRequests.inc({ route, model, status: String(reply.statusCode) });
-    metrics.httpDuration.observe({ route, model }, seconds);
+    metrics.httpDuration.observe({ route, model }, ms / 1000);
     if (settings.log.requests && route !== '/metrics') {
-      logger.info({ requestId: request.id, method: request.method, route, model: model || undefined, status: reply.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+      access.info({ requestId: request.id, method: request.method, route, model: model || undefined, status: reply.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     }
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => sendError(reply, error, request, settings.limits.maxBodyBytes, logger));

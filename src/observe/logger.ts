@@ -15,10 +15,32 @@ export function createLogger(level: string, destination: pino.DestinationStream 
       level,
       base: { service: 'berth', pid: process.pid },
       redact: { paths: ['apiKey', '*.apiKey', 'settings.server.apiKey', 'req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeCachedPerMillisecond,
     },
     destination,
   );
+}
+
+/**
+ * The per-request access logger: the root logger without redaction. Its lines carry only fields
+ * Berth chooses (request id, method, route, model, status, ms), never headers or settings, and
+ * pino's redaction costs ~1.2 µs on every line (measured at ~20k lines/s).
+ */
+export function accessLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
+}
+
+let lastMillisecond = 0;
+let lastTime = '';
+
+/** pino's isoTime, formatted once per millisecond: at 20k lines/s most lines share one (~0.6 µs each saved). */
+function isoTimeCachedPerMillisecond(): string {
+  const now = Date.now();
+  if (now !== lastMillisecond) {
+    lastMillisecond = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
 }
 
 let stdout: ReturnType<typeof pino.destination> | undefined;
