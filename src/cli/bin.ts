@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { existsSync } from 'node:fs';
+
+// `npm run build` bundles the CLI into dist/bundle/ (scripts/bundle.mjs): one file per chunk instead
+// of ~600 modules starts ~160 ms faster. A tsc-only build or a source checkout runs unbundled.
+const bundle = new URL('../bundle/main.js', import.meta.url);
+const { main } = (await import(existsSync(bundle) ? bundle.href : './main.js')) as typeof import('./main.js');
 
 main(process.argv.slice(2)).then((code) => {
   if (code !== 0) process.exitCode = code;

@@ -19,13 +19,16 @@ export interface Measurement {
 }
 
 export interface MeasureOptions {
-  /** URL of src/runtime/onnx (its `createOnnxRuntime`). */
-  runtimeModuleUrl: string;
+  /** URL of src/runtime/onnx (its `createOnnxRuntime`); Berth's own by default. */
+  runtimeModuleUrl?: string;
   batchRows: number;
   timeoutMs?: number;
 }
 
+// Relative to this module, two folders below the package root in src/, dist/ and dist/bundle/
+// alike: in the bundle these name tsc's unbundled modules, which the child imports on its own.
 const tensorModuleUrl = new URL('../core/tensor.js', import.meta.url).href;
+const runtimeModuleUrl = new URL('../runtime/onnx.js', import.meta.url).href;
 
 // Runs as an ES module in the child: argv = [runtime URL, tensor URL, model path, batch rows].
 const childScript = `
@@ -49,7 +52,7 @@ process.stdout.write(JSON.stringify({ loadSeconds, peakRssBytes: process.resourc
 `;
 
 export async function measureModel(path: string, options: MeasureOptions): Promise<Measurement> {
-  const args = [...loaderArgs(process.execArgv), '--input-type=module', '-e', childScript, options.runtimeModuleUrl, tensorModuleUrl, path, String(options.batchRows)];
+  const args = [...loaderArgs(process.execArgv), '--input-type=module', '-e', childScript, options.runtimeModuleUrl ?? runtimeModuleUrl, tensorModuleUrl, path, String(options.batchRows)];
   const result = await runProgram(process.execPath, args, { timeoutMs: options.timeoutMs ?? 300_000 });
   if (result.code !== 0) throw errors.measureFailed(path, lastLine(result.stderr) || `exit code ${result.code}`);
   try {

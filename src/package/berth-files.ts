@@ -1,5 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { errors } from '../core/errors.js';
 
 /**
@@ -18,6 +19,9 @@ export interface BerthFiles {
 }
 
 export const cliEntry = join('dist', 'cli', 'bin.js');
+
+/** Berth's package root: this module sits two folders below it in src/, dist/ and dist/bundle/. */
+export const berthRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function locateBerthFiles(root: string, runtimeModule: string): Promise<BerthFiles> {
   const entry = join(root, cliEntry);

@@ -33,7 +33,7 @@ export const build: CommandDefinition = {
 
 /** Options → a BuildRequest: the model resolved as deploy resolves it, the tag deploy would use. */
 export async function buildRequest(ref: string, options: Record<string, unknown>): Promise<Omit<BuildRequest, 'onProgress'>> {
-  const [{ resolveModelSource }, { defaultImage }, { resolveConfig }, { berthVariables, hostFacts }, { repositoryRoot }, { resolveModel }, { errors }, path, os, url] = await Promise.all([
+  const [{ resolveModelSource }, { defaultImage }, { resolveConfig }, { berthVariables, hostFacts }, { repositoryRoot }, { resolveModel }, { errors }, { berthRoot }, path, os] = await Promise.all([
     import('../../deploy/model-ref.js'),
     import('../../deploy/model-facts.js'),
     import('../../core/config.js'),
@@ -41,9 +41,9 @@ export async function buildRequest(ref: string, options: Record<string, unknown>
     import('../../registry/layout.js'),
     import('../../registry/catalog.js'),
     import('../../core/errors.js'),
+    import('../../package/berth-files.js'),
     import('node:path'),
     import('node:os'),
-    import('node:url'),
   ]);
   let metadataPath: string | undefined;
   const source = await resolveModelSource(ref, async (reference) => {
@@ -66,7 +66,7 @@ export async function buildRequest(ref: string, options: Record<string, unknown>
   return {
     model: { ref, path: source.path, name: source.name, version: source.version, sha256: source.sha256, configPath: path.join(modelDir, 'berth.yaml'), metadataPath },
     tag,
-    berthRoot: url.fileURLToPath(new URL('../../../', import.meta.url)),
+    berthRoot,
     runtimeModule: 'dist/runtime/onnx.js',
     out: path.resolve(string(options.out) ?? path.join('build', slug)),
     baseImage: string(options.baseImage),

@@ -54,12 +54,11 @@ export async function prepareFromOptions(ref: string, options: Record<string, un
     if (!Number.isFinite(parsed) || parsed <= 0) throw errors.badUsage(`${flag} must be a positive number, got ${JSON.stringify(value)}`);
     return parsed;
   };
-  const runtimeModuleUrl = new URL('../../runtime/onnx.js', import.meta.url).href;
   const request: PrepareRequest = {
     ref,
     flags: options,
     overrides: { loadSeconds: number('--load-seconds', options.loadSeconds), peakRssMb: number('--peak-rss-mb', options.peakRssMb) },
-    measure: options.measure === false ? undefined : (path) => measureModel(path, { runtimeModuleUrl, batchRows: defaults.deploy.memory.measureBatchRows }),
+    measure: options.measure === false ? undefined : (path) => measureModel(path, { batchRows: defaults.deploy.memory.measureBatchRows }),
     registry: (reference) => lookupInRegistry(reference, options.repository as string | undefined),
   };
   return prepareManifests(request);
