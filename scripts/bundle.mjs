@@ -24,7 +24,6 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  keepNames: true,
   external: ['onnxruntime-node', 'swagger-ui-dist', 'autocannon', '@kubernetes/client-node'],
   // Bundled CommonJS packages call require(); ESM output has none of its own.
   banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);" },
