@@ -275,8 +275,13 @@ export const defaults = {
       reportChunkFeatures: 4,
     },
     feedback: {
-      /** Predicted rows remembered for feedback by request id (least recently recorded forgotten first). */
-      maxPending: 100_000,
+      /**
+       * Predicted rows remembered for feedback by request id (least recently recorded forgotten
+       * first). Each costs ~400 bytes of heap, and a busy server fills the store within seconds:
+       * 100 000 held ~40 MB of heap (~70 MB RSS) under load, which a pod's memory limit, measured
+       * at idle, does not foresee. Raise it for slow traffic with late labels.
+       */
+      maxPending: 10_000,
       windowRows: 10_000,
       /** Labels often arrive late: live accuracy looks back further than drift does. */
       windowSeconds: 86_400,
