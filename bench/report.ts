@@ -32,7 +32,7 @@ const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 export function judge(points: Point[], facts: Record<string, number>): Verdict[] {
   const ceiling = find(points, 'ceiling c64');
   const predict = find(points, 'berth /predict c64');
-  const rows = find(points, 'berth 1000 rows c4');
+  const rows = find(points, 'berth 1000 rows c16');
   const on = find(points, 'forest batching on c64');
   const off = find(points, 'forest batching off c64');
   const overload = find(points, 'overload 4× c1024');
