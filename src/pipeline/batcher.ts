@@ -22,8 +22,8 @@ interface Pending {
 
 /**
  * Adaptive batching (Triton's dynamic batcher, MLServer's AdaptiveBatcher): wraps a runtime and
- * is a runtime. Requests queue; one model call runs at a time with whatever queued meanwhile, up
- * to maxBatchSize rows. With maxQueueDelayMicros = 0 the first request of an idle model goes at the
+ * is a runtime. Requests queue; one round of model calls runs at a time with whatever queued
+ * meanwhile, in calls of up to maxBatchSize rows. With maxQueueDelayMicros = 0 the first request of an idle model goes at the
  * next event-loop turn (setImmediate) — it only waits for requests that arrived in the same turn,
  * so low load sees no added latency, while under load every call carries the backlog.
  * Measured (DESIGN.md): a fixed 1 ms timer halved throughput at 16 connections; this does not.
@@ -66,14 +66,18 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
   const flush = async () => {
     scheduled = false;
     clearTimeout(delayTimer);
-    const batch = take();
+    // A backlog beyond one batch goes as several model calls in this same turn: onnxruntime-node
+    // defers each call to the next turn, so one call per turn let every turn's socket work (under
+    // a flood, thousands of 503s) come between batches and starved the accepted requests.
+    const batches: Pending[][] = [];
+    for (let batch = take(); batch.length > 0; batch = take()) batches.push(batch);
     hooks.depth?.(queue.length);
-    if (batch.length === 0) return schedule();
+    if (batches.length === 0) return schedule();
     running = true;
     const now = performance.now();
-    for (const pending of batch) hooks.queued?.((now - pending.enqueued) / 1000);
+    for (const pending of batches.flat()) hooks.queued?.((now - pending.enqueued) / 1000);
     try {
-      await runBatch(batch);
+      await Promise.all(batches.map(runBatch));
     } finally {
       running = false;
       schedule();

@@ -45,6 +45,20 @@ describe('adaptive batcher', () => {
     assert.equal(calls.reduce((sum, size) => sum + size, 0), 20);
   });
 
+  it('sends a backlog beyond maxBatchSize as several calls in one round, not one call per event-loop turn', async () => {
+    const inner = await irisRuntime();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: number[] = [];
+    const gated: ModelRuntime = { ...inner, infer: async (request) => (started.push(request.inputs[0]!.shape[0]!), await gate, inner.infer(request)) };
+    const batcher = createBatcher(gated, { ...defaults.batching, maxBatchSize: 8 });
+    const answers = Promise.all(Array.from({ length: 20 }, () => batcher.infer(row([5, 3, 1, 0.2]))));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(started, [8, 8, 4], 'all three calls started before any finished');
+    release();
+    assert.equal((await answers).length, 20);
+  });
+
   it('never fails a request because a neighbour in its batch failed', async () => {
     const inner = await irisRuntime();
     const poisoned: ModelRuntime = {
@@ -79,6 +93,7 @@ describe('adaptive batcher', () => {
     const slow: ModelRuntime = { ...inner, infer: async (request) => (await gate, inner.infer(request)) };
     const batcher = createBatcher(slow, { ...defaults.batching, maxBatchSize: 1 });
     const first = batcher.infer(row([5, 3, 1, 0.2]));
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the first call is running now; the next request queues behind it
     const late = assert.rejects(batcher.infer({ ...row([5, 3, 1, 0.2]), deadline: Date.now() + 20 }), (error: { status: number }) => error.status === 504);
     await new Promise((resolve) => setTimeout(resolve, 60));
     await late; // answered while the model call in front of it still runs
