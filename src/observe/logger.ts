@@ -44,14 +44,33 @@ function isoTimeCachedPerMillisecond(): string {
 }
 
 let stdout: ReturnType<typeof pino.destination> | undefined;
+let droppedLines = 0;
+
+/** Log lines dropped because stdout could not keep up (berth_log_lines_dropped_total). */
+export function droppedLogLines(): number {
+  return droppedLines;
+}
 
 /** One buffered stdout stream per process, however many servers (tests) it runs. */
 function standardOutput(): pino.DestinationStream {
   if (!stdout) {
-    const stream = pino.destination({ sync: false, minLength: 4096 });
+    const stream = bufferedStream(1);
     setInterval(() => stream.flush(), 250).unref();
     process.once('exit', () => stream.flushSync());
     stdout = stream;
   }
   return stdout;
+}
+
+/**
+ * Lines are buffered and written asynchronously, at most 16 KiB per event-loop turn; under a flood
+ * a turn is long and the backlog grew without bound (~10 MB in 10 s at 4× capacity, heap
+ * snapshot). Past `maxLength` bytes waiting, new lines are dropped and counted instead.
+ */
+export function bufferedStream(dest: number | string, maxLength = 16 * 1024 * 1024): ReturnType<typeof pino.destination> {
+  const stream = pino.destination({ dest, sync: false, minLength: 4096, maxLength });
+  stream.on('drop', (data: string) => {
+    for (let at = data.indexOf('\n'); at !== -1; at = data.indexOf('\n', at + 1)) droppedLines++;
+  });
+  return stream;
 }
