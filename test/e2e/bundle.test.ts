@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { call, inferenceClient } from '../grpc/client.js';
+import { freePort, waitForReady } from '../helpers/process.js';
+
+/**
+ * The built CLI as `npm start` and the image run it: dist/cli/bin.js loading the esbuild bundle
+ * (scripts/bundle.mjs). Every other test runs src/ through tsx, so this is where a dependency
+ * that breaks when bundled (one reading its own files, say) shows up.
+ */
+test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains on SIGTERM', async () => {
+  assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
+  const [port, grpcPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['dist/cli/bin.js', 'serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = once(child, 'exit');
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitForReady(`${url}/ready`);
+    const predicted = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }) });
+    assert.equal(predicted.status, 200);
+    assert.equal(((await predicted.json()) as { label: string }).label, 'setosa');
+    for (const [path, type] of [['/docs/swagger-ui.css', 'text/css'], ['/dashboard/app.js', 'javascript'], ['/openapi.json', 'application/json'], ['/metrics', 'text/plain']] as const) {
+      const response = await fetch(`${url}${path}`);
+      assert.equal(response.status, 200, path);
+      assert.match(response.headers.get('content-type') ?? '', new RegExp(type), path);
+      assert.ok((await response.text()).length > 100, `${path} has a body`);
+    }
+    const client = inferenceClient(grpcPort);
+    try {
+      assert.equal((await call<{ ready: boolean }>(client, 'ModelReady', { name: 'iris' })).ready, true);
+    } finally {
+      client.close();
+    }
+  } finally {
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    assert.equal(code, 0, output.slice(-2000));
+  }
+  assert.match(output, /drained; exiting/);
+});
