@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { once } from 'node:events';
 import { call, inferenceClient } from '../grpc/client.js';
-import { freePort, waitForReady } from '../helpers/process.js';
+import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
 
 /**
  * The built CLI as `npm start` and the image run it: dist/cli/bin.js loading the esbuild bundle
@@ -14,11 +12,7 @@ import { freePort, waitForReady } from '../helpers/process.js';
 test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains on SIGTERM', async () => {
   assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['dist/cli/bin.js', 'serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = once(child, 'exit');
+  const berth = spawnBerth(['serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort)], {}, { built: true });
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForReady(`${url}/ready`);
@@ -38,9 +32,8 @@ test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains 
       client.close();
     }
   } finally {
-    child.kill('SIGTERM');
-    const [code] = await exited;
-    assert.equal(code, 0, output.slice(-2000));
+    berth.child.kill('SIGTERM');
+    assert.equal((await berth.exit).code, 0, berth.output().slice(-2000));
   }
-  assert.match(output, /drained; exiting/);
+  assert.match(berth.output(), /drained; exiting/);
 });

@@ -1,15 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
-/** `berth …` as a real child process (through tsx, so tests need no build step). */
+/**
+ * `berth …` as a real child process: through tsx by default, so tests need no build step; with
+ * `built`, the compiled CLI as `npm start` and the image run it (dist/cli/bin.js and its bundle).
+ */
 export interface BerthProcess {
   child: ChildProcess;
   output: () => string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnBerth(args: string[], env: Record<string, string> = {}): BerthProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnBerth(args: string[], env: Record<string, string> = {}, options: { built?: boolean } = {}): BerthProcess {
+  const entry = options.built ? ['dist/cli/bin.js'] : ['--import', 'tsx', 'src/cli/bin.ts'];
+  const child = spawn(process.execPath, [...entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
