@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -8,7 +8,8 @@ import { bufferedStream, droppedLogLines } from '../../src/observe/logger.js';
 import { createMetrics } from '../../src/observe/metrics.js';
 
 test('the log buffer is capped: lines beyond it are dropped and counted, the rest written whole', async () => {
-  const path = join(await mkdtemp(join(tmpdir(), 'berth-log-')), 'log.jsonl');
+  const dir = await mkdtemp(join(tmpdir(), 'berth-log-'));
+  const path = join(dir, 'log.jsonl');
   const stream = bufferedStream(path, 64 * 1024);
   const logger = pino({ base: null }, stream);
   const before = droppedLogLines();
@@ -25,4 +26,5 @@ test('the log buffer is capped: lines beyond it are dropped and counted, the res
   const text = await metrics.registry.metrics();
   assert.match(text, new RegExp(`berth_log_lines_dropped_total ${droppedLogLines()}\\n`));
   stream.destroy();
+  await rm(dir, { recursive: true, force: true });
 });
