@@ -31,11 +31,11 @@ export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
       {
         method: 'POST', url: `${base}/infer`, summary: 'OIP v2 inference', tag: 'oip-v2', errors: [400, 404, 413, 415, 503, 504],
         body: (model) => v2RequestSchema(model?.metadata), response: v2ResponseSchema,
-        handler: async (request) => {
+        handler: async (request, reply) => {
           const { name, version } = params(request);
           const decoded = decodeV2Request(request.body, settings.limits);
           const { metadata, response } = await dataplane.infer(name, version, decoded, { stickyKey: request.id });
-          return encodeV2Response(metadata, decoded, response);
+          return reply.type('application/json').send(encodeV2Response(metadata, decoded, response));
         },
       },
     );

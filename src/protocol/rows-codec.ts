@@ -1,8 +1,8 @@
 import { BerthError, errors } from '../core/errors.js';
 import type { ModelConfig, Settings } from '../core/config.js';
-import { toRows, type Tensor, type TensorSpec } from '../core/tensor.js';
+import { toJsonValues, toRows, type Tensor, type TensorSpec } from '../core/tensor.js';
 import { toTypedData } from '../pipeline/values.js';
-import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
+import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
 
 /**
  * Rows of features ↔ tensors, for the row-oriented dialects (the seed's /predict and KServe v1).
@@ -94,36 +94,48 @@ export interface RowPrediction {
   probabilities?: Record<string, number>;
 }
 
-export function responseToRows(model: ModelMetadata, config: ModelConfig, response: InferenceResponse): { predictions: RowPrediction[]; outputs: Record<string, unknown[]> } {
-  const byName = new Map(response.outputs.map((tensor) => [tensor.name, tensor]));
-  const outputs: Record<string, unknown[]> = {};
-  for (const tensor of response.outputs) outputs[tensor.name] = toRows(tensor).map(unwrapSingle);
+export function responseToRows(model: ModelMetadata, config: ModelConfig, response: InferenceResponse): RowPrediction[] {
   const classifier = model.classifier;
-  if (classifier && byName.has(classifier.labelOutput) && byName.has(classifier.probabilityOutput)) {
-    const names = classNames(classifier.classes, config.labels);
-    const labels = outputs[classifier.labelOutput]!;
-    const probabilities = toRows(byName.get(classifier.probabilityOutput)!) as number[][];
-    return {
-      outputs,
-      predictions: labels.map((label, row) => {
-        const index = classifier.classes.findIndex((candidate) => String(candidate) === String(label));
-        const name = index >= 0 ? names[index] : typeof label === 'string' ? label : undefined;
-        return {
-          prediction: label,
-          ...(name !== undefined ? { label: name } : {}),
-          probabilities: Object.fromEntries(names.map((className, column) => [className, shortestFloat32(probabilities[row]![column]!)])),
-        };
-      }),
-    };
+  const labelTensor = classifier && response.outputs.find((tensor) => tensor.name === classifier.labelOutput);
+  const probabilityTensor = classifier && response.outputs.find((tensor) => tensor.name === classifier.probabilityOutput);
+  if (labelTensor && probabilityTensor) {
+    const { names, indexOfLabel } = classNames(classifier, config);
+    const probabilities = toJsonValues(probabilityTensor);
+    const width = probabilityTensor.shape[1] ?? 1;
+    const columns = Math.min(width, names.length);
+    return toRows(labelTensor).map((cell, row) => {
+      const label = unwrapSingle(cell);
+      const index = indexOfLabel.get(String(label));
+      const name = index !== undefined ? names[index] : typeof label === 'string' ? label : undefined;
+      const byClass: Record<string, number> = {};
+      for (let column = 0; column < columns; column++) byClass[names[column]!] = shortestFloat32(probabilities[row * width + column] as number);
+      return name !== undefined ? { prediction: label, label: name, probabilities: byClass } : { prediction: label, probabilities: byClass };
+    });
   }
-  const first = response.outputs[0] as Tensor;
-  return { outputs, predictions: outputs[first.name]!.map((value) => ({ prediction: value })) };
+  return toRows(response.outputs[0] as Tensor).map((value) => ({ prediction: unwrapSingle(value) }));
 }
 
-/** Class names: berth.yaml labels by class position, else the model's own labels. */
-function classNames(classes: Array<number | string>, labels: string[] | undefined): string[] {
-  if (labels && labels.length === classes.length) return labels;
-  return classes.map(String);
+interface ClassNames {
+  /** berth.yaml labels by class position, else the model's own labels. */
+  names: string[];
+  /** Class position of each of the model's labels, as text (INT64 labels arrive as numbers). */
+  indexOfLabel: Map<string, number>;
+}
+
+const classNamesCache = new WeakMap<ClassifierInfo, WeakMap<ModelConfig, ClassNames>>();
+
+/** Computed once per loaded model and config: this runs for every answered row. */
+function classNames(classifier: ClassifierInfo, config: ModelConfig): ClassNames {
+  let byConfig = classNamesCache.get(classifier);
+  if (!byConfig) classNamesCache.set(classifier, (byConfig = new WeakMap()));
+  let found = byConfig.get(config);
+  if (!found) {
+    const labels = config.labels;
+    const names = labels && labels.length === classifier.classes.length ? labels : classifier.classes.map(String);
+    found = { names, indexOfLabel: new Map(classifier.classes.map((label, index) => [String(label), index])) };
+    byConfig.set(config, found);
+  }
+  return found;
 }
 
 /**
@@ -131,7 +143,8 @@ function classNames(classes: Array<number | string>, labels: string[] | undefine
  * 0.95 is kinder than 0.9500001668930054 (which is the same float32).
  */
 export function shortestFloat32(value: number): number {
-  if (!Number.isFinite(value) || Math.fround(value) !== value) return value;
+  // Integers (a forest's 0 and 1) are already shortest; the search below costs up to 4 toPrecision calls.
+  if (Number.isInteger(value) || !Number.isFinite(value) || Math.fround(value) !== value) return value;
   for (let digits = 6; digits < 9; digits++) {
     const candidate = Number(value.toPrecision(digits));
     if (Math.fround(candidate) === value) return candidate;

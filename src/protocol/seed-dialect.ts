@@ -49,7 +49,7 @@ export function decodeSeedRequest(body: unknown, model: ModelMetadata, config: M
 }
 
 export function encodeSeedResponse(model: ModelMetadata, config: ModelConfig, response: InferenceResponse, single: boolean) {
-  const { predictions } = responseToRows(model, config, response);
+  const predictions = responseToRows(model, config, response);
   const meta = { model_name: model.name, model_version: model.version };
   if (single) return { ...predictions[0], ...meta };
   const out: Record<string, unknown> = { predictions: predictions.map((row) => row.prediction) };

@@ -17,5 +17,5 @@ export function decodeV1Request(body: unknown, model: ModelMetadata, config: Mod
 }
 
 export function encodeV1Response(model: ModelMetadata, config: ModelConfig, response: InferenceResponse) {
-  return { predictions: responseToRows(model, config, response).predictions.map((row) => row.prediction) };
+  return { predictions: responseToRows(model, config, response).map((row) => row.prediction) };
 }
