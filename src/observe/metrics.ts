@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { droppedLogLines } from './logger.js';
+import { droppedLogLines } from './log-stream.js';
 
 /**
  * Every Prometheus metric Berth exports: names, labels and buckets are defined here and nowhere
