@@ -24,7 +24,12 @@ export function validateNamedFeatures(body: Record<string, unknown>, model: Mode
 
 function toBerthError(error: ErrorObject, body: Record<string, unknown>, features: string[]) {
   const params = error.params as Record<string, string>;
-  if (error.keyword === 'required') return errors.missingFeature(params.missingProperty!);
+  if (error.keyword === 'required') {
+    // ajv checks `required` first; a misspelt name is both missing and unknown, and the unknown
+    // spelling is what the caller needs to see.
+    const unknown = Object.keys(body).find((key) => !features.includes(key));
+    return unknown === undefined ? errors.missingFeature(params.missingProperty!) : errors.unknownFeature(unknown, features);
+  }
   if (error.keyword === 'additionalProperties') return errors.unknownFeature(params.additionalProperty!, features);
   const feature = error.instancePath.replace(/^\//, '').replace(/~1/g, '/').replace(/~0/g, '~');
   const got = body[feature];

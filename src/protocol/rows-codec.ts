@@ -61,11 +61,20 @@ function rowValues(row: unknown, where: string, layout: RowLayout, modelName: st
   if (row === null || typeof row !== 'object') throw errors.badField(where, 'an array of values or an object of named features');
   if (layout.features.length === 0) throw errors.noFeatureNames(modelName);
   const named = row as Record<string, unknown>;
-  for (const key of Object.keys(named)) if (!layout.features.includes(key)) throw errors.unknownFeature(key, layout.features);
-  return layout.features.map((feature) => {
-    if (!Object.hasOwn(named, feature)) throw errors.missingFeature(feature);
-    return named[feature];
-  });
+  const { features } = layout;
+  const keys = Object.keys(named);
+  // As many keys as features, every feature present: then no key is unknown. O(F), where
+  // checking each key against the list is O(F²) (2,500 comparisons a row at 50 features).
+  if (keys.length === features.length) {
+    const values = new Array<unknown>(features.length);
+    let column = 0;
+    for (; column < features.length && Object.hasOwn(named, features[column]!); column++) values[column] = named[features[column]!];
+    if (column === features.length) return values;
+  }
+  // Something is wrong: name an unknown key first (a typo), else the missing feature.
+  for (const key of keys) if (!features.includes(key)) throw errors.unknownFeature(key, features);
+  const missing = features.find((feature) => !Object.hasOwn(named, feature))!;
+  throw errors.missingFeature(missing);
 }
 
 function describeCell(rows: Row[], layout: RowLayout, index: number, width: number): string {

@@ -21,6 +21,7 @@ describe('error catalogue over HTTP', () => {
   const cases: Array<{ title: string; send: () => ReturnType<typeof post>; status: number; code?: { code: string }; message: RegExp }> = [
     { title: 'missing feature', send: () => post(server, '/predict', { ...iris, petal_width: undefined }), status: 400, message: /^missing feature `petal_width`$/ },
     { title: 'unknown feature', send: () => post(server, '/predict', { ...iris, colour: 'red' }), status: 400, message: /unknown feature `colour`/ },
+    { title: 'misspelled feature (as many keys as features)', send: () => post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_widht: 0.2 }), status: 400, message: /unknown feature `petal_widht`/ },
     { title: 'feature of the wrong type', send: () => post(server, '/predict', { ...iris, sepal_width: 'wide' }), status: 400, message: /feature `sepal_width` must be a number, got "wide"/ },
     { title: 'null feature', send: () => post(server, '/predict', { ...iris, sepal_width: null }), status: 400, message: /feature `sepal_width` must be a number, got null/ },
     { title: 'row too short', send: () => post(server, '/predict', { features: [5.1, 3.5, 1.4] }), status: 400, message: /expected 4 values per row, got 3 in `features`/ },

@@ -50,3 +50,20 @@ test('lines longer than a write chunk (2 KiB) are written whole, in order', asyn
   stream.destroy();
   await rm(dir, { recursive: true, force: true });
 });
+
+test('lines reach the file within the gathering interval, without a flush', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-log-'));
+  const path = join(dir, 'log.jsonl');
+  const stream = bufferedStream(path, undefined, 10);
+  const logger = pino({ base: null }, stream);
+  logger.info('one');
+  logger.info('two');
+  let text = '';
+  for (let waited = 0; waited < 2000 && text.split('\n').length < 3; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    text = await readFile(path, 'utf8');
+  }
+  assert.deepEqual(text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { msg: string }).msg), ['one', 'two']);
+  stream.destroy();
+  await rm(dir, { recursive: true, force: true });
+});
