@@ -75,6 +75,15 @@ export const defaults = {
     /** One line per request. */
     requests: true,
   },
+  /** How log lines reach stdout (observe/log-stream.ts has the measurements). */
+  logStream: {
+    /** Lines wait at most this long and are written in one piece. */
+    gatherMs: 10,
+    /** …or are handed over at once past this many characters (a flood's long event-loop turn). */
+    handOverChars: 64 * 1024,
+    /** Past this many bytes waiting to be written, lines are dropped and counted. */
+    maxWaitingBytes: 16 * 1024 * 1024,
+  },
   repository: {
     path: './model-repository',
     /** How long `register`/`alias`/`delete` wait for another berth process's lock on a model. */

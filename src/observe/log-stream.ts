@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { defaults } from '../core/defaults.js';
 
 /** How log lines reach a file descriptor: what logger.ts hands pino as its destination. */
 export interface LogStream extends pino.DestinationStream {
@@ -16,7 +17,7 @@ export function droppedLogLines(): number {
 }
 
 /**
- * Lines written asynchronously (sonic-boom), gathered for up to `batchMs`, and capped: past
+ * Lines written asynchronously (sonic-boom), gathered for up to `gatherMs`, and capped: past
  * `maxLength` bytes waiting, lines are dropped and counted instead (a flood once grew the backlog
  * by ~10 MB in 10 s, heap snapshot).
  *
@@ -27,7 +28,7 @@ export function droppedLogLines(): number {
  * 1.3 µs at 45 lines a turn but 6.9 µs at 5 (a write each turn); gathered for 10 ms, 0.8 and
  * 2.1 µs (CPU per line, writes included, median of 5, into a file).
  */
-export function bufferedStream(dest: number | string, maxLength = 16 * 1024 * 1024, batchMs = 10): LogStream {
+export function bufferedStream(dest: number | string, maxLength = defaults.logStream.maxWaitingBytes, gatherMs = defaults.logStream.gatherMs): LogStream {
   // minLength 1: write whatever is waiting as soon as the last write is done, and make flush(cb)
   // wait for that (sonic-boom calls back at once when minLength is 0).
   const sonic = pino.destination({ dest, sync: false, minLength: 1, maxWrite: 1024 * 1024, maxLength });
@@ -51,8 +52,8 @@ export function bufferedStream(dest: number | string, maxLength = 16 * 1024 * 10
       gathered.push(line);
       gatheredLength += line.length;
       // A long turn (a flood) hands over as it goes, so the cap drops part of it, not all.
-      if (gatheredLength >= 64 * 1024) handOver();
-      else timer ??= setTimeout(handOver, batchMs).unref();
+      if (gatheredLength >= defaults.logStream.handOverChars) handOver();
+      else timer ??= setTimeout(handOver, gatherMs).unref();
     },
     flush(callback) {
       handOver();
