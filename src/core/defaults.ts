@@ -36,10 +36,9 @@ export const defaults = {
     /** Slow-client guard: headers and body must arrive within this time. */
     requestReceiveTimeoutMs: 30_000,
     /**
-     * How far V8 lets the heap grow past its live size before the next full GC, in percent; 0 =
-     * V8's own choice, which goes up to 4× when allocation is fast. Measured on the bench's 4×
-     * overload point: peak RSS 2.1–2.5× idle with V8's choice, 1.5–1.6× at 30 (live heap under
-     * the flood: ~30 MB), no hard limit, so a burst of large requests still fits.
+     * While requests are being shed, how far V8 may let the heap grow past its live size before
+     * the next full GC, in percent; 0 = always V8's own choice, which goes up to 4× under fast
+     * allocation. http/heap-growth.ts has the measurements.
      */
     heapGrowthPercent: 30,
   },

@@ -41,7 +41,7 @@ export const settingSpecs: readonly SettingSpec[] = [
   s('server.maxInFlight', '--max-in-flight', 'int', 'requests handled at once; past it, 503 + Retry-After before the body is read'),
   s('server.keepAliveTimeoutMs', '--keep-alive-timeout-ms', 'int', 'idle keep-alive connection timeout'),
   s('server.requestReceiveTimeoutMs', '--receive-timeout-ms', 'int', 'time a client has to send a whole request (slow-client guard)'),
-  s('server.heapGrowthPercent', '--heap-growth-percent', 'int', 'heap growth past the live size before a full GC, percent (0 = V8\'s own, up to 4×)'),
+  s('server.heapGrowthPercent', '--heap-growth-percent', 'int', 'while shedding load, heap growth past the live size before a full GC, percent (0 = V8\'s own, up to 4×)'),
   s('grpc.maxMessageBytes', '--grpc-max-message-bytes', 'int', 'largest gRPC message accepted and sent'),
   s('limits.maxBodyBytes', '--max-body-bytes', 'int', 'largest request body (413 beyond)'),
   s('limits.maxRows', '--max-rows', 'int', 'most rows per request (413 beyond)'),

@@ -1,8 +1,8 @@
 import cluster from 'node:cluster';
-import v8 from 'node:v8';
 import { berthVariables } from '../core/env.js';
 import { createLogger } from '../observe/logger.js';
 import { createMetrics } from '../observe/metrics.js';
+import { governHeapGrowth } from './heap-growth.js';
 import { isClusterWorker, joinCluster, runPrimary, workerCount } from './cluster.js';
 import { prepareServe, startServer, type RunningServer, type ServeOptions } from './start.js';
 
@@ -15,7 +15,6 @@ import { prepareServe, startServer, type RunningServer, type ServeOptions } from
 export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Promise<void> {
   const serveOptions = { ...options, env: berthVariables() };
   const prepared = await prepareServe(serveOptions);
-  limitHeapGrowth(prepared.settings.server.heapGrowthPercent);
   const workers = workerCount(prepared.settings.server.workers);
   if (workers > 1 && cluster.isPrimary) {
     process.exitCode = await runPrimary(workers, createLogger(prepared.settings.log.level));
@@ -27,6 +26,7 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
   const metrics = createMetrics();
   const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
   server = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
+  governHeapGrowth(metrics.shed, server.settings.server.heapGrowthPercent);
   if (membership) server.dataplane.addReadinessGate(membership.isClusterReady);
 
   function drainAndExit(signal: string) {
@@ -52,14 +52,4 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
     await Promise.all([server.app.close(), server.grpc?.close(0)]);
     throw error;
   }
-}
-
-/**
- * Under a flood V8 let the old generation grow to ~4× its live size between full GCs, and RSS
- * followed (defaults.server.heapGrowthPercent has the measurements). V8 reads this flag each time
- * it sets the next GC limit, so setting it at start works (checked: same peak RSS as passing
- * it to node). `percent` is a validated integer.
- */
-function limitHeapGrowth(percent: number): void {
-  if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
