@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { berthVariables } from '../core/env.js';
-import { createLogger } from '../observe/logger.js';
+import { createLogger, flushStandardOutput } from '../observe/logger.js';
 import { createMetrics } from '../observe/metrics.js';
 import { governHeapGrowth } from './heap-growth.js';
 import { isClusterWorker, joinCluster, runPrimary, workerCount } from './cluster.js';
@@ -36,10 +36,10 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
     }, server.settings.server.drainSeconds * 1000);
     force.unref();
     server.shutdown(signal).then(
-      () => process.exit(0),
+      () => flushStandardOutput().then(() => process.exit(0)),
       (error) => {
         server.logger.error({ error: String(error) }, 'error while draining');
-        process.exit(1);
+        return flushStandardOutput().then(() => process.exit(1));
       },
     );
   }

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import pino from 'pino';
 import { defaults } from '../core/defaults.js';
 
@@ -60,8 +61,15 @@ export function bufferedStream(dest: number | string, maxLength = defaults.logSt
       sonic.flush(callback);
     },
     flushSync() {
-      handOver();
+      // At exit: what sonic-boom holds goes first, then the gathered lines, both synchronously
+      // (handing them over would start an asynchronous write the exiting process may not finish).
+      clearTimeout(timer);
+      timer = undefined;
       sonic.flushSync();
+      // sonic-boom's typings omit its `fd` property.
+      if (gathered.length > 0) writeSync((sonic as unknown as { fd: number }).fd, gathered.join(''));
+      gathered = [];
+      gatheredLength = 0;
     },
     destroy() {
       clearTimeout(timer);

@@ -45,6 +45,23 @@ function isoTimeCachedPerMillisecond(): string {
 
 let stdout: LogStream | undefined;
 
+/**
+ * Waits (at most `timeoutMs`) until every log line so far is written to stdout. For a clean exit:
+ * the 'exit' hook below can only write synchronously what is still waiting, not finish a write
+ * already in flight.
+ */
+export function flushStandardOutput(timeoutMs = 1000): Promise<void> {
+  if (!stdout) return Promise.resolve();
+  const stream = stdout;
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    stream.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** One buffered stdout stream per process, however many servers (tests) it runs. */
 function standardOutput(): LogStream {
   if (!stdout) {
