@@ -8,8 +8,8 @@ import { errors } from '../core/errors.js';
  * batch. The seed's advice for the OOMKilled gotcha is "profile peak memory with a realistic
  * batch before you pick the numbers"; this is that profile, taken automatically.
  *
- * The child imports Berth's own ONNX runtime module (given as a URL by the CLI, which is the layer
- * that wires runtime and deploy together), so it loads the model exactly as the server does.
+ * The child imports Berth's own ONNX runtime module by URL (this process never loads it), so it
+ * loads the model exactly as the server does.
  */
 export interface Measurement {
   loadSeconds: number;
@@ -19,8 +19,6 @@ export interface Measurement {
 }
 
 export interface MeasureOptions {
-  /** URL of src/runtime/onnx (its `createOnnxRuntime`); Berth's own by default. */
-  runtimeModuleUrl?: string;
   batchRows: number;
   timeoutMs?: number;
 }
@@ -52,7 +50,7 @@ process.stdout.write(JSON.stringify({ loadSeconds, peakRssBytes: process.resourc
 `;
 
 export async function measureModel(path: string, options: MeasureOptions): Promise<Measurement> {
-  const args = [...loaderArgs(process.execArgv), '--input-type=module', '-e', childScript, options.runtimeModuleUrl ?? runtimeModuleUrl, tensorModuleUrl, path, String(options.batchRows)];
+  const args = [...loaderArgs(process.execArgv), '--input-type=module', '-e', childScript, runtimeModuleUrl, tensorModuleUrl, path, String(options.batchRows)];
   const result = await runProgram(process.execPath, args, { timeoutMs: options.timeoutMs ?? 300_000 });
   if (result.code !== 0) throw errors.measureFailed(path, lastLine(result.stderr) || `exit code ${result.code}`);
   try {

@@ -1,6 +1,15 @@
 import v8 from 'node:v8';
 import type { Counter } from 'prom-client';
 
+export interface HeapGrowthOptions {
+  /** How long without a shed request before V8's own policy returns. */
+  calmMs?: number;
+  /** How often the shed counter is read. */
+  intervalMs?: number;
+  /** Sets V8's growth percent; 0 = its own policy. Replaceable in tests. */
+  setGrowth?: (percent: number) => void;
+}
+
 /**
  * Keeps the heap tight while the server sheds load, and leaves V8's own policy alone otherwise.
  *
@@ -14,15 +23,6 @@ import type { Counter } from 'prom-client';
  * V8 reads the flag each time it sets the next GC limit, so setting it at run time works
  * (checked: the same peak RSS as passing it to node). `percent` is a validated integer.
  */
-export interface HeapGrowthOptions {
-  /** How long without a shed request before V8's own policy returns. */
-  calmMs?: number;
-  /** How often the shed counter is read. */
-  intervalMs?: number;
-  /** Sets V8's growth percent; 0 = its own policy. Replaceable in tests. */
-  setGrowth?: (percent: number) => void;
-}
-
 export function governHeapGrowth(shed: Counter<string>, percent: number, options: HeapGrowthOptions = {}): () => void {
   const { calmMs = 10_000, intervalMs = 1000, setGrowth = (value: number) => v8.setFlagsFromString(`--heap-growing-percent=${value}`) } = options;
   if (percent <= 0) return () => undefined;

@@ -35,13 +35,19 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
       process.exit(1);
     }, server.settings.server.drainSeconds * 1000);
     force.unref();
-    server.shutdown(signal).then(
-      () => flushStandardOutput().then(() => process.exit(0)),
-      (error) => {
-        server.logger.error({ error: String(error) }, 'error while draining');
-        return flushStandardOutput().then(() => process.exit(1));
-      },
-    );
+    server
+      .shutdown(signal)
+      .then(
+        () => 0,
+        (error) => {
+          server.logger.error({ error: String(error) }, 'error while draining');
+          return 1;
+        },
+      )
+      .then(async (code) => {
+        await flushStandardOutput();
+        process.exit(code);
+      });
   }
   process.once('SIGTERM', () => drainAndExit('SIGTERM'));
   process.once('SIGINT', () => drainAndExit('SIGINT'));

@@ -39,14 +39,18 @@ export function bufferedStream(dest: number | string, maxLength = defaults.logSt
   let gathered: string[] = [];
   let gatheredLength = 0;
   let timer: NodeJS.Timeout | undefined;
-  const handOver = () => {
+  /** The gathered lines as one string ('' when none), and the gathering starts over. */
+  const takeGathered = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (gathered.length === 0) return;
     const text = gathered.join('');
     gathered = [];
     gatheredLength = 0;
-    sonic.write(text);
+    return text;
+  };
+  const handOver = () => {
+    const text = takeGathered();
+    if (text) sonic.write(text);
   };
   return {
     write(line: string) {
@@ -63,13 +67,10 @@ export function bufferedStream(dest: number | string, maxLength = defaults.logSt
     flushSync() {
       // At exit: what sonic-boom holds goes first, then the gathered lines, both synchronously
       // (handing them over would start an asynchronous write the exiting process may not finish).
-      clearTimeout(timer);
-      timer = undefined;
+      const text = takeGathered();
       sonic.flushSync();
       // sonic-boom's typings omit its `fd` property.
-      if (gathered.length > 0) writeSync((sonic as unknown as { fd: number }).fd, gathered.join(''));
-      gathered = [];
-      gatheredLength = 0;
+      if (text) writeSync((sonic as unknown as { fd: number }).fd, text);
     },
     destroy() {
       clearTimeout(timer);

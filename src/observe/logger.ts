@@ -7,7 +7,7 @@ export type { Logger };
  * JSON logs (pino). The API key and Authorization headers are redacted wherever they appear, so
  * a secret never reaches a log line.
  *
- * Lines go to stdout through a buffered stream (log-stream.ts), one write per event-loop turn.
+ * Lines go to stdout through a buffered stream (log-stream.ts), gathered and written in one piece.
  */
 export function createLogger(level: string, destination: pino.DestinationStream = standardOutput()): Logger {
   return pino(

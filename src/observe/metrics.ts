@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { defaults } from '../core/defaults.js';
 import { droppedLogLines } from './log-stream.js';
 
 /**
@@ -29,7 +30,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     queueDuration: new Histogram({ name: 'berth_queue_duration_seconds', help: 'Time a request waited in the batch queue.', labelNames: ['model'] as const, buckets: latencyBuckets, registers }),
     queueDepth: new Gauge({ name: 'berth_queue_depth', help: 'Requests waiting in the batch queue.', labelNames: ['model'] as const, registers }),
     shadowComparisons: new Counter({ name: 'berth_shadow_comparisons_total', help: 'Shadow requests compared with the primary answer, by agreement (true/false/error).', labelNames: ['model', 'version', 'shadow_version', 'agreed'] as const, registers }),
-    logLinesDropped: new Counter({ name: 'berth_log_lines_dropped_total', help: 'Log lines dropped because stdout could not keep up (at most 16 MiB wait to be written).', registers, collect: collectDroppedLines() }),
+    logLinesDropped: new Counter({ name: 'berth_log_lines_dropped_total', help: `Log lines dropped because stdout could not keep up (at most ${defaults.logStream.maxWaitingBytes / 2 ** 20} MiB wait to be written).`, registers, collect: collectDroppedLines() }),
     shed: new Counter({ name: 'berth_requests_shed_total', help: 'Requests refused with 503/504 because of overload or deadline.', labelNames: ['model', 'reason'] as const, registers }),
     // Monitoring (src/observe/monitoring): set from the drift report, computed off the request path.
     // Across workers each judges its own window: scores are averaged, flags take the max.

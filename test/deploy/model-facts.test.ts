@@ -11,7 +11,6 @@ import { prepareManifests } from '../../src/deploy/prepare.js';
 import { irisFacts } from './support/fixtures.js';
 
 const fixture = new URL('../fixtures/models/sk-forest-int/', import.meta.url).pathname;
-const runtimeModuleUrl = new URL('../../src/runtime/onnx.js', import.meta.url).href;
 
 test('image tags are <name>:<version>-<12 hex of sha256>, lower-cased and cleaned', () => {
   assert.equal(defaultImage(irisFacts()), 'iris:3-3f2a1bc03f2a');
@@ -49,18 +48,18 @@ test('berth.yaml names and versions the model; unknown references say what is mi
 });
 
 test('measures a real model in a child process: load time and peak RSS after a 256-row batch', async () => {
-  const measured = await measureModel(join(fixture, 'model.onnx'), { runtimeModuleUrl, batchRows: 256 });
+  const measured = await measureModel(join(fixture, 'model.onnx'), { batchRows: 256 });
   assert.ok(measured.loadSeconds > 0);
   assert.ok(measured.peakRssBytes > 30 * 2 ** 20, `a node process with onnxruntime uses more than 30 MiB, got ${measured.peakRssBytes}`);
   assert.equal(measured.batchRows, 256);
-  await assert.rejects(measureModel(join(fixture, 'cases.json'), { runtimeModuleUrl, batchRows: 1 }), (error: BerthError) => error.code === 'BERTH_MEASURE_FAILED');
+  await assert.rejects(measureModel(join(fixture, 'cases.json'), { batchRows: 1 }), (error: BerthError) => error.code === 'BERTH_MEASURE_FAILED');
 });
 
 test('prepareManifests: model folder → measured facts → manifests, berth.yaml deploy: section applied', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'berth-deploy-'));
   await copyFile(join(fixture, 'model.onnx'), join(dir, 'model.onnx'));
   await writeFile(join(dir, 'berth.yaml'), 'model:\n  name: iris\nserver:\n  drainSeconds: 40\ndeploy:\n  autoscaling:\n    minReplicas: 2\n');
-  const prepared = await prepareManifests({ ref: dir, flags: { serviceMonitor: true }, overrides: { loadSeconds: 2 }, measure: (path) => measureModel(path, { runtimeModuleUrl, batchRows: 8 }) });
+  const prepared = await prepareManifests({ ref: dir, flags: { serviceMonitor: true }, overrides: { loadSeconds: 2 }, measure: (path) => measureModel(path, { batchRows: 8 }) });
   assert.equal(prepared.facts.measuredBy, 'flags');
   assert.equal(prepared.facts.loadSeconds, 2);
   assert.ok(prepared.facts.peakRssBytes! > 0, 'peak RSS still measured');
