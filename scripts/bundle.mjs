@@ -13,6 +13,13 @@ import { build } from 'esbuild';
  * - @kubernetes/client-node: half the bundle's size, used by `deploy`/`status` only.
  * Every chunk keeps import.meta.url two folders below the package root, as tsc's output does,
  * so files found relative to it (proto/, package.json) resolve the same way.
+ *
+ * Whitespace and comments are minified away, names are kept (stack traces stay readable; with
+ * `node --enable-source-maps` they point into src/ through the linked .map files). V8 keeps each
+ * module's source text for as long as the process lives, and a single non-ASCII character (an
+ * en dash in a comment) made it keep the 1.85 MB serve chunk as a two-byte string: 3.7 MB of heap.
+ * Minified and ASCII-only, the serve chunk is 1.16 MB and idle RSS fell ~3.5 MB (111 → 108 MB,
+ * five interleaved spawns each). Licence comments go to *.LEGAL.txt beside each chunk.
  */
 const outdir = 'dist/bundle';
 rmSync(outdir, { recursive: true, force: true });
@@ -27,6 +34,10 @@ await build({
   external: ['onnxruntime-node', 'swagger-ui-dist', 'autocannon', '@kubernetes/client-node'],
   // Bundled CommonJS packages call require(); ESM output has none of its own.
   banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'external',
+  sourcemap: 'linked',
   logLevel: 'warning',
 });
 cpSync('src/http/dashboard/static', `${outdir}/static`, { recursive: true });
