@@ -48,10 +48,13 @@ export function judge(points: Point[], facts: Record<string, number>): Verdict[]
   ];
 }
 
+/** A latency cell; NaN where the load generator reports no percentiles (h2load). */
+const milliseconds = (value: number) => (Number.isNaN(value) ? '–' : String(value));
+
 export function formatTable(points: Point[], facts: Record<string, number>, verdicts: Verdict[]): string {
   const lines = ['| point | req/s (median) | spread | rows/s | p50 ms | p99 ms | errors | RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
   for (const point of points) {
-    lines.push(`| ${point.label} | ${Math.round(point.rps)} | ${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)} | ${Math.round(point.rowsPerSecond)} | ${point.p50} | ${point.p99} | ${point.errors} | ${point.rssMb} |`);
+    lines.push(`| ${point.label} | ${Math.round(point.rps)} | ${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)} | ${Math.round(point.rowsPerSecond)} | ${milliseconds(point.p50)} | ${milliseconds(point.p99)} | ${point.errors} | ${point.rssMb} |`);
   }
   lines.push('', `In-process onnxruntime, iris, batches of 1000: ${Math.round(facts.ortRowsPerSecond!)} rows/s.`, '', '| target | this run | met |', '|---|---|---|');
   for (const verdict of verdicts) lines.push(`| ${verdict.target} | ${verdict.value} | ${verdict.met ? 'yes' : 'no'} |`);

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { runProgram } from '../src/core/programs.js';
+import { hasProgram, runProgram } from '../src/core/programs.js';
 import { runLoadTest, type LoadTestOptions, type LoadTestResult } from '../src/plan/load-test.js';
 import { grpcLoad } from './grpc-load.js';
+import { h2loadGrpc } from './grpc-h2load.js';
 import { startBerth, startCeiling, type ServerUnderTest } from './servers.js';
 import { formatTable, judge, median, type Point } from './report.js';
 
@@ -59,6 +60,8 @@ const points: Point[] = [];
 const facts: Record<string, number> = {};
 const log = (name: string) => `${logDir}/${name}.log`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The sum of a counter's samples in Prometheus text. */
+const countOf = (name: string) => (text: string) => text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `)).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 
 process.stderr.write(`bench: ${reps} reps × ${seconds}s per point on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})\n`);
 
@@ -89,7 +92,14 @@ await sleep(15_000);
 facts.idleRssMb = iris.rssMb();
 for (const connections of [16, 64]) points.push(await measure(`berth /predict c${connections}`, iris, http(iris, '/predict', JSON.stringify(irisRow), connections)));
 points.push(await measure('berth v2 REST c64', iris, http(iris, '/v2/models/iris/infer', v2Body(1, 4), 64)));
-points.push(await measure('berth v2 gRPC c64', iris, () => grpcLoad(iris.grpcPort!, 'iris', [5.1, 3.5, 1.4, 0.2], 64, seconds)));
+const irisValues = [5.1, 3.5, 1.4, 0.2];
+if (await hasProgram('h2load')) {
+  const rowsServed = () => fetch(`${iris.url}/metrics`).then((response) => response.text()).then(countOf('berth_inference_rows_total'));
+  points.push(await measure('berth v2 gRPC 16×4 streams (h2load)', iris, () => h2loadGrpc(iris.grpcPort!, 'iris', irisValues, 16, 4, seconds, rowsServed)));
+} else {
+  // Without h2load (Debian: nghttp2-client) this row measures the grpc-js client more than Berth.
+  points.push(await measure('berth v2 gRPC c64 (grpc-js client)', iris, () => grpcLoad(iris.grpcPort!, 'iris', irisValues, 64, seconds)));
+}
 // 16 connections: with 4 the server idled ~15% between batches (profiled), waiting on the load generator.
 points.push(await measure('berth 1000 rows c16', iris, http(iris, '/v2/models/iris/infer', v2Body(1000, 4), 16), 1000));
 await iris.stop();
