@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { errors } from '../core/errors.js';
+import { lengthDelimited, subFields, textOf, varintsOf, wireFields, type WireField } from './wire-fields.js';
 
 /**
  * Reads and, where needed, rewrites an ONNX ModelProto (proto/onnx-ml.proto, the ML flavour that
@@ -25,85 +24,147 @@ export interface GraphFacts {
   metadataProps: Record<string, string>;
 }
 
-// Held weakly: models load at start and seldom after, and the parsed schema with its generated
-// decoder is ~0.8 MB of heap (measured) that an idle server need not keep. Parsing again costs
-// ~20–50 ms on a later load.
-let modelType: WeakRef<protobuf.Type> | undefined;
-
-function loadModelType(): protobuf.Type {
-  const cached = modelType?.deref();
-  if (cached) return cached;
-  const protoPath = fileURLToPath(new URL('../../proto/onnx-ml.proto', import.meta.url));
-  const type = protobuf.parse(readFileSync(protoPath, 'utf8'), { keepCase: true }).root.lookupType('onnx.ModelProto');
-  modelType = new WeakRef(type);
-  return type;
-}
-
-/* Minimal shapes of the decoded protobuf messages we touch. */
-interface Dim { dim_value?: unknown; dim_param?: string }
-interface TypeProto { tensor_type?: { elem_type?: number; shape?: { dim?: Dim[] } }; sequence_type?: unknown; map_type?: unknown; optional_type?: unknown; sparse_tensor_type?: unknown }
-interface ValueInfo { name: string; type?: TypeProto }
-interface Attribute { name: string; ints?: unknown[]; strings?: Uint8Array[] }
-interface Node { op_type: string; domain?: string; input: string[]; output: string[]; attribute?: Attribute[]; name?: string }
-interface Graph { node: Node[]; output: ValueInfo[]; input: ValueInfo[]; value_info?: ValueInfo[] }
-interface Model { graph?: Graph; producer_name?: string; producer_version?: string; opset_import?: Array<{ domain?: string; version?: unknown }>; metadata_props?: Array<{ key: string; value: string }> }
-
+/*
+ * Field numbers from proto/onnx-ml.proto. The model is read field by field (wire-fields.ts), not
+ * decoded whole: decoding the bench forest (8.9 MB, 500 trees) with protobufjs took 360–430 ms of
+ * every start, and iris's first decode 50–60 ms with the schema's parsing and code generation.
+ */
+const MODEL = { producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8, metadataProps: 14 };
+const GRAPH = { node: 1, output: 12 };
+const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 };
+const ATTRIBUTE = { name: 1, ints: 8, strings: 9 };
+const VALUE_INFO = { name: 1, type: 2 };
+/** TypeProto's `value` oneof: every member but tensor_type (1) is a type onnxruntime-node cannot return. */
+const NON_TENSOR_TYPES = new Map([[4, 'sequence'], [5, 'map'], [9, 'optional'], [8, 'sparse tensor']]);
 const FLOAT = 1;
 
+interface NodeOutline {
+  field: WireField;
+  name?: string;
+  opType: string;
+  inputs: string[];
+  outputs: string[];
+  attributes: WireField[];
+}
+
+interface ModelOutline {
+  fields: WireField[];
+  graph: WireField;
+  graphFields: WireField[];
+  nodes: NodeOutline[];
+  outputs: Array<{ field: WireField; name: string; kind?: string }>;
+  producer: string;
+  producerVersion: string;
+  opsets: Record<string, number>;
+  metadataProps: Record<string, string>;
+}
+
 export function inspectOnnx(bytes: Uint8Array, path: string): GraphFacts {
-  const type = loadModelType();
-  let model: Model;
+  let model: ModelOutline | undefined;
   try {
-    model = type.decode(bytes) as unknown as Model;
+    model = outline(bytes);
   } catch (cause) {
     throw errors.modelInvalid(path, `not an ONNX protobuf (${(cause as Error).message})`);
   }
-  const graph = model.graph;
-  if (!graph || !Array.isArray(graph.node)) throw errors.modelInvalid(path, 'it has no graph');
+  if (!model) throw errors.modelInvalid(path, 'it has no graph');
 
   const zipmaps: GraphFacts['zipmaps'] = [];
-  for (const output of graph.output) {
-    const kind = nonTensorKind(output.type);
-    if (!kind) continue;
-    const producerIndex = graph.node.findIndex((node) => node.output.includes(output.name));
-    const producer = graph.node[producerIndex];
-    if (!producer || producer.op_type !== 'ZipMap') throw errors.unsupportedOutput(output.name, kind);
-    const classes = zipmapClasses(producer);
-    const source = producer.input[0]!;
+  const replacements = new Map<WireField, Uint8Array>();
+  for (const output of model.outputs) {
+    if (!output.kind) continue;
+    const producer = model.nodes.find((node) => node.outputs.includes(output.name));
+    if (!producer || producer.opType !== 'ZipMap') throw errors.unsupportedOutput(output.name, output.kind);
+    const classes = zipmapClasses(bytes, producer);
     // Identity keeps the public output name while exposing ZipMap's [N, classes] float input.
-    graph.node[producerIndex] = { op_type: 'Identity', domain: '', input: [source], output: [output.name], name: `${producer.name ?? 'ZipMap'}_berth_unwrapped` };
-    output.type = { tensor_type: { elem_type: FLOAT, shape: { dim: [{ dim_param: 'N' }, { dim_value: classes.length }] } } };
+    replacements.set(producer.field, identityNode(producer.inputs[0]!, output.name, `${producer.name ?? 'ZipMap'}_berth_unwrapped`));
+    replacements.set(output.field, withTensorType(bytes, output.field, classes.length));
     zipmaps.push({ output: output.name, classes });
   }
 
-  const opsets: Record<string, number> = {};
-  for (const entry of model.opset_import ?? []) opsets[entry.domain || 'ai.onnx'] = Number(entry.version);
-  const metadataProps: Record<string, string> = {};
-  for (const { key, value } of model.metadata_props ?? []) metadataProps[key] = value;
-
   return {
-    bytes: zipmaps.length > 0 ? type.encode(model as object).finish() : bytes,
-    producer: model.producer_name ?? '',
-    producerVersion: model.producer_version ?? '',
-    opsets,
+    bytes: zipmaps.length > 0 ? spliceGraph(bytes, model, replacements) : bytes,
+    producer: model.producer,
+    producerVersion: model.producerVersion,
+    opsets: model.opsets,
     zipmaps,
-    metadataProps,
+    metadataProps: model.metadataProps,
   };
 }
 
-function nonTensorKind(type: TypeProto | undefined): string | undefined {
-  if (!type) return undefined;
-  if (type.sequence_type) return 'sequence';
-  if (type.map_type) return 'map';
-  if (type.optional_type) return 'optional';
-  if (type.sparse_tensor_type) return 'sparse tensor';
-  return undefined;
+/** What Berth needs of a ModelProto, or undefined when it has no graph. */
+function outline(bytes: Uint8Array): ModelOutline | undefined {
+  const fields = wireFields(bytes);
+  const graph = fields.find((field) => field.number === MODEL.graph);
+  if (!graph) return undefined;
+  const text = (field: WireField | undefined) => (field ? textOf(bytes, field) : undefined);
+  const opsets: Record<string, number> = {};
+  const metadataProps: Record<string, string> = {};
+  for (const field of fields) {
+    if (field.number === MODEL.opsetImport) {
+      const entry = subFields(bytes, field);
+      const version = entry.find((part) => part.number === 2);
+      opsets[text(entry.find((part) => part.number === 1)) || 'ai.onnx'] = version ? varintsOf(bytes, version)[0]! : 0;
+    } else if (field.number === MODEL.metadataProps) {
+      const entry = subFields(bytes, field);
+      metadataProps[text(entry.find((part) => part.number === 1)) ?? ''] = text(entry.find((part) => part.number === 2)) ?? '';
+    }
+  }
+  const graphFields = subFields(bytes, graph);
+  const nodes = graphFields.filter((field) => field.number === GRAPH.node).map((field): NodeOutline => {
+    const parts = subFields(bytes, field);
+    const all = (number: number) => parts.filter((part) => part.number === number);
+    return { field, name: text(all(NODE.name)[0]), opType: text(all(NODE.opType)[0]) ?? '', inputs: all(NODE.input).map((part) => textOf(bytes, part)), outputs: all(NODE.output).map((part) => textOf(bytes, part)), attributes: all(NODE.attribute) };
+  });
+  const outputs = graphFields.filter((field) => field.number === GRAPH.output).map((field) => {
+    const parts = subFields(bytes, field);
+    const type = parts.find((part) => part.number === VALUE_INFO.type);
+    const kind = type ? subFields(bytes, type).map((part) => NON_TENSOR_TYPES.get(part.number)).find(Boolean) : undefined;
+    return { field, name: text(parts.find((part) => part.number === VALUE_INFO.name)) ?? '', kind };
+  });
+  const producer = text(fields.find((field) => field.number === MODEL.producerName)) ?? '';
+  const producerVersion = text(fields.find((field) => field.number === MODEL.producerVersion)) ?? '';
+  return { fields, graph, graphFields, nodes, outputs, producer, producerVersion, opsets, metadataProps };
 }
 
-function zipmapClasses(node: Node): Array<number | string> {
-  const ints = node.attribute?.find((attribute) => attribute.name === 'classlabels_int64s')?.ints;
-  if (ints && ints.length > 0) return ints.map((value) => Number(value));
-  const strings = node.attribute?.find((attribute) => attribute.name === 'classlabels_strings')?.strings;
-  if (strings && strings.length > 0) return strings.map((value) => Buffer.from(value).toString('utf8'));
-  return [];
+function zipmapClasses(bytes: Uint8Array, node: NodeOutline): Array<number | string> {
+  const attributes = node.attributes.map((field) => subFields(bytes, field));
+  const named = (name: string) => attributes.find((parts) => parts.some((part) => part.number === ATTRIBUTE.name && textOf(bytes, part) === name)) ?? [];
+  const ints = named('classlabels_int64s').filter((part) => part.number === ATTRIBUTE.ints).flatMap((part) => varintsOf(bytes, part));
+  if (ints.length > 0) return ints;
+  return named('classlabels_strings').filter((part) => part.number === ATTRIBUTE.strings).map((part) => textOf(bytes, part));
+}
+
+const stringField = (writer: protobuf.Writer, number: number, value: string) => writer.uint32((number << 3) | 2).string(value);
+
+/** A NodeProto field (GraphProto.node): Identity from `input` to `output`. */
+function identityNode(input: string, output: string, name: string): Uint8Array {
+  const node = protobuf.Writer.create();
+  stringField(node, NODE.input, input);
+  stringField(node, NODE.output, output);
+  stringField(node, NODE.name, name);
+  stringField(node, NODE.opType, 'Identity');
+  return lengthDelimited(GRAPH.node, [node.finish()]);
+}
+
+/** The output's ValueInfoProto with its type replaced by float tensor [N, classes]. */
+function withTensorType(bytes: Uint8Array, output: WireField, classes: number): Uint8Array {
+  const type = protobuf.Writer.create();
+  type.uint32((1 << 3) | 2).fork(); // TypeProto.tensor_type
+  type.uint32((1 << 3) | 0).int32(FLOAT); // elem_type
+  type.uint32((2 << 3) | 2).fork(); // shape
+  type.uint32((1 << 3) | 2).fork(); // dim: N
+  stringField(type, 2, 'N');
+  type.ldelim();
+  type.uint32((1 << 3) | 2).fork(); // dim: classes
+  type.uint32((1 << 3) | 0).int64(classes);
+  type.ldelim();
+  type.ldelim().ldelim();
+  const kept = subFields(bytes, output).filter((part) => part.number !== VALUE_INFO.type).map((part) => bytes.subarray(part.start, part.end));
+  return lengthDelimited(GRAPH.output, [...kept, lengthDelimited(VALUE_INFO.type, [type.finish()])]);
+}
+
+/** The model's bytes with some of its graph's fields replaced; everything else is copied as it is. */
+function spliceGraph(bytes: Uint8Array, model: ModelOutline, replacements: Map<WireField, Uint8Array>): Uint8Array {
+  const graph = lengthDelimited(MODEL.graph, model.graphFields.map((field) => replacements.get(field) ?? bytes.subarray(field.start, field.end)));
+  return Buffer.concat(model.fields.map((field) => (field === model.graph ? graph : bytes.subarray(field.start, field.end))));
 }
