@@ -1,9 +1,9 @@
 // Runs every test file under test/ (or the folders/files given) with node's test runner through
 // tsx. Node 20's --test has no glob support, so the file list is built here.
 //
-// Tests make their scratch folders with mkdtemp(tmpdir()), and a failing test skips its own
-// clean-up; so the run gets one TMPDIR of its own, removed at the end whatever happened (before
-// this, each run left ~18 folders in /tmp).
+// Tests make their scratch folders with mkdtemp(tmpdir()); not every test removes its own, and a
+// failing one skips its clean-up. So the run gets one TMPDIR of its own, removed at the end
+// whatever happened (before this, each run left ~18 folders in /tmp).
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

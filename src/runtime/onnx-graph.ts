@@ -34,6 +34,8 @@ const GRAPH = { node: 1, output: 12 };
 const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 };
 const ATTRIBUTE = { name: 1, ints: 8, strings: 9 };
 const VALUE_INFO = { name: 1, type: 2 };
+const OPSET = { domain: 1, version: 2 };
+const ENTRY = { key: 1, value: 2 }; // StringStringEntryProto
 /** TypeProto's `value` oneof: every member but tensor_type (1) is a type onnxruntime-node cannot return. */
 const NON_TENSOR_TYPES = new Map([[4, 'sequence'], [5, 'map'], [9, 'optional'], [8, 'sparse tensor']]);
 const FLOAT = 1;
@@ -102,11 +104,11 @@ function outline(bytes: Uint8Array): ModelOutline | undefined {
   for (const field of fields) {
     if (field.number === MODEL.opsetImport) {
       const entry = subFields(bytes, field);
-      const version = entry.find((part) => part.number === 2);
-      opsets[text(entry.find((part) => part.number === 1)) || 'ai.onnx'] = version ? varintsOf(bytes, version)[0]! : 0;
+      const version = entry.find((part) => part.number === OPSET.version);
+      opsets[text(entry.find((part) => part.number === OPSET.domain)) || 'ai.onnx'] = version ? varintsOf(bytes, version)[0]! : 0;
     } else if (field.number === MODEL.metadataProps) {
       const entry = subFields(bytes, field);
-      metadataProps[text(entry.find((part) => part.number === 1)) ?? ''] = text(entry.find((part) => part.number === 2)) ?? '';
+      metadataProps[text(entry.find((part) => part.number === ENTRY.key)) ?? ''] = text(entry.find((part) => part.number === ENTRY.value)) ?? '';
     }
   }
   const graphFields = subFields(bytes, graph);
