@@ -23,29 +23,45 @@ const irisRow = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_
 const v2Body = (rows: number, width: number, name = 'float_input') =>
   JSON.stringify({ inputs: [{ name, datatype: 'FP32', shape: [rows, width], data: Array.from({ length: rows * width }, (_, index) => Math.round((1 + ((index * 7919) % 50) / 10) * 10) / 10) }] });
 
-async function measure(label: string, server: ServerUnderTest, load: () => Promise<LoadTestResult>, rowsPerRequest = 1): Promise<Point> {
-  await load(); // warm-up, discarded (JIT, connection setup, ORT arenas)
-  const runs: LoadTestResult[] = [];
-  let rss = 0;
+interface Measured {
+  label: string;
+  server: ServerUnderTest;
+  load: () => Promise<LoadTestResult>;
+  rowsPerRequest?: number;
+}
+
+/**
+ * Points measured side by side: one discarded warm-up each (JIT, connection setup, ORT arenas),
+ * then their repetitions in alternation, so that points compared in a ratio see the same machine.
+ * This shared machine's speed drifts by tens of percent within minutes.
+ */
+async function measure(...entries: Measured[]): Promise<Point[]> {
+  for (const entry of entries) await entry.load();
+  const runs = entries.map((): LoadTestResult[] => []);
+  const rss = entries.map(() => 0);
   for (let rep = 0; rep < reps; rep++) {
-    runs.push(await load());
-    rss = Math.max(rss, server.rssMb());
+    for (const [index, entry] of entries.entries()) {
+      runs[index]!.push(await entry.load());
+      rss[index] = Math.max(rss[index]!, entry.server.rssMb());
+    }
   }
-  const rps = runs.map((run) => run.requests.perSecond);
-  const point: Point = {
-    label,
-    rps: median(rps),
-    rpsMin: Math.min(...rps),
-    rpsMax: Math.max(...rps),
-    rowsPerSecond: median(rps) * rowsPerRequest,
-    p50: median(runs.map((run) => run.latencyMs.p50)),
-    p99: median(runs.map((run) => run.latencyMs.p99)),
-    errors: runs.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx, 0),
-    rssMb: rss,
-    statusCodes: runs.at(-1)!.statusCodes,
-  };
-  process.stderr.write(`  ${label}: ${Math.round(point.rps)} req/s (${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)}), p99 ${point.p99} ms\n`);
-  return point;
+  return entries.map((entry, index) => {
+    const rps = runs[index]!.map((run) => run.requests.perSecond);
+    const point: Point = {
+      label: entry.label,
+      rps: median(rps),
+      rpsMin: Math.min(...rps),
+      rpsMax: Math.max(...rps),
+      rowsPerSecond: median(rps) * (entry.rowsPerRequest ?? 1),
+      p50: median(runs[index]!.map((run) => run.latencyMs.p50)),
+      p99: median(runs[index]!.map((run) => run.latencyMs.p99)),
+      errors: runs[index]!.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx, 0),
+      rssMb: rss[index]!,
+      statusCodes: runs[index]!.at(-1)!.statusCodes,
+    };
+    process.stderr.write(`  ${point.label}: ${Math.round(point.rps)} req/s (${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)}), p99 ${point.p99} ms\n`);
+    return point;
+  });
 }
 
 const http = (server: ServerUnderTest, path: string, body: string, connections: number, extra: Partial<LoadTestOptions> = {}) => () =>
@@ -65,11 +81,6 @@ const countOf = (name: string) => (text: string) => text.split('\n').filter((lin
 
 process.stderr.write(`bench: ${reps} reps × ${seconds}s per point on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})\n`);
 
-// 1. The ceiling.
-const ceiling = await startCeiling(log('ceiling'));
-for (const connections of [16, 64]) points.push(await measure(`ceiling c${connections}`, ceiling, http(ceiling, '/', JSON.stringify(irisRow), connections)));
-await ceiling.stop();
-
 // Cold start and memory at rest, over `reps` + 2 spawns (one spawn is at the mercy of the machine).
 const starts: Array<{ coldStartMs: number; rssMb: number }> = [];
 for (let spawn = 0; spawn < reps + 2; spawn++) {
@@ -83,34 +94,49 @@ facts.coldStartMinMs = Math.min(...starts.map((start) => start.coldStartMs));
 facts.coldStartMaxMs = Math.max(...starts.map((start) => start.coldStartMs));
 facts.startRssMb = median(starts.map((start) => start.rssMb));
 
-// 2–4. Berth with the iris example: seed dialect, OIP v2 REST and gRPC, 1000-row requests.
+// 1–2. The ceiling and Berth's /predict (seed dialect) with the iris example, side by side.
 // Idle RSS is read after 15 s at rest: V8's memory reducer gives back what start-up left (a
 // young generation grown to 16 MB, garbage) about 8 s after the last GC; 0.5 s after /ready,
 // RSS is that start-up residue (startRssMb).
+const ceiling = await startCeiling(log('ceiling'));
 const iris = await startBerth('examples/iris', [], log('berth-iris'));
 await sleep(15_000);
 facts.idleRssMb = iris.rssMb();
-for (const connections of [16, 64]) points.push(await measure(`berth /predict c${connections}`, iris, http(iris, '/predict', JSON.stringify(irisRow), connections)));
-points.push(await measure('berth v2 REST c64', iris, http(iris, '/v2/models/iris/infer', v2Body(1, 4), 64)));
+for (const connections of [16, 64]) {
+  const body = JSON.stringify(irisRow);
+  points.push(...(await measure({ label: `ceiling c${connections}`, server: ceiling, load: http(ceiling, '/', body, connections) }, { label: `berth /predict c${connections}`, server: iris, load: http(iris, '/predict', body, connections) })));
+}
+await ceiling.stop();
+
+// 3–4. OIP v2 REST and gRPC, and 1000-row requests against in-process onnxruntime (alternating).
+points.push(...(await measure({ label: 'berth v2 REST c64', server: iris, load: http(iris, '/v2/models/iris/infer', v2Body(1, 4), 64) })));
 const irisValues = [5.1, 3.5, 1.4, 0.2];
 if (await hasProgram('h2load')) {
   const rowsServed = () => fetch(`${iris.url}/metrics`).then((response) => response.text()).then(countOf('berth_inference_rows_total'));
-  points.push(await measure('berth v2 gRPC 16×4 streams (h2load)', iris, () => h2loadGrpc(iris.grpcPort!, 'iris', irisValues, 16, 4, seconds, rowsServed)));
+  points.push(...(await measure({ label: 'berth v2 gRPC 16×4 streams (h2load)', server: iris, load: () => h2loadGrpc(iris.grpcPort!, 'iris', irisValues, 16, 4, seconds, rowsServed) })));
 } else {
   // Without h2load (Debian: nghttp2-client) this row measures the grpc-js client more than Berth.
-  points.push(await measure('berth v2 gRPC c64 (grpc-js client)', iris, () => grpcLoad(iris.grpcPort!, 'iris', irisValues, 64, seconds)));
+  points.push(...(await measure({ label: 'berth v2 gRPC c64 (grpc-js client)', server: iris, load: () => grpcLoad(iris.grpcPort!, 'iris', irisValues, 64, seconds) })));
 }
 // 16 connections: with 4 the server idled ~15% between batches (profiled), waiting on the load generator.
-points.push(await measure('berth 1000 rows c16', iris, http(iris, '/v2/models/iris/infer', v2Body(1000, 4), 16), 1000));
+const rowsLoad = http(iris, '/v2/models/iris/infer', v2Body(1000, 4), 16);
+const ortRates: number[] = [];
+const withOrt = async () => {
+  const result = await rowsLoad();
+  ortRates.push(await inProcessRowsPerSecond('examples/iris/model.onnx', 1000));
+  return result;
+};
+points.push(...(await measure({ label: 'berth 1000 rows c16', server: iris, load: withOrt, rowsPerRequest: 1000 })));
+facts.ortRowsPerSecond = median(ortRates.slice(1)); // the first ran after the warm-up
 await iris.stop();
-facts.ortRowsPerSecond = await inProcessRowsPerSecond('examples/iris/model.onnx', 1000);
 
 // 5. A large forest, batching on vs off.
-for (const batching of ['true', 'false']) {
-  const forest = await startBerth('test/fixtures/models/bench-forest', ['--batching', batching], log(`berth-forest-${batching}`));
-  points.push(await measure(`forest batching ${batching === 'true' ? 'on' : 'off'} c64`, forest, http(forest, '/v2/models/bench-forest/infer', v2Body(1, 50), 64)));
-  await forest.stop();
-}
+const forests = await Promise.all(['on', 'off'].map(async (batching) => {
+  const server = await startBerth('test/fixtures/models/bench-forest', ['--batching', String(batching === 'on')], log(`berth-forest-${batching}`));
+  return { label: `forest batching ${batching} c64`, server, load: http(server, '/v2/models/bench-forest/infer', v2Body(1, 50), 64) };
+}));
+points.push(...(await measure(...forests)));
+await Promise.all(forests.map((forest) => forest.server.stop()));
 
 // 6. Overload: offer 4× the measured capacity, open loop.
 const capacity = points.find((point) => point.label === 'berth /predict c64')!.rps;
