@@ -17,6 +17,7 @@ export interface WireField {
   end: number;
 }
 
+const VARINT = 0;
 const LENGTH_DELIMITED = 2;
 
 /** The fields of the message in bytes[start, end), in order. Throws on malformed input. */
@@ -59,6 +60,7 @@ function lengthDelimitedValue(field: WireField): number {
 
 /** Every varint in a repeated integer field, packed (one length-delimited run) or not. */
 export function varintsOf(bytes: Uint8Array, field: WireField): number[] {
+  if (field.wireType !== VARINT && field.wireType !== LENGTH_DELIMITED) throw new Error(`field ${field.number} at offset ${field.start} has wire type ${field.wireType}, expected integers`);
   const reader = protobuf.Reader.create(bytes);
   reader.pos = field.valueStart;
   reader.len = field.end;

@@ -36,6 +36,8 @@ test('malformed input throws instead of reading past its message', () => {
   assert.throws(() => wireFields(Uint8Array.from([0x0f])), /invalid wire type 7/);
   const varint = Uint8Array.from([0x08, 0x01]);
   assert.throws(() => textOf(varint, wireFields(varint)[0]!), /expected a length-delimited value/);
+  const fixed = Uint8Array.from([0x0d, 1, 0, 0, 0]);
+  assert.throws(() => varintsOf(fixed, wireFields(fixed)[0]!), /expected integers/);
   // A sub-message is bounded by its field: its fields cannot spill into the parent's.
   const bytes = Uint8Array.from([0x0a, 0x02, 0x12, 0x05, 0x61, 0x62, 0x63, 0x64, 0x65]);
   assert.throws(() => subFields(bytes, wireFields(bytes, 0, 4)[0]!), /runs past the end/);
