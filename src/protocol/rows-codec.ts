@@ -2,7 +2,7 @@ import { BerthError, errors } from '../core/errors.js';
 import type { ModelConfig, Settings } from '../core/config.js';
 import { toJsonValues, toRows, type Tensor, type TensorSpec } from '../core/tensor.js';
 import { toTypedData } from '../pipeline/values.js';
-import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
+import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
 
 /**
  * Rows of features ↔ tensors, for the row-oriented dialects (the seed's /predict and KServe v1).
@@ -108,7 +108,7 @@ export function responseToRows(model: ModelMetadata, config: ModelConfig, respon
   const labelTensor = classifier && response.outputs.find((tensor) => tensor.name === classifier.labelOutput);
   const probabilityTensor = classifier && response.outputs.find((tensor) => tensor.name === classifier.probabilityOutput);
   if (labelTensor && probabilityTensor) {
-    const { names, indexOfLabel } = classNames(classifier, config);
+    const { names, indexOfLabel } = classNames(model, config);
     const probabilities = toJsonValues(probabilityTensor);
     const width = probabilityTensor.shape[1] ?? 1;
     const columns = Math.min(width, names.length);
@@ -131,20 +131,27 @@ interface ClassNames {
   indexOfLabel: Map<string, number>;
 }
 
-const classNamesCache = new WeakMap<ClassifierInfo, WeakMap<ModelConfig, ClassNames>>();
-
 /** Computed once per loaded model and config: this runs for every answered row. */
-function classNames(classifier: ClassifierInfo, config: ModelConfig): ClassNames {
-  let byConfig = classNamesCache.get(classifier);
-  if (!byConfig) classNamesCache.set(classifier, (byConfig = new WeakMap()));
-  let found = byConfig.get(config);
-  if (!found) {
-    const labels = config.labels;
-    const names = labels && labels.length === classifier.classes.length ? labels : classifier.classes.map(String);
-    found = { names, indexOfLabel: new Map(classifier.classes.map((label, index) => [String(label), index])) };
-    byConfig.set(config, found);
-  }
-  return found;
+const classNames = perModelAndConfig((model, config): ClassNames => {
+  const classes = model.classifier!.classes;
+  const labels = config.labels;
+  const names = labels && labels.length === classes.length ? labels : classes.map(String);
+  return { names, indexOfLabel: new Map(classes.map((label, index) => [String(label), index])) };
+});
+
+/**
+ * `compute(model, config)` remembered per loaded model version and config, for what the request
+ * path would otherwise derive again on every request. Both keys are held weakly: an unloaded
+ * version or a replaced config takes its entries with it.
+ */
+export function perModelAndConfig<T>(compute: (model: ModelMetadata, config: ModelConfig) => T): (model: ModelMetadata, config: ModelConfig) => T {
+  const cache = new WeakMap<ModelMetadata, WeakMap<ModelConfig, T>>();
+  return (model, config) => {
+    let byConfig = cache.get(model);
+    if (!byConfig) cache.set(model, (byConfig = new WeakMap()));
+    if (!byConfig.has(config)) byConfig.set(config, compute(model, config));
+    return byConfig.get(config)!;
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { errors } from '../core/errors.js';
 import type { ModelConfig, Settings } from '../core/config.js';
 import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
-import { responseToRows, rowLayout, rowsToRequest, type RowLayout } from './rows-codec.js';
+import { perModelAndConfig, responseToRows, rowLayout, rowsToRequest, type RowLayout } from './rows-codec.js';
 
 /**
  * The seed tutorials' `/predict` dialect. Three request shapes:
@@ -16,14 +16,11 @@ export interface SeedRequest {
   single: boolean;
 }
 
-const layouts = new WeakMap<ModelMetadata, WeakMap<ModelConfig, RowLayout | string>>();
+const layoutOrReason = perModelAndConfig(rowLayout);
 
 /** The model's row layout, computed once per loaded version and config (this runs per request). */
 export function layoutFor(model: ModelMetadata, config: ModelConfig): RowLayout {
-  let byConfig = layouts.get(model);
-  if (!byConfig) layouts.set(model, (byConfig = new WeakMap()));
-  let layout = byConfig.get(config);
-  if (layout === undefined) byConfig.set(config, (layout = rowLayout(model, config)));
+  const layout = layoutOrReason(model, config);
   if (typeof layout === 'string') throw errors.dialectUnsupported(model.name, layout);
   return layout;
 }
