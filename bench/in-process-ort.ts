@@ -9,7 +9,13 @@ import { inspectOnnx } from '../src/runtime/onnx-graph.js';
  */
 const [path = 'examples/iris/model.onnx', batchText = '1000', secondsText = '3'] = process.argv.slice(2);
 const batch = Number(batchText);
-const session = await ort.InferenceSession.create(inspectOnnx(readFileSync(path), path).bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+const session = await ort.InferenceSession.create(inspectOnnx(readFileSync(path), path).bytes, {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
+});
 const input = session.inputMetadata[0]!;
 const width = Number((input as ort.InferenceSession.TensorValueMetadata).shape[1]);
 const data = new Float32Array(batch * width).map((_, index) => 1 + ((index * 7919) % 50) / 10);

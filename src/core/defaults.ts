@@ -63,8 +63,8 @@ export const defaults = {
     maxQueue: 2048,
   },
   onnx: {
-    /** Measured on 2-core machines: one intra-op thread per session leaves the other core to
-     * HTTP; see README "Session options". */
+    /** Measured on 2-core machines: a second intra-op thread helps 1000-row requests (about +20%)
+     * but not the many small ones Berth is tuned for; see README "onnxruntime session options". */
     intraOpThreads: 1,
     interOpThreads: 1,
     graphOptimization: 'all' as 'disabled' | 'basic' | 'extended' | 'all',
