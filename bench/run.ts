@@ -4,7 +4,7 @@ import { hasProgram, runProgram } from '../src/core/programs.js';
 import { runLoadTest, type LoadTestOptions, type LoadTestResult } from '../src/plan/load-test.js';
 import { grpcLoad } from './grpc-load.js';
 import { h2loadGrpc } from './grpc-h2load.js';
-import { startBerth, startCeiling, type ServerUnderTest } from './servers.js';
+import { acceptQueueOf, startBerth, startCeiling, startFloor, type ServerUnderTest } from './servers.js';
 import { formatTable, judge, median, type Point } from './report.js';
 
 /**
@@ -94,19 +94,26 @@ facts.coldStartMinMs = Math.min(...starts.map((start) => start.coldStartMs));
 facts.coldStartMaxMs = Math.max(...starts.map((start) => start.coldStartMs));
 facts.startRssMb = median(starts.map((start) => start.rssMb));
 
-// 1–2. The ceiling and Berth's /predict (seed dialect) with the iris example, side by side.
+// 1–2. The ceiling, the floor and Berth's /predict (seed dialect) with the iris example, side by side.
 // Idle RSS is read after 15 s at rest: V8's memory reducer gives back what start-up left (a
 // young generation grown to 16 MB, garbage) about 8 s after the last GC; 0.5 s after /ready,
 // RSS is that start-up residue (startRssMb).
 const ceiling = await startCeiling(log('ceiling'));
+const floor = await startFloor(log('floor'));
 const iris = await startBerth('examples/iris', [], log('berth-iris'));
 await sleep(15_000);
 facts.idleRssMb = iris.rssMb();
 for (const connections of [16, 64]) {
   const body = JSON.stringify(irisRow);
-  points.push(...(await measure({ label: `ceiling c${connections}`, server: ceiling, load: http(ceiling, '/', body, connections) }, { label: `berth /predict c${connections}`, server: iris, load: http(iris, '/predict', body, connections) })));
+  points.push(
+    ...(await measure(
+      { label: `ceiling c${connections}`, server: ceiling, load: http(ceiling, '/', body, connections) },
+      { label: `floor c${connections}`, server: floor, load: http(floor, '/predict', body, connections) },
+      { label: `berth /predict c${connections}`, server: iris, load: http(iris, '/predict', body, connections) },
+    )),
+  );
 }
-await ceiling.stop();
+await Promise.all([ceiling.stop(), floor.stop()]);
 
 // 3–4. OIP v2 REST and gRPC, and 1000-row requests against in-process onnxruntime (alternating).
 points.push(...(await measure({ label: 'berth v2 REST c64', server: iris, load: http(iris, '/v2/models/iris/infer', v2Body(1, 4), 64) })));
@@ -144,11 +151,16 @@ const flood = await startBerth('examples/iris', ['--request-timeout-ms', '1000',
 await sleep(15_000); // idle as for idleRssMb: the ratio is to RSS at rest, not to the start-up residue
 facts.overloadIdleRssMb = flood.rssMb();
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, flood.rssMb())), 100);
+let peakAcceptQueue = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, flood.rssMb());
+  peakAcceptQueue = Math.max(peakAcceptQueue, acceptQueueOf(flood.port));
+}, 100);
 const overload = await runLoadTest({ url: `${flood.url}/predict`, method: 'POST', body: JSON.stringify(irisRow), connections: 1024, durationSeconds: seconds * 2, rate: Math.round(capacity * 4), timeoutSeconds: 10 });
 clearInterval(sampler);
 facts.overloadOfferedRps = Math.round(capacity * 4);
 facts.overloadPeakRssMb = peakRss;
+facts.overloadPeakAcceptQueue = peakAcceptQueue;
 facts.overloadAlive = (await fetch(`${flood.url}/healthz`).then((response) => response.status, () => 0)) === 200 ? 1 : 0;
 await flood.stop();
 const overloadPoint: Point = {

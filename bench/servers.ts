@@ -21,6 +21,21 @@ export function rssMbOf(pid: number): number {
   return Math.round(kb / 102.4) / 10;
 }
 
+/**
+ * Connections the kernel has established on a listening port that the server has not accepted
+ * yet: for a socket in LISTEN state, /proc/net/tcp's rx_queue column is its accept queue length
+ * (Linux). Node accepts one connection per event-loop turn (libuv#3696), so under a flood, when
+ * turns are long, this is where clients wait.
+ */
+export function acceptQueueOf(port: number): number {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const [, address, , state, queues] = line.trim().split(/\s+/);
+    if (state === '0A' && address?.endsWith(local)) return parseInt(queues!.split(':')[1]!, 16);
+  }
+  return 0;
+}
+
 async function start(args: string[], port: number, readyPath: string, logFile: string, extra: { grpcPort?: number } = {}): Promise<ServerUnderTest> {
   const spawned = performance.now();
   const program = startProgram(process.execPath, args, { logFile });
@@ -39,9 +54,14 @@ async function start(args: string[], port: number, readyPath: string, logFile: s
 }
 
 /** The ceiling: bare node:http with constant JSON (bench/ceiling-server.ts, compiled by tsx). */
-export async function startCeiling(logFile: string): Promise<ServerUnderTest> {
+export const startCeiling = (logFile: string) => startBare('bench/ceiling-server.ts', logFile);
+
+/** The floor: bare node:http with JSON, a request id, metrics and an access log (bench/floor-server.ts). */
+export const startFloor = (logFile: string) => startBare('bench/floor-server.ts', logFile);
+
+async function startBare(script: string, logFile: string): Promise<ServerUnderTest> {
   const port = await freePort();
-  return start(['--import', 'tsx', 'bench/ceiling-server.ts', String(port)], port, '/', logFile);
+  return start(['--import', 'tsx', script, String(port)], port, '/', logFile);
 }
 
 /**
