@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Metadata, status, type handleUnaryCall, type ServerUnaryCall, type StatusObject } from '@grpc/grpc-js';
 import { errors } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
-import type { Logger } from '../observe/logger.js';
+import { accessLogger, type Logger } from '../observe/logger.js';
 import { apiKeyCheck } from './grpc-auth.js';
 import { toGrpcStatus } from './grpc-status.js';
 
@@ -27,6 +27,7 @@ const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
  */
 export function unaryRpcFactory(settings: Settings, logger: Logger) {
   const authorized = apiKeyCheck(settings.server.apiKey);
+  const access = accessLogger(logger);
   return <Request, Response>(rpc: string, handler: UnaryHandler<Request, Response>): handleUnaryCall<Request, Response> =>
     (call: ServerUnaryCall<Request, Response>, callback) => {
       const started = performance.now();
@@ -38,7 +39,7 @@ export function unaryRpcFactory(settings: Settings, logger: Logger) {
 
       const finish = (code: status, model: string | undefined) => {
         if (!settings.log.requests) return;
-        logger.info({ requestId, rpc, model: model || undefined, code: status[code], ms: Math.round((performance.now() - started) * 10) / 10 }, 'grpc request');
+        access.info({ requestId, rpc, model: model || undefined, code: status[code], ms: Math.round((performance.now() - started) * 10) / 10 }, 'grpc request');
       };
       const message = call.request as Request & { model_name?: string; name?: string };
       const model = message.model_name ?? message.name;
