@@ -76,8 +76,12 @@ const points: Point[] = [];
 const facts: Record<string, number> = {};
 const log = (name: string) => `${logDir}/${name}.log`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// The dashboard's parser: a browser module in JavaScript (JSDoc-typed), so its type is given here.
+const { parsePrometheusText } = (await import(new URL('../src/http/dashboard/static/prom-text.js', import.meta.url).href)) as {
+  parsePrometheusText(text: string): { samples: Array<{ name: string; value: number }> };
+};
 /** The sum of a counter's samples in Prometheus text. */
-const countOf = (name: string) => (text: string) => text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `)).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+const countOf = (name: string) => (text: string) => parsePrometheusText(text).samples.filter((sample) => sample.name === name).reduce((sum, sample) => sum + sample.value, 0);
 
 process.stderr.write(`bench: ${reps} reps × ${seconds}s per point on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})\n`);
 
@@ -117,7 +121,7 @@ await Promise.all([ceiling.stop(), floor.stop()]);
 
 // 3–4. OIP v2 REST and gRPC, and 1000-row requests against in-process onnxruntime (alternating).
 points.push(...(await measure({ label: 'berth v2 REST c64', server: iris, load: http(iris, '/v2/models/iris/infer', v2Body(1, 4), 64) })));
-const irisValues = [5.1, 3.5, 1.4, 0.2];
+const irisValues = Object.values(irisRow);
 if (await hasProgram('h2load')) {
   const rowsServed = () => fetch(`${iris.url}/metrics`).then((response) => response.text()).then(countOf('berth_inference_rows_total'));
   points.push(...(await measure({ label: 'berth v2 gRPC 16×4 streams (h2load)', server: iris, load: () => h2loadGrpc(iris.grpcPort!, 'iris', irisValues, 16, 4, seconds, rowsServed) })));
