@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { errors } from '../core/errors.js';
-import { lengthDelimited, subFields, textOf, varintsOf, wireFields, type WireField } from './wire-fields.js';
+import { LENGTH_DELIMITED, lengthDelimited, subFields, tag, textOf, VARINT, varintsOf, wireFields, type WireField } from './wire-fields.js';
 
 /**
  * Reads and, where needed, rewrites an ONNX ModelProto (proto/onnx-ml.proto, the ML flavour that
@@ -36,6 +36,10 @@ const ATTRIBUTE = { name: 1, ints: 8, strings: 9 };
 const VALUE_INFO = { name: 1, type: 2 };
 const OPSET = { domain: 1, version: 2 };
 const ENTRY = { key: 1, value: 2 }; // StringStringEntryProto
+const TYPE = { tensorType: 1 };
+const TENSOR_TYPE = { elemType: 1, shape: 2 };
+const SHAPE = { dim: 1 };
+const DIMENSION = { value: 1, param: 2 };
 /** TypeProto's `value` oneof: every member but tensor_type (1) is a type onnxruntime-node cannot return. */
 const NON_TENSOR_TYPES = new Map([[4, 'sequence'], [5, 'map'], [9, 'optional'], [8, 'sparse tensor']]);
 const FLOAT = 1;
@@ -136,7 +140,8 @@ function zipmapClasses(bytes: Uint8Array, node: NodeOutline): Array<number | str
   return named('classlabels_strings').filter((part) => part.number === ATTRIBUTE.strings).map((part) => textOf(bytes, part));
 }
 
-const stringField = (writer: protobuf.Writer, number: number, value: string) => writer.uint32((number << 3) | 2).string(value);
+const stringField = (writer: protobuf.Writer, number: number, value: string) => writer.uint32(tag(number, LENGTH_DELIMITED)).string(value);
+const subMessage = (writer: protobuf.Writer, number: number) => writer.uint32(tag(number, LENGTH_DELIMITED)).fork();
 
 /** A NodeProto field (GraphProto.node): Identity from `input` to `output`. */
 function identityNode(input: string, output: string, name: string): Uint8Array {
@@ -151,16 +156,11 @@ function identityNode(input: string, output: string, name: string): Uint8Array {
 /** The output's ValueInfoProto with its type replaced by float tensor [N, classes]. */
 function withTensorType(bytes: Uint8Array, output: WireField, classes: number): Uint8Array {
   const type = protobuf.Writer.create();
-  type.uint32((1 << 3) | 2).fork(); // TypeProto.tensor_type
-  type.uint32((1 << 3) | 0).int32(FLOAT); // elem_type
-  type.uint32((2 << 3) | 2).fork(); // shape
-  type.uint32((1 << 3) | 2).fork(); // dim: N
-  stringField(type, 2, 'N');
-  type.ldelim();
-  type.uint32((1 << 3) | 2).fork(); // dim: classes
-  type.uint32((1 << 3) | 0).int64(classes);
-  type.ldelim();
-  type.ldelim().ldelim();
+  subMessage(type, TYPE.tensorType).uint32(tag(TENSOR_TYPE.elemType, VARINT)).int32(FLOAT);
+  subMessage(type, TENSOR_TYPE.shape);
+  stringField(subMessage(type, SHAPE.dim), DIMENSION.param, 'N').ldelim();
+  subMessage(type, SHAPE.dim).uint32(tag(DIMENSION.value, VARINT)).int64(classes).ldelim();
+  type.ldelim().ldelim(); // shape, tensor_type
   const kept = subFields(bytes, output).filter((part) => part.number !== VALUE_INFO.type).map((part) => bytes.subarray(part.start, part.end));
   return lengthDelimited(GRAPH.output, [...kept, lengthDelimited(VALUE_INFO.type, [type.finish()])]);
 }

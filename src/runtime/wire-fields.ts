@@ -17,8 +17,11 @@ export interface WireField {
   end: number;
 }
 
-const VARINT = 0;
-const LENGTH_DELIMITED = 2;
+export const VARINT = 0;
+export const LENGTH_DELIMITED = 2;
+
+/** A field's tag: its number and wire type, as written before its value. */
+export const tag = (number: number, wireType: number): number => (number << 3) | wireType;
 
 /** The fields of the message in bytes[start, end), in order. Throws on malformed input. */
 export function wireFields(bytes: Uint8Array, start = 0, end = bytes.length): WireField[] {
@@ -78,6 +81,6 @@ export function varintsOf(bytes: Uint8Array, field: WireField): number[] {
 /** A sub-message field built from its parts, each a complete encoded field. */
 export function lengthDelimited(number: number, parts: Uint8Array[]): Uint8Array {
   const value = Buffer.concat(parts);
-  const head = protobuf.Writer.create().uint32((number << 3) | LENGTH_DELIMITED).uint32(value.length).finish();
+  const head = protobuf.Writer.create().uint32(tag(number, LENGTH_DELIMITED)).uint32(value.length).finish();
   return Buffer.concat([head, value]);
 }
