@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
+import { defaults } from '../src/core/defaults.js';
+import { sessionOptions } from '../src/runtime/onnx.js';
 import { inspectOnnx } from '../src/runtime/onnx-graph.js';
 
 /**
@@ -9,13 +11,7 @@ import { inspectOnnx } from '../src/runtime/onnx-graph.js';
  */
 const [path = 'examples/iris/model.onnx', batchText = '1000', secondsText = '3'] = process.argv.slice(2);
 const batch = Number(batchText);
-const session = await ort.InferenceSession.create(inspectOnnx(readFileSync(path), path).bytes, {
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  graphOptimizationLevel: 'all',
-  executionMode: 'sequential',
-  extra: { session: { intra_op: { allow_spinning: '0' } } },
-});
+const session = await ort.InferenceSession.create(inspectOnnx(readFileSync(path), path).bytes, sessionOptions(defaults.onnx));
 const input = session.inputMetadata[0]!;
 const width = Number((input as ort.InferenceSession.TensorValueMetadata).shape[1]);
 const data = new Float32Array(batch * width).map((_, index) => 1 + ((index * 7919) % 50) / 10);

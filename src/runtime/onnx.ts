@@ -18,6 +18,23 @@ export interface OnnxSource {
   sha256?: string;
 }
 
+/** The onnxruntime session options for Berth's settings (the bench's in-process ceiling uses them too). */
+export function sessionOptions(options: Settings['onnx']): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: options.intraOpThreads,
+    interOpNumThreads: options.interOpThreads,
+    // Values checked against the same list in settings.ts.
+    graphOptimizationLevel: options.graphOptimization as 'disabled' | 'basic' | 'extended' | 'all',
+    executionMode: 'sequential',
+    // onnxruntime's intra-op threads spin while they wait for work by default, burning the core
+    // that the HTTP main thread (or another worker) needs. Measured with --intra-op-threads 2 on
+    // 2 cores: spinning cost 23–38% of /predict req/s at 64 connections; without it, 1000-row
+    // requests gained about 20% and small ones lost nothing measurable (README). With one
+    // intra-op thread (the default) none spins.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
 export function createOnnxRuntime(source: OnnxSource, options: Settings['onnx']): ModelRuntime {
   let session: ort.InferenceSession | undefined;
   let meta: ModelMetadata | undefined;
@@ -27,19 +44,7 @@ export function createOnnxRuntime(source: OnnxSource, options: Settings['onnx'])
       const bytes = await readModelFile(source);
       const facts = inspectOnnx(bytes, source.path);
       try {
-        session = await ort.InferenceSession.create(facts.bytes, {
-          intraOpNumThreads: options.intraOpThreads,
-          interOpNumThreads: options.interOpThreads,
-          // Values checked against the same list in settings.ts.
-          graphOptimizationLevel: options.graphOptimization as 'disabled' | 'basic' | 'extended' | 'all',
-          executionMode: 'sequential',
-          // onnxruntime's intra-op threads spin while they wait for work by default, burning the
-          // core that the HTTP main thread (or another worker) needs. Measured with
-          // --intra-op-threads 2 on 2 cores: spinning cost 23–38% of /predict req/s at 64
-          // connections; without it, 1000-row requests gained about 20% and small ones lost
-          // nothing measurable (README). With one intra-op thread (the default) none spins.
-          extra: { session: { intra_op: { allow_spinning: '0' } } },
-        });
+        session = await ort.InferenceSession.create(facts.bytes, sessionOptions(options));
       } catch (cause) {
         throw errors.modelInvalid(source.path, (cause as Error).message.split('\n')[0]!);
       }
