@@ -24,7 +24,8 @@ import { build } from 'esbuild';
 const outdir = 'dist/bundle';
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'src/cli/main.ts' },
+  // The onnxruntime thread's module is loaded by file name (src/runtime/ort-thread.ts), so it is an entry of its own.
+  entryPoints: { main: 'src/cli/main.ts', 'ort-worker': 'src/runtime/ort-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

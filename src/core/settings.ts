@@ -54,6 +54,7 @@ export const settingSpecs: readonly SettingSpec[] = [
   s('onnx.intraOpThreads', '--intra-op-threads', 'int', 'onnxruntime intra-op threads per session'),
   s('onnx.interOpThreads', '--inter-op-threads', 'int', 'onnxruntime inter-op threads per session'),
   s('onnx.graphOptimization', '--graph-optimization', 'enum', 'onnxruntime graph optimisation level', { choices: ['disabled', 'basic', 'extended', 'all'] }),
+  s('onnx.threadAboveMicros', '--ort-thread-above-us', 'int', 'model calls expected to take longer run on the onnxruntime thread, off the event loop (0 = every call)'),
   s('log.level', '--log-level', 'enum', 'log level', { choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
   s('log.requests', '--log-requests', 'boolean', 'log one line per request'),
   s('repository.path', '--repository', 'string', 'model repository folder'),

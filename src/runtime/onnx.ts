@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ort from 'onnxruntime-node';
+import { defaults } from '../core/defaults.js';
 import { errors } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import { datatypeFromOrt, type Datatype, type Tensor, type TensorData, type TensorSpec } from '../core/tensor.js';
 import { float16BitsToFloat32, float32ToFloat16Bits } from './float16.js';
+import { createCallPlacement } from './call-placement.js';
 import { inspectOnnx, type GraphFacts } from './onnx-graph.js';
+import { ortThread, type LoadedSession, type WireTensor } from './ort-thread.js';
 import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata, ModelRuntime } from './runtime.js';
 
-/** The only module that imports onnxruntime-node. */
+/**
+ * Berth's ONNX model runtime. Each model has up to two sessions: one on the main thread for short
+ * calls, one on the onnxruntime thread (ort-thread.ts) for long ones, started by the first long
+ * call; call-placement.ts decides. A model file over `inlineModelMaxBytes` gets the thread's only,
+ * so that no large model is held twice.
+ */
 
 export interface OnnxSource {
   path: string;
@@ -35,20 +43,48 @@ export function sessionOptions(options: Settings['onnx']): ort.InferenceSession.
   };
 }
 
-export function createOnnxRuntime(source: OnnxSource, options: Settings['onnx']): ModelRuntime {
-  let session: ort.InferenceSession | undefined;
+export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Settings['onnx']>): ModelRuntime {
+  // Callers outside the server (the image's build check, `deploy`'s measurement) name only the session options.
+  const settings = { ...defaults.onnx, ...onnxSettings };
+  const placement = createCallPlacement(settings.threadAboveMicros);
+  let inline: ort.InferenceSession | undefined;
+  let threaded: Promise<number> | undefined;
+  let modelBytes: Uint8Array | undefined;
   let meta: ModelMetadata | undefined;
+
+  // The thread's session of a model that also has an inline one: made by the first long call, from
+  // a copy of the bytes (the thread takes over the buffer it gets), which are kept until it exists.
+  const onThread = (): Promise<number> =>
+    (threaded ??= ortThread().load(modelBytes!.slice(), sessionOptions(settings)).then(
+      (loaded) => {
+        modelBytes = undefined;
+        return loaded.session;
+      },
+      (cause: unknown) => {
+        threaded = undefined;
+        throw cause;
+      },
+    ));
 
   return {
     async load() {
-      const bytes = await readModelFile(source);
+      const { bytes, sha256 } = await readModelFile(source);
       const facts = inspectOnnx(bytes, source.path);
+      let described: SessionMetadata;
       try {
-        session = await ort.InferenceSession.create(facts.bytes, sessionOptions(options));
+        if (facts.bytes.byteLength <= settings.inlineModelMaxBytes) {
+          inline = await ort.InferenceSession.create(facts.bytes, sessionOptions(settings));
+          modelBytes = facts.bytes;
+          described = { inputs: inline.inputMetadata, outputs: inline.outputMetadata };
+        } else {
+          const loaded = await ortThread().load(facts.bytes, sessionOptions(settings));
+          threaded = Promise.resolve(loaded.session);
+          described = loaded;
+        }
       } catch (cause) {
         throw errors.modelInvalid(source.path, (cause as Error).message.split('\n')[0]!);
       }
-      meta = describe(session, source, facts, bytes);
+      meta = describe(described, source, facts, sha256);
     },
 
     metadata() {
@@ -57,45 +93,56 @@ export function createOnnxRuntime(source: OnnxSource, options: Settings['onnx'])
     },
 
     async infer(request: InferenceRequest): Promise<InferenceResponse> {
-      if (!session || !meta) throw errors.modelNotReady(source.name);
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const input of request.inputs) feeds[input.name] = toOrtTensor(input);
+      if (!meta || (!inline && !threaded)) throw errors.modelNotReady(source.name);
       const fetches = request.outputs ?? meta.outputs.map((output) => output.name);
-      const results = await session.run(feeds, fetches);
-      return { outputs: fetches.map((name) => fromOrtTensor(name, results[name]!)) };
+      const rows = request.inputs[0]?.shape[0] ?? 1;
+      if (inline && placement.inline(rows)) {
+        const feeds: Record<string, ort.Tensor> = {};
+        for (const input of request.inputs) feeds[input.name] = toOrtTensor(input);
+        const started = performance.now();
+        const results = await inline.run(feeds, fetches);
+        placement.record(rows, (performance.now() - started) * 1000);
+        return { outputs: fetches.map((name) => fromOrt(name, results[name]!)) };
+      }
+      const session = await onThread();
+      const { tensors, micros } = await ortThread().run(session, request.inputs.map(toWire), fetches);
+      placement.record(rows, micros);
+      return { outputs: tensors.map((tensor) => fromOrt(tensor.name, tensor)) };
     },
 
     async unload() {
-      const closing = session;
-      session = undefined;
-      await closing?.release();
+      const closing = [inline?.release(), threaded?.then((session) => ortThread().release(session))];
+      inline = undefined;
+      threaded = undefined;
+      modelBytes = undefined;
+      await Promise.all(closing);
     },
   };
 }
 
-async function readModelFile(source: OnnxSource): Promise<Uint8Array> {
+async function readModelFile(source: OnnxSource): Promise<{ bytes: Uint8Array; sha256: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(source.path);
   } catch {
     throw errors.modelFileMissing(source.path);
   }
-  if (source.sha256) {
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== source.sha256) throw errors.modelInvalid(source.path, `sha256 ${actual} does not match the recorded ${source.sha256}; the file was changed or truncated`);
-  }
-  return bytes;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (source.sha256 && sha256 !== source.sha256) throw errors.modelInvalid(source.path, `sha256 ${sha256} does not match the recorded ${source.sha256}; the file was changed or truncated`);
+  return { bytes, sha256 };
 }
 
-function describe(session: ort.InferenceSession, source: OnnxSource, facts: GraphFacts, original: Uint8Array): ModelMetadata {
+type SessionMetadata = Pick<LoadedSession, 'inputs' | 'outputs'>;
+
+function describe(session: SessionMetadata, source: OnnxSource, facts: GraphFacts, sha256: string): ModelMetadata {
   const spec = (entry: ort.InferenceSession.ValueMetadata, role: 'input' | 'output'): TensorSpec => {
     if (!entry.isTensor) throw role === 'output' ? errors.unsupportedOutput(entry.name, 'non-tensor value') : errors.unsupportedInput(entry.name, 'non-tensor');
     const datatype = datatypeFromOrt(entry.type);
     if (!datatype) throw role === 'output' ? errors.unsupportedOutput(entry.name, `${entry.type} tensor`) : errors.unsupportedInput(entry.name, entry.type);
     return { name: entry.name, datatype, shape: entry.shape.map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : -1)) };
   };
-  const inputs = session.inputMetadata.map((entry) => spec(entry, 'input'));
-  const outputs = session.outputMetadata.map((entry) => spec(entry, 'output'));
+  const inputs = session.inputs.map((entry) => spec(entry, 'input'));
+  const outputs = session.outputs.map((entry) => spec(entry, 'output'));
   return {
     name: source.name,
     version: source.version,
@@ -104,7 +151,7 @@ function describe(session: ort.InferenceSession, source: OnnxSource, facts: Grap
     outputs,
     classifier: detectClassifier(outputs, facts),
     properties: {
-      sha256: createHash('sha256').update(original).digest('hex'),
+      sha256,
       producer: [facts.producer, facts.producerVersion].filter(Boolean).join(' '),
       opset: Object.entries(facts.opsets).map(([domain, version]) => `${domain}=${version}`).join(','),
       ...(facts.zipmaps.length > 0 ? { zipmap: facts.zipmaps.map((zipmap) => zipmap.output).join(',') } : {}),
@@ -134,15 +181,19 @@ const ortTypes: Record<Datatype, ort.Tensor.Type> = {
 };
 
 function toOrtTensor(tensor: Tensor): ort.Tensor {
-  const data = tensor.datatype === 'FP16' ? float32ToFloat16Bits(tensor.data as Float32Array) : tensor.data;
-  return new ort.Tensor(ortTypes[tensor.datatype], data as never, tensor.shape);
+  const wire = toWire(tensor);
+  return new ort.Tensor(wire.type as ort.Tensor.Type, wire.data as never, wire.dims);
 }
 
-function fromOrtTensor(name: string, value: ort.Tensor): Tensor {
+function toWire(tensor: Tensor): WireTensor {
+  const data = tensor.datatype === 'FP16' ? float32ToFloat16Bits(tensor.data as Float32Array) : tensor.data;
+  return { name: tensor.name, type: ortTypes[tensor.datatype], data, dims: tensor.shape };
+}
+
+/** An output, from either side: an ort.Tensor inline, a WireTensor from the thread. */
+function fromOrt(name: string, value: { type: string; data: unknown; dims: readonly number[] }): Tensor {
   const datatype = datatypeFromOrt(value.type);
   if (!datatype) throw errors.unsupportedOutput(name, `${value.type} tensor`);
-  let data = value.data as TensorData;
-  if (datatype === 'FP16') data = float16BitsToFloat32(value.data as Uint16Array);
-  return { name, datatype, shape: Array.from(value.dims), data };
+  const data = value.data as TensorData;
+  return { name, datatype, shape: Array.from(value.dims), data: datatype === 'FP16' ? float16BitsToFloat32(data as Uint16Array) : data };
 }
-

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaults } from '../../src/core/defaults.js';
+import { decodeV2Request } from '../../src/protocol/v2-codec.js';
 import { createOnnxRuntime } from '../../src/runtime/onnx.js';
+import { fixtureNames, loadCase } from '../helpers/server.js';
 
 describe('onnxruntime session options', () => {
   it('intra-op threads wait without spinning, so they leave the other core to HTTP', async () => {
@@ -18,5 +20,73 @@ describe('onnxruntime session options', () => {
     const coresUsed = (cpu.user + cpu.system) / 1000 / (performance.now() - started);
     await runtime.unload();
     assert.ok(coresUsed < 1.6, `the process used ${coresUsed.toFixed(2)} cores while one thread called the model`);
+  });
+});
+
+const irisSource = { path: 'examples/iris/model.onnx', name: 'iris', version: '1' };
+const forestSource = { path: 'test/fixtures/models/bench-forest/model.onnx', name: 'bench-forest', version: '1' };
+
+function caseRequest(name: string) {
+  const { inputs } = loadCase(name);
+  return decodeV2Request({ inputs: Object.entries(inputs).map(([input, tensor]) => ({ name: input, ...tensor })) }, defaults.limits);
+}
+
+function forestRows(rows: number) {
+  return { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [rows, 50], data: Float32Array.from({ length: rows * 50 }, (_, i) => Math.sin(i)) }] };
+}
+
+describe('the onnxruntime thread', () => {
+  it('gives results bit-identical to the main thread, for every fixture model', async () => {
+    for (const name of fixtureNames().filter((fixture) => fixture !== 'bad-sequence-output')) {
+      const source = { path: `test/fixtures/models/${name}/model.onnx`, name, version: '1' };
+      const inline = createOnnxRuntime(source, { ...defaults.onnx, threadAboveMicros: Number.MAX_SAFE_INTEGER });
+      const threaded = createOnnxRuntime(source, { ...defaults.onnx, threadAboveMicros: 0 });
+      await Promise.all([inline.load(), threaded.load()]);
+      const request = caseRequest(name);
+      const [expected, actual] = await Promise.all([inline.infer(request), threaded.infer(request)]);
+      assert.deepStrictEqual(actual, expected, name);
+      await Promise.all([inline.unload(), threaded.unload()]);
+    }
+  });
+
+  it('keeps the event loop turning while a long call computes', async () => {
+    const runtime = createOnnxRuntime(forestSource, defaults.onnx);
+    await runtime.load();
+    await runtime.infer(forestRows(1)); // timed inline: 20,000 rows are then expected to take far over 250 µs
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 1);
+    const started = performance.now();
+    const { outputs } = await runtime.infer(forestRows(20_000));
+    const elapsedMs = performance.now() - started;
+    clearInterval(ticker);
+    await runtime.unload();
+    assert.equal(outputs[0]!.shape[0], 20_000);
+    // Inline, onnxruntime-node computes synchronously: no timer can fire until the call returns.
+    assert.ok(elapsedMs > 20, `the call took ${elapsedMs.toFixed(1)} ms, too short to show anything`);
+    assert.ok(ticks >= 5, `a 1 ms timer fired ${ticks} times during a ${elapsedMs.toFixed(1)} ms call`);
+  });
+
+  it('loads a model over inlineModelMaxBytes on the thread only, and runs it there', async () => {
+    const runtime = createOnnxRuntime(irisSource, { ...defaults.onnx, inlineModelMaxBytes: 0 });
+    await runtime.load();
+    assert.deepEqual(runtime.metadata().inputs, [{ name: 'float_input', datatype: 'FP32', shape: [-1, 4] }]);
+    const { outputs } = await runtime.infer({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] });
+    assert.deepEqual(Array.from(outputs[0]!.data as BigInt64Array), [0n]);
+    await runtime.unload();
+  });
+
+  it('rejects a call onnxruntime refuses with onnxruntime\'s own message, as inline', async () => {
+    const bad = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 3], data: Float32Array.from([1, 2, 3]) }] };
+    const messages = [];
+    for (const threadAboveMicros of [Number.MAX_SAFE_INTEGER, 0]) {
+      const runtime = createOnnxRuntime(irisSource, { ...defaults.onnx, threadAboveMicros });
+      await runtime.load();
+      messages.push(await runtime.infer(bad).then(() => 'resolved', (error: Error) => error.message));
+      // The session survives a refused call.
+      assert.equal((await runtime.infer({ inputs: [{ ...bad.inputs[0]!, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] })).outputs.length, 2);
+      await runtime.unload();
+    }
+    assert.match(messages[0]!, /dimensions/i);
+    assert.equal(messages[1], messages[0]);
   });
 });

@@ -1,0 +1,43 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCallPlacement } from '../../src/runtime/call-placement.js';
+
+describe('call placement', () => {
+  it('runs the first call inline, to time it', () => {
+    assert.equal(createCallPlacement(250).inline(100_000), true);
+  });
+
+  it('sends a size to the thread once calls of that size took longer than the threshold', () => {
+    const placement = createCallPlacement(250);
+    placement.record(1000, 1100);
+    assert.equal(placement.inline(1000), false);
+    placement.record(1, 30);
+    assert.equal(placement.inline(1), true);
+  });
+
+  it('judges an unseen size from the nearest one seen, scaled by rows', () => {
+    const placement = createCallPlacement(250);
+    placement.record(1, 30); // 30 µs for one row: 16 rows are expected to take 480 µs
+    assert.equal(placement.inline(2), true);
+    assert.equal(placement.inline(16), false);
+    placement.record(1024, 1000); // ~1 µs a row in large calls: 64 rows are expected to take ~63 µs
+    assert.equal(placement.inline(64), true);
+    assert.equal(placement.inline(512), false);
+  });
+
+  it('follows a size class as its calls get slower or faster', () => {
+    const placement = createCallPlacement(250);
+    placement.record(8, 100);
+    for (let i = 0; i < 10; i++) placement.record(8, 1000);
+    assert.equal(placement.inline(8), false);
+    for (let i = 0; i < 20; i++) placement.record(8, 50);
+    assert.equal(placement.inline(8), true);
+  });
+
+  it('sends every call to the thread with a threshold of 0', () => {
+    const placement = createCallPlacement(0);
+    assert.equal(placement.inline(1), false);
+    placement.record(1, 1);
+    assert.equal(placement.inline(1), false);
+  });
+});
