@@ -7,10 +7,12 @@
  *
  * The expectation is learnt from the model's own calls, inline and on the thread alike, per size
  * class (rows rounded down to a power of two): a call's time is mostly fixed cost for a few rows and
- * mostly per-row cost for many, so one per-row figure would misjudge one or the other.
+ * mostly per-row cost for many, so one per-row figure would misjudge one or the other. A size class
+ * is timed inline the first time it comes, so one call per class may hold the loop: at most 64×
+ * the threshold by the guess from its neighbours.
  */
 export interface CallPlacement {
-  /** True: run on the main thread. A size never seen is judged from the nearest one seen. */
+  /** True: run on the main thread. */
   inline(rows: number): boolean;
   /** The compute time of a call of `rows` rows, wherever it ran. */
   record(rows: number, micros: number): void;
@@ -18,28 +20,30 @@ export interface CallPlacement {
 
 /** Weight of the newest sample in each size class's moving average. */
 const SMOOTHING = 0.2;
+/** A size never seen runs inline (once, to be timed) if guessed under this many times the threshold. */
+const EXPLORE_FACTOR = 64;
 
 export function createCallPlacement(thresholdMicros: number): CallPlacement {
   const microsBySize = new Map<number, number>();
   const sizeOf = (rows: number) => Math.floor(Math.log2(Math.max(1, rows)));
 
-  const expectedMicros = (rows: number): number | undefined => {
-    const size = sizeOf(rows);
-    const known = microsBySize.get(size);
-    if (known !== undefined) return known;
+  /** From the nearest size seen, scaled by rows: from a smaller size this overestimates (its fixed cost is counted per row). */
+  const guessMicros = (size: number): number | undefined => {
     let nearest: number | undefined;
     for (const seen of microsBySize.keys()) if (nearest === undefined || Math.abs(seen - size) < Math.abs(nearest - size)) nearest = seen;
-    // Scaled by rows: from a smaller size this overestimates (its fixed cost is counted per row),
-    // which errs towards the thread, where a long call belongs.
     return nearest === undefined ? undefined : microsBySize.get(nearest)! * 2 ** (size - nearest);
   };
 
   return {
     inline(rows) {
       if (thresholdMicros <= 0) return false;
-      const expected = expectedMicros(rows);
-      // The first call runs inline and is timed: nothing is known yet, and it is usually a probe.
-      return expected === undefined || expected < thresholdMicros;
+      const size = sizeOf(rows);
+      const known = microsBySize.get(size);
+      if (known !== undefined) return known < thresholdMicros;
+      // A size never seen runs inline once, to be timed, unless even a generous guess makes it
+      // long: judged from one-row calls, a 128-row iris batch would look like 4 ms, not its 60 µs.
+      const guess = guessMicros(size);
+      return guess === undefined || guess < thresholdMicros * EXPLORE_FACTOR;
     },
     record(rows, micros) {
       const size = sizeOf(rows);

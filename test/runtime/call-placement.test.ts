@@ -15,14 +15,13 @@ describe('call placement', () => {
     assert.equal(placement.inline(1), true);
   });
 
-  it('judges an unseen size from the nearest one seen, scaled by rows', () => {
+  it('times a size never seen inline once, unless the guess from its neighbours is far over the threshold', () => {
     const placement = createCallPlacement(250);
-    placement.record(1, 30); // 30 µs for one row: 16 rows are expected to take 480 µs
-    assert.equal(placement.inline(2), true);
-    assert.equal(placement.inline(16), false);
-    placement.record(1024, 1000); // ~1 µs a row in large calls: 64 rows are expected to take ~63 µs
-    assert.equal(placement.inline(64), true);
-    assert.equal(placement.inline(512), false);
+    placement.record(1, 30); // one row, 30 µs
+    assert.equal(placement.inline(128), true); // guessed 3.8 ms (it is more like 60 µs): timed inline
+    placement.record(128, 60);
+    assert.equal(placement.inline(128), true);
+    assert.equal(placement.inline(1 << 20), false); // guessed 0.5 s: straight to the thread
   });
 
   it('follows a size class as its calls get slower or faster', () => {
