@@ -91,12 +91,26 @@ function startThread(): OrtThread {
       worker.postMessage({ ...message, id }, transfer);
     });
 
+  // Stopped only with no session and no call out: terminating a thread while onnxruntime creates a
+  // session there aborts the whole process (an uncaught Napi::Error in a finalizer; seen when one
+  // model version released the last session while the next version was loading).
+  const stopIfIdle = () => {
+    if (sessions > 0 || pending.size > 0 || current !== self) return;
+    current = undefined;
+    void worker.terminate();
+  };
+
   const self: OrtThread = {
     async load(bytes, options) {
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-      const loaded = await call<OrtReply & LoadedSession>({ kind: 'load', bytes: owned, options }, [owned.buffer as ArrayBuffer]);
-      sessions += 1;
-      return loaded;
+      sessions += 1; // from the start, so that a release meanwhile does not stop the thread under this load
+      try {
+        return await call<OrtReply & LoadedSession>({ kind: 'load', bytes: owned, options }, [owned.buffer as ArrayBuffer]);
+      } catch (cause) {
+        sessions -= 1;
+        stopIfIdle();
+        throw cause;
+      }
     },
     async run(session, inputs, fetches) {
       const copies = inputs.map((input) => ({ ...input, data: input.data.slice() as TensorData }));
@@ -106,10 +120,7 @@ function startThread(): OrtThread {
     async release(session) {
       await call({ kind: 'release', session });
       sessions -= 1;
-      if (sessions === 0 && current === self) {
-        current = undefined;
-        await worker.terminate();
-      }
+      stopIfIdle();
     },
   };
   return self;
