@@ -69,7 +69,7 @@ export const defaults = {
     interOpThreads: 1,
     graphOptimization: 'all' as 'disabled' | 'basic' | 'extended' | 'all',
     /** Calls expected to take longer run on the onnxruntime thread (runtime/call-placement.ts):
-     * about 3× what the hop there and back costs; see README "onnxruntime session options". */
+     * about 3× what the hop there and back costs; see README "The onnxruntime thread". */
     threadAboveMicros: 250,
     /** Larger model files get no main-thread session: all their calls run on the thread, and the model is held once. */
     inlineModelMaxBytes: 64 * 1024 * 1024,

@@ -7,7 +7,7 @@ import type { OrtCall, OrtReply, WireTensor } from './ort-thread.js';
  * time, in message order. onnxruntime-node's `run` is synchronous under its Promise (it defers the
  * call with setImmediate, then computes on the calling thread), so on the main thread a long call
  * stopped all HTTP work for its duration. Here the main thread parses, validates and answers while
- * this thread computes. With onnx.ts, the only module that imports onnxruntime-node.
+ * this thread computes. With onnx.ts, the only modules that import onnxruntime-node.
  */
 const sessions = new Map<number, ort.InferenceSession>();
 let nextSession = 1;
