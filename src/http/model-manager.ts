@@ -103,7 +103,8 @@ export class ModelManager {
 
   async #load(source: { name: string; version: string; path: string; sha256?: string; reference?: { source: string; profile: unknown } }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
     const started = performance.now();
-    const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx), source.name, config, this.settings, this.metrics);
+    const observeCall = (thread: string, seconds: number) => this.metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds);
+    const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx, observeCall), source.name, config, this.settings, this.metrics);
     await this.models.load(source.name, source.version, runtime, config, false);
     try {
       await warmUp(runtime);

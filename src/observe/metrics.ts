@@ -7,6 +7,8 @@ import { droppedLogLines } from './log-stream.js';
  * else. One registry per server, so tests and workers never share hidden global state.
  */
 const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** A one-row call of a small model takes tens of µs; the thread takes calls over 250 µs. */
+const computeBuckets = [0.00005, 0.0001, 0.00025, ...latencyBuckets];
 const batchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
 export function createMetrics(options: { processMetrics?: boolean } = {}) {
@@ -25,6 +27,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     modelLoadSeconds: new Gauge({ name: 'berth_model_load_seconds', help: 'Seconds the model version took to load.', labelNames: ['model', 'version'] as const, registers, aggregator: 'max' }),
     // Across workers a model is ready only where every worker has it (min).
     modelReady: new Gauge({ name: 'berth_model_ready', help: '1 when the model version is loaded and serving.', labelNames: ['model', 'version'] as const, registers, aggregator: 'min' }),
+    modelCallDuration: new Histogram({ name: 'berth_model_call_duration_seconds', help: 'Time onnxruntime computed one model call, by where it ran: main (inline, holding the event loop) or onnxruntime (its own thread).', labelNames: ['model', 'version', 'thread'] as const, buckets: computeBuckets, registers }),
     batchSize: new Histogram({ name: 'berth_batch_size', help: 'Rows per model call after adaptive batching.', labelNames: ['model'] as const, buckets: batchBuckets, registers }),
     batchRequests: new Histogram({ name: 'berth_batch_requests', help: 'Requests merged into one model call.', labelNames: ['model'] as const, buckets: batchBuckets, registers }),
     queueDuration: new Histogram({ name: 'berth_queue_duration_seconds', help: 'Time a request waited in the batch queue.', labelNames: ['model'] as const, buckets: latencyBuckets, registers }),

@@ -43,7 +43,10 @@ export function sessionOptions(options: Settings['onnx']): ort.InferenceSession.
   };
 }
 
-export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Settings['onnx']>): ModelRuntime {
+/** Told of every model call: where it ran and how long onnxruntime computed (the server's metrics). */
+export type CallObserver = (thread: 'main' | 'onnxruntime', seconds: number) => void;
+
+export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Settings['onnx']>, observeCall?: CallObserver): ModelRuntime {
   // Callers outside the server (the image's build check, `deploy`'s measurement) name only the session options.
   const settings = { ...defaults.onnx, ...onnxSettings };
   const placement = createCallPlacement(settings.threadAboveMicros);
@@ -106,13 +109,16 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
         let started = performance.now();
         setImmediate(() => (started = performance.now()));
         const results = await inline.run(feeds, fetches);
+        const micros = (performance.now() - started) * 1000;
         // A session's first run pays onnxruntime's lazy initialisation (ms), no guide to the next.
-        if (inlineRuns++ > 0) placement.record(rows, (performance.now() - started) * 1000);
+        if (inlineRuns++ > 0) placement.record(rows, micros);
+        observeCall?.('main', micros / 1e6);
         return { outputs: fetches.map((name) => fromOrt(name, results[name]!)) };
       }
       const session = await onThread();
       const { tensors, micros } = await ortThread().run(session, request.inputs.map(toWire), fetches);
       placement.record(rows, micros);
+      observeCall?.('onnxruntime', micros / 1e6);
       return { outputs: tensors.map((tensor) => fromOrt(tensor.name, tensor)) };
     },
 

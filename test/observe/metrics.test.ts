@@ -18,7 +18,7 @@ describe('/metrics', () => {
     const { status, headers, raw } = await get(server, '/metrics');
     assert.equal(status, 200);
     assert.match(String(headers['content-type']), /^text\/plain; version=0.0.4/);
-    for (const family of ['berth_http_requests_total', 'berth_http_request_duration_seconds', 'berth_inference_duration_seconds', 'berth_inference_rows_total', 'berth_http_requests_in_flight', 'berth_model_load_seconds', 'berth_model_ready', 'berth_batch_size', 'berth_queue_duration_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {
+    for (const family of ['berth_http_requests_total', 'berth_http_request_duration_seconds', 'berth_inference_duration_seconds', 'berth_inference_rows_total', 'berth_http_requests_in_flight', 'berth_model_load_seconds', 'berth_model_ready', 'berth_batch_size', 'berth_queue_duration_seconds', 'berth_model_call_duration_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {
       assert.match(raw, new RegExp(`^# TYPE ${family} `, 'm'), family);
     }
   });
@@ -30,5 +30,27 @@ describe('/metrics', () => {
     assert.match(raw, /^berth_inference_rows_total\{model="iris",version="1"\} 3$/m);
     assert.match(raw, /^berth_model_ready\{model="iris",version="1"\} 1$/m);
     assert.match(raw, /^berth_http_request_duration_seconds_count\{route="\/predict",model="iris"\} 3$/m);
+  });
+
+  it('times model calls by the thread they ran on: short ones on the main thread', async () => {
+    const { raw } = await get(server, '/metrics');
+    // The warm-up, one call for the drift reference's predictions, and the two predictions (the bad
+    // request never reaches the model).
+    assert.match(raw, /^berth_model_call_duration_seconds_count\{model="iris",version="1",thread="main"\} 4$/m);
+    assert.doesNotMatch(raw, /thread="onnxruntime"/);
+  });
+});
+
+describe('/metrics with every model call on the onnxruntime thread', () => {
+  it('times them under thread="onnxruntime"', async () => {
+    const server = await startTestServer('examples/iris', { 'onnx.threadAboveMicros': 0 });
+    try {
+      await post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+      const { raw } = await get(server, '/metrics');
+      assert.match(raw, /^berth_model_call_duration_seconds_count\{model="iris",version="1",thread="onnxruntime"\} 3$/m);
+      assert.doesNotMatch(raw, /thread="main"/);
+    } finally {
+      await server.shutdown('test done');
+    }
   });
 });
