@@ -49,6 +49,7 @@ export type CallObserver = (thread: 'main' | 'onnxruntime', seconds: number) => 
 export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Settings['onnx']>, observeCall?: CallObserver): ModelRuntime {
   // Callers outside the server (the image's build check, `deploy`'s measurement) name only the session options.
   const settings = { ...defaults.onnx, ...onnxSettings };
+  const options = sessionOptions(settings);
   const placement = createCallPlacement(settings.threadAboveMicros);
   let inline: ort.InferenceSession | undefined;
   let inlineRuns = 0;
@@ -59,7 +60,7 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   // The thread's session of a model that also has an inline one: made by the first long call, from
   // a copy of the bytes (the thread takes over the buffer it gets), which are kept until it exists.
   const onThread = (): Promise<number> =>
-    (threaded ??= ortThread().load(modelBytes!.slice(), sessionOptions(settings)).then(
+    (threaded ??= ortThread().load(modelBytes!.slice(), options).then(
       (loaded) => {
         modelBytes = undefined;
         return loaded.session;
@@ -77,11 +78,11 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
       let described: SessionMetadata;
       try {
         if (facts.bytes.byteLength <= settings.inlineModelMaxBytes) {
-          inline = await ort.InferenceSession.create(facts.bytes, sessionOptions(settings));
+          inline = await ort.InferenceSession.create(facts.bytes, options);
           modelBytes = facts.bytes;
           described = { inputs: inline.inputMetadata, outputs: inline.outputMetadata };
         } else {
-          const loaded = await ortThread().load(facts.bytes, sessionOptions(settings));
+          const loaded = await ortThread().load(facts.bytes, options);
           threaded = Promise.resolve(loaded.session);
           described = loaded;
         }
