@@ -71,7 +71,8 @@ export const defaults = {
     /** Calls expected to take longer run on the onnxruntime thread (runtime/call-placement.ts):
      * about 3× what the hop there and back costs; see README "The onnxruntime thread". */
     threadAboveMicros: 250,
-    /** Larger model files get no main-thread session: all their calls run on the thread, and the model is held once. */
+    /** Larger model files get no main-thread session: the model is held once, and all its calls run
+     * on the thread, each paying the hop that a main-thread twin saves short calls (runtime/onnx.ts). */
     inlineModelMaxBytes: 64 * 1024 * 1024,
   },
   log: {

@@ -8,14 +8,22 @@ import { datatypeFromOrt, type Datatype, type Tensor, type TensorData, type Tens
 import { float16BitsToFloat32, float32ToFloat16Bits } from './float16.js';
 import { createCallPlacement } from './call-placement.js';
 import { inspectOnnx, type GraphFacts } from './onnx-graph.js';
-import { ortThread, type LoadedSession, type WireTensor } from './ort-thread.js';
+import { ortThread, type LoadedSession, type OrtThread, type WireTensor } from './ort-thread.js';
 import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata, ModelRuntime } from './runtime.js';
 
 /**
  * Berth's ONNX model runtime. Each model has up to two sessions: one on the main thread for short
- * calls, one on the onnxruntime thread (ort-thread.ts) for long ones, started by the first long
- * call; call-placement.ts decides. A model file over `inlineModelMaxBytes` gets the thread's only,
- * so that no large model is held twice.
+ * calls, one on the onnxruntime thread (ort-thread.ts) for long ones, made by the first long call;
+ * call-placement.ts decides. A model file over `inlineModelMaxBytes` gets the thread's only, so that
+ * no large model is held twice.
+ *
+ * The twin is paid for in memory, and a session can be far larger than its file: the bench's
+ * 8.5 MB forest takes 105 MB, twice 105 with its twin (`deploy` measures a model with both, so its
+ * memory limit covers them). Holding the forest once, on the thread only, was measured against
+ * this: peak RSS 217–271 MB against 320–345, but one connection's req/s fell by 28–50% (every call
+ * pays the hop) and batched c64 by about 15%. The limit cannot follow the session's own size
+ * either: memory one thread's session gives back is not reused by the other's (releasing the
+ * forest's main-thread session gave back 15 MB; the thread's then took 121 MB).
  */
 
 export interface OnnxSource {
@@ -53,40 +61,63 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   const placement = createCallPlacement(settings.threadAboveMicros);
   let inline: ort.InferenceSession | undefined;
   let inlineRuns = 0;
-  let threaded: Promise<number> | undefined;
-  let modelBytes: Uint8Array | undefined;
+  let threaded: Promise<ThreadSession> | undefined;
+  let keptBytes: Uint8Array | undefined;
+  let verified: OnnxSource | undefined;
   let meta: ModelMetadata | undefined;
 
-  // The thread's session of a model that also has an inline one: made by the first long call, from
-  // a copy of the bytes (the thread takes over the buffer it gets), which are kept until it exists.
-  const onThread = (): Promise<number> =>
-    (threaded ??= ortThread().load(modelBytes!.slice(), options).then(
-      (loaded) => {
-        modelBytes = undefined;
-        return loaded.session;
-      },
-      (cause: unknown) => {
-        threaded = undefined;
-        throw cause;
-      },
-    ));
+  const loadOnThread = async (bytes: Uint8Array): Promise<ThreadSession> => {
+    const thread = ortThread();
+    const loaded = await thread.load(bytes, options);
+    keptBytes = undefined;
+    return { thread, loaded };
+  };
+  // A model with a main-thread session keeps its bytes until its first long call makes the thread's;
+  // they go as a copy, since the thread takes over the buffer it gets (new Uint8Array copies; a
+  // Buffer's slice would not). Later the file is read again, which happens only if the thread the
+  // session was on has stopped.
+  const bytesForThread = async (): Promise<Uint8Array> =>
+    (keptBytes && new Uint8Array(keptBytes)) ?? inspectOnnx((await readModelFile(verified!)).bytes, source.path).bytes;
+
+  // The model's session on the thread, made at the first long call, and made again if the thread
+  // it was on has stopped (ortThread() is then a new one).
+  const onThread = async (): Promise<ThreadSession> => {
+    const making = (threaded ??= bytesForThread().then(loadOnThread));
+    const placed = await making.catch((cause: unknown) => {
+      if (threaded === making) threaded = undefined;
+      throw cause;
+    });
+    if (placed.thread === ortThread()) return placed;
+    if (threaded === making) threaded = undefined;
+    return onThread();
+  };
+
+  const unload = async (): Promise<void> => {
+    const closing = [inline?.release(), threaded?.then(({ thread, loaded }) => thread.release(loaded.session), () => {})];
+    inline = undefined;
+    threaded = undefined;
+    keptBytes = undefined;
+    await Promise.all(closing);
+  };
 
   return {
     async load() {
       const { bytes, sha256 } = await readModelFile(source);
+      verified = { ...source, sha256 };
       const facts = inspectOnnx(bytes, source.path);
       let described: SessionMetadata;
       try {
         if (facts.bytes.byteLength <= settings.inlineModelMaxBytes) {
           inline = await ort.InferenceSession.create(facts.bytes, options);
-          modelBytes = facts.bytes;
+          keptBytes = facts.bytes;
           described = { inputs: inline.inputMetadata, outputs: inline.outputMetadata };
         } else {
-          const loaded = await ortThread().load(facts.bytes, options);
-          threaded = Promise.resolve(loaded.session);
-          described = loaded;
+          const placed = await loadOnThread(facts.bytes);
+          threaded = Promise.resolve(placed);
+          described = placed.loaded;
         }
       } catch (cause) {
+        await unload();
         throw errors.modelInvalid(source.path, (cause as Error).message.split('\n')[0]!);
       }
       meta = describe(described, source, facts, sha256);
@@ -116,20 +147,14 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
         observeCall?.('main', micros / 1e6);
         return { outputs: fetches.map((name) => fromOrt(name, results[name]!)) };
       }
-      const session = await onThread();
-      const { tensors, micros } = await ortThread().run(session, request.inputs.map(toWire), fetches);
+      const { thread, loaded } = await onThread();
+      const { tensors, micros } = await thread.run(loaded.session, request.inputs.map(toWire), fetches);
       placement.record(rows, micros);
       observeCall?.('onnxruntime', micros / 1e6);
       return { outputs: tensors.map((tensor) => fromOrt(tensor.name, tensor)) };
     },
 
-    async unload() {
-      const closing = [inline?.release(), threaded?.then((session) => ortThread().release(session))];
-      inline = undefined;
-      threaded = undefined;
-      modelBytes = undefined;
-      await Promise.all(closing);
-    },
+    unload,
   };
 }
 
@@ -146,6 +171,12 @@ async function readModelFile(source: OnnxSource): Promise<{ bytes: Uint8Array; s
 }
 
 type SessionMetadata = Pick<LoadedSession, 'inputs' | 'outputs'>;
+
+/** A model's session on the onnxruntime thread, with the thread it is on. */
+interface ThreadSession {
+  thread: OrtThread;
+  loaded: LoadedSession;
+}
 
 function describe(session: SessionMetadata, source: OnnxSource, facts: GraphFacts, sha256: string): ModelMetadata {
   const spec = (entry: ort.InferenceSession.ValueMetadata, role: 'input' | 'output'): TensorSpec => {

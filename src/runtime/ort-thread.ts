@@ -37,7 +37,11 @@ export interface OrtThread {
   load(bytes: Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<LoadedSession>;
   /** Sends copies of the inputs: callers keep theirs (the payload log and drift read them after). */
   run(session: number, inputs: WireTensor[], fetches: string[]): Promise<RunResult>;
+  /** Resolves at once on a stopped thread: its sessions went with it. */
   release(session: number): Promise<void>;
+  /** Ends the thread now and fails its calls out; `ortThread()` then starts a new one. Tests use
+   * it to stand for a thread that died. */
+  stop(): Promise<void>;
 }
 
 // Beside this module in tsc's output and in the bundle (its own entry point, scripts/bundle.mjs).
@@ -46,10 +50,13 @@ export interface OrtThread {
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(fromSource ? './ort-worker.ts' : './ort-worker.js', import.meta.url);
 
+// No flags of the process's: a worker inherits them, and some stop it from starting (`deploy`'s
+// measurement runs its child with `--input-type=module -e`; a worker with that flag refuses to run
+// a file). Those that matter here (V8's heap sizes) are the process's anyway.
 function spawnWorker(): Worker {
-  if (!fromSource) return new Worker(workerUrl);
+  if (!fromSource) return new Worker(workerUrl, { execArgv: [] });
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => (register(), import(${JSON.stringify(workerUrl.href)})))`, { eval: true });
+  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => (register(), import(${JSON.stringify(workerUrl.href)})))`, { eval: true, execArgv: [] });
 }
 
 let current: OrtThread | undefined;
@@ -64,6 +71,7 @@ function startThread(): OrtThread {
   const pending = new Map<number, { resolve: (reply: OrtReply) => void; reject: (cause: Error) => void }>();
   let nextCall = 1;
   let sessions = 0;
+  let stopped: Error | undefined;
   // The thread keeps the process alive only while a call is out: an idle server is kept alive by
   // its sockets, and a finished CLI command must be able to exit.
   worker.unref();
@@ -76,6 +84,7 @@ function startThread(): OrtThread {
     else call.resolve(reply);
   });
   const fail = (cause: Error) => {
+    stopped ??= cause;
     if (current === self) current = undefined;
     for (const call of pending.values()) call.reject(cause);
     pending.clear();
@@ -85,6 +94,7 @@ function startThread(): OrtThread {
 
   const call = <T extends OrtReply>(message: Unnumbered<OrtCall>, transfer: ArrayBuffer[] = []) =>
     new Promise<T>((resolve, reject) => {
+      if (stopped) return reject(stopped);
       const id = nextCall++;
       pending.set(id, { resolve: resolve as (reply: OrtReply) => void, reject });
       if (pending.size === 1) worker.ref();
@@ -118,9 +128,14 @@ function startThread(): OrtThread {
       return call<OrtReply & RunResult>({ kind: 'run', session, inputs: copies, fetches }, transfer);
     },
     async release(session) {
+      if (stopped) return;
       await call({ kind: 'release', session });
       sessions -= 1;
       stopIfIdle();
+    },
+    async stop() {
+      fail(new Error('the onnxruntime thread was stopped'));
+      await worker.terminate();
     },
   };
   return self;

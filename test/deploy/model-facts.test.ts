@@ -55,6 +55,13 @@ test('measures a real model in a child process: load time and peak RSS after a 2
   await assert.rejects(measureModel(join(fixture, 'cases.json'), { batchRows: 1 }), (error: BerthError) => error.code === 'BERTH_MEASURE_FAILED');
 });
 
+test('measures a model with its session on both sides, as a server under load holds it', async () => {
+  // The bench forest's session takes ~105 MB on each side; node with onnxruntime ~60 MB.
+  const measured = await measureModel('test/fixtures/models/bench-forest/model.onnx', { batchRows: 256 });
+  assert.equal(measured.batchRows, 256);
+  assert.ok(measured.peakRssBytes > 250 * 2 ** 20, `peak RSS ${Math.round(measured.peakRssBytes / 2 ** 20)} MiB leaves out one of the forest's two sessions`);
+});
+
 test('prepareManifests: model folder → measured facts → manifests, berth.yaml deploy: section applied', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'berth-deploy-'));
   await copyFile(join(fixture, 'model.onnx'), join(dir, 'model.onnx'));

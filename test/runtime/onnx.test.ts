@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { defaults } from '../../src/core/defaults.js';
 import { decodeV2Request } from '../../src/protocol/v2-codec.js';
 import { createOnnxRuntime } from '../../src/runtime/onnx.js';
+import { ortThread } from '../../src/runtime/ort-thread.js';
 import { fixtureNames, loadCase } from '../helpers/server.js';
 
 describe('onnxruntime session options', () => {
@@ -30,6 +31,8 @@ function caseRequest(name: string) {
   const { inputs } = loadCase(name);
   return decodeV2Request({ inputs: Object.entries(inputs).map(([input, tensor]) => ({ name: input, ...tensor })) }, defaults.limits);
 }
+
+const irisRow = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] };
 
 function forestRows(rows: number) {
   return { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [rows, 50], data: Float32Array.from({ length: rows * 50 }, (_, i) => Math.sin(i)) }] };
@@ -68,13 +71,32 @@ describe('the onnxruntime thread', () => {
     assert.ok(ticks >= 5, `a 1 ms timer fired ${ticks} times during a ${elapsedMs.toFixed(1)} ms call`);
   });
 
-  it('loads a model over inlineModelMaxBytes on the thread only, and runs it there', async () => {
-    const runtime = createOnnxRuntime(irisSource, { ...defaults.onnx, inlineModelMaxBytes: 0 });
-    await runtime.load();
-    assert.deepEqual(runtime.metadata().inputs, [{ name: 'float_input', datatype: 'FP32', shape: [-1, 4] }]);
-    const { outputs } = await runtime.infer({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] });
-    assert.deepEqual(Array.from(outputs[0]!.data as BigInt64Array), [0n]);
-    await runtime.unload();
+  it('holds a model file over inlineModelMaxBytes once, on the thread, and a smaller one on both sides', async () => {
+    const placements = async (settings: Partial<typeof defaults.onnx>) => {
+      const seen: string[] = [];
+      const runtime = createOnnxRuntime(forestSource, { ...defaults.onnx, threadAboveMicros: Number.MAX_SAFE_INTEGER, ...settings }, (thread) => seen.push(thread));
+      await runtime.load();
+      assert.equal(runtime.metadata().inputs[0]!.name, 'float_input');
+      for (let i = 0; i < 3; i++) await runtime.infer(forestRows(1));
+      await runtime.unload();
+      return seen;
+    };
+    assert.deepEqual(await placements({}), ['main', 'main', 'main']);
+    // With the bench forest's 8.5 MB file over the limit, even its short calls run on the thread.
+    assert.deepEqual(await placements({ inlineModelMaxBytes: 1024 * 1024 }), ['onnxruntime', 'onnxruntime', 'onnxruntime']);
+  });
+
+  it('makes a model\'s thread session again after the thread stops', async () => {
+    for (const [source, request] of [[irisSource, irisRow], [forestSource, forestRows(2)]] as const) {
+      // Both read their file again: iris has a main-thread twin, the forest (over the limit) has none.
+      const runtime = createOnnxRuntime(source, { ...defaults.onnx, threadAboveMicros: 0, inlineModelMaxBytes: 1024 * 1024 });
+      await runtime.load();
+      const before = await runtime.infer(request);
+      await ortThread().stop();
+      assert.deepStrictEqual(await runtime.infer(request), before, source.name);
+      await ortThread().stop();
+      await runtime.unload(); // releasing on a stopped thread resolves at once
+    }
   });
 
   it('rejects a call onnxruntime refuses with onnxruntime\'s own message, as inline', async () => {
