@@ -34,7 +34,7 @@ const childScript = `
 const [runtimeUrl, tensorUrl, path, rowsText] = process.argv.slice(1);
 const { createOnnxRuntime } = await import(runtimeUrl);
 const { datatypeInfo } = await import(tensorUrl);
-const runtime = createOnnxRuntime({ path, name: 'measure', version: '0' }, { intraOpThreads: 1, interOpThreads: 1, graphOptimization: 'all', threadAboveMicros: 0 });
+const runtime = createOnnxRuntime({ path, name: 'measure', version: '0' }, { threadAboveMicros: 0 });
 await runtime.load();
 let batchRows = 0;
 try {

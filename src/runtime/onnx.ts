@@ -55,7 +55,7 @@ export function sessionOptions(options: Settings['onnx']): ort.InferenceSession.
 export type CallObserver = (thread: 'main' | 'onnxruntime', seconds: number) => void;
 
 export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Settings['onnx']>, observeCall?: CallObserver): ModelRuntime {
-  // Callers outside the server (the image's build check, `deploy`'s measurement) name only the session options.
+  // Callers outside the server (the image's build check, `deploy`'s measurement) name only what they set.
   const settings = { ...defaults.onnx, ...onnxSettings };
   const options = sessionOptions(settings);
   const placement = createCallPlacement(settings.threadAboveMicros);
@@ -63,7 +63,6 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   let inlineRuns = 0;
   let threaded: Promise<ThreadSession> | undefined;
   let keptBytes: Uint8Array | undefined;
-  let verified: OnnxSource | undefined;
   let meta: ModelMetadata | undefined;
 
   const loadOnThread = async (bytes: Uint8Array): Promise<ThreadSession> => {
@@ -77,7 +76,7 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   // Buffer's slice would not). Later the file is read again, which happens only if the thread the
   // session was on has stopped.
   const bytesForThread = async (): Promise<Uint8Array> =>
-    (keptBytes && new Uint8Array(keptBytes)) ?? inspectOnnx((await readModelFile(verified!)).bytes, source.path).bytes;
+    (keptBytes && new Uint8Array(keptBytes)) ?? inspectOnnx((await readModelFile({ ...source, sha256: meta!.properties.sha256 })).bytes, source.path).bytes;
 
   // The model's session on the thread, made at the first long call, and made again if the thread
   // it was on has stopped (ortThread() is then a new one).
@@ -103,7 +102,6 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   return {
     async load() {
       const { bytes, sha256 } = await readModelFile(source);
-      verified = { ...source, sha256 };
       const facts = inspectOnnx(bytes, source.path);
       let described: SessionMetadata;
       try {

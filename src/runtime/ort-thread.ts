@@ -112,7 +112,9 @@ function startThread(): OrtThread {
 
   const self: OrtThread = {
     async load(bytes, options) {
-      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      // A view into a larger buffer is copied (new Uint8Array copies; a Buffer's slice would not, and
+      // moving its buffer would take the rest away from its owner).
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
       sessions += 1; // from the start, so that a release meanwhile does not stop the thread under this load
       try {
         return await call<OrtReply & LoadedSession>({ kind: 'load', bytes: owned, options }, [owned.buffer as ArrayBuffer]);
