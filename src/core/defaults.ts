@@ -115,9 +115,12 @@ export const defaults = {
     targetCpuUtilization: 70,
     /** Kubernetes' own default for scale-down; stated so the HPA never flaps after a spike. */
     scaleDownStabilizationSeconds: 300,
-    /** One request per core is what one Berth process uses (its JS thread runs the model). */
+    /** The HPA's percentage refers to the request. The limit lets both of a process's compute
+     * threads run: the JS thread (HTTP, JSON, short model calls) and the onnxruntime thread (long
+     * calls). Under 1000-row requests one iris process used 1.56 cores; a limit of 1 would throttle
+     * exactly the calls the thread is there for. */
     cpuRequest: '500m',
-    cpuLimit: '1',
+    cpuLimit: '2',
     memory: {
       /** limit = measured peak RSS × factor + headroom, rounded up (the OOMKilled gotcha). */
       marginFactor: 1.25,
