@@ -7,7 +7,8 @@ import { droppedLogLines } from './log-stream.js';
  * else. One registry per server, so tests and workers never share hidden global state.
  */
 const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** A one-row call of a small model takes tens of µs; the thread takes calls over 250 µs. */
+/** A one-row call of a small model takes tens of µs; the low bounds also separate calls kept inline
+ * from those sent to the thread (defaults.onnx.threadAboveMicros). */
 const computeBuckets = [0.00005, 0.0001, 0.00025, ...latencyBuckets];
 const batchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
