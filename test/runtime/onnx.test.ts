@@ -8,7 +8,7 @@ import { fixtureNames, loadCase } from '../helpers/server.js';
 
 describe('onnxruntime session options', () => {
   it('intra-op threads wait without spinning, so they leave the other core to HTTP', async () => {
-    const runtime = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, { ...defaults.onnx, intraOpThreads: 2 });
+    const runtime = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, { intraOpThreads: 2 });
     await runtime.load();
     const row = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] };
     for (let i = 0; i < 50; i++) await runtime.infer(row);
@@ -42,8 +42,8 @@ describe('the onnxruntime thread', () => {
   it('gives results bit-identical to the main thread, for every fixture model', async () => {
     for (const name of fixtureNames().filter((fixture) => fixture !== 'bad-sequence-output')) {
       const source = { path: `test/fixtures/models/${name}/model.onnx`, name, version: '1' };
-      const inline = createOnnxRuntime(source, { ...defaults.onnx, threadAboveMicros: Number.MAX_SAFE_INTEGER });
-      const threaded = createOnnxRuntime(source, { ...defaults.onnx, threadAboveMicros: 0 });
+      const inline = createOnnxRuntime(source, { threadAboveMicros: Number.MAX_SAFE_INTEGER });
+      const threaded = createOnnxRuntime(source, { threadAboveMicros: 0 });
       await Promise.all([inline.load(), threaded.load()]);
       const request = caseRequest(name);
       const [expected, actual] = await Promise.all([inline.infer(request), threaded.infer(request)]);
@@ -53,7 +53,7 @@ describe('the onnxruntime thread', () => {
   });
 
   it('keeps the event loop turning while a long call computes', async () => {
-    const runtime = createOnnxRuntime(forestSource, defaults.onnx);
+    const runtime = createOnnxRuntime(forestSource, {});
     await runtime.load();
     // The first run is not timed (it pays onnxruntime's lazy initialisation); the second is, and
     // from it 20,000 rows are guessed to take far over 64 × 250 µs, so they go to the thread at once.
@@ -74,7 +74,7 @@ describe('the onnxruntime thread', () => {
   it('holds a model file over inlineModelMaxBytes once, on the thread, and a smaller one on both sides', async () => {
     const placements = async (settings: Partial<typeof defaults.onnx>) => {
       const seen: string[] = [];
-      const runtime = createOnnxRuntime(forestSource, { ...defaults.onnx, threadAboveMicros: Number.MAX_SAFE_INTEGER, ...settings }, (thread) => seen.push(thread));
+      const runtime = createOnnxRuntime(forestSource, { threadAboveMicros: Number.MAX_SAFE_INTEGER, ...settings }, (thread) => seen.push(thread));
       await runtime.load();
       assert.equal(runtime.metadata().inputs[0]!.name, 'float_input');
       for (let i = 0; i < 3; i++) await runtime.infer(forestRows(1));
@@ -89,7 +89,7 @@ describe('the onnxruntime thread', () => {
   it('makes a model\'s thread session again after the thread stops', async () => {
     for (const [source, request] of [[irisSource, irisRow], [forestSource, forestRows(2)]] as const) {
       // Both read their file again: iris has a main-thread twin, the forest (over the limit) has none.
-      const runtime = createOnnxRuntime(source, { ...defaults.onnx, threadAboveMicros: 0, inlineModelMaxBytes: 1024 * 1024 });
+      const runtime = createOnnxRuntime(source, { threadAboveMicros: 0, inlineModelMaxBytes: 1024 * 1024 });
       await runtime.load();
       const before = await runtime.infer(request);
       await ortThread().stop();
@@ -103,7 +103,7 @@ describe('the onnxruntime thread', () => {
     const bad = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 3], data: Float32Array.from([1, 2, 3]) }] };
     const messages = [];
     for (const threadAboveMicros of [Number.MAX_SAFE_INTEGER, 0]) {
-      const runtime = createOnnxRuntime(irisSource, { ...defaults.onnx, threadAboveMicros });
+      const runtime = createOnnxRuntime(irisSource, { threadAboveMicros });
       await runtime.load();
       messages.push(await runtime.infer(bad).then(() => 'resolved', (error: Error) => error.message));
       // The session survives a refused call.
