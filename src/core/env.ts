@@ -20,5 +20,7 @@ export function hostFacts(source: Environment = process.env) {
     ci: source.CI === 'true' || source.CI === '1',
     kubeconfig: source.KUBECONFIG,
     home: source.HOME,
+    /** Where programs are looked up (tests find the system packages they drive without running them). */
+    path: source.PATH ?? '',
   };
 }

@@ -16,7 +16,7 @@ export const fieldManager = 'berth';
  * The user's kubeconfig: $KUBECONFIG (a list of files, merged as kubectl does, first wins) or
  * ~/.kube/config. Read through core/env.ts, the one module that reads the environment.
  */
-export function loadKubeConfig(facts = hostFacts()): KubeConfig {
+export function loadKubeConfig(facts: Pick<ReturnType<typeof hostFacts>, 'kubeconfig' | 'home'> = hostFacts()): KubeConfig {
   const paths = facts.kubeconfig ? facts.kubeconfig.split(delimiter).filter(Boolean) : facts.home ? [join(facts.home, '.kube', 'config')] : [];
   const existing = paths.filter((path) => existsSync(path));
   if (existing.length === 0) throw errors.noKubeconfig(paths.length > 0 ? `${paths.join(', ')} does not exist` : 'KUBECONFIG is not set and there is no home folder');

@@ -52,7 +52,7 @@ async function apiServer() {
 test('server-side apply with field manager berth and force, dryRun=All for a server dry run', async () => {
   const api = await apiServer();
   try {
-    const cluster = kubeCluster(loadKubeConfig({ ci: false, kubeconfig: api.kubeconfig, home: undefined }));
+    const cluster = kubeCluster(loadKubeConfig({ kubeconfig: api.kubeconfig, home: undefined }));
     assert.equal(cluster.defaultNamespace, 'ml');
     const deployment = { ...generate().files.find((entry) => entry.object.kind === 'Deployment')!.object };
     deployment.metadata = { ...deployment.metadata, namespace: 'ml' };
@@ -73,7 +73,7 @@ test('server-side apply with field manager berth and force, dryRun=All for a ser
 test('rollback sends a JSON patch that replaces the template; 404 reads are undefined; API errors quote the server', async () => {
   const api = await apiServer();
   try {
-    const cluster = kubeCluster(loadKubeConfig({ ci: false, kubeconfig: api.kubeconfig, home: undefined }));
+    const cluster = kubeCluster(loadKubeConfig({ kubeconfig: api.kubeconfig, home: undefined }));
     assert.equal(await cluster.getDeployment('ml', 'missing'), undefined);
     await cluster.replaceTemplate('ml', 'iris', template('iris:1-aaaa'), { 'kubernetes.io/change-cause': 'model 1' });
     const patch = api.seen.filter((request) => request.method === 'PATCH').at(-1)!;
@@ -94,6 +94,6 @@ test('rollback sends a JSON patch that replaces the template; 404 reads are unde
 });
 
 test('without a kubeconfig the error says what to set', () => {
-  assert.throws(() => loadKubeConfig({ ci: false, kubeconfig: '/nonexistent/config', home: undefined }), (error: BerthError) => error.code === 'BERTH_NO_KUBECONFIG' && /\/nonexistent\/config does not exist/.test(error.message));
-  assert.throws(() => loadKubeConfig({ ci: false, kubeconfig: undefined, home: undefined }), /KUBECONFIG is not set/);
+  assert.throws(() => loadKubeConfig({ kubeconfig: '/nonexistent/config', home: undefined }), (error: BerthError) => error.code === 'BERTH_NO_KUBECONFIG' && /\/nonexistent\/config does not exist/.test(error.message));
+  assert.throws(() => loadKubeConfig({ kubeconfig: undefined, home: undefined }), /KUBECONFIG is not set/);
 });

@@ -4,10 +4,9 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { hostFacts } from '../../src/core/env.js';
-import { hasProgram } from '../../src/core/programs.js';
 import type { RunningServer } from '../../src/http/start.js';
 import { startTestServer } from '../helpers/server.js';
+import { requireProgram } from '../helpers/system-program.js';
 
 /**
  * The dashboard page in a real headless Chromium (Debian's package; playwright-core drives it over
@@ -20,17 +19,12 @@ const screenshot = 'test-artifacts/dashboard.png';
 const example = 'examples/iris';
 
 async function launch(t: TestContext): Promise<{ context: BrowserContext; close: () => Promise<void> } | undefined> {
-  if (!(await hasProgram(chromiumPath))) {
-    const why = `${chromiumPath} is not installed (Debian package chromium; scripts/ci/install-system-packages.sh)`;
-    if (hostFacts().ci) assert.fail(why);
-    t.skip(why);
-    return undefined;
-  }
+  if (!(await requireProgram(t, chromiumPath, 'chromium'))) return undefined;
   const profile = await mkdtemp(join(tmpdir(), 'berth-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    timeout: 30_000,
+    timeout: 90_000, // a first start on a cold page cache, beside the other test files
     viewport: { width: 1440, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -113,7 +107,7 @@ function chartSeries(page: Page, chart: string) {
   return page.$$eval(`svg[data-chart="${chart}"] path[data-series]`, (paths) => paths.map((path) => ({ name: path.getAttribute('data-series')!, points: Number(path.getAttribute('data-points')), last: Number(path.getAttribute('data-last')) })));
 }
 
-test('the dashboard shows live traffic, drift rising and live accuracy', { timeout: 120_000 }, async (t) => {
+test('the dashboard shows live traffic, drift rising and live accuracy', { timeout: 240_000 }, async (t) => {
   const browser = await launch(t);
   if (!browser) return;
   const server = await startTestServer(example);
@@ -171,7 +165,7 @@ test('the dashboard shows live traffic, drift rising and live accuracy', { timeo
   }
 });
 
-test('with an API key the page asks for it and then shows the models', { timeout: 60_000 }, async (t) => {
+test('with an API key the page asks for it and then shows the models', { timeout: 150_000 }, async (t) => {
   const browser = await launch(t);
   if (!browser) return;
   const server = await startTestServer(example, { 'server.apiKey': 'dashboard-secret' });

@@ -1,15 +1,15 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostFacts } from '../../src/core/env.js';
-import { hasProgram, startProgram, type StartedProgram } from '../../src/core/programs.js';
+import { startProgram, type StartedProgram } from '../../src/core/programs.js';
 import type { RunningServer } from '../../src/http/start.js';
 import { seededRandom } from '../../src/observe/drift/sample.js';
 import { freePort } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
+import { requireProgram } from '../helpers/system-program.js';
 import { irisFolder } from '../observe/monitoring/model-folder.js';
 
 /**
@@ -67,16 +67,8 @@ function traffic(url: string, shift: number, seed: number) {
   };
 }
 
-async function prometheusMissing(t: TestContext): Promise<boolean> {
-  if (await hasProgram('prometheus', ['--version'])) return false;
-  const why = 'prometheus is not installed (Debian package prometheus; scripts/ci/install-system-packages.sh)';
-  if (hostFacts().ci) assert.fail(why);
-  t.skip(why);
-  return true;
-}
-
 test('a real Prometheus scrapes Berth: request rate, p99 latency and drift gauges', { timeout: limitMs + 10_000 }, async (t) => {
-  if (await prometheusMissing(t)) return;
+  if (!(await requireProgram(t, 'prometheus', 'prometheus'))) return;
   const deadline = Date.now() + limitMs;
   const dir = await mkdtemp(join(tmpdir(), 'berth-prometheus-'));
   let model: string | undefined;

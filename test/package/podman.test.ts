@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostFacts } from '../../src/core/env.js';
 import { hasProgram, runProgram } from '../../src/core/programs.js';
 import type { BuildResult } from '../../src/package/build.js';
 import { podmanGlobalArgs } from '../../src/package/engine-args.js';
 import { freePort, waitForReady } from '../helpers/process.js';
+import { cannotRun, requireProgram } from '../helpers/system-program.js';
 import { freshBerthRoot, repoRoot } from './support/berth-root.js';
 
 /**
@@ -20,18 +20,9 @@ import { freshBerthRoot, repoRoot } from './support/berth-root.js';
 const maxImageBytes = 250 * 1000 * 1000;
 const log = (line: string) => console.log(`# ${line}`);
 
-async function unavailable(): Promise<string | undefined> {
-  if (!(await hasProgram('podman'))) return 'podman is not installed (CI installs it: scripts/ci/install-system-packages.sh)';
-  if (process.getuid?.() !== 0) return 'needs root: rootful podman, and scripts/base-image/build.sh runs debootstrap';
-  return undefined;
-}
-
 test('berth build --containerize: the iris image builds, serves, runs as non-root and drains on SIGTERM', { timeout: 25 * 60_000 }, async (t) => {
-  const reason = await unavailable();
-  if (reason) {
-    if (hostFacts().ci) assert.fail(`${reason}; CI must run this test`);
-    return t.skip(reason);
-  }
+  if (!(await requireProgram(t, 'podman', 'podman'))) return;
+  if (process.getuid?.() !== 0) return cannotRun(t, 'needs root: rootful podman, and scripts/base-image/build.sh runs debootstrap');
   const podman = podmanGlobalArgs({ runc: await hasProgram('runc'), systemd: existsSync('/run/systemd/system') });
   const run = (args: string[], timeoutMs = 120_000) => runProgram('podman', [...podman, ...args], { timeoutMs });
 

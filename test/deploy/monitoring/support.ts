@@ -1,19 +1,15 @@
-import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { hostFacts } from '../../../src/core/env.js';
-import { hasProgram, runProgram, type ProgramResult } from '../../../src/core/programs.js';
+import { runProgram, type ProgramResult } from '../../../src/core/programs.js';
 import { createMetrics } from '../../../src/observe/metrics.js';
+import { requireProgram } from '../../helpers/system-program.js';
 
 /**
  * promtool (Debian package `prometheus`, installed by scripts/ci/install-system-packages.sh):
  * undefined after skipping the test locally when it is absent; a failure in CI.
  */
 export async function promtool(t: TestContext): Promise<((args: string[]) => Promise<ProgramResult>) | undefined> {
-  if (await hasProgram('promtool')) return (args) => runProgram('promtool', args, { timeoutMs: 60_000 });
-  const why = 'promtool is not installed (Debian package prometheus; scripts/ci/install-system-packages.sh)';
-  if (hostFacts().ci) assert.fail(why);
-  t.skip(why);
-  return undefined;
+  if (!(await requireProgram(t, 'promtool', 'prometheus'))) return undefined;
+  return (args) => runProgram('promtool', args, { timeoutMs: 60_000 });
 }
 
 /** Every metric a Berth process exports (src/observe/metrics.ts plus prom-client's process metrics), with its type. */
