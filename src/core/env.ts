@@ -22,5 +22,7 @@ export function hostFacts(source: Environment = process.env) {
     home: source.HOME,
     /** Where programs are looked up (tests find the system packages they drive without running them). */
     path: source.PATH ?? '',
+    /** Cache of tools the project builds for its tests (Python venvs, the Kubernetes test bed). */
+    berthCache: source.BERTH_CACHE ?? `${source.HOME ?? '/tmp'}/.cache/berth`,
   };
 }
