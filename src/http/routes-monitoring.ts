@@ -83,6 +83,6 @@ export function rowCodec(limits: Settings['limits']): RowCodec {
   const unlimited = { ...limits, maxValues: Number.MAX_SAFE_INTEGER };
   return {
     layout: (metadata, config) => rowLayout(metadata, config),
-    encode: (rows, metadata, config) => rowsToRequest(rows, rows.map((_, index) => `reference row ${index + 1}`), layoutFor(metadata, config), metadata.name, unlimited),
+    encode: (rows, metadata, config) => rowsToRequest(rows, (index) => `reference row ${index + 1}`, layoutFor(metadata, config), metadata.name, unlimited),
   };
 }
