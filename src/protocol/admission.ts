@@ -1,0 +1,109 @@
+import { errors, withRetryAfter, type BerthError } from '../core/errors.js';
+
+export interface AdmissionLimits {
+  /** Requests whose body has arrived and that are being handled. */
+  maxInFlight: number;
+  /** Bytes of request bodies being received or handled (by their Content-Length). */
+  maxBodyBytesInFlight: number;
+  /** The body limit: what a request without Content-Length (chunked) is counted as. */
+  maxBodyBytes: number;
+  /** Event-loop lag past which new requests are shed; 0 = off. */
+  maxEventLoopLagMs: number;
+}
+
+/** One request's claim on the server's capacity, from its headers until its reply is done. */
+export interface Ticket {
+  bytes: number;
+  handling: boolean;
+}
+
+export type ShedReason = 'in_flight' | 'body_bytes' | 'event_loop';
+
+/**
+ * Who gets in, for HTTP and gRPC alike, decided from the headers alone, before the body is read (a refusal costs no
+ * parsing): 429 + Retry-After when too many bodies are being handled, when the bytes being
+ * received or held would pass the budget, or when the event loop is saturated.
+ *
+ * Bodies still arriving hold bytes of the budget but no request slot: a slow upload takes
+ * nothing from fast clients' slots, and the receive timeout bounds how long it holds its bytes.
+ */
+export class Admission {
+  #handling = 0;
+  #bytes = 0;
+  #lagMs = 0;
+  #lagTimer?: NodeJS.Timeout;
+
+  constructor(readonly limits: AdmissionLimits, private readonly onShed: (reason: ShedReason) => void = () => undefined) {
+    if (limits.maxEventLoopLagMs > 0) this.#watchLag();
+  }
+
+  get handling(): number {
+    return this.#handling;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** A ticket for an admitted request, or the refusal to send; `exempt` (probes, scrapes) is never refused. */
+  enter(bytes: number, exempt = false): { ticket?: Ticket; refusal?: BerthError } {
+    const { maxInFlight, maxBodyBytesInFlight } = this.limits;
+    if (exempt) return { ticket: { bytes: 0, handling: false } };
+    if (this.#handling >= maxInFlight) return this.#shed('in_flight', errors.serverOverloaded(maxInFlight));
+    if (this.#lagMs > this.limits.maxEventLoopLagMs && this.limits.maxEventLoopLagMs > 0) return this.#shed('event_loop', errors.serverBusy(Math.round(this.#lagMs)));
+    // One request alone may always use the whole budget, so a body within the limit is never
+    // refused by an idle server whatever the budget.
+    if (bytes > 0 && this.#bytes > 0 && this.#bytes + bytes > maxBodyBytesInFlight) return this.#shed('body_bytes', errors.bodiesOverBudget(maxBodyBytesInFlight));
+    this.#bytes += bytes;
+    return { ticket: { bytes, handling: false } };
+  }
+
+  /** The body has arrived: from now on the request takes a slot. */
+  handle(ticket: Ticket): void {
+    if (ticket.handling) return;
+    ticket.handling = true;
+    this.#handling++;
+  }
+
+  /** The reply is done, or the client went away. */
+  leave(ticket: Ticket): void {
+    this.#bytes -= ticket.bytes;
+    ticket.bytes = 0;
+    if (ticket.handling) this.#handling--;
+    ticket.handling = false;
+  }
+
+  close(): void {
+    clearInterval(this.#lagTimer);
+  }
+
+  /** An HTTP request's bytes: its Content-Length, the body limit when it has none but a body (chunked). */
+  declaredBytes(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): number {
+    const length = headers['content-length'];
+    if (length !== undefined) return Math.min(Number(length) || 0, this.limits.maxBodyBytes);
+    return headers['transfer-encoding'] === undefined ? 0 : this.limits.maxBodyBytes;
+  }
+
+  #shed(reason: ShedReason, error: BerthError) {
+    this.onShed(reason);
+    return { refusal: withRetryAfter(error, 1) };
+  }
+
+  /**
+   * Lag = how late a 50 ms timer fires. Under a flood the loop's turns grow long and requests
+   * wait unread in socket buffers; shedding while two ticks in a row came late keeps a single
+   * long turn (a large model call) from refusing anyone.
+   */
+  #watchLag(): void {
+    const periodMs = 50;
+    let last = performance.now();
+    let previousLag = 0;
+    this.#lagTimer = setInterval(() => {
+      const now = performance.now();
+      const lag = Math.max(0, now - last - periodMs);
+      last = now;
+      this.#lagMs = Math.min(lag, previousLag);
+      previousLag = lag;
+    }, periodMs).unref();
+  }
+}
