@@ -55,9 +55,10 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     bodyLimit: settings.limits.maxBodyBytes,
     keepAliveTimeout: settings.server.keepAliveTimeoutMs,
     requestTimeout: settings.server.requestReceiveTimeoutMs,
-    // Node checks the receive timeout every 30 s by default, which let slow clients hold a
-    // connection for up to twice the setting; checked this often it holds to the setting.
-    http: { connectionsCheckingInterval: Math.min(settings.server.receiveTimeoutCheckMs, settings.server.requestReceiveTimeoutMs) },
+    // Node enforces requestTimeout only while headersTimeout (default 60 s) is not longer, and
+    // checks both every 30 s by default: a 30 s receive timeout let slow uploads stay 60–87 s.
+    // Headers get the same deadline, and the check runs often enough to hold to the setting.
+    http: { headersTimeout: settings.server.requestReceiveTimeoutMs, connectionsCheckingInterval: Math.min(settings.server.receiveTimeoutCheckMs, settings.server.requestReceiveTimeoutMs) },
     clientErrorHandler: clientErrorReply(settings.server.requestReceiveTimeoutMs),
     // New requests during shutdown are still served (with Connection: close); only new
     // connections are refused once the listener closes.
