@@ -41,8 +41,8 @@ export const defaults = {
     /**
      * Request bytes held at once: the Content-Length of every request being received or handled
      * (the body limit for one without). Past it, 429 + Retry-After before the body is read, so a
-     * flood of large bodies is shed before memory grows. 0 = four bodies of the largest size, or
-     * fewer where the container's memory limit holds fewer (http/memory-budget.ts).
+     * flood of large bodies is shed before memory grows. 0 = two bodies of the largest size, or
+     * fewer where the container's memory limit holds fewer (core/memory-limit.ts).
      */
     maxBodyBytesInFlight: 0,
     /**
@@ -51,9 +51,10 @@ export const defaults = {
      * in-flight count sees them (a flood's client timeouts). 0 = off.
      */
     maxEventLoopLagMs: 500,
-    /** Memory a parsed body may take per byte of it, for sizing the body budget from the
-     * container's limit: the worst of the shapes measured (see limits.maxBodyBytes). */
-    memoryPerBodyByte: 24,
+    /** Memory a request may take per byte of its body while it is parsed, run and answered, for
+     * sizing the body budget from the container's limit: 100,000 iris rows of zeros (0.8 MB)
+     * held about 30 MB each until answered (`berth manifests` measures it per model). */
+    memoryPerBodyByte: 40,
     /** Share of the container limit left, after the memory in use at start, for bodies. */
     bodyMemoryShare: 0.5,
     /**
@@ -170,8 +171,6 @@ export const defaults = {
       floorMiB: 128,
       /** Used (with a warning) when the peak RSS was neither measured nor given. */
       assumedPeakRssMiB: 256,
-      /** Rows of the synthetic batch run after load when measuring peak RSS. */
-      measureBatchRows: 256,
     },
     /** startupProbe budget = load seconds × factor + grace, polled every periodSeconds. */
     startup: { periodSeconds: 2, timeoutSeconds: 2, loadFactor: 3, graceSeconds: 30 },

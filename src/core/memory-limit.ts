@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Settings } from './config.js';
 
 /**
  * The memory limit of this process's container, in bytes, or undefined where none is set: cgroup
@@ -32,4 +33,18 @@ export function containerMemoryLimit(read: (path: string) => string = (path) => 
     return Number.isSafeInteger(bytes) && bytes > 0 && bytes < 2 ** 60 ? bytes : undefined;
   }
   return undefined;
+}
+
+/**
+ * How many request bytes the server holds at once (server.maxBodyBytesInFlight): as set, or two
+ * bodies of the largest size, fewer where the container's memory limit cannot hold their parsed
+ * form beside what the process already uses, but never less than one body, so every request
+ * within the limits can be served. `berth manifests` measures the server at this budget.
+ */
+export function bodyBytesBudget(server: Settings['server'], maxBodyBytes: number, memoryLimit: number | undefined, rssBytes: number): number {
+  if (server.maxBodyBytesInFlight > 0) return server.maxBodyBytesInFlight;
+  const standard = 2 * maxBodyBytes;
+  if (memoryLimit === undefined) return standard;
+  const fits = Math.floor(((memoryLimit - rssBytes) * server.bodyMemoryShare) / server.memoryPerBodyByte);
+  return Math.max(maxBodyBytes, Math.min(standard, fits));
 }

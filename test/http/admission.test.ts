@@ -45,7 +45,7 @@ describe('slow uploads', () => {
     }
 
     // The server closes every slow upload itself (bounded wait: the test fails rather than hangs).
-    const answered = await Promise.race([Promise.all(slow.map((request) => request.reply)), new Promise<undefined>((resolve) => setTimeout(resolve, 15_000))]);
+    const answered = await Promise.race([Promise.all(slow.map((request) => request.reply)), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000))]);
     assert.ok(answered, 'the server closed every slow upload');
     for (const text of answered) {
       assert.match(text, /^HTTP\/1\.1 408 /);
