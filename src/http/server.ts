@@ -44,8 +44,6 @@ const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
 /** The model label of a request naming no served model: label values stay the served models and this one. */
 export const unknownModelLabel = '_unknown';
 
-/** Methods that get 405 (with Allow) on a known path; HEAD follows GET (fastify's exposeHeadRoutes). */
-const otherMethods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
 /** Builds the fastify app: hooks for request ids, auth, admission, metrics and logs; route tables that only delegate. */
 export async function createHttpApp(context: HttpContext, extraRoutes: Route[] = []): Promise<FastifyInstance> {
@@ -86,6 +84,12 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   // Hooks take `done` rather than being async: each async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(baselineHeaders).header('x-request-id', request.id);
+    // Before any body handling: a wrong method is answered whatever it carries.
+    const allowed = (request.routeOptions.config as { allowed?: string[] } | undefined)?.allowed;
+    if (allowed) {
+      reply.header('allow', allowed.join(', '));
+      return done(errors.methodNotAllowed(request.method, request.url.split('?')[0]!, allowed));
+    }
     const open = openRoutes.has(request.routeOptions.url ?? '');
     if (!open && expectedKey) {
       const header = request.headers.authorization ?? '';
@@ -155,21 +159,18 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   return app;
 }
 
-/** A wrong method on a known path is 405 with Allow (RFC 9110 §15.5.6), not 404. */
+/**
+ * A wrong method on a known path is 405 with Allow (RFC 9110 §15.5.6), not 404: every other
+ * method fastify routes gets a route whose `config.allowed` the onRequest hook answers. HEAD
+ * follows GET (fastify's exposeHeadRoutes).
+ */
 function registerMethodNotAllowed(app: FastifyInstance, routes: Route[]): void {
   const methodsByUrl = new Map<string, Set<string>>();
   for (const route of routes) methodsByUrl.set(route.url, (methodsByUrl.get(route.url) ?? new Set()).add(route.method));
   for (const [url, methods] of methodsByUrl) {
     const allowed = [...methods, ...(methods.has('GET') ? ['HEAD'] : [])];
-    const others = otherMethods.filter((method) => !methods.has(method));
-    app.route({
-      method: [...others, ...(methods.has('GET') ? [] : ['HEAD' as const])],
-      url,
-      handler: async (request, reply) => {
-        reply.header('allow', allowed.join(', '));
-        throw errors.methodNotAllowed(request.method, request.url.split('?')[0]!, allowed);
-      },
-    });
+    const others = app.supportedMethods.filter((method) => !allowed.includes(method));
+    app.route({ method: others, url, config: { allowed }, handler: async () => undefined });
   }
 }
 
