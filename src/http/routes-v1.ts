@@ -15,7 +15,7 @@ export function v1Routes({ dataplane, settings }: HttpContext): Route[] {
     },
     {
       // A regex-bounded parameter, then `::` (find-my-way's escaped literal colon): /v1/models/iris:predict.
-      method: 'POST', url: '/v1/models/:name(^[^:/]+)::predict', summary: 'KServe v1 predict ({"instances": rows} → {"predictions"})', tag: 'kserve-v1', errors: [400, 404, 413, 415, 503, 504],
+      method: 'POST', url: '/v1/models/:name(^[^:/]+)::predict', summary: 'KServe v1 predict ({"instances": rows} → {"predictions"})', tag: 'kserve-v1', errors: [400, 404, 413, 415, 429, 503, 504],
       body: (model) => ({ type: 'object', required: ['instances'], properties: { instances: model ? rowsSchema(model.metadata, model.config) : { type: 'array', minItems: 1 } } }),
       handler: async (request) => {
         const { model, entry } = dataplane.pick(nameOf(request), request.id);
