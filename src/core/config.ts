@@ -76,7 +76,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
 const ownSections = ['model', 'monitoring', 'traffic', 'deploy'];
 const settingSections = new Set(settingSpecs.map((spec) => spec.key.split('.')[0]!));
 const settingKeys = settingSpecs.map((spec) => spec.key);
-export const modelKeys = ['name', 'version', 'features', 'labels', 'allowMissing', 'batching', 'traffic'] as const;
+const modelKeys = ['name', 'version', 'features', 'labels', 'allowMissing', 'batching', 'traffic'] as const;
 
 /**
  * Every key of berth.yaml is known, or the server does not start: a misspelt key silently left a

@@ -44,7 +44,6 @@ const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
 /** The model label of a request naming no served model: label values stay the served models and this one. */
 export const unknownModelLabel = '_unknown';
 
-
 /** Builds the fastify app: hooks for request ids, auth, admission, metrics and logs; route tables that only delegate. */
 export async function createHttpApp(context: HttpContext, extraRoutes: Route[] = []): Promise<FastifyInstance> {
   const { settings, metrics, logger, dataplane } = context;

@@ -20,7 +20,7 @@ export interface Ticket {
 export type ShedReason = 'in_flight' | 'body_bytes' | 'event_loop';
 
 /**
- * Who gets in, for HTTP and gRPC alike, decided from the headers alone, before the body is read (a refusal costs no
+ * Who gets in, for HTTP and gRPC alike, decided before a body is read (a refusal costs no
  * parsing): 429 + Retry-After when too many bodies are being handled, when the bytes being
  * received or held would pass the budget, or when the event loop is saturated.
  *
@@ -35,14 +35,6 @@ export class Admission {
 
   constructor(readonly limits: AdmissionLimits, private readonly onShed: (reason: ShedReason) => void = () => undefined) {
     if (limits.maxEventLoopLagMs > 0) this.#watchLag();
-  }
-
-  get handling(): number {
-    return this.#handling;
-  }
-
-  get bytes(): number {
-    return this.#bytes;
   }
 
   /** A ticket for an admitted request, or the refusal to send; `exempt` (probes, scrapes) is never refused. */
