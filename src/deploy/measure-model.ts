@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Settings } from '../core/config.js';
 import { errors } from '../core/errors.js';
 import { startProgram, type StartedProgram } from '../core/programs.js';
@@ -34,13 +35,13 @@ export interface MeasureOptions {
 }
 
 // Relative to this module, two folders below the package root in src/, dist/ and dist/bundle/ alike.
-const cliUrl = new URL('../cli/bin.js', import.meta.url);
+const cliPath = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
 export async function measureModel(path: string, options: MeasureOptions): Promise<Measurement> {
   const { settings, rounds = 3, timeoutMs = 300_000 } = options;
   const port = await freePort();
   const started = performance.now();
-  const server = startProgram(process.execPath, [...loaderArgs(process.execArgv), cliUrl.pathname, 'serve', path, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-level', 'warn', '--log-requests', 'false', '--drain-delay-seconds', '0'], {});
+  const server = startProgram(process.execPath, [...loaderArgs(process.execArgv), cliPath, 'serve', path, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-level', 'warn', '--log-requests', 'false', '--drain-delay-seconds', '0'], {});
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(url, server, path, timeoutMs);
