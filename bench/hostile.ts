@@ -152,6 +152,9 @@ const cases: Record<string, () => Promise<unknown>> = {
       'v1 rows, 16 MB': () => { const rows = Math.floor((16 * 2 ** 20 - 20) / 22); return JSON.stringify({ instances: Array.from({ length: rows }, () => [5.12, 3.51, 1.42, 0.21]) }); },
       '1e6 rows': () => JSON.stringify({ instances: Array.from({ length: 1_000_000 }, () => [1, 2, 3, 4]) }),
       'v2 flat, 16 MB': () => { const values = Math.floor((16 * 2 ** 20 - 200) / 5) & ~3; return JSON.stringify({ inputs: [{ name: 'float_input', shape: [values / 4, 4], datatype: 'FP32', data: Array.from({ length: values }, () => 1.5) }] }); },
+      // Within every default limit of the branch (4 MiB, 100,000 rows): the costliest accepted request.
+      'v2 zeros, 100,000 rows (accepted)': () => JSON.stringify({ inputs: [{ name: 'float_input', shape: [100_000, 4], datatype: 'FP32', data: new Array(400_000).fill(0) }] }),
+      'v2 zeros, 4 MiB (413 after parsing)': () => { const rows = Math.floor((4 * 2 ** 20 - 100) / 8); return JSON.stringify({ inputs: [{ name: 'float_input', shape: [rows, 4], datatype: 'FP32', data: new Array(rows * 4).fill(0) }] }); },
     };
     for (const [title, make] of Object.entries(bodies)) {
       const server = await serve([iris]);
