@@ -170,7 +170,7 @@ const cases: Record<string, () => Promise<unknown>> = {
 
   // 5. A flood of 200-row bodies at 4× capacity: shed, or left to time out at the client?
   async flood() {
-    const server = await serve([iris]);
+    const server = await serve([iris, ...(process.env.BENCH_EXTRA ? process.env.BENCH_EXTRA.split(' ') : [])]);
     const body = JSON.stringify({ instances: Array.from({ length: 200 }, () => row) });
     const run = (options: Record<string, unknown>) => autocannon({ url: `${server.url}/predict`, method: 'POST', headers: { 'content-type': 'application/json' }, body, ...options });
     const probe = await run({ connections: 8, duration: 3 });
@@ -179,7 +179,9 @@ const cases: Record<string, () => Promise<unknown>> = {
     const flood = await run({ connections: 400, overallRate: Math.ceil(capacity * 4), duration: 8, timeout: 2 });
     const statuses: Record<string, number> = {};
     for (const [code, { count: n }] of Object.entries(flood.statusCodeStats as Record<string, { count: number }>)) statuses[code] = n;
-    const result = { capacityRps: Math.round(capacity), offeredRps: Math.ceil(capacity * 4), statuses, timeouts: flood.timeouts, errors: flood.errors, p99Ms: flood.latency.p99, peakMbBefore: peakBefore, peakMb: server.peakMb() };
+
+    const result = { capacityRps: Math.round(capacity), offeredRps: Math.ceil(capacity * 4), statuses, timeouts: flood.timeouts, errors: flood.errors, p99Ms: flood.latency.p99, peakMbBefore: peakBefore, peakMb: server.peakMb(), shedReasons: shedReasons(await (await fetch(`${server.url}/metrics`)).text()) };
+
     await server.stop();
     return result;
   },
@@ -300,6 +302,12 @@ async function manifestMemoryLimit(): Promise<string> {
   const result = await runProgram(process.execPath, [...cli, 'manifests', iris, '--json'], { timeoutMs: 300_000 });
   const objects = JSON.parse(result.stdout).objects as Array<{ kind: string; spec: any }>;
   return objects.find((object) => object.kind === 'Deployment')!.spec.template.spec.containers[0].resources.limits.memory;
+}
+
+function shedReasons(metrics: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const match of metrics.matchAll(/^berth_requests_shed_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/gm)) out[match[1]!] = (out[match[1]!] ?? 0) + Number(match[2]);
+  return out;
 }
 
 function count(values: number[]): Record<string, number> {

@@ -51,6 +51,13 @@ export const defaults = {
      * in-flight count sees them (a flood's client timeouts). 0 = off.
      */
     maxEventLoopLagMs: 500,
+    /**
+     * When even the fastest request of the last half second spent longer than this in the server
+     * (body arrived → reply done), new requests are shed (429 + Retry-After) until requests get
+     * through in time again: a flood that keeps every request waiting (RFC 8289's standing
+     * queue), not a burst or one long request. 0 = off.
+     */
+    maxSojournMs: 500,
     /** Memory a request may take per byte of its body while it is parsed, run and answered, for
      * sizing the body budget from the container's limit: 100,000 iris rows of zeros (0.8 MB)
      * held about 30 MB each until answered (`berth manifests` measures it per model). */

@@ -42,6 +42,7 @@ export const settingSpecs: readonly SettingSpec[] = [
   s('server.requestTimeoutMs', '--request-timeout-ms', 'int', 'per-request deadline; past it the reply is 504'),
   s('server.maxInFlight', '--max-in-flight', 'int', 'requests handled at once (bodies received); past it, 429 + Retry-After before the next body is read'),
   s('server.maxBodyBytesInFlight', '--max-body-bytes-in-flight', 'int', 'request body bytes held at once; past it, 429 + Retry-After (0 = from the container memory limit)'),
+  s('server.maxSojournMs', '--max-sojourn-ms', 'int', 'when even the fastest recent request spent longer than this in the server, new ones get 429 + Retry-After (0 = off)'),
   s('server.maxEventLoopLagMs', '--max-event-loop-lag-ms', 'int', 'event-loop lag past which new requests get 429 + Retry-After (0 = off)'),
   s('server.keepAliveTimeoutMs', '--keep-alive-timeout-ms', 'int', 'idle keep-alive connection timeout'),
   s('server.requestReceiveTimeoutMs', '--receive-timeout-ms', 'int', 'time a client has to send a whole request (slow-client guard)'),

@@ -31,7 +31,7 @@ export interface HttpContext {
 /** The admission control of a server's settings (one per process, shared by HTTP and gRPC). */
 export function createAdmission(settings: Settings, metrics: Metrics): Admission {
   return new Admission(
-    { maxInFlight: settings.server.maxInFlight, maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight, maxBodyBytes: settings.limits.maxBodyBytes, maxEventLoopLagMs: settings.server.maxEventLoopLagMs },
+    { maxInFlight: settings.server.maxInFlight, maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight, maxBodyBytes: settings.limits.maxBodyBytes, maxEventLoopLagMs: settings.server.maxEventLoopLagMs, maxSojournMs: settings.server.maxSojournMs },
     (reason) => metrics.shed.inc({ model: '', reason }),
   );
 }

@@ -13,7 +13,7 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('admission', () => {
   it('gives bodies still arriving bytes but no slot, and frees both when the reply is done', () => {
     const shed: ShedReason[] = [];
-    const admission = new Admission({ maxInFlight: 1, maxBodyBytesInFlight: 100, maxBodyBytes: 80, maxEventLoopLagMs: 0 }, (reason) => shed.push(reason));
+    const admission = new Admission({ maxInFlight: 1, maxBodyBytesInFlight: 100, maxBodyBytes: 80, maxEventLoopLagMs: 0, maxSojournMs: 0 }, (reason) => shed.push(reason));
     const uploading = admission.enter(60).ticket!;
     const second = admission.enter(30).ticket!;
     assert.ok(admission.enter(20).refusal, '60 + 30 + 20 bytes pass the budget of 100');
@@ -30,7 +30,7 @@ describe('admission', () => {
   });
 
   it('sheds while the event loop runs late on two ticks in a row, and admits again once it keeps time', async () => {
-    const admission = new Admission({ maxInFlight: 100, maxBodyBytesInFlight: 100, maxBodyBytes: 100, maxEventLoopLagMs: 100 });
+    const admission = new Admission({ maxInFlight: 100, maxBodyBytesInFlight: 100, maxBodyBytes: 100, maxEventLoopLagMs: 100, maxSojournMs: 0 });
     try {
       // Long turns back to back, as under a flood: every tick of the lag timer comes late.
       for (let round = 0; round < 4; round++) {
@@ -48,5 +48,21 @@ describe('admission', () => {
     } finally {
       admission.close();
     }
+  });
+
+  it('sheds while requests queue in the server (a standing queue), not for a request that is merely long', async () => {
+    const admission = new Admission({ maxInFlight: 100, maxBodyBytesInFlight: 100, maxBodyBytes: 100, maxEventLoopLagMs: 0, maxSojournMs: 100 });
+    const long = admission.enter(0).ticket!;
+    admission.handle(long);
+    await tick(600);
+    assert.equal(admission.enter(0).refusal, undefined, 'one long request alone is no queue');
+    const waiting = [admission.enter(0).ticket!, admission.enter(0).ticket!];
+    waiting.forEach((ticket) => admission.handle(ticket));
+    await tick(600);
+    const refused = admission.enter(0).refusal;
+    assert.equal(refused?.status, 429, 'three requests held past the limit, none finished in a whole window');
+    assert.match(refused!.message, /requests wait more than 100 ms in it/);
+    [long, ...waiting].forEach((ticket) => admission.leave(ticket));
+    assert.equal(admission.enter(0).refusal, undefined, 'with nothing held there is no queue');
   });
 });
