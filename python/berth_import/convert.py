@@ -1,0 +1,75 @@
+"""Conversion to ONNX with the converters made for each framework: skl2onnx for scikit-learn,
+onnxmltools for XGBoost and LightGBM. Classifiers keep skl2onnx's ZipMap output (the graph then
+names its own classes; Berth's runtime turns it into a [N, classes] tensor)."""
+
+from .problems import ImportProblem, first_line, missing_module
+
+
+def convert(loaded, description, precision):
+    if loaded.framework == "sklearn":
+        return convert_sklearn(loaded.model, description, precision)
+    return convert_boosted(loaded, description, precision)
+
+
+def sklearn_types(description, precision):
+    try:
+        from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType, StringTensorType
+    except ImportError as error:
+        raise missing_module(error, "converting a scikit-learn model") from error
+    number = DoubleTensorType if precision == "double" else FloatTensorType
+    if description.layout == "columns":
+        return [(name, StringTensorType([None, 1]) if kind == "string" else number([None, 1])) for name, kind in zip(description.names, description.types)]
+    return [("input", number([None, description.n_features]))]
+
+
+def convert_sklearn(model, description, precision):
+    initial_types = sklearn_types(description, precision)
+    from skl2onnx import convert_sklearn as to_onnx
+    from skl2onnx.common.exceptions import MissingConverter, MissingShapeCalculator
+
+    try:
+        return to_onnx(model, initial_types=initial_types, name="berth_import")
+    except (MissingShapeCalculator, MissingConverter) as error:
+        raise ImportProblem("no-converter", estimator=unconvertible(error, model), converter="skl2onnx", detail=first_line(error)) from error
+    except Exception as error:
+        raise ImportProblem("conversion-failed", estimator=description.estimator, converter="skl2onnx", detail=f"{type(error).__name__}: {first_line(error)}") from error
+
+
+def unconvertible(error, model):
+    """The class skl2onnx could not convert, from its message ("... for type '<class 'x.Y'>'")."""
+    import re
+
+    found = re.search(r"type '<class '([^']+)'>'", str(error)) or re.search(r"type '([^']+)'", str(error))
+    return found.group(1).split(".")[-1] if found else type(model).__name__
+
+
+def convert_boosted(loaded, description, precision):
+    try:
+        import onnxmltools
+        from onnxmltools.convert.common.data_types import FloatTensorType
+    except ImportError as error:
+        raise missing_module(error, f"converting a{'n XGBoost' if loaded.framework == 'xgboost' else ' LightGBM'} model") from error
+    if precision == "double":
+        raise ImportProblem("unsupported", estimator=description.estimator, detail="onnxmltools converts XGBoost and LightGBM models with float inputs only", way="leave --precision at its default")
+    initial_types = [("input", FloatTensorType([None, description.n_features]))]
+    model = loaded.model
+    try:
+        if loaded.framework == "xgboost":
+            return onnxmltools.convert_xgboost(unnamed_xgboost(model), initial_types=initial_types, name="berth_import")
+        return onnxmltools.convert_lightgbm(model, initial_types=initial_types, name="berth_import", zipmap=True)
+    except Exception as error:
+        raise ImportProblem("conversion-failed", estimator=description.estimator, converter="onnxmltools", detail=f"{type(error).__name__}: {first_line(error)}") from error
+
+
+def unnamed_xgboost(model):
+    """onnxmltools reads split features as f0, f1…; a booster fitted on named columns says
+    `petal_length` instead, so the converter gets a copy without the names (the columns keep
+    their order, and berth.yaml keeps the names)."""
+    import copy
+
+    booster = model.get_booster()
+    if not booster.feature_names:
+        return model
+    clone = copy.deepcopy(model)
+    clone.get_booster().feature_names = None
+    return clone
