@@ -1,3 +1,4 @@
+import { paritySummary, type ParityReport } from '../core/parity-report.js';
 import type { ModelSummary, ResolvedModel } from './catalog.js';
 import type { AliasChange, DeleteResult } from './manage.js';
 import type { RegisterResult } from './register.js';
@@ -49,10 +50,19 @@ export function formatVersion(model: ResolvedModel): string {
     ['metrics', formatMetrics(meta.metrics) || undefined],
     ['params', Object.entries(meta.params).map(([key, value]) => `${key}=${value}`).join(' ') || undefined],
     ['reference', meta.reference ? `statistics from ${meta.reference.source}` : undefined],
+    ['imported', meta.parity ? importedFrom(meta.parity) : undefined],
+    ['parity', meta.parity ? paritySummary(meta.parity) : undefined],
   ];
   const shown = lines.filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '');
   const width = Math.max(...shown.map(([key]) => key.length));
   return shown.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** `model.joblib: RandomForestClassifier (scikit-learn 1.6.1) via skl2onnx 1.18.0`. */
+export function importedFrom(report: ParityReport): string {
+  const framework = [report.framework.name, report.framework.version].filter(Boolean).join(' ');
+  const converter = report.converter ? ` via ${[report.converter.name, report.converter.version].filter(Boolean).join(' ')}` : '';
+  return `${report.artifact}: ${report.estimator} (${framework})${converter}`;
 }
 
 export function formatRegistered(result: RegisterResult): string {
