@@ -2,7 +2,8 @@
 onnxmltools for XGBoost and LightGBM. Classifiers keep skl2onnx's ZipMap output (the graph then
 names its own classes; Berth's runtime turns it into a [N, classes] tensor)."""
 
-from .problems import ImportProblem, first_line, missing_module
+from .problems import ImportProblem, first_line, missing_module, root_cause
+from .versions import version_of
 
 
 def convert(loaded, description, precision):
@@ -32,7 +33,7 @@ def convert_sklearn(model, description, precision):
     except (MissingShapeCalculator, MissingConverter) as error:
         raise ImportProblem("no-converter", estimator=unconvertible(error, model), converter="skl2onnx", detail=first_line(error)) from error
     except Exception as error:
-        raise ImportProblem("conversion-failed", estimator=description.estimator, converter="skl2onnx", detail=f"{type(error).__name__}: {first_line(error)}") from error
+        raise conversion_failed(error, description, "skl2onnx") from error
 
 
 def unconvertible(error, model):
@@ -58,7 +59,17 @@ def convert_boosted(loaded, description, precision):
             return onnxmltools.convert_xgboost(unnamed_xgboost(model), initial_types=initial_types, name="berth_import")
         return onnxmltools.convert_lightgbm(model, initial_types=initial_types, name="berth_import", zipmap=True)
     except Exception as error:
-        raise ImportProblem("conversion-failed", estimator=description.estimator, converter="onnxmltools", detail=f"{type(error).__name__}: {first_line(error)}") from error
+        raise conversion_failed(error, description, "onnxmltools") from error
+
+
+def conversion_failed(error, description, converter):
+    cause = root_cause(error)
+    detail = f"{type(cause).__name__}: {first_line(cause)}"
+    way = None
+    protobuf = version_of("protobuf") or ""
+    if "AttributeProto" in detail and protobuf.split(".")[0].isdigit() and int(protobuf.split(".")[0]) >= 7:
+        way = f'protobuf {protobuf} is stricter than {converter} expects; install protobuf 6 there: python -m pip install "protobuf<7"'
+    return ImportProblem("conversion-failed", estimator=description.estimator, converter=converter, detail=detail, way=way)
 
 
 def unnamed_xgboost(model):

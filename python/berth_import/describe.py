@@ -74,6 +74,10 @@ def describe_sklearn(model):
         raise ImportProblem("unsupported", estimator=estimator_name(model), detail="it is neither a classifier nor a regressor", way="import the estimator that predicts: a classifier, a regressor, or a Pipeline that ends in one")
     n_features = getattr(model, "n_features_in_", None)
     if n_features is None:
+        # A custom first step may not record its width; the next step that does is the best guess
+        # (the conversion of a step without a converter stops with its own message first).
+        n_features = next((step.n_features_in_ for step in walk(model) if hasattr(step, "n_features_in_")), None)
+    if n_features is None:
         raise ImportProblem("unsupported", estimator=estimator_name(model), detail="it does not say how many features it takes (n_features_in_): it may not be fitted", way="fit the model before saving it")
     names = [str(name) for name in model.feature_names_in_] if hasattr(model, "feature_names_in_") else None
     classes = list(model.classes_) if kind == "classifier" and hasattr(model, "classes_") else None

@@ -93,6 +93,21 @@ def run_onnx(request):
     }
 
 
+def batch_outputs(graph):
+    """Outputs declared with a fixed first dimension of 1 under batch inputs (onnxmltools' LightGBM
+    label) are [N] in fact: declared so, onnxruntime stops warning on every call."""
+    def first_dim(value):
+        dims = value.type.tensor_type.shape.dim if value.type.HasField("tensor_type") else []
+        return dims[0] if len(dims) > 0 else None
+
+    if not all(first_dim(i) is not None and not first_dim(i).HasField("dim_value") for i in graph.input):
+        return
+    for output in graph.output:
+        dim = first_dim(output)
+        if dim is not None and dim.HasField("dim_value") and dim.dim_value == 1:
+            dim.dim_param = "N"
+
+
 class Plain:
     """An ONNX file as a `loaded` model for row generation: no statistics to draw from."""
 
@@ -114,6 +129,7 @@ def converter_facts(framework):
 def save_onnx(onx, path, request):
     """Stable bytes (a fixed graph name, opsets in order) and a note of where the model came from."""
     onx.graph.name = "berth_import"
+    batch_outputs(onx.graph)
     opsets = sorted(onx.opset_import, key=lambda o: (o.domain, o.version))
     del onx.opset_import[:]
     onx.opset_import.extend(opsets)

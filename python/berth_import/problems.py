@@ -20,3 +20,10 @@ def missing_module(error, needed_for):
 def first_line(error):
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0][:500]
+
+
+def root_cause(error):
+    """The innermost exception: converters wrap the useful message in a long one of their own."""
+    while (error.__cause__ or error.__context__) is not None:
+        error = error.__cause__ or error.__context__
+    return error

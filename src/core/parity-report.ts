@@ -47,6 +47,13 @@ export interface OutputParity {
   worst: Array<{ row: number; original: unknown; served: unknown; absError?: number }>;
 }
 
+/** `model.joblib: RandomForestClassifier (scikit-learn 1.6.1) via skl2onnx 1.18.0`. */
+export function importedFrom(report: ParityReport): string {
+  const framework = [report.framework.name, report.framework.version].filter(Boolean).join(' ');
+  const converter = report.converter ? ` via ${[report.converter.name, report.converter.version].filter(Boolean).join(' ')}` : '';
+  return `${report.artifact}: ${report.estimator} (${framework})${converter}`;
+}
+
 /** One line: `passed on 150 sample rows: labels 150/150, probabilities max abs error 6e-8`. */
 export function paritySummary(report: ParityReport): string {
   const parts = report.outputs.map((output) => {
@@ -56,6 +63,8 @@ export function paritySummary(report: ParityReport): string {
   return `${report.passed ? 'passed' : 'FAILED'} on ${report.rows.count} ${report.rows.source} rows: ${parts.join(', ')}`;
 }
 
+/** 6.6e-7, 0.00012 → 1.2e-4, 117: two significant digits, exponent form below 0.01. */
 export function formatError(value: number): string {
-  return value === 0 ? '0' : value.toPrecision(2).replace(/\.?0+e/, 'e');
+  if (value === 0) return '0';
+  return Math.abs(value) < 0.01 ? value.toExponential(1).replace('.0e', 'e') : String(Number(value.toPrecision(3)));
 }

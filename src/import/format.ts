@@ -7,14 +7,13 @@ export function formatImport(result: ImportResult, cwd: string): string {
   const { report } = result;
   const shown = (path: string) => relative(cwd, path) || '.';
   const framework = [report.framework.name, report.framework.version].filter(Boolean).join(' ');
-  const converter = report.converter ? ` with ${[report.converter.name, report.converter.version].filter(Boolean).join(' ')}` : ' (already ONNX: nothing to convert)';
   const lines = [
-    `${report.estimator} (${framework}) → ONNX${converter}`,
+    report.converter ? `${report.estimator} (${framework}) → ONNX with ${[report.converter.name, report.converter.version].filter(Boolean).join(' ')}` : `${report.artifact} is ONNX already: checked against ${framework}`,
     `  features  ${result.features?.join(', ') ?? '(unnamed: rows are sent as arrays; pass --features or a --sample with a header to name them)'}`,
   ];
   if (report.kind === 'classifier') lines.push(`  labels    ${result.labels.labels?.join(', ') ?? '(class numbers; pass --labels to name them)'}${result.labels.source === 'sample' ? `  (${result.labels.detail})` : ''}`);
   else lines.push('  kind      regressor');
-  lines.push(`parity on ${report.rows.how}: Berth's runtime against the original model (tolerance abs ${report.tolerance.abs}, rel ${report.tolerance.rel})`);
+  lines.push(`parity on ${report.rows.how}: Berth's runtime against the original model (tolerance abs ${formatError(report.tolerance.abs)}, rel ${formatError(report.tolerance.rel)})`);
   for (const output of report.outputs) lines.push(`  ${output.output.padEnd(14)}${describeOutput(output)}`);
   if (report.target) lines.push(`  ${report.target.column.padEnd(14)}served accuracy ${percent(report.target.accuracy)} (original ${percent(report.target.originalAccuracy)})`);
   lines.push(`  passed`);

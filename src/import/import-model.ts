@@ -122,6 +122,8 @@ async function checkAndWrite(options: ImportOptions, context: ImportContext, res
     const answers = await served.predict(rows.rows, features ?? description.features.map((feature) => feature.name));
     const classes = description.classes ?? served.metadata.classifier?.classes ?? [];
     const outputs = compareOutputs(expected, answers, classes, served.classNames, tolerance, defaults.import.worstRows);
+    const position = new Map(classes.map((label, index) => [String(label), index]));
+    const nameOf = (label: number | string) => served.classNames[position.get(String(label)) ?? -1] ?? String(label);
     report = {
       format: 'berth.parity/v1',
       passed: outputs.every((output) => output.passed),
@@ -134,7 +136,7 @@ async function checkAndWrite(options: ImportOptions, context: ImportContext, res
       rows: { count: rows.rows.length, source: sample ? 'sample' : 'generated', how: rowsHow(sample, rows) },
       tolerance,
       outputs,
-      ...targetAccuracy(rows.target, expected.labels, answers.map((answer) => answer.prediction)),
+      ...targetAccuracy(rows.target, expected.labels?.map(nameOf), answers.map((answer) => answer.label ?? String(answer.prediction))),
       warnings: result.warnings,
     };
     if (report.passed && options.register && sample) profile = (await served.reference(sample)).profile;
@@ -181,12 +183,12 @@ function rowsHow(sample: string | null | undefined, rows: HelperSuccess['rows'])
   return `${of} of ${basename(sample)}`;
 }
 
-/** How often the original and the served model match the sample's target column (classifiers). */
-function targetAccuracy(target: HelperSuccess['rows']['target'], original: Array<number | string> | undefined, served: unknown[]): Pick<ParityReport, 'target'> {
+/** How often the original and the served model name the sample's target (classifiers), by class name. */
+function targetAccuracy(target: HelperSuccess['rows']['target'], original: string[] | undefined, served: string[]): Pick<ParityReport, 'target'> {
   if (!target || !original || target.values.length !== original.length) return {};
-  const share = (answers: unknown[]) => answers.filter((answer, row) => String(answer) === target.values[row]).length / Math.max(1, answers.length);
+  const share = (answers: string[]) => answers.filter((answer, row) => answer === target.values[row]).length / Math.max(1, answers.length);
   const originalAccuracy = share(original);
-  // A target of names for a model of class numbers: nothing to compare without the pairing.
+  // A target the class names do not spell (numbers against names): nothing to compare.
   if (originalAccuracy === 0) return {};
   return { target: { column: target.name, accuracy: share(served), originalAccuracy } };
 }

@@ -33,5 +33,5 @@ export function chooseLabels(classes: Array<number | string>, given: string[] | 
   const names = counts.map((byName) => [...byName.entries()].sort((a, b) => b[1] - a[1])[0]?.[0]);
   if (names.some((name) => name === undefined) || new Set(names).size !== names.length) return { source: 'none', detail: `the sample's \`${target.name}\` column does not pair each class with one name; pass --labels` };
   const agreeing = predicted.filter((label, row) => names[position.get(String(label)) ?? -1] === target.values[row]).length;
-  return { labels: names as string[], source: 'sample', detail: `from the sample's \`${target.name}\` column (the original model's classes match it on ${agreeing} of ${predicted.length} rows); pass --labels to name them otherwise` };
+  return { labels: names as string[], source: 'sample', detail: `named after the sample's \`${target.name}\` column, which the original model's classes match on ${agreeing} of ${predicted.length} rows; --labels names them otherwise` };
 }

@@ -25,7 +25,7 @@ export function problemError(failure: HelperFailure, context: { artifact: string
     case 'no-converter':
       return errors.importConversionFailed(fact('estimator'), fact('converter'), 'it has no converter for this estimator', `replace the step with one skl2onnx converts, register a custom converter for it (skl2onnx's "custom converter" guide), or export ONNX yourself and run berth import model.onnx --sample data.csv (${fact('detail')})`);
     case 'conversion-failed':
-      return errors.importConversionFailed(fact('estimator'), fact('converter'), fact('detail'), 'check the converter versions fit the training library (berth import names them when one is missing), or export ONNX yourself and run berth import model.onnx --sample data.csv');
+      return errors.importConversionFailed(fact('estimator'), fact('converter'), fact('detail'), fact('way') || 'check the converter versions fit the training library (berth import names them when one is missing), or export ONNX yourself and run berth import model.onnx --sample data.csv');
     case 'predict-failed':
       return errors.importPredictFailed(fact('estimator'), fact('detail'));
     case 'sample-unreadable':

@@ -1,4 +1,4 @@
-import { paritySummary, type ParityReport } from '../core/parity-report.js';
+import { importedFrom, paritySummary } from '../core/parity-report.js';
 import type { ModelSummary, ResolvedModel } from './catalog.js';
 import type { AliasChange, DeleteResult } from './manage.js';
 import type { RegisterResult } from './register.js';
@@ -56,13 +56,6 @@ export function formatVersion(model: ResolvedModel): string {
   const shown = lines.filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '');
   const width = Math.max(...shown.map(([key]) => key.length));
   return shown.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
-}
-
-/** `model.joblib: RandomForestClassifier (scikit-learn 1.6.1) via skl2onnx 1.18.0`. */
-export function importedFrom(report: ParityReport): string {
-  const framework = [report.framework.name, report.framework.version].filter(Boolean).join(' ');
-  const converter = report.converter ? ` via ${[report.converter.name, report.converter.version].filter(Boolean).join(' ')}` : '';
-  return `${report.artifact}: ${report.estimator} (${framework})${converter}`;
 }
 
 export function formatRegistered(result: RegisterResult): string {
