@@ -54,24 +54,29 @@ function compareNumbers(output: 'probabilities' | 'values', expected: number[][]
   let maxAbsError = 0;
   let maxRelError = 0;
   let beyondTolerance = 0;
-  const perRow: Array<{ row: number; absError: number }> = [];
+  const perRow: Array<{ row: number; absError: number; beyond: boolean }> = [];
   expected.forEach((want, row) => {
     const got = served[row] ?? [];
     let rowError = want.length === got.length ? 0 : Number.POSITIVE_INFINITY;
+    let beyond = want.length !== got.length;
     want.forEach((value, column) => {
       const actual = got[column];
       // NaN on either side (a missing output) is the largest error there is.
       const error = actual === undefined || Number.isNaN(actual) !== Number.isNaN(value) ? Number.POSITIVE_INFINITY : Number.isNaN(value) ? 0 : Math.abs(actual - value);
-      if (error > tolerance.abs + tolerance.rel * Math.abs(value)) beyondTolerance++;
+      if (error > tolerance.abs + tolerance.rel * Math.abs(value)) {
+        beyondTolerance++;
+        beyond = true;
+      }
       rowError = Math.max(rowError, error);
       // Relative error of values near zero says nothing: only where the value exceeds abs.
       if (Math.abs(value) > tolerance.abs) maxRelError = Math.max(maxRelError, error / Math.abs(value));
     });
     maxAbsError = Math.max(maxAbsError, rowError);
-    perRow.push({ row, absError: rowError });
+    perRow.push({ row, absError: rowError, beyond });
   });
+  // Failing: the rows beyond the tolerance; passing: the largest differences, for the record.
   const worst = perRow
-    .filter((entry) => entry.absError > 0)
+    .filter((entry) => (beyondTolerance > 0 ? entry.beyond : entry.absError > 0))
     .sort((a, b) => b.absError - a.absError)
     .slice(0, worstRows)
     .map(({ row, absError }) => ({ row, original: unwrap(expected[row]!), served: unwrap(served[row] ?? []), absError: finite(absError) }));

@@ -1,9 +1,13 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { runProgram } from '../../src/core/programs.js';
+import { defaults } from '../../src/core/defaults.js';
+import type { ImportResult } from '../../src/import/import-model.js';
 import { venvPython } from '../helpers/python-venv.js';
+import { closeEnough, get, post, startTestServer } from '../helpers/server.js';
 
 /** The venvs the import tests run in: the full matrix on scikit-learn 1.9, the tutorial's pins on 1.6. */
 export const requirements = {
@@ -53,4 +57,52 @@ export async function inParallel<T, R>(items: T[], limit: number, work: (item: T
 export function predictRow(row: Array<number | string | null>, features: string[] | null | undefined): unknown {
   const values = row.map((value) => (value === null ? 'NaN' : value));
   return features ? Object.fromEntries(features.map((feature, column) => [feature, values[column]])) : values;
+}
+
+/** /predict with the manifest's rows (named when the model names its features) and the same rows as OIP v2 tensors. */
+export async function servesLikeTheOriginal(folder: string, name: string, entry: ArtifactCase, result: ImportResult): Promise<void> {
+  const server = await startTestServer(folder);
+  try {
+    const rows = entry.rows!;
+    const expected = entry.expected!;
+    const tolerance = defaults.import.tolerance;
+    const features = result.features ?? null;
+    const predict = await post(server, '/predict', { instances: rows.map((row) => predictRow(row, features)) });
+    assert.equal(predict.status, 200, predict.raw);
+    const metadata = (await get(server, `/v2/models/${name}`)).body as { inputs: Array<{ name: string; datatype: string; shape: number[] }>; outputs: Array<{ name: string }> };
+    const inputs = metadata.inputs.length === 1
+      ? [{ name: metadata.inputs[0]!.name, datatype: metadata.inputs[0]!.datatype, shape: [rows.length, rows[0]!.length], data: rows.flat().map((value) => value ?? 'NaN') }]
+      : metadata.inputs.map((input) => {
+        const column = features!.indexOf(input.name);
+        return { name: input.name, datatype: input.datatype, shape: [rows.length, 1], data: rows.map((row) => row[column] ?? 'NaN') };
+      });
+    const v2 = await post(server, `/v2/models/${name}/infer`, { inputs });
+    assert.equal(v2.status, 200, v2.raw);
+    const outputs = new Map((v2.body.outputs as Array<{ name: string; data: unknown[] }>).map((output) => [output.name, output.data]));
+
+    if (expected.values) {
+      assert.equal(closeEnough(predict.body.predictions, expected.values, tolerance), -1, `/predict ${JSON.stringify(predict.body.predictions)} vs ${JSON.stringify(expected.values)}`);
+      assert.equal(closeEnough(outputs.get(metadata.outputs[0]!.name)!, expected.values, tolerance), -1, 'OIP v2 values');
+      return;
+    }
+    assert.deepEqual(predict.body.predictions.map(String), expected.labels!.map(String), '/predict labels');
+    const [labelOutput, probabilityOutput] = metadata.outputs.map((output) => output.name);
+    assert.deepEqual(outputs.get(labelOutput!)!.map(String), expected.labels!.map(String), 'OIP v2 labels');
+    if (result.labels.labels) assert.deepEqual(predict.body.labels, expected.labels!.map((label) => result.labels.labels![result.report.kind === 'classifier' ? classIndex(result, label) : 0]));
+    if (expected.probabilities) {
+      const names = Object.keys(predict.body.probabilities[0]);
+      const served = (predict.body.probabilities as Array<Record<string, number>>).flatMap((row) => names.map((label) => row[label]!));
+      assert.equal(closeEnough(served, expected.probabilities.flat(), tolerance), -1, '/predict probabilities');
+      assert.equal(closeEnough(outputs.get(probabilityOutput!)!, expected.probabilities.flat(), tolerance), -1, 'OIP v2 probabilities');
+    }
+  } finally {
+    await server.shutdown('test done');
+  }
+}
+
+/** The position of `label` among the classes the import saw (the berth.yaml labels are in that order). */
+function classIndex(result: ImportResult, label: number | string): number {
+  const labels = result.labels.labels!;
+  const asName = labels.indexOf(String(label));
+  return asName >= 0 ? asName : Number(label);
 }
