@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaults } from '../../src/core/defaults.js';
 import { BerthError } from '../../src/core/errors.js';
-import type { ParityReport } from '../../src/core/parity-report.js';
+import { paritySummary, type ParityReport } from '../../src/core/parity-report.js';
 import { importModel, type ImportOptions, type ImportResult } from '../../src/import/import-model.js';
 import { inParallel, makeArtifacts, pythonFor, servesLikeTheOriginal } from './support.js';
 
@@ -45,7 +45,7 @@ test('berth import: every artifact kind converts, proves parity, and serves like
   const outcome = new Map(names.map((name, index) => [name, outcomes[index]!]));
 
   for (const name of passing) {
-    await t.test(name, async () => {
+    await t.test(name, async (t) => {
       const entry = manifest[name]!;
       assert.equal(entry.skipped, undefined);
       const { result, error } = outcome.get(name) as { result?: ImportResult; error?: unknown };
@@ -53,6 +53,7 @@ test('berth import: every artifact kind converts, proves parity, and serves like
       assert.equal(result.report.passed, true);
       assert.equal(result.report.rows.source, entry.sample ? 'sample' : 'generated');
       for (const output of result.report.outputs) assert.ok(output.passed, `${output.output}: ${JSON.stringify(output)}`);
+      t.diagnostic(`${name}: ${result.report.estimator} (${result.report.framework.name} ${result.report.framework.version}): ${paritySummary(result.report)}`);
       const written = JSON.parse(await readFile(join(out, name, 'parity.json'), 'utf8')) as ParityReport;
       assert.deepEqual(written, result.report);
       await servesLikeTheOriginal(join(out, name), name, entry, result);
@@ -69,7 +70,7 @@ test('berth import: every artifact kind converts, proves parity, and serves like
     });
   }
 
-  await t.test('float32 inputs that cannot hold timestamps fail parity, write only the report, and --precision double passes', async () => {
+  await t.test('float32 inputs that cannot hold timestamps fail parity, write only the report, and --precision double passes', async (t) => {
     const { error } = outcome.get('timestamps') as { error?: unknown };
     assert.ok(error instanceof BerthError, String(error));
     assert.equal(error.code, 'BERTH_PARITY_FAILED');
@@ -81,7 +82,9 @@ test('berth import: every artifact kind converts, proves parity, and serves like
     assert.equal(report.outputs[0]!.worst.length, defaults.import.worstRows);
     await assert.rejects(stat(join(out, 'timestamps', 'model.onnx')), { code: 'ENOENT' });
 
+    t.diagnostic(`timestamps, float32 inputs: ${paritySummary(report)}`);
     const fixed = await run('timestamps', { precision: 'double' });
+    t.diagnostic(`timestamps, --precision double: ${paritySummary(fixed.report)}`);
     assert.equal(fixed.report.passed, true);
     assert.ok(fixed.report.outputs[0]!.maxAbsError! < 1e-6, JSON.stringify(fixed.report.outputs));
     await servesLikeTheOriginal(join(out, 'timestamps'), 'timestamps', manifest.timestamps!, fixed);

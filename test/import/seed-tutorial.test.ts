@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { BerthError } from '../../src/core/errors.js';
+import { paritySummary, type ParityReport } from '../../src/core/parity-report.js';
 import { runProgram } from '../../src/core/programs.js';
 import { startServer } from '../../src/http/start.js';
 import { importModel } from '../../src/import/import-model.js';
@@ -16,6 +17,8 @@ import { makeArtifacts, pythonFor, requirements, servesLikeTheOriginal } from '.
  * pickle is the one that must convert it): its train.py unchanged, then `berth import`, then
  * `berth serve`, then the tutorial's curl body. Both as real `berth` processes.
  */
+// The two venvs' imports and servers are child processes: they overlap on the machine's cores.
+describe('berth import in the tutorial\'s environments', { concurrency: true }, () => {
 for (const which of ['older', 'current'] as const) {
   test(`tutorial train.py on ${requirements[which].replace(/.*import-/, '').replace('.txt', '')}: berth import model.joblib --register, berth serve, the tutorial's request answers with label names`, async (t) => {
     const python = await pythonFor(t, which);
@@ -80,6 +83,9 @@ for (const which of ['older', 'current'] as const) {
 
     const pipelineResult = await pipelineImport;
     assert.equal(pipelineResult.report.passed, true);
+    const forest = JSON.parse(await readFile(join(dir, 'iris', 'parity.json'), 'utf8')) as ParityReport;
+    t.diagnostic(`${forest.estimator} (scikit-learn ${forest.framework.version}): ${paritySummary(forest)}`);
+    t.diagnostic(`${pipelineResult.report.estimator} (scikit-learn ${pipelineResult.report.framework.version}): ${paritySummary(pipelineResult.report)}`);
     assert.match(pipelineResult.report.estimator, /^Pipeline\(StandardScaler → LogisticRegression\)$/);
     await servesLikeTheOriginal(join(dir, 'pipeline'), 'pipeline', pipeline.manifest['sk-pipeline']!, pipelineResult);
   });
@@ -93,4 +99,5 @@ test('a converter missing from the user\'s Python stops with the pip line that f
   assert.ok(error instanceof BerthError, String(error));
   assert.equal(error.code, 'BERTH_IMPORT_MISSING_PACKAGE');
   assert.match(error.message, /^onnxmltools is not installed in \S*python\S*, and converting a LightGBM model needs it; install it there with:\n {2}\S*python\S* -m pip install onnxmltools==1\.13\.0 onnx==1\.17\.0\nthen run berth import again$/);
+});
 });
