@@ -1,5 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { describeArtifactKind, detectArtifactKind } from '../core/artifact-kind.js';
 import { defaults } from '../core/defaults.js';
 import { errors } from '../core/errors.js';
@@ -10,7 +10,7 @@ import { berthYamlObject, berthYamlText } from './berth-yaml.js';
 import type { HelperSuccess, Precision } from './helper-result.js';
 import { chooseLabels, type LabelChoice } from './labels.js';
 import { compareOutputs } from './parity.js';
-import { checkOutputFolder, importFiles, writeOutputFolder } from './output-folder.js';
+import { checkOutputFolder, defaultName, importFiles, writeOutputFolder } from './output-folder.js';
 import { problemError } from './problems.js';
 import { runHelper } from './python-helper.js';
 import { loadServedModel } from './served-model.js';
@@ -203,12 +203,4 @@ function failureSummary(report: ParityReport, precision: Precision | undefined):
   });
   const hint = report.converter && precision !== 'double' && report.converter.name === 'skl2onnx' ? 'The model was converted with float32 inputs; if its inputs need more precision (large values such as timestamps), try --precision double.' : 'Check the worst rows; --tolerance loosens the check if the differences are acceptable.';
   return [...lines, hint].join('\n');
-}
-
-/** The artifact's name, or its folder's when the file is just `model.joblib` and the like. */
-function defaultName(artifact: string): string {
-  const stem = basename(artifact, extname(artifact));
-  const generic = /^(model|clf|classifier|regressor|estimator|pipeline|booster)$/i.test(stem);
-  const base = generic ? basename(dirname(artifact)) : stem;
-  return base.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'model';
 }

@@ -1,5 +1,5 @@
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { errors } from '../core/errors.js';
 
 /** The files `berth import` writes into its output folder. */
@@ -38,4 +38,12 @@ export async function writeOutputFolder(dir: string, files: { model?: string; co
   await writeFile(join(dir, importFiles.report), files.report);
   written.push(join(dir, importFiles.report));
   return written;
+}
+
+/** The artifact's name, or its folder's when the file is just `model.joblib` and the like. */
+export function defaultName(artifact: string): string {
+  const stem = basename(artifact, extname(artifact));
+  const generic = /^(model|clf|classifier|regressor|estimator|pipeline|booster)$/i.test(stem);
+  const base = generic ? basename(dirname(artifact)) : stem;
+  return base.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'model';
 }

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import { defaults } from '../../src/core/defaults.js';
 import { BerthError } from '../../src/core/errors.js';
 import { paritySummary, type ParityReport } from '../../src/core/parity-report.js';
+import { describeOnnxModel } from '../../src/cli/commands/models.js';
 import { importModel, type ImportOptions, type ImportResult } from '../../src/import/import-model.js';
+import { listModels, resolveModel } from '../../src/registry/index.js';
 import { inParallel, makeArtifacts, pythonFor, servesLikeTheOriginal } from './support.js';
 
 /** Options beyond the manifest's for some cases (the flags a user would pass). */
@@ -40,8 +42,10 @@ test('berth import: every artifact kind converts, proves parity, and serves like
       ...options,
     });
   };
+  const repository = join(out, 'model-repository');
+  const register = { repository, describe: describeOnnxModel };
   const names = [...passing, ...Object.keys(refused), 'timestamps'];
-  const outcomes = await inParallel(names, 3, (name) => run(name).then((result) => ({ result }), (error: unknown) => ({ error })));
+  const outcomes = await inParallel(names, 3, (name) => run(name, name === 'timestamps' ? { register } : {}).then((result) => ({ result }), (error: unknown) => ({ error })));
   const outcome = new Map(names.map((name, index) => [name, outcomes[index]!]));
 
   for (const name of passing) {
@@ -87,6 +91,12 @@ test('berth import: every artifact kind converts, proves parity, and serves like
     t.diagnostic(`timestamps, --precision double: ${paritySummary(fixed.report)}`);
     assert.equal(fixed.report.passed, true);
     assert.ok(fixed.report.outputs[0]!.maxAbsError! < 1e-6, JSON.stringify(fixed.report.outputs));
+    assert.equal(fixed.registered?.version, 1);
+    const stored = await resolveModel(repository, 'timestamps@1');
+    assert.deepEqual(stored.metadata.parity, fixed.report);
+    assert.equal(stored.metadata.reference?.source, join(dir, 'timestamps', 'sample.csv'));
+    assert.deepEqual((stored.metadata.reference?.profile as { features: Array<{ name: string }> }).features.map((feature) => feature.name), ['started_at', 'ended_at']);
+    assert.deepEqual(stored.metadata.signature.inputs.map((input) => input.datatype), ['FP64']);
     await servesLikeTheOriginal(join(out, 'timestamps'), 'timestamps', manifest.timestamps!, fixed);
   });
 });

@@ -71,6 +71,7 @@ for (const which of ['older', 'current'] as const) {
     assert.equal((await show.exit).code, 0, show.output());
     assert.match(show.output(), /imported +model\.joblib: RandomForestClassifier \(scikit-learn 1\.\d+\.\d+\) via skl2onnx/);
     assert.match(show.output(), /parity +passed on 150 sample rows: labels 150\/150, probabilities max abs error \d/);
+    assert.match(show.output(), /reference +statistics from .*iris\.csv/);
     const server = await startServer({ flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'log.level': 'silent', 'repository.path': repository } });
     try {
       await server.loaded;
