@@ -85,9 +85,10 @@ test('berth import: every artifact kind converts, proves parity, and serves like
     assert.equal(report.passed, false);
     assert.equal(report.outputs[0]!.worst.length, defaults.import.worstRows);
     await assert.rejects(stat(join(out, 'timestamps', 'model.onnx')), { code: 'ENOENT' });
+    assert.deepEqual(await listModels(repository), [], 'a failed import registers nothing');
 
     t.diagnostic(`timestamps, float32 inputs: ${paritySummary(report)}`);
-    const fixed = await run('timestamps', { precision: 'double' });
+    const fixed = await run('timestamps', { precision: 'double', register });
     t.diagnostic(`timestamps, --precision double: ${paritySummary(fixed.report)}`);
     assert.equal(fixed.report.passed, true);
     assert.ok(fixed.report.outputs[0]!.maxAbsError! < 1e-6, JSON.stringify(fixed.report.outputs));
