@@ -2,6 +2,7 @@
 onnxmltools for XGBoost and LightGBM. Classifiers keep skl2onnx's ZipMap output (the graph then
 names its own classes; Berth's runtime turns it into a [N, classes] tensor)."""
 
+from .describe import walk
 from .problems import ImportProblem, first_line, missing_module, root_cause
 from .versions import version_of
 
@@ -28,8 +29,9 @@ def convert_sklearn(model, description, precision):
     from skl2onnx import convert_sklearn as to_onnx
     from skl2onnx.common.exceptions import MissingConverter, MissingShapeCalculator
 
+    target_opset = register_boosters(model)
     try:
-        return to_onnx(model, initial_types=initial_types, name="berth_import")
+        return to_onnx(unnamed_xgboost(model), initial_types=initial_types, name="berth_import", target_opset=target_opset)
     except (MissingShapeCalculator, MissingConverter) as error:
         raise ImportProblem("no-converter", estimator=unconvertible(error, model), converter="skl2onnx", detail=first_line(error)) from error
     except Exception as error:
@@ -72,15 +74,49 @@ def conversion_failed(error, description, converter):
     return ImportProblem("conversion-failed", estimator=description.estimator, converter=converter, detail=detail, way=way)
 
 
+def register_boosters(model):
+    """A scikit-learn pipeline with an XGBoost or LightGBM step: skl2onnx converts it with
+    onnxmltools' converters, registered the way skl2onnx documents, at the ai.onnx.ml opset those
+    converters write (3). None when there is no such step."""
+    frameworks = {type(step).__module__.split(".")[0] for step in walk(model)}
+    if not frameworks & {"xgboost", "lightgbm"}:
+        return None
+    try:
+        from skl2onnx import update_registered_converter
+        from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_shapes, calculate_linear_regressor_output_shapes
+    except ImportError as error:
+        raise missing_module(error, "converting a scikit-learn pipeline") from error
+    try:
+        if "xgboost" in frameworks:
+            import xgboost
+            from onnxmltools.convert.xgboost.operator_converters.XGBoost import convert_xgboost
+
+            update_registered_converter(xgboost.XGBClassifier, "XGBoostXGBClassifier", calculate_linear_classifier_output_shapes, convert_xgboost, options={"nocl": [True, False], "zipmap": [True, False, "columns"]})
+            update_registered_converter(xgboost.XGBRegressor, "XGBoostXGBRegressor", calculate_linear_regressor_output_shapes, convert_xgboost)
+        if "lightgbm" in frameworks:
+            import lightgbm
+            from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
+
+            update_registered_converter(lightgbm.LGBMClassifier, "LightGbmLGBMClassifier", calculate_linear_classifier_output_shapes, convert_lightgbm, options={"nocl": [True, False], "zipmap": [True, False, "columns"]})
+            update_registered_converter(lightgbm.LGBMRegressor, "LightGbmLGBMRegressor", calculate_linear_regressor_output_shapes, convert_lightgbm)
+    except ImportError as error:
+        raise missing_module(error, "converting a pipeline with an XGBoost or LightGBM step") from error
+    from skl2onnx import __max_supported_opset__
+
+    return {"": __max_supported_opset__, "ai.onnx.ml": 3}
+
+
 def unnamed_xgboost(model):
     """onnxmltools reads split features as f0, f1…; a booster fitted on named columns says
     `petal_length` instead, so the converter gets a copy without the names (the columns keep
-    their order, and berth.yaml keeps the names)."""
+    their order, and berth.yaml keeps the names). The model, or its pipeline's steps."""
     import copy
 
-    booster = model.get_booster()
-    if not booster.feature_names:
+    named = [step for step in walk(model) if hasattr(step, "get_booster") and step.get_booster().feature_names]
+    if not named:
         return model
     clone = copy.deepcopy(model)
-    clone.get_booster().feature_names = None
+    for step in walk(clone):
+        if hasattr(step, "get_booster"):
+            step.get_booster().feature_names = None
     return clone

@@ -17,7 +17,7 @@ const extra: Record<string, Partial<ImportOptions>> = {
   'sk-pipeline': { features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] },
   'sk-gradient-boosting': { features: ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'] },
 };
-const passing = ['sk-forest', 'sk-pipeline', 'sk-columns', 'sk-hgb-missing', 'sk-gradient-boosting', 'sk-linear', 'sk-svc', 'sk-knn', 'xgb-json', 'xgb-ubj', 'xgb-joblib', 'lgbm-txt', 'lgbm-joblib', 'onnx-exported'];
+const passing = ['sk-forest', 'sk-pipeline', 'sk-columns', 'boosted-pipeline', 'sk-hgb-missing', 'sk-gradient-boosting', 'sk-linear', 'sk-svc', 'sk-knn', 'xgb-json', 'xgb-ubj', 'xgb-joblib', 'lgbm-txt', 'lgbm-joblib', 'onnx-exported'];
 const refused: Record<string, { code: string; says: RegExp }> = {
   'not-a-model': { code: 'BERTH_IMPORT_NOT_A_MODEL', says: /holds a builtins\.dict with keys threshold, weights, not a model/ },
   clusterer: { code: 'BERTH_IMPORT_UNSUPPORTED', says: /cannot import KMeans: it is neither a classifier nor a regressor/ },
