@@ -104,11 +104,12 @@ interface ImportContext {
 async function checkAndWrite(options: ImportOptions, context: ImportContext, result: HelperSuccess, converted: string): Promise<ImportResult> {
   const { description, rows, expected } = result;
   const { name, out, artifact, sample, notice } = context;
+  if (options.features && options.features.length !== description.features.length) throw errors.badUsage(`--features names ${options.features.length} features, but the model takes ${description.features.length}`);
   const tolerance = options.tolerance ?? { ...defaults.import.tolerance };
   const features = options.features ?? (description.namedByModel || description.layout === 'columns' ? description.features.map((feature) => feature.name) : rows.names);
   const labels = description.kind === 'classifier' ? chooseLabels(description.classes ?? [], options.labels, expected.labels, rows.target) : { source: 'none' as const };
   const facts = {
-    name: name,
+    name,
     ...(features ? { features } : {}),
     ...(labels.labels ? { labels: labels.labels } : {}),
     ...(sample ? { reference: importFiles.reference } : {}),
@@ -155,7 +156,7 @@ async function checkAndWrite(options: ImportOptions, context: ImportContext, res
     const registered = await registerModel({
       repository: options.register.repository,
       source: out,
-      name: name,
+      name,
       description: `imported from ${basename(artifact)} (${description.estimator}); parity ${paritySummary(report)}`,
       parity: report,
       ...(sample && profile ? { reference: { source: sample, profile } } : {}),
