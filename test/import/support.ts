@@ -1,8 +1,9 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import { hostFacts } from '../../src/core/env.js';
 import { runProgram } from '../../src/core/programs.js';
 import { defaults } from '../../src/core/defaults.js';
 import type { ImportResult } from '../../src/import/import-model.js';
@@ -27,11 +28,26 @@ export interface ArtifactCase {
   skipped?: string;
 }
 
-/** Runs scripts/fixtures/import_artifacts.py in `python`; returns the folder and its manifest. */
+const script = 'scripts/fixtures/import_artifacts.py';
+
+/**
+ * Runs scripts/fixtures/import_artifacts.py in `python`; returns the folder and its manifest. The
+ * script is seeded, so its output is kept like the venvs are: under the cache, by the content of
+ * the script and of the venv's requirements, and made again when either changes.
+ */
 export async function makeArtifacts(python: string, only?: string[]): Promise<{ dir: string; manifest: Record<string, ArtifactCase> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'berth-import-artifacts-'));
-  const run = await runProgram(python, ['scripts/fixtures/import_artifacts.py', dir, ...(only ? ['--only', only.join(',')] : [])]);
-  if (run.code !== 0) throw new Error(`import_artifacts.py failed (${run.code}):\n${run.stderr.slice(-2000)}`);
+  const venv = basename(dirname(dirname(python)));
+  const key = createHash('sha256').update(await readFile(script)).update(venv).update(only?.join(',') ?? '').digest('hex').slice(0, 12);
+  const dir = join(hostFacts().berthCache, 'import-artifacts', `${venv}-${key}`);
+  if (!(await access(join(dir, 'manifest.json')).then(() => true, () => false))) {
+    // Made aside and renamed into place: a run beside this one never sees half a folder.
+    const making = `${dir}.${process.pid}`;
+    await rm(making, { recursive: true, force: true });
+    await mkdir(making, { recursive: true });
+    const run = await runProgram(python, [script, making, ...(only ? ['--only', only.join(',')] : [])]);
+    if (run.code !== 0) throw new Error(`import_artifacts.py failed (${run.code}):\n${run.stderr.slice(-2000)}`);
+    await rename(making, dir).catch(() => rm(making, { recursive: true, force: true }));
+  }
   return { dir, manifest: JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<string, ArtifactCase> };
 }
 
