@@ -112,6 +112,7 @@ async function checkAndWrite(options: ImportOptions, context: ImportContext, res
     name,
     ...(features ? { features } : {}),
     ...(labels.labels ? { labels: labels.labels } : {}),
+    allowMissing: description.features.some((feature) => feature.missing),
     ...(sample ? { reference: importFiles.reference } : {}),
     header: headerLines(artifact, result, labels),
   };

@@ -69,9 +69,12 @@ export async function inParallel<T, R>(items: T[], limit: number, work: (item: T
   return results;
 }
 
-/** A row for /predict: named when the model names its features; NaN as OIP's "NaN" token. */
+/** How a missing value travels in JSON requests (the float token OIP clients send for NaN). */
+export const missingValue = 'NaN';
+
+/** A row for /predict: named when the model names its features. */
 export function predictRow(row: Array<number | string | null>, features: string[] | null | undefined): unknown {
-  const values = row.map((value) => (value === null ? 'NaN' : value));
+  const values = row.map((value) => value ?? missingValue);
   return features ? Object.fromEntries(features.map((feature, column) => [feature, values[column]])) : values;
 }
 
@@ -87,10 +90,10 @@ export async function servesLikeTheOriginal(folder: string, name: string, entry:
     assert.equal(predict.status, 200, predict.raw);
     const metadata = (await get(server, `/v2/models/${name}`)).body as { inputs: Array<{ name: string; datatype: string; shape: number[] }>; outputs: Array<{ name: string }> };
     const inputs = metadata.inputs.length === 1
-      ? [{ name: metadata.inputs[0]!.name, datatype: metadata.inputs[0]!.datatype, shape: [rows.length, rows[0]!.length], data: rows.flat().map((value) => value ?? 'NaN') }]
+      ? [{ name: metadata.inputs[0]!.name, datatype: metadata.inputs[0]!.datatype, shape: [rows.length, rows[0]!.length], data: rows.flat().map((value) => value ?? missingValue) }]
       : metadata.inputs.map((input) => {
         const column = features!.indexOf(input.name);
-        return { name: input.name, datatype: input.datatype, shape: [rows.length, 1], data: rows.map((row) => row[column] ?? 'NaN') };
+        return { name: input.name, datatype: input.datatype, shape: [rows.length, 1], data: rows.map((row) => row[column] ?? missingValue) };
       });
     const v2 = await post(server, `/v2/models/${name}/infer`, { inputs });
     assert.equal(v2.status, 200, v2.raw);
