@@ -48,7 +48,8 @@ def unpickle(path):
 
 
 def version_warning(record):
-    """scikit-learn warns when a pickle was made by another version: the seed tutorial's gotcha."""
+    """scikit-learn warns when a pickle was made by another version (the mismatch that breaks pickles
+    loaded in a server); the report repeats it."""
     if type(record.message).__name__ == "InconsistentVersionWarning":
         message = record.message
         original = getattr(message, "original_sklearn_version", None)

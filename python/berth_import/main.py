@@ -39,6 +39,7 @@ def run(request):
     loaded = load_artifact(request["artifact"], request["kind"])
     if loaded.framework == "onnx":
         return run_onnx(request)
+    from .convert import convert
     from .describe import describe
     from .predict import predict
 
@@ -46,7 +47,7 @@ def run(request):
     rows = parity_rows(request, loaded, description)
     if rows.get("names") and description.names is None:
         description.names = rows["names"]
-    onx = __import__("berth_import.convert", fromlist=["convert"]).convert(loaded, description, request["precision"])
+    onx = convert(loaded, description, request["precision"])
     expected = predict(loaded, description, rows["rows"])
     save_onnx(onx, os.path.join(request["work"], "model.onnx"), request)
     return {

@@ -24,7 +24,7 @@ for (const which of ['older', 'current'] as const) {
     const python = await pythonFor(t, which);
     if (!python) return;
     const dir = await mkdtemp(join(tmpdir(), 'berth-tutorial-'));
-    await copyFile('test/fixtures/import/seed-train.py', join(dir, 'train.py'));
+    await copyFile('test/fixtures/import/tutorial-train.py', join(dir, 'train.py'));
     await copyFile('examples/iris/reference.csv', join(dir, 'iris.csv'));
     const [trained, pipeline] = await Promise.all([
       runProgram(python, ['train.py'], { cwd: dir }),
