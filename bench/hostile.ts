@@ -120,11 +120,15 @@ const cases: Record<string, () => Promise<unknown>> = {
       if (registered.code !== 0) throw new Error(registered.stderr);
       mkdirSync(join(repository, '..', 'outside-model'), { recursive: true });
       writeFileSync(join(outside, 'aliases.json'), '{}');
-      const server = await serve(['--repository', repository]);
-      const post = (path: string, body = '{}') => send(`${server.url}${path}`, body);
-      const unload = await post('/v2/repository/models/iris/unload');
+      // The default (model control off), then on with a key: what an anonymous caller and bad names get.
+      const off = await serve(['--repository', repository]);
+      const offUnload = await send(`${off.url}/v2/repository/models/iris/unload`, '{}');
+      await off.stop();
+      const server = await serve(['--repository', repository, '--model-control', 'true', '--api-key', 'secret']);
+      const auth = { authorization: 'Bearer secret' };
+      const post = (path: string, body = '{}', headers: Record<string, string> = auth) => send(`${server.url}${path}`, body, { headers });
+      const unload = await post('/v2/repository/models/iris/unload', '{}', {});
       const readyAfterUnload = (await send(`${server.url}/ready`, '', { method: 'GET' })).status;
-      await post('/v2/repository/models/iris/load');
       const traversal = await post(`/v2/repository/models/..%2F${outside.split('/').pop()}/load`);
       const emptyVersion = await post('/v2/repository/models/iris/load', JSON.stringify({ parameters: { version: '' } }));
       const before = server.rssMb();
@@ -132,7 +136,7 @@ const cases: Record<string, () => Promise<unknown>> = {
       const after = server.rssMb();
       await server.stop();
       return {
-        anonymousUnload: unload.status, readyAfterUnload,
+        defaultUnload: offUnload.status, anonymousUnload: unload.status, readyAfterUnload,
         traversal: { status: traversal.status, showsAbsolutePath: /"\//.test(traversal.text) || traversal.text.includes(tmpdir()), error: traversal.text },
         emptyVersion: { status: emptyVersion.status, error: emptyVersion.text },
         unknownNameLoads: 3000, rssMbBefore: before, rssMbAfter: after,
