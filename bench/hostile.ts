@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { runProgram, startProgram, type StartedProgram } from '../src/core/programs.js';
 import { freePort } from '../src/plan/bench-server.js';
+import { acceptQueueOf } from './servers.js';
 
 /**
  * The hostile-traffic figures, one case at a time against `berth serve examples/iris` in its own
@@ -180,11 +181,15 @@ const cases: Record<string, () => Promise<unknown>> = {
     const probe = await run({ connections: 8, duration: 3 });
     const capacity = probe.requests.average;
     const peakBefore = server.peakMb();
+    // Connections the kernel holds that the server has not accepted yet, sampled through the flood.
+    let acceptQueuePeak = 0;
+    const sampler = setInterval(() => (acceptQueuePeak = Math.max(acceptQueuePeak, acceptQueueOf(server.port))), 100);
     const flood = await run({ connections: 400, overallRate: Math.ceil(capacity * 4), duration: 8, timeout: 2 });
+    clearInterval(sampler);
     const statuses: Record<string, number> = {};
     for (const [code, { count: n }] of Object.entries(flood.statusCodeStats as Record<string, { count: number }>)) statuses[code] = n;
 
-    const result = { capacityRps: Math.round(capacity), offeredRps: Math.ceil(capacity * 4), statuses, timeouts: flood.timeouts, errors: flood.errors, p99Ms: flood.latency.p99, peakMbBefore: peakBefore, peakMb: server.peakMb(), shedReasons: shedReasons(await (await fetch(`${server.url}/metrics`)).text()) };
+    const result = { capacityRps: Math.round(capacity), offeredRps: Math.ceil(capacity * 4), statuses, timeouts: flood.timeouts, errors: flood.errors, p99Ms: flood.latency.p99, peakMbBefore: peakBefore, peakMb: server.peakMb(), ...serverSide(await (await fetch(`${server.url}/metrics`)).text()), acceptQueuePeak };
 
     await server.stop();
     return result;
@@ -308,10 +313,13 @@ async function manifestMemoryLimit(): Promise<string> {
   return objects.find((object) => object.kind === 'Deployment')!.spec.template.spec.containers[0].resources.limits.memory;
 }
 
-function shedReasons(metrics: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const match of metrics.matchAll(/^berth_requests_shed_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/gm)) out[match[1]!] = (out[match[1]!] ?? 0) + Number(match[2]);
-  return out;
+/** Shed requests by reason, and the share of /predict answers the server itself took over 1 s to give. */
+function serverSide(metrics: string) {
+  const shedReasons: Record<string, number> = {};
+  for (const match of metrics.matchAll(/^berth_requests_shed_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/gm)) shedReasons[match[1]!] = (shedReasons[match[1]!] ?? 0) + Number(match[2]);
+  const bucket = (le: string) => metrics.split('\n').filter((line) => line.startsWith('berth_http_request_duration_seconds_bucket{') && line.includes('route="/predict"') && line.includes(`le="${le}"`)).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  const total = bucket('+Inf');
+  return { shedReasons, serverAnswers: total, serverOver1s: total - bucket('1'), serverOver250ms: total - bucket('0.25') };
 }
 
 function count(values: number[]): Record<string, number> {
