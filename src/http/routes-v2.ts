@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { headerLengthHeader } from '../protocol/binary-body.js';
 import { decodeV2Request, encodeV2Metadata, encodeV2Response } from '../protocol/v2-codec.js';
 import { v2RequestSchema, v2ResponseSchema } from './schemas.js';
 import type { HttpContext } from './server.js';
@@ -33,9 +34,13 @@ export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
         body: (model) => v2RequestSchema(model?.metadata), response: v2ResponseSchema,
         handler: async (request, reply) => {
           const { name, version } = params(request);
-          const decoded = decodeV2Request(request.body, settings.limits);
-          const { metadata, response } = await dataplane.infer(name, version, decoded, { stickyKey: request.id });
-          return reply.type('application/json').send(encodeV2Response(metadata, decoded, response));
+          const decoded = decodeV2Request(request.body, settings.limits, request.tensorBytes);
+          const { metadata, response } = await dataplane.infer(name, version, decoded.request, { stickyKey: request.id });
+          const { json, binary } = encodeV2Response(metadata, decoded.request, response, decoded.binaryOutputs);
+          if (binary.length === 0) return reply.type('application/json').send(json);
+          // Binary tensor data extension: the JSON's length in bytes, then the tensors' bytes.
+          const header = Buffer.from(json);
+          return reply.type('application/octet-stream').header(headerLengthHeader, header.length).send(Buffer.concat([header, ...binary]));
         },
       },
     );

@@ -1,4 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { errors, withRetryAfter } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
@@ -7,6 +8,7 @@ import { accessLogger, type Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { errorReply } from './error-reply.js';
+import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
 import { healthRoutes } from './routes-health.js';
 import { seedRoutes } from './routes-seed.js';
@@ -104,9 +106,33 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!.slice(0, 200)), request, settings.limits.maxBodyBytes, logger);
   });
 
+  // JSON is application/json with no charset parameter (RFC 8259 §11 defines none); fastify adds one.
+  app.addHook('onSend', (_, reply, payload, done) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
+    done(null, payload);
+  });
+  // gzip/deflate both ways (tritonclient's request/response_compression_algorithm). A compressed
+  // body is inflated before the body limit is counted, so the limit bounds what it expands to.
+  await app.register(compress, {
+    encodings: ['gzip', 'deflate'],
+    requestEncodings: ['gzip', 'deflate'],
+    onUnsupportedRequestEncoding: (encoding) => errors.badContentEncoding(encoding),
+    // Its fields are copied onto the zlib error (message included only when enumerable), and the
+    // error replies take a framework error's statusCode.
+    onInvalidRequestPayload: (encoding) => {
+      const { name, code, status, message } = errors.badCompressedBody(encoding);
+      return { name, code, statusCode: status, message };
+    },
+  });
+
   const routes: Route[] = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
   routes.push(...docsRoutes(dataplane, () => routes));
-  for (const route of routes) app.route({ method: route.method, url: route.url, handler: route.handler });
+  const register = (scope: FastifyInstance, route: Route) => scope.route({ method: route.method, url: route.url, handler: route.handler });
+  for (const route of routes) if (!takesOipBody(route)) register(app, route);
+  await app.register(async (scope) => {
+    acceptOipBodies(scope);
+    for (const route of routes) if (takesOipBody(route)) register(scope, route);
+  });
   return app;
 }
 
