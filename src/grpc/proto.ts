@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
@@ -22,4 +23,15 @@ let service: ServiceDefinition | undefined;
 export function inferenceServiceDefinition(): ServiceDefinition {
   service ??= loadSync(protoPath, protoLoaderOptions)['inference.GRPCInferenceService'] as ServiceDefinition;
   return service;
+}
+
+/** Triton's protos (proto/triton/): its extension RPCs on the same `inference.GRPCInferenceService`. */
+export const tritonProtoDir = fileURLToPath(new URL('../../proto/triton/', import.meta.url));
+
+let triton: ServiceDefinition | undefined;
+
+/** The RPCs of Triton's extensions that Berth implements, named as tritonclient and perf_analyzer call them. */
+export function tritonExtensionDefinition(names: readonly string[]): ServiceDefinition {
+  triton ??= loadSync(join(tritonProtoDir, 'grpc_service.proto'), { ...protoLoaderOptions, includeDirs: [tritonProtoDir] })['inference.GRPCInferenceService'] as ServiceDefinition;
+  return Object.fromEntries(names.map((name) => [name, triton![name]!]));
 }

@@ -3,6 +3,8 @@ import type { Settings } from '../core/config.js';
 import type { Logger } from '../observe/logger.js';
 import type { DataPlane } from '../protocol/dataplane.js';
 import { decodeInferRequest, encodeInferResponse, encodeModelMetadata } from './grpc-codec.js';
+import type { ModelRepository } from '../protocol/repository.js';
+import { repositoryHandlers, tritonExtensionHandlers } from './extensions.js';
 import { unaryRpcFactory, type UnaryCall } from './unary.js';
 import type { WireInferRequest, WireModelRequest } from './wire.js';
 
@@ -10,15 +12,19 @@ export interface GrpcContext {
   dataplane: DataPlane;
   settings: Settings;
   logger: Logger;
+  /** The model repository extension, where the REST routes have it too. */
+  repository?: ModelRepository;
 }
 
 /**
  * `inference.GRPCInferenceService` (OIP v2 gRPC, anchors §1.4) over the same data plane as the
  * REST routes: each RPC decodes, delegates, encodes.
  */
-export function inferenceHandlers({ dataplane, settings, logger }: GrpcContext): UntypedServiceImplementation {
+export function inferenceHandlers({ dataplane, settings, logger, repository }: GrpcContext): UntypedServiceImplementation {
   const rpc = unaryRpcFactory(settings, logger);
   return {
+    ...tritonExtensionHandlers(rpc, dataplane, settings),
+    ...(repository ? repositoryHandlers(rpc, repository) : {}),
     ServerLive: rpc('ServerLive', () => ({ live: dataplane.live() })),
     ServerReady: rpc('ServerReady', () => ({ ready: dataplane.ready() })),
     ServerMetadata: rpc('ServerMetadata', () => dataplane.serverMetadata()),

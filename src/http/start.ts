@@ -11,6 +11,7 @@ import { DataPlane } from '../protocol/dataplane.js';
 import { ModelSet } from '../protocol/model-set.js';
 import { locateModel } from '../runtime/model-source.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
+import type { ModelRepository } from '../protocol/repository.js';
 import { ModelManager } from './model-manager.js';
 import { repositoryRoutes } from './routes-repository.js';
 import { monitoringRoutes, rowCodec } from './routes-monitoring.js';
@@ -77,7 +78,9 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
 
   const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path, monitoring);
   const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics };
-  const app = await createHttpApp(context, [...(manager.repository ? repositoryRoutes(manager) : []), ...monitoringRoutes(monitoring, context)]);
+  const repository = repositoryExtension(manager);
+  if (repository) dataplane.addExtension('model_repository');
+  const app = await createHttpApp(context, [...(repository ? repositoryRoutes(repository) : []), ...monitoringRoutes(monitoring, context)]);
   const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog });
 
   let modelsLoaded: Promise<void>;
@@ -102,7 +105,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const grpcStarted = grpcListening
     ? Promise.resolve()
     : import('../grpc/server.js')
-        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, settings, logger }))
+        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, settings, logger, repository }))
         .then((grpc) => {
           server.grpc = grpc;
           grpcListening = true;
@@ -111,6 +114,11 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   server.loaded = Promise.all([modelsLoaded, grpcStarted]).then(() => undefined);
   server.loaded.catch(() => undefined);
   return server;
+}
+
+/** The one condition for the model repository extension, over REST and gRPC alike: serving from a repository. */
+function repositoryExtension(manager: ModelManager): ModelRepository | undefined {
+  return manager.repository ? manager : undefined;
 }
 
 async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer; dataplane: DataPlane; settings: Settings; logger: Logger; manager: ModelManager; monitoring: ModelMonitoring }, reason: string): Promise<void> {
