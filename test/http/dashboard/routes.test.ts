@@ -43,7 +43,7 @@ test('GET / is the dashboard page for a browser, under a strict Content-Security
 });
 
 test('GET / answers an API client (no Accept, */*, JSON) with KServe v1 liveness JSON', async () => {
-  for (const headers of [{}, { accept: '*/*' }, { accept: 'application/json' }, { accept: 'text/html;q=0, */*' }]) {
+  for (const headers of [{} as Record<string, string>, { accept: '*/*' }, { accept: 'application/json' }, { accept: 'text/html;q=0, */*' }]) {
     const reply = await get(open, '/', headers);
     assert.equal(reply.status, 200);
     assert.equal(reply.headers['content-type'], 'application/json');
