@@ -123,6 +123,12 @@ describe('OIP v2 REST bodies: content types, binary tensors, compression', () =>
     });
   }
 
+  it('lists exactly the extensions a single-model server implements (no model repository)', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/v2' });
+    assert.deepEqual(JSON.parse(response.body).extensions.sort(), ['berth_seed_dialect', 'binary_tensor_data', 'kserve_v1', 'model_configuration', 'statistics']);
+    assert.equal((await server.app.inject({ method: 'POST', url: '/v2/repository/index' })).statusCode, 404);
+  });
+
   it('still serves afterwards', async () => {
     const response = await infer(jsonBody());
     assert.equal(response.statusCode, 200);
