@@ -1,5 +1,4 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { errors, withRetryAfter } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
@@ -7,6 +6,7 @@ import type { DataPlane } from '../protocol/dataplane.js';
 import { accessLogger, type Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
+import { compressBothWays } from './compression.js';
 import { errorReply } from './error-reply.js';
 import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
@@ -111,19 +111,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
     done(null, payload);
   });
-  // gzip/deflate both ways (tritonclient's request/response_compression_algorithm). A compressed
-  // body is inflated before the body limit is counted, so the limit bounds what it expands to.
-  await app.register(compress, {
-    encodings: ['gzip', 'deflate'],
-    requestEncodings: ['gzip', 'deflate'],
-    onUnsupportedRequestEncoding: (encoding) => errors.badContentEncoding(encoding),
-    // Its fields are copied onto the zlib error (message included only when enumerable), and the
-    // error replies take a framework error's statusCode.
-    onInvalidRequestPayload: (encoding) => {
-      const { name, code, status, message } = errors.badCompressedBody(encoding);
-      return { name, code, statusCode: status, message };
-    },
-  });
+  compressBothWays(app, settings.server.compressMinBytes);
 
   const routes: Route[] = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
   routes.push(...docsRoutes(dataplane, () => routes));
