@@ -31,24 +31,37 @@ export const tritonProtoDir = fileURLToPath(new URL('../../proto/triton/', impor
 
 /**
  * The RPCs of Triton's extensions that Berth implements, named as tritonclient and perf_analyzer
- * call them. Built with protobufjs directly: proto-loader would also build descriptors for every
- * message of Triton's two large files, which took ~100 ms of the gRPC listener's start (measured).
+ * call them (`<Rpc>Request` → `<Rpc>Response`). Triton's protos are parsed with protobufjs at
+ * the first such call, not at start: parsing them cost ~30 ms and left idle RSS ~1.5 MB higher for
+ * a server no client asks (and proto-loader's descriptors for every message took ~100 ms).
  * Messages convert as `protoLoaderOptions` say, so handlers see the same shapes as for the OIP RPCs.
  */
 export function tritonExtensionDefinition(names: readonly string[]): ServiceDefinition {
-  const root = new protobuf.Root();
-  root.resolvePath = (_, target) => join(tritonProtoDir, basename(target));
-  root.loadSync(join(tritonProtoDir, 'grpc_service.proto'), { keepCase: true });
-  const service = root.lookupService('inference.GRPCInferenceService');
   const conversion: protobuf.IConversionOptions = { longs: String, enums: String, defaults: false, arrays: true, objects: true, oneofs: true };
-  const codec = (type: protobuf.Type) => ({
-    serialize: (value: object) => Buffer.from(type.encode(type.fromObject(value)).finish()),
-    deserialize: (bytes: Buffer) => type.toObject(type.decode(bytes), conversion),
+  const codec = (message: string) => ({
+    serialize: (value: object) => {
+      const type = tritonType(message);
+      return Buffer.from(type.encode(type.fromObject(value)).finish());
+    },
+    deserialize: (bytes: Buffer) => {
+      const type = tritonType(message);
+      return type.toObject(type.decode(bytes), conversion);
+    },
   });
   return Object.fromEntries(names.map((name) => {
-    const method = service.methods[name]!.resolve() as protobuf.Method;
-    const request = codec(method.resolvedRequestType!);
-    const response = codec(method.resolvedResponseType!);
-    return [name, { path: `/${service.fullName.slice(1)}/${name}`, originalName: name, requestStream: false, responseStream: false, requestSerialize: request.serialize, requestDeserialize: request.deserialize, responseSerialize: response.serialize, responseDeserialize: response.deserialize }];
+    const request = codec(`${name}Request`);
+    const response = codec(`${name}Response`);
+    return [name, { path: `/inference.GRPCInferenceService/${name}`, originalName: name, requestStream: false, responseStream: false, requestSerialize: request.serialize, requestDeserialize: request.deserialize, responseSerialize: response.serialize, responseDeserialize: response.deserialize }];
   })) as ServiceDefinition;
+}
+
+let tritonRoot: protobuf.Root | undefined;
+
+function tritonType(name: string): protobuf.Type {
+  if (!tritonRoot) {
+    const root = new protobuf.Root();
+    root.resolvePath = (_, target) => join(tritonProtoDir, basename(target));
+    tritonRoot = root.loadSync(join(tritonProtoDir, 'grpc_service.proto'), { keepCase: true });
+  }
+  return tritonRoot.lookupType(`inference.${name}`);
 }
