@@ -8,7 +8,7 @@ import { errors } from '../core/errors.js';
  * tritonclient's request_compression_algorithm / response_compression_algorithm use them
  * ("deflate" is zlib format, RFC 9110 §8.4.1.2). Written on node:zlib rather than taken from
  * @fastify/compress, whose dependencies (readable-stream, minipass, mime-db) added 0.3 MB to the
- * serve bundle and ~6 MB to idle RSS (measured, five interleaved spawns each), past the 100 MB target.
+ * serve bundle and ~4 MB to idle RSS (five interleaved spawns each), past the 100 MB target.
  */
 export function compressBothWays(app: FastifyInstance, minReplyBytes: number): void {
   // Inflated while it arrives, so fastify's body limit counts what the body expands to: a small
