@@ -2,14 +2,14 @@ import type { ModelConfig, Settings } from '../core/config.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { ModelMetadata, ModelRuntime } from '../runtime/runtime.js';
 import { createBatcher, isBatchable } from './batcher.js';
-import type { InferenceStats } from './inference-stats.js';
+import { InferenceStats } from './inference-stats.js';
 
 /**
  * Composes a model's runtime with its batcher once the signature is known: models with a variable
  * batch dimension get adaptive batching (per-model overrides from berth.yaml `model.batching`);
  * the others still get the bounded queue, one request per call.
  */
-export function wrapRuntime(inner: ModelRuntime, name: string, config: ModelConfig, settings: Settings, metrics: Metrics, stats: InferenceStats): ModelRuntime {
+export function wrapRuntime(inner: ModelRuntime, name: string, config: ModelConfig, settings: Settings, metrics: Metrics, stats = new InferenceStats()): ModelRuntime {
   let outer: ModelRuntime = inner;
   return {
     async load() {
