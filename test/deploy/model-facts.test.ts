@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BerthError } from '../../src/core/errors.js';
+import type { BerthError } from '../../src/core/errors.js';
 import { measureModel } from '../../src/deploy/measure-model.js';
 import { defaultImage, imageTag, withOverrides } from '../../src/deploy/model-facts.js';
 import { resolveModelSource } from '../../src/deploy/model-ref.js';
