@@ -62,7 +62,7 @@ describe('berth deploy on the test bed', { skip }, () => {
     assert.deepEqual(kustomization.resources, ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml']);
     const fileDeployment = parse(await readFile(join(out, 'deployment.yaml'), 'utf8'));
     firstImage = imageOf(fileDeployment)!;
-    assert.match(firstImage, /^iris:0-[0-9a-f]{12}$/);
+    assert.match(firstImage, /^iris:1-[0-9a-f]{12}$/);
 
     const deployed = await berth(['deploy', 'examples/iris', '--namespace', ns, '--timeout', '90']);
     assert.equal(deployed.code, 0, deployed.stderr);

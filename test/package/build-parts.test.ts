@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildRequest } from '../../src/cli/commands/build.js';
-import { describeOnnxModel } from '../../src/cli/commands/models.js';
+import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 import { registerModel, resolveModel, setAlias } from '../../src/registry/index.js';
 import { prepareManifests } from '../../src/deploy/prepare.js';
 import { locateBerthFiles, type BerthFiles } from '../../src/package/berth-files.js';
@@ -24,8 +24,8 @@ test('the default tag is the image berth manifests puts in the Deployment', asyn
     const request = await buildRequest(ref, {});
     const prepared = await prepareManifests({ ref, flags: {}, overrides: {} });
     assert.equal(request.tag, prepared.options.image, ref);
-    assert.match(request.tag, /^iris:0-[0-9a-f]{12}$/, 'an unregistered file is version 0');
-    assert.equal(request.tag, `iris:0-${request.model.sha256.slice(0, 12)}`);
+    assert.match(request.tag, /^iris:1-[0-9a-f]{12}$/, 'an unregistered file is version 1, as when served');
+    assert.equal(request.tag, `iris:1-${request.model.sha256.slice(0, 12)}`);
   }
   assert.equal((await buildRequest(iris, { tag: 'localhost/iris:7-x' })).tag, 'localhost/iris:7-x');
   assert.deepEqual((await buildRequest(iris, {})).ports, [8000, 8001]);

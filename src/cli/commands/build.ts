@@ -1,6 +1,8 @@
 import type { CommandDefinition } from '../command-table.js';
 import type { CommandResult } from '../output.js';
 import type { BuildRequest, BuildResult } from '../../package/build.js';
+import { registryLookup } from '../model-repository.js';
+import { addSettingFlags } from '../setting-flags.js';
 
 /**
  * `berth build`: a container build context for a model, and with --containerize the image (issue
@@ -11,7 +13,7 @@ import type { BuildRequest, BuildResult } from '../../package/build.js';
 export const build: CommandDefinition = {
   name: 'build',
   summary: 'write a container build context for a model (multi-stage Dockerfile, Berth, the model) and, with --containerize, build the image with podman or docker',
-  configure: (command) => command
+  configure: (command) => addSettingFlags(command, ['repository.path'])
     .argument('<model>', 'model folder, model.onnx, or NAME@ALIAS / NAME@VERSION from the registry')
     .option('--out <dir>', 'where to write the build context (default: build/<name>-<tag>)')
     .option('--tag <image>', 'image to build (default: deploy.image in berth.yaml, else <name>:<version>-<short sha>, the image `berth manifests` uses; never latest)')
@@ -21,7 +23,6 @@ export const build: CommandDefinition = {
     .option('--engine <engine>', 'podman or docker, instead of detecting one')
     .option('--source <url>', 'org.opencontainers.image.source label (default: the git remote of the model folder, else the model reference)')
     .option('--revision <rev>', 'org.opencontainers.image.revision label (default: the git commit of the model folder, else sha256:<model hash>)')
-    .option('--repository <path>', 'model repository for NAME@ALIAS (env BERTH_REPOSITORY, default ./model-repository)')
     .addHelpText('after', '\nThe build context is written even without --containerize: build it anywhere with `podman build` or `docker build`.\nBerth\'s compiled dist/ is copied as it is; run `npm run build` first in a checkout.'),
   async run([ref], options): Promise<CommandResult> {
     const request = await buildRequest(ref!, options);
@@ -33,38 +34,26 @@ export const build: CommandDefinition = {
 
 /** Options → a BuildRequest: the model resolved as deploy resolves it, the tag deploy would use. */
 export async function buildRequest(ref: string, options: Record<string, unknown>): Promise<Omit<BuildRequest, 'onProgress'>> {
-  const [{ resolveModelSource }, { defaultImage }, { resolveConfig }, { berthVariables, hostFacts }, { repositoryRoot }, { resolveModel }, { errors }, { berthRoot }, path, os] = await Promise.all([
-    import('../../deploy/model-ref.js'),
+  const [{ locateModel }, { defaultImage }, { resolveConfig }, { hostFacts }, { errors }, { berthRoot }, path, os] = await Promise.all([
+    import('../../core/locate-model.js'),
     import('../../deploy/model-facts.js'),
     import('../../core/config.js'),
     import('../../core/env.js'),
-    import('../../registry/layout.js'),
-    import('../../registry/catalog.js'),
     import('../../core/errors.js'),
     import('../../package/berth-files.js'),
     import('node:path'),
     import('node:os'),
   ]);
-  let metadataPath: string | undefined;
-  const source = await resolveModelSource(ref, async (reference) => {
-    const flags = options.repository === undefined ? {} : { 'repository.path': options.repository };
-    const repository = repositoryRoot(resolveConfig({ flags, env: berthVariables() }).settings.repository.path);
-    const found = await resolveModel(repository, reference);
-    metadataPath = path.join(found.dir, 'berth-version.json');
-    return { name: found.name, version: String(found.version), path: found.path, dir: found.dir, sha256: found.sha256 };
-  });
-  const { deploy, ...serverFile } = source.config as { deploy?: { image?: unknown } } & Record<string, unknown>;
-  const configured = typeof deploy?.image === 'string' ? deploy.image : undefined;
-  const tag = typeof options.tag === 'string' ? options.tag : configured ?? defaultImage({ name: source.name, version: source.version, sha256: source.sha256, measuredBy: 'none' });
+  const source = await locateModel(ref, { registry: registryLookup(options) });
   // The container's ports and ONNX settings are the berth.yaml's (this host's BERTH_* variables are not the pod's).
-  const modelDir = path.dirname(source.path);
-  const { settings } = resolveConfig({ file: serverFile, baseDir: modelDir });
+  const { settings } = resolveConfig({ file: source.config, baseDir: source.dir });
+  const tag = typeof options.tag === 'string' ? options.tag : settings.deploy.image ?? defaultImage({ name: source.name, version: source.version, sha256: source.sha256, measuredBy: 'none' });
   const engine = options.engine;
   if (engine !== undefined && engine !== 'podman' && engine !== 'docker') throw errors.badUsage(`--engine takes podman or docker, got ${JSON.stringify(engine)}`);
   const slug = tag.slice(tag.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_.-]+/g, '-');
   const string = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
-    model: { ref, path: source.path, name: source.name, version: source.version, sha256: source.sha256, configPath: path.join(modelDir, 'berth.yaml'), metadataPath },
+    model: { ref, path: source.path, name: source.name, version: source.version, sha256: source.sha256, configPath: source.configPath, metadataPath: source.metadataPath },
     tag,
     berthRoot,
     runtimeModule: 'dist/runtime/onnx.js',
