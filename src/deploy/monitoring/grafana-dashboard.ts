@@ -1,6 +1,6 @@
 import { berthVersion } from '../../core/version.js';
 import { labelVariable, rowPanel, timeseriesPanel, type TimeseriesSpec } from './grafana-panels.js';
-import { inferenceRoutePattern, metricNames as m, psiMethod } from './metric-names.js';
+import { inferenceRoutePattern, metricNames as m, psiMethod } from '../../core/metric-names.js';
 import { histogramQuantile, selector, sumRate, type Matchers } from './promql.js';
 import type { AlertThresholds } from './thresholds.js';
 

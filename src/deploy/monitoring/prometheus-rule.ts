@@ -1,6 +1,6 @@
 import { objectMeta, type ManifestContext } from '../context.js';
 import type { KubeObject } from '../kube-object.js';
-import { inferenceRoutePattern, metricNames as m, psiMethod } from './metric-names.js';
+import { inferenceRoutePattern, metricNames as m, psiMethod } from '../../core/metric-names.js';
 import { histogramQuantile, selector, sumRate } from './promql.js';
 import type { AlertThresholds } from './thresholds.js';
 
