@@ -3,7 +3,7 @@
  * cannot be computed (no live values yet) removes its series rather than report a false 0.
  */
 import type { DriftScore } from '../drift/detector.js';
-import type { FeedbackReport } from '../drift/feedback.js';
+import type { FeedbackReport } from '../accuracy/feedback-tracker.js';
 import type { Metrics } from '../metrics.js';
 import { driftMethods as methods, type DriftMethod } from '../../core/metric-names.js';
 import type { MonitoringReport } from './drift-rule.js';
