@@ -14,6 +14,7 @@ import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
 import type { ModelRepository } from '../protocol/repository.js';
 import { ModelManager } from './model-manager.js';
+import { acceptOipBodies } from './oip-body.js';
 import { repositoryRoutes } from './routes-repository.js';
 import { monitoringRoutes, rowCodec } from './routes-monitoring.js';
 import { createAdmission, createHttpApp } from './server.js';
@@ -90,8 +91,14 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const repository = repositoryExtension(manager, settings);
   if (repository) dataplane.addExtension('model_repository');
   const app = await createHttpApp(context, [...(repository ? repositoryRoutes(repository) : []), ...monitoringRoutes(monitoring, context)]);
-  if (!repository) app.all('/v2/repository/*', async () => {
-    throw errors.modelControlOff();
+  // Serving a repository without model control: whatever body a repository call carries (real OIP
+  // clients send none, or octet-stream), the answer is that model control is off, not a media-type
+  // complaint. A single model file has no repository: those paths are 404 like any other.
+  if (manager.repository && !repository) await app.register(async (scope) => {
+    acceptOipBodies(scope);
+    scope.all('/v2/repository/*', async () => {
+      throw errors.modelControlOff();
+    });
   });
   const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
     monitoring.close();
