@@ -17,13 +17,13 @@ const workers = custom<number | 'auto'>(1, {
 
 export const server = section('The HTTP server: where it listens, who may call it, how it sheds load and drains.', {
   /** Listen on every interface: in a container the probes come from outside. */
-  host: text('0.0.0.0', { doc: 'address to listen on', flag: '--host' }),
+  host: text('0.0.0.0', { doc: 'address to listen on', flag: '--host', placeholder: 'address' }),
   port: integer(8000, { doc: 'HTTP port', flag: '--port', max: 65535 }),
   grpcPort: integer(8001, { doc: 'OIP v2 gRPC port (0 = off)', flag: '--grpc-port', max: 65535 }),
   workers,
-  apiKey: text('', { doc: 'require "Authorization: Bearer <key>" on every route but probes and /metrics', flag: '--api-key', secret: true }),
+  apiKey: text('', { doc: 'require "Authorization: Bearer <key>" on every route but probes and /metrics', flag: '--api-key', placeholder: 'key', secret: true }),
   /** A file holding the API key (its first line), so the key need not be in argv or berth.yaml. */
-  apiKeyFile: text('', { doc: 'file whose first line is the API key (keeps the key out of the process list)', flag: '--api-key-file' }),
+  apiKeyFile: text('', { doc: 'file whose first line is the API key (keeps the key out of the process list)', flag: '--api-key-file', placeholder: 'file' }),
   /**
    * The repository extension's load/unload/index (Triton's explicit model-control mode). Off by
    * default; on, it needs the API key, so no anonymous caller can change what is served.
