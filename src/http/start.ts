@@ -101,7 +101,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     });
   });
   const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
-    monitoring.close();
+    void monitoring.close();
     throw error.code === 'EADDRINUSE' ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT') : error;
   });
 

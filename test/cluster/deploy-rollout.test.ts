@@ -30,7 +30,7 @@ describe('berth deploy on the test bed', { skip }, () => {
   let firstImage = '';
 
   /** Later steps build on earlier ones: after a failure they skip instead of failing again. */
-  const step = (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>) =>
+  const step = (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>): void => {
     test(title, { timeout: timeoutMs }, async (t) => {
       if (failed) return t.skip('an earlier step failed');
       log(`— ${title}`);
@@ -42,6 +42,7 @@ describe('berth deploy on the test bed', { skip }, () => {
         throw error;
       }
     });
+  };
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-cluster-deploy-'));
