@@ -2,8 +2,9 @@ import type { ResolvedConfig } from '../core/config.js';
 import { settableOf } from '../core/config/schema.js';
 import { deploy as deploySchema } from '../core/config/sections/deploy.js';
 import { errors } from '../core/errors.js';
+import { defaultImage } from '../core/image-name.js';
 import { resourceName } from './labels.js';
-import { defaultImage, type ModelFacts } from './model-facts.js';
+import type { ModelFacts } from './model-facts.js';
 import { recommendedMemoryMiB } from './resources.js';
 
 type DeploySettings = ReturnType<typeof settableOf<typeof deploySchema.fields>>;
