@@ -15,7 +15,7 @@ import { venvPython } from '../helpers/python-venv.js';
  * rewrites the dist/ other tests run from.
  */
 const root = resolve('.');
-const packed = ['package.json', 'package-lock.json', 'README.md', 'dist', 'proto', 'python', 'scripts/package'];
+const packed = ['package.json', 'package-lock.json', 'README.md', 'dist', 'proto', 'python', 'scripts/package', 'scripts/base-image'];
 
 /** npm as a user runs it: none of the npm_* variables of the `npm test` around this test. */
 function npmEnvironment(): NodeJS.ProcessEnv {
@@ -41,7 +41,7 @@ test('npm pack → npm install -g → `berth` serves and imports a model from an
   run(process.execPath, ['scripts/package/shrinkwrap.mjs', 'write'], stage);
   const [{ filename, files }] = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], stage)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const names = new Set(files.map((file) => file.path));
-  for (const needed of ['dist/cli/bin.js', 'dist/bundle/main.js', 'dist/bundle/ort-worker.js', 'dist/bundle/static/app.js', 'dist/http/dashboard/static/app.js', 'dist/runtime/onnx.js', 'proto/open_inference_grpc.proto', 'proto/onnx-ml.proto', 'proto/triton/grpc_service.proto', 'python/berth-import.py', 'python/berth_import/main.py', 'npm-shrinkwrap.json', 'package.json', 'README.md']) {
+  for (const needed of ['dist/cli/bin.js', 'dist/bundle/main.js', 'dist/bundle/ort-worker.js', 'dist/bundle/static/app.js', 'dist/http/dashboard/static/app.js', 'dist/runtime/onnx.js', 'proto/open_inference_grpc.proto', 'proto/onnx-ml.proto', 'proto/triton/grpc_service.proto', 'python/berth-import.py', 'python/berth_import/main.py', 'scripts/base-image/build.sh', 'npm-shrinkwrap.json', 'package.json', 'README.md']) {
     assert.ok(names.has(needed), `${needed} is in the package`);
   }
   assert.deepEqual([...names].filter((name) => /(^|\/)(src|test|node_modules|__pycache__)\//.test(name) || name === 'package-lock.json'), [], 'no sources, tests, caches or checkout-only files');
