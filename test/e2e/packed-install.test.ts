@@ -31,7 +31,7 @@ function run(command: string, args: string[], cwd: string): string {
   return result.stdout;
 }
 
-test('npm pack → npm install -g → `berth` serves and imports a model from another folder', async (t) => {
+test('npm pack → npm install -g → `berth` serves, builds and imports a model from another folder', async (t) => {
   assert.ok(existsSync(join(root, 'dist/bundle/main.js')), 'dist/ is not built: run `npm run build`');
   const scratch = await mkdtemp(join(tmpdir(), 'berth-packed-'));
   const stage = join(scratch, 'stage');
@@ -79,6 +79,13 @@ test('npm pack → npm install -g → `berth` serves and imports a model from an
     const [code] = await exit;
     assert.equal(code, 0, output.slice(-2000));
   }
+
+  // `berth build` finds the lock file the package carries (npm-shrinkwrap.json): a reproducible image.
+  const built = spawnSync(berth, ['build', 'iris', '--out', 'context'], { cwd: elsewhere, env: npmEnvironment(), encoding: 'utf8', timeout: 600_000 });
+  assert.equal(built.status, 0, built.stderr);
+  assert.doesNotMatch(built.stdout, /not reproducible/);
+  assert.match(built.stdout, /\nrun it with:\n {2}\S+ .*run --rm .*--publish 127\.0\.0\.1:8000:8000 .*iris:0-[0-9a-f]{12}\npush it with:\n/);
+  assert.ok(existsSync(join(elsewhere, 'context', 'app', 'package-lock.json')));
 
   // `berth import` runs the Python helper that came with the package.
   assert.ok(existsSync(join(installed, 'python', 'berth-import.py')));
