@@ -16,7 +16,7 @@ import type { ModelRepository } from '../protocol/repository.js';
 import { ModelManager } from './model-manager.js';
 import { acceptOipBodies } from './oip-body.js';
 import { repositoryRoutes } from './routes-repository.js';
-import { monitoringRoutes, rowCodec } from './routes-monitoring.js';
+import { monitoringRoutes, rowCodec, typicalRows } from './routes-monitoring.js';
 import { createAdmission, createHttpApp } from './server.js';
 import type { DestinationStream } from 'pino';
 
@@ -87,7 +87,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
 
   const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path, monitoring);
   const admission = createAdmission(settings, metrics);
-  const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics, admission };
+  const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics, admission, typicalRow: typicalRows(monitoring, dataplane) };
   const repository = repositoryExtension(manager, settings);
   if (repository) dataplane.addExtension('model_repository');
   const app = await createHttpApp(context, [...(repository ? repositoryRoutes(repository) : []), ...monitoringRoutes(monitoring, context)]);
