@@ -41,7 +41,7 @@ CLUSTER_DIR="$WORKDIR/kwok/clusters/$CLUSTER_NAME"
 READY_MARKER="$WORKDIR/ready"
 SENTINEL=".created-by-berth-k8s-testbed"
 
-K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 OTHER_BINARIES=(etcd kwok kwokctl metrics-server)
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ all_built() {
 
 verify_binaries() {
   local b out
-  for b in kube-apiserver kube-controller-manager kube-scheduler; do
+  for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
     out="$("$BIN_DIR/$b" --version 2>&1)" || die "$b --version failed: $out"
     [[ "$out" == "Kubernetes $K8S_VERSION" ]] || die "$b reports '$out', expected 'Kubernetes $K8S_VERSION'"
   done
