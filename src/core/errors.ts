@@ -156,6 +156,7 @@ export const errors = {
   dependencyInstallFailed: define('BERTH_DEPENDENCY_INSTALL_FAILED', 502, (command: string, detail: string) => `installing Berth's production dependencies failed (${command}): ${detail}`),
   noContainerEngine: define('BERTH_NO_CONTAINER_ENGINE', 400, (detail: string) => `no container engine to build with: ${detail}; install podman (apt-get install podman runc) or start docker, or build the written context yourself`),
   baseImageMissing: define('BERTH_BASE_IMAGE_MISSING', 400, (engine: string, image: string) => `${engine} has no image ${q(image)}, and a localhost/ image cannot be pulled; build it first (scripts/base-image/build.sh prints BUILDER_IMAGE and BASE_IMAGE) or pass another --base-image/--builder-image`),
+  imagePushFailed: define('BERTH_IMAGE_PUSH_FAILED', 502, (engine: string, image: string, code: number, tail: string) => `${engine} push ${q(image)} failed with exit code ${code}:\n${tail}`),
   imageBuildFailed: define('BERTH_IMAGE_BUILD_FAILED', 502, (engine: string, code: number, tail: string) => `${engine} build failed with exit code ${code}:\n${tail}`),
 
   // ── monitoring ────────────────────────────────────────────────────────────

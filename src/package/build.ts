@@ -9,9 +9,9 @@ import { productionDependencies } from './dependencies.js';
 import { generateDockerfile } from './dockerfile.js';
 import { generateDockerignore } from './dockerignore.js';
 import { buildArguments, shellLine, type EngineName } from './engine-args.js';
-import { detectEngine, imageExists, runImageBuild, type BuiltImage } from './engine.js';
+import { detectEngine, imageExists, pushImage, runImageBuild, type BuiltImage, type PushedImage } from './engine.js';
 import { imageLabels, type ImageIdentity } from './image-labels.js';
-import { parseImageRef, tagProblem } from './image-ref.js';
+import { inRepository, parseImageRef, storedReference, tagProblem } from './image-ref.js';
 import type { ModelInput } from './model-files.js';
 import { onnxPlatformDir } from './prune.js';
 import { gitProvenance } from './provenance.js';
@@ -32,6 +32,8 @@ export interface BuildRequest {
   ports: number[];
   onnx: CheckOnnx;
   containerize: boolean;
+  /** `registry/repository` to push the image to under its tag (implies containerize). */
+  push?: string;
   engine?: EngineName;
   /** Overrides for the OCI source/revision labels. */
   source?: string;
@@ -58,7 +60,12 @@ export interface BuildResult {
   dependencies: { cached: boolean; seconds: number };
   /** The command that builds the context (what --containerize runs, as one shell line). */
   buildCommand: string;
-  image?: BuiltImage & { engine: EngineName };
+  image?: BuiltImage & {
+    engine: EngineName;
+    /** The name the engine keeps it under (podman: `localhost/iris:…` for a short name). */
+    stored: string;
+    pushed?: PushedImage;
+  };
   warnings: string[];
 }
 
@@ -66,9 +73,14 @@ export interface BuildResult {
  * `berth build`: the build context (Dockerfile, .dockerignore, Berth, its pruned production
  * dependencies, the model) and, with `containerize`, the image, built by podman or docker.
  */
-export async function buildImage(request: BuildRequest): Promise<BuildResult> {
+export async function buildImage(input: BuildRequest): Promise<BuildResult> {
+  if (input.push !== undefined) {
+    const target = parseImageRef(input.push);
+    if (target.tag !== undefined || target.digest !== undefined) throw errors.badImageRef('--push', input.push, 'name a repository without a tag or digest; the tag is the image\'s own (<version>-<short sha>) and the digest comes from the push');
+  }
+  const request = input.push === undefined ? input : { ...input, tag: inRepository(input.push, input.tag), containerize: true };
   const problem = tagProblem(request.tag);
-  if (problem) throw errors.badImageRef('--tag', request.tag, problem);
+  if (problem) throw errors.badImageRef(input.push === undefined ? '--tag' : '--push', request.tag, problem);
   const settings = defaults.package;
   const nodeVersion = request.nodeVersion ?? process.versions.node;
   const baseImage = request.baseImage ?? `${settings.nodeImage}:${nodeVersion}-${settings.nodeImageVariant}`;
@@ -153,7 +165,11 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
   const options = { context: written.dir, dockerfile: join(written.dir, contextLayout.dockerfile), tag: request.tag, buildArgs, annotations: labels, pullNever: allLocal };
   progress(`building ${request.tag} with ${engine.name} (${relative(process.cwd(), written.dir) || '.'})`);
   const built = await runImageBuild(engine, { ...options, timeoutMs: settings.buildTimeoutMs, tailLines: settings.failureTailLines, onProgress: request.onProgress });
-  return { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), image: { ...built, seconds: round(built.seconds), engine: engine.name } };
+  const image = { ...built, seconds: round(built.seconds), engine: engine.name, stored: storedReference(engine.name, request.tag) };
+  if (request.push === undefined) return { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), image };
+  progress(`pushing ${request.tag}`);
+  const pushed = await pushImage(engine, request.tag, { timeoutMs: settings.pushTimeoutMs, tailLines: settings.failureTailLines, onProgress: request.onProgress });
+  return { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), image: { ...image, pushed: { ...pushed, seconds: round(pushed.seconds) } } };
 }
 
 const round = (seconds: number) => Math.round(seconds * 10) / 10;

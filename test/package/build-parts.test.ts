@@ -24,8 +24,8 @@ test('the default tag is the image berth manifests puts in the Deployment', asyn
     const request = await buildRequest(ref, {});
     const prepared = await prepareManifests({ ref, flags: {}, overrides: {} });
     assert.equal(request.tag, prepared.options.image, ref);
-    assert.match(request.tag, /^iris:0-[0-9a-f]{12}$/, 'an unregistered file is version 0');
-    assert.equal(request.tag, `iris:0-${request.model.sha256.slice(0, 12)}`);
+    assert.match(request.tag, /^localhost\/iris:0-[0-9a-f]{12}$/, 'an unregistered file is version 0');
+    assert.equal(request.tag, `localhost/iris:0-${request.model.sha256.slice(0, 12)}`);
   }
   assert.equal((await buildRequest(iris, { tag: 'localhost/iris:7-x' })).tag, 'localhost/iris:7-x');
   assert.deepEqual((await buildRequest(iris, {})).ports, [8000, 8001]);
@@ -41,7 +41,7 @@ test('a registry reference builds the registered version, tagged as berth manife
     return { name: found.name, version: String(found.version), path: found.path, dir: found.dir, sha256: found.sha256 };
   } });
   assert.equal(request.tag, prepared.options.image);
-  assert.match(request.tag, /^iris:1-[0-9a-f]{12}$/);
+  assert.match(request.tag, /^localhost\/iris:1-[0-9a-f]{12}$/);
   assert.equal(request.model.version, '1');
   assert.equal(request.model.metadataPath, join(repository, 'iris', '1', 'berth-version.json'), 'the registry metadata goes into the image');
 });
