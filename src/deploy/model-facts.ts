@@ -36,15 +36,21 @@ export function withOverrides(facts: ModelFacts, overrides: FactOverrides): Mode
 const shortShaLength = 12;
 
 /**
- * `<name>:<model version>-<short sha>`, never `latest`: the tag names exactly one model file, so
- * a rollback is unambiguous (the seed's "Rollback is ambiguous. You tagged latest" gotcha).
+ * `localhost/<name>:<model version>-<short sha>`, never `latest`: the tag names exactly one model
+ * file, so a rollback is unambiguous (the seed's "Rollback is ambiguous. You tagged latest"
+ * gotcha). `localhost/` because that is the name a local build keeps: podman files a short name
+ * under it, and a node's runtime would read a short name as docker.io/library/<name> instead. A
+ * cluster pulls from a registry: `berth build --push` names that image.
  * Repository names are lower case `[a-z0-9._-]` (OCI distribution spec); tags `[A-Za-z0-9_.-]`.
  */
 export function defaultImage(facts: ModelFacts): string {
   const repository = facts.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'model';
   const version = facts.version.replace(/[^A-Za-z0-9_.-]+/g, '-');
-  return `${repository}:${version}-${facts.sha256.slice(0, shortShaLength)}`;
+  return `${localRegistry}/${repository}:${version}-${facts.sha256.slice(0, shortShaLength)}`;
 }
+
+/** The registry part of images that live only in the local engine that built them. */
+export const localRegistry = 'localhost';
 
 /** The tag part of an image reference (after the last ':' that is not part of a registry port). */
 export function imageTag(image: string): string | undefined {

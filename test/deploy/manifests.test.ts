@@ -122,8 +122,8 @@ test('labels: app.kubernetes.io/* and berth.dev/model*, with a selector of stabl
   );
 });
 
-test('the image defaults to <name>:<model version>-<short sha>, never latest', () => {
-  assert.equal(container().image, 'iris:3-3f2a1bc03f2a');
+test('the image defaults to localhost/<name>:<model version>-<short sha> (the name a local build keeps), never latest', () => {
+  assert.equal(container().image, 'localhost/iris:3-3f2a1bc03f2a');
   assert.equal(container().imagePullPolicy, 'IfNotPresent');
   assert.equal(container(generate({ image: 'registry.example.com/ml/iris:3-abc' })).image, 'registry.example.com/ml/iris:3-abc');
 });
@@ -172,7 +172,7 @@ test('--format kserve: an InferenceService running the Berth image as a custom p
   const predictor = isvc.spec.predictor;
   const server = predictor.containers[0];
   assert.equal(server.name, 'kserve-container');
-  assert.equal(server.image, 'iris:3-3f2a1bc03f2a');
+  assert.equal(server.image, 'localhost/iris:3-3f2a1bc03f2a');
   assert.deepEqual(server.env[0], { name: 'PROTOCOL', value: 'v2' });
   assert.deepEqual(server.ports, [{ name: 'http1', containerPort: 8000, protocol: 'TCP' }]);
   assert.deepEqual([server.readinessProbe.httpGet, server.livenessProbe.httpGet], [{ path: '/ready', port: 8000 }, { path: '/healthz', port: 8000 }]);

@@ -13,8 +13,8 @@ import { irisFacts } from './support/fixtures.js';
 const fixture = new URL('../fixtures/models/sk-forest-int/', import.meta.url).pathname;
 
 test('image tags are <name>:<version>-<12 hex of sha256>, lower-cased and cleaned', () => {
-  assert.equal(defaultImage(irisFacts()), 'iris:3-3f2a1bc03f2a');
-  assert.equal(defaultImage(irisFacts({ name: 'Iris_Model v2', version: '1.0+local' })), 'iris_model-v2:1.0-local-3f2a1bc03f2a');
+  assert.equal(defaultImage(irisFacts()), 'localhost/iris:3-3f2a1bc03f2a');
+  assert.equal(defaultImage(irisFacts({ name: 'Iris_Model v2', version: '1.0+local' })), 'localhost/iris_model-v2:1.0-local-3f2a1bc03f2a');
   assert.equal(imageTag('registry:5000/ml/iris:3-abc'), '3-abc');
   assert.equal(imageTag('registry:5000/ml/iris'), undefined);
 });
