@@ -7,9 +7,10 @@ import { generate } from './support/fixtures.js';
 
 const crashing = pod('iris-new-1', { container: { restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } } });
 const options = { serverDryRun: false, timeoutMs: 60_000, pollMs: 1 } as const;
+const serving = (hash = 'new') => [1, 2, 3].map((index) => pod(`iris-${hash}-${index}`, { hash, ready: true, started: true }));
 
 test('applies every object into the namespace, then waits for the rollout', async () => {
-  const cluster = fakeCluster({ deployments: [deploymentState({ revision: 1 }), deploymentState({ generation: 3, updated: 1, total: 4 }), deploymentState({ generation: 3, revision: 2 })] });
+  const cluster = fakeCluster({ deployments: [deploymentState({ revision: 1 }), deploymentState({ generation: 3, updated: 1, total: 4 }), deploymentState({ generation: 3, revision: 2 })], pods: [serving()] });
   const lines: string[] = [];
   const result = await deployToCluster({ ...options, cluster, set: generate({ namespace: 'ml' }), autoRollback: false, onProgress: (line) => lines.push(line) });
   assert.deepEqual(cluster.applied.map((entry) => `${entry.object.kind}/${entry.object.metadata.namespace}/${entry.dryRun}`), ['Service/ml/false', 'Deployment/ml/false', 'HorizontalPodAutoscaler/ml/false', 'PodDisruptionBudget/ml/false']);
@@ -42,7 +43,7 @@ test('--auto-rollback restores the previous revision and waits for it', async ()
     deployments: [deploymentState({ revision: 1 }), deploymentState({ revision: 2, updated: 1, total: 4, available: 3 })],
     pods: [[crashing]],
     replicaSets: [replicaSet(1, 'iris:1-aaaa', 'h1'), replicaSet(2, 'iris:2-bbbb', 'h2')],
-    afterRollback: { deployments: [deploymentState({ revision: 3, image: 'iris:1-aaaa' })] },
+    afterRollback: { deployments: [deploymentState({ revision: 3, image: 'iris:1-aaaa' })], pods: [serving('h1')] },
   });
   const lines: string[] = [];
   await assert.rejects(deployToCluster({ ...options, cluster, set: generate(), autoRollback: true, onProgress: (line) => lines.push(line) }), (error: BerthError) => {
