@@ -149,6 +149,9 @@ export const defaults = {
     tmpSizeMiB: 64,
     servicePort: 80,
     pdbMaxUnavailable: 1,
+    /** RollingUpdate: one pod above the count and none out of service, so capacity never drops. */
+    maxSurge: 1,
+    maxUnavailable: 0,
     progressDeadlineSeconds: 600,
     revisionHistoryLimit: 10,
     /** `berth deploy` waits this long for the rollout before giving up. */

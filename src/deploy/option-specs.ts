@@ -36,6 +36,8 @@ export const deployOptionSpecs: readonly DeployOptionSpec[] = [
   o('networkPolicy', '--network-policy', 'boolean', 'generate a NetworkPolicy that admits only the serving ports'),
   o('serviceMonitor', '--service-monitor', 'boolean', 'generate a Prometheus Operator ServiceMonitor'),
   o('monitoring', '--monitoring', 'boolean', 'also write a Grafana dashboard (grafana-dashboard.json) and a Prometheus Operator PrometheusRule with alerts (thresholds: berth.yaml monitoring.alerts)'),
+  o('rollout.maxSurge', '--max-surge', 'int', 'pods a rolling update starts above the replica count; needs that much free room on the nodes'),
+  o('rollout.maxUnavailable', '--max-unavailable', 'int', 'pods a rolling update may stop before their replacements are Ready (0 keeps full capacity; 1 with --max-surge 0 fits a full node)'),
   o('preStop', '--pre-stop', 'enum', 'how the pod waits for endpoints to drop it: the kubelet\'s sleep action (Kubernetes ≥ 1.30) or the server\'s own drain delay', ['sleep', 'server']),
   o('preStopSeconds', '--pre-stop-seconds', 'int', 'seconds to keep serving after the pod is marked for deletion'),
   o('serviceType', '--service-type', 'enum', 'Service type', ['ClusterIP', 'NodePort', 'LoadBalancer']),

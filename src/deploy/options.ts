@@ -17,6 +17,8 @@ export interface DeployOptions {
   replicas: number;
   autoscaling: { enabled: boolean; minReplicas: number; maxReplicas: number; targetCPUUtilization: number; scaleDownStabilizationSeconds: number };
   resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+  /** The Deployment's RollingUpdate: pods above the count, and pods out of service, at once. */
+  rollout: { maxSurge: number; maxUnavailable: number };
   networkPolicy: boolean;
   serviceMonitor: boolean;
   /** Grafana dashboard + PrometheusRule (src/deploy/monitoring). */
@@ -75,6 +77,7 @@ export function parseDeployOptions(sources: DeploySources, facts: ModelFacts): {
       requests: { cpu: pick('resources.requests.cpu', d.cpuRequest), memory: pick('resources.requests.memory', limitsMemory) },
       limits: { cpu: pick('resources.limits.cpu', d.cpuLimit), memory: limitsMemory },
     },
+    rollout: { maxSurge: pick('rollout.maxSurge', d.maxSurge), maxUnavailable: pick('rollout.maxUnavailable', d.maxUnavailable) },
     networkPolicy: pick('networkPolicy', false),
     serviceMonitor: pick('serviceMonitor', false),
     monitoring: pick('monitoring', false),

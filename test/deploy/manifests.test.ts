@@ -12,10 +12,14 @@ test('the default set is Service, Deployment, HPA and PDB, in apply order', () =
   assert.deepEqual(generate({ networkPolicy: true, serviceMonitor: true, hpa: false }).files.map((entry) => entry.file), ['service.yaml', 'deployment.yaml', 'pdb.yaml', 'networkpolicy.yaml', 'servicemonitor.yaml']);
 });
 
-test('rolling updates never lower capacity: maxUnavailable 0, maxSurge 1', () => {
+test('rolling updates never lower capacity: maxUnavailable 0, maxSurge 1; a full node can replace pods in place', () => {
   const spec = (objectOf(generate(), 'Deployment') as Loose).spec;
   assert.deepEqual(spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
   assert.equal(spec.revisionHistoryLimit, 10, 'revisions are kept for rollback');
+  const inPlace = (objectOf(generate({ maxSurge: '0', maxUnavailable: '1' }), 'Deployment') as Loose).spec;
+  assert.deepEqual(inPlace.strategy.rollingUpdate, { maxUnavailable: 1, maxSurge: 0 });
+  assert.deepEqual((objectOf(generate({}, { file: { rollout: { maxSurge: 2 } } }), 'Deployment') as Loose).spec.strategy.rollingUpdate, { maxUnavailable: 0, maxSurge: 2 });
+  assert.throws(() => generate({ maxSurge: '0' }), /maxSurge and maxUnavailable are both 0/);
 });
 
 test('readiness on /ready, liveness on /healthz, and liveness looser than readiness', () => {

@@ -27,6 +27,8 @@ export function manifestFlags(command: Command): Command {
     .option('--memory <quantity>', 'memory request (default: the memory limit)')
     .option('--limits-cpu <quantity>', 'CPU limit')
     .option('--limits-memory <quantity>', 'memory limit (default: measured peak RSS plus a margin)')
+    .option('--max-surge <n>', 'pods a rolling update starts above the replica count (default 1)')
+    .option('--max-unavailable <n>', 'pods a rolling update may stop before their replacements are Ready (default 0)')
     .option('--network-policy', 'also generate a NetworkPolicy')
     .option('--service-monitor', 'also generate a Prometheus Operator ServiceMonitor')
     .option('--monitoring', 'also generate a PrometheusRule with alerts and (with --out) grafana-dashboard.json')
