@@ -1,11 +1,11 @@
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describeReplicaSets, imageOf, readDeployment, readyEndpoints, replicaSets, revisionOf, rolledOut } from './support/objects.js';
-import { bed, berth, deleteNamespace, freshNamespace, kubectlOk, log, skip, until } from './support/testbed.js';
+import { bed, berth, deleteNamespace, freshNamespace, kubectlOk, log, skip, steps, until } from './support/testbed.js';
 
 /**
  * The iris example through `berth manifests`, `berth deploy`, `berth rollback` on a real control
@@ -26,22 +26,8 @@ const brokenImage = 'berth.invalid/iris:does-not-exist';
 describe('berth deploy on the test bed', { skip }, () => {
   let work = '';
   let repository = '';
-  let failed = false;
   let firstImage = '';
-
-  /** Later steps build on earlier ones: after a failure they skip instead of failing again. */
-  const step = (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>) =>
-    test(title, { timeout: timeoutMs }, async (t) => {
-      if (failed) return t.skip('an earlier step failed');
-      log(`— ${title}`);
-      try {
-        await body(t);
-      } catch (error) {
-        failed = true;
-        log(`  FAILED; replica sets: ${describeReplicaSets(await replicaSets(ns, name).catch(() => []))}`);
-        throw error;
-      }
-    });
+  const step = steps(async () => log(`  FAILED; replica sets: ${describeReplicaSets(await replicaSets(ns, name))}`));
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-cluster-deploy-'));

@@ -1,4 +1,4 @@
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { imageOf, readyEndpoints, rolledOut } from '../support/objects.js';
 import { buildAndPush, imageRepository, irisBody, registryDigest, serviceUrl, skipReal } from '../support/real-node.js';
-import { bed, berth, deleteNamespace, freshNamespace, kubectl, log, until } from '../support/testbed.js';
+import { bed, berth, deleteNamespace, freshNamespace, kubectl, log, steps, until } from '../support/testbed.js';
 
 /**
  * The iris image on a real node: `berth build --containerize --push` puts it in the cluster's
@@ -21,19 +21,7 @@ const name = 'iris';
 describe('the iris image on a real node', { skip: skipReal }, () => {
   let work = '';
   let reference = '';
-  let failed = false;
-
-  const step = (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>) =>
-    test(title, { timeout: timeoutMs }, async (t) => {
-      if (failed) return t.skip('an earlier step failed');
-      log(`— ${title}`);
-      try {
-        await body(t);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
+  const step = steps();
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-rn-image-'));

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageOf, readDeployment, readyEndpoints, replicaSets, describeReplicaSets, revisionOf, rolledOut } from '../support/objects.js';
-import { describeTraffic, imageRepository, pushedImage, serviceUrl, skipReal, traffic } from '../support/real-node.js';
+import { describeTraffic, imageRepository, oldPodsGone, pushedImage, serviceUrl, skipReal, traffic } from '../support/real-node.js';
 import { bed, berth, deleteNamespace, freshNamespace, log, until } from '../support/testbed.js';
 
 /**
@@ -73,11 +73,7 @@ describe('rollbacks on a real node', { skip: skipReal }, () => {
     const result = await berth(['rollback', name, '--namespace', ns, '--timeout', '240'], 300_000);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /rolling back from revision 4 to the template of revision 1/, 'the failed revision 3 is passed over');
-    await until('the old pods have exited', 120_000, async () => {
-      const pods = (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })).items;
-      const leaving = pods.filter((pod) => pod.metadata?.deletionTimestamp || pod.spec?.containers[0]?.image !== first);
-      return { done: leaving.length === 0, detail: `${leaving.length} old pod(s) still there` };
-    }, 1000);
+    await oldPodsGone(ns, name, first);
     const summaries = await Promise.all(clients.map((client) => client.stop()));
     for (const summary of summaries) log(`  ${describeTraffic(summary)}`);
     console.log(`berth rollback under traffic: ${summaries.map(describeTraffic).join('; ')}`);

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageOf, readDeployment, readyEndpoints, revisionOf, rolledOut } from '../support/objects.js';
-import { describeTraffic, pushedImage, serviceUrl, skipReal, traffic, type TrafficSummary } from '../support/real-node.js';
-import { bed, berth, deleteNamespace, freshNamespace, log, until } from '../support/testbed.js';
+import { describeTraffic, oldPodsGone, pushedImage, serviceUrl, skipReal, traffic, type TrafficSummary } from '../support/real-node.js';
+import { berth, deleteNamespace, freshNamespace, log, until } from '../support/testbed.js';
 
 /**
  * Rolling updates under load, through the Service's ClusterIP (kube-proxy's iptables rules), on
@@ -65,11 +65,7 @@ describe('rolling updates under load through the Service', { skip: skipReal }, (
       const deployed = await berth(['deploy', ...target.args, '--image', target.image, '--namespace', ns, '--timeout', '300'], 360_000);
       assert.equal(deployed.code, 0, deployed.stderr);
       // Until the last old pod has exited: its drain is part of the rollout.
-      await until('the old pods have exited', 120_000, async () => {
-        const pods = (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })).items;
-        const leaving = pods.filter((pod) => pod.metadata?.deletionTimestamp || pod.spec?.containers[0]?.image !== target.image);
-        return { done: leaving.length === 0, detail: `${leaving.length} old pod(s) still there` };
-      }, 1000);
+      await oldPodsGone(ns, name, target.image);
       const summaries = await Promise.all(clients.map((client) => client.stop()));
       const live = await readDeployment(ns, name);
       assert.equal(imageOf(live), target.image);

@@ -4,7 +4,7 @@ import { runProgram } from '../../../src/core/programs.js';
 import { LatencyRecorder } from '../../../src/plan/latency-stats.js';
 import type { BuildResult } from '../../../src/package/build.js';
 import { freshBerthRoot, repoRoot } from '../../package/support/berth-root.js';
-import { bed, log, testbed } from './testbed.js';
+import { bed, log, testbed, until } from './testbed.js';
 
 /**
  * The test bed's real-node mode (scripts/k8s-real-node.sh): pods run as containers under a real
@@ -92,6 +92,15 @@ export async function pushedImage(model: string, extra: readonly string[] = []):
   if (digest) return `${imageRepository()}:${tag}@${digest}`;
   const built = await buildAndPush(model, extra);
   return built.image!.pushed!.reference;
+}
+
+/** Waits until every pod of `instance` runs `image` and none is terminating: a rollout's drain is over. */
+export async function oldPodsGone(namespace: string, instance: string, image: string): Promise<void> {
+  await until('the old pods have exited', 120_000, async () => {
+    const pods = (await bed().core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${instance}` })).items;
+    const leaving = pods.filter((pod) => pod.metadata?.deletionTimestamp || pod.spec?.containers[0]?.image !== image);
+    return { done: leaving.length === 0, detail: `${leaving.length} old pod(s) still there` };
+  }, 1000);
 }
 
 /** The Service's ClusterIP URL (reachable here: the tests run in the cluster's namespace). */

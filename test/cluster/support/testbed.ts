@@ -1,6 +1,7 @@
 import {
   AppsV1Api, AutoscalingV2Api, CoreV1Api, DiscoveryV1Api, KubeConfig, PolicyV1Api,
 } from '@kubernetes/client-node';
+import { test, type TestContext } from 'node:test';
 import { runProgram, type ProgramResult } from '../../../src/core/programs.js';
 
 /**
@@ -131,4 +132,24 @@ export async function freshNamespace(name: string): Promise<string> {
 
 export async function deleteNamespace(name: string): Promise<void> {
   if (testbed) await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=false']);
+}
+
+/**
+ * Tests that build on each other: after one fails, the later ones skip instead of failing again.
+ * `onFailure` may log what the cluster looked like.
+ */
+export function steps(onFailure?: () => Promise<void>) {
+  let failed = false;
+  return (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>) =>
+    test(title, { timeout: timeoutMs }, async (t) => {
+      if (failed) return t.skip('an earlier step failed');
+      log(`— ${title}`);
+      try {
+        await body(t);
+      } catch (error) {
+        failed = true;
+        await onFailure?.().catch(() => undefined);
+        throw error;
+      }
+    });
 }
