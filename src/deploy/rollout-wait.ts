@@ -1,8 +1,9 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { labelSelector, type Cluster } from './cluster.js';
 import { endpointReadiness } from './endpoint-readiness.js';
 import { podActivity, type PodActivity } from './pod-activity.js';
 import { podProblems, type PodProblem } from './pod-problems.js';
+import { ownedReplicaSets } from './rollback.js';
 import { deploymentRevision, rolloutStatus, type RolloutStatus } from './rollout-status.js';
 
 export interface WaitOptions {
@@ -58,8 +59,7 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
     if (deployment) {
       status = rolloutStatus(deployment);
       revision = deploymentRevision(deployment);
-      const selector = labelSelector(deployment.spec?.selector?.matchLabels ?? {});
-      const pods = newRevisionPods(await cluster.listPods(options.namespace, selector), deployment.spec?.template?.metadata?.labels);
+      const pods = await currentPods(cluster, options.namespace, deployment);
       const events = pods.length > 0 ? await cluster.listPodEvents(options.namespace) : [];
       activity = podActivity(pods, events);
       if (status.done) {
@@ -103,26 +103,33 @@ function progressLine(status: RolloutStatus, problems: readonly PodProblem[]): s
   const first = problems[0];
   if (!first) return status.message;
   // A pod the scheduler has no room for yet: say so, and for what (e.g. "Insufficient cpu").
-  const short = /Insufficient [a-z.]+/g;
+  const short = /Insufficient [a-z0-9./-]*[a-z0-9]/g;
   const room = first.kind === 'unschedulable' && first.message.startsWith('waiting for room') ? `waiting for room (${[...new Set(first.message.match(short))].join(', ')})` : undefined;
   return `${status.message}; ${first.pod}: ${room ?? first.reason}`;
 }
 
 /**
- * Pods of the template being rolled out: same labels as the template, including the
- * pod-template-hash only the new ReplicaSet's pods carry when it is known.
+ * Pods of the revision being rolled out: those of the ReplicaSet that holds the Deployment's
+ * current revision (its pod-template-hash), once the controller has seen the spec. After a
+ * rollback that is an older ReplicaSet, while the newest pods are the failed revision's; without
+ * that ReplicaSet in sight, the pods with the newest hash.
  */
-function newRevisionPods(pods: readonly V1Pod[], templateLabels: Record<string, string> | undefined): V1Pod[] {
-  const wanted = Object.entries(templateLabels ?? {});
-  const matching = pods.filter((pod) => wanted.every(([key, value]) => pod.metadata?.labels?.[key] === value));
-  const newest = newestHash(matching);
-  return newest ? matching.filter((pod) => pod.metadata?.labels?.['pod-template-hash'] === newest) : matching;
+async function currentPods(cluster: Cluster, namespace: string, deployment: V1Deployment): Promise<V1Pod[]> {
+  if ((deployment.metadata?.generation ?? 0) > (deployment.status?.observedGeneration ?? 0)) return [];
+  const selector = labelSelector(deployment.spec?.selector?.matchLabels ?? {});
+  const pods = await cluster.listPods(namespace, selector);
+  const revision = deploymentRevision(deployment);
+  const current = ownedReplicaSets(deployment, await cluster.listReplicaSets(namespace, selector)).find((rs) => revision !== undefined && deploymentRevision(rs) === revision);
+  const hash = current?.metadata?.labels?.[templateHash] ?? current?.spec?.template?.metadata?.labels?.[templateHash] ?? newestHash(pods);
+  return hash ? pods.filter((pod) => pod.metadata?.labels?.[templateHash] === hash) : pods;
 }
+
+const templateHash = 'pod-template-hash';
 
 function newestHash(pods: readonly V1Pod[]): string | undefined {
   let best: { hash: string; time: number } | undefined;
   for (const pod of pods) {
-    const hash = pod.metadata?.labels?.['pod-template-hash'];
+    const hash = pod.metadata?.labels?.[templateHash];
     const time = new Date(pod.metadata?.creationTimestamp ?? 0).getTime();
     if (hash && (!best || time > best.time)) best = { hash, time };
   }

@@ -5,7 +5,8 @@ import { deployToCluster } from '../../src/deploy/deploy.js';
 import { deploymentState, endpointSlice, fakeCluster, pod, replicaSet } from './support/fake-cluster.js';
 import { generate } from './support/fixtures.js';
 
-const crashing = pod('iris-new-1', { container: { restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } } });
+/** A pod of revision 2's ReplicaSet (hash h2) that keeps being OOMKilled. */
+const crashing = pod('iris-h2-1', { hash: 'h2', container: { restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } } });
 const options = { serverDryRun: false, timeoutMs: 60_000, pollMs: 1 } as const;
 const serving = (hash = 'new') => [1, 2, 3].map((index) => pod(`iris-${hash}-${index}`, { hash, ready: true, started: true }));
 

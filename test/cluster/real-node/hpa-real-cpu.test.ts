@@ -63,7 +63,8 @@ describe('the generated HPA scales real pods on real CPU', { skip: skipReal }, (
     assert.equal(result.code, 0, result.stderr);
     const nodeObject = await bed().core.readNode({ name: node().nodeName });
     const allocatable = parseQuantity(nodeObject.status!.allocatable!.cpu!)!;
-    log(`  node allocatable cpu ${allocatable}; ${maxReplicas} × ${request} = ${maxReplicas * parseQuantity(request)!}`);
+    const millicores = (cores: number) => `${Math.round(cores * 1000)}m`;
+    log(`  node allocatable cpu ${millicores(allocatable)}; ${maxReplicas} × ${request} = ${millicores(maxReplicas * parseQuantity(request)!)}`);
     assert.ok(maxReplicas * parseQuantity(request)! <= allocatable, 'max replicas fit the node');
     assert.equal((await rolledOut(ns, name, 1)).done, true);
     await until('metrics-server reports the pod\'s CPU and the HPA reads it', 180_000, async () => {
@@ -102,7 +103,7 @@ describe('the generated HPA scales real pods on real CPU', { skip: skipReal }, (
       const { h, line } = await hpaLine();
       const rolled = await rolledOut(ns, name, 1);
       const list = await pods();
-      return { done: h.status?.desiredReplicas === 1 && rolled.done && list.length === 1, detail: `${line}; ${rolled.detail}; pods ${list.length}` };
+      return { done: h.status?.desiredReplicas === 1 && h.status?.currentReplicas === 1 && rolled.done && list.length === 1, detail: `${line}; ${rolled.detail}; pods ${list.length}` };
     }, 3000);
     assert.ok((await rescales(/New size: 1; reason: All metrics below target/)).length > 0, 'SuccessfulRescale below target');
     const status = await berth(['status', name, '--namespace', ns]);

@@ -64,7 +64,7 @@ describe('the iris image on a real node', { skip: skipReal }, () => {
     const deployed = await berth(['deploy', 'examples/iris', '--image', reference, '--namespace', ns, '--cpu', '100m', '--limits-cpu', '200m', '--timeout', '240'], 300_000);
     assert.equal(deployed.code, 0, deployed.stderr);
     assert.match(deployed.stdout, /deployed iris to namespace berth-rn-image \(revision 1\)/);
-    assert.match(deployed.stdout, /pods iris-[a-z0-9-]+: 0 restarts; none OOMKilled; probe failures: startup [1-9]\d* \(while the model loaded\), readiness \d+, liveness 0/);
+    assert.match(deployed.stdout, /^pods (iris-[a-z0-9]+-[a-z0-9]+(, )?)+: 0 restarts; none OOMKilled; probe failures: startup [1-9]\d* \(while the model loaded\), readiness \d+, liveness 0$/m);
     assert.match(deployed.stderr, /all ready endpoints of Service iris/, 'deploy waited for the Service\'s endpoints');
 
     await until('the HPA raises the Deployment to minReplicas 3, all available', 180_000, () => rolledOut(ns, name, 3), 2000);

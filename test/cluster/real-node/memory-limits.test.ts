@@ -90,15 +90,15 @@ describe('memory limits on a real node', { skip: skipReal }, () => {
   test('a deliberately low limit: OOMKilled, named in plain words by berth deploy and berth status', { timeout: 10 * 60_000 }, async (t) => {
     if (!image) return t.skip('no image');
     const deployed = await berth(['deploy', 'examples/iris', '--image', image, '--namespace', ns, '--name', tight, '--no-hpa', '--replicas', '1',
-      '--cpu', '100m', '--memory', '64Mi', '--limits-memory', '64Mi', '--timeout', '300'], 360_000);
+      '--cpu', '100m', '--memory', '32Mi', '--limits-memory', '32Mi', '--timeout', '300'], 360_000);
     assert.equal(deployed.code, 1, deployed.stdout);
-    assert.match(deployed.stderr, /memory limit 64Mi is below the measured peak RSS/, 'the manifests warned before');
-    assert.match(deployed.stderr, /OOMKilled: killed for using more memory than its limit of 64Mi \(OOMKilled, restarted \d+ times\); raise --limits-memory/);
+    assert.match(deployed.stderr, /memory limit 32Mi is below the measured peak RSS/, 'the manifests warned before');
+    assert.match(deployed.stderr, /OOMKilled: killed for using more memory than its limit of 32Mi \(OOMKilled, restarted \d+ times\); raise --limits-memory/);
     assert.match(deployed.stderr, /[1-9]\d* OOMKilled/, 'the rollout report counts it');
     const status = await berth(['status', tight, '--namespace', ns]);
     assert.equal(status.code, 0, status.stderr);
     log(`  berth status:\n${status.stdout}`);
-    assert.match(status.stdout, /problem +iris-tight-[a-z0-9-]+: OOMKilled — (was )?killed for using more memory than its limit of 64Mi/);
+    assert.match(status.stdout, /problem +iris-tight-[a-z0-9-]+: OOMKilled — (was )?killed for using more memory than its limit of 32Mi/);
     const [pod] = (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${tight}` })).items;
     assert.equal(pod!.status!.containerStatuses![0]!.lastState?.terminated?.reason, 'OOMKilled');
   });
