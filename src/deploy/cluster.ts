@@ -29,8 +29,8 @@ export interface Cluster {
    * before a deploy; undefined where RBAC does not allow the cluster-wide reads.
    */
   listNodesAndPods(): Promise<{ nodes: V1Node[]; pods: V1Pod[] } | undefined>;
-  /** Adds (or replaces) annotations on a ReplicaSet. */
-  annotateReplicaSet(namespace: string, name: string, annotations: Record<string, string>): Promise<void>;
+  /** Sets annotations on a ReplicaSet; null removes one (JSON merge patch). */
+  annotateReplicaSet(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void>;
   /** Replaces the pod template (and optionally sets annotations) as `kubectl rollout undo` does. */
   replaceTemplate(namespace: string, name: string, template: V1PodTemplateSpec, annotations: Record<string, string>): Promise<V1Deployment>;
 }

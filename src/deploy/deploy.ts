@@ -5,7 +5,7 @@ import type { ManifestSet } from './manifests.js';
 import { describeActivity, type PodActivity } from './pod-activity.js';
 import { describeProblems } from './pod-problems.js';
 import { preflight } from './preflight.js';
-import { markFailedRevision, rollbackDeployment, type RollbackResult } from './rollback.js';
+import { markRevision, rollbackDeployment, type RollbackResult } from './rollback.js';
 import { deploymentRevision } from './rollout-status.js';
 import { waitForRollout } from './rollout-wait.js';
 
@@ -56,10 +56,13 @@ export async function deployToCluster(request: DeployRequest): Promise<DeployRes
   const service = objects.some((object) => object.kind === 'Service' && object.metadata.name === name) ? name : undefined;
   const waited = await waitForRollout(cluster, { namespace, name, service, timeoutMs: request.timeoutMs, pollMs: request.pollMs, onProgress });
   const pods = waited.activity ? describeActivity(waited.activity) : undefined;
-  if (waited.outcome === 'done') return { ...base, revision: waited.revision, rollout: waited.status?.message, activity: waited.activity, pods };
+  if (waited.outcome === 'done') {
+    await markRevision(cluster, namespace, name, waited.revision, undefined).catch(() => undefined);
+    return { ...base, revision: waited.revision, rollout: waited.status?.message, activity: waited.activity, pods };
+  }
 
   const why = `${waited.reason}. ${describeProblems(waited.problems)}${pods ? `. ${pods}` : ''}`;
-  if (waited.revision !== undefined && waited.revision !== previousRevision) await markFailedRevision(cluster, namespace, name, waited.revision, why).catch(() => undefined);
+  if (waited.revision !== undefined && waited.revision !== previousRevision) await markRevision(cluster, namespace, name, waited.revision, why).catch(() => undefined);
   const rolledBack = request.autoRollback ? await autoRollback(request, namespace, name, previousRevision, waited.revision) : undefined;
   const suffix = rolledBack ? `; ${rolledBack}` : request.autoRollback ? '' : `; run \`berth rollback ${name}${namespace === cluster.defaultNamespace ? '' : ` --namespace ${namespace}`}\` to return to the previous revision`;
   const seconds = Math.round(request.timeoutMs / 1000);

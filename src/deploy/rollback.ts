@@ -68,14 +68,20 @@ export async function rollbackDeployment(cluster: Cluster, namespace: string, na
   return { namespace, name, toRevision: target.revision, fromRevision, skipped: false };
 }
 
-/** Marks the ReplicaSet of a revision whose rollout failed (best effort: the report matters more). */
-export async function markFailedRevision(cluster: Cluster, namespace: string, name: string, revision: number | undefined, reason: string): Promise<void> {
+/**
+ * Marks the ReplicaSet of a revision whose rollout failed with the reason, or (reason undefined)
+ * clears the mark of one that has now rolled out, e.g. the same template deployed again with room
+ * for it. Best effort: the rollout's report matters more.
+ */
+export async function markRevision(cluster: Cluster, namespace: string, name: string, revision: number | undefined, reason: string | undefined): Promise<void> {
   if (revision === undefined) return;
   const deployment = await cluster.getDeployment(namespace, name);
   if (!deployment) return;
   const replicaSets = await cluster.listReplicaSets(namespace, labelSelector(deployment.spec?.selector?.matchLabels ?? {}));
-  const failed = ownedReplicaSets(deployment, replicaSets).find((rs) => deploymentRevision(rs) === revision);
-  if (failed?.metadata?.name) await cluster.annotateReplicaSet(namespace, failed.metadata.name, { [annotationKeys.failedRollout]: reason.slice(0, 1000) });
+  const target = ownedReplicaSets(deployment, replicaSets).find((rs) => deploymentRevision(rs) === revision);
+  const marked = target?.metadata?.annotations?.[annotationKeys.failedRollout] !== undefined;
+  if (!target?.metadata?.name || (reason === undefined && !marked)) return;
+  await cluster.annotateReplicaSet(namespace, target.metadata.name, { [annotationKeys.failedRollout]: reason === undefined ? null : reason.slice(0, 1000) });
 }
 
 function sameTemplate(a: V1PodTemplateSpec, b: V1PodTemplateSpec | undefined): boolean {

@@ -104,3 +104,14 @@ test('a failed revision is marked on its ReplicaSet, so berth rollback passes ov
   assert.equal(cluster.annotated[0]!.name, 'iris-h2');
   assert.match(cluster.annotated[0]!.annotations['berth.dev/failed-rollout']!, /OOMKilled/);
 });
+
+test('a revision that rolls out after all (the same template, now with room) loses its failed mark', async () => {
+  const marked = replicaSet(2, 'iris:2-bbbb', 'h2');
+  marked.metadata!.annotations!['berth.dev/failed-rollout'] = 'waiting for room';
+  const cluster = fakeCluster({ deployments: [deploymentState({ revision: 2, updated: 1, total: 4 }), deploymentState({ revision: 2 })], pods: [serving('h2')], replicaSets: [replicaSet(1, 'iris:1-aaaa', 'h1'), marked] });
+  await deployToCluster({ ...options, cluster, set: generate(), autoRollback: false });
+  assert.deepEqual(cluster.annotated, [{ name: 'iris-h2', annotations: { 'berth.dev/failed-rollout': null } }]);
+  const clean = fakeCluster({ deployments: [deploymentState({ revision: 1 }), deploymentState({ revision: 2 })], pods: [serving('h2')], replicaSets: [replicaSet(2, 'iris:2-bbbb', 'h2')] });
+  await deployToCluster({ ...options, cluster: clean, set: generate(), autoRollback: false });
+  assert.deepEqual(clean.annotated, [], 'nothing to clear');
+});

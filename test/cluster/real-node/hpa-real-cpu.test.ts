@@ -44,7 +44,7 @@ describe('the generated HPA scales real pods on real CPU', { skip: skipReal }, (
   });
 
   after(async () => {
-    await deleteNamespace(ns);
+    await deleteNamespace(ns, true);
     if (work) await rm(work, { recursive: true, force: true });
   });
 

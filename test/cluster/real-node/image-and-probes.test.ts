@@ -29,7 +29,7 @@ describe('the iris image on a real node', { skip: skipReal }, () => {
   });
 
   after(async () => {
-    await deleteNamespace(ns);
+    await deleteNamespace(ns, true);
     if (work) await rm(work, { recursive: true, force: true });
   });
 

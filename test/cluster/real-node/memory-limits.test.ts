@@ -12,7 +12,8 @@ import { bed, berth, deleteNamespace, freshNamespace, log, until } from '../supp
  * `berth manifests` derives from the measured model gets a flood of small requests and, at the
  * same time, the largest requests the server accepts (limits.maxRows rows in a body just under
  * limits.maxBodyBytes): no restart, no OOMKilled, and the cgroup's peak usage is reported against
- * the limit. (2) A deliberately low limit: the kernel kills the server (OOMKilled), and
+ * the limit. (2) A deliberately low limit (32Mi, less than node itself needs to start): the kernel
+ * kills the server (OOMKilled), and
  * `berth deploy` and `berth status` say so in plain words.
  */
 const ns = 'berth-rn-memory';
@@ -47,7 +48,7 @@ describe('memory limits on a real node', { skip: skipReal }, () => {
   });
 
   after(async () => {
-    await deleteNamespace(ns);
+    await deleteNamespace(ns, true);
   });
 
   test('the limit berth manifests writes holds a flood plus the largest requests: 0 OOMKilled', { timeout: 30 * 60_000 }, async () => {

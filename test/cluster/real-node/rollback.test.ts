@@ -30,7 +30,7 @@ describe('rollbacks on a real node', { skip: skipReal }, () => {
   });
 
   after(async () => {
-    await deleteNamespace(ns);
+    await deleteNamespace(ns, true);
     if (work) await rm(work, { recursive: true, force: true });
   });
 

@@ -33,7 +33,7 @@ describe('rolling updates under load through the Service', { skip: skipReal }, (
   });
 
   after(async () => {
-    await deleteNamespace(ns);
+    await deleteNamespace(ns, true);
     if (work) await rm(work, { recursive: true, force: true });
   });
 

@@ -130,8 +130,9 @@ export async function freshNamespace(name: string): Promise<string> {
   return name;
 }
 
-export async function deleteNamespace(name: string): Promise<void> {
-  if (testbed) await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=false']);
+/** Deletes a namespace; with `wait`, until its pods are gone (on a real node they hold CPU and memory the next test may need). */
+export async function deleteNamespace(name: string, wait = false): Promise<void> {
+  if (testbed) await kubectl(['delete', 'namespace', name, '--ignore-not-found', `--wait=${wait}`, '--timeout=180s'], 200_000);
 }
 
 /**

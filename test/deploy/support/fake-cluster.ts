@@ -24,7 +24,7 @@ export interface Recording {
 export interface FakeCluster extends Cluster {
   applied: Array<{ object: KubeObject; dryRun: boolean }>;
   rollbacks: Array<{ template: V1PodTemplateSpec; annotations: Record<string, string> }>;
-  annotated: Array<{ name: string; annotations: Record<string, string> }>;
+  annotated: Array<{ name: string; annotations: Record<string, string | null> }>;
 }
 
 export function fakeCluster(recording: Recording): FakeCluster {
