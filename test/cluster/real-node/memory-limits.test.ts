@@ -13,8 +13,7 @@ import { bed, berth, deleteNamespace, freshNamespace, log, until } from '../supp
  * same time, the largest requests the server accepts (limits.maxRows rows in a body just under
  * limits.maxBodyBytes): no restart, no OOMKilled, and the cgroup's peak usage is reported against
  * the limit. (2) A deliberately low limit (32Mi, less than node itself needs to start): the kernel
- * kills the server (OOMKilled), and
- * `berth deploy` and `berth status` say so in plain words.
+ * kills the server (OOMKilled), and `berth deploy` and `berth status` say so in plain words.
  */
 const ns = 'berth-rn-memory';
 const name = 'iris';
