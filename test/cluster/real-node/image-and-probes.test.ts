@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { imageOf, readyEndpoints, rolledOut } from '../support/objects.js';
 import { buildAndPush, imageRepository, irisBody, registryDigest, serviceUrl, skipReal } from '../support/real-node.js';
-import { bed, berth, deleteNamespace, freshNamespace, kubectl, log, steps, until } from '../support/testbed.js';
+import { bed, berth, deleteNamespace, freshNamespace, kubectl, kubectlOk, log, steps, until } from '../support/testbed.js';
 
 /**
  * The iris image on a real node: `berth build --containerize --push` puts it in the cluster's
@@ -59,9 +59,10 @@ describe('the iris image on a real node', { skip: skipReal }, () => {
     assert.equal(written.code, 0, written.stderr);
     assert.equal(imageOf(parse(await readFile(join(out, 'deployment.yaml'), 'utf8'))), reference, 'deployment.yaml names tag and digest');
 
-    // A CPU limit of 200m stretches the model's load over several probe periods, as a slower
-    // node or a bigger model would, so the kubelet's startup probe (every 2 s) meets it loading.
-    const deployed = await berth(['deploy', 'examples/iris', '--image', reference, '--namespace', ns, '--cpu', '100m', '--limits-cpu', '200m', '--timeout', '240'], 300_000);
+    // A CPU limit of 50m stretches the server's start and the model's load over several probe
+    // periods, as a slower node or a bigger model would, so the kubelet's startup probe (every
+    // 2 s) meets it loading: connection refused before it listens, 503 on /ready after.
+    const deployed = await berth(['deploy', 'examples/iris', '--image', reference, '--namespace', ns, '--cpu', '50m', '--limits-cpu', '50m', '--timeout', '240'], 300_000);
     assert.equal(deployed.code, 0, deployed.stderr);
     assert.match(deployed.stdout, /deployed iris to namespace berth-rn-image \(revision 1\)/);
     assert.match(deployed.stdout, /^pods (iris-[a-z0-9]+-[a-z0-9]+(, )?)+: 0 restarts; none OOMKilled; probe failures: startup [1-9]\d* \(while the model loaded\), readiness \d+, liveness 0$/m);
@@ -90,7 +91,14 @@ describe('the iris image on a real node', { skip: skipReal }, () => {
     const events = (await bed().core.listNamespacedEvent({ namespace: ns, fieldSelector: 'reason=Unhealthy' })).items;
     const startup = events.filter((event) => /^Startup probe failed/.test(event.message ?? '') && pods.some((pod) => pod.metadata!.name === event.involvedObject.name));
     log(`  kubelet startup probe failures: ${startup.map((event) => `${event.involvedObject.name}: ${event.message?.trim()} (×${event.count ?? 1})`).join(' | ')}`);
-    assert.ok(startup.length > 0, 'the startup probe failed while the model loaded');
+    for (const pod of pods) {
+      const lines = (await kubectlOk(['-n', ns, 'logs', pod.metadata!.name!])).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { time: number; msg: string; seconds?: number });
+      const listening = lines.find((line) => line.msg.startsWith('listening'));
+      const ready = lines.find((line) => line.msg === 'model ready');
+      log(`  ${pod.metadata!.name}: listening → model ready in ${listening && ready ? ((ready.time - listening.time) / 1000).toFixed(1) : '?'} s`);
+    }
+    assert.ok(startup.length > 0, 'the startup probe failed while the server started');
+    assert.ok(startup.every((event) => /statuscode: 503|connection refused/.test(event.message ?? '')), 'it failed for starting, not for anything else');
     assert.ok(startup.some((event) => /statuscode: 503/.test(event.message ?? '')), 'at least one probe met the server up and the model loading (503)');
 
     const answer = await fetch(await serviceUrl(ns, name), { method: 'POST', headers: { 'content-type': 'application/json' }, body: irisBody });

@@ -19,12 +19,17 @@ const ns = 'berth-rn-memory';
 const name = 'iris';
 const tight = 'iris-tight';
 
-/** `{"instances": [...]}` with `rows` rows, each number written out long enough to reach ~`bytes`. */
+/**
+ * `{"instances": [...]}` with `rows` rows, each number written out with as many digits as fit, and
+ * whitespace (valid JSON) up to exactly `bytes`.
+ */
 function largestBody(rows: number, bytes: number): string {
-  const digits = Math.max(1, Math.floor((bytes / rows - 8) / 4) - 2);
+  // A row is `[a,b,c,d],`: 4 numbers of 3 + digits characters, 3 commas, 2 brackets, a separator.
+  const digits = Math.max(0, Math.floor(((bytes - 16) / rows - 18) / 4));
   const number = (value: number) => value.toFixed(1) + '0'.repeat(digits);
   const row = `[${[5.1, 3.5, 1.4, 0.2].map(number).join(',')}]`;
-  return `{"instances":[${new Array(rows).fill(row).join(',')}]}`;
+  const body = `{"instances":[${new Array(rows).fill(row).join(',')}]`;
+  return `${body}${' '.repeat(Math.max(0, bytes - body.length - 1))}}`;
 }
 
 /** The container's memory cgroup (v1) on the node: peak and limit, in bytes. */
