@@ -54,7 +54,7 @@ describe('a rollout on a node without room for a surge pod', { skip: skipReal },
     assert.doesNotMatch(fitted.stderr, /will wait for room that never comes/, 'no room note: replacing in place fits');
     const live = await readDeployment(ns, name);
     assert.equal(revisionOf(live), before, 'the same revision, now rolled out');
-    assert.deepEqual(live.spec?.strategy?.rollingUpdate, { maxSurge: 0, maxUnavailable: 1 });
+    assert.deepEqual({ ...live.spec?.strategy?.rollingUpdate }, { maxSurge: 0, maxUnavailable: 1 });
     await oldPodsGone(ns, name, image);
     const pods = (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })).items;
     assert.deepEqual(pods.map((pod) => pod.spec?.containers[0]?.resources?.requests?.cpu), [third, third, third]);
