@@ -216,8 +216,10 @@ run_real_node_suite() {
   export K8S_REAL_NODE_NETNS K8S_REAL_NODE_REGISTRY K8S_REAL_NODE_NAME K8S_REAL_NODE_CGROUP_ROOT K8S_TESTBED_KUBECONFIG K8S_TESTBED_KUBECTL
   stage "real node: up" $((SECONDS - t))
   # One file at a time: they share the node's two cores, and each one's numbers (failed requests
-  # during rollouts, memory peaks, HPA replicas) should not depend on the others.
-  files=(test/cluster/real-node/*.test.ts)
+  # during rollouts, memory peaks, HPA replicas) should not depend on the others. The image file
+  # goes first: it builds and pushes the iris image, which the others then find in the registry.
+  files=(test/cluster/real-node/image-and-probes.test.ts)
+  for f in test/cluster/real-node/*.test.ts; do [[ "$f" == "${files[0]}" ]] || files+=("$f"); done
   log "real node: running ${#files[@]} test files one by one: ${files[*]}"
   for f in "${files[@]}"; do
     t=$SECONDS

@@ -39,11 +39,11 @@ describe('a rollout on a node without room for a surge pod', { skip: skipReal },
   });
 
   step('the default strategy: deploy says before applying that the surge pod will never fit, and shows it waiting for room', 4 * 60_000, async () => {
-    const stuck = await berth(['deploy', 'examples/iris', '--image', image, '--namespace', ns, '--cpu', third, '--timeout', '45'], 120_000);
+    const stuck = await berth(['deploy', 'examples/iris', '--image', image, '--namespace', ns, '--cpu', third, '--timeout', '20'], 120_000);
     assert.equal(stuck.code, 1, stuck.stdout);
     assert.match(stuck.stderr, new RegExp(`note: the nodes have room for 3 pods \\(${third} CPU .*will wait for room that never comes; use --max-surge 0 --max-unavailable 1`));
     assert.match(stuck.stderr, /: waiting for room \(Insufficient cpu\)/, 'the progress line says what the pod waits for');
-    assert.match(stuck.stderr, /did not finish within 45 s/);
+    assert.match(stuck.stderr, /did not finish within 20 s/);
     assert.match(stuck.stderr, /waiting for room: 0\/1 nodes are available: 1 Insufficient cpu/);
   });
 
