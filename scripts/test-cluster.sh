@@ -16,7 +16,8 @@
 # Environment: as scripts/k8s-testbed.sh (BERTH_K8S_CACHE, BERTH_K8S_BUILD_JOBS, ...). The clusters
 # get names of their own (berth-test-<pid>, t<pid>) unless BERTH_K8S_NAME / BERTH_REAL_NODE_NAME
 # are set, so they never collide with a test bed someone started by hand. BERTH_TEST_CLUSTER_PARTS
-# (default "kwok real-node") chooses the parts. Needs Go >= 1.26 on PATH for a cold build, and the
+# (default "kwok real-node") chooses the parts, BERTH_TEST_CLUSTER_ONLY (file names without
+# .test.ts, e.g. "hpa memory-limits") the files. Needs Go >= 1.26 on PATH for a cold build, and the
 # Debian packages of scripts/ci/install-system-packages.sh for the real node. See
 # docs/k8s-testbed.md, section CI.
 set -euo pipefail
@@ -31,6 +32,7 @@ source "$REPO_ROOT/scripts/k8s/versions.env"
 export BERTH_K8S_NAME="${BERTH_K8S_NAME:-berth-test-$$}"
 export BERTH_REAL_NODE_NAME="${BERTH_REAL_NODE_NAME:-t$$}"
 PARTS="${BERTH_TEST_CLUSTER_PARTS:-kwok real-node}"
+ONLY="${BERTH_TEST_CLUSTER_ONLY:-}"
 CACHE_ROOT="${BERTH_K8S_CACHE:-$HOME/.cache/berth-k8s}"
 BIN_DIR="$CACHE_ROOT/$K8S_VERSION/bin"
 WORKDIR="${BERTH_K8S_WORKDIR:-${TMPDIR:-/tmp}/berth-k8s-$(id -u)-$BERTH_K8S_NAME}"
@@ -125,6 +127,14 @@ teardown() {
 trap teardown EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
+# selected FILE...: the files BERTH_TEST_CLUSTER_ONLY names (all when it is empty).
+selected() {
+  local f
+  for f in "$@"; do
+    [[ -z "$ONLY" || " $ONLY " == *" $(basename "$f" .test.ts) "* ]] && echo "$f"
+  done
+}
+
 # run_file TAG COMMAND...: one test file's process, its output prefixed with TAG; PID in TEST_PIDS.
 run_file() {
   local tag="$1"
@@ -162,6 +172,8 @@ build_binaries() {
 
 run_kwok_suite() {
   local t=$SECONDS files f rc=0
+  mapfile -t files < <(selected test/cluster/*.test.ts)
+  ((${#files[@]} > 0)) || { log "simulated nodes: no test file selected"; return 0; }
   KWOK_STARTED=1
   "$TESTBED" up >/dev/null || { log "ERROR: the simulated cluster did not start"; return 1; }
   stage "simulated nodes: up" $((SECONDS - t))
@@ -173,7 +185,6 @@ run_kwok_suite() {
   # One process per file, in parallel: the HPA file spends minutes waiting for metrics, and the
   # files use namespaces of their own. A node:test file run directly (no --test) is one process,
   # so teardown can stop it by PID.
-  files=(test/cluster/*.test.ts)
   log "simulated nodes: running ${#files[@]} test files in parallel: ${files[*]}"
   t=$SECONDS
   for f in "${files[@]}"; do
@@ -198,6 +209,12 @@ run_real_node_suite() {
     log "real node: skipped (needs root: network namespace, containerd, cgroups)"
     return 0
   fi
+  # One file at a time: they share the node's two cores, and each one's numbers (failed requests
+  # during rollouts, memory peaks, HPA replicas) should not depend on the others. The image file
+  # goes first: it builds and pushes the iris image, which the others then find in the registry.
+  mapfile -t files < <(selected test/cluster/real-node/image-and-probes.test.ts)
+  for f in $(selected test/cluster/real-node/*.test.ts); do [[ "$f" == test/cluster/real-node/image-and-probes.test.ts ]] || files+=("$f"); done
+  ((${#files[@]} > 0)) || { log "real node: no test file selected"; return 0; }
   # The cluster's namespace has no way out, so what needs the network happens here first: the
   # base images (a cold build fetches Debian packages) and Berth's production dependencies for
   # the image build context (npm ci into the cache `berth build` uses).
@@ -215,11 +232,6 @@ run_real_node_suite() {
   eval "$environment"
   export K8S_REAL_NODE_NETNS K8S_REAL_NODE_REGISTRY K8S_REAL_NODE_NAME K8S_REAL_NODE_CGROUP_ROOT K8S_TESTBED_KUBECONFIG K8S_TESTBED_KUBECTL
   stage "real node: up" $((SECONDS - t))
-  # One file at a time: they share the node's two cores, and each one's numbers (failed requests
-  # during rollouts, memory peaks, HPA replicas) should not depend on the others. The image file
-  # goes first: it builds and pushes the iris image, which the others then find in the registry.
-  files=(test/cluster/real-node/image-and-probes.test.ts)
-  for f in test/cluster/real-node/*.test.ts; do [[ "$f" == "${files[0]}" ]] || files+=("$f"); done
   log "real node: running ${#files[@]} test files one by one: ${files[*]}"
   for f in "${files[@]}"; do
     t=$SECONDS
