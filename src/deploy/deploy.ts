@@ -63,13 +63,14 @@ export async function deployToCluster(request: DeployRequest): Promise<DeployRes
 
   const why = `${waited.reason}. ${describeProblems(waited.problems)}${pods ? `. ${pods}` : ''}`;
   if (waited.revision !== undefined && waited.revision !== previousRevision) await markRevision(cluster, namespace, name, waited.revision, why).catch(() => undefined);
-  const rolledBack = request.autoRollback ? await autoRollback(request, namespace, name, previousRevision, waited.revision) : undefined;
+  const rolledBack = request.autoRollback ? await autoRollback(request, { namespace, name, service }, previousRevision, waited.revision) : undefined;
   const suffix = rolledBack ? `; ${rolledBack}` : request.autoRollback ? '' : `; run \`berth rollback ${name}${namespace === cluster.defaultNamespace ? '' : ` --namespace ${namespace}`}\` to return to the previous revision`;
   const seconds = Math.round(request.timeoutMs / 1000);
   throw waited.outcome === 'timeout' ? errors.rolloutTimeout(namespace, name, seconds, why + suffix) : errors.rolloutFailed(namespace, name, why + suffix);
 }
 
-async function autoRollback(request: DeployRequest, namespace: string, name: string, previous: number | undefined, failed: number | undefined): Promise<string> {
+async function autoRollback(request: DeployRequest, target: { namespace: string; name: string; service?: string }, previous: number | undefined, failed: number | undefined): Promise<string> {
+  const { namespace, name } = target;
   if (previous === undefined) return 'no earlier revision to roll back to (first deploy)';
   if (failed !== undefined && failed <= previous) return `nothing to roll back (revision ${previous} is still current)`;
   let result: RollbackResult;
@@ -79,8 +80,7 @@ async function autoRollback(request: DeployRequest, namespace: string, name: str
     return `automatic rollback failed: ${(cause as Error).message}`;
   }
   request.onProgress?.(`rolling back to revision ${result.toRevision}`);
-  const service = request.set.files.some((file) => file.object.kind === 'Service') ? name : undefined;
-  const again = await waitForRollout(request.cluster, { namespace, name, service, timeoutMs: request.timeoutMs, pollMs: request.pollMs, onProgress: request.onProgress });
+  const again = await waitForRollout(request.cluster, { ...target, timeoutMs: request.timeoutMs, pollMs: request.pollMs, onProgress: request.onProgress });
   return again.outcome === 'done'
     ? `rolled back to revision ${result.toRevision}, which is serving again`
     : `rolled back to revision ${result.toRevision}, but it has not become available either: ${again.reason}`;
