@@ -171,6 +171,24 @@ export const errors = {
   unknownPredictionId: define('BERTH_UNKNOWN_PREDICTION_ID', 404, (requestId: string) => `no recent prediction with request id ${q(requestId)} (feedback is accepted once per prediction, while it is among the most recent ones kept)`),
   badFeedbackValue: define('BERTH_BAD_FEEDBACK_VALUE', 400, (expected: string, got: string) => `feedback value must be ${expected}, got ${got}`),
   badMonitoringSetting: define('BERTH_BAD_MONITORING_SETTING', 400, (where: string, detail: string) => `invalid monitoring setting ${where}: ${detail}`),
+
+  // ── import (berth import: a pickle, joblib, XGBoost or LightGBM artifact → ONNX) ─────────────
+  needsImport: define('BERTH_NEEDS_IMPORT', 400, (path: string, kind: string, command: string) => `${path} is ${kind}, not ONNX: Berth serves only ONNX and never loads pickles or framework files in the server; convert it once, with a parity check, by running: ${command}`),
+  importArtifactUnknown: define('BERTH_IMPORT_ARTIFACT_UNKNOWN', 400, (path: string) => `${path} is not an artifact berth import knows: give a scikit-learn model saved with joblib or pickle (.joblib, .pkl), an XGBoost model (.json, .ubj), a LightGBM model (.txt) or an .onnx file`),
+  importNoPython: define('BERTH_IMPORT_NO_PYTHON', 400, (python: string, detail: string) => `cannot run ${python} (${detail}); pass --python with the Python the model was trained with, e.g. --python .venv/bin/python`),
+  importMissingPackage: define('BERTH_IMPORT_MISSING_PACKAGE', 400, (python: string, pkg: string, neededFor: string, pip: string) => `${pkg} is not installed in ${python}, and ${neededFor} needs it; install it there with:\n  ${pip}\nthen run berth import again`),
+  importNotAPickle: define('BERTH_IMPORT_NOT_A_PICKLE', 400, (path: string, detail: string) => `${path} cannot be read as a joblib or pickle file (${detail}); give the file joblib.dump or pickle.dump wrote`),
+  importUnpickleFailed: define('BERTH_IMPORT_UNPICKLE_FAILED', 400, (path: string, detail: string) => `loading ${path} failed in the model's own code: ${detail}; run berth import with the Python (--python) and from the folder the model was trained in, so the same libraries and modules are found`),
+  importNotAModel: define('BERTH_IMPORT_NOT_A_MODEL', 400, (path: string, what: string) => `${path} holds ${what}, not a model; save the fitted estimator itself (joblib.dump(model, "model.joblib"))`),
+  importLoadFailed: define('BERTH_IMPORT_LOAD_FAILED', 400, (path: string, framework: string, detail: string) => `${framework} could not load ${path}: ${detail}`),
+  importUnsupported: define('BERTH_IMPORT_UNSUPPORTED', 400, (estimator: string, detail: string, way: string) => `cannot import ${estimator}: ${detail}; ${way}`),
+  importConversionFailed: define('BERTH_IMPORT_CONVERSION_FAILED', 400, (estimator: string, converter: string, detail: string, way: string) => `${converter} could not convert ${estimator}: ${detail}; ${way}`),
+  importPredictFailed: define('BERTH_IMPORT_PREDICT_FAILED', 400, (estimator: string, detail: string) => `the original ${estimator} could not predict the parity rows: ${detail}; check that the sample's columns are the ones the model was trained on`),
+  importBadSample: define('BERTH_IMPORT_BAD_SAMPLE', 400, (path: string, detail: string) => `sample ${path}: ${detail}`),
+  importHelperFailed: define('BERTH_IMPORT_HELPER_FAILED', 500, (python: string, detail: string) => `berth import's helper failed in ${python}: ${detail}`),
+  importBadTolerance: define('BERTH_IMPORT_BAD_TOLERANCE', 400, (item: string) => `--tolerance ${q(item)}: expected abs=NUMBER, rel=NUMBER or agreement=NUMBER (a share from 0 to 1)`),
+  importOutNotEmpty: define('BERTH_IMPORT_OUT_NOT_EMPTY', 400, (dir: string) => `${dir} exists and was not written by berth import; choose another --out or remove it`),
+  parityFailed: define('BERTH_PARITY_FAILED', 422, (summary: string, report: string) => `parity failed: the converted model does not answer like the original, so nothing was written or registered but the report (${report}).\n${summary}`),
 } as const;
 
 /** Retry-After for overload replies, in whole seconds (RFC 9110 §10.2.3). */

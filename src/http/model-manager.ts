@@ -1,4 +1,5 @@
 import type { ModelConfig, Settings } from '../core/config.js';
+import { importedFrom, paritySummary } from '../core/parity-report.js';
 import type { TrafficPolicy } from '../core/traffic-config.js';
 import { allocate, type Tensor } from '../core/tensor.js';
 import type { Logger } from '../observe/logger.js';
@@ -71,7 +72,7 @@ export class ModelManager {
     const current = this.models.has(name) ? this.models.model(name).current : undefined;
     const config = this.#configOf(resolved);
     if (current !== version) {
-      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference }, config, true);
+      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference, properties: versionProperties(resolved) }, config, true);
       this.logger.info({ model: name, from: current, to: version, ref }, current ? 'switched version' : 'serving version');
     }
     await this.#loadCandidates(name, config);
@@ -84,7 +85,7 @@ export class ModelManager {
     for (const version of [policy?.canary?.version, policy?.shadow?.version]) {
       if (version === undefined || this.models.model(name).versions.has(version)) continue;
       const resolved = await resolveModel(this.repository!, `${name}@${version}`);
-      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference }, config, false);
+      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference, properties: versionProperties(resolved) }, config, false);
     }
   }
 
@@ -101,7 +102,7 @@ export class ModelManager {
     }
   }
 
-  async #load(source: { name: string; version: string; path: string; sha256?: string; reference?: { source: string; profile: unknown } }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
+  async #load(source: { name: string; version: string; path: string; sha256?: string; reference?: { source: string; profile: unknown }; properties?: Record<string, string> }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
     const started = performance.now();
     const observeCall = (thread: string, seconds: number) => this.metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds);
     const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx, observeCall), source.name, config, this.settings, this.metrics);
@@ -156,6 +157,12 @@ export class ModelManager {
   close(): void {
     this.#watcher?.close();
   }
+}
+
+/** What a registered version adds to its OIP metadata parameters: how `berth import` made it. */
+function versionProperties(resolved: ResolvedModel): Record<string, string> {
+  const report = resolved.metadata.parity;
+  return report ? { imported_from: importedFrom(report), parity: paritySummary(report) } : {};
 }
 
 /** One inference on a row of zeros, so the first real request does not pay for lazy initialisation. */
