@@ -92,10 +92,10 @@ describe('the iris image on a real node', { skip: skipReal }, () => {
     const startup = events.filter((event) => /^Startup probe failed/.test(event.message ?? '') && pods.some((pod) => pod.metadata!.name === event.involvedObject.name));
     log(`  kubelet startup probe failures: ${startup.map((event) => `${event.involvedObject.name}: ${event.message?.trim()} (×${event.count ?? 1})`).join(' | ')}`);
     for (const pod of pods) {
-      const lines = (await kubectlOk(['-n', ns, 'logs', pod.metadata!.name!])).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { time: number; msg: string; seconds?: number });
-      const listening = lines.find((line) => line.msg.startsWith('listening'));
-      const ready = lines.find((line) => line.msg === 'model ready');
-      log(`  ${pod.metadata!.name}: listening → model ready in ${listening && ready ? ((ready.time - listening.time) / 1000).toFixed(1) : '?'} s`);
+      const lines = (await kubectlOk(['-n', ns, 'logs', pod.metadata!.name!])).split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { time: number | string; msg: string });
+      const at = (msg: (text: string) => boolean) => { const line = lines.find((entry) => msg(entry.msg)); return line ? new Date(line.time).getTime() : NaN; };
+      const seconds = (at((msg) => msg === 'model ready') - at((msg) => msg.startsWith('listening'))) / 1000;
+      log(`  ${pod.metadata!.name}: listening → model ready in ${Number.isFinite(seconds) ? seconds.toFixed(1) : '?'} s`);
     }
     assert.ok(startup.length > 0, 'the startup probe failed while the server started');
     assert.ok(startup.every((event) => /statuscode: 503|connection refused/.test(event.message ?? '')), 'it failed for starting, not for anything else');
