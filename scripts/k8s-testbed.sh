@@ -18,7 +18,8 @@
 #   BERTH_K8S_BUILD_JOBS  parallel build lanes (1 or 2)    default: 2
 #
 # Versions live in scripts/k8s/versions.env; the wrapper Go modules in scripts/k8s/*/ pin them.
-# See docs/k8s-testbed.md.
+# `build` also builds kubelet and kube-proxy for the real-node mode, scripts/k8s-real-node.sh (one
+# node whose pods run real containers). See docs/k8s-testbed.md.
 set -euo pipefail
 
 # ---------------------------------------------------------------------------------------------
