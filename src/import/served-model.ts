@@ -64,7 +64,7 @@ export async function loadServedModel(path: string, file: Record<string, unknown
         metadata,
         config,
         layout: rowLayout(metadata, config),
-        encode: (rows) => rowsToRequest(rows, rows.map((_, i) => `reference row ${i + 1}`), layoutFor(metadata, config), name, { ...settings.limits, maxValues: Number.MAX_SAFE_INTEGER }),
+        encode: (rows) => rowsToRequest(rows, (i) => `reference row ${i + 1}`, layoutFor(metadata, config), name, { ...settings.limits, maxValues: Number.MAX_SAFE_INTEGER }),
         infer: (request) => runtime.infer(request),
         maxRows: chunk,
       }, settings.monitoring.drift),

@@ -16,7 +16,7 @@ import { venvPython } from '../helpers/python-venv.js';
 test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains on SIGTERM', async () => {
   assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const berth = spawnBerth(['serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort)], {}, { built: true });
+  const berth = spawnBerth(['serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--drain-delay-seconds', '0', '--grpc-port', String(grpcPort)], {}, { built: true });
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForReady(`${url}/ready`);
