@@ -46,8 +46,7 @@ export async function runImageBuild(engine: Engine, options: BuildArgs & { timeo
   const result = await runProgram(engine.name, buildArguments(engine, options), { timeoutMs: options.timeoutMs, onOutput: (chunk) => options.onProgress?.(chunk) });
   const seconds = (performance.now() - started) / 1000;
   if (result.code !== 0) {
-    const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-options.tailLines).join('\n');
-    throw errors.imageBuildFailed(engine.name, result.code, tail);
+    throw errors.imageBuildFailed(engine.name, result.code, outputTail(result, options.tailLines));
   }
   const inspected = await runProgram(engine.name, inspectArguments(engine, options.tag), { timeoutMs: 60_000 });
   const [id = '', size = '0'] = inspected.stdout.trim().split(/\s+/);
@@ -70,10 +69,7 @@ export async function pushImage(engine: Engine, image: string, options: { timeou
     const host = registryHost(image);
     const args = pushArguments(engine, image, { digestFile, plainHttp: host !== undefined && isLoopbackRegistry(host) });
     const result = await runProgram(engine.name, args, { timeoutMs: options.timeoutMs, onOutput: (chunk) => options.onProgress?.(chunk) });
-    if (result.code !== 0) {
-      const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-options.tailLines).join('\n');
-      throw errors.imagePushFailed(engine.name, image, result.code, tail);
-    }
+    if (result.code !== 0) throw errors.imagePushFailed(engine.name, image, result.code, outputTail(result, options.tailLines));
     const written = engine.name === 'podman' ? await readFile(digestFile, 'utf8').catch(() => '') : '';
     const digest = /sha256:[0-9a-f]{64}/.exec(written || `${result.stdout}\n${result.stderr}`)?.[0];
     if (!digest) throw errors.imagePushFailed(engine.name, image, result.code, 'the push reported no digest');
@@ -81,6 +77,11 @@ export async function pushImage(engine: Engine, image: string, options: { timeou
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The last lines of what the engine printed, for an error message. */
+function outputTail(result: { stdout: string; stderr: string }, lines: number): string {
+  return `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-lines).join('\n');
 }
 
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
