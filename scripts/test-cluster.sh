@@ -111,6 +111,10 @@ teardown() {
     t=$SECONDS
     # down lists anything left (process, mount, network namespace, cgroup, directory) and fails.
     "$REAL_NODE" down || { log "ERROR: the real node left something behind (above)"; leftover=1; }
+    # The images the tests built for the registry, from podman's store (by their names: ours only).
+    for image in $(podman images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep '^127\.0\.0\.1:5000/berth-test/'); do
+      podman --runtime runc --cgroup-manager cgroupfs rmi "$image" >/dev/null 2>&1 || log "could not remove image $image"
+    done
     stage "real node: down + leftover check" $((SECONDS - t))
   fi
   rm -rf "$RUN_TMP"
