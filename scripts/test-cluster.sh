@@ -81,7 +81,7 @@ real_node_state() {
 }
 
 teardown() {
-  local rc=$? left p c leftover=0 t
+  local rc=$? left p c leftover=0 t image
   [[ $TEARDOWN_DONE -eq 0 ]] || return 0
   TEARDOWN_DONE=1
   trap - EXIT INT TERM
