@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the end-to-end tests drive for real: podman (image build/run), prometheus
-# (scrapes /metrics), chromium (dashboard page), and the test bed's real node (containerd, runc,
-# the CNI plugins, docker-registry, iptables and conntrack for kube-proxy, iproute2 and openssl
-# for its network namespace and certificates). Idempotent; quiet when already installed.
+# (scrapes /metrics), chromium (dashboard page), libb64-0d (a library of the perf_analyzer binary
+# in the tritonclient wheel), and the test bed's real node (containerd, runc, the CNI plugins,
+# docker-registry, iptables and conntrack for kube-proxy, iproute2 and openssl for its network
+# namespace and certificates). Idempotent; quiet when already installed.
 set -euo pipefail
-packages=(podman runc debootstrap binutils ca-certificates prometheus chromium
+packages=(podman runc debootstrap binutils ca-certificates prometheus chromium libb64-0d
   containerd containernetworking-plugins docker-registry iptables conntrack iproute2 openssl)
 missing=()
 for package in "${packages[@]}"; do
