@@ -63,8 +63,11 @@ TEARDOWN_DONE=0
 TEST_PIDS=()
 STAGES=()
 
-# stage NAME SECONDS: one line of the summary printed at the end.
-stage() { STAGES+=("$(printf '%-44s %5ss' "$1" "$2")"); }
+# stage NAME SECONDS: logs how long a stage took, and keeps the line for the summary at the end.
+stage() {
+  log "stage done: $1 in $2 s"
+  STAGES+=("$(printf '%-44s %5ss' "$1" "$2")")
+}
 
 kwok_state() {
   "$BIN_DIR/kubectl" --kubeconfig "$WORKDIR/kubeconfig.yaml" get deploy,rs,pods,hpa,pdb -A -o wide 2>&1 | grep -v ' kube-system ' >&2 || true

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageOf, readDeployment, readyEndpoints, replicaSets, describeReplicaSets, revisionOf, rolledOut } from '../support/objects.js';
-import { describeTraffic, imageRepository, oldPodsGone, pushedImage, serviceUrl, skipReal, traffic } from '../support/real-node.js';
+import { describeTraffic, imageRepository, irisFacts, oldPodsGone, pushedImage, serviceUrl, skipReal, traffic } from '../support/real-node.js';
 import { bed, berth, deleteNamespace, freshNamespace, log, until } from '../support/testbed.js';
 
 /**
@@ -40,7 +40,7 @@ describe('rollbacks on a real node', { skip: skipReal }, () => {
     first = await pushedImage('examples/iris');
     second = await pushedImage(`${name}@1`, ['--repository', repository]);
     for (const args of [['examples/iris', '--image', first], [`${name}@1`, '--repository', repository, '--image', second]]) {
-      const deployed = await berth(['deploy', ...args, '--namespace', ns, '--timeout', '240'], 300_000);
+      const deployed = await berth(['deploy', ...args, ...irisFacts, '--namespace', ns, '--timeout', '240'], 300_000);
       assert.equal(deployed.code, 0, deployed.stderr);
       await until('3 pods available', 180_000, () => rolledOut(ns, name, 3), 2000);
     }
@@ -50,7 +50,7 @@ describe('rollbacks on a real node', { skip: skipReal }, () => {
   test('a tag the registry does not have: deploy --auto-rollback names the reason and returns to revision 2', { timeout: 6 * 60_000 }, async (t) => {
     if (!second) return t.skip('the deploy step failed');
     const broken = `${imageRepository()}:does-not-exist`;
-    const result = await berth(['deploy', `${name}@1`, '--repository', repository, '--image', broken, '--namespace', ns, '--auto-rollback', '--timeout', '180'], 300_000);
+    const result = await berth(['deploy', `${name}@1`, '--repository', repository, '--image', broken, ...irisFacts, '--namespace', ns, '--auto-rollback', '--timeout', '180'], 300_000);
     assert.equal(result.code, 1, result.stdout);
     assert.match(result.stderr, /rollout of `iris` in namespace `berth-rn-rollback` failed/, 'a failure, not a timeout: a missing tag will not appear by waiting');
     assert.match(result.stderr, new RegExp(`(ErrImagePull|ImagePullBackOff): cannot pull image ${broken.replace(/[.]/g, '\\.')}: the registry has no such tag \\(.*not found`));

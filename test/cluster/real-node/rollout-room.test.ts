@@ -2,7 +2,7 @@ import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseQuantity } from '../../../src/deploy/quantity.js';
 import { readDeployment, revisionOf, rolledOut } from '../support/objects.js';
-import { node, oldPodsGone, pushedImage, skipReal } from '../support/real-node.js';
+import { irisFacts, node, oldPodsGone, pushedImage, skipReal } from '../support/real-node.js';
 import { bed, berth, deleteNamespace, freshNamespace, log, steps, until } from '../support/testbed.js';
 
 /**
@@ -14,8 +14,6 @@ import { bed, berth, deleteNamespace, freshNamespace, log, steps, until } from '
  */
 const ns = 'berth-rn-room';
 const name = 'iris';
-/** Load time and peak given rather than measured, so every deploy here writes the same template. */
-const facts = ['--load-seconds', '1', '--peak-rss-mb', '200'];
 
 describe('a rollout on a node without room for a surge pod', { skip: skipReal }, () => {
   let image = '';
@@ -32,7 +30,7 @@ describe('a rollout on a node without room for a surge pod', { skip: skipReal },
 
   step('three pods at the default request', 20 * 60_000, async () => {
     image = await pushedImage('examples/iris');
-    const deployed = await berth(['deploy', 'examples/iris', '--image', image, ...facts, '--namespace', ns, '--timeout', '240'], 300_000);
+    const deployed = await berth(['deploy', 'examples/iris', '--image', image, ...irisFacts, '--namespace', ns, '--timeout', '240'], 300_000);
     assert.equal(deployed.code, 0, deployed.stderr);
     await until('3 pods available', 180_000, () => rolledOut(ns, name, 3), 2000);
     const allocatable = parseQuantity((await bed().core.readNode({ name: node().nodeName })).status!.allocatable!.cpu!)!;
@@ -41,7 +39,7 @@ describe('a rollout on a node without room for a surge pod', { skip: skipReal },
   });
 
   step('the default strategy: deploy says before applying that the surge pod will never fit, and shows it waiting for room', 4 * 60_000, async () => {
-    const stuck = await berth(['deploy', 'examples/iris', '--image', image, ...facts, '--namespace', ns, '--cpu', third, '--timeout', '20'], 120_000);
+    const stuck = await berth(['deploy', 'examples/iris', '--image', image, ...irisFacts, '--namespace', ns, '--cpu', third, '--timeout', '20'], 120_000);
     assert.equal(stuck.code, 1, stuck.stdout);
     assert.match(stuck.stderr, new RegExp(`note: the nodes have room for 3 pods \\(${third} CPU .*will wait for room that never comes; use --max-surge 0 --max-unavailable 1`));
     assert.match(stuck.stderr, /: waiting for room \(Insufficient cpu\)/, 'the progress line says what the pod waits for');
@@ -51,7 +49,7 @@ describe('a rollout on a node without room for a surge pod', { skip: skipReal },
 
   step('--max-surge 0 --max-unavailable 1: the same template replaces the pods one by one', 6 * 60_000, async () => {
     const before = revisionOf(await readDeployment(ns, name));
-    const fitted = await berth(['deploy', 'examples/iris', '--image', image, ...facts, '--namespace', ns, '--cpu', third, '--max-surge', '0', '--max-unavailable', '1', '--timeout', '240'], 300_000);
+    const fitted = await berth(['deploy', 'examples/iris', '--image', image, ...irisFacts, '--namespace', ns, '--cpu', third, '--max-surge', '0', '--max-unavailable', '1', '--timeout', '240'], 300_000);
     assert.equal(fitted.code, 0, fitted.stderr);
     assert.doesNotMatch(fitted.stderr, /will wait for room that never comes/, 'no room note: replacing in place fits');
     const live = await readDeployment(ns, name);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageOf, readDeployment, readyEndpoints, revisionOf, rolledOut } from '../support/objects.js';
-import { describeTraffic, oldPodsGone, pushedImage, serviceUrl, skipReal, traffic, type TrafficSummary } from '../support/real-node.js';
+import { describeTraffic, irisFacts, oldPodsGone, pushedImage, serviceUrl, skipReal, traffic, type TrafficSummary } from '../support/real-node.js';
 import { berth, deleteNamespace, freshNamespace, log, until } from '../support/testbed.js';
 
 /**
@@ -45,7 +45,7 @@ describe('rolling updates under load through the Service', { skip: skipReal }, (
     versions.push({ args: ['examples/iris'], image: await pushedImage('examples/iris') });
     versions.push({ args: [`${name}@1`, '--repository', repository], image: await pushedImage(`${name}@1`, ['--repository', repository]) });
     assert.notEqual(versions[0]!.image, versions[1]!.image);
-    const deployed = await berth(['deploy', ...versions[0]!.args, '--image', versions[0]!.image, '--namespace', ns, '--timeout', '240'], 300_000);
+    const deployed = await berth(['deploy', ...versions[0]!.args, '--image', versions[0]!.image, ...irisFacts, '--namespace', ns, '--timeout', '240'], 300_000);
     assert.equal(deployed.code, 0, deployed.stderr);
     await until('the HPA raises the Deployment to minReplicas 3, all available', 180_000, () => rolledOut(ns, name, 3), 2000);
     await until('Service iris has 3 ready endpoints', 60_000, async () => {
@@ -62,7 +62,7 @@ describe('rolling updates under load through the Service', { skip: skipReal }, (
       const target = versions[rollout % 2]!;
       const clients = [traffic(url, { keepAlive: true, rate }), traffic(url, { keepAlive: false, rate })];
       await new Promise((resolve) => setTimeout(resolve, 3000));
-      const deployed = await berth(['deploy', ...target.args, '--image', target.image, '--namespace', ns, '--timeout', '300'], 360_000);
+      const deployed = await berth(['deploy', ...target.args, '--image', target.image, ...irisFacts, '--namespace', ns, '--timeout', '300'], 360_000);
       assert.equal(deployed.code, 0, deployed.stderr);
       // Until the last old pod has exited: its drain is part of the rollout.
       await oldPodsGone(ns, name, target.image);
