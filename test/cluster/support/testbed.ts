@@ -130,20 +130,9 @@ export async function freshNamespace(name: string): Promise<string> {
   return name;
 }
 
-/**
- * Deletes a namespace; with `wait`, until its pods are gone (on a real node they hold CPU and
- * memory the next test may need), not until the namespace is: Kubernetes' namespace controller
- * looks again only after the pods' terminationGracePeriodSeconds (its estimate of their graceful
- * termination), however soon they exit, which cost ~30 s per file.
- */
+/** Deletes a namespace; with `wait`, until its pods are gone (on a real node they hold CPU and memory the next test may need). */
 export async function deleteNamespace(name: string, wait = false): Promise<void> {
-  if (!testbed) return;
-  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=false']);
-  if (!wait) return;
-  await until(`the pods of namespace ${name} are gone`, 180_000, async () => {
-    const pods = (await bed().core.listNamespacedPod({ namespace: name })).items;
-    return { done: pods.length === 0, detail: `${pods.length} pod(s) left` };
-  });
+  if (testbed) await kubectl(['delete', 'namespace', name, '--ignore-not-found', `--wait=${wait}`, '--timeout=180s'], 200_000);
 }
 
 /**
