@@ -18,7 +18,8 @@
 #   BERTH_K8S_BUILD_JOBS  parallel build lanes (1 or 2)    default: 2
 #
 # Versions live in scripts/k8s/versions.env; the wrapper Go modules in scripts/k8s/*/ pin them.
-# See docs/k8s-testbed.md.
+# `build` also builds kubelet and kube-proxy for the real-node mode, scripts/k8s-real-node.sh (one
+# node whose pods run real containers). See docs/k8s-testbed.md.
 set -euo pipefail
 
 # ---------------------------------------------------------------------------------------------
@@ -41,7 +42,7 @@ CLUSTER_DIR="$WORKDIR/kwok/clusters/$CLUSTER_NAME"
 READY_MARKER="$WORKDIR/ready"
 SENTINEL=".created-by-berth-k8s-testbed"
 
-K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 OTHER_BINARIES=(etcd kwok kwokctl metrics-server)
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ all_built() {
 
 verify_binaries() {
   local b out
-  for b in kube-apiserver kube-controller-manager kube-scheduler; do
+  for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
     out="$("$BIN_DIR/$b" --version 2>&1)" || die "$b --version failed: $out"
     [[ "$out" == "Kubernetes $K8S_VERSION" ]] || die "$b reports '$out', expected 'Kubernetes $K8S_VERSION'"
   done

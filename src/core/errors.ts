@@ -198,6 +198,7 @@ export const errors = {
   noContainerEngine: define('BERTH_NO_CONTAINER_ENGINE', 400, (detail: string) => `no container engine to build with: ${detail}; install podman (apt-get install podman runc) or start docker, or build the written context yourself`),
   baseImageMissing: define('BERTH_BASE_IMAGE_MISSING', 400, (engine: string, image: string, buildCommand: string) => `${engine} has no image ${q(image)}, and a localhost/ image cannot be pulled; build Berth's base images with \`${buildCommand}\` (it prints BUILDER_IMAGE and BASE_IMAGE) or pass another --base-image/--builder-image`),
   baseImageNotBuilt: define('BERTH_BASE_IMAGE_NOT_BUILT', 400, (engine: string, nodeVersion: string, buildCommand: string, official: string) => `${engine} has no Berth base image for Node ${nodeVersion}. Build it once, offline (Debian's packages and this machine's node; needs root and debootstrap):\n  ${buildCommand}\nthen run \`berth build\` again. Or base the image on the official Node.js image, pulled from Docker Hub: --base-image ${official}`),
+  imagePushFailed: define('BERTH_IMAGE_PUSH_FAILED', 502, (engine: string, image: string, code: number, tail: string) => `${engine} push ${q(image)} failed with exit code ${code}:\n${tail}`),
   imageBuildFailed: define('BERTH_IMAGE_BUILD_FAILED', 502, (engine: string, code: number, tail: string) => `${engine} build failed with exit code ${code}:\n${tail}`),
 
   // ── monitoring ────────────────────────────────────────────────────────────

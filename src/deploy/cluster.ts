@@ -1,4 +1,4 @@
-import type { CoreV1Event, V1Deployment, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1EndpointSlice, V1Node, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { KubeObject } from './kube-object.js';
 
 /**
@@ -21,6 +21,16 @@ export interface Cluster {
   /** Events about pods in the namespace (probe failures, FailedScheduling…), newest last. */
   listPodEvents(namespace: string): Promise<CoreV1Event[]>;
   getHorizontalPodAutoscaler(namespace: string, name: string): Promise<V2HorizontalPodAutoscaler | undefined>;
+  getService(namespace: string, name: string): Promise<V1Service | undefined>;
+  /** The Service's EndpointSlices (label kubernetes.io/service-name): which pods receive traffic. */
+  listEndpointSlices(namespace: string, service: string): Promise<V1EndpointSlice[]>;
+  /**
+   * Nodes and the pods holding room on them (every namespace, not finished), for the room check
+   * before a deploy; undefined where RBAC does not allow the cluster-wide reads.
+   */
+  listNodesAndPods(): Promise<{ nodes: V1Node[]; pods: V1Pod[] } | undefined>;
+  /** Sets annotations on a ReplicaSet; null removes one (JSON merge patch). */
+  annotateReplicaSet(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void>;
   /** Replaces the pod template (and optionally sets annotations) as `kubectl rollout undo` does. */
   replaceTemplate(namespace: string, name: string, template: V1PodTemplateSpec, annotations: Record<string, string>): Promise<V1Deployment>;
 }

@@ -84,6 +84,7 @@ export function checkDeployOptions(context: RuleContext): string[] {
   const { requests, limits } = options.resources;
   if (bytes(requests.memory) > bytes(limits.memory)) throw errors.badConfig('deploy.resources.requests.memory', `${requests.memory} is more than the limit ${limits.memory}; Kubernetes rejects requests above limits`);
   if (bytes(requests.cpu) > bytes(limits.cpu)) throw errors.badConfig('deploy.resources.requests.cpu', `${requests.cpu} is more than the limit ${limits.cpu}; Kubernetes rejects requests above limits`);
+  if (options.rollout.maxSurge === 0 && options.rollout.maxUnavailable === 0) throw errors.badConfig('deploy.rollout', 'maxSurge and maxUnavailable are both 0, so a rolling update could never replace a pod; Kubernetes rejects it');
   const { minReplicas, maxReplicas } = options.autoscaling;
   if (options.autoscaling.enabled && minReplicas > maxReplicas) throw errors.badConfig('deploy.autoscaling', `minReplicas ${minReplicas} is more than maxReplicas ${maxReplicas}`);
   return rules.map((rule) => rule(context)).filter((warning): warning is string => warning !== undefined);

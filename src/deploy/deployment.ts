@@ -15,8 +15,9 @@ export function servingPorts(context: ManifestContext): V1ContainerPort[] {
 
 /**
  * The Deployment (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/).
- * - RollingUpdate with maxUnavailable 0 and maxSurge 1: a new pod must be Ready (model loaded)
- *   before an old one goes, so capacity never drops during an upgrade.
+ * - RollingUpdate with maxUnavailable 0 and maxSurge 1 by default: a new pod must be Ready (model
+ *   loaded) before an old one goes, so capacity never drops during an upgrade. That needs room for
+ *   one more pod; on a full node, maxSurge 0 and maxUnavailable 1 replace pods one by one instead.
  * - No spec.replicas while an HPA owns the count: re-applying would reset it on every deploy
  *   (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling).
  * - The model's sha256 is a pod-template annotation, so a new model file always rolls out.
@@ -37,7 +38,7 @@ export function deployment(context: ManifestContext): V1Deployment {
       revisionHistoryLimit: d.revisionHistoryLimit,
       progressDeadlineSeconds: Math.max(d.progressDeadlineSeconds, startupBudget * 2),
       selector: { matchLabels: selectorLabels(options.name) },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: options.rollout.maxUnavailable, maxSurge: options.rollout.maxSurge } },
       template: {
         metadata: { labels: { ...context.labels }, annotations: { ...modelAnnotations(facts), ...scrapeAnnotations(settings.server.port) } },
         spec: podSpec({ ...context, containerName: 'server', ports: servingPorts(context), probePort: 'http' }),

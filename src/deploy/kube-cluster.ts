@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import {
-  ApiException, AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions,
+  ApiException, AppsV1Api, AutoscalingV2Api, CoreV1Api, DiscoveryV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions,
   type V1PodTemplateSpec,
 } from '@kubernetes/client-node';
 import { hostFacts } from '../core/env.js';
@@ -44,6 +44,7 @@ export function kubeCluster(config: KubeConfig = loadKubeConfig()): Cluster {
   const apps = config.makeApiClient(AppsV1Api);
   const core = config.makeApiClient(CoreV1Api);
   const autoscaling = config.makeApiClient(AutoscalingV2Api);
+  const discovery = config.makeApiClient(DiscoveryV1Api);
   const context = config.getContextObject(config.getCurrentContext());
 
   return {
@@ -65,6 +66,23 @@ export function kubeCluster(config: KubeConfig = loadKubeConfig()): Cluster {
       return events.sort((a, b) => time(a) - time(b));
     },
     getHorizontalPodAutoscaler: (namespace, name) => orUndefined(`read HorizontalPodAutoscaler ${namespace}/${name}`, () => autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace })),
+    getService: (namespace, name) => orUndefined(`read Service ${namespace}/${name}`, () => core.readNamespacedService({ name, namespace })),
+    async listEndpointSlices(namespace, service) {
+      return (await call(`list EndpointSlices of Service ${namespace}/${service}`, () => discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${service}` }))).items;
+    },
+    async listNodesAndPods() {
+      try {
+        const [nodes, pods] = await Promise.all([core.listNode(), core.listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' })]);
+        return { nodes: nodes.items, pods: pods.items };
+      } catch (cause) {
+        if (cause instanceof ApiException && (cause.code === 403 || cause.code === 401)) return undefined;
+        throw errors.kubeApi('list nodes and pods', explain(cause));
+      }
+    },
+    async annotateReplicaSet(namespace, name, annotations) {
+      const body = { metadata: { annotations } };
+      await call(`annotate ReplicaSet ${namespace}/${name}`, () => apps.patchNamespacedReplicaSet({ name, namespace, body, fieldManager }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)));
+    },
     async replaceTemplate(namespace, name, template: V1PodTemplateSpec, annotations) {
       // A JSON patch replaces the template whole, as `kubectl rollout undo` does; a merge patch
       // would keep env variables and volumes the newer revision added.

@@ -20,6 +20,11 @@ export const labelKeys = {
 export const annotationKeys = {
   modelSha256: 'berth.dev/model-sha256',
   berthVersion: 'berth.dev/version',
+  /**
+   * On the ReplicaSet of a revision whose rollout `berth deploy` saw fail, with the reason: `berth
+   * rollback` passes over it, so after an automatic rollback it does not return to the broken one.
+   */
+  failedRollout: 'berth.dev/failed-rollout',
   /** Shown by `kubectl rollout history` (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#checking-rollout-history-of-a-deployment). */
   changeCause: 'kubernetes.io/change-cause',
 } as const;

@@ -1,4 +1,6 @@
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { registryHost } from '../package/image-ref.js';
+import { localRegistry } from '../core/image-name.js';
 
 /**
  * Why pods are not becoming ready, in plain words, from their status and events
@@ -35,10 +37,15 @@ function podProblem(pod: V1Pod, events: readonly CoreV1Event[]): PodProblem | un
   const make = (kind: ProblemKind, reason: string, message: string, fatal = false): PodProblem => ({ pod: name, kind, reason, message, fatal });
   const scheduled = pod.status?.conditions?.find((condition) => condition.type === 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-    return make('unschedulable', 'Unschedulable', `no node can run it: ${scheduled.message ?? 'not enough free CPU or memory, or no node matches'}; lower the requests (--cpu/--memory) or add nodes`);
+    const message = scheduled.message ?? 'not enough free CPU or memory, or no node matches';
+    // "Insufficient cpu/memory": the pod waits for room, which a rollout's old pods free as they
+    // terminate; anything else (taints, selectors) waiting will not fix.
+    return /Insufficient (cpu|memory)/.test(message)
+      ? make('unschedulable', 'Unschedulable', `waiting for room: ${message.trim()}; it starts once other pods (the rollout's old ones too) free enough CPU and memory; if none will, lower the requests (--cpu/--memory) or the replicas, or add nodes`)
+      : make('unschedulable', 'Unschedulable', `no node can run it: ${message.trim()}; lower the requests (--cpu/--memory) or add nodes`);
   }
   for (const status of pod.status?.containerStatuses ?? []) {
-    const problem = containerProblem(status, pod, make);
+    const problem = containerProblem(status, pod, events, make);
     if (problem) return problem;
   }
   const ready = pod.status?.conditions?.find((condition) => condition.type === 'Ready');
@@ -53,17 +60,20 @@ function podProblem(pod: V1Pod, events: readonly CoreV1Event[]): PodProblem | un
 
 type Make = (kind: ProblemKind, reason: string, message: string, fatal?: boolean) => PodProblem;
 
-function containerProblem(status: V1ContainerStatus, pod: V1Pod, make: Make): PodProblem | undefined {
+function containerProblem(status: V1ContainerStatus, pod: V1Pod, events: readonly CoreV1Event[], make: Make): PodProblem | undefined {
   const waiting = status.state?.waiting;
   const last = status.lastState?.terminated ?? status.state?.terminated;
   const limit = pod.spec?.containers.find((container) => container.name === status.name)?.resources?.limits?.memory;
+  const oom = `killed for using more memory than its limit${limit ? ` of ${limit}` : ''} (OOMKilled, restarted ${status.restartCount} times)`;
+  const raise = 'raise --limits-memory or measure the model\'s peak memory with a realistic batch';
   if (last?.reason === 'OOMKilled' && (waiting?.reason === 'CrashLoopBackOff' || status.state?.terminated)) {
-    return make('oom-killed', 'OOMKilled', `killed for using more memory than its limit${limit ? ` of ${limit}` : ''} (OOMKilled, restarted ${status.restartCount} times); raise --limits-memory or measure the model's peak memory with a realistic batch`, status.restartCount >= crashLoopRestarts);
+    return make('oom-killed', 'OOMKilled', `${oom}; ${raise}`, status.restartCount >= crashLoopRestarts);
   }
+  if (last?.reason === 'OOMKilled' && status.state?.running) return make('oom-killed', 'OOMKilled', `was ${oom} and runs again; ${raise}`);
   switch (waiting?.reason) {
     case 'ImagePullBackOff':
     case 'ErrImagePull':
-      return make('image-pull', waiting.reason, `cannot pull image ${status.image}: ${firstLine(waiting.message) || 'the registry refused it'}; check the name and tag, that the image was pushed, and imagePullSecrets`);
+      return imagePullProblem(status.image, waiting.reason, pullError(waiting.message, events), make);
     case 'InvalidImageName':
     case 'ErrImageNeverPull':
       return make('image-pull', waiting.reason, `image ${status.image} cannot be used: ${firstLine(waiting.message) || waiting.reason}`, true);
@@ -77,6 +87,28 @@ function containerProblem(status: V1ContainerStatus, pod: V1Pod, make: Make): Po
     default:
       return undefined;
   }
+}
+
+/**
+ * Two pull failures waiting will not fix: the registry says the tag does not exist, or the image
+ * is a local build's `localhost/…` name, which no registry serves. Anything else (a registry that
+ * is down, missing credentials) may pass, so the rollout keeps waiting.
+ */
+function imagePullProblem(image: string, reason: string, detail: string, make: Make): PodProblem {
+  if (registryHost(image) === localRegistry) {
+    return make('image-pull', reason, `cannot pull image ${image}: it is the name of a local build, which only the engine that built it has; push it with \`berth build --containerize --push REGISTRY/REPOSITORY\` and deploy the printed reference with --image, or load it into the node's runtime (kind load docker-image, ctr images import)`, true);
+  }
+  if (/\bnot found\b|manifest unknown|name unknown/i.test(detail)) {
+    return make('image-pull', reason, `cannot pull image ${image}: the registry has no such tag (${detail}); push it (berth build --containerize --push) or deploy a tag that exists; check the name and tag`, true);
+  }
+  return make('image-pull', reason, `cannot pull image ${image}: ${detail || 'the registry refused it'}; check the name and tag, that the image was pushed, and imagePullSecrets`);
+}
+
+/** The runtime's own error: the waiting message, or the kubelet's latest "Failed" event about the pull. */
+function pullError(message: string | undefined, events: readonly CoreV1Event[]): string {
+  const failed = [...events].reverse().find((event) => event.reason === 'Failed' && /pull/i.test(event.message ?? ''));
+  const text = [message, failed?.message].find((candidate) => candidate && !/^Back-off pulling image "[^"]*"$/.test(candidate.trim()));
+  return firstLine(text);
 }
 
 function firstLine(text: string | undefined): string {

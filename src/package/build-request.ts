@@ -17,6 +17,8 @@ export interface BuildChoices {
   baseImage?: string;
   builderImage?: string;
   containerize?: boolean;
+  /** Repository to build the image in and push it to (implies containerize). */
+  push?: string;
   engine?: string;
   source?: string;
   revision?: string;
@@ -43,7 +45,8 @@ export async function buildRequest(ref: string, choices: BuildChoices = {}): Pro
     builderImage: choices.builderImage,
     ports: [settings.server.port, settings.server.grpcPort].filter((port) => port > 0),
     onnx: settings.onnx,
-    containerize: Boolean(choices.containerize),
+    containerize: Boolean(choices.containerize) || choices.push !== undefined,
+    push: choices.push,
     engine,
     source: choices.source,
     revision: choices.revision,

@@ -10,9 +10,9 @@ import { generateDockerfile } from './dockerfile.js';
 import { generateDockerignore } from './dockerignore.js';
 import { baseImageCommand, findLocalBaseImage } from './base-images.js';
 import { buildArguments, likelyUlimits, pushLines, runArguments, shellLine, ulimitCandidates, type Engine, type EngineName } from './engine-args.js';
-import { detectEngine, hostLimits, imageExists, runImageBuild, workingUlimits, type BuiltImage } from './engine.js';
+import { detectEngine, hostLimits, imageExists, pushImage, runImageBuild, workingUlimits, type BuiltImage, type PushedImage } from './engine.js';
 import { imageLabels, type ImageIdentity } from './image-labels.js';
-import { parseImageRef, tagProblem } from './image-ref.js';
+import { inRepository, parseImageRef, storedReference, tagProblem } from './image-ref.js';
 import type { ModelInput } from './model-files.js';
 import { onnxPlatformDir } from './prune.js';
 import { gitProvenance } from './provenance.js';
@@ -33,6 +33,8 @@ export interface BuildRequest {
   ports: number[];
   onnx: CheckOnnx;
   containerize: boolean;
+  /** `registry/repository` to push the image to under its tag (implies containerize). */
+  push?: string;
   engine?: EngineName;
   /** Overrides for the OCI source/revision labels. */
   source?: string;
@@ -63,7 +65,12 @@ export interface BuildResult {
   runCommand: string;
   /** How to push it (tagged for `<registry>` first when the tag names no registry). */
   pushCommands: string[];
-  image?: BuiltImage & { engine: EngineName };
+  image?: BuiltImage & {
+    engine: EngineName;
+    /** The name the engine keeps it under (podman: `localhost/iris:…` for a short name). */
+    stored: string;
+    pushed?: PushedImage;
+  };
   warnings: string[];
 }
 
@@ -71,9 +78,14 @@ export interface BuildResult {
  * `berth build`: the build context (Dockerfile, .dockerignore, Berth, its pruned production
  * dependencies, the model) and, with `containerize`, the image, built by podman or docker.
  */
-export async function buildImage(request: BuildRequest): Promise<BuildResult> {
+export async function buildImage(input: BuildRequest): Promise<BuildResult> {
+  if (input.push !== undefined) {
+    const target = parseImageRef(input.push);
+    if (target.tag !== undefined || target.digest !== undefined) throw errors.badImageRef('--push', input.push, 'name a repository without a tag or digest; the tag is the image\'s own (<version>-<short sha>) and the digest comes from the push');
+  }
+  const request = input.push === undefined ? input : { ...input, tag: inRepository(input.push, input.tag), containerize: true };
   const problem = tagProblem(request.tag);
-  if (problem) throw errors.badImageRef('--tag', request.tag, problem);
+  if (problem) throw errors.badImageRef(input.push === undefined ? '--tag' : '--push', request.tag, problem);
   const settings = defaults.package;
   const nodeVersion = request.nodeVersion ?? process.versions.node;
   const official = `${settings.nodeImage}:${nodeVersion}-${settings.nodeImageVariant}`;
@@ -179,7 +191,12 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
   const candidates = ulimitCandidates(limits);
   const ulimits = await workingUlimits(engine, request.tag, candidates, layout.nodePath);
   if (!ulimits) result.warnings.push(`${engine.name} could not start the image with any of: ${candidates.map((set) => set.join(' ') || 'no --ulimit').join('; ')}; see the engine's error with: ${runCommandWith([])}`);
-  return { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), runCommand: runCommandWith(ulimits ?? []), image: { ...built, seconds: round(built.seconds), engine: engine.name } };
+  const image = { ...built, seconds: round(built.seconds), engine: engine.name, stored: storedReference(engine.name, request.tag) };
+  const done = { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), runCommand: runCommandWith(ulimits ?? []) };
+  if (request.push === undefined) return { ...done, image };
+  progress(`pushing ${request.tag}`);
+  const pushed = await pushImage(engine, request.tag, { timeoutMs: settings.pushTimeoutMs, tailLines: settings.failureTailLines, onProgress: request.onProgress });
+  return { ...done, image: { ...image, pushed: { ...pushed, seconds: round(pushed.seconds) } } };
 }
 
 const round = (seconds: number) => Math.round(seconds * 10) / 10;

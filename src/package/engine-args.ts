@@ -52,6 +52,20 @@ export function buildArguments(engine: Engine, options: BuildArgs): string[] {
   return args;
 }
 
+/**
+ * `push`, with the pushed manifest's digest written to `digestFile` (podman; docker prints it).
+ * `plainHttp` for a loopback registry, which Docker itself allows without TLS by default.
+ */
+export function pushArguments(engine: Engine, image: string, options: { digestFile: string; plainHttp: boolean }): string[] {
+  const args = [...engine.globalArgs, 'push'];
+  if (engine.name === 'podman') {
+    args.push('--digestfile', options.digestFile);
+    if (options.plainHttp) args.push('--tls-verify=false');
+  }
+  args.push(image);
+  return args;
+}
+
 export function inspectArguments(engine: Engine, image: string): string[] {
   return [...engine.globalArgs, 'image', 'inspect', '--format', '{{.Id}} {{.Size}}', image];
 }

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { errors } from '../core/errors.js';
 import { hasProgram, runProgram } from '../core/programs.js';
-import { buildArguments, inspectArguments, podmanGlobalArgs, runProbeArguments, type BuildArgs, type Engine, type EngineName, type HostLimits } from './engine-args.js';
+import { buildArguments, inspectArguments, podmanGlobalArgs, pushArguments, runProbeArguments, type BuildArgs, type Engine, type EngineName, type HostLimits } from './engine-args.js';
+import { isLoopbackRegistry, registryHost } from './image-ref.js';
 
 /**
  * Finds and drives the container engine, always through src/core/programs.ts with argument arrays.
@@ -43,12 +46,42 @@ export async function runImageBuild(engine: Engine, options: BuildArgs & { timeo
   const result = await runProgram(engine.name, buildArguments(engine, options), { timeoutMs: options.timeoutMs, onOutput: (chunk) => options.onProgress?.(chunk) });
   const seconds = (performance.now() - started) / 1000;
   if (result.code !== 0) {
-    const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-options.tailLines).join('\n');
-    throw errors.imageBuildFailed(engine.name, result.code, tail);
+    throw errors.imageBuildFailed(engine.name, result.code, outputTail(result, options.tailLines));
   }
   const inspected = await runProgram(engine.name, inspectArguments(engine, options.tag), { timeoutMs: 60_000 });
   const [id = '', size = '0'] = inspected.stdout.trim().split(/\s+/);
   return { id: id.replace(/^sha256:/, ''), sizeBytes: Number(size), seconds };
+}
+
+export interface PushedImage {
+  /** `registry/repository:tag@sha256:…`: the tag for people, the digest for the cluster. */
+  reference: string;
+  digest: string;
+  seconds: number;
+}
+
+/** Pushes `image` and reads back the digest of the manifest the registry now holds under its tag. */
+export async function pushImage(engine: Engine, image: string, options: { timeoutMs: number; tailLines: number; onProgress?: (text: string) => void }): Promise<PushedImage> {
+  const started = performance.now();
+  const dir = await mkdtemp(join(tmpdir(), 'berth-push-'));
+  try {
+    const digestFile = join(dir, 'digest');
+    const host = registryHost(image);
+    const args = pushArguments(engine, image, { digestFile, plainHttp: host !== undefined && isLoopbackRegistry(host) });
+    const result = await runProgram(engine.name, args, { timeoutMs: options.timeoutMs, onOutput: (chunk) => options.onProgress?.(chunk) });
+    if (result.code !== 0) throw errors.imagePushFailed(engine.name, image, result.code, outputTail(result, options.tailLines));
+    const written = engine.name === 'podman' ? await readFile(digestFile, 'utf8').catch(() => '') : '';
+    const digest = /sha256:[0-9a-f]{64}/.exec(written || `${result.stdout}\n${result.stderr}`)?.[0];
+    if (!digest) throw errors.imagePushFailed(engine.name, image, result.code, 'the push reported no digest');
+    return { reference: `${image}@${digest}`, digest, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The last lines of what the engine printed, for an error message. */
+function outputTail(result: { stdout: string; stderr: string }, lines: number): string {
+  return `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-lines).join('\n');
 }
 
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';

@@ -1,3 +1,5 @@
+import type { EngineName } from './engine-args.js';
+
 /**
  * Image references (`[registry/]repository[:tag][@digest]`, OCI distribution spec grammar) as far
  * as `berth build` needs them: is a base image pinned, and is a tag one we may build.
@@ -48,4 +50,37 @@ export function tagProblem(ref: string): string | undefined {
   if (registry !== undefined && !registryPattern.test(registry)) return `registry \`${registry}\` is not a host name`;
   if (!repositoryPattern.test(parts.join('/'))) return `repository \`${parts.join('/')}\` must be lower case letters, digits and single separators (. _ __ -) between them`;
   return undefined;
+}
+
+/**
+ * The registry host of a reference, or undefined for a short name (`iris:1`), which an engine or
+ * a node's runtime completes with its default registry (docker.io/library/ for containerd and
+ * docker; podman's local store calls a short name it built `localhost/…`). The first component is
+ * a host when it has a `.` or a `:` or is `localhost` (the distribution reference grammar).
+ */
+export function registryHost(ref: string): string | undefined {
+  const first = ref.split('/')[0]!;
+  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : undefined;
+}
+
+/** localhost, 127.0.0.0/8 or ::1, with or without a port: where Docker allows plain HTTP by default. */
+export function isLoopbackRegistry(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:[0-9]+$/, '');
+  return name === 'localhost' || name === '::1' || /^127(?:\.[0-9]{1,3}){3}$/.test(name);
+}
+
+/**
+ * `repository` with the tag of `image`: `berth build --push REGISTRY/REPO` pushes the image under
+ * the same immutable tag it would have built locally.
+ */
+export function inRepository(repository: string, image: string): string {
+  return `${repository}:${parseImageRef(image).tag ?? 'latest'}`;
+}
+
+/**
+ * The name a local engine keeps an image under: podman files a short name it built under
+ * `localhost/` (docker under docker.io/library/, which a node's runtime also assumes).
+ */
+export function storedReference(engine: EngineName, image: string): string {
+  return engine === 'podman' && registryHost(image) === undefined ? `localhost/${image}` : image;
 }

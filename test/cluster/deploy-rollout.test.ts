@@ -1,11 +1,11 @@
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describeReplicaSets, imageOf, readDeployment, readyEndpoints, replicaSets, revisionOf, rolledOut } from './support/objects.js';
-import { bed, berth, deleteNamespace, freshNamespace, kubectlOk, log, skip, until } from './support/testbed.js';
+import { bed, berth, deleteNamespace, freshNamespace, kubectlOk, log, skip, steps, until } from './support/testbed.js';
 
 /**
  * The iris example through `berth manifests`, `berth deploy`, `berth rollback` on a real control
@@ -14,10 +14,10 @@ import { bed, berth, deleteNamespace, freshNamespace, kubectlOk, log, skip, unti
  *   2. a new model version (alias moved in a registry) rolls out as revision 2 in a new ReplicaSet;
  *   3. `berth rollback` restores revision 1's template (as revision 3);
  *   4. a broken image: the test bed's kwok Stage (scripts/k8s/stages/pod-image-pull-backoff.yaml)
- *      reports ImagePullBackOff for images named *does-not-exist*; `berth deploy --auto-rollback`
- *      must fail naming it and return to the previous revision.
- * Each step waits with its own bound; the whole file takes about 1.5 min (60 s of it is the
- * broken rollout's --timeout).
+ *      reports ImagePullBackOff (tag not found) for images named *does-not-exist*;
+ *      `berth deploy --auto-rollback` must fail at once naming it and return to the previous
+ *      revision.
+ * Each step waits with its own bound; the whole file takes about half a minute.
  */
 const ns = 'berth-ct-deploy';
 const name = 'iris';
@@ -26,23 +26,8 @@ const brokenImage = 'berth.invalid/iris:does-not-exist';
 describe('berth deploy on the test bed', { skip }, () => {
   let work = '';
   let repository = '';
-  let failed = false;
   let firstImage = '';
-
-  /** Later steps build on earlier ones: after a failure they skip instead of failing again. */
-  const step = (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>): void => {
-    test(title, { timeout: timeoutMs }, async (t) => {
-      if (failed) return t.skip('an earlier step failed');
-      log(`— ${title}`);
-      try {
-        await body(t);
-      } catch (error) {
-        failed = true;
-        log(`  FAILED; replica sets: ${describeReplicaSets(await replicaSets(ns, name).catch(() => []))}`);
-        throw error;
-      }
-    });
-  };
+  const step = steps(async () => log(`  FAILED; replica sets: ${describeReplicaSets(await replicaSets(ns, name))}`));
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-cluster-deploy-'));
@@ -63,7 +48,7 @@ describe('berth deploy on the test bed', { skip }, () => {
     assert.deepEqual(kustomization.resources, ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml']);
     const fileDeployment = parse(await readFile(join(out, 'deployment.yaml'), 'utf8'));
     firstImage = imageOf(fileDeployment)!;
-    assert.match(firstImage, /^iris:1-[0-9a-f]{12}$/);
+    assert.match(firstImage, /^localhost\/iris:1-[0-9a-f]{12}$/);
 
     const deployed = await berth(['deploy', 'examples/iris', '--namespace', ns, '--timeout', '90']);
     assert.equal(deployed.code, 0, deployed.stderr);
@@ -122,7 +107,7 @@ describe('berth deploy on the test bed', { skip }, () => {
     const rev2 = list.find((rs) => rs.revision === 2)!;
     assert.notEqual(rev2.name, before.name, 'a new ReplicaSet');
     assert.equal(rev2.modelVersion, '2');
-    assert.match(rev2.image!, /^iris:2-[0-9a-f]{12}$/);
+    assert.match(rev2.image!, /^localhost\/iris:2-[0-9a-f]{12}$/);
     const pods = await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name},berth.dev/model-version=2` });
     assert.equal(pods.items.filter((pod) => !pod.metadata?.deletionTimestamp).length, 3);
   });
@@ -138,17 +123,18 @@ describe('berth deploy on the test bed', { skip }, () => {
     });
     const history = await kubectlOk(['-n', ns, 'rollout', 'history', `deployment/${name}`]);
     log(`  kubectl rollout history:\n${history.trimEnd()}`);
-    assert.match(history, /^3\s+berth: model iris version 0/m);
+    assert.match(history, /^3\s+berth: model iris version 1/m);
   });
 
-  step('a broken image: deploy --auto-rollback fails naming ImagePullBackOff and rolls back', 150_000, async () => {
+  step('a broken image: deploy --auto-rollback fails at once naming ImagePullBackOff and rolls back', 150_000, async () => {
     const t0 = Date.now();
     const result = await berth(['deploy', `${name}@production`, '--repository', repository, '--namespace', ns, '--image', brokenImage, '--auto-rollback', '--timeout', '60'], 150_000);
     log(`  broken deploy took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     assert.equal(result.code, 1, `expected a failure, got: ${result.stdout}${result.stderr}`);
     const message = result.stderr;
-    assert.match(message, /did not finish within 60 s/);
-    assert.match(message, /ImagePullBackOff: cannot pull image berth\.invalid\/iris:does-not-exist/);
+    // The registry says the tag does not exist (the stage's message): waiting would not help.
+    assert.match(message, /rollout of `iris` in namespace `berth-ct-deploy` failed/);
+    assert.match(message, /ImagePullBackOff: cannot pull image berth\.invalid\/iris:does-not-exist: the registry has no such tag/);
     assert.match(message, /check the name and tag/);
     assert.match(message, /rolled back to revision 3, which is serving again/);
     const live = await readDeployment(ns, name);

@@ -12,10 +12,14 @@ test('the default set is Service, Deployment, HPA and PDB, in apply order', () =
   assert.deepEqual(generate({ networkPolicy: true, serviceMonitor: true, hpa: false }).files.map((entry) => entry.file), ['service.yaml', 'deployment.yaml', 'pdb.yaml', 'networkpolicy.yaml', 'servicemonitor.yaml']);
 });
 
-test('rolling updates never lower capacity: maxUnavailable 0, maxSurge 1', () => {
+test('rolling updates never lower capacity: maxUnavailable 0, maxSurge 1; a full node can replace pods in place', () => {
   const spec = (objectOf(generate(), 'Deployment') as Loose).spec;
   assert.deepEqual(spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
   assert.equal(spec.revisionHistoryLimit, 10, 'revisions are kept for rollback');
+  const inPlace = (objectOf(generate({ maxSurge: '0', maxUnavailable: '1' }), 'Deployment') as Loose).spec;
+  assert.deepEqual(inPlace.strategy.rollingUpdate, { maxUnavailable: 1, maxSurge: 0 });
+  assert.deepEqual((objectOf(generate({}, { file: { rollout: { maxSurge: 2 } } }), 'Deployment') as Loose).spec.strategy.rollingUpdate, { maxUnavailable: 0, maxSurge: 2 });
+  assert.throws(() => generate({ maxSurge: '0' }), /maxSurge and maxUnavailable are both 0/);
 });
 
 test('readiness on /ready, liveness on /healthz, and liveness looser than readiness', () => {
@@ -122,8 +126,8 @@ test('labels: app.kubernetes.io/* and berth.dev/model*, with a selector of stabl
   );
 });
 
-test('the image defaults to <name>:<model version>-<short sha>, never latest', () => {
-  assert.equal(container().image, 'iris:3-3f2a1bc03f2a');
+test('the image defaults to localhost/<name>:<model version>-<short sha> (the name a local build keeps), never latest', () => {
+  assert.equal(container().image, 'localhost/iris:3-3f2a1bc03f2a');
   assert.equal(container().imagePullPolicy, 'IfNotPresent');
   assert.equal(container(generate({ image: 'registry.example.com/ml/iris:3-abc' })).image, 'registry.example.com/ml/iris:3-abc');
 });
@@ -172,7 +176,7 @@ test('--format kserve: an InferenceService running the Berth image as a custom p
   const predictor = isvc.spec.predictor;
   const server = predictor.containers[0];
   assert.equal(server.name, 'kserve-container');
-  assert.equal(server.image, 'iris:3-3f2a1bc03f2a');
+  assert.equal(server.image, 'localhost/iris:3-3f2a1bc03f2a');
   assert.deepEqual(server.env[0], { name: 'PROTOCOL', value: 'v2' });
   assert.deepEqual(server.ports, [{ name: 'http1', containerPort: 8000, protocol: 'TCP' }]);
   assert.deepEqual([server.readinessProbe.httpGet, server.livenessProbe.httpGet], [{ path: '/ready', port: 8000 }, { path: '/healthz', port: 8000 }]);

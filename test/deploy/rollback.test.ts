@@ -38,3 +38,10 @@ test('rollback is skipped when the template already matches, and refused without
   await assert.rejects(rollbackDeployment(first, 'default', 'iris'), (error: BerthError) => error.code === 'BERTH_NO_PREVIOUS_REVISION');
   await assert.rejects(rollbackDeployment(fakeCluster({ deployments: [undefined] }), 'default', 'iris'), (error: BerthError) => error.code === 'BERTH_DEPLOYMENT_NOT_FOUND');
 });
+
+test('a revision whose rollout failed (marked by berth deploy) is passed over', () => {
+  const failed = replicaSet(2, 'iris:2-bbbb', 'h2');
+  failed.metadata!.annotations!['berth.dev/failed-rollout'] = 'ImagePullBackOff';
+  const target = previousRevision(deploymentState({ revision: 3, image: 'iris:1-aaaa' }), [replicaSet(1, 'iris:1-aaaa', 'h1'), failed, replicaSet(3, 'iris:1-aaaa', 'h3')])!;
+  assert.equal(target.revision, 1);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitForRollout } from '../../src/deploy/rollout-wait.js';
-import { deploymentState, fakeCluster, fakeClock, pod } from './support/fake-cluster.js';
+import { deploymentState, fakeCluster, fakeClock, pod, replicaSet } from './support/fake-cluster.js';
 
 const wait = (cluster: ReturnType<typeof fakeCluster>, lines: string[] = [], timeoutMs = 60_000) =>
   waitForRollout(cluster, { namespace: 'default', name: 'iris', timeoutMs, pollMs: 2000, onProgress: (line) => lines.push(line), ...fakeClock() });
@@ -67,4 +67,19 @@ test('waits for a deployment that does not exist yet, then times out', async () 
   const result = await wait(fakeCluster({ deployments: [undefined] }), [], 5000);
   assert.equal(result.outcome, 'timeout');
   assert.match(result.reason!, /never appeared/);
+});
+
+test('after a rollback, the pods watched are those of the revision\'s ReplicaSet, not the newer broken ones', async () => {
+  const broken = pod('iris-bad-1', { hash: 'bad', created: '2026-01-01T00:05:00Z', container: { image: 'r/iris:nope', state: { waiting: { reason: 'ErrImagePull', message: 'r/iris:nope: not found' } } } });
+  const restored = [1, 2, 3].map((index) => pod(`iris-h2-${index}`, { hash: 'h2', ready: true, started: true, created: '2026-01-01T00:01:00Z' }));
+  const cluster = fakeCluster({
+    deployments: [deploymentState({ generation: 4, observed: 3 }), deploymentState({ generation: 4, revision: 4, total: 4 }), deploymentState({ generation: 4, revision: 4 })],
+    pods: [[...restored, broken]],
+    replicaSets: [replicaSet(4, 'iris:2-bbbb', 'h2'), replicaSet(3, 'r/iris:nope', 'bad')],
+  });
+  const lines: string[] = [];
+  const result = await wait(cluster, lines);
+  assert.equal(result.outcome, 'done', lines.join('\n'));
+  assert.deepEqual(result.activity?.pods, ['iris-h2-1', 'iris-h2-2', 'iris-h2-3']);
+  assert.ok(!lines.some((line) => line.includes('ErrImagePull')), 'the broken pod, on its way out, is not the rollout\'s problem');
 });

@@ -6,11 +6,16 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { locateBerthFiles, type BerthFiles } from '../../src/package/berth-files.js';
 import { writeBuildContext } from '../../src/package/context.js';
-import { buildArguments, podmanGlobalArgs, shellLine } from '../../src/package/engine-args.js';
+import { BerthError } from '../../src/core/errors.js';
+import { buildImage } from '../../src/package/build.js';
+import { buildRequest } from '../../src/package/build-request.js';
+import { buildArguments, podmanGlobalArgs, pushArguments, shellLine } from '../../src/package/engine-args.js';
+import { inRepository, isLoopbackRegistry, registryHost, storedReference } from '../../src/package/image-ref.js';
 import { referencedPaths, writeModelFolder } from '../../src/package/model-files.js';
 import { pruneDependencies } from '../../src/package/prune.js';
 import { withoutCredentials } from '../../src/package/provenance.js';
 
+const iris = new URL('../../examples/iris/', import.meta.url).pathname;
 const temp = (prefix: string) => mkdtemp(join(tmpdir(), prefix));
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
@@ -117,4 +122,20 @@ test('a missing dist/ is an error that says to run npm run build; a stale one a 
   const files = await locateBerthFiles(root, 'dist/runtime/onnx.js');
   assert.equal(files.version, '1.2.3');
   assert.match(files.warnings.join(), /older than .*src.*npm run build/);
+});
+
+test('push: the image goes to the repository under its own tag; plain HTTP only for loopback registries', async () => {
+  assert.equal(inRepository('127.0.0.1:5000/berth/iris', 'localhost/iris:0-abc'), '127.0.0.1:5000/berth/iris:0-abc');
+  const image = '127.0.0.1:5000/berth/iris:0-abc';
+  assert.deepEqual(pushArguments({ name: 'podman', globalArgs: ['--runtime', 'runc'] }, image, { digestFile: '/tmp/d', plainHttp: true }), ['--runtime', 'runc', 'push', '--digestfile', '/tmp/d', '--tls-verify=false', image]);
+  assert.deepEqual(pushArguments({ name: 'podman', globalArgs: [] }, image, { digestFile: '/tmp/d', plainHttp: false }), ['push', '--digestfile', '/tmp/d', image]);
+  assert.deepEqual(pushArguments({ name: 'docker', globalArgs: [] }, image, { digestFile: '/tmp/d', plainHttp: true }), ['push', image], 'docker decides about TLS in its daemon');
+  for (const host of ['localhost', 'localhost:5000', '127.0.0.1:5000', '127.1.2.3', '[::1]:5000']) assert.equal(isLoopbackRegistry(host), true, host);
+  for (const host of ['registry.example.com', '10.0.0.1:5000', 'localhost.example.com']) assert.equal(isLoopbackRegistry(host), false, host);
+  assert.deepEqual(['iris:1', 'team/iris:1', 'localhost/iris:1', 'r.example.com/iris:1', 'r:5000/iris:1'].map(registryHost), [undefined, undefined, 'localhost', 'r.example.com', 'r:5000']);
+  assert.equal(storedReference('podman', 'iris:1'), 'localhost/iris:1', 'podman files a short name under localhost/');
+  assert.equal(storedReference('podman', 'r.example.com/iris:1'), 'r.example.com/iris:1');
+  assert.equal(storedReference('docker', 'iris:1'), 'iris:1');
+  const request = { ...(await buildRequest(iris, {})), push: '127.0.0.1:5000/berth/iris:1' };
+  await assert.rejects(buildImage(request), (error: BerthError) => error.code === 'BERTH_BAD_IMAGE_REF' && /--push.*without a tag/.test(error.message));
 });

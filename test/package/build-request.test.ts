@@ -17,8 +17,8 @@ test('the default tag is the image berth manifests puts in the Deployment', asyn
     const request = await buildRequest(ref, {});
     const prepared = await prepareManifests({ ref, flags: {}, overrides: {} });
     assert.equal(request.tag, prepared.options.image, ref);
-    assert.match(request.tag, /^iris:1-[0-9a-f]{12}$/, 'an unregistered file is version 1, as when served');
-    assert.equal(request.tag, `iris:1-${request.model.sha256.slice(0, 12)}`);
+    assert.match(request.tag, /^localhost\/iris:1-[0-9a-f]{12}$/, 'an unregistered file is version 1, as when served');
+    assert.equal(request.tag, `localhost/iris:1-${request.model.sha256.slice(0, 12)}`);
   }
   assert.equal((await buildRequest(iris, { tag: 'localhost/iris:7-x' })).tag, 'localhost/iris:7-x');
   assert.deepEqual((await buildRequest(iris, {})).ports, [8000, 8001]);
@@ -32,7 +32,7 @@ test('a registry reference builds the registered version, tagged as berth manife
   const request = await buildRequest('iris@production', { registry: registryLookup(repository) });
   const prepared = await prepareManifests({ ref: 'iris@production', flags: {}, overrides: {}, registry: registryLookup(repository) });
   assert.equal(request.tag, prepared.options.image);
-  assert.match(request.tag, /^iris:1-[0-9a-f]{12}$/);
+  assert.match(request.tag, /^localhost\/iris:1-[0-9a-f]{12}$/);
   assert.equal(request.model.version, '1');
   assert.equal(request.model.metadataPath, join(repository, 'iris', '1', 'berth-version.json'), 'the registry metadata goes into the image');
 });

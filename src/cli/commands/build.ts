@@ -19,6 +19,7 @@ export const build: CommandDefinition = {
     .option('--base-image <image>', 'runtime base with node at /usr/local/bin/node, pinned (default: Berth\'s own base for this node version, made offline by scripts/base-image/build.sh; without one, docker.io/library/node:<this node version>-bookworm-slim for a context-only build)')
     .option('--builder-image <image>', 'build stage image with node at /usr/local/bin/node (default: the base image)')
     .option('--containerize', 'also build the image, with podman or docker (whichever is present)')
+    .option('--push <repository>', 'build the image as <repository>:<its tag> and push it (e.g. registry.example.com/team/iris); prints the reference with its digest for --image')
     .option('--engine <engine>', 'podman or docker, instead of detecting one')
     .option('--source <url>', 'org.opencontainers.image.source label (default: the git remote of the model folder, else the model reference)')
     .option('--revision <rev>', 'org.opencontainers.image.revision label (default: the git commit of the model folder, else sha256:<model hash>)')
@@ -32,6 +33,7 @@ export const build: CommandDefinition = {
       baseImage: string(options.baseImage),
       builderImage: string(options.builderImage),
       containerize: Boolean(options.containerize),
+      push: string(options.push),
       engine: string(options.engine),
       source: string(options.source),
       revision: string(options.revision),
@@ -52,6 +54,9 @@ function describe(result: BuildResult): string {
   ];
   if (result.image) {
     lines.push(`built ${result.tag} with ${result.image.engine} in ${result.image.seconds} s: ${mb(result.image.sizeBytes)}, id ${result.image.id.slice(0, 12)}`);
+    if (result.image.stored !== result.tag) lines.push(`${result.image.engine} keeps it as ${result.image.stored}: that is the name to give --image`);
+    const pushed = result.image.pushed;
+    if (pushed) lines.push(`pushed ${pushed.reference} in ${pushed.seconds} s`, 'deploy exactly this image (tag for people, digest for the nodes) with:', `  berth deploy ${result.model.ref} --image ${pushed.reference}`);
   } else {
     lines.push(`image tag: ${result.tag}`, 'build it with:', `  ${result.buildCommand}`);
   }

@@ -35,6 +35,6 @@ export const deploy: CommandDefinition = {
       onProgress: options.json ? undefined : progress,
     });
     const head = result.dryRun ? `server dry run: ${result.applied.length} objects accepted in namespace ${result.namespace}` : `deployed ${result.name} to namespace ${result.namespace}${result.revision ? ` (revision ${result.revision})` : ''}`;
-    return { data: { ...result, model: prepared.source, image: prepared.options.image }, text: [head, ...result.applied.map((entry) => `  ${entry.kind}/${entry.name}`), ...(result.rollout ? [result.rollout] : [])].join('\n') };
+    return { data: { ...result, model: prepared.source, image: prepared.options.image }, text: [head, ...result.applied.map((entry) => `  ${entry.kind}/${entry.name}`), ...(result.rollout ? [result.rollout] : []), ...(result.pods ? [result.pods] : [])].join('\n') };
   },
 };

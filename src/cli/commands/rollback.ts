@@ -17,10 +17,11 @@ export const rollback: CommandDefinition = {
     .option('--timeout <seconds>', 'how long to wait for the rollback rollout (default 300)')
     .option('--no-wait', 'do not wait for the rollout'),
   async run([argument], options): Promise<CommandResult> {
-    const [{ kubeCluster }, { rollbackDeployment }, { waitForRollout }, { defaults }, { errors }] = await Promise.all([
+    const [{ kubeCluster }, { rollbackDeployment }, { waitForRollout }, { describeActivity }, { defaults }, { errors }] = await Promise.all([
       import('../../deploy/kube-cluster.js'),
       import('../../deploy/rollback.js'),
       import('../../deploy/rollout-wait.js'),
+      import('../../deploy/pod-activity.js'),
       import('../../core/defaults.js'),
       import('../../core/errors.js'),
     ]);
@@ -32,11 +33,13 @@ export const rollback: CommandDefinition = {
     const head = `${namespace}/${name}: rolling back from revision ${result.fromRevision ?? '?'} to the template of revision ${result.toRevision}`;
     if (options.wait === false) return { data: result, text: head };
     const timeoutSeconds = options.timeout === undefined ? defaults.deploy.rolloutTimeoutSeconds : Number(options.timeout);
+    const service = (await cluster.getService(namespace, name)) ? name : undefined;
     const waited = await waitForRollout(cluster, {
-      namespace, name, timeoutMs: timeoutSeconds * 1000, pollMs: defaults.deploy.pollIntervalMs,
+      namespace, name, service, timeoutMs: timeoutSeconds * 1000, pollMs: defaults.deploy.pollIntervalMs,
       onProgress: options.json ? undefined : (line) => process.stderr.write(`${line}\n`),
     });
     if (waited.outcome !== 'done') throw errors.rolloutFailed(namespace, name, `the rollback to revision ${result.toRevision} did not become available: ${waited.reason}`);
-    return { data: { ...result, revision: waited.revision }, text: `${head}\n${waited.status?.message ?? ''}`.trimEnd() };
+    const pods = waited.activity ? describeActivity(waited.activity) : undefined;
+    return { data: { ...result, revision: waited.revision, activity: waited.activity }, text: [head, waited.status?.message, pods].filter(Boolean).join('\n') };
   },
 };

@@ -1,6 +1,7 @@
 import {
   AppsV1Api, AutoscalingV2Api, CoreV1Api, DiscoveryV1Api, KubeConfig, PolicyV1Api,
 } from '@kubernetes/client-node';
+import { test, type TestContext } from 'node:test';
 import { runProgram, type ProgramResult } from '../../../src/core/programs.js';
 
 /**
@@ -129,6 +130,27 @@ export async function freshNamespace(name: string): Promise<string> {
   return name;
 }
 
-export async function deleteNamespace(name: string): Promise<void> {
-  if (testbed) await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=false']);
+/** Deletes a namespace; with `wait`, until its pods are gone (on a real node they hold CPU and memory the next test may need). */
+export async function deleteNamespace(name: string, wait = false): Promise<void> {
+  if (testbed) await kubectl(['delete', 'namespace', name, '--ignore-not-found', `--wait=${wait}`, '--timeout=180s'], 200_000);
+}
+
+/**
+ * Tests that build on each other: after one fails, the later ones skip instead of failing again.
+ * `onFailure` may log what the cluster looked like.
+ */
+export function steps(onFailure?: () => Promise<void>) {
+  let failed = false;
+  return (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>) =>
+    test(title, { timeout: timeoutMs }, async (t) => {
+      if (failed) return t.skip('an earlier step failed');
+      log(`— ${title}`);
+      try {
+        await body(t);
+      } catch (error) {
+        failed = true;
+        await onFailure?.().catch(() => undefined);
+        throw error;
+      }
+    });
 }

@@ -1,4 +1,4 @@
-import type { CoreV1Event, V1Deployment, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1EndpointSlice, V1Node, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { Cluster } from '../../../src/deploy/cluster.js';
 import type { KubeObject } from '../../../src/deploy/kube-object.js';
 
@@ -12,6 +12,11 @@ export interface Recording {
   events?: CoreV1Event[];
   replicaSets?: V1ReplicaSet[];
   hpa?: V2HorizontalPodAutoscaler;
+  service?: V1Service;
+  /** EndpointSlices per poll; by default the ready pods of the last pod list are ready endpoints. */
+  endpointSlices?: V1EndpointSlice[][];
+  /** What listNodesAndPods returns (undefined: not allowed, as under a namespaced role). */
+  room?: { nodes: V1Node[]; pods: V1Pod[] };
   /** States played after a rollback (replaceTemplate). */
   afterRollback?: { deployments: V1Deployment[]; pods?: V1Pod[][] };
 }
@@ -19,6 +24,7 @@ export interface Recording {
 export interface FakeCluster extends Cluster {
   applied: Array<{ object: KubeObject; dryRun: boolean }>;
   rollbacks: Array<{ template: V1PodTemplateSpec; annotations: Record<string, string> }>;
+  annotated: Array<{ name: string; annotations: Record<string, string | null> }>;
 }
 
 export function fakeCluster(recording: Recording): FakeCluster {
@@ -26,11 +32,14 @@ export function fakeCluster(recording: Recording): FakeCluster {
   let pods = recording.pods ?? [[]];
   let deploymentCalls = 0;
   let podCalls = 0;
+  let sliceCalls = 0;
+  let lastPods: V1Pod[] = [];
   const at = <T>(list: T[], index: number): T => list[Math.min(index, list.length - 1)]!;
   const cluster: FakeCluster = {
     defaultNamespace: 'default',
     applied: [],
     rollbacks: [],
+    annotated: [],
     async apply(object, { dryRun }) {
       cluster.applied.push({ object, dryRun });
       return object;
@@ -42,13 +51,27 @@ export function fakeCluster(recording: Recording): FakeCluster {
       return structuredClone(recording.replicaSets ?? []);
     },
     async listPods() {
-      return structuredClone(at(pods, podCalls++));
+      lastPods = at(pods, podCalls++);
+      return structuredClone(lastPods);
     },
     async listPodEvents() {
       return structuredClone(recording.events ?? []);
     },
     async getHorizontalPodAutoscaler() {
       return recording.hpa;
+    },
+    async annotateReplicaSet(_namespace, name, annotations) {
+      cluster.annotated.push({ name, annotations });
+    },
+    async getService() {
+      return recording.service;
+    },
+    async listEndpointSlices() {
+      if (recording.endpointSlices) return structuredClone(at(recording.endpointSlices, sliceCalls++));
+      return [endpointSlice(lastPods.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((pod) => pod.metadata!.name!))];
+    },
+    async listNodesAndPods() {
+      return structuredClone(recording.room);
     },
     async replaceTemplate(_namespace, _name, template, annotations) {
       cluster.rollbacks.push({ template, annotations });
@@ -62,6 +85,16 @@ export function fakeCluster(recording: Recording): FakeCluster {
     },
   };
   return cluster;
+}
+
+/** One EndpointSlice with a ready endpoint per named pod (and not-ready ones for `notReady`). */
+export function endpointSlice(ready: string[], notReady: string[] = []): V1EndpointSlice {
+  const endpoint = (name: string, isReady: boolean, index: number) => ({ addresses: [`10.244.0.${index + 10}`], conditions: { ready: isReady }, targetRef: { kind: 'Pod', name } });
+  return {
+    addressType: 'IPv4',
+    metadata: { name: 'iris-abcde', labels: { 'kubernetes.io/service-name': 'iris' } },
+    endpoints: [...ready.map((name, index) => endpoint(name, true, index)), ...notReady.map((name, index) => endpoint(name, false, index + ready.length))],
+  };
 }
 
 /** A fake clock: sleep advances it, so waits finish instantly. */

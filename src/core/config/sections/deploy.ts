@@ -44,6 +44,10 @@ export const deploy = section('`berth manifests` and `berth deploy`: the Kuberne
   preStop: choice('sleep', ['sleep', 'server'], { doc: "how the pod waits for endpoints to drop it: the kubelet's sleep action (Kubernetes ≥ 1.30) or the server's own drain delay", flag: '--pre-stop' }),
   /** While endpoints and load balancers stop routing to the pod. */
   preStopSeconds: integer(5, { doc: 'seconds to keep serving after the pod is marked for deletion', flag: '--pre-stop-seconds' }),
+  rollout: section('The Deployment\'s RollingUpdate strategy. The default (one pod above the count, none out of service) never drops capacity but needs room for one more pod on the nodes.', {
+    maxSurge: integer(1, { doc: 'pods a rolling update starts above the replica count; needs that much free room on the nodes', flag: '--max-surge' }),
+    maxUnavailable: integer(0, { doc: 'pods a rolling update may stop before their replacements are Ready (0 keeps full capacity; 1 with --max-surge 0 fits a full node)', flag: '--max-unavailable' }),
+  }),
   serviceType: choice('ClusterIP', ['ClusterIP', 'NodePort', 'LoadBalancer'], { doc: 'Service type', flag: '--service-type' }),
   kserve: section('With format kserve.', {
     deploymentMode: choice('RawDeployment', ['RawDeployment', 'Serverless'], { doc: 'KServe deployment mode (RawDeployment needs no Knative)', flag: '--kserve-mode' }),

@@ -15,6 +15,8 @@ export const packaging = section('`berth build`: the container image.', {
   engineProbeTimeoutMs: 15_000,
   /** The whole `podman build` / `docker build`. */
   buildTimeoutMs: 30 * 60_000,
+  /** `podman push` / `docker push` of a built image. */
+  pushTimeoutMs: 10 * 60_000,
   /** `npm ci --omit=dev` of Berth's production dependencies on the host. */
   npmTimeoutMs: 10 * 60_000,
   /** Pruned dependency trees kept in the cache (one per Berth lockfile and platform). */

@@ -1,0 +1,3 @@
+module berth.local/k8s-testbed/pause
+
+go 1.26.0
