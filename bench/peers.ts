@@ -11,7 +11,7 @@ import { packageVersions, prepareWorkspace } from './peers/workspace.js';
 import { cpuSecondsOf, processTree, rssMbOf, startServer, type ServerUnderTest } from './servers.js';
 
 /**
- * `npm run bench:peers [-- --reps 3 --seconds 6 --models iris,forest --systems berth,fastapi-ort-1w]`:
+ * `npm run bench:peers [-- --reps 3 --seconds 6 --models iris,forest --systems berth,fastapi-ort-1w --merge]`:
  * Berth beside the servers its users would run instead, on this machine, in one run.
  *
  * Each repetition starts every system afresh, one at a time with nothing under load (cold start:
@@ -28,6 +28,8 @@ const warmupSeconds = Number(option('warmup') ?? 2);
 const idleSeconds = 15;
 const models = (option('models') ?? 'iris,forest').split(',') as ModelName[];
 const only = option('systems')?.split(',');
+// --merge: keep what bench/results/peers.json holds for the models not run now (a run split in two).
+const merge = args.includes('--merge');
 const chosen = systems.filter((system) => !only || only.includes(system.id));
 const logDir = 'bench/results/logs/peers';
 mkdirSync(logDir, { recursive: true });
@@ -61,7 +63,7 @@ log(`bench:peers: ${reps} reps × ${seconds} s (+${warmupSeconds} s warm-up) per
 const workspace = await prepareWorkspace(chosen.filter((system) => models.some((model) => system.models.includes(model))), log);
 const starts: Start[] = [];
 const measurements: Measurement[] = [];
-const loadAverage = [loadavg()[0]!];
+const loadAtStart = loadavg()[0]!;
 
 for (const model of models) {
   const list = chosen.filter((system) => system.models.includes(model));
@@ -122,24 +124,25 @@ for (const model of models) {
     for (const server of running.values()) await server.stop();
   }
 }
-loadAverage.push(loadavg()[0]!);
 
 const commit = (await runProgram('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim();
 const onnxruntimeNode = (JSON.parse(readFileSync('node_modules/onnxruntime-node/package.json', 'utf8')) as { version: string }).version;
+const earlier = merge ? (JSON.parse(readFileSync('bench/results/peers.json', 'utf8')) as PeerRun) : undefined;
+const kept = <T extends { model: ModelName }>(items: T[] | undefined) => (items ?? []).filter((item) => !models.includes(item.model));
 const run: PeerRun = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? '',
-  loadAverage,
+  loadAverage: [...(earlier?.loadAverage ?? []).filter((part) => !part.models.some((model) => models.includes(model))), { models, start: loadAtStart, end: loadavg()[0]! }],
   reps,
   seconds,
   warmupSeconds,
   idleSeconds,
   berth: { commit, onnxruntimeNode },
   systems: chosen.map((system) => ({ id: system.id, label: system.label, settings: system.settings, versions: packageVersions(system), reference: system.reference ?? false })),
-  starts,
-  measurements,
+  starts: [...kept(earlier?.starts), ...starts],
+  measurements: [...kept(earlier?.measurements), ...measurements],
 };
 const report = formatPeerReport(run);
 process.stdout.write(`${report}\n`);

@@ -28,7 +28,8 @@ export interface PeerRun {
   node: string;
   cpus: number;
   cpuModel: string;
-  loadAverage: number[];
+  /** The 1-minute load average at the start and end of each part of the run (several with --merge). */
+  loadAverage: Array<{ models: ModelName[]; start: number; end: number }>;
   reps: number;
   seconds: number;
   warmupSeconds: number;
@@ -110,7 +111,7 @@ export function formatPeerReport(run: PeerRun): string {
   const lines = [
     `Berth beside the servers its users would run instead: ${run.date.slice(0, 10)}, ${run.cpus} cores (${run.cpuModel}), Node ${run.node}, Berth ${run.berth.commit} with onnxruntime-node ${run.berth.onnxruntimeNode}. ` +
       `${run.reps} repetition${run.reps === 1 ? '' : 's'}; each starts every system afresh, leaves them idle ${run.idleSeconds} s, then loads each in turn (${run.warmupSeconds} s warm-up, ${run.seconds} s measured, autocannon on loopback, one row per request). ` +
-      `Cells are the median over repetitions (min–max). Load average ${run.loadAverage.map((value) => value.toFixed(2)).join(' → ')}.`,
+      `Cells are the median over repetitions (min–max). Load average ${run.loadAverage.map((part) => `${part.start.toFixed(2)} → ${part.end.toFixed(2)} (${part.models.join(', ')})`).join('; ')}.`,
   ];
   for (const model of ['iris', 'forest'] as const) {
     const rows = run.measurements.filter((m) => m.model === model);
