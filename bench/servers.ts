@@ -165,8 +165,8 @@ export const startCeiling = (logFile: string) => startBare('ceiling-server', log
 /** The floor: bare node:http with JSON, a request id, metrics and an access log (bench/floor-server.ts). */
 export const startFloor = (logFile: string) => startBare('floor-server', logFile);
 
-/** Where a bare server is compiled to, beside the CLI's build (packages stay in node_modules). */
-export function compiledBareServer(name: 'ceiling-server' | 'floor-server'): string {
+/** A bench script compiled to plain JavaScript beside the CLI's build (packages stay in node_modules). */
+export function compiledBenchScript(name: 'ceiling-server' | 'floor-server' | 'tail-probe'): string {
   const outfile = `dist/bench/${name}.js`;
   buildSync({ entryPoints: [`bench/${name}.ts`], outfile, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
   return outfile;
@@ -178,7 +178,7 @@ export function compiledBareServer(name: 'ceiling-server' | 'floor-server'): str
  */
 async function startBare(name: 'ceiling-server' | 'floor-server', logFile: string): Promise<ServerUnderTest> {
   const port = await freePort();
-  return startServer({ program: process.execPath, args: [compiledBareServer(name), String(port)], port, readyPath: '/', logFile });
+  return startServer({ program: process.execPath, args: [compiledBenchScript(name), String(port)], port, readyPath: '/', logFile });
 }
 
 /**

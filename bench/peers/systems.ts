@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { compiledBareServer } from '../servers.js';
+import { compiledBenchScript } from '../servers.js';
 
 /**
  * The systems a user would run instead of Berth, each as its documentation recommends for a
@@ -101,7 +101,7 @@ export const systems: System[] = [
     readyPath: () => '/',
     path: () => '/predict',
     dialect: () => 'named',
-    launch: (_model, { http }) => ({ program: process.execPath, args: [compiledBareServer('ceiling-server'), String(http)] }),
+    launch: (_model, { http }) => ({ program: process.execPath, args: [compiledBenchScript('ceiling-server'), String(http)] }),
   },
   {
     id: 'berth',
