@@ -35,6 +35,7 @@ export async function loadCommands(): Promise<CommandDefinition[]> {
     import('./commands/status.js'),
     import('./commands/profile.js'),
     import('./commands/build.js'),
+    import('./commands/import.js'),
   ]);
   return modules.flatMap((module) => Object.values(module).filter(isDefinition));
 }

@@ -21,3 +21,16 @@ export async function readConfigFile(path: string, optional: boolean): Promise<R
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw errors.badConfig(path, 'must be a mapping of settings');
   return parsed as Record<string, unknown>;
 }
+
+/** The API key from `server.apiKeyFile`: its first line, trimmed; the key itself is never echoed. */
+export async function readApiKeyFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw errors.badConfig('server.apiKeyFile', `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`);
+  }
+  const key = text.split(/\r?\n/, 1)[0]!.trim();
+  if (key === '') throw errors.badConfig('server.apiKeyFile', `${path} is empty; its first line must be the API key`);
+  return key;
+}

@@ -1,3 +1,4 @@
+import { closest } from './closest.js';
 import { errors } from './errors.js';
 import { defaults } from './defaults.js';
 import { defaultOf, getPath, settingSpecs, type SettingSpec } from './settings.js';
@@ -18,9 +19,10 @@ export interface ModelConfig {
   features?: string[];
   /** Class label names, indexed by class id (or keyed by the model's own label). */
   labels?: string[];
+  /** The model takes missing values: JSON null (and NaN) reach it as NaN, as tree models expect. */
+  allowMissing?: boolean;
   batching?: Partial<Settings['batching']>;
   traffic?: TrafficPolicy;
-  [extension: string]: unknown;
 }
 
 export interface ConfigSources {
@@ -64,15 +66,35 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
       setPath(settings, spec.key, coerce(spec, raw, where));
     }
   }
-  for (const section of Object.keys(file)) {
-    if (!knownSections.has(section)) warnings.push(`berth.yaml: unknown section \`${section}\` is ignored`);
-  }
+  checkKnownKeys(file);
   settings.monitoring = parseMonitoringSection(file.monitoring, settings.monitoring, sources.baseDir) as Settings['monitoring'];
   applyRules(settings);
   return { settings, model: parseModelConfig(file.model), traffic: parseTrafficSection(file.traffic), file, warnings };
 }
 
-const knownSections = new Set(['model', ...settingSpecs.map((spec) => spec.key.split('.')[0]!), 'monitoring', 'traffic', 'deploy']);
+/** berth.yaml's sections: the settings table's, and those parsed by their own areas. */
+const ownSections = ['model', 'monitoring', 'traffic', 'deploy'];
+const settingSections = new Set(settingSpecs.map((spec) => spec.key.split('.')[0]!));
+const settingKeys = settingSpecs.map((spec) => spec.key);
+const modelKeys = ['name', 'version', 'features', 'labels', 'allowMissing', 'batching', 'traffic'] as const;
+
+/**
+ * Every key of berth.yaml is known, or the server does not start: a misspelt key silently left a
+ * default in force (`server.prot: 9000` served on 8000). The message names the closest known key.
+ * Sections other areas parse (monitoring, traffic, deploy) are checked by their parsers.
+ */
+function checkKnownKeys(file: Record<string, unknown>): void {
+  const everyKey = [...ownSections, ...settingSections, ...settingKeys, ...modelKeys.map((key) => `model.${key}`)];
+  for (const [section, value] of Object.entries(file)) {
+    if (ownSections.includes(section)) continue;
+    if (!settingSections.has(section)) throw errors.unknownConfigKey('berth.yaml', section, closest(section, everyKey));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.badConfig(`${section} in berth.yaml`, 'must be a mapping');
+    for (const key of Object.keys(value)) {
+      const dotted = `${section}.${key}`;
+      if (!settingKeys.includes(dotted)) throw errors.unknownConfigKey('berth.yaml', dotted, closest(dotted, everyKey));
+    }
+  }
+}
 
 function coerce(spec: SettingSpec, raw: unknown, where: string): unknown {
   const text = typeof raw === 'string' ? raw.trim() : raw;
@@ -112,6 +134,10 @@ function coerce(spec: SettingSpec, raw: unknown, where: string): unknown {
 
 function applyRules(settings: Settings): void {
   const { server, batching } = settings;
+  if (server.apiKey && server.apiKeyFile) throw errors.badConfig('server.apiKeyFile', 'give the API key once: server.apiKey (--api-key) or server.apiKeyFile (--api-key-file), not both');
+  if (server.modelControl && !server.apiKey && !server.apiKeyFile) {
+    throw errors.badConfig('server.modelControl', 'loading and unloading models on request needs an API key, or anyone could change what is served; set --api-key-file (or BERTH_API_KEY) too');
+  }
   if (server.port > 65535) throw errors.badConfig('server.port', `${server.port} is not a TCP port`);
   if (server.grpcPort > 65535) throw errors.badConfig('server.grpcPort', `${server.grpcPort} is not a TCP port`);
   if (server.grpcPort !== 0 && server.grpcPort === server.port) throw errors.badConfig('server.grpcPort', 'must differ from server.port');
@@ -122,7 +148,11 @@ function applyRules(settings: Settings): void {
 export function parseModelConfig(raw: unknown, where = 'model'): ModelConfig {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.badConfig(where, 'must be a mapping');
+  for (const key of Object.keys(raw)) {
+    if (!(modelKeys as readonly string[]).includes(key)) throw errors.unknownConfigKey('berth.yaml', `${where}.${key}`, closest(`${where}.${key}`, modelKeys.map((known) => `${where}.${known}`)));
+  }
   const model = { ...(raw as Record<string, unknown>) } as ModelConfig;
+  if (model.allowMissing !== undefined && typeof model.allowMissing !== 'boolean') throw errors.badConfig(`${where}.allowMissing`, 'must be true or false');
   if (model.name !== undefined && (typeof model.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(model.name))) {
     throw errors.badConfig(`${where}.name`, 'must be 1–63 letters, digits, dots, dashes or underscores');
   }

@@ -14,18 +14,56 @@ export const defaults = {
     workers: 1 as number | 'auto',
     /** Bearer token required on every route but probes and /metrics; empty = no auth. */
     apiKey: '',
+    /** A file holding the API key (its first line), so the key need not be in argv or berth.yaml. */
+    apiKeyFile: '',
+    /**
+     * The repository extension's load/unload/index (Triton's explicit model-control mode). Off by
+     * default; on, it needs the API key, so no anonymous caller can change what is served.
+     */
+    modelControl: false,
     /**
      * Seconds between SIGTERM and a forced exit. Kubernetes' default terminationGracePeriodSeconds
      * is 30; Berth drains well within it.
      */
     drainSeconds: 25,
-    /** Seconds to keep answering (with /ready at 503) before closing the listener, so endpoints
-     * controllers and load balancers stop routing here first (the preStop gotcha). */
-    drainDelaySeconds: 0,
+    /**
+     * Seconds to keep answering after SIGTERM (with /ready at 503 and `Connection: close` on every
+     * reply) before closing the listener. Keep-alive clients keep sending on the connection they
+     * have, Service or not (conntrack keeps it); each reply in this window tells them to reconnect,
+     * so when idle connections are closed no active client is caught sending on one.
+     */
+    drainDelaySeconds: 2,
     /** Per-request deadline in milliseconds; past it the caller gets 504. */
     requestTimeoutMs: 30_000,
-    /** Requests being handled at once; past it, 503 + Retry-After before the body is read. */
+    /** Requests whose body has arrived and that are being handled; past it, 429 + Retry-After
+     * before the next body is read. Bodies still arriving do not count (slow clients). */
     maxInFlight: 4096,
+    /**
+     * Request bytes held at once: the Content-Length of every request being received or handled
+     * (the body limit for one without). Past it, 429 + Retry-After before the body is read, so a
+     * flood of large bodies is shed before memory grows. 0 = two bodies of the largest size, or
+     * fewer where the container's memory limit holds fewer (core/memory-limit.ts).
+     */
+    maxBodyBytesInFlight: 0,
+    /**
+     * Event-loop lag past which new requests are shed (429 + Retry-After) before their body is
+     * read: the loop is saturated, and requests are waiting unread in socket buffers, where no
+     * in-flight count sees them (a flood's client timeouts). 0 = off.
+     */
+    maxEventLoopLagMs: 500,
+    /**
+     * When even the fastest request of the last half second spent longer than this in the server
+     * (body arrived → reply done), new requests are shed (429 + Retry-After) until requests get
+     * through in time again: a flood that keeps every request waiting (RFC 8289's standing
+     * queue), not a burst or one long request. 0 = off.
+     */
+    maxSojournMs: 500,
+    /** Memory a request may take per byte of its body while it is parsed, run and answered, for
+     * sizing the body budget from the container's limit: 100,000 iris rows of zeros (0.8 MB)
+     * held about 30 MB each until answered (`berth manifests` measures it per model). */
+    memoryPerBodyByte: 40,
+    /** Share of the container limit left, after the memory in use at start, for bodies. */
+    bodyMemoryShare: 0.5,
     /**
      * Pending-connection queue of the listener. Node's default (511) overflows when a client
      * opens ~1000 connections at once; Linux caps it at net.core.somaxconn (4096 here).
@@ -35,6 +73,9 @@ export const defaults = {
     keepAliveTimeoutMs: 65_000,
     /** Slow-client guard: headers and body must arrive within this time. */
     requestReceiveTimeoutMs: 30_000,
+    /** How often connections are checked against the receive timeout (Node checks every 30 s by
+     * default, so a 30 s timeout held slow clients up to 60 s and more). */
+    receiveTimeoutCheckMs: 500,
     /**
      * While requests are being shed, how far V8 may let the heap grow past its live size before
      * the next full GC, in percent; 0 = always V8's own choice, which goes up to 4× under fast
@@ -47,12 +88,20 @@ export const defaults = {
     maxMessageBytes: 64 * 1024 * 1024,
   },
   limits: {
-    maxBodyBytes: 16 * 1024 * 1024,
+    /**
+     * Largest JSON request body. Parsed, a body takes 13–24× its size in memory (measured: a
+     * 16 MiB body of rows peaked 206 MB above idle, 10 MB of one-value rows 237 MB), so this
+     * limit decides what one request can cost. 4 MiB holds 100,000 rows of four features
+     * (maxRows); larger tensors travel better over gRPC's raw contents.
+     */
+    maxBodyBytes: 4 * 1024 * 1024,
     maxRows: 100_000,
     /** Total tensor elements per request, over all inputs. */
     maxValues: 10_000_000,
     /** JSON nesting depth accepted in tensor data and feature rows. */
     maxDepth: 32,
+    /** Characters of caller text (names, keys, URLs) repeated in an error message. */
+    echoChars: 200,
   },
   batching: {
     enabled: true,
@@ -129,8 +178,6 @@ export const defaults = {
       floorMiB: 128,
       /** Used (with a warning) when the peak RSS was neither measured nor given. */
       assumedPeakRssMiB: 256,
-      /** Rows of the synthetic batch run after load when measuring peak RSS. */
-      measureBatchRows: 256,
     },
     /** startupProbe budget = load seconds × factor + grace, polled every periodSeconds. */
     startup: { periodSeconds: 2, timeoutSeconds: 2, loadFactor: 3, graceSeconds: 30 },
@@ -351,6 +398,27 @@ export const defaults = {
       /** Feedback outcomes in the window before accuracy can alert: 3 of 4 right is noise, not a drop. */
       minFeedbackSamples: 50,
     },
+  },
+  /** `berth import` (src/import): conversion of a trained model to ONNX and its parity proof. */
+  import: {
+    /**
+     * An element of a probability or value agrees when |served − original| ≤ abs + rel·|original|.
+     * A float32 model's probabilities are off by ~1e-7 and a forest's regression values by ~1e-6
+     * relative; a conversion that lost something (float32 inputs to a model that needs doubles,
+     * a wrong option) is off by far more.
+     */
+    tolerance: { abs: 1e-5, rel: 1e-4, agreement: 1 },
+    /** Rows drawn from the model's training statistics when no --sample is given. */
+    generatedRows: 200,
+    /** Share of generated values left missing in features the model accepts missing (NaN). */
+    missingShare: 0.05,
+    seed: 42,
+    /** Sample rows checked (and profiled for drift: the whole file is); the rest are counted. */
+    maxSampleRows: 10_000,
+    /** Worst rows named in the report for each output. */
+    worstRows: 5,
+    /** The Python helper (load, convert, predict) may take this long; a large forest's conversion is the slow part. */
+    helperTimeoutMs: 10 * 60_000,
   },
   /** The dashboard page at GET / (src/http/dashboard): how often it polls and how much it shows. */
   dashboard: {

@@ -26,3 +26,8 @@ export function hostFacts(source: Environment = process.env) {
     berthCache: source.BERTH_CACHE ?? `${source.HOME ?? '/tmp'}/.cache/berth`,
   };
 }
+
+/** The environment a child program gets: this process's, with `extra` set (programs.ts runs it). */
+export function childEnvironment(extra: Record<string, string>, source: Environment = process.env): NodeJS.ProcessEnv {
+  return { ...source, ...extra };
+}

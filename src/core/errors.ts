@@ -1,3 +1,5 @@
+import { defaults } from './defaults.js';
+
 /**
  * The one error catalogue. Every error Berth raises on purpose has a stable code and an HTTP
  * status here; the HTTP layer turns it into `{"error": message}` (OIP v2 §"Errors"), the CLI
@@ -42,23 +44,40 @@ function define<A extends unknown[]>(code: string, status: number, format: Forma
   return Object.assign(make, { code, status });
 }
 
-/** Shorthand for quoting a name inside a message. */
-const q = (name: string) => `\`${name}\``;
+/**
+ * Caller text repeated in a message, cut to `echoChars` characters: a 10 MB name must not come
+ * back as a 10 MB error (nor fill a log line).
+ */
+export function echo(text: string): string {
+  const limit = defaults.limits.echoChars;
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters)`;
+}
+
+/** Shorthand for quoting a name inside a message (cut like `echo`). */
+const q = (name: string) => `\`${echo(name)}\``;
 
 export const errors = {
   // ── request body and transport (400/413/415) ─────────────────────────────
-  invalidJson: define('BERTH_INVALID_JSON', 400, (detail: string) => `request body is not valid JSON: ${detail}`),
+  invalidJson: define('BERTH_INVALID_JSON', 400, (detail: string) => `request body is not valid JSON: ${echo(detail)}`),
   emptyBody: define('BERTH_EMPTY_BODY', 400, () => 'request body is empty; send a JSON object'),
   bodyTooLarge: define('BERTH_BODY_TOO_LARGE', 413, (limit: number) => `request body is larger than the limit of ${limit} bytes`),
   unsupportedMediaType: define('BERTH_UNSUPPORTED_MEDIA_TYPE', 415, (got: string) => `content-type ${got || '(none)'} is not supported; send application/json`),
   tooDeep: define('BERTH_TOO_DEEP', 400, (where: string, limit: number) => `${where} is nested deeper than ${limit} levels`),
   notAnObject: define('BERTH_NOT_AN_OBJECT', 400, (where: string) => `${where} must be a JSON object`),
-  badField: define('BERTH_BAD_FIELD', 400, (where: string, expected: string) => `${where} must be ${expected}`),
+  badField: define('BERTH_BAD_FIELD', 400, (where: string, expected: string) => `${echo(where)} must be ${expected}`),
+  nestedDataShape: define('BERTH_NESTED_DATA_SHAPE', 400, (name: string, where: string, expected: string) => `nested data of ${q(name)} does not match its shape: ${where} must be ${expected}`),
+  requestTimeout: define('BERTH_REQUEST_TIMEOUT', 408, (ms: number) => `the request was not received within ${ms} ms`),
+  headersTooLarge: define('BERTH_HEADERS_TOO_LARGE', 431, () => 'request headers are too large'),
+  badRequest: define('BERTH_BAD_REQUEST', 400, (detail: string) => `malformed request: ${echo(detail)}`),
 
   // ── tensors and signatures (400) ──────────────────────────────────────────
   missingInput: define('BERTH_MISSING_INPUT', 400, (name: string, model: string) => `missing input ${q(name)} for model ${q(model)}`),
   unknownInput: define('BERTH_UNKNOWN_INPUT', 400, (name: string, model: string, known: string[]) => `unknown input ${q(name)} for model ${q(model)}; expected ${known.map(q).join(', ')}`),
   duplicateInput: define('BERTH_DUPLICATE_INPUT', 400, (name: string) => `input ${q(name)} is given more than once`),
+  duplicateOutput: define('BERTH_DUPLICATE_OUTPUT', 400, (name: string) => `output ${q(name)} is requested more than once; name each output once`),
+  replyTooLarge: define('BERTH_REPLY_TOO_LARGE', 413, (count: number, limit: number) => `the answer would hold ${count} values, more than the limit of ${limit} values per reply; send fewer rows or ask for fewer outputs`),
+  nonFinite: define('BERTH_NON_FINITE', 400, (name: string, index: number, got: string, datatype: string) => `value ${index} of ${q(name)} is ${got}, which ${datatype} cannot hold as a finite number; send finite numbers${datatype === 'FP32' ? ' within ±3.4e38' : ''}`),
+  missingValue: define('BERTH_MISSING_VALUE', 400, (name: string, index: number) => `value ${index} of ${q(name)} is missing (null or NaN); this model takes no missing values (set model.allowMissing: true in berth.yaml if it treats NaN as missing, as tree models do)`),
   unknownOutput: define('BERTH_UNKNOWN_OUTPUT', 400, (name: string, model: string, known: string[]) => `unknown output ${q(name)} requested from model ${q(model)}; it has ${known.map(q).join(', ')}`),
   wrongDatatype: define('BERTH_WRONG_DATATYPE', 400, (name: string, expected: string, got: string) => `datatype ${expected} expected for ${q(name)}, got ${got}`),
   unknownDatatype: define('BERTH_UNKNOWN_DATATYPE', 400, (name: string, got: string) => `datatype ${got} of ${q(name)} is not an Open Inference Protocol datatype`),
@@ -75,7 +94,7 @@ export const errors = {
   unknownFeature: define('BERTH_UNKNOWN_FEATURE', 400, (name: string, known: string[]) => `unknown feature ${q(name)}; expected ${known.map(q).join(', ')}`),
   wrongRowLength: define('BERTH_WRONG_ROW_LENGTH', 400, (where: string, expected: number, got: number) => `expected ${expected} values per row, got ${got} in ${where}`),
   noFeatureNames: define('BERTH_NO_FEATURE_NAMES', 400, (model: string) => `model ${q(model)} has no feature names; set model.features in berth.yaml or send {"features":[…]}/{"instances":[…]}`),
-  ambiguousBody: define('BERTH_AMBIGUOUS_BODY', 400, (detail: string) => `cannot tell the request format: ${detail}`),
+  ambiguousBody: define('BERTH_AMBIGUOUS_BODY', 400, (detail: string) => `cannot tell the request format: ${echo(detail)}`),
   dialectUnsupported: define('BERTH_DIALECT_UNSUPPORTED', 400, (model: string, why: string) => `model ${q(model)} cannot be called this way: ${why}; use the Open Inference Protocol route /v2/models/${model}/infer`),
 
   // ── OIP v2 gRPC tensors (400) ─────────────────────────────────────────────
@@ -91,16 +110,23 @@ export const errors = {
   unknownVersion: define('BERTH_UNKNOWN_VERSION', 404, (name: string, version: string) => `model ${q(name)} has no version ${q(version)}`),
   modelNotReady: define('BERTH_MODEL_NOT_READY', 503, (name: string) => `model ${q(name)} is not ready yet`),
   noDefaultModel: define('BERTH_NO_DEFAULT_MODEL', 404, (names: string[]) => `several models are served (${names.map(q).join(', ')}); call /models/{name}/predict`),
-  notFound: define('BERTH_NOT_FOUND', 404, (method: string, url: string) => `no route ${method} ${url}`),
-  methodNotAllowed: define('BERTH_METHOD_NOT_ALLOWED', 405, (method: string, url: string) => `${method} is not allowed on ${url}`),
+  notFound: define('BERTH_NOT_FOUND', 404, (method: string, url: string) => `no route ${echo(method)} ${echo(url)}`),
+  methodNotAllowed: define('BERTH_METHOD_NOT_ALLOWED', 405, (method: string, url: string, allowed: string[]) => `${echo(method)} is not allowed on ${echo(url)}; use ${allowed.join(' or ')}`),
+  badVersion: define('BERTH_BAD_VERSION', 400, (got: string) => `version ${q(got)} must be a version number (1, 2, …)`),
+  modelControlOff: define('BERTH_MODEL_CONTROL_OFF', 403, () => 'model control is off: this server does not load or unload models on request (start it with --model-control and an API key)'),
 
   // ── auth (401) ────────────────────────────────────────────────────────────
   unauthorized: define('BERTH_UNAUTHORIZED', 401, () => 'missing or wrong API key; send Authorization: Bearer <key>'),
 
-  // ── load and deadlines (503/504) ──────────────────────────────────────────
+  // ── load and deadlines (429/503/504) ──────────────────────────────────────
+  // Overload is 429 + Retry-After (RFC 6585 §4): the caller should slow down; 503 stays for a
+  // server that is not ready or is draining, which a load balancer routes around.
   draining: define('BERTH_DRAINING', 503, () => 'server is shutting down'),
-  overloaded: define('BERTH_OVERLOADED', 503, (model: string, queued: number) => `model ${q(model)} is overloaded (${queued} requests queued); retry later`),
-  serverOverloaded: define('BERTH_SERVER_OVERLOADED', 503, (limit: number) => `server is at its limit of ${limit} requests in flight; retry later`),
+  overloaded: define('BERTH_OVERLOADED', 429, (model: string, queued: number) => `model ${q(model)} is overloaded (${queued} requests queued); retry later`),
+  serverOverloaded: define('BERTH_SERVER_OVERLOADED', 429, (limit: number) => `server is at its limit of ${limit} requests in flight; retry later`),
+  bodiesOverBudget: define('BERTH_BODIES_OVER_BUDGET', 429, (budget: number) => `server is receiving as many request bytes as it holds at once (${budget} bytes); retry later`),
+  standingQueue: define('BERTH_STANDING_QUEUE', 429, (ms: number) => `server is saturated (requests wait more than ${ms} ms in it); retry later`),
+  serverBusy: define('BERTH_SERVER_BUSY', 429, (lagMs: number) => `server is saturated (its event loop is ${lagMs} ms behind); retry later`),
   deadlineExceeded: define('BERTH_DEADLINE_EXCEEDED', 504, (ms?: number) => `request did not finish within its ${ms === undefined ? '' : `${ms} ms `}deadline`),
   internal: define('BERTH_INTERNAL', 500, (requestId: string) => `internal error (request id ${requestId}); see the server log`),
 
@@ -112,6 +138,9 @@ export const errors = {
 
   // ── configuration (CLI) ───────────────────────────────────────────────────
   badConfig: define('BERTH_BAD_CONFIG', 400, (where: string, detail: string) => `invalid setting ${where}: ${detail}`),
+  unknownConfigKey: define('BERTH_UNKNOWN_CONFIG_KEY', 400, (where: string, key: string, suggestion: string | undefined) => `${where}: unknown key \`${echo(key)}\`${suggestion ? `; did you mean ${suggestion}?` : ''}`),
+  configModelMismatch: define('BERTH_CONFIG_MODEL_MISMATCH', 400, (model: string, detail: string) => `berth.yaml does not fit model ${q(model)}: ${detail}`),
+  portInUse: define('BERTH_PORT_IN_USE', 400, (what: string, port: number, flag: string, env: string) => `${what} port ${port} is already in use; stop what is listening there, or choose another port with ${flag} or ${env}`),
   badUsage: define('BERTH_BAD_USAGE', 400, (detail: string) => detail),
 
   // ── registry ──────────────────────────────────────────────────────────────
@@ -170,6 +199,24 @@ export const errors = {
   unknownPredictionId: define('BERTH_UNKNOWN_PREDICTION_ID', 404, (requestId: string) => `no recent prediction with request id ${q(requestId)} (feedback is accepted once per prediction, while it is among the most recent ones kept)`),
   badFeedbackValue: define('BERTH_BAD_FEEDBACK_VALUE', 400, (expected: string, got: string) => `feedback value must be ${expected}, got ${got}`),
   badMonitoringSetting: define('BERTH_BAD_MONITORING_SETTING', 400, (where: string, detail: string) => `invalid monitoring setting ${where}: ${detail}`),
+
+  // ── import (berth import: a pickle, joblib, XGBoost or LightGBM artifact → ONNX) ─────────────
+  needsImport: define('BERTH_NEEDS_IMPORT', 400, (path: string, kind: string, command: string) => `${path} is ${kind}, not ONNX: Berth serves only ONNX and never loads pickles or framework files in the server; convert it once, with a parity check, by running: ${command}`),
+  importArtifactUnknown: define('BERTH_IMPORT_ARTIFACT_UNKNOWN', 400, (path: string) => `${path} is not an artifact berth import knows: give a scikit-learn model saved with joblib or pickle (.joblib, .pkl), an XGBoost model (.json, .ubj), a LightGBM model (.txt) or an .onnx file`),
+  importNoPython: define('BERTH_IMPORT_NO_PYTHON', 400, (python: string, detail: string) => `cannot run ${python} (${detail}); pass --python with the Python the model was trained with, e.g. --python .venv/bin/python`),
+  importMissingPackage: define('BERTH_IMPORT_MISSING_PACKAGE', 400, (python: string, pkg: string, neededFor: string, pip: string) => `${pkg} is not installed in ${python}, and ${neededFor} needs it; install it there with:\n  ${pip}\nthen run berth import again`),
+  importNotAPickle: define('BERTH_IMPORT_NOT_A_PICKLE', 400, (path: string, detail: string) => `${path} cannot be read as a joblib or pickle file (${detail}); give the file joblib.dump or pickle.dump wrote`),
+  importUnpickleFailed: define('BERTH_IMPORT_UNPICKLE_FAILED', 400, (path: string, detail: string) => `loading ${path} failed in the model's own code: ${detail}; run berth import with the Python (--python) and from the folder the model was trained in, so the same libraries and modules are found`),
+  importNotAModel: define('BERTH_IMPORT_NOT_A_MODEL', 400, (path: string, what: string) => `${path} holds ${what}, not a model; save the fitted estimator itself (joblib.dump(model, "model.joblib"))`),
+  importLoadFailed: define('BERTH_IMPORT_LOAD_FAILED', 400, (path: string, framework: string, detail: string) => `${framework} could not load ${path}: ${detail}`),
+  importUnsupported: define('BERTH_IMPORT_UNSUPPORTED', 400, (estimator: string, detail: string, way: string) => `cannot import ${estimator}: ${detail}; ${way}`),
+  importConversionFailed: define('BERTH_IMPORT_CONVERSION_FAILED', 400, (estimator: string, converter: string, detail: string, way: string) => `${converter} could not convert ${estimator}: ${detail}; ${way}`),
+  importPredictFailed: define('BERTH_IMPORT_PREDICT_FAILED', 400, (estimator: string, detail: string) => `the original ${estimator} could not predict the parity rows: ${detail}; check that the sample's columns are the ones the model was trained on`),
+  importBadSample: define('BERTH_IMPORT_BAD_SAMPLE', 400, (path: string, detail: string) => `sample ${path}: ${detail}`),
+  importHelperFailed: define('BERTH_IMPORT_HELPER_FAILED', 500, (python: string, detail: string) => `berth import's helper failed in ${python}: ${detail}`),
+  importBadTolerance: define('BERTH_IMPORT_BAD_TOLERANCE', 400, (item: string) => `--tolerance ${q(item)}: expected abs=NUMBER, rel=NUMBER or agreement=NUMBER (a share from 0 to 1)`),
+  importOutNotEmpty: define('BERTH_IMPORT_OUT_NOT_EMPTY', 400, (dir: string) => `${dir} exists and was not written by berth import; choose another --out or remove it`),
+  parityFailed: define('BERTH_PARITY_FAILED', 422, (summary: string, report: string) => `parity failed: the converted model does not answer like the original, so nothing was written or registered but the report (${report}).\n${summary}`),
 } as const;
 
 /** Retry-After for overload replies, in whole seconds (RFC 9110 §10.2.3). */

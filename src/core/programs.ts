@@ -20,13 +20,18 @@ export interface RunOptions {
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   /** Bytes of output kept in the result (the rest is only streamed). */
   maxBuffer?: number;
+  /** Written to the program's standard input, which is then closed (data never travels in argv). */
+  input?: string;
 }
 
 /** Runs a program to completion; resolves with its exit code (never rejects for a non-zero exit). */
 export function runProgram(program: string, args: readonly string[], options: RunOptions = {}): Promise<ProgramResult> {
   return new Promise((resolve, reject) => {
-    const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] };
+    const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] };
     const child = spawn(program, args as string[], spawnOptions);
+    // A program that exits without reading its input closes the pipe: EPIPE is its answer, not ours.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input);
     const keep = options.maxBuffer ?? 8 * 1024 * 1024;
     let stdout = '';
     let stderr = '';

@@ -1,66 +1,137 @@
-import { runProgram } from '../core/programs.js';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Settings } from '../core/config.js';
 import { errors } from '../core/errors.js';
+import { startProgram, type StartedProgram } from '../core/programs.js';
+import { bodyBytesBudget } from '../core/memory-limit.js';
 
 /**
- * Measures what a model costs to start, in a fresh `node` process, so the numbers are those of a
- * pod and not of this CLI: seconds from process start until the model is loaded and one batch of
- * `batchRows` synthetic rows has run, and the process's peak RSS (getrusage ru_maxrss) after that
- * batch. The seed's advice for the OOMKilled gotcha is "profile peak memory with a realistic
- * batch before you pick the numbers"; this is that profile, taken automatically.
+ * Measures what a model costs to run, with the server itself in a fresh process, so the numbers
+ * are those of a pod and not of this CLI: seconds from process start until the model is loaded
+ * and /ready answers 200, and the server's peak RSS (Linux VmHWM) under load: clients sending
+ * the largest requests the pod's settings allow, as many at once as its body budget admits and
+ * one more. The seed's advice for the OOMKilled gotcha is "profile peak
+ * memory with a realistic batch before you pick the numbers"; this profiles the worst one the
+ * server accepts, so the limit written from it holds whatever callers send.
  *
- * The child imports Berth's own ONNX runtime module by URL (this process never loads it), so it
- * loads the model exactly as the server does. Its batch runs on the onnxruntime thread, so the peak
- * counts what a server under load holds: the thread, and a model's session on both sides.
+ * The largest request is a v2 JSON body of the model's inputs, as many rows as `maxRows` and the
+ * body limit allow; a second body fills the whole body limit, which the server parses before
+ * answering 413 (its parse is the costliest thing a caller can ask for).
  */
 export interface Measurement {
   loadSeconds: number;
   peakRssBytes: number;
-  /** Rows of the batch that ran after loading; 0 if the model could not take a synthetic batch. */
-  batchRows: number;
+  /** What the load was: rows per request, requests sent, clients at once, and the answers. */
+  load: { rows: number; bodyBytes: number; requests: number; concurrency: number; statuses: Record<string, number> };
 }
 
 export interface MeasureOptions {
-  batchRows: number;
+  /** The server settings the pod runs with (berth.yaml beside the model, defaults). */
+  settings: Settings;
+  /** Requests each client sends. */
+  rounds?: number;
   timeoutMs?: number;
 }
 
-// Relative to this module, two folders below the package root in src/, dist/ and dist/bundle/
-// alike: in the bundle these name tsc's unbundled modules, which the child imports on its own.
-const tensorModuleUrl = new URL('../core/tensor.js', import.meta.url).href;
-const runtimeModuleUrl = new URL('../runtime/onnx.js', import.meta.url).href;
-
-// Runs as an ES module in the child: argv = [runtime URL, tensor URL, model path, batch rows].
-const childScript = `
-const [runtimeUrl, tensorUrl, path, rowsText] = process.argv.slice(1);
-const { createOnnxRuntime } = await import(runtimeUrl);
-const { datatypeInfo } = await import(tensorUrl);
-const runtime = createOnnxRuntime({ path, name: 'measure', version: '0' }, { threadAboveMicros: 0 });
-await runtime.load();
-let batchRows = 0;
-try {
-  const inputs = runtime.metadata().inputs.map((spec) => {
-    const shape = spec.shape.map((dim, axis) => (dim >= 0 ? dim : axis === 0 ? Number(rowsText) : 1));
-    const count = shape.reduce((a, b) => a * b, 1);
-    return { name: spec.name, datatype: spec.datatype, shape, data: datatypeInfo(spec.datatype).make(count) };
-  });
-  await runtime.infer({ inputs });
-  batchRows = inputs[0] ? inputs[0].shape[0] ?? 1 : 0;
-} catch {}
-const loadSeconds = performance.now() / 1000;
-process.stdout.write(JSON.stringify({ loadSeconds, peakRssBytes: process.resourceUsage().maxRSS * 1024, batchRows }));
-`;
+// Relative to this module, two folders below the package root in src/, dist/ and dist/bundle/ alike.
+const cliPath = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
 export async function measureModel(path: string, options: MeasureOptions): Promise<Measurement> {
-  const args = [...loaderArgs(process.execArgv), '--input-type=module', '-e', childScript, runtimeModuleUrl, tensorModuleUrl, path, String(options.batchRows)];
-  const result = await runProgram(process.execPath, args, { timeoutMs: options.timeoutMs ?? 300_000 });
-  if (result.code !== 0) throw errors.measureFailed(path, lastLine(result.stderr) || `exit code ${result.code}`);
+  const { settings, rounds = 3, timeoutMs = 300_000 } = options;
+  const port = await freePort();
+  const started = performance.now();
+  const server = startProgram(process.execPath, [...loaderArgs(process.execArgv), cliPath, 'serve', path, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-level', 'warn', '--log-requests', 'false', '--drain-delay-seconds', '0'], {});
+  const url = `http://127.0.0.1:${port}`;
   try {
-    const parsed = JSON.parse(result.stdout) as Measurement;
-    if (!(parsed.loadSeconds > 0) || !(parsed.peakRssBytes > 0)) throw new Error(result.stdout);
-    return parsed;
-  } catch {
-    throw errors.measureFailed(path, `unexpected output ${JSON.stringify(result.stdout.slice(0, 200))}`);
+    await waitUntilReady(url, server, path, timeoutMs);
+    const loadSeconds = (performance.now() - started) / 1000;
+    const bodies = await largestBodies(url, settings);
+    const budget = bodyBytesBudget(settings.server, settings.limits.maxBodyBytes, undefined, 0);
+    // Clients alternate the two bodies: as many at once as the budget admits on average, and one more.
+    const concurrency = Math.min(16, Math.ceil(budget / ((bodies.accepted.length + bodies.full.length) / 2)) + 1);
+    const statuses: Record<string, number> = {};
+    await Promise.all(Array.from({ length: concurrency }, async (_, client) => {
+      for (let round = 0; round < rounds; round++) {
+        const body = (client + round) % 2 === 0 ? bodies.accepted : bodies.full;
+        const response = await fetch(`${url}/v2/models/${bodies.model}/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        await response.arrayBuffer();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      }
+    }));
+    if (!statuses[200]) throw errors.measureFailed(path, `the server answered no load request with 200 (${JSON.stringify(statuses)})`);
+    const peakRssBytes = peakRss(server.pid!);
+    return { loadSeconds, peakRssBytes, load: { rows: bodies.rows, bodyBytes: bodies.accepted.length, requests: concurrency * rounds, concurrency, statuses } };
+  } finally {
+    await server.kill('SIGINT', 10_000);
   }
+}
+
+async function waitUntilReady(url: string, server: StartedProgram, path: string, timeoutMs: number): Promise<void> {
+  const exited = server.wait().then((result) => result);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`${url}/ready`).then((response) => response.status, () => 0);
+    if (status === 200) return;
+    const result = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
+    if (result) throw errors.measureFailed(path, lastLine(result.stderr || result.stdout) || `exit code ${result.code}`);
+    if (Date.now() > until) throw errors.measureFailed(path, `not ready within ${timeoutMs} ms`);
+  }
+}
+
+interface Bodies {
+  model: string;
+  rows: number;
+  /** The largest request within every limit. */
+  accepted: string;
+  /** A body as large as the body limit allows (refused after parsing when it holds too many rows). */
+  full: string;
+}
+
+/** v2 requests of zeros for the model's inputs: the most rows the limits allow, and a body filling the body limit. */
+async function largestBodies(url: string, settings: Settings): Promise<Bodies> {
+  const { models } = (await (await fetch(`${url}/v1/models`)).json()) as { models: string[] };
+  const model = models[0]!;
+  const metadata = (await (await fetch(`${url}/v2/models/${encodeURIComponent(model)}`)).json()) as { inputs: Array<{ name: string; datatype: string; shape: number[] }> };
+  const body = (rows: number) => JSON.stringify({
+    inputs: metadata.inputs.map((input) => {
+      const shape = input.shape.map((dim, axis) => (dim >= 0 ? dim : axis === 0 ? rows : 1));
+      const count = shape.reduce((a, b) => a * b, 1);
+      const zero = input.datatype === 'BYTES' ? '' : input.datatype === 'BOOL' ? false : 0;
+      return { name: input.name, datatype: input.datatype, shape, data: new Array(count).fill(zero) };
+    }),
+  });
+  const { maxRows, maxBodyBytes, maxValues } = settings.limits;
+  const perRow = Math.max(1, body(2).length - body(1).length);
+  const valuesPerRow = Math.max(1, metadata.inputs.reduce((sum, input) => sum + input.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1), 0));
+  const variable = metadata.inputs.some((input) => input.shape[0] === -1);
+  let rows = variable ? Math.max(1, Math.min(maxRows, Math.floor(maxValues / valuesPerRow), Math.floor((maxBodyBytes - body(0).length) / perRow))) : 1;
+  let accepted = body(rows);
+  while (accepted.length > maxBodyBytes && rows > 1) accepted = body((rows = Math.floor(rows * 0.95)));
+  let fullRows = variable ? Math.max(rows, Math.floor((maxBodyBytes - body(0).length) / perRow)) : rows;
+  let full = body(fullRows);
+  while (full.length > maxBodyBytes && fullRows > rows) full = body((fullRows = Math.max(rows, fullRows - Math.ceil((full.length - maxBodyBytes) / perRow) - 1)));
+  return { model, rows, accepted, full };
+}
+
+function peakRss(pid: number): number {
+  try {
+    const kib = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    if (kib > 0) return kib * 1024;
+  } catch {
+    // not Linux
+  }
+  throw errors.measureFailed(`process ${pid}`, 'peak memory is read from /proc (Linux)');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }
 
 /** Keeps `--import tsx` and similar, so the child resolves Berth's modules as this process does. */

@@ -11,10 +11,12 @@ export interface ModelFacts {
   version: string;
   /** sha256 (hex) of model.onnx. */
   sha256: string;
-  /** Seconds from process start until the model is loaded and one batch has run. */
+  /** Seconds from process start until the server has loaded the model and is ready. */
   loadSeconds?: number;
-  /** Peak resident set size of a Berth process that loaded the model and ran one batch. */
+  /** Peak resident set size of a Berth server under the largest requests its settings allow (measure-model.ts). */
   peakRssBytes?: number;
+  /** The load the peak was measured under, for `--json` and the warning that states it. */
+  load?: { rows: number; bodyBytes: number; requests: number; concurrency: number; statuses: Record<string, number> };
   /** Where loadSeconds / peakRssBytes came from; shown in warnings and `--json`. */
   measuredBy: 'child-process' | 'flags' | 'none';
 }

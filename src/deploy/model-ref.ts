@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { refuseUnconverted } from '../core/artifact-kind.js';
 import { errors } from '../core/errors.js';
 
 /** Where a model's file and berth.yaml are, and who it is. */
@@ -39,6 +40,7 @@ export async function resolveModelSource(ref: string, registry?: RegistryLookup)
   const dir = local.isDirectory() ? resolve(ref) : dirname(resolve(ref));
   const path = local.isDirectory() ? join(dir, modelFileName) : resolve(ref);
   if (!(await stat(path).catch(() => undefined))?.isFile()) throw errors.modelFileMissing(path);
+  if (!local.isDirectory()) await refuseUnconverted(path, ref);
   const config = await readConfig(join(dir, configFileName));
   const model = (config.model ?? {}) as Record<string, unknown>;
   const fallbackName = basename(path) === modelFileName ? basename(dir) : basename(path, '.onnx');

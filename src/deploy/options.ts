@@ -1,3 +1,4 @@
+import { closest } from '../core/closest.js';
 import { defaults } from '../core/defaults.js';
 import { errors } from '../core/errors.js';
 import { getPath } from '../core/settings.js';
@@ -44,6 +45,7 @@ export type GivenKeys = ReadonlySet<string>;
 export function parseDeployOptions(sources: DeploySources, facts: ModelFacts): { options: DeployOptions; given: GivenKeys } {
   const file = sources.file ?? {};
   if (typeof file !== 'object' || file === null || Array.isArray(file)) throw errors.badConfig('deploy in berth.yaml', 'must be a mapping');
+  checkDeployKeys(file as Record<string, unknown>);
   const values = new Map<string, unknown>();
   for (const spec of deployOptionSpecs) {
     const fromFile = getPath(file, spec.key);
@@ -85,6 +87,18 @@ export function parseDeployOptions(sources: DeploySources, facts: ModelFacts): {
   };
   if (options.name !== resourceName(options.name)) throw errors.badConfig('deploy.name', `${JSON.stringify(options.name)} is not a DNS label; try ${JSON.stringify(resourceName(options.name))}`);
   return { options, given: new Set(values.keys()) };
+}
+
+/** Every key under `deploy:` is an option (or a mapping on the way to one), else the closest is named. */
+function checkDeployKeys(file: Record<string, unknown>, prefix = ''): void {
+  const keys = deployOptionSpecs.map((spec) => spec.key);
+  for (const [key, value] of Object.entries(file)) {
+    const dotted = `${prefix}${key}`;
+    if (keys.includes(dotted)) continue;
+    const isBranch = keys.some((known) => known.startsWith(`${dotted}.`));
+    if (!isBranch) throw errors.unknownConfigKey('berth.yaml', `deploy.${dotted}`, closest(dotted, keys)?.replace(/^/, 'deploy.'));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) checkDeployKeys(value as Record<string, unknown>, `${dotted}.`);
+  }
 }
 
 function coerce(spec: DeployOptionSpec, raw: unknown, where: string): unknown {

@@ -3,10 +3,12 @@ import type { ModelFacts } from './model-facts.js';
 import { mebibytes, roundUpMiB } from './quantity.js';
 
 /**
- * The memory limit Berth recommends: the measured peak RSS of a process that loaded the model and
- * ran one full batch, times a margin, plus headroom for request buffers, rounded up. Without a
- * limit one oversized batch can take the node down; with one below the peak the kernel kills the
- * container (OOMKilled) — https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
+ * The memory limit Berth recommends: the measured peak RSS of the server under the largest
+ * requests its settings allow, as many at once as its body budget admits (measure-model.ts),
+ * times `marginFactor`, plus `headroomMiB` (sockets, TLS-less buffers, the metrics registry and
+ * the drift window filling over time), rounded up. Without a limit one oversized batch can take
+ * the node down; with one below the peak the kernel kills the container (OOMKilled) —
+ * https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
  */
 export interface MemoryRecommendation {
   limitMiB: number;

@@ -11,7 +11,10 @@ import type { DeployOptions } from './options.js';
  * counts from the deletion, preStop hook included).
  *
  * - `sleep` (default): `lifecycle.preStop.sleep` holds SIGTERM back for preStopSeconds; then the
- *   server's own drain runs (drainDelaySeconds with /ready 503, then up to drainSeconds). The Sleep
+ *   server's own drain runs (drainDelaySeconds with /ready 503, then up to drainSeconds). The
+ *   server cannot see the sleep, and keep-alive clients keep their connection to this pod through
+ *   a Service (conntrack), so its drain delay is what tells each of them, on its next reply,
+ *   `Connection: close`; only after it are idle connections closed. The Sleep
  *   action is beta and on by default since Kubernetes 1.30 and GA in 1.34
  *   (https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations);
  *   it needs no `sleep` binary in the image, unlike an exec hook.

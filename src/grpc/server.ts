@@ -1,4 +1,4 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { logVerbosity, Server, ServerCredentials, setLogVerbosity } from '@grpc/grpc-js';
 import { errors } from '../core/errors.js';
 import { inferenceServiceDefinition } from './proto.js';
 import { inferenceHandlers, type GrpcContext } from './service.js';
@@ -27,6 +27,8 @@ export interface RunningGrpcServer {
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const { settings } = options;
+  // grpc-js writes its own line to stderr when a bind fails; Berth reports the failure itself.
+  setLogVerbosity(logVerbosity.NONE);
   const maxBytes = settings.grpc.maxMessageBytes;
   const server = new Server({ 'grpc.max_receive_message_length': maxBytes, 'grpc.max_send_message_length': maxBytes });
   server.addService(inferenceServiceDefinition(), inferenceHandlers(options));
@@ -34,7 +36,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const address = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? settings.server.grpcPort}`;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) => {
-      if (error) reject(errors.badConfig('server.grpcPort', `cannot listen for gRPC on ${address}: ${error.message}`));
+      if (error && /EADDRINUSE/.test(error.message)) reject(errors.portInUse('gRPC', options.port ?? settings.server.grpcPort, '--grpc-port', 'BERTH_GRPC_PORT'));
+      else if (error) reject(errors.badConfig('server.grpcPort', `cannot listen for gRPC on ${address}: ${error.message}`));
       else resolve(bound);
     });
   });

@@ -2,6 +2,7 @@ import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Settings } from '../core/config.js';
 import type { Logger } from '../observe/logger.js';
 import type { DataPlane } from '../protocol/dataplane.js';
+import type { Admission } from '../protocol/admission.js';
 import { decodeInferRequest, encodeInferResponse, encodeModelMetadata } from './grpc-codec.js';
 import { unaryRpcFactory, type UnaryCall } from './unary.js';
 import type { WireInferRequest, WireModelRequest } from './wire.js';
@@ -10,14 +11,16 @@ export interface GrpcContext {
   dataplane: DataPlane;
   settings: Settings;
   logger: Logger;
+  /** The HTTP server's admission control, shared so both transports draw on one capacity. */
+  admission?: Admission;
 }
 
 /**
  * `inference.GRPCInferenceService` (OIP v2 gRPC, anchors §1.4) over the same data plane as the
  * REST routes: each RPC decodes, delegates, encodes.
  */
-export function inferenceHandlers({ dataplane, settings, logger }: GrpcContext): UntypedServiceImplementation {
-  const rpc = unaryRpcFactory(settings, logger);
+export function inferenceHandlers({ dataplane, settings, logger, admission }: GrpcContext): UntypedServiceImplementation {
+  const rpc = unaryRpcFactory(settings, logger, admission);
   return {
     ServerLive: rpc('ServerLive', () => ({ live: dataplane.live() })),
     ServerReady: rpc('ServerReady', () => ({ ready: dataplane.ready() })),

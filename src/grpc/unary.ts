@@ -3,6 +3,7 @@ import { Metadata, status, type handleUnaryCall, type ServerUnaryCall, type Stat
 import { errors } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import { accessLogger, type Logger } from '../observe/logger.js';
+import type { Admission } from '../protocol/admission.js';
 import { apiKeyCheck } from './grpc-auth.js';
 import { toGrpcStatus } from './grpc-status.js';
 
@@ -25,7 +26,7 @@ const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
  * `x-request-id` metadata or generated, and sent back as response metadata), the API key check,
  * catalogue errors as gRPC statuses, and one log line per call.
  */
-export function unaryRpcFactory(settings: Settings, logger: Logger) {
+export function unaryRpcFactory(settings: Settings, logger: Logger, admission?: Admission) {
   const authorized = apiKeyCheck(settings.server.apiKey);
   const access = accessLogger(logger);
   return <Request, Response>(rpc: string, handler: UnaryHandler<Request, Response>): handleUnaryCall<Request, Response> =>
@@ -50,14 +51,33 @@ export function unaryRpcFactory(settings: Settings, logger: Logger) {
       };
 
       if (authorized && !openRpcs.has(rpc) && !authorized(call.metadata)) return fail(errors.unauthorized());
+      // The same admission as HTTP requests: the message is already received, so it takes a
+      // slot and its bytes at once (429 → RESOURCE_EXHAUSTED with retry-after).
+      const { ticket, refusal } = admission?.enter(messageBytes(call.request), openRpcs.has(rpc)) ?? {};
+      if (refusal) return fail(refusal);
+      if (ticket) admission!.handle(ticket);
+      const leave = () => ticket && admission!.leave(ticket);
       const deadline = epochMs(call.getDeadline());
       Promise.resolve()
         .then(() => handler({ message: call.request, requestId, deadline }))
         .then((response) => {
+          leave();
           finish(status.OK, model);
           callback(null, response);
-        }, fail);
+        }, (error: unknown) => {
+          leave();
+          fail(error);
+        });
     };
+}
+
+/** About what a decoded message holds: its raw contents, and 8 bytes per typed value. */
+function messageBytes(message: unknown): number {
+  const { raw_input_contents: raw = [], inputs = [] } = (message ?? {}) as { raw_input_contents?: Uint8Array[]; inputs?: Array<{ contents?: Record<string, unknown[] | undefined> | null }> };
+  let bytes = 0;
+  for (const part of raw) bytes += part.byteLength;
+  for (const input of inputs) for (const values of Object.values(input.contents ?? {})) bytes += (values?.length ?? 0) * 8;
+  return bytes;
 }
 
 function epochMs(deadline: Date | number): number | undefined {

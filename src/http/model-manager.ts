@@ -1,10 +1,14 @@
 import type { ModelConfig, Settings } from '../core/config.js';
+import { BerthError, errors } from '../core/errors.js';
+import { importedFrom, paritySummary } from '../core/parity-report.js';
 import type { TrafficPolicy } from '../core/traffic-config.js';
 import { allocate, type Tensor } from '../core/tensor.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import { wrapRuntime } from '../pipeline/wrap-runtime.js';
+import { checkConfigFits } from '../protocol/config-fit.js';
 import type { ModelSet } from '../protocol/model-set.js';
+import { checkModelName } from '../registry/layout.js';
 import { listModels, readAliases, resolveModel, watchRepository, type RepositoryWatcher, type ResolvedModel } from '../registry/index.js';
 import { createOnnxRuntime } from '../runtime/onnx.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
@@ -71,7 +75,7 @@ export class ModelManager {
     const current = this.models.has(name) ? this.models.model(name).current : undefined;
     const config = this.#configOf(resolved);
     if (current !== version) {
-      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference }, config, true);
+      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference, properties: versionProperties(resolved) }, config, true);
       this.logger.info({ model: name, from: current, to: version, ref }, current ? 'switched version' : 'serving version');
     }
     await this.#loadCandidates(name, config);
@@ -84,7 +88,7 @@ export class ModelManager {
     for (const version of [policy?.canary?.version, policy?.shadow?.version]) {
       if (version === undefined || this.models.model(name).versions.has(version)) continue;
       const resolved = await resolveModel(this.repository!, `${name}@${version}`);
-      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference }, config, false);
+      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference, properties: versionProperties(resolved) }, config, false);
     }
   }
 
@@ -101,11 +105,17 @@ export class ModelManager {
     }
   }
 
-  async #load(source: { name: string; version: string; path: string; sha256?: string; reference?: { source: string; profile: unknown } }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
+  async #load(source: { name: string; version: string; path: string; sha256?: string; reference?: { source: string; profile: unknown }; properties?: Record<string, string> }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
     const started = performance.now();
     const observeCall = (thread: string, seconds: number) => this.metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds);
     const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx, observeCall), source.name, config, this.settings, this.metrics);
     await this.models.load(source.name, source.version, runtime, config, false);
+    try {
+      checkConfigFits(runtime.metadata(), config);
+    } catch (error) {
+      await this.models.unload(source.name, source.version);
+      throw error;
+    }
     try {
       await warmUp(runtime);
     } catch (error) {
@@ -137,25 +147,58 @@ export class ModelManager {
     }, { onError: (error) => this.logger.warn({ error: String(error) }, 'repository watch error') });
   }
 
-  /** OIP repository extension: load (or reload) a model, following `production`/latest or a pinned version. */
-  async loadModel(name: string, version?: string): Promise<void> {
-    if (version !== undefined) this.#follow.set(name, version);
-    else if (!this.#follow.has(name)) this.#follow.set(name, (await readAliases(this.repository!, name)).aliases.production ? 'production' : 'latest');
-    await this.sync(name);
+  /**
+   * OIP repository extension: load (or reload) a model, following `production`/latest or a
+   * pinned version. The name must be a model name of the repository's layout (no `..`, no
+   * slashes) and the reference must resolve before anything is remembered, so unknown names cost
+   * no memory and a bad version leaves what is followed as it was.
+   */
+  async loadModel(name: string, version?: unknown): Promise<void> {
+    await this.#withoutPaths(async () => {
+      checkModelName(name);
+      if (version !== undefined && ((typeof version !== 'string' && typeof version !== 'number') || !/^[1-9]\d{0,8}$/.test(String(version)))) throw errors.badVersion(String(version));
+      const ref = version !== undefined ? String(version) : this.#follow.get(name) ?? ((await readAliases(this.repository!, name)).aliases.production ? 'production' : 'latest');
+      await resolveModel(this.repository!, `${name}@${ref}`);
+      this.#follow.set(name, ref);
+      await this.sync(name);
+    });
   }
 
   async unloadModel(name: string): Promise<void> {
+    checkModelName(name);
+    const served = this.models.model(name);
     this.#follow.delete(name);
-    for (const version of this.models.model(name).versions.keys()) {
+    for (const version of served.versions.keys()) {
       this.metrics.modelReady.set({ model: name, version }, 0);
       this.listener?.versionUnloaded(name, version);
     }
     await this.models.unload(name);
   }
 
+  /** A load failure's reason with the repository's folder left out (`index` shows it too). */
+  withoutPaths(text: string): string {
+    return this.repository ? text.split(this.repository).join('<repository>') : text;
+  }
+
+  /** Replies never show where the repository is on disk. */
+  async #withoutPaths(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof BerthError)) throw error;
+      throw new BerthError(error.code, error.status, this.withoutPaths(error.message), { headers: error.headers });
+    }
+  }
+
   close(): void {
     this.#watcher?.close();
   }
+}
+
+/** What a registered version adds to its OIP metadata parameters: how `berth import` made it. */
+function versionProperties(resolved: ResolvedModel): Record<string, string> {
+  const report = resolved.metadata.parity;
+  return report ? { imported_from: importedFrom(report), parity: paritySummary(report) } : {};
 }
 
 /** One inference on a row of zeros, so the first real request does not pay for lazy initialisation. */

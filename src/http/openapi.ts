@@ -54,7 +54,8 @@ const statusText: Record<number, string> = {
   404: 'unknown model or version',
   413: 'body, rows or values over the limit',
   415: 'not application/json',
-  503: 'not ready, draining or overloaded (Retry-After)',
+  429: 'overloaded; retry after Retry-After seconds',
+  503: 'not ready, or draining',
   504: 'deadline exceeded',
 };
 

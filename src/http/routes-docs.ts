@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DataPlane } from '../protocol/dataplane.js';
 import { buildOpenApi } from './openapi.js';
 import type { Route } from './route.js';
+import { docsContentSecurityPolicy } from './security-headers.js';
 
 /**
  * /openapi.json and Swagger UI at /docs, from the official swagger-ui-dist assets served by Berth
@@ -45,7 +46,7 @@ const cache = new Map<string, Buffer>();
 export function docsRoutes(dataplane: DataPlane, routes: () => Route[]): Route[] {
   return [
     { method: 'GET', url: '/openapi.json', summary: 'This OpenAPI document, generated from the schemas that validate requests', tag: 'docs', handler: async () => buildOpenApi(routes(), dataplane) },
-    { method: 'GET', url: '/docs', summary: 'Swagger UI', tag: 'docs', handler: async (_, reply) => reply.type('text/html; charset=utf-8').send(page) },
+    { method: 'GET', url: '/docs', summary: 'Swagger UI', tag: 'docs', handler: async (_, reply) => reply.header('content-security-policy', docsContentSecurityPolicy).type('text/html; charset=utf-8').send(page) },
     { method: 'GET', url: '/docs/init.js', summary: 'Swagger UI start-up script', tag: 'docs', handler: async (_, reply) => reply.type('text/javascript; charset=utf-8').send(init) },
     {
       method: 'GET', url: '/docs/:file', summary: 'Swagger UI assets', tag: 'docs', errors: [404],

@@ -6,6 +6,7 @@ import { rowLayout, rowsToRequest } from '../protocol/rows-codec.js';
 import { decodeSeedRequest, layoutFor } from '../protocol/seed-dialect.js';
 import type { HttpContext } from './server.js';
 import type { Route } from './route.js';
+import { rowsSchema } from './schemas.js';
 
 type ModelParams = { name: string; version?: string };
 const params = (request: FastifyRequest) => request.params as ModelParams;
@@ -26,10 +27,10 @@ const driftResponse = {
   },
 };
 
-const feedbackBody = () => ({
+const feedbackBody = (model?: Parameters<NonNullable<Route['body']>>[0]) => ({
   oneOf: [
-    { type: 'object', title: 'by request id (the X-Request-Id of the prediction)', required: ['id', 'value'], additionalProperties: false, properties: { id: { type: 'string' }, value: { description: 'the true value; an array when the request predicted several rows' } } },
-    { type: 'object', title: 'by inputs: Berth predicts the rows now', required: ['instances', 'values'], additionalProperties: false, properties: { instances: { type: 'array', minItems: 1 }, values: { type: 'array', minItems: 1 } } },
+    { type: 'object', title: 'by request id (the X-Request-Id of the prediction)', required: ['id', 'value'], additionalProperties: false, properties: { id: { type: 'string', minLength: 1 }, value: { description: 'the true value; an array when the request predicted several rows' } } },
+    { type: 'object', title: 'by inputs: Berth predicts the rows now', required: ['instances', 'values'], additionalProperties: false, properties: { instances: model ? rowsSchema(model.metadata, model.config) : { type: 'array', minItems: 1 }, values: { type: 'array', minItems: 1, description: 'one true value per instance' } } },
   ],
 });
 
@@ -83,6 +84,6 @@ export function rowCodec(limits: Settings['limits']): RowCodec {
   const unlimited = { ...limits, maxValues: Number.MAX_SAFE_INTEGER };
   return {
     layout: (metadata, config) => rowLayout(metadata, config),
-    encode: (rows, metadata, config) => rowsToRequest(rows, rows.map((_, index) => `reference row ${index + 1}`), layoutFor(metadata, config), metadata.name, unlimited),
+    encode: (rows, metadata, config) => rowsToRequest(rows, (index) => `reference row ${index + 1}`, layoutFor(metadata, config), metadata.name, unlimited),
   };
 }

@@ -16,7 +16,7 @@ export function seedRoutes({ dataplane, settings }: HttpContext): Route[] {
     return encodeSeedResponse(result.metadata, result.model.config, result.response, single);
   };
   const body = (model?: Parameters<NonNullable<Route['body']>>[0]) => (model ? seedRequestSchema(model.metadata, model.config) : { type: 'object' });
-  const errorCodes = [400, 404, 413, 415, 503, 504];
+  const errorCodes = [400, 404, 413, 415, 429, 503, 504];
   return [
     {
       method: 'POST', url: '/predict', summary: 'Predict with the served model (seed dialect: named features, {"features"}, or {"instances"})', tag: 'predict', body, errors: errorCodes,

@@ -29,7 +29,7 @@ export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
         },
       },
       {
-        method: 'POST', url: `${base}/infer`, summary: 'OIP v2 inference', tag: 'oip-v2', errors: [400, 404, 413, 415, 503, 504],
+        method: 'POST', url: `${base}/infer`, summary: 'OIP v2 inference', tag: 'oip-v2', errors: [400, 404, 413, 415, 429, 503, 504],
         body: (model) => v2RequestSchema(model?.metadata), response: v2ResponseSchema,
         handler: async (request, reply) => {
           const { name, version } = params(request);

@@ -10,9 +10,18 @@ import { rowLayout } from '../protocol/rows-codec.js';
  */
 export type JsonSchema = Record<string, unknown>;
 
+/**
+ * The largest values that round to a finite FP32 or FP16 (FLT_MAX plus just under half an ulp;
+ * 65504 plus just under half of FP16's ulp there): past them a value overflows to Infinity and
+ * is refused.
+ */
+const floatRange: Record<string, number> = { FP32: 3.4028235677973362e38, FP16: 65519 };
+
 const scalarFor = (spec: TensorSpec): JsonSchema => {
   if (spec.datatype === 'BYTES') return { type: 'string' };
   if (spec.datatype === 'BOOL') return { type: 'boolean' };
+  const range = floatRange[spec.datatype];
+  if (range !== undefined) return { type: 'number', minimum: -range, maximum: range };
   if (spec.datatype.startsWith('FP')) return { type: 'number' };
   return { type: 'integer' };
 };
@@ -32,14 +41,27 @@ function exampleRow(features: string[], properties: Record<string, JsonSchema>):
   return Object.fromEntries(features.map((feature) => [feature, properties[feature]!.type === 'string' ? 'a' : properties[feature]!.type === 'boolean' ? false : 0]));
 }
 
-const rowSchema: JsonSchema = { oneOf: [{ type: 'array' }, { type: 'object' }], description: 'values in feature order, or an object of named features' };
+/** A row in feature order: exactly as many values as the model has columns, when known. */
+function valuesSchema(model: ModelMetadata, config: ModelConfig): JsonSchema {
+  const layout = rowLayout(model, config);
+  if (typeof layout === 'string' || layout.width <= 0) return { type: 'array', minItems: 1 };
+  const items = layout.kind === 'tabular' ? scalarFor(layout.inputs[0]!) : undefined;
+  return { type: 'array', minItems: layout.width, maxItems: layout.width, ...(items ? { items } : {}) };
+}
+
+/** Rows for the row dialects (/predict's and KServe v1's `instances`, feedback's): each in feature order or named. */
+export function rowsSchema(model: ModelMetadata, config: ModelConfig): JsonSchema {
+  const named = namedFeaturesSchema(model, config);
+  const row: JsonSchema = { oneOf: [valuesSchema(model, config), ...(named ? [named] : [])], description: 'values in feature order, or an object of named features' };
+  return { type: 'array', minItems: 1, items: row };
+}
 
 /** Every body /predict accepts for this model (used for docs; the named form also validates). */
 export function seedRequestSchema(model: ModelMetadata, config: ModelConfig): JsonSchema {
   const named = namedFeaturesSchema(model, config);
   const forms: JsonSchema[] = [
-    { type: 'object', title: 'one row in feature order (seed 004)', required: ['features'], additionalProperties: false, properties: { features: { type: 'array' } } },
-    { type: 'object', title: 'several rows', required: ['instances'], additionalProperties: false, properties: { instances: { type: 'array', minItems: 1, items: rowSchema } } },
+    { type: 'object', title: 'one row in feature order (seed 004)', required: ['features'], additionalProperties: false, properties: { features: valuesSchema(model, config) } },
+    { type: 'object', title: 'several rows', required: ['instances'], additionalProperties: false, properties: { instances: rowsSchema(model, config) } },
   ];
   if (named) forms.unshift({ ...named, title: 'one row of named features (seed 000)' });
   return { oneOf: forms };
@@ -49,8 +71,8 @@ const tensorSchema = (spec: TensorSpec | undefined): JsonSchema => ({
   type: 'object',
   required: ['name', 'shape', 'datatype', 'data'],
   properties: {
-    name: spec ? { type: 'string', enum: [spec.name] } : { type: 'string' },
-    shape: { type: 'array', items: { type: 'integer', minimum: 0 }, ...(spec ? { description: `model shape [${spec.shape.join(', ')}] (-1 = any)` } : {}) },
+    name: spec ? { type: 'string', enum: [spec.name] } : { type: 'string', minLength: 1 },
+    shape: { type: 'array', items: { type: 'integer', minimum: 0 }, ...(spec ? { minItems: spec.shape.length, maxItems: spec.shape.length, description: `model shape [${spec.shape.join(', ')}] (-1 = any); the values must number the product of its dimensions` } : { description: 'the values must number the product of its dimensions' }) },
     datatype: spec ? { type: 'string', enum: [spec.datatype] } : { type: 'string', enum: [...datatypes] },
     parameters: { type: 'object' },
     data: { type: 'array', description: 'row-major values, flat or nested' },
@@ -66,7 +88,7 @@ export function v2RequestSchema(model?: ModelMetadata): JsonSchema {
       id: { type: 'string' },
       parameters: { type: 'object' },
       inputs: { type: 'array', minItems: 1, items: model ? { oneOf: model.inputs.map(tensorSchema) } : tensorSchema(undefined) },
-      outputs: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: model ? { enum: model.outputs.map((output) => output.name) } : { type: 'string' }, parameters: { type: 'object' } } } },
+      outputs: { type: 'array', uniqueItems: true, items: { type: 'object', required: ['name'], properties: { name: model ? { enum: model.outputs.map((output) => output.name) } : { type: 'string', minLength: 1 }, parameters: { type: 'object' } } }, description: 'each output named once' },
     },
   };
 }

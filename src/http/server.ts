@@ -1,10 +1,12 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { errors, withRetryAfter } from '../core/errors.js';
+import { errors } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import type { DataPlane } from '../protocol/dataplane.js';
 import { accessLogger, type Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
+import { Admission, type Ticket } from '../protocol/admission.js';
+import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { errorReply } from './error-reply.js';
 import { docsRoutes } from './routes-docs.js';
@@ -12,6 +14,7 @@ import { healthRoutes } from './routes-health.js';
 import { seedRoutes } from './routes-seed.js';
 import { v1Routes } from './routes-v1.js';
 import { v2Routes } from './routes-v2.js';
+import { baselineHeaders } from './security-headers.js';
 import type { Route } from './route.js';
 
 export interface HttpContext {
@@ -21,6 +24,16 @@ export interface HttpContext {
   logger: Logger;
   /** Renders /metrics; workers replace it with the cluster-wide aggregate. */
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Shared with the gRPC server, so both transports draw on one capacity. */
+  admission?: Admission;
+}
+
+/** The admission control of a server's settings (one per process, shared by HTTP and gRPC). */
+export function createAdmission(settings: Settings, metrics: Metrics): Admission {
+  return new Admission(
+    { maxInFlight: settings.server.maxInFlight, maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight, maxBodyBytes: settings.limits.maxBodyBytes, maxEventLoopLagMs: settings.server.maxEventLoopLagMs, maxSojournMs: settings.server.maxSojournMs },
+    (reason) => metrics.shed.inc({ model: '', reason }),
+  );
 }
 
 /** Routes that never need the API key: Kubernetes probes, Prometheus scrapes, the dashboard's static page. */
@@ -28,7 +41,10 @@ const openRoutes = new Set(['/healthz', '/ready', '/v2/health/live', '/v2/health
 
 const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
 
-/** Builds the fastify app: hooks for request ids, auth, metrics and logs; route tables that only delegate. */
+/** The model label of a request naming no served model: label values stay the served models and this one. */
+export const unknownModelLabel = '_unknown';
+
+/** Builds the fastify app: hooks for request ids, auth, admission, metrics and logs; route tables that only delegate. */
 export async function createHttpApp(context: HttpContext, extraRoutes: Route[] = []): Promise<FastifyInstance> {
   const { settings, metrics, logger, dataplane } = context;
   const app = Fastify({
@@ -36,6 +52,11 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     bodyLimit: settings.limits.maxBodyBytes,
     keepAliveTimeout: settings.server.keepAliveTimeoutMs,
     requestTimeout: settings.server.requestReceiveTimeoutMs,
+    // Node enforces requestTimeout only while headersTimeout (default 60 s) is not longer, and
+    // checks both every 30 s by default: a 30 s receive timeout let slow uploads stay 60–87 s.
+    // Headers get the same deadline, and the check runs often enough to hold to the setting.
+    http: { headersTimeout: settings.server.requestReceiveTimeoutMs, connectionsCheckingInterval: Math.min(settings.server.receiveTimeoutCheckMs, settings.server.requestReceiveTimeoutMs) },
+    clientErrorHandler: clientErrorReply(settings.server.requestReceiveTimeoutMs),
     // New requests during shutdown are still served (with Connection: close); only new
     // connections are refused once the listener closes.
     return503OnClosing: false,
@@ -52,45 +73,64 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
 
   const expectedKey = settings.server.apiKey ? digest(settings.server.apiKey) : undefined;
   const access = accessLogger(logger);
-  let inFlight = 0;
+  const admission = context.admission ?? createAdmission(settings, metrics);
+  app.addHook('onClose', (_, done) => {
+    admission.close();
+    done();
+  });
+  const tickets = new WeakMap<FastifyRequest, Ticket>();
 
   // Hooks take `done` rather than being async: each async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
-    metrics.inFlight.inc();
-    inFlight++;
-    // 'close' fires exactly once, when the response is done or the client went away first:
-    // onResponse alone misses aborted requests, and a leaked count would shed everything after.
-    reply.raw.once('close', () => {
-      inFlight--;
-      metrics.inFlight.dec();
-    });
-    reply.header('x-request-id', request.id);
-    if (dataplane.draining) reply.header('connection', 'close');
-    done(refusal(request));
-  });
-
-  /** Why a request is refused before its body is read, if it is. */
-  function refusal(request: FastifyRequest): Error | undefined {
-    const open = openRoutes.has(request.routeOptions.url ?? '');
-    // Admission control: under a flood, a 503 that skips JSON parsing, validation and the model
-    // is the cheapest answer, so the process keeps answering everything.
-    if (inFlight > settings.server.maxInFlight && !open) {
-      metrics.shed.inc({ model: '', reason: 'in_flight' });
-      return withRetryAfter(errors.serverOverloaded(settings.server.maxInFlight), 1);
+    reply.headers(baselineHeaders).header('x-request-id', request.id);
+    // Before any body handling: a wrong method is answered whatever it carries.
+    const allowed = (request.routeOptions.config as { allowed?: string[] } | undefined)?.allowed;
+    if (allowed) {
+      reply.header('allow', allowed.join(', '));
+      return done(errors.methodNotAllowed(request.method, request.url.split('?')[0]!, allowed));
     }
-    if (expectedKey && !open) {
+    const open = openRoutes.has(request.routeOptions.url ?? '');
+    if (!open && expectedKey) {
       const header = request.headers.authorization ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7) : '';
       // Compare digests so the comparison is constant-time whatever the token's length.
-      if (!timingSafeEqual(digest(token), expectedKey)) return errors.unauthorized();
+      if (!timingSafeEqual(digest(token), expectedKey)) return done(errors.unauthorized());
     }
-    return undefined;
-  }
+    // Admission control: under a flood, a 429 that skips JSON parsing, validation and the model
+    // is the cheapest answer, so the process keeps answering everything. Probes are never shed.
+    const { ticket, refusal } = admission.enter(admission.declaredBytes(request.headers), open);
+    if (refusal) return done(refusal);
+    tickets.set(request, ticket!);
+    // 'close' fires exactly once, when the response is done or the client went away first:
+    // onResponse alone misses aborted requests, and a leaked ticket would shed everything after.
+    reply.raw.once('close', () => {
+      if (ticket!.handling) metrics.inFlight.dec();
+      admission.leave(ticket!);
+    });
+    done();
+  });
+
+  // The body has arrived (or there is none): from here the request takes a slot.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const ticket = tickets.get(request);
+    if (ticket && !ticket.handling) {
+      admission.handle(ticket);
+      metrics.inFlight.inc();
+    }
+    done();
+  });
+
+  // Decided when the reply is written, not when the request arrived: every reply sent while
+  // draining tells its client to reconnect elsewhere, even one accepted before the drain began.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (dataplane.draining) reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime;
     const route = request.routeOptions.url ?? 'unmatched';
-    const model = (request.params as { name?: string } | undefined)?.name ?? (route.endsWith('predict') ? defaultModelName(dataplane) ?? '' : '');
+    const model = modelLabel(request, route, reply.statusCode);
     metrics.httpRequests.inc({ route, model, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ route, model }, ms / 1000);
     if (settings.log.requests && route !== '/metrics') {
@@ -99,15 +139,38 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     done();
   });
 
+  /** Served models by name; any other name, and any refused caller's, is one fixed label value. */
+  function modelLabel(request: FastifyRequest, route: string, status: number): string {
+    const named = (request.params as { name?: string } | undefined)?.name;
+    if (named === undefined) return route.endsWith('predict') && status !== 401 ? defaultModelName(dataplane) ?? '' : '';
+    return status !== 401 && dataplane.models.has(named) ? named : unknownModelLabel;
+  }
+
   app.setErrorHandler((error, request, reply) => sendError(reply, error, request, settings.limits.maxBodyBytes, logger));
   app.setNotFoundHandler((request, reply) => {
-    sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!.slice(0, 200)), request, settings.limits.maxBodyBytes, logger);
+    sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!), request, settings.limits.maxBodyBytes, logger);
   });
 
   const routes: Route[] = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
   routes.push(...docsRoutes(dataplane, () => routes));
   for (const route of routes) app.route({ method: route.method, url: route.url, handler: route.handler });
+  registerMethodNotAllowed(app, routes);
   return app;
+}
+
+/**
+ * A wrong method on a known path is 405 with Allow (RFC 9110 §15.5.6), not 404: every other
+ * method fastify routes gets a route whose `config.allowed` the onRequest hook answers. HEAD
+ * follows GET (fastify's exposeHeadRoutes).
+ */
+function registerMethodNotAllowed(app: FastifyInstance, routes: Route[]): void {
+  const methodsByUrl = new Map<string, Set<string>>();
+  for (const route of routes) methodsByUrl.set(route.url, (methodsByUrl.get(route.url) ?? new Set()).add(route.method));
+  for (const [url, methods] of methodsByUrl) {
+    const allowed = [...methods, ...(methods.has('GET') ? ['HEAD'] : [])];
+    const others = app.supportedMethods.filter((method) => !allowed.includes(method));
+    app.route({ method: others, url, config: { allowed }, handler: async () => undefined });
+  }
 }
 
 function sendError(reply: FastifyReply, error: unknown, request: FastifyRequest, bodyLimit: number, logger: Logger): void {

@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { resolveConfig, type Settings } from '../core/config.js';
-import { readConfigFile } from '../core/config-file.js';
-import { BerthError } from '../core/errors.js';
+import { readApiKeyFile, readConfigFile } from '../core/config-file.js';
+import { BerthError, errors } from '../core/errors.js';
 import { createLogger, type Logger } from '../observe/logger.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { observeInferences } from '../observe/inference-metrics.js';
@@ -10,11 +10,12 @@ import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
 import { DataPlane } from '../protocol/dataplane.js';
 import { ModelSet } from '../protocol/model-set.js';
 import { locateModel } from '../runtime/model-source.js';
+import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
 import { ModelManager } from './model-manager.js';
 import { repositoryRoutes } from './routes-repository.js';
 import { monitoringRoutes, rowCodec } from './routes-monitoring.js';
-import { createHttpApp } from './server.js';
+import { createAdmission, createHttpApp } from './server.js';
 import type { DestinationStream } from 'pino';
 
 export interface ServeOptions {
@@ -56,7 +57,10 @@ export async function prepareServe(options: ServeOptions) {
   const location = options.target === undefined ? undefined : await locateModel(options.target);
   const configPath = options.config ?? location?.configPath;
   const file = configPath === undefined ? {} : await readConfigFile(configPath, options.config === undefined);
-  return { location, ...resolveConfig({ file, flags: options.flags, env: options.env, baseDir: configPath === undefined ? undefined : dirname(configPath) }) };
+  const resolved = resolveConfig({ file, flags: options.flags, env: options.env, baseDir: configPath === undefined ? undefined : dirname(configPath) });
+  const { server } = resolved.settings;
+  if (server.apiKeyFile) server.apiKey = await readApiKeyFile(server.apiKeyFile);
+  return { location, ...resolved };
 }
 
 export type PreparedServe = Awaited<ReturnType<typeof prepareServe>>;
@@ -67,6 +71,10 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const logger = createLogger(settings.log.level, options.logDestination);
   for (const warning of warnings) logger.warn(warning);
   const metrics = options.metrics ?? createMetrics();
+  // The container's memory limit sizes the body budget (both transports share it).
+  const memoryLimit = containerMemoryLimit();
+  settings.server.maxBodyBytesInFlight = bodyBytesBudget(settings.server, settings.limits.maxBodyBytes, memoryLimit, process.memoryUsage.rss());
+  logger.info({ memoryLimit: memoryLimit ?? 'none', maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight }, 'memory budget');
   const models = new ModelSet();
   const dataplane = new DataPlane(models, settings);
   observeInferences(dataplane, metrics);
@@ -76,9 +84,17 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   monitoring.start();
 
   const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path, monitoring);
-  const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics };
-  const app = await createHttpApp(context, [...(manager.repository ? repositoryRoutes(manager) : []), ...monitoringRoutes(monitoring, context)]);
-  const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog });
+  const admission = createAdmission(settings, metrics);
+  const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics, admission };
+  const control = manager.repository && settings.server.modelControl;
+  const app = await createHttpApp(context, [...(control ? repositoryRoutes(manager) : []), ...monitoringRoutes(monitoring, context)]);
+  if (!control) app.all('/v2/repository/*', async () => {
+    throw errors.modelControlOff();
+  });
+  const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
+    monitoring.close();
+    throw error.code === 'EADDRINUSE' ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT') : error;
+  });
 
   let modelsLoaded: Promise<void>;
   if (location) {
@@ -102,7 +118,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const grpcStarted = grpcListening
     ? Promise.resolve()
     : import('../grpc/server.js')
-        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, settings, logger }))
+        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, settings, logger, admission }))
         .then((grpc) => {
           server.grpc = grpc;
           grpcListening = true;
@@ -118,10 +134,14 @@ async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer;
   manager.close();
   if (dataplane.draining) return;
   dataplane.startDraining();
-  logger.info({ reason, drainDelaySeconds: settings.server.drainDelaySeconds }, 'draining: /ready is 503, finishing accepted requests');
-  // Keep serving while endpoints controllers and load balancers stop routing here.
-  if (settings.server.drainDelaySeconds > 0) await new Promise((resolve) => setTimeout(resolve, settings.server.drainDelaySeconds * 1000));
-  const graceMs = Math.max(0, (settings.server.drainSeconds - settings.server.drainDelaySeconds) * 1000 - 1000);
+  // Ctrl+C at a terminal has no load balancer or keep-alive client to wait for.
+  const delaySeconds = reason === 'SIGINT' ? 0 : settings.server.drainDelaySeconds;
+  logger.info({ reason, drainDelaySeconds: delaySeconds }, 'draining: /ready is 503, every reply says Connection: close, finishing accepted requests');
+  // Keep serving while endpoints controllers and load balancers stop routing here, and while
+  // every keep-alive client still sending is told to reconnect; only then are idle connections
+  // closed, so none is closed under a request its client has just sent.
+  if (delaySeconds > 0) await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
+  const graceMs = Math.max(0, (settings.server.drainSeconds - delaySeconds) * 1000 - 1000);
   await Promise.all([app.close(), grpc?.close(graceMs)]);
   await dataplane.models.unloadAll();
   await monitoring.close();

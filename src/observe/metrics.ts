@@ -35,7 +35,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     queueDepth: new Gauge({ name: 'berth_queue_depth', help: 'Requests waiting in the batch queue.', labelNames: ['model'] as const, registers }),
     shadowComparisons: new Counter({ name: 'berth_shadow_comparisons_total', help: 'Shadow requests compared with the primary answer, by agreement (true/false/error).', labelNames: ['model', 'version', 'shadow_version', 'agreed'] as const, registers }),
     logLinesDropped: new Counter({ name: 'berth_log_lines_dropped_total', help: `Log lines dropped because stdout could not keep up (at most ${defaults.logStream.maxWaitingBytes / 2 ** 20} MiB wait to be written).`, registers, collect: collectDroppedLines() }),
-    shed: new Counter({ name: 'berth_requests_shed_total', help: 'Requests refused with 503/504 because of overload or deadline.', labelNames: ['model', 'reason'] as const, registers }),
+    shed: new Counter({ name: 'berth_requests_shed_total', help: 'Requests refused with 429 (overload: in_flight, body_bytes, event_loop, queue_full) or 504 (deadline).', labelNames: ['model', 'reason'] as const, registers }),
     // Monitoring (src/observe/monitoring): set from the drift report, computed off the request path.
     // Across workers each judges its own window: scores are averaged, flags take the max.
     featureDrift: new Gauge({ name: 'berth_feature_drift', help: 'Drift score of an input feature against the reference profile, by method (psi, ks_statistic, ks_pvalue, chi2_pvalue).', labelNames: ['model', 'version', 'feature', 'method'] as const, registers, aggregator: 'average' }),

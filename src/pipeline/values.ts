@@ -3,9 +3,11 @@ import { allocate, datatypeInfo, type Datatype, type TensorData } from '../core/
 
 /**
  * Flattens row-major nested JSON arrays (OIP v2 allows flat or nested `data`) without recursion,
- * so a hostile `[[[[…]]]]` cannot exhaust the stack; depth is capped by `maxDepth`.
+ * so a hostile `[[[[…]]]]` cannot exhaust the stack; depth is capped by `maxDepth`. Nested data
+ * must have the structure of `shape` (each level as long as its dimension, values only at the
+ * last), else `[[1,2,3],[4]]` would pass as a [2,2] tensor.
  */
-export function flatten(value: unknown, where: string, maxDepth: number): unknown[] {
+export function flatten(value: unknown, where: string, maxDepth: number, shape?: readonly number[], name = where): unknown[] {
   if (!Array.isArray(value)) return [value];
   let flat = true;
   for (let i = 0; i < value.length; i++) {
@@ -15,6 +17,12 @@ export function flatten(value: unknown, where: string, maxDepth: number): unknow
     }
   }
   if (flat) return value;
+  const level = (depth: number, array: unknown[]) => {
+    if (shape && (depth >= shape.length || array.length !== shape[depth])) {
+      throw errors.nestedDataShape(name, `level ${depth + 1}`, depth >= shape.length ? `a value, not an array (the shape has ${shape.length} dimensions)` : `${shape[depth]} long (shape [${shape.join(',')}]), not ${array.length}`);
+    }
+  };
+  level(0, value);
   const out: unknown[] = [];
   const stack: Array<{ array: unknown[]; index: number }> = [{ array: value, index: 0 }];
   while (stack.length > 0) {
@@ -26,8 +34,12 @@ export function flatten(value: unknown, where: string, maxDepth: number): unknow
     const item = top.array[top.index++];
     if (Array.isArray(item)) {
       if (stack.length >= maxDepth) throw errors.tooDeep(where, maxDepth);
+      level(stack.length, item);
       stack.push({ array: item, index: 0 });
-    } else out.push(item);
+    } else {
+      if (shape && stack.length !== shape.length) throw errors.nestedDataShape(name, `level ${stack.length}`, `an array of ${shape[stack.length]} values (shape [${shape.join(',')}]), not a value`);
+      out.push(item);
+    }
   }
   return out;
 }
@@ -39,7 +51,9 @@ const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(va
 /**
  * Converts JSON values to a typed array of `datatype`, checking every element: integers must be
  * whole and in range, floats numbers (or the tokens "NaN"/"Infinity", which JSON cannot spell and
- * OIP clients send as strings), BOOL true/false, BYTES strings.
+ * OIP clients send as strings; null is NaN, a missing value), BOOL true/false, BYTES strings.
+ * Whether a float may be NaN or infinite is the model's question: validateRequest answers it
+ * for every transport.
  */
 export function toTypedData(values: readonly unknown[], datatype: Datatype, name: string): TensorData {
   const info = datatypeInfo(datatype);
@@ -51,6 +65,7 @@ export function toTypedData(values: readonly unknown[], datatype: Datatype, name
       for (let i = 0; i < values.length; i++) {
         const value = values[i];
         if (typeof value === 'number') target[i] = value;
+        else if (value === null) target[i] = NaN;
         else if (typeof value === 'string' && value in floatTokens) target[i] = floatTokens[value]!;
         else throw fail(i, 'a number');
       }

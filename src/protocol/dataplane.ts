@@ -1,6 +1,6 @@
 import type { Settings } from '../core/config.js';
 import { berthVersion } from '../core/version.js';
-import { validateRequest } from '../pipeline/validate.js';
+import { validateRequest, validateResponse } from '../pipeline/validate.js';
 import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
 import type { ModelSet, ServedModel } from './model-set.js';
 import { chooseVersion, responsesAgree } from './traffic.js';
@@ -118,7 +118,7 @@ export class DataPlane {
   async infer(name: string, version: string | undefined, request: InferenceRequest, options: { stickyKey?: string; shadow?: boolean } = {}): Promise<InferResult> {
     const { model, entry } = version === undefined ? this.pick(name, options.stickyKey ?? request.id) : this.models.ready(name, version);
     const metadata = entry.metadata;
-    const rows = validateRequest(request, metadata, this.settings.limits);
+    const rows = validateRequest(request, metadata, this.settings.limits, { allowMissing: model.config.allowMissing === true });
     request.deadline ??= Date.now() + this.settings.server.requestTimeoutMs;
     const requestId = options.stickyKey ?? request.id;
     const started = performance.now();
@@ -127,6 +127,7 @@ export class DataPlane {
       // The deadline is enforced where requests wait — the batcher's queue answers 504 for a
       // request whose deadline passes before its model call — so no timer per request here.
       const response = await entry.runtime.infer(request);
+      validateResponse(response, this.settings.limits);
       this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, response, requestId });
       if (options.shadow ?? version === undefined) this.#shadow(model, entry.version, request, response);
       return { metadata, model, response };

@@ -32,33 +32,37 @@ export function rowLayout(model: ModelMetadata, config: ModelConfig): RowLayout 
   return 'its inputs are not rows of features (one [N, F] input, or one [N, 1] input per feature)';
 }
 
-type Row = { values: unknown[]; where: string };
+type Row = { values: unknown[]; index: number };
 
-/** Turns rows (arrays in feature order, or objects keyed by feature name) into tensors. */
-export function rowsToRequest(rows: unknown[], wheres: string[], layout: RowLayout, modelName: string, limits: Settings['limits']): InferenceRequest {
+/**
+ * Turns rows (arrays in feature order, or objects keyed by feature name) into tensors. `whereOf`
+ * names a row in messages, only when one is needed: the rows of a refused request cost nothing more.
+ */
+export function rowsToRequest(rows: unknown[], whereOf: (index: number) => string, layout: RowLayout, modelName: string, limits: Settings['limits']): InferenceRequest {
   if (rows.length > limits.maxRows) throw errors.tooManyRows(rows.length, limits.maxRows);
-  const parsed: Row[] = rows.map((row, index) => ({ values: rowValues(row, wheres[index]!, layout, modelName), where: wheres[index]! }));
+  if (layout.width * rows.length > limits.maxValues) throw errors.tooManyValues(layout.width * rows.length, limits.maxValues);
+  const parsed: Row[] = rows.map((row, index) => ({ values: rowValues(row, index, whereOf, layout, modelName), index }));
   const width = layout.width > 0 ? layout.width : parsed[0]!.values.length;
   if (width * parsed.length > limits.maxValues) throw errors.tooManyValues(width * parsed.length, limits.maxValues);
-  for (const row of parsed) if (row.values.length !== width) throw errors.wrongRowLength(row.where, width, row.values.length);
+  for (const row of parsed) if (row.values.length !== width) throw errors.wrongRowLength(whereOf(row.index), width, row.values.length);
 
   if (layout.kind === 'tabular') {
     const input = layout.inputs[0]!;
     const flat = parsed.flatMap((row) => row.values);
-    return { inputs: [{ name: input.name, datatype: input.datatype, shape: [parsed.length, width], data: convert(flat, input, (index) => describeCell(parsed, layout, index, width)) }] };
+    return { inputs: [{ name: input.name, datatype: input.datatype, shape: [parsed.length, width], data: convert(flat, input, (index) => describeCell(parsed, layout, index, width, whereOf)) }] };
   }
   return {
     inputs: layout.inputs.map((input, column) => {
       const values = parsed.map((row) => row.values[column]);
       const shape = input.shape.length === 1 ? [parsed.length] : [parsed.length, 1];
-      return { name: input.name, datatype: input.datatype, shape, data: convert(values, input, (index) => `feature \`${input.name}\` in ${parsed[index]!.where}`) };
+      return { name: input.name, datatype: input.datatype, shape, data: convert(values, input, (index) => `feature \`${input.name}\` in ${whereOf(parsed[index]!.index)}`) };
     }),
   };
 }
 
-function rowValues(row: unknown, where: string, layout: RowLayout, modelName: string): unknown[] {
+function rowValues(row: unknown, index: number, whereOf: (index: number) => string, layout: RowLayout, modelName: string): unknown[] {
   if (Array.isArray(row)) return row;
-  if (row === null || typeof row !== 'object') throw errors.badField(where, 'an array of values or an object of named features');
+  if (row === null || typeof row !== 'object') throw errors.badField(whereOf(index), 'an array of values or an object of named features');
   if (layout.features.length === 0) throw errors.noFeatureNames(modelName);
   const named = row as Record<string, unknown>;
   const { features } = layout;
@@ -77,11 +81,11 @@ function rowValues(row: unknown, where: string, layout: RowLayout, modelName: st
   throw errors.missingFeature(missing);
 }
 
-function describeCell(rows: Row[], layout: RowLayout, index: number, width: number): string {
-  const row = rows[Math.floor(index / width)]!;
+function describeCell(rows: Row[], layout: RowLayout, index: number, width: number, whereOf: (index: number) => string): string {
+  const where = whereOf(rows[Math.floor(index / width)]!.index);
   const column = index % width;
   const feature = layout.features[column];
-  return feature ? `feature \`${feature}\` in ${row.where}` : `value ${column} in ${row.where}`;
+  return feature ? `feature \`${feature}\` in ${where}` : `value ${column} in ${where}`;
 }
 
 /** Converts values, rewording a bad value's error to name the feature and row. */

@@ -35,14 +35,14 @@ export function decodeSeedRequest(body: unknown, model: ModelMetadata, config: M
     if (keys.length > 1) throw errors.ambiguousBody(`"instances" cannot be combined with ${keys.filter((key) => key !== 'instances').map((key) => `"${key}"`).join(', ')}`);
     const rows = object.instances;
     if (!Array.isArray(rows) || rows.length === 0) throw errors.badField('`instances`', 'a non-empty array of rows');
-    return { single: false, request: rowsToRequest(rows, rows.map((_, index) => `instances[${index}]`), layout, model.name, limits) };
+    return { single: false, request: rowsToRequest(rows, (index) => `instances[${index}]`, layout, model.name, limits) };
   }
   if ('features' in object && !isFeatureName('features')) {
     if (keys.length > 1) throw errors.ambiguousBody(`"features" cannot be combined with ${keys.filter((key) => key !== 'features').map((key) => `"${key}"`).join(', ')}`);
-    return { single: true, request: rowsToRequest([object.features], ['`features`'], layout, model.name, limits) };
+    return { single: true, request: rowsToRequest([object.features], () => '`features`', layout, model.name, limits) };
   }
   if (keys.length === 0) throw errors.emptyBody();
-  return { single: true, request: rowsToRequest([object], ['the request body'], layout, model.name, limits) };
+  return { single: true, request: rowsToRequest([object], () => 'the request body', layout, model.name, limits) };
 }
 
 export function encodeSeedResponse(model: ModelMetadata, config: ModelConfig, response: InferenceResponse, single: boolean) {

@@ -13,7 +13,7 @@ export function decodeV1Request(body: unknown, model: ModelMetadata, config: Mod
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.notAnObject('request body');
   const rows = (body as Record<string, unknown>).instances ?? (body as Record<string, unknown>).inputs;
   if (!Array.isArray(rows) || rows.length === 0) throw errors.badField('`instances`', 'a non-empty array of rows');
-  return rowsToRequest(rows, rows.map((_, index) => `instances[${index}]`), layoutFor(model, config), model.name, limits);
+  return rowsToRequest(rows, (index) => `instances[${index}]`, layoutFor(model, config), model.name, limits);
 }
 
 export function encodeV1Response(model: ModelMetadata, config: ModelConfig, response: InferenceResponse) {

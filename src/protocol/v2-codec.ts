@@ -36,7 +36,7 @@ function decodeInput(input: unknown, index: number, limits: Settings['limits']):
   if (typeof datatype !== 'string') throw errors.badField(`inputs[${index}].datatype`, 'a string such as "FP32"');
   if (!isDatatype(datatype)) throw errors.unknownDatatype(name, datatype);
   if (data === undefined) throw errors.badField(`inputs[${index}].data`, 'an array of values');
-  const values = flatten(data, `data of \`${name}\``, limits.maxDepth);
+  const values = flatten(data, `data of \`${name}\``, limits.maxDepth, shape as number[], name);
   if (values.length > limits.maxValues) throw errors.tooManyValues(values.length, limits.maxValues);
   return { name, datatype, shape: shape as number[], data: toTypedData(values, datatype, name) };
 }

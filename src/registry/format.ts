@@ -1,3 +1,4 @@
+import { importedFrom, paritySummary } from '../core/parity-report.js';
 import type { ModelSummary, ResolvedModel } from './catalog.js';
 import type { AliasChange, DeleteResult } from './manage.js';
 import type { RegisterResult } from './register.js';
@@ -49,6 +50,8 @@ export function formatVersion(model: ResolvedModel): string {
     ['metrics', formatMetrics(meta.metrics) || undefined],
     ['params', Object.entries(meta.params).map(([key, value]) => `${key}=${value}`).join(' ') || undefined],
     ['reference', meta.reference ? `statistics from ${meta.reference.source}` : undefined],
+    ['imported', meta.parity ? importedFrom(meta.parity) : undefined],
+    ['parity', meta.parity ? paritySummary(meta.parity) : undefined],
   ];
   const shown = lines.filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '');
   const width = Math.max(...shown.map(([key]) => key.length));

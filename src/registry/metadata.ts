@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../core/errors.js';
+import type { ParityReport } from '../core/parity-report.js';
 import type { TensorSpec } from '../core/tensor.js';
 import { metadataFileName, versionDir } from './layout.js';
 
@@ -35,6 +36,8 @@ export interface VersionMetadata {
   labels?: string[];
   /** Per-feature reference statistics for drift detection (`--reference-data`). */
   reference?: { source: string; profile: unknown };
+  /** How `berth import` converted the model and the parity it proved (`berth import --register`). */
+  parity?: ParityReport;
 }
 
 /** Inputs and outputs as the Open Inference Protocol describes them (datatype, shape with -1). */

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaults } from '../core/defaults.js';
+import type { ParityReport } from '../core/parity-report.js';
 import { copyFileHashed, makeTempDir, removeStaleTemp, syncDir, writeFileSynced } from './atomic.js';
 import { readAliases } from './aliases.js';
 import { listVersions } from './catalog.js';
@@ -19,6 +20,8 @@ export interface RegisterOptions {
   params?: Record<string, string>;
   /** Reference statistics computed by the caller (`--reference-data`), stored for drift detection. */
   reference?: { source: string; profile: unknown };
+  /** The parity report of `berth import`, kept with the version. */
+  parity?: ParityReport;
   describe: DescribeModel;
   now?: () => Date;
   hooks?: RegisterHooks;
@@ -79,6 +82,7 @@ export async function registerModel(options: RegisterOptions): Promise<RegisterR
       ...(source.model.features ? { features: source.model.features } : {}),
       ...(source.model.labels ? { labels: source.model.labels } : {}),
       ...(options.reference ? { reference: options.reference } : {}),
+      ...(options.parity ? { parity: options.parity } : {}),
     };
     const version = await publish(repo, name, temp, metadata, options.hooks);
     return { name, version, path: join(versionDir(repo, name, version), modelFileName), metadata: { ...metadata, version } };

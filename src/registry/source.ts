@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { refuseUnconverted } from '../core/artifact-kind.js';
 import { errors } from '../core/errors.js';
 import { parseModelConfig, type ModelConfig } from '../core/config.js';
 import { configFileName, modelFileName } from './layout.js';
@@ -22,7 +23,10 @@ export async function readModelSource(path: string): Promise<ModelSource> {
   const absolute = resolve(path);
   const info = await stat(absolute).catch(() => undefined);
   if (!info) throw errors.modelFileMissing(absolute);
-  if (info.isFile()) return { modelFile: absolute, model: {} };
+  if (info.isFile()) {
+    await refuseUnconverted(absolute, path);
+    return { modelFile: absolute, model: {} };
+  }
   if (!info.isDirectory()) throw errors.modelFileMissing(absolute);
 
   const modelFile = await findModelFile(absolute);

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { refuseUnconverted } from '../core/artifact-kind.js';
 import { errors } from '../core/errors.js';
 
 /** Where a model and its berth.yaml are, from what the user named: a .onnx file or a folder. */
@@ -19,6 +20,7 @@ export async function locateModel(target: string): Promise<ModelLocation> {
     if (!(await stat(modelPath).catch(() => undefined))?.isFile()) throw errors.modelFileMissing(modelPath);
     return { modelPath, configPath: join(target, 'berth.yaml'), defaultName: sanitize(basename(target)) };
   }
+  await refuseUnconverted(target);
   return { modelPath: target, configPath: join(dirname(target), 'berth.yaml'), defaultName: sanitize(basename(target, extname(target))) };
 }
 

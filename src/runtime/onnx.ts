@@ -32,6 +32,8 @@ export interface OnnxSource {
   version: string;
   /** Expected sha256 (hex) of the file; loading refuses a file that does not match. */
   sha256?: string;
+  /** Facts the caller knows about the model (the registry's parity report), shown with its metadata. */
+  properties?: Record<string, string>;
 }
 
 /** The onnxruntime session options for Berth's settings (the bench's in-process ceiling uses them too). */
@@ -211,6 +213,7 @@ function describe(session: SessionMetadata, source: OnnxSource, facts: GraphFact
       producer: [facts.producer, facts.producerVersion].filter(Boolean).join(' '),
       opset: Object.entries(facts.opsets).map(([domain, version]) => `${domain}=${version}`).join(','),
       ...(facts.zipmaps.length > 0 ? { zipmap: facts.zipmaps.map((zipmap) => zipmap.output).join(',') } : {}),
+      ...source.properties,
     },
   };
 }

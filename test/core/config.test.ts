@@ -39,8 +39,20 @@ describe('configuration', () => {
     assert.throws(() => resolveConfig({ file: { server: { apiKey: { nested: 'hunter2' } } } }), (error: Error) => !error.message.includes('hunter2'));
   });
 
-  it('warns about unknown sections instead of failing', () => {
-    const { warnings } = resolveConfig({ file: { sever: { port: 1 } } });
-    assert.deepEqual(warnings, ['berth.yaml: unknown section `sever` is ignored']);
+  it('refuses unknown keys, naming the closest known one', () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ sever: { port: 1 } }, /unknown key `sever`; did you mean server\?/],
+      [{ server: { prot: 9000 } }, /unknown key `server.prot`; did you mean server.port\?/],
+      [{ model: { feature: ['a'] } }, /unknown key `model.feature`; did you mean model.features\?/],
+      [{ limits: { maxBody: 1 } }, /unknown key `limits.maxBody`/],
+      [{ nonsense: 1 }, /^berth.yaml: unknown key `nonsense`$/],
+    ];
+    for (const [file, message] of cases) assert.throws(() => resolveConfig({ file }), (error: Error & { code?: string }) => error.code === 'BERTH_UNKNOWN_CONFIG_KEY' && message.test(error.message));
+  });
+
+  it('turns model control on only with an API key, and takes the key once', () => {
+    assert.throws(() => resolveConfig({ flags: { 'server.modelControl': 'true' } }), /needs an API key/);
+    assert.equal(resolveConfig({ flags: { 'server.modelControl': 'true', 'server.apiKeyFile': '/run/secrets/key' } }).settings.server.modelControl, true);
+    assert.throws(() => resolveConfig({ flags: { 'server.apiKey': 'a', 'server.apiKeyFile': '/k' } }), /not both/);
   });
 });

@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { call, inferenceClient } from '../grpc/client.js';
 import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
+import { venvPython } from '../helpers/python-venv.js';
 
 /**
  * The built CLI as `npm start` and the image run it: dist/cli/bin.js loading the esbuild bundle
@@ -12,7 +16,7 @@ import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
 test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains on SIGTERM', async () => {
   assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const berth = spawnBerth(['serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort)], {}, { built: true });
+  const berth = spawnBerth(['serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--drain-delay-seconds', '0', '--grpc-port', String(grpcPort)], {}, { built: true });
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForReady(`${url}/ready`);
@@ -36,4 +40,15 @@ test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains 
     assert.equal((await berth.exit).code, 0, berth.output().slice(-2000));
   }
   assert.match(berth.output(), /drained; exiting/);
+});
+
+test('the bundled CLI finds the Python helper it ships, and a framework missing there gets its pip line', async (t) => {
+  const python = await venvPython(t, 'scripts/python/requirements/import-sklearn-1.6.txt');
+  if (!python) return;
+  const dir = await mkdtemp(join(tmpdir(), 'berth-bundle-import-'));
+  // A pickle of an XGBoost model, as one trained elsewhere arrives; this venv has no xgboost.
+  await writeFile(join(dir, 'model.joblib'), Buffer.from('\x80\x02cxgboost.sklearn\nXGBClassifier\n)\x81.', 'latin1'));
+  const berth = spawnBerth(['import', join(dir, 'model.joblib'), '--python', python], {}, { built: true });
+  assert.equal((await berth.exit).code, 1, berth.output());
+  assert.match(berth.output(), /berth: xgboost is not installed in \S+, and unpickling the artifact needs it; install it there with:\n {2}\S+python -m pip install xgboost\n/);
 });

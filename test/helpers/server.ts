@@ -22,7 +22,7 @@ export function loadCase(name: string): FixtureCase {
 
 /** A real server on an ephemeral port with the model loaded; logs silenced. */
 export async function startTestServer(target: string, flags: Record<string, unknown> = {}, extra: { name?: string } = {}): Promise<RunningServer> {
-  const server = await startServer({ target, name: extra.name, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'log.level': 'silent', ...flags } });
+  const server = await startServer({ target, name: extra.name, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', ...flags } });
   try {
     await server.loaded;
   } catch (error) {

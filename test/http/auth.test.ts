@@ -10,7 +10,7 @@ describe('API key', () => {
   const key = 's3cret-key-value';
   before(async () => {
     const destination = new Writable({ write: (chunk, _, done) => ((logs += chunk), done()) });
-    server = await startServer({ target: 'examples/iris', flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.apiKey': key, 'log.level': 'debug' }, logDestination: destination as never });
+    server = await startServer({ target: 'examples/iris', flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'server.apiKey': key, 'log.level': 'debug' }, logDestination: destination as never });
     await server.loaded;
   });
   after(async () => server.shutdown('test done'));

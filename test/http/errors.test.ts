@@ -37,7 +37,7 @@ describe('error catalogue over HTTP', () => {
     { title: 'string where a number belongs', send: () => post(server, '/v2/models/iris/infer', v2({ data: [1, 2, 'three', 4] })), status: 400, message: /value 2 of `float_input` must be a number, got "three"/ },
     { title: 'negative shape', send: () => post(server, '/v2/models/iris/infer', v2({ shape: [-1, 4] })), status: 400, message: /shape of `float_input` must be an array of non-negative integers/ },
     { title: 'no inputs', send: () => post(server, '/v2/models/iris/infer', { inputs: [] }), status: 400, message: /`inputs` must be a non-empty array/ },
-    { title: 'nesting deeper than the limit', send: () => post(server, '/v2/models/iris/infer', v2({ data: JSON.parse('['.repeat(20) + '1' + ']'.repeat(20)) })), status: 400, message: /nested deeper than 8 levels/ },
+    { title: 'nesting that does not follow the shape', send: () => post(server, '/v2/models/iris/infer', v2({ data: JSON.parse('['.repeat(20) + '1' + ']'.repeat(20)) })), status: 400, message: /nested data of `float_input` does not match its shape/ },
     { title: 'unknown model', send: () => post(server, '/v2/models/irs/infer', v2()), status: 404, message: /^unknown model `irs`$/ },
     { title: 'unknown version', send: () => post(server, '/v2/models/iris/versions/9/infer', v2()), status: 404, message: /model `iris` has no version `9`/ },
     { title: 'unknown model, seed dialect', send: () => post(server, '/models/irs/predict', iris), status: 404, message: /unknown model `irs`/ },
@@ -85,11 +85,11 @@ describe('error catalogue over HTTP', () => {
 });
 
 describe('admission control', () => {
-  it('answers 503 with Retry-After before reading the body once too many requests are in flight, and keeps probes open', async () => {
+  it('answers 429 with Retry-After before reading the body once too many requests are in flight, and keeps probes open', async () => {
     const server = await startTestServer('examples/iris', { 'server.maxInFlight': 0 });
     try {
       const response = await post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
-      assert.equal(response.status, 503);
+      assert.equal(response.status, 429);
       assert.equal(response.headers['retry-after'], '1');
       assert.match(response.body.error, /server is at its limit of 0 requests in flight/);
       assert.equal((await get(server, '/ready')).status, 200, 'probes are never shed');

@@ -23,14 +23,19 @@ async function makeRepository(): Promise<string> {
   return repository;
 }
 
+// Model control (the repository extension) is on only with an API key.
+const key = 'registry-test-key';
+const auth = { authorization: `Bearer ${key}` };
+const control = (server: RunningServer, path: string, body?: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+
 async function serve(repository: string, config?: string): Promise<RunningServer> {
-  const server = await startServer({ config, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'log.level': 'silent', 'repository.path': repository } });
+  const server = await startServer({ config, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', 'repository.path': repository, 'server.modelControl': true, 'server.apiKey': key } });
   await server.loaded;
   return server;
 }
 
 async function predict(server: RunningServer, requestId?: string) {
-  const response = await fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify(row), headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) } });
+  const response = await fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify(row), headers: { ...auth, 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) } });
   return { status: response.status, body: (await response.json()) as { model_version: string; error?: string } };
 }
 
@@ -58,7 +63,7 @@ describe('serving from the registry', () => {
     const { status, body } = await predict(server);
     assert.equal(status, 200);
     assert.equal(body.model_version, '1');
-    const metadata = (await (await fetch(`${server.url}/v2/models/iris`)).json()) as ModelMetadataReply;
+    const metadata = (await (await fetch(`${server.url}/v2/models/iris`, { headers: auth })).json()) as ModelMetadataReply;
     assert.deepEqual(metadata.versions, ['1']);
   });
 
@@ -84,7 +89,7 @@ describe('serving from the registry', () => {
     const firstNew = outcomes.findIndex((outcome) => outcome.version === '2');
     assert.ok(outcomes.slice(firstNew + 16).every((outcome) => outcome.version === '2'), 'once switched, new requests go to the new version');
     await until(async () => {
-      const index = (await (await fetch(`${server.url}/v2/repository/index`, { method: 'POST' })).json()) as Array<{ version: string; state: string }>;
+      const index = (await (await control(server, '/v2/repository/index')).json()) as Array<{ version: string; state: string }>;
       return index.find((entry) => entry.version === '1')?.state === 'UNAVAILABLE';
     });
   });
@@ -98,7 +103,7 @@ describe('serving from the registry', () => {
     appendFileSync(join(repository, 'iris', '3', 'model.onnx'), Buffer.from([0]));
     await setAlias({ repository, name: 'iris', alias: 'production', target: '3' });
     await until(async () => {
-      const index = (await (await fetch(`${server.url}/v2/repository/index`, { method: 'POST' })).json()) as Array<{ version: string; state: string; reason: string }>;
+      const index = (await (await control(server, '/v2/repository/index')).json()) as Array<{ version: string; state: string; reason: string }>;
       const three = index.find((entry) => entry.version === '3');
       return three?.state === 'FAILED' && /sha256/.test(three.reason);
     });
@@ -110,11 +115,52 @@ describe('serving from the registry', () => {
   it('unloads and loads through the repository extension', async () => {
     await setAlias({ repository, name: 'iris', alias: 'production', target: '2' });
     await until(async () => (await predict(server)).body.model_version === '2');
-    assert.equal((await fetch(`${server.url}/v2/repository/models/iris/unload`, { method: 'POST' })).status, 200);
+    assert.equal((await control(server, '/v2/repository/models/iris/unload')).status, 200);
     assert.equal((await predict(server)).status, 404);
     assert.equal((await fetch(`${server.url}/ready`)).status, 503, 'not ready with nothing loaded');
-    assert.equal((await fetch(`${server.url}/v2/repository/models/iris/load`, { method: 'POST' })).status, 200);
+    assert.equal((await control(server, '/v2/repository/models/iris/load')).status, 200);
     assert.equal((await predict(server)).body.model_version, '2');
+  });
+
+  it('refuses anonymous callers, names outside the layout, bad versions and unknown names, changing nothing', async () => {
+    const anonymous = await fetch(`${server.url}/v2/repository/models/iris/unload`, { method: 'POST' });
+    assert.equal(anonymous.status, 401);
+    const refusals: Array<[string, unknown, number, RegExp]> = [
+      ['/v2/repository/models/..%2Foutside/load', {}, 400, /model name `\.\.\/outside` must be/],
+      ['/v2/repository/models/%2Fetc/load', {}, 400, /model name `\/etc` must be/],
+      ['/v2/repository/models/iris/load', { parameters: { version: '' } }, 400, /version `` must be a version number/],
+      ['/v2/repository/models/iris/load', { parameters: { version: '../1' } }, 400, /must be a version number/],
+      ['/v2/repository/models/iris/load', { parameters: { version: 9 } }, 404, /model `iris` has no version `9`/],
+      ['/v2/repository/models/nobody/load', {}, 404, /unknown model `nobody`/],
+    ];
+    for (const [path, body, status, message] of refusals) {
+      const response = await control(server, path, body);
+      const text = await response.text();
+      assert.equal(response.status, status, `${path} ${text}`);
+      assert.match(JSON.parse(text).error, message);
+      assert.ok(!text.includes(repository) && !text.includes(tmpdir()), `no path on disk in ${text}`);
+    }
+    for (let i = 0; i < 200; i++) assert.equal((await control(server, `/v2/repository/models/unknown-${i}/load`)).status, 404);
+    // Alias following went on through all of that: a moved alias is still followed.
+    await setAlias({ repository, name: 'iris', alias: 'production', target: '1' });
+    await until(async () => (await predict(server)).body.model_version === '1');
+  });
+});
+
+describe('model control off (the default)', () => {
+  it('answers 403 on the repository extension, saying how to turn it on', async () => {
+    const repository = await makeRepository();
+    const server = await startServer({ flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', 'repository.path': repository } });
+    try {
+      await server.loaded;
+      const response = await fetch(`${server.url}/v2/repository/models/iris/unload`, { method: 'POST' });
+      assert.equal(response.status, 403);
+      assert.match(((await response.json()) as { error: string }).error, /model control is off.*--model-control/);
+      assert.equal((await fetch(`${server.url}/ready`)).status, 200, 'still serving');
+    } finally {
+      await server.shutdown('test done');
+      rmSync(repository, { recursive: true, force: true });
+    }
   });
 });
 
@@ -143,10 +189,10 @@ describe('canary and shadow traffic', () => {
 
   it('compares the shadow and reports the disagreement rate', async () => {
     await until(async () => {
-      const metadata = (await (await fetch(`${server.url}/v2/models/iris`)).json()) as ModelMetadataReply;
+      const metadata = (await (await fetch(`${server.url}/v2/models/iris`, { headers: auth })).json()) as ModelMetadataReply;
       return Number(metadata.parameters.shadow_compared) >= 500;
     });
-    const metadata = (await (await fetch(`${server.url}/v2/models/iris`)).json()) as ModelMetadataReply;
+    const metadata = (await (await fetch(`${server.url}/v2/models/iris`, { headers: auth })).json()) as ModelMetadataReply;
     assert.equal(metadata.parameters.shadow_version, '3');
     assert.equal(typeof metadata.parameters.shadow_disagreement_rate, 'number');
     const rate = Number(metadata.parameters.shadow_disagreement_rate);

@@ -13,7 +13,7 @@ function counterValue(text: string, name: string, labels: string): number {
 describe('workers', () => {
   it('share the port and report cluster-wide totals in /metrics', async () => {
     const port = await freePort();
-    const server = spawnBerth(['serve', 'examples/iris', '--port', String(port), '--host', '127.0.0.1', '--grpc-port', '0', '--workers', '2']);
+    const server = spawnBerth(['serve', 'examples/iris', '--port', String(port), '--host', '127.0.0.1', '--drain-delay-seconds', '0', '--grpc-port', '0', '--workers', '2']);
     try {
       await waitForReady(`http://127.0.0.1:${port}/ready`, 60_000);
       const requests = 200;

@@ -74,13 +74,13 @@ describe('adaptive batcher', () => {
     assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
   });
 
-  it('sheds with 503 and Retry-After when the queue is full', async () => {
+  it('sheds with 429 and Retry-After when the queue is full', async () => {
     const batcher = createBatcher(await irisRuntime(), { ...defaults.batching, maxQueue: 5 });
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => batcher.infer(row([5, 3, 1, 0.2]))));
     const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     assert.equal(rejected.length, 3);
     for (const { reason } of rejected) {
-      assert.equal(reason.status, 503);
+      assert.equal(reason.status, 429);
       assert.equal(reason.headers['retry-after'], '1');
       assert.match(reason.message, /overloaded/);
     }

@@ -36,16 +36,15 @@ export function manifestFlags(command: Command): Command {
     .option('--kserve-mode <mode>', 'RawDeployment|Serverless (with --format kserve)')
     .option('--load-seconds <s>', 'model load time, instead of measuring it')
     .option('--peak-rss-mb <mib>', 'peak memory of a server with the model, instead of measuring it')
-    .option('--no-measure', 'do not load the model to measure load time and peak memory')
+    .option('--no-measure', 'do not run the server to measure load time and peak memory under the largest requests')
     .option('--repository <path>', 'model repository for NAME@ALIAS (env BERTH_REPOSITORY, default ./model-repository)');
 }
 
 /** Options → a PrepareRequest with the runtime-based measurer and the registry lookup. */
 export async function prepareFromOptions(ref: string, options: Record<string, unknown>): Promise<PreparedManifests> {
-  const [{ prepareManifests }, { measureModel }, { defaults }, { errors }] = await Promise.all([
+  const [{ prepareManifests }, { measureModel }, { errors }] = await Promise.all([
     import('../../deploy/prepare.js'),
     import('../../deploy/measure-model.js'),
-    import('../../core/defaults.js'),
     import('../../core/errors.js'),
   ]);
   const number = (flag: string, value: unknown) => {
@@ -58,7 +57,7 @@ export async function prepareFromOptions(ref: string, options: Record<string, un
     ref,
     flags: options,
     overrides: { loadSeconds: number('--load-seconds', options.loadSeconds), peakRssMb: number('--peak-rss-mb', options.peakRssMb) },
-    measure: options.measure === false ? undefined : (path) => measureModel(path, { batchRows: defaults.deploy.memory.measureBatchRows }),
+    measure: options.measure === false ? undefined : (path, settings) => measureModel(path, { settings }),
     registry: (reference) => lookupInRegistry(reference, options.repository as string | undefined),
   };
   return prepareManifests(request);

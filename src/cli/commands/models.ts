@@ -12,7 +12,7 @@ import type { ModelFacts } from '../../registry/metadata.js';
 
 const repositoryFlag = (command: Command) => command.option('--repository <path>', 'model repository folder (env BERTH_REPOSITORY, default ./model-repository)');
 
-async function repositoryPath(options: Record<string, unknown>): Promise<string> {
+export async function repositoryPath(options: Record<string, unknown>): Promise<string> {
   const [{ resolveConfig }, { berthVariables }, { repositoryRoot }] = await Promise.all([
     import('../../core/config.js'),
     import('../../core/env.js'),

@@ -65,7 +65,7 @@ export function grafanaDashboard(request: DashboardRequest): Record<string, unkn
           targets: [0.5, 0.99].map((q) => ({ expr: histogramQuantile(q, m.queueDuration, modelScope, w, ['model']), legend: `p${q * 100} {{model}}` })),
         },
         {
-          title: 'Queue depth and shed requests', description: 'Requests waiting in the batch queue, and requests refused (503/504) for overload or deadline.', unit: 'short', min: 0,
+          title: 'Queue depth and shed requests', description: 'Requests waiting in the batch queue, and requests refused for overload (429) or deadline (504).', unit: 'short', min: 0,
           targets: [
             { expr: `sum by (model) (${selector(m.queueDepth, modelScope)})`, legend: 'queued {{model}}' },
             { expr: sumRate(m.shed, modelScope, w, ['model', 'reason']), legend: 'shed/s {{model}} {{reason}}' },

@@ -40,7 +40,7 @@ export function alertRules(target: AlertTarget): AlertRule[] {
       labels: { severity: 'critical' },
       annotations: {
         summary: `Model ${model} answers more than ${percent(t.errorRatio)} of inference requests with 5xx`,
-        description: `{{ $value | humanizePercentage }} of inference requests to {{ $labels.model }} ({{ $labels.namespace }}/{{ $labels.job }}) failed with a 5xx over the last ${w}: overload (503 + Retry-After), deadlines (504) or internal errors; see berth_inference_errors_total by code and the server log.`,
+        description: `{{ $value | humanizePercentage }} of inference requests to {{ $labels.model }} ({{ $labels.namespace }}/{{ $labels.job }}) failed with a 5xx over the last ${w}: deadlines (504), not ready or draining (503) or internal errors (overload is 429 and counted in berth_requests_shed_total); see berth_inference_errors_total by code and the server log.`,
       },
     },
     {

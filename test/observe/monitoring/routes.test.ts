@@ -110,7 +110,7 @@ describe('a registry version\'s stored profile, with canary traffic', () => {
     await setAlias({ repository, name: 'iris', alias: 'production', target: '1' });
     const config = join(repository, 'berth.yaml');
     await writeFile(config, 'traffic:\n  iris:\n    canary: { version: 2, percent: 50 }\n');
-    server = await startServer({ config, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'log.level': 'silent', 'repository.path': repository } });
+    server = await startServer({ config, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', 'repository.path': repository } });
     await server.loaded;
   });
   after(async () => {
