@@ -46,6 +46,21 @@ function pointsOf(system: System, model: ModelName): Array<{ label: string; conn
   return points;
 }
 
+/**
+ * Waits until a server's process tree has used under 5% of a core for half a second (at most
+ * 15 s): some peers go on importing and starting workers after their readiness path answers.
+ */
+async function settled(server: ServerUnderTest): Promise<void> {
+  const deadline = performance.now() + 15_000;
+  let quiet = 0;
+  while (quiet < 2 && performance.now() < deadline) {
+    const tree = processTree(server.program.pid!);
+    const before = cpuSecondsOf(tree);
+    await sleep(250);
+    quiet = cpuSecondsOf(tree) - before < 0.0125 ? quiet + 1 : 0;
+  }
+}
+
 async function launch(system: System, model: ModelName, rep: number, workspace: Awaited<ReturnType<typeof prepareWorkspace>>): Promise<ServerUnderTest> {
   const ports: Ports = { http: await freePort(), grpc: await freePort(), metrics: await freePort() };
   if (system.id === 'mlserver') {
@@ -91,7 +106,7 @@ for (const model of models) {
       log(`  ${system.id} ${model} r${rep}: ready in ${Math.round(server.coldStartMs)} ms${system.reference ? '' : `, ${classes.length} answers right`}`);
       starts.push({ system: system.id, model, rep, coldStartMs: server.coldStartMs, processes: 0, idleRssMb: 0, idlePssMb: 0, peakRssMb: 0 });
       running.set(system.id, server);
-      await sleep(500); // let its start-up settle before the next one's cold start
+      await settled(server); // the next cold start is timed on a quiet machine
     }
     await sleep(idleSeconds * 1000);
     const startOf = (id: string) => starts.findLast((start) => start.system === id && start.model === model && start.rep === rep) as Extract<Start, { coldStartMs: number }>;
