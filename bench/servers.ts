@@ -34,10 +34,10 @@ export interface ServerSpec {
 
 /** Resident set size of a process, from /proc (Linux); 0 once it has exited. */
 export function rssMbOf(pid: number): number {
-  return statusKb(pid, 'status', /VmRSS:\s+(\d+)/) / 1024;
+  return procKb(pid, 'status', /VmRSS:\s+(\d+)/) / 1024;
 }
 
-function statusKb(pid: number, file: string, pattern: RegExp): number {
+function procKb(pid: number, file: string, pattern: RegExp): number {
   try {
     return Number(pattern.exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'))?.[1] ?? 0);
   } catch {
@@ -139,7 +139,7 @@ export async function startServer(spec: ServerSpec): Promise<ServerUnderTest> {
     program,
     coldStartMs,
     rssMb: () => round1(tree().reduce((sum, each) => sum + rssMbOf(each), 0)),
-    pssMb: () => round1(tree().reduce((sum, each) => sum + statusKb(each, 'smaps_rollup', /Pss:\s+(\d+)/) / 1024, 0)),
+    pssMb: () => round1(tree().reduce((sum, each) => sum + procKb(each, 'smaps_rollup', /Pss:\s+(\d+)/) / 1024, 0)),
     processCount: () => tree().length,
     stop: async () => {
       const members = tree();

@@ -72,7 +72,7 @@ function perRep(run: PeerRun, a: (m: Measurement) => boolean, b: (m: Measurement
 
 const point = (system: string, connections: number, label?: string) => (m: Measurement) => m.model === 'iris' && m.system === system && m.connections === connections && (label === undefined || m.label === label);
 
-/** The targets, as ratios within this run. */
+/** Berth's targets against the peers and the ceiling, as ratios within this run. */
 export function judgePeers(run: PeerRun): PeerVerdict[] {
   const verdicts: PeerVerdict[] = [];
   const berth = point('berth', 64, 'Berth /predict');
