@@ -70,7 +70,8 @@ export function formatTable(points: Point[], facts: Record<string, number>, verd
   const predict = find(points, 'berth /predict c64');
   lines.push(
     '',
-    `In-process onnxruntime, iris, batches of 1000: ${Math.round(facts.ortRowsPerSecond!)} rows/s.`,
+    `In-process onnxruntime, iris, batches of 1000: ${Math.round(facts.ortRowsPerSecond!)} rows/s. 1000-row requests over REST reach ${ratio(find(points, 'berth 1000 rows c16').rowsPerSecond, facts.ortRowsPerSecond!)}× of it with JSON tensors, ${ratio(find(points, 'berth 1000 rows binary c16').rowsPerSecond, facts.ortRowsPerSecond!)}× with binary tensors (both ways).`,
+    'perf_analyzer rows: Triton\'s own load generator (tritonclient 2.51.0 wheel) over HTTP with binary tensors, synchronous requests at the given concurrency; each repetition is one stable measurement (three windows within 50%).',
     `The floor (bare node:http with JSON, a request id, prom-client and a pino line; no model) at c64: ${ratio(floor.rps, find(points, 'ceiling c64').rps)}× the ceiling; Berth /predict: ${ratio(predict.rps, floor.rps)}× the floor. Not a target: it shows what those parts alone cost.`,
     '',
     '| target | this run | met |',

@@ -5,6 +5,8 @@ import { runLoadTest, type LoadTestOptions, type LoadTestResult } from '../src/p
 import { grpcLoad } from './grpc-load.js';
 import { h2loadGrpc } from './grpc-h2load.js';
 import { acceptQueueOf, startBerth, startCeiling, startFloor, type ServerUnderTest } from './servers.js';
+import { findPerfAnalyzer } from './perf-analyzer.js';
+import { measurePerfAnalyzer } from './perf-analyzer-points.js';
 import { formatTable, judge, median, type Point } from './report.js';
 
 /**
@@ -69,7 +71,14 @@ async function measure(...entries: Measured[]): Promise<Point[]> {
   });
 }
 
-const http = (server: ServerUnderTest, path: string, body: string, connections: number, extra: Partial<LoadTestOptions> = {}) => () =>
+/** The same 1000×4 rows as v2Body, as Triton's binary tensor extension sends them, answered in binary. */
+const v2BinaryBody = (rows: number, width: number) => {
+  const values = JSON.parse(v2Body(rows, width)).inputs[0].data as number[];
+  const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, width], parameters: { binary_data_size: values.length * 4 } }], parameters: { binary_data_output: true } }));
+  return { body: Buffer.concat([header, Buffer.from(Float32Array.from(values).buffer)]), headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) } };
+};
+
+const http = (server: ServerUnderTest, path: string, body: string | Buffer, connections: number, extra: Partial<LoadTestOptions> = {}) => () =>
   runLoadTest({ url: `${server.url}${path}`, method: 'POST', body, connections, durationSeconds: seconds, ...extra });
 
 async function inProcessRowsPerSecond(model: string, batch: number): Promise<number> {
@@ -142,8 +151,17 @@ const withOrt = async () => {
   ortRates.push(await inProcessRowsPerSecond('examples/iris/model.onnx', 1000));
   return result;
 };
-points.push(...(await measure({ label: 'berth 1000 rows c16', server: iris, load: withOrt, rowsPerRequest: 1000 })));
+const binaryRows = v2BinaryBody(1000, 4);
+points.push(...(await measure(
+  { label: 'berth 1000 rows c16', server: iris, load: withOrt, rowsPerRequest: 1000 },
+  { label: 'berth 1000 rows binary c16', server: iris, load: http(iris, '/v2/models/iris/infer', binaryRows.body, 16, { headers: binaryRows.headers }), rowsPerRequest: 1000 },
+)));
 facts.ortRowsPerSecond = median(ortRates.slice(1)); // the first ran after the warm-up
+const perfAnalyzer = await findPerfAnalyzer();
+if (typeof perfAnalyzer === 'string') process.stderr.write(`bench: no perf_analyzer points: ${perfAnalyzer}\n`);
+const perfAnalyzerPoints = (server: ServerUnderTest, model: string) =>
+  typeof perfAnalyzer === 'string' ? Promise.resolve([]) : measurePerfAnalyzer(perfAnalyzer, server, model, [1, 16, 64], reps);
+points.push(...(await perfAnalyzerPoints(iris, 'iris')));
 await iris.stop();
 
 // 5. A large forest, batching on vs off.
@@ -152,7 +170,9 @@ const forests = await Promise.all(['on', 'off'].map(async (batching) => {
   return { label: `forest batching ${batching} c64`, server, load: http(server, '/v2/models/bench-forest/infer', v2Body(1, 50), 64) };
 }));
 points.push(...(await measure(...forests)));
-await Promise.all(forests.map((forest) => forest.server.stop()));
+await forests[1]!.server.stop();
+points.push(...(await perfAnalyzerPoints(forests[0]!.server, 'bench-forest')));
+await forests[0]!.server.stop();
 
 // 6. Overload: offer 4× the measured capacity, open loop.
 const capacity = points.find((point) => point.label === 'berth /predict c64')!.rps;

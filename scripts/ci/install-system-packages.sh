@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the end-to-end tests drive for real: podman (image build/run), prometheus
-# (scrapes /metrics), chromium (dashboard page). Idempotent; quiet when already installed.
+# (scrapes /metrics), chromium (dashboard page), libb64-0d (a library of the perf_analyzer binary
+# in the tritonclient wheel). Idempotent; quiet when already installed.
 set -euo pipefail
-packages=(podman runc debootstrap binutils ca-certificates prometheus chromium)
+packages=(podman runc debootstrap binutils ca-certificates prometheus chromium libb64-0d)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -82,6 +82,8 @@ export const defaults = {
      * allocation. http/heap-growth.ts has the measurements.
      */
     heapGrowthPercent: 30,
+    /** Replies smaller than this go uncompressed whatever Accept-Encoding says: the saving would not pay for the work. */
+    compressMinBytes: 1024,
   },
   grpc: {
     /** gRPC's own default is 4 MiB, the most common complaint against Triton and KServe. */

@@ -62,6 +62,7 @@ export const errors = {
   emptyBody: define('BERTH_EMPTY_BODY', 400, () => 'request body is empty; send a JSON object'),
   bodyTooLarge: define('BERTH_BODY_TOO_LARGE', 413, (limit: number) => `request body is larger than the limit of ${limit} bytes`),
   unsupportedMediaType: define('BERTH_UNSUPPORTED_MEDIA_TYPE', 415, (got: string) => `content-type ${got || '(none)'} is not supported; send application/json`),
+  unsupportedOipMediaType: define('BERTH_UNSUPPORTED_MEDIA_TYPE', 415, (got: string) => `content-type ${got} is not supported; send application/json, or application/octet-stream for JSON followed by binary tensors (Inference-Header-Content-Length)`),
   tooDeep: define('BERTH_TOO_DEEP', 400, (where: string, limit: number) => `${where} is nested deeper than ${limit} levels`),
   notAnObject: define('BERTH_NOT_AN_OBJECT', 400, (where: string) => `${where} must be a JSON object`),
   badField: define('BERTH_BAD_FIELD', 400, (where: string, expected: string) => `${echo(where)} must be ${expected}`),
@@ -97,11 +98,22 @@ export const errors = {
   ambiguousBody: define('BERTH_AMBIGUOUS_BODY', 400, (detail: string) => `cannot tell the request format: ${echo(detail)}`),
   dialectUnsupported: define('BERTH_DIALECT_UNSUPPORTED', 400, (model: string, why: string) => `model ${q(model)} cannot be called this way: ${why}; use the Open Inference Protocol route /v2/models/${model}/infer`),
 
+  // ── raw tensor bytes: gRPC raw contents and the REST binary tensor extension (400/413) ──
+  rawSizeMismatch: define('BERTH_RAW_SIZE', 400, (name: string, datatype: string, shape: number[], expected: number, got: number) => `raw bytes of ${q(name)} are ${got} bytes; ${datatype} of shape [${shape.join(',')}] needs ${expected} (little-endian, no padding)`),
+  badRawBytes: define('BERTH_BAD_RAW_BYTES', 400, (name: string, detail: string) => `raw BYTES data of ${q(name)} is malformed: ${detail}; each element is a 4-byte little-endian length followed by that many bytes`),
+  badHeaderLength: define('BERTH_BAD_HEADER_LENGTH', 400, (got: string, bodyBytes: number) => `Inference-Header-Content-Length must be a whole number of bytes from 1 to the body's ${bodyBytes}, got ${got.slice(0, 40)}`),
+  badBinarySize: define('BERTH_BAD_BINARY_SIZE', 400, (name: string, got: string) => `parameters.binary_data_size of ${q(name)} must be a whole number of bytes, got ${got.slice(0, 40)}`),
+  binaryPastEnd: define('BERTH_BINARY_PAST_END', 400, (name: string, size: number, left: number) => `input ${q(name)} says binary_data_size ${size} but only ${left} bytes of binary data are left in the body`),
+  binaryLeftOver: define('BERTH_BINARY_LEFT_OVER', 400, (bytes: number) => `${bytes} bytes of binary data follow the JSON header that no input's binary_data_size accounts for`),
+  binaryWithoutHeader: define('BERTH_BINARY_WITHOUT_HEADER', 400, (name: string) => `input ${q(name)} has parameters.binary_data_size but the request has no Inference-Header-Content-Length header saying where its JSON ends`),
+  dataAndBinary: define('BERTH_DATA_AND_BINARY', 400, (name: string) => `input ${q(name)} must have exactly one of \`data\` or parameters.binary_data_size`),
+  unsupportedTensorParameter: define('BERTH_UNSUPPORTED_TENSOR_PARAMETER', 400, (where: string, parameter: string, extension: string) => `${where} uses parameters.${parameter}, which belongs to the ${extension} extension that Berth does not implement`),
+  badContentEncoding: define('BERTH_BAD_CONTENT_ENCODING', 415, (got: string) => `Content-Encoding ${got.slice(0, 40)} is not supported; send gzip, deflate or identity`),
+  badCompressedBody: define('BERTH_BAD_COMPRESSED_BODY', 400, (encoding: string) => `request body is not valid ${encoding.slice(0, 40)} data`),
+
   // ── OIP v2 gRPC tensors (400) ─────────────────────────────────────────────
   rawContentsCount: define('BERTH_GRPC_RAW_CONTENTS_COUNT', 400, (got: number, inputs: number) => `raw_input_contents has ${got} entries for ${inputs} inputs; give one per input, in the order of \`inputs\``),
   mixedContents: define('BERTH_GRPC_MIXED_CONTENTS', 400, (name: string) => `input ${q(name)} has typed \`contents\` although raw_input_contents is used; send every input raw or every input typed`),
-  rawSizeMismatch: define('BERTH_GRPC_RAW_SIZE', 400, (name: string, datatype: string, shape: number[], expected: number, got: number) => `raw contents of ${q(name)} are ${got} bytes; ${datatype} of shape [${shape.join(',')}] needs ${expected} (little-endian, no padding)`),
-  badRawBytes: define('BERTH_GRPC_BAD_RAW_BYTES', 400, (name: string, detail: string) => `raw BYTES contents of ${q(name)} are malformed: ${detail}; each element is a 4-byte little-endian length followed by that many bytes`),
   wrongContentsField: define('BERTH_GRPC_WRONG_CONTENTS_FIELD', 400, (name: string, datatype: string, expected: string, got: string) => `values of ${q(name)} (${datatype}) belong in contents.${expected}, got contents.${got}`),
   fp16NeedsRaw: define('BERTH_GRPC_FP16_NEEDS_RAW', 400, (name: string) => `input ${q(name)} is FP16, which has no typed contents field in the Open Inference Protocol; send it in raw_input_contents as little-endian IEEE half-precision`),
 

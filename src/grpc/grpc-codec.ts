@@ -2,7 +2,7 @@ import { errors } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import { elementCount, isDatatype, type Tensor } from '../core/tensor.js';
 import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
-import { dataToRaw, rawToData } from './raw-contents.js';
+import { dataToRaw, rawToData } from '../protocol/tensor-bytes.js';
 import { contentsToData, dataToContents } from './typed-contents.js';
 import type { WireContents, WireInferInput, WireInferRequest, WireInferResponse, WireModelMetadata, WireParameter, WireParameters } from './wire.js';
 

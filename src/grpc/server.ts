@@ -1,6 +1,6 @@
 import { logVerbosity, Server, ServerCredentials, setLogVerbosity } from '@grpc/grpc-js';
 import { errors } from '../core/errors.js';
-import { inferenceServiceDefinition } from './proto.js';
+import { inferenceServiceDefinition, tritonExtensionDefinition } from './proto.js';
 import { inferenceHandlers, type GrpcContext } from './service.js';
 
 export interface GrpcServerOptions extends GrpcContext {
@@ -31,7 +31,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   setLogVerbosity(logVerbosity.NONE);
   const maxBytes = settings.grpc.maxMessageBytes;
   const server = new Server({ 'grpc.max_receive_message_length': maxBytes, 'grpc.max_send_message_length': maxBytes });
-  server.addService(inferenceServiceDefinition(), inferenceHandlers(options));
+  const handlers = inferenceHandlers(options);
+  // The Open Inference Protocol's RPCs, then Triton's extensions Berth answers, on the one service.
+  const extensions = Object.keys(handlers).filter((name) => !(name in inferenceServiceDefinition()));
+  server.addService({ ...inferenceServiceDefinition(), ...tritonExtensionDefinition(extensions) }, handlers);
   const host = options.host ?? settings.server.host;
   const address = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? settings.server.grpcPort}`;
   const port = await new Promise<number>((resolve, reject) => {

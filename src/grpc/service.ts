@@ -4,6 +4,8 @@ import type { Logger } from '../observe/logger.js';
 import type { DataPlane } from '../protocol/dataplane.js';
 import type { Admission } from '../protocol/admission.js';
 import { decodeInferRequest, encodeInferResponse, encodeModelMetadata } from './grpc-codec.js';
+import type { ModelRepository } from '../protocol/repository.js';
+import { repositoryHandlers, tritonExtensionHandlers } from './extensions.js';
 import { unaryRpcFactory, type UnaryCall } from './unary.js';
 import type { WireInferRequest, WireModelRequest } from './wire.js';
 
@@ -13,15 +15,19 @@ export interface GrpcContext {
   logger: Logger;
   /** The HTTP server's admission control, shared so both transports draw on one capacity. */
   admission?: Admission;
+  /** The model repository extension, where the REST routes have it too. */
+  repository?: ModelRepository;
 }
 
 /**
  * `inference.GRPCInferenceService` (OIP v2 gRPC, anchors §1.4) over the same data plane as the
  * REST routes: each RPC decodes, delegates, encodes.
  */
-export function inferenceHandlers({ dataplane, settings, logger, admission }: GrpcContext): UntypedServiceImplementation {
+export function inferenceHandlers({ dataplane, settings, logger, admission, repository }: GrpcContext): UntypedServiceImplementation {
   const rpc = unaryRpcFactory(settings, logger, admission);
   return {
+    ...tritonExtensionHandlers(rpc, dataplane, settings),
+    ...(repository ? repositoryHandlers(rpc, repository) : {}),
     ServerLive: rpc('ServerLive', () => ({ live: dataplane.live() })),
     ServerReady: rpc('ServerReady', () => ({ ready: dataplane.ready() })),
     ServerMetadata: rpc('ServerMetadata', () => dataplane.serverMetadata()),

@@ -5,10 +5,12 @@ import type { TrafficPolicy } from '../core/traffic-config.js';
 import { allocate, type Tensor } from '../core/tensor.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
+import { InferenceStats } from '../pipeline/inference-stats.js';
 import { wrapRuntime } from '../pipeline/wrap-runtime.js';
 import { checkConfigFits } from '../protocol/config-fit.js';
 import type { ModelSet } from '../protocol/model-set.js';
 import { checkModelName } from '../registry/layout.js';
+import type { ModelRepository, RepositoryIndexEntry } from '../protocol/repository.js';
 import { listModels, readAliases, resolveModel, watchRepository, type RepositoryWatcher, type ResolvedModel } from '../registry/index.js';
 import { createOnnxRuntime } from '../runtime/onnx.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
@@ -27,7 +29,7 @@ export interface VersionListener {
  * (ModelSet.unload waits for them). A version that fails to load (e.g. a tampered file whose
  * sha256 no longer matches) is refused and the previous version keeps serving.
  */
-export class ModelManager {
+export class ModelManager implements ModelRepository {
   readonly #follow = new Map<string, string>();
   #watcher?: RepositoryWatcher;
   #switching = new Map<string, Promise<void>>();
@@ -108,8 +110,9 @@ export class ModelManager {
   async #load(source: { name: string; version: string; path: string; sha256?: string; reference?: { source: string; profile: unknown }; properties?: Record<string, string> }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
     const started = performance.now();
     const observeCall = (thread: string, seconds: number) => this.metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds);
-    const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx, observeCall), source.name, config, this.settings, this.metrics);
-    await this.models.load(source.name, source.version, runtime, config, false);
+    const stats = new InferenceStats();
+    const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx, observeCall), source.name, config, this.settings, this.metrics, stats);
+    await this.models.load(source.name, source.version, runtime, config, false, stats);
     try {
       checkConfigFits(runtime.metadata(), config);
     } catch (error) {
@@ -124,6 +127,7 @@ export class ModelManager {
       this.logger.warn({ model: source.name, version: source.version, error: (error as Error).message }, 'warm-up inference failed; serving without it');
     }
     await this.listener?.versionLoaded({ name: source.name, version: source.version, config, runtime, reference: source.reference });
+    stats.reset();
     if (makeCurrent) this.models.setCurrent(source.name, source.version);
     const seconds = (performance.now() - started) / 1000;
     this.metrics.modelLoadSeconds.set({ model: source.name, version: source.version }, seconds);
@@ -145,6 +149,21 @@ export class ModelManager {
         if (this.#follow.has(name)) this.sync(name).catch((error: Error) => this.logger.error({ model: name, error: error.message }, 'version switch failed; previous version keeps serving'));
       }
     }, { onError: (error) => this.logger.warn({ error: String(error) }, 'repository watch error') });
+  }
+
+  /** OIP repository extension: the index of the repository's models and versions with their state. */
+  async repositoryIndex(readyOnly = false): Promise<RepositoryIndexEntry[]> {
+    const index: RepositoryIndexEntry[] = [];
+    for (const model of await listModels(this.repository!)) {
+      const served = this.models.has(model.name) ? this.models.model(model.name) : undefined;
+      for (const { version } of model.versions) {
+        const entry = served?.versions.get(String(version));
+        const state = entry ? (entry.state === 'ready' ? 'READY' : entry.state.toUpperCase()) : 'UNAVAILABLE';
+        if (readyOnly && state !== 'READY') continue;
+        index.push({ name: model.name, version: String(version), state, reason: this.withoutPaths(entry?.error ?? (served?.current === String(version) ? 'current' : '')) });
+      }
+    }
+    return index;
   }
 
   /**

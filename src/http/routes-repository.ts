@@ -1,5 +1,4 @@
-import { listModels } from '../registry/index.js';
-import type { ModelManager } from './model-manager.js';
+import type { ModelRepository } from '../protocol/repository.js';
 import type { Route } from './route.js';
 
 const nameOf = (request: { params: unknown }) => (request.params as { name: string }).name;
@@ -9,22 +8,11 @@ const nameOf = (request: { params: unknown }) => (request.params as { name: stri
  * implements it): index, load, unload. Only present when serving from a repository with model
  * control on (`--model-control`, Triton's explicit mode), which needs the API key.
  */
-export function repositoryRoutes(manager: ModelManager): Route[] {
+export function repositoryRoutes(manager: ModelRepository): Route[] {
   return [
     {
-      method: 'POST', url: '/v2/repository/index', summary: 'List the repository\'s models and versions with their state', tag: 'repository',
-      handler: async () => {
-        const index = [];
-        for (const model of await listModels(manager.repository!)) {
-          const served = manager.models.has(model.name) ? manager.models.model(model.name) : undefined;
-          for (const { version } of model.versions) {
-            const entry = served?.versions.get(String(version));
-            const state = entry ? (entry.state === 'ready' ? 'READY' : entry.state.toUpperCase()) : 'UNAVAILABLE';
-            index.push({ name: model.name, version: String(version), state, reason: manager.withoutPaths(entry?.error ?? (served?.current === String(version) ? 'current' : '')) });
-          }
-        }
-        return index;
-      },
+      method: 'POST', url: '/v2/repository/index', summary: 'List the repository\'s models and versions with their state; body {"ready": true} lists the ready ones', tag: 'repository',
+      handler: async (request) => manager.repositoryIndex((request.body as { ready?: unknown } | null | undefined)?.ready === true),
     },
     {
       method: 'POST', url: '/v2/repository/models/:name/load', summary: 'Load a model (or reload it, following its alias); body {"parameters":{"version":"3"}} pins a version', tag: 'repository', errors: [400, 401, 404],

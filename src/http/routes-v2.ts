@@ -1,4 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { headerLengthHeader } from '../protocol/binary-body.js';
+import { encodeModelConfig } from '../protocol/triton-config.js';
+import { encodeModelStatistics } from '../protocol/triton-stats.js';
 import { decodeV2Request, encodeV2Metadata, encodeV2Response } from '../protocol/v2-codec.js';
 import { v2RequestSchema, v2ResponseSchema } from './schemas.js';
 import type { HttpContext } from './server.js';
@@ -9,9 +12,27 @@ const params = (request: FastifyRequest) => request.params as ModelParams;
 
 /** Open Inference Protocol v2 REST (anchors §1.1): each route decodes, delegates, encodes. */
 export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
-  const routes: Route[] = [{ method: 'GET', url: '/v2', summary: 'OIP v2 server metadata', tag: 'oip-v2', handler: async () => dataplane.serverMetadata() }];
+  const routes: Route[] = [
+    { method: 'GET', url: '/v2', summary: 'OIP v2 server metadata', tag: 'oip-v2', handler: async () => dataplane.serverMetadata() },
+    { method: 'GET', url: '/v2/models/stats', summary: 'Statistics of every model version (Triton statistics extension)', tag: 'oip-v2', handler: async () => encodeModelStatistics(dataplane.models) },
+  ];
   for (const base of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
     routes.push(
+      {
+        method: 'GET', url: `${base}/config`, summary: 'Model configuration in Triton\'s ModelConfig shape, derived from the signature (model configuration extension)', tag: 'oip-v2', errors: [404, 503],
+        handler: async (request) => {
+          const { name, version } = params(request);
+          const { model, entry } = dataplane.models.ready(name, version);
+          return encodeModelConfig(entry.metadata, dataplane.modelMetadata(name, version).versions, model.config, settings);
+        },
+      },
+      {
+        method: 'GET', url: `${base}/stats`, summary: 'Statistics of a model\'s versions, or of one version (Triton statistics extension)', tag: 'oip-v2', errors: [404],
+        handler: async (request) => {
+          const { name, version } = params(request);
+          return encodeModelStatistics(dataplane.models, name, version);
+        },
+      },
       {
         method: 'GET', url: base, summary: 'OIP v2 model metadata', tag: 'oip-v2', errors: [404, 503],
         handler: async (request) => {
@@ -33,9 +54,13 @@ export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
         body: (model) => v2RequestSchema(model?.metadata), response: v2ResponseSchema,
         handler: async (request, reply) => {
           const { name, version } = params(request);
-          const decoded = decodeV2Request(request.body, settings.limits);
-          const { metadata, response } = await dataplane.infer(name, version, decoded, { stickyKey: request.id });
-          return reply.type('application/json').send(encodeV2Response(metadata, decoded, response));
+          const decoded = decodeV2Request(request.body, settings.limits, request.tensorBytes);
+          const { metadata, response } = await dataplane.infer(name, version, decoded.request, { stickyKey: request.id });
+          const { json, binary } = encodeV2Response(metadata, decoded.request, response, decoded.binaryOutputs);
+          if (binary.length === 0) return reply.type('application/json').send(json);
+          // Binary tensor data extension: the JSON's length in bytes, then the tensors' bytes.
+          const header = Buffer.from(json);
+          return reply.type('application/octet-stream').header(headerLengthHeader, header.length).send(Buffer.concat([header, ...binary]));
         },
       },
     );

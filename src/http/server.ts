@@ -8,7 +8,9 @@ import type { Metrics } from '../observe/metrics.js';
 import { Admission, type Ticket } from '../protocol/admission.js';
 import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
+import { compressBothWays } from './compression.js';
 import { errorReply } from './error-reply.js';
+import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
 import { healthRoutes } from './routes-health.js';
 import { seedRoutes } from './routes-seed.js';
@@ -151,9 +153,21 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!), request, settings.limits.maxBodyBytes, logger);
   });
 
+  // JSON is application/json with no charset parameter (RFC 8259 §11 defines none); fastify adds one.
+  app.addHook('onSend', (_, reply, payload, done) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
+    done(null, payload);
+  });
+  compressBothWays(app, settings.server.compressMinBytes);
+
   const routes: Route[] = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
   routes.push(...docsRoutes(dataplane, () => routes));
-  for (const route of routes) app.route({ method: route.method, url: route.url, handler: route.handler });
+  const register = (scope: FastifyInstance, route: Route) => scope.route({ method: route.method, url: route.url, handler: route.handler });
+  for (const route of routes) if (!takesOipBody(route)) register(app, route);
+  await app.register(async (scope) => {
+    acceptOipBodies(scope);
+    for (const route of routes) if (takesOipBody(route)) register(scope, route);
+  });
   registerMethodNotAllowed(app, routes);
   return app;
 }

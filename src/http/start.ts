@@ -12,7 +12,9 @@ import { ModelSet } from '../protocol/model-set.js';
 import { locateModel } from '../runtime/model-source.js';
 import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
+import type { ModelRepository } from '../protocol/repository.js';
 import { ModelManager } from './model-manager.js';
+import { acceptOipBodies } from './oip-body.js';
 import { repositoryRoutes } from './routes-repository.js';
 import { monitoringRoutes, rowCodec } from './routes-monitoring.js';
 import { createAdmission, createHttpApp } from './server.js';
@@ -86,10 +88,17 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path, monitoring);
   const admission = createAdmission(settings, metrics);
   const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics, admission };
-  const control = manager.repository && settings.server.modelControl;
-  const app = await createHttpApp(context, [...(control ? repositoryRoutes(manager) : []), ...monitoringRoutes(monitoring, context)]);
-  if (!control) app.all('/v2/repository/*', async () => {
-    throw errors.modelControlOff();
+  const repository = repositoryExtension(manager, settings);
+  if (repository) dataplane.addExtension('model_repository');
+  const app = await createHttpApp(context, [...(repository ? repositoryRoutes(repository) : []), ...monitoringRoutes(monitoring, context)]);
+  // Serving a repository without model control: whatever body a repository call carries (real OIP
+  // clients send none, or octet-stream), the answer is that model control is off, not a media-type
+  // complaint. A single model file has no repository: those paths are 404 like any other.
+  if (manager.repository && !repository) await app.register(async (scope) => {
+    acceptOipBodies(scope);
+    scope.all('/v2/repository/*', async () => {
+      throw errors.modelControlOff();
+    });
   });
   const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
     monitoring.close();
@@ -118,7 +127,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const grpcStarted = grpcListening
     ? Promise.resolve()
     : import('../grpc/server.js')
-        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, settings, logger, admission }))
+        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, settings, logger, admission, repository }))
         .then((grpc) => {
           server.grpc = grpc;
           grpcListening = true;
@@ -127,6 +136,12 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   server.loaded = Promise.all([modelsLoaded, grpcStarted]).then(() => undefined);
   server.loaded.catch(() => undefined);
   return server;
+}
+
+/** The one condition for the model repository extension, over REST and gRPC alike: serving from a repository. */
+/** The repository extension, where this server has one: serving a repository with model control on (it needs the API key). */
+function repositoryExtension(manager: ModelManager, settings: Settings): ModelRepository | undefined {
+  return manager.repository && settings.server.modelControl ? manager : undefined;
 }
 
 async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer; dataplane: DataPlane; settings: Settings; logger: Logger; manager: ModelManager; monitoring: ModelMonitoring }, reason: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { errors, withRetryAfter } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
-import type { InferenceRequest, InferenceResponse, ModelRuntime } from '../runtime/runtime.js';
+import type { InferenceRequest, InferenceResponse, ModelMetadata, ModelRuntime } from '../runtime/runtime.js';
 import { batchKey, mergeRequests, rowsOf, splitResponse } from './batch-merge.js';
 
 /** What the batcher reports to metrics; it never depends on them. */
@@ -9,6 +9,8 @@ export interface BatcherHooks {
   queued?(seconds: number): void;
   depth?(depth: number): void;
   shed?(reason: 'queue_full' | 'deadline'): void;
+  /** A successful model call: rows, requests, and the seconds to merge, run and split. */
+  executed?(rows: number, requests: number, mergeSeconds: number, callSeconds: number, splitSeconds: number): void;
 }
 
 interface Pending {
@@ -110,23 +112,33 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
   };
 
   const runBatch = async (batch: Pending[]) => {
-    if (batch.length === 1) return settle(batch[0]!, () => inner.infer(batch[0]!.request));
-    hooks.batch?.(batch.reduce((sum, pending) => sum + pending.rows, 0), batch.length);
+    if (batch.length === 1) return settle(batch[0]!);
+    const rows = batch.reduce((sum, pending) => sum + pending.rows, 0);
+    hooks.batch?.(rows, batch.length);
     const requests = batch.map((pending) => pending.request);
     let parts: InferenceResponse[] | undefined;
     try {
-      parts = splitResponse(await inner.infer(mergeRequests(requests)), requests);
+      const started = performance.now();
+      const merged = mergeRequests(requests);
+      const called = performance.now();
+      const response = await inner.infer(merged);
+      const answered = performance.now();
+      parts = splitResponse(response, requests);
+      hooks.executed?.(rows, batch.length, (called - started) / 1000, (answered - called) / 1000, (performance.now() - answered) / 1000);
     } catch {
       parts = undefined; // One bad request must not fail its neighbours: run them one by one.
     }
     if (parts) batch.forEach((pending, index) => pending.resolve(parts![index]!));
-    else for (const pending of batch) await settle(pending, () => inner.infer(pending.request));
+    else for (const pending of batch) await settle(pending);
   };
 
-  const settle = async (pending: Pending, run: () => Promise<InferenceResponse>) => {
+  const settle = async (pending: Pending) => {
     if (pending.rows > 0) hooks.batch?.(pending.rows, 1);
     try {
-      pending.resolve(await run());
+      const called = performance.now();
+      const response = await inner.infer(pending.request);
+      hooks.executed?.(pending.rows, 1, 0, (performance.now() - called) / 1000, 0);
+      pending.resolve(response);
     } catch (error) {
       pending.reject(error);
     }
@@ -154,7 +166,6 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
 const sweepIntervalMs = 25;
 
 /** A model can be batched when every input and output has a variable first dimension. */
-export function isBatchable(runtime: ModelRuntime): boolean {
-  const { inputs, outputs } = runtime.metadata();
+export function isBatchable({ inputs, outputs }: Pick<ModelMetadata, 'inputs' | 'outputs'>): boolean {
   return inputs.length > 0 && [...inputs, ...outputs].every((tensor) => tensor.shape.length > 0 && tensor.shape[0] === -1);
 }

@@ -8,7 +8,7 @@ declare module 'autocannon' {
   interface AutocannonOptions {
     url: string;
     method?: string;
-    body?: string;
+    body?: string | Buffer;
     headers?: Record<string, string>;
     connections?: number;
     duration?: number;

@@ -22,7 +22,8 @@ import { LatencyRecorder, type LatencySummary } from './latency-stats.js';
 export interface LoadTestOptions {
   url: string;
   method?: string;
-  body?: string;
+  /** A string is sent as JSON; a Buffer as it is (binary bodies: give the content type in headers). */
+  body?: string | Buffer;
   headers?: Record<string, string>;
   connections?: number;
   durationSeconds?: number;
@@ -68,7 +69,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const connections = Math.max(1, Math.round(options.connections ?? b.connections));
   const rate = options.rate === undefined ? undefined : Math.max(1, Math.round(options.rate));
   const slices = rate === undefined ? 1 : Math.max(1, Math.min(options.slices ?? b.rateSlices, rate, connections));
-  const headers = { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers };
+  const headers = { ...(typeof options.body === 'string' ? { 'content-type': 'application/json' } : {}), ...options.headers };
   const recorder = new LatencyRecorder();
   const statusCodes: Record<string, number> = {};
   // Responses within the first `duration` seconds of each slice. autocannon stops at the first

@@ -44,6 +44,8 @@ export class DataPlane {
   readonly #readinessGates: Array<() => boolean> = [];
   readonly #observers: InferenceObserver[] = [];
   readonly #shadowObservers: Array<(event: ShadowEvent) => void> = [];
+  /** Triton's extension names (binary data, configuration, statistics) and Berth's own dialects. */
+  readonly #extensions = new Set(['binary_tensor_data', 'model_configuration', 'statistics', 'berth_seed_dialect', 'kserve_v1']);
 
   constructor(readonly models: ModelSet, readonly settings: Settings) {}
 
@@ -83,8 +85,14 @@ export class DataPlane {
     return this.#draining;
   }
 
+  /** OIP v2 "server metadata": the extensions are exactly those this server configuration answers. */
   serverMetadata() {
-    return { name: 'berth', version: berthVersion, extensions: ['model_repository', 'berth_seed_dialect', 'kserve_v1'] };
+    return { name: 'berth', version: berthVersion, extensions: [...this.#extensions] };
+  }
+
+  /** Announces an extension that depends on the configuration (the model repository). */
+  addExtension(name: string): void {
+    this.#extensions.add(name);
   }
 
   modelReady(name: string, version?: string): boolean {
@@ -128,11 +136,15 @@ export class DataPlane {
       // request whose deadline passes before its model call — so no timer per request here.
       const response = await entry.runtime.infer(request);
       validateResponse(response, this.settings.limits);
-      this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, response, requestId });
+      const seconds = (performance.now() - started) / 1000;
+      entry.stats.request(true, rows, seconds);
+      this.#emit({ model: name, version: entry.version, rows, seconds, request, response, requestId });
       if (options.shadow ?? version === undefined) this.#shadow(model, entry.version, request, response);
       return { metadata, model, response };
     } catch (error) {
-      this.#emit({ model: name, version: entry.version, rows, seconds: (performance.now() - started) / 1000, request, error, requestId });
+      const seconds = (performance.now() - started) / 1000;
+      entry.stats.request(false, rows, seconds);
+      this.#emit({ model: name, version: entry.version, rows, seconds, request, error, requestId });
       throw error;
     } finally {
       entry.inFlight--;

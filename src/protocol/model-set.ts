@@ -1,6 +1,7 @@
 import { errors } from '../core/errors.js';
 import type { ModelConfig } from '../core/config.js';
 import type { TrafficPolicy } from '../core/traffic-config.js';
+import { InferenceStats } from '../pipeline/inference-stats.js';
 import type { ModelMetadata, ModelRuntime } from '../runtime/runtime.js';
 
 export type ModelState = 'loading' | 'ready' | 'failed' | 'unloaded';
@@ -15,6 +16,8 @@ export interface ModelVersion {
   error?: string;
   /** Requests running on this version; a retired version is unloaded only when it reaches 0. */
   inFlight: number;
+  /** Cumulative counters since it loaded (the statistics extension). */
+  stats: InferenceStats;
 }
 
 /** Counters behind the shadow disagreement rate shown in model metadata. */
@@ -56,13 +59,13 @@ export class ModelSet {
   }
 
   /** Loads a version; it becomes current once ready unless `makeCurrent` is false. */
-  async load(name: string, version: string, runtime: ModelRuntime, config: ModelConfig, makeCurrent = true): Promise<ModelVersion> {
+  async load(name: string, version: string, runtime: ModelRuntime, config: ModelConfig, makeCurrent = true, stats = new InferenceStats()): Promise<ModelVersion> {
     let model = this.#models.get(name);
     if (!model) {
       model = { name, config, versions: new Map(), traffic: config.traffic, stats: { shadowCompared: 0, shadowDisagreed: 0, shadowFailed: 0 } };
       this.#models.set(name, model);
     }
-    const entry: ModelVersion = { version, state: 'loading', runtime, inFlight: 0 };
+    const entry: ModelVersion = { version, state: 'loading', runtime, inFlight: 0, stats };
     model.versions.set(version, entry);
     try {
       await runtime.load();

@@ -7,7 +7,7 @@ import { errors } from '../../src/core/errors.js';
 import { datatypes, type Datatype, type Tensor } from '../../src/core/tensor.js';
 import { decodeInferRequest, encodeInferResponse, fromWireParameters } from '../../src/grpc/grpc-codec.js';
 import { grpcCodeFor, toGrpcStatus } from '../../src/grpc/grpc-status.js';
-import { dataToRaw, rawToData } from '../../src/grpc/raw-contents.js';
+import { dataToRaw, rawToData } from '../../src/protocol/tensor-bytes.js';
 import { contentsToData, dataToContents } from '../../src/grpc/typed-contents.js';
 import type { ModelMetadata } from '../../src/runtime/runtime.js';
 import { protoPath } from '../../src/grpc/proto.js';

@@ -143,7 +143,7 @@ describe('gRPC inference service (iris forest)', () => {
     await rejects('ModelInfer', { model_name: model, inputs: [{ name: 'float_input', datatype: 'FP64', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] }, status.INVALID_ARGUMENT, /datatype FP32 expected for `float_input`, got FP64/);
     await rejects('ModelInfer', { model_name: model, inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3] } }] }, status.INVALID_ARGUMENT, /shape \[1,4\] of `float_input` does not match 3 values/);
     await rejects('ModelInfer', { model_name: model, inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] }, status.INVALID_ARGUMENT, /belong in contents.fp32_contents, got contents.fp64_contents/);
-    await rejects('ModelInfer', rawRequest({ raw_input_contents: [Buffer.alloc(10)] }), status.INVALID_ARGUMENT, /raw contents of `float_input` are 10 bytes; FP32 of shape \[14,4\] needs 224/);
+    await rejects('ModelInfer', rawRequest({ raw_input_contents: [Buffer.alloc(10)] }), status.INVALID_ARGUMENT, /raw bytes of `float_input` are 10 bytes; FP32 of shape \[14,4\] needs 224/);
     await rejects('ModelInfer', typedRequest({ outputs: [{ name: 'nope' }] }), status.INVALID_ARGUMENT, /unknown output `nope`/);
     await rejects('ModelInfer', { model_name: model }, status.INVALID_ARGUMENT, /`inputs` must be a non-empty list/);
   });

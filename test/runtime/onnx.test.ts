@@ -31,7 +31,7 @@ const forestSource = { path: 'test/fixtures/models/bench-forest/model.onnx', nam
 
 function caseRequest(name: string) {
   const { inputs } = loadCase(name);
-  return decodeV2Request({ inputs: Object.entries(inputs).map(([input, tensor]) => ({ name: input, ...tensor })) }, defaults.limits);
+  return decodeV2Request({ inputs: Object.entries(inputs).map(([input, tensor]) => ({ name: input, ...tensor })) }, defaults.limits).request;
 }
 
 const irisRow = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] };

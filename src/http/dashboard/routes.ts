@@ -44,8 +44,13 @@ export function dashboardRoutes({ settings }: HttpContext): Route[] {
   const page = dashboardPage(settings.dashboard);
   return [
     {
-      method: 'GET', url: '/', summary: 'Dashboard page (HTML): models, live traffic, latency and errors, drift and live accuracy charts', tag: 'monitoring',
-      handler: async (_, reply) => reply.headers(securityHeaders).type('text/html; charset=utf-8').send(page),
+      method: 'GET', url: '/', summary: 'Dashboard page (HTML) for browsers: models, live traffic, latency and errors, drift and live accuracy charts; {"status":"alive"} (KServe v1 liveness) for any other client', tag: 'monitoring',
+      handler: async (request, reply) => {
+        reply.header('vary', 'accept');
+        // KServe's model server answers GET / with {"status": "alive"}, and its clients probe it so.
+        if (!acceptsHtml(request.headers.accept)) return { status: 'alive' };
+        return reply.headers(securityHeaders).type('text/html; charset=utf-8').send(page);
+      },
     },
     {
       method: 'GET', url: '/dashboard/:file', summary: 'The dashboard page\'s scripts, stylesheet and icon, served by Berth (no CDN)', tag: 'monitoring', errors: [404],
@@ -57,4 +62,14 @@ export function dashboardRoutes({ settings }: HttpContext): Route[] {
       },
     },
   ];
+}
+
+/** Does the Accept header name HTML (a browser's does; `*\/*` or none is an API client's)? RFC 9110 §12.5.1. */
+export function acceptsHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((range) => {
+    const [type, ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
+    const q = parameters.find((parameter) => parameter.startsWith('q='));
+    return (type === 'text/html' || type === 'application/xhtml+xml') && (q === undefined || Number(q.slice(2)) > 0);
+  });
 }

@@ -20,8 +20,11 @@ after(async () => {
   await keyed.shutdown('done');
 });
 
-test('GET / is the dashboard page, under a strict Content-Security-Policy', async () => {
-  const page = await get(open, '/');
+/** What a browser sends when it opens the page. */
+const browser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
+test('GET / is the dashboard page for a browser, under a strict Content-Security-Policy', async () => {
+  const page = await get(open, '/', browser);
   assert.equal(page.status, 200);
   assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/);
   assert.equal(page.headers['content-security-policy'], contentSecurityPolicy);
@@ -39,8 +42,18 @@ test('GET / is the dashboard page, under a strict Content-Security-Policy', asyn
   assert.match(html, new RegExp(`data-history-seconds="${defaults.dashboard.historySeconds}"`));
 });
 
+test('GET / answers an API client (no Accept, */*, JSON) with KServe v1 liveness JSON', async () => {
+  for (const headers of [{} as Record<string, string>, { accept: '*/*' }, { accept: 'application/json' }, { accept: 'text/html;q=0, */*' }]) {
+    const reply = await get(open, '/', headers);
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers['content-type'], 'application/json');
+    assert.deepEqual(reply.body, { status: 'alive' });
+    assert.equal(reply.headers.vary, 'accept');
+  }
+});
+
 test('every asset the page and its modules reference is served with its type', async () => {
-  const html = (await get(open, '/')).raw as string;
+  const html = (await get(open, '/', browser)).raw as string;
   const referenced = new Set([...html.matchAll(/"\/dashboard\/([\w.-]+)(\?[^"]*)?"/g)].map((match) => match[1]!));
   // ES module imports between the scripts: import … from './x.js'.
   const files = await readdir(staticDir);
@@ -68,7 +81,7 @@ test('only the asset files themselves can be fetched', async () => {
 });
 
 test('with an API key the page and assets stay open; the data behind them does not', async () => {
-  assert.equal((await get(keyed, '/')).status, 200);
+  assert.equal((await get(keyed, '/', browser)).status, 200);
   assert.equal((await get(keyed, '/dashboard/app.js')).status, 200);
   assert.equal((await get(keyed, '/metrics')).status, 200);
   assert.equal((await get(keyed, '/v1/models')).status, 401);

@@ -4,11 +4,13 @@ import { allocate, datatypeInfo, elementCount, type Datatype, type Tensor, type 
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../runtime/float16.js';
 
 /**
- * Raw tensor bytes, as `raw_input_contents` / `raw_output_contents` carry them (OIP v2 gRPC,
- * proto/open_inference_grpc.proto): "the flattened, one-dimensional, row-major order of the tensor
- * elements without any stride or padding", little-endian. FP16 is IEEE half precision (its only
- * gRPC form). BYTES has no fixed size: each element is a 4-byte little-endian length followed by
- * that many bytes — Triton's layout (tritonclient.utils.serialize_byte_tensor), which its and
+ * Raw tensor bytes, one layout for both wire forms that carry them: gRPC `raw_input_contents` /
+ * `raw_output_contents` (OIP v2, proto/open_inference_grpc.proto: "the flattened, one-dimensional,
+ * row-major order of the tensor elements without any stride or padding", little-endian) and the
+ * REST binary tensor data extension (Triton's extension_binary_data.md: "little-endian byte order,
+ * row major, without stride or padding"; BOOL is one byte, 0 or 1). FP16 is IEEE half precision.
+ * BYTES has no fixed size: each element is a 4-byte little-endian length followed by that many
+ * bytes — Triton's layout (tritonclient.utils.serialize_byte_tensor), which its and
  * KServe's clients send. Berth's BYTES tensors are strings, so elements must be valid UTF-8.
  */
 
@@ -17,7 +19,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 type NumericArray = Exclude<TensorData, string[]>;
 
-/** Decodes one input's raw bytes into tensor data of `datatype` and `shape` (a copy: gRPC's buffer may be unaligned). */
+/** Decodes one input's raw bytes into tensor data of `datatype` and `shape` (a copy: the bytes may sit unaligned in a larger buffer). */
 export function rawToData(raw: Uint8Array, datatype: Datatype, shape: readonly number[], name: string): TensorData {
   const count = elementCount(shape);
   if (datatype === 'BYTES') return decodeByteElements(raw, count, name);
