@@ -7,6 +7,7 @@ import { decodeSeedRequest, layoutFor } from '../protocol/seed-dialect.js';
 import type { HttpContext } from './server.js';
 import type { Route } from './route.js';
 import { rowsSchema } from './schemas.js';
+import { typicalRow, type TypicalRow } from './openapi-examples.js';
 
 type ModelParams = { name: string; version?: string };
 const params = (request: FastifyRequest) => request.params as ModelParams;
@@ -85,5 +86,14 @@ export function rowCodec(limits: Settings['limits']): RowCodec {
   return {
     layout: (metadata, config) => rowLayout(metadata, config),
     encode: (rows, metadata, config) => rowsToRequest(rows, (index) => `reference row ${index + 1}`, layoutFor(metadata, config), metadata.name, unlimited),
+  };
+}
+
+/** A model's typical row from the reference profile of the version answering requests (docs examples). */
+export function typicalRows(monitoring: ModelMonitoring, dataplane: HttpContext['dataplane']): (name: string) => TypicalRow | undefined {
+  return (name) => {
+    if (!dataplane.models.has(name)) return undefined;
+    const profile = monitoring.monitor(name, undefined, dataplane.models.model(name).current)?.reference?.profile;
+    return profile ? typicalRow(profile) : undefined;
   };
 }

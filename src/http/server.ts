@@ -12,6 +12,7 @@ import { compressBothWays } from './compression.js';
 import { errorReply } from './error-reply.js';
 import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
+import type { TypicalRow } from './openapi-examples.js';
 import { healthRoutes } from './routes-health.js';
 import { seedRoutes } from './routes-seed.js';
 import { v1Routes } from './routes-v1.js';
@@ -28,6 +29,8 @@ export interface HttpContext {
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
   /** Shared with the gRPC server, so both transports draw on one capacity. */
   admission?: Admission;
+  /** A typical input row of a model (from its reference profile), for the documentation's examples. */
+  typicalRow?: (name: string) => TypicalRow | undefined;
 }
 
 /** The admission control of a server's settings (one per process, shared by HTTP and gRPC). */
@@ -161,7 +164,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   compressBothWays(app, settings.server.compressMinBytes);
 
   const routes: Route[] = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
-  routes.push(...docsRoutes(dataplane, () => routes));
+  routes.push(...docsRoutes(dataplane, () => routes, context.typicalRow));
   const register = (scope: FastifyInstance, route: Route) => scope.route({ method: route.method, url: route.url, handler: route.handler });
   for (const route of routes) if (!takesOipBody(route)) register(app, route);
   await app.register(async (scope) => {

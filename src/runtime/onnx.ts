@@ -138,7 +138,9 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
 
     async infer(request: InferenceRequest): Promise<InferenceResponse> {
       if (!meta || (!inline && !threaded)) throw errors.modelNotReady(source.name);
-      const fetches = request.outputs ?? meta.outputs.map((output) => output.name);
+      // No outputs named, or an empty list (`"outputs": []`), asks for all of them (OIP v2: the
+      // outputs field is optional); onnxruntime refuses an empty fetch list.
+      const fetches = request.outputs?.length ? request.outputs : meta.outputs.map((output) => output.name);
       const rows = request.inputs[0]?.shape[0] ?? 1;
       // Making the thread's session (a worker, onnxruntime loaded there, the model's session) takes
       // tens of ms, and a call that waited for it held up every batch behind it. So the first long
