@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRequest } from '../../src/cli/commands/build.js';
+import { buildRequest } from '../../src/package/build-request.js';
 import { hasProgram, runProgram } from '../../src/core/programs.js';
 import { baseImageCommand, findLocalBaseImage, localBaseImageArguments } from '../../src/package/base-images.js';
 import { buildImage } from '../../src/package/build.js';
