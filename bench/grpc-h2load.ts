@@ -58,7 +58,7 @@ export function parseH2load(output: string, run: { port: number; connections: nu
     connections: run.connections,
     durationSeconds: run.seconds,
     requests: { completed: answered, perSecond: answered / run.seconds },
-    latencyMs: { p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: milliseconds(times[2]), mean: milliseconds(times[3]) },
+    latencyMs: { p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, p999: Number.NaN, max: milliseconds(times[2]), mean: milliseconds(times[3]) },
     errors: failed + (succeeded - answered),
     timeouts,
     non2xx: 0,

@@ -28,6 +28,10 @@ export async function measurePerfAnalyzer(tool: PerfAnalyzer, server: ServerUnde
       rowsPerSecond: median(throughputs),
       p50: median(runs[index]!.map((run) => run.p50Ms)),
       p99: median(runs[index]!.map((run) => run.p99Ms)),
+      // perf_analyzer reports percentiles up to p99 only.
+      p999: Number.NaN,
+      max: Number.NaN,
+      reps: runs[index]!.map((run) => ({ rps: run.throughput, p99: run.p99Ms, p999: Number.NaN, max: Number.NaN })),
       errors: 0,
       rssMb: rss,
       statusCodes: { 200: runs[index]!.reduce((sum, run) => sum + run.serverSuccesses, 0) },

@@ -7,6 +7,10 @@ export interface Point {
   rowsPerSecond: number;
   p50: number;
   p99: number;
+  p999: number;
+  max: number;
+  /** Each repetition's own figures, for targets that must hold in every one. */
+  reps: Array<{ rps: number; p99: number; p999: number; max: number }>;
   /** Connection errors + timeouts + non-2xx answers, summed over repetitions. */
   errors: number;
   rssMb: number;
@@ -28,6 +32,10 @@ export function median(values: number[]): number {
 const find = (points: Point[], label: string) => points.find((point) => point.label === label)!;
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
+/** a's figure over b's in each repetition (their repetitions alternate, so each pair saw the same machine). */
+const perRep = (a: Point, b: Point, figure: 'p99' | 'p999') => a.reps.map((rep, index) => rep[figure] / b.reps[index]![figure]);
+const range = (values: number[]) => `${ratio(Math.min(...values), 1)}–${ratio(Math.max(...values), 1)}×`;
+
 /** The issue's targets, as ratios from this one run. */
 export function judge(points: Point[], facts: Record<string, number>): Verdict[] {
   const ceiling = find(points, 'ceiling c64');
@@ -39,7 +47,8 @@ export function judge(points: Point[], facts: Record<string, number>): Verdict[]
   const answered = Object.entries(overload.statusCodes).every(([code]) => ['200', '503', '429', '504'].includes(code));
   return [
     { target: '/predict c64 ≥ 0.8 × ceiling req/s', value: `${ratio(predict.rps, ceiling.rps)}×`, met: predict.rps >= 0.8 * ceiling.rps },
-    { target: '/predict c64 p99 ≤ 2 × ceiling p99', value: `${ratio(predict.p99, ceiling.p99)}×`, met: predict.p99 <= 2 * ceiling.p99 },
+    { target: '/predict c64 p99 ≤ 2 × ceiling p99, every repetition', value: range(perRep(predict, ceiling, 'p99')), met: Math.max(...perRep(predict, ceiling, 'p99')) <= 2 },
+    { target: '/predict c64 p99.9 ≤ 5 × ceiling p99.9, every repetition', value: range(perRep(predict, ceiling, 'p999')), met: Math.max(...perRep(predict, ceiling, 'p999')) <= 5 },
     { target: '1000-row rows/s ≥ 0.7 × in-process onnxruntime', value: `${ratio(rows.rowsPerSecond, facts.ortRowsPerSecond!)}×`, met: rows.rowsPerSecond >= 0.7 * facts.ortRowsPerSecond! },
     { target: 'forest c64: batching on ≥ 3 × off', value: `${ratio(on.rps, off.rps)}×`, met: on.rps >= 3 * off.rps },
     { target: 'overload 4×: alive, RSS < 2 × idle, all answered, no connection errors', value: `alive=${facts.overloadAlive === 1}, RSS ${ratio(facts.overloadPeakRssMb!, facts.overloadIdleRssMb!)}× idle, codes ${JSON.stringify(overload.statusCodes)}, errors ${overload.errors} (accept queue peak ${facts.overloadPeakAcceptQueue} connections)`, met: facts.overloadAlive === 1 && facts.overloadPeakRssMb! < 2 * facts.overloadIdleRssMb! && answered && overload.errors === 0 },
@@ -52,9 +61,10 @@ export function judge(points: Point[], facts: Record<string, number>): Verdict[]
 const milliseconds = (value: number) => (Number.isNaN(value) ? '–' : String(value));
 
 export function formatTable(points: Point[], facts: Record<string, number>, verdicts: Verdict[]): string {
-  const lines = ['| point | req/s (median) | spread | rows/s | p50 ms | p99 ms | errors | RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = ['| point | req/s (median) | spread | rows/s | p50 ms | p99 ms | p99.9 ms | max ms (worst rep) | errors | RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
   for (const point of points) {
-    lines.push(`| ${point.label} | ${Math.round(point.rps)} | ${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)} | ${Math.round(point.rowsPerSecond)} | ${milliseconds(point.p50)} | ${milliseconds(point.p99)} | ${point.errors} | ${point.rssMb} |`);
+    const worst = Math.max(...point.reps.map((rep) => rep.max));
+    lines.push(`| ${point.label} | ${Math.round(point.rps)} | ${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)} | ${Math.round(point.rowsPerSecond)} | ${milliseconds(point.p50)} | ${milliseconds(point.p99)} | ${milliseconds(point.p999)} | ${milliseconds(worst)} | ${point.errors} | ${point.rssMb} |`);
   }
   const floor = find(points, 'floor c64');
   const predict = find(points, 'berth /predict c64');

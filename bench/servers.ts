@@ -1,25 +1,97 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { startProgram, type StartedProgram } from '../src/core/programs.js';
 import { freePort } from '../src/plan/bench-server.js';
 
-/** A server under test in its own process: where it listens, its RSS, and how to stop it. */
+/** A server under test in its own process (or process tree): where it listens, its memory, and how to stop it. */
 export interface ServerUnderTest {
   url: string;
   port: number;
   grpcPort?: number;
   program: StartedProgram;
-  /** Milliseconds from spawn to the first 200 from `readyPath`. */
+  /** Milliseconds from spawn to the first 200 from its readiness path. */
   coldStartMs: number;
+  /** Resident set size of the whole process tree (workers included), MB. */
   rssMb(): number;
+  /** Proportional set size of the tree, MB: pages shared between its processes counted once. */
+  pssMb(): number;
+  /** How many processes the tree has now. */
+  processCount(): number;
   stop(): Promise<void>;
 }
 
-/** Resident set size of a process, from /proc (Linux). */
-export function rssMbOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 102.4) / 10;
+/** What to run and how to tell that it is ready. */
+export interface ServerSpec {
+  program: string;
+  args: string[];
+  port: number;
+  readyPath: string;
+  logFile: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  grpcPort?: number;
 }
+
+/** Resident set size of a process, from /proc (Linux); 0 once it has exited. */
+export function rssMbOf(pid: number): number {
+  return procKb(pid, 'status', /VmRSS:\s+(\d+)/) / 1024;
+}
+
+function procKb(pid: number, file: string, pattern: RegExp): number {
+  try {
+    return Number(pattern.exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** A process and all its descendants, from the parent ids in /proc/<pid>/stat. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // The command name (field 2) may hold spaces and parentheses: the parent id follows its last ')'.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/** CPU time the processes have used so far (user + system, all their threads), seconds. */
+export function cpuSecondsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime and stime: fields 14 and 15 of stat(5)
+    } catch {
+      // exited
+    }
+  }
+  return ticks / clockTicksPerSecond;
+}
+
+/** USER_HZ: 100 on every Linux architecture Node runs on (sysconf(_SC_CLK_TCK) is not exposed to JavaScript). */
+const clockTicksPerSecond = 100;
+
+const round1 = (mb: number) => Math.round(mb * 10) / 10;
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Connections the kernel has established on a listening port that the server has not accepted
@@ -36,32 +108,77 @@ export function acceptQueueOf(port: number): number {
   return 0;
 }
 
-async function start(args: string[], port: number, readyPath: string, logFile: string, extra: { grpcPort?: number } = {}): Promise<ServerUnderTest> {
+/**
+ * Spawns a server and times it from spawn to the first 200 from its readiness path (polled every
+ * 5 ms; a refused connection costs microseconds). Stopping sends SIGTERM to the server, then to
+ * whatever of its tree is left after 5 s, then SIGKILL at 15 s: multi-process servers (uvicorn
+ * workers, MLServer's pool) stop their own children on SIGTERM, and this makes sure of it.
+ */
+export async function startServer(spec: ServerSpec): Promise<ServerUnderTest> {
   const spawned = performance.now();
-  const program = startProgram(process.execPath, args, { logFile });
-  const url = `http://127.0.0.1:${port}`;
+  const program = startProgram(spec.program, spec.args, { logFile: spec.logFile, cwd: spec.cwd, env: spec.env });
+  let exited = false;
+  void program.wait().then(() => (exited = true));
+  const url = `http://127.0.0.1:${spec.port}`;
   for (;;) {
-    if (performance.now() - spawned > 60_000) throw new Error(`${args.join(' ')} did not become ready: ${program.output().slice(-500)}`);
+    if (exited || performance.now() - spawned > 120_000) throw new Error(`${spec.program} ${spec.args.join(' ')} ${exited ? 'exited' : 'did not become ready'}: ${program.output().slice(-800)}`);
     try {
-      if ((await fetch(`${url}${readyPath}`)).status === 200) break;
+      if ((await fetch(`${url}${spec.readyPath}`, { signal: AbortSignal.timeout(2000) })).status === 200) break;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const coldStartMs = performance.now() - spawned;
-  return { url, port, grpcPort: extra.grpcPort, program, coldStartMs, rssMb: () => rssMbOf(program.pid!), stop: async () => void (await program.kill('SIGTERM', 10_000)) };
+  const pid = program.pid!;
+  const tree = () => processTree(pid);
+  return {
+    url,
+    port: spec.port,
+    grpcPort: spec.grpcPort,
+    program,
+    coldStartMs,
+    rssMb: () => round1(tree().reduce((sum, each) => sum + rssMbOf(each), 0)),
+    pssMb: () => round1(tree().reduce((sum, each) => sum + procKb(each, 'smaps_rollup', /Pss:\s+(\d+)/) / 1024, 0)),
+    processCount: () => tree().length,
+    stop: async () => {
+      const members = tree();
+      const stopped = program.kill('SIGTERM', 15_000);
+      const deadline = performance.now() + 15_000;
+      let nudged = false;
+      while (members.some(alive) && performance.now() < deadline) {
+        if (!nudged && performance.now() > deadline - 10_000) {
+          nudged = true;
+          for (const member of members.filter(alive)) process.kill(member, 'SIGTERM');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      for (const member of members.filter(alive)) process.kill(member, 'SIGKILL');
+      await stopped;
+    },
+  };
 }
 
-/** The ceiling: bare node:http with constant JSON (bench/ceiling-server.ts, compiled by tsx). */
-export const startCeiling = (logFile: string) => startBare('bench/ceiling-server.ts', logFile);
+/** The ceiling: bare node:http with constant JSON (bench/ceiling-server.ts). */
+export const startCeiling = (logFile: string) => startBare('ceiling-server', logFile);
 
 /** The floor: bare node:http with JSON, a request id, metrics and an access log (bench/floor-server.ts). */
-export const startFloor = (logFile: string) => startBare('bench/floor-server.ts', logFile);
+export const startFloor = (logFile: string) => startBare('floor-server', logFile);
 
-async function startBare(script: string, logFile: string): Promise<ServerUnderTest> {
+/** A bench script compiled to plain JavaScript beside the CLI's build (packages stay in node_modules). */
+export function compiledBenchScript(name: 'ceiling-server' | 'floor-server' | 'tail-probe'): string {
+  const outfile = `dist/bench/${name}.js`;
+  buildSync({ entryPoints: [`bench/${name}.ts`], outfile, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
+  return outfile;
+}
+
+/**
+ * A bare server runs as plain JavaScript, as Berth does from dist/: run through tsx, its cold
+ * start and memory would be tsx's (a loader, and an esbuild child process) more than its own.
+ */
+async function startBare(name: 'ceiling-server' | 'floor-server', logFile: string): Promise<ServerUnderTest> {
   const port = await freePort();
-  return start(['--import', 'tsx', script, String(port)], port, '/', logFile);
+  return startServer({ program: process.execPath, args: [compiledBenchScript(name), String(port)], port, readyPath: '/', logFile });
 }
 
 /**
@@ -71,5 +188,5 @@ async function startBare(script: string, logFile: string): Promise<ServerUnderTe
 export async function startBerth(target: string, flags: string[], logFile: string): Promise<ServerUnderTest> {
   const port = await freePort();
   const grpcPort = await freePort();
-  return start(['dist/cli/bin.js', 'serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort), ...flags], port, '/ready', logFile, { grpcPort });
+  return startServer({ program: process.execPath, args: ['dist/cli/bin.js', 'serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort), ...flags], port, readyPath: '/ready', logFile, grpcPort });
 }

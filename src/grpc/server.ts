@@ -1,7 +1,7 @@
-import { logVerbosity, Server, ServerCredentials, setLogVerbosity } from '@grpc/grpc-js';
+import { createServer, type Socket } from 'node:net';
 import { errors } from '../core/errors.js';
-import { inferenceServiceDefinition, tritonExtensionDefinition } from './proto.js';
-import { inferenceHandlers, type GrpcContext } from './service.js';
+import type { GrpcStack } from './grpc-stack.js';
+import type { GrpcContext } from './service.js';
 
 export interface GrpcServerOptions extends GrpcContext {
   /** Default: settings.server.grpcPort (0 here means "any free port", as in tests). */
@@ -14,49 +14,55 @@ export interface RunningGrpcServer {
   /** The bound port (useful when 0 was asked for). */
   port: number;
   /**
-   * Stops accepting calls and waits for in-flight ones (grpc-js tryShutdown sends GOAWAY), then
+   * Stops accepting connections and waits for in-flight calls (grpc-js sends GOAWAY), then
    * cancels whatever is left after `graceMs` (default: settings.server.drainSeconds).
    */
   close(graceMs?: number): Promise<void>;
 }
 
 /**
- * Serves the OIP v2 gRPC service. Message limits apply both ways: grpc's own 4 MiB receive
- * default is the most common complaint against Triton and KServe, so Berth uses
- * settings.grpc.maxMessageBytes (64 MiB by default) for what it accepts and what it sends.
+ * Serves the OIP v2 gRPC service. The port is Berth's own `node:net` listener; grpc-js, protobufjs
+ * and the service definitions (~4 MB of an idle server's RSS) load at the first connection, which
+ * waits for them once (~0.1 s), and take every connection from then on. What a client sent before
+ * then is buffered by its socket and read by HTTP/2 when grpc-js takes the socket over.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const { settings } = options;
-  // grpc-js writes its own line to stderr when a bind fails; Berth reports the failure itself.
-  setLogVerbosity(logVerbosity.NONE);
-  const maxBytes = settings.grpc.maxMessageBytes;
-  const server = new Server({ 'grpc.max_receive_message_length': maxBytes, 'grpc.max_send_message_length': maxBytes });
-  const handlers = inferenceHandlers(options);
-  // The Open Inference Protocol's RPCs, then Triton's extensions Berth answers, on the one service.
-  const extensions = Object.keys(handlers).filter((name) => !(name in inferenceServiceDefinition()));
-  server.addService({ ...inferenceServiceDefinition(), ...tritonExtensionDefinition(extensions) }, handlers);
-  const host = options.host ?? settings.server.host;
-  const address = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? settings.server.grpcPort}`;
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) => {
-      if (error && /EADDRINUSE/.test(error.message)) reject(errors.portInUse('gRPC', options.port ?? settings.server.grpcPort, '--grpc-port', 'BERTH_GRPC_PORT'));
-      else if (error) reject(errors.badConfig('server.grpcPort', `cannot listen for gRPC on ${address}: ${error.message}`));
-      else resolve(bound);
-    });
+  const port = options.port ?? settings.server.grpcPort;
+  let stack: Promise<GrpcStack> | undefined;
+  const loadStack = () =>
+    (stack ??= import('./grpc-stack.js').then(({ createGrpcStack }) => createGrpcStack(options)).catch((error: unknown) => {
+      options.logger.error({ error: String(error) }, 'gRPC could not start; connections are closed');
+      throw error;
+    }));
+  const sockets = new Set<Socket>();
+  const listener = createServer({ noDelay: true }, (socket) => {
+    // Until grpc-js owns it (a socket that closes before then is only forgotten).
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    loadStack().then(
+      (grpc) => {
+        sockets.delete(socket);
+        if (!socket.destroyed) grpc.inject(socket);
+      },
+      () => socket.destroy(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? errors.portInUse('gRPC', port, '--grpc-port', 'BERTH_GRPC_PORT') : errors.badConfig('server.grpcPort', `cannot listen for gRPC on ${options.host ?? settings.server.host}:${port}: ${error.message}`)),
+    );
+    listener.listen({ host: options.host ?? settings.server.host, port }, resolve);
   });
   let closing: Promise<void> | undefined;
-  const close = (graceMs = settings.server.drainSeconds * 1000) => {
-    closing ??= new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        server.forceShutdown();
-        resolve();
-      }, graceMs);
-      server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
-    return closing;
-  };
-  return { port, close };
+  const close = (graceMs = settings.server.drainSeconds * 1000) =>
+    (closing ??= (async () => {
+      // No new connections; those grpc-js holds end with its sessions.
+      listener.close();
+      for (const socket of sockets) socket.destroy();
+      const grpc = await stack?.catch(() => undefined);
+      await grpc?.close(graceMs);
+    })());
+  return { port: (listener.address() as { port: number }).port, close };
 }

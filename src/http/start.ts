@@ -120,8 +120,8 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   });
 
   const server: RunningServer = { app, dataplane, settings, metrics, logger, url: address, loaded: modelsLoaded, shutdown: (reason) => shutdown({ app, grpc: server.grpc, dataplane, settings, logger, manager, monitoring }, reason) };
-  // gRPC binds while the model loads, so its module load (~80 ms) is not added to the cold start;
-  // the pod turns ready only once both listen.
+  // gRPC listens while the model loads (its stack loads at the first gRPC connection); the pod
+  // turns ready only once both listen.
   let grpcListening = settings.server.grpcPort === 0;
   dataplane.addReadinessGate(() => grpcListening);
   const grpcStarted = grpcListening

@@ -9,7 +9,7 @@ function runLines(run: LoadTestResult): string[] {
   return [
     `  mode       ${mode}, ${run.connections} connections, ${run.durationSeconds.toFixed(1)} s`,
     `  requests   ${run.requests.completed} completed, ${run.requests.perSecond} req/s${run.offeredRate ? ` (offered ${run.offeredRate})` : ''}`,
-    `  latency    p50 ${ms(run.latencyMs.p50)} ms · p90 ${ms(run.latencyMs.p90)} ms · p99 ${ms(run.latencyMs.p99)} ms · max ${ms(run.latencyMs.max)} ms`,
+    `  latency    p50 ${ms(run.latencyMs.p50)} ms · p90 ${ms(run.latencyMs.p90)} ms · p99 ${ms(run.latencyMs.p99)} ms · p99.9 ${ms(run.latencyMs.p999)} ms · max ${ms(run.latencyMs.max)} ms`,
     `  failures   ${run.errors} errors · ${run.non2xx} non-2xx · ${run.timeouts} timeouts`,
   ];
 }

@@ -12,8 +12,11 @@
  * the threshold by the guess from its neighbours.
  */
 export interface CallPlacement {
-  /** True: run on the main thread. */
-  inline(rows: number): boolean;
+  /**
+   * True: run on the main thread. With `threadStarting`, the thread's session is still being
+   * made, and a call waits for it only if expected to take over 64× the threshold.
+   */
+  inline(rows: number, threadStarting?: boolean): boolean;
   /** The compute time of a call of `rows` rows, wherever it ran. */
   record(rows: number, micros: number): void;
 }
@@ -26,7 +29,10 @@ export interface CallPlacement {
  */
 const SMOOTHING_DOWN = 0.5;
 const SMOOTHING_UP = 0.05;
-/** A size never seen runs inline (once, to be timed) if guessed under this many times the threshold. */
+/**
+ * A size never seen runs inline (once, to be timed) if guessed under this many times the
+ * threshold; so do known sizes while the thread's session is being made.
+ */
 const EXPLORE_FACTOR = 64;
 
 export function createCallPlacement(thresholdMicros: number): CallPlacement {
@@ -41,11 +47,11 @@ export function createCallPlacement(thresholdMicros: number): CallPlacement {
   };
 
   return {
-    inline(rows) {
+    inline(rows, threadStarting = false) {
       if (thresholdMicros <= 0) return false;
       const size = sizeOf(rows);
       const known = microsBySize.get(size);
-      if (known !== undefined) return known < thresholdMicros;
+      if (known !== undefined) return known < thresholdMicros * (threadStarting ? EXPLORE_FACTOR : 1);
       // A size never seen runs inline once, to be timed, unless even a generous guess makes it
       // long: judged from one-row calls, a 128-row iris batch would look like 4 ms, not its 60 µs.
       const guess = guessMicros(size);

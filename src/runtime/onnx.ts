@@ -64,6 +64,8 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   let inline: ort.InferenceSession | undefined;
   let inlineRuns = 0;
   let threaded: Promise<ThreadSession> | undefined;
+  /** `threaded` once it has resolved: until then a model with a main-thread session computes there. */
+  let threadedMade: Promise<ThreadSession> | undefined;
   let keptBytes: Uint8Array | undefined;
   let meta: ModelMetadata | undefined;
 
@@ -83,7 +85,13 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   // The model's session on the thread, made at the first long call, and made again if the thread
   // it was on has stopped (ortThread() is then a new one).
   const onThread = async (): Promise<ThreadSession> => {
-    const making = (threaded ??= bytesForThread().then(loadOnThread));
+    if (!threaded) {
+      const made = (threaded = bytesForThread().then(loadOnThread));
+      made.then(() => {
+        if (threaded === made) threadedMade = made;
+      }, () => undefined);
+    }
+    const making = threaded;
     const placed = await making.catch((cause: unknown) => {
       if (threaded === making) threaded = undefined;
       throw cause;
@@ -134,7 +142,13 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
       // outputs field is optional); onnxruntime refuses an empty fetch list.
       const fetches = request.outputs?.length ? request.outputs : meta.outputs.map((output) => output.name);
       const rows = request.inputs[0]?.shape[0] ?? 1;
-      if (inline && placement.inline(rows)) {
+      // Making the thread's session (a worker, onnxruntime loaded there, the model's session) takes
+      // tens of ms, and a call that waited for it held up every batch behind it. So the first long
+      // call starts it in the background, and until it is made only very long calls wait for it.
+      const long = !placement.inline(rows);
+      const threadStarting = threadedMade === undefined || threadedMade !== threaded;
+      if (inline && (!long || (threadStarting && placement.inline(rows, true)))) {
+        if (long && !threaded) void onThread().catch(() => undefined);
         const feeds: Record<string, ort.Tensor> = {};
         for (const input of request.inputs) feeds[input.name] = toOrtTensor(input);
         // onnxruntime-node computes in a setImmediate callback that run() queues synchronously;

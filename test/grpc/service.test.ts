@@ -196,4 +196,16 @@ describe('gRPC inference service (iris forest)', () => {
     await assert.rejects(stuck, (error: ServiceError) => error.code === status.CANCELLED || error.code === status.UNAVAILABLE);
     ownClient.close();
   });
+
+  it('serves several clients that connect at once to a new listener (the first connection loads the gRPC stack)', async () => {
+    const own = await startGrpcServer({ dataplane: server.dataplane, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
+    const clients = [0, 1, 2].map(() => inferenceClient(own.port));
+    try {
+      const replies = await Promise.all(clients.map((client) => call(client, 'ModelInfer', rawRequest())));
+      for (const reply of replies) assert.equal(closeEnough(outputValues(reply, 'output_probability'), fixture.expected.output_probability!.data, fixture.tolerance), -1);
+    } finally {
+      for (const client of clients) client.close();
+      await own.close(1_000);
+    }
+  });
 });

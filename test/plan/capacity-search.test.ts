@@ -15,7 +15,7 @@ function fakeServer(limit: number, ceiling: number) {
       mode: options.rate === undefined ? 'fixed-concurrency' : 'fixed-rate',
       url: options.url, method: 'POST', connections: options.connections ?? 16, durationSeconds: 5,
       requests: { completed: rate * 5, perSecond: rate },
-      latencyMs: { p50: 1, p90: 2, p99, max: p99, mean: 1 },
+      latencyMs: { p50: 1, p90: 2, p99, p999: p99, max: p99, mean: 1 },
       errors: 0, timeouts: 0, non2xx: 0, statusCodes: { 200: rate * 5 },
     };
   };
@@ -46,7 +46,7 @@ test('no passing rate is an error that says why', async () => {
 });
 
 test('a step fails on errors, non-2xx, timeouts or a shortfall of the offered rate', () => {
-  const base = { mode: 'fixed-rate' as const, url: '', method: 'POST', connections: 8, durationSeconds: 5, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1, mean: 1 }, statusCodes: {} };
+  const base = { mode: 'fixed-rate' as const, url: '', method: 'POST', connections: 8, durationSeconds: 5, latencyMs: { p50: 1, p90: 1, p99: 1, p999: 1, max: 1, mean: 1 }, statusCodes: {} };
   assert.equal(judgeStep({ ...base, requests: { completed: 500, perSecond: 100 }, errors: 0, timeouts: 0, non2xx: 0 }, 100, 50, 0.95).pass, true);
   assert.match(judgeStep({ ...base, requests: { completed: 400, perSecond: 80 }, errors: 0, timeouts: 0, non2xx: 0 }, 100, 50, 0.95).why!, /achieved 80 of 100/);
   assert.match(judgeStep({ ...base, requests: { completed: 500, perSecond: 100 }, errors: 1, timeouts: 2, non2xx: 3 }, 100, 50, 0.95).why!, /1 errors, 2 timeouts, 3 non-2xx/);

@@ -40,7 +40,7 @@ test('seed 004 inputs: 100 req/s, the table\'s fixed 3 pods and single VM rows',
 test('capacity from a bench result, re-read at another SLO from its steps', async () => {
   const out = scratch();
   try {
-    const step = (rate: number, p99: number) => ({ rate, connections: 16, achieved: rate, latencyMs: { p50: 1, p90: 2, p99, max: p99, mean: 1 }, errors: 0, timeouts: 0, non2xx: 0, pass: p99 <= 50 });
+    const step = (rate: number, p99: number) => ({ rate, connections: 16, achieved: rate, latencyMs: { p50: 1, p90: 2, p99, p999: p99, max: p99, mean: 1 }, errors: 0, timeouts: 0, non2xx: 0, pass: p99 <= 50 });
     const bench = { kind: 'berth-bench', capacity: { rps: 300, sloP99Ms: 50, ceilingRps: 400, atCeiling: false, steps: [step(400, 90), step(200, 8), step(300, 40), step(250, 15)] } };
     const file = join(out, 'bench.json');
     writeFileSync(file, JSON.stringify(bench));

@@ -35,9 +35,19 @@ describe('call placement', () => {
     assert.equal(placement.inline(8), true);
   });
 
+  it('while the thread starts, keeps a long size inline unless it is over 64 times the threshold', () => {
+    const placement = createCallPlacement(250);
+    placement.record(64, 400); // a 64-row batch just over the threshold
+    placement.record(4096, 20_000); // one far over it
+    assert.equal(placement.inline(64), false);
+    assert.equal(placement.inline(64, true), true);
+    assert.equal(placement.inline(4096, true), false);
+  });
+
   it('sends every call to the thread with a threshold of 0', () => {
     const placement = createCallPlacement(0);
     assert.equal(placement.inline(1), false);
+    assert.equal(placement.inline(1, true), false);
     placement.record(1, 1);
     assert.equal(placement.inline(1), false);
   });
