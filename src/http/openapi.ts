@@ -1,6 +1,6 @@
 import { berthVersion } from '../core/version.js';
-import type { DataPlane } from '../protocol/dataplane.js';
-import { errorSchema, type JsonSchema } from './schemas.js';
+import type { DataPlane } from '../serving/data-plane.js';
+import { errorSchema, type JsonSchema } from '../protocol/body-schemas.js';
 import type { Route } from './route.js';
 
 /**

@@ -18,7 +18,7 @@ const layers: Record<string, { imports: string[]; types?: string[] }> = {
   deploy: { imports: ['core'], types: ['package', 'plan', 'registry'] },
   plan: { imports: ['core'], types: ['deploy', 'package', 'registry'] },
   serving: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry'] },
-  protocol: { imports: ['core', 'runtime', 'pipeline', 'serving'] },
+  protocol: { imports: ['core', 'runtime', 'pipeline', 'observe', 'serving'] },
   http: { imports: ['core', 'observe', 'serving', 'protocol'] },
   grpc: { imports: ['core', 'observe', 'serving', 'protocol'] },
   import: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry', 'serving', 'protocol'] },

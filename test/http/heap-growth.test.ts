@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Counter, Registry } from 'prom-client';
-import { governHeapGrowth } from '../../src/http/heap-growth.js';
+import { governHeapGrowth } from '../../src/serve/heap-growth.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createBatcher } from '../../src/pipeline/batcher.js';
 import { createOnnxRuntime } from '../../src/runtime/onnx.js';
 import { defaults } from '../../src/core/defaults.js';
-import type { InferenceRequest, ModelRuntime } from '../../src/runtime/runtime.js';
+import type { InferenceRequest } from '../../src/core/inference.js';
+import type { ModelRuntime } from '../../src/runtime/runtime.js';
 
 const row = (values: number[]): InferenceRequest => ({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: Float32Array.from(values) }] });
 

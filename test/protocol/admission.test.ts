@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Admission, type ShedReason } from '../../src/protocol/admission.js';
+import { Admission, type ShedReason } from '../../src/serving/admission.js';
 
 const block = (ms: number) => {
   const until = performance.now() + ms;

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 
 /**
  * `berth bench <url | model>`: load test (issue 8). A URL is tested as it is; a model file or

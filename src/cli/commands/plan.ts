@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 
 /**
  * `berth plan`: HPA simulation, monthly cost table and HPA recommendation (issue 8); writes

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 import type { CommandResult } from '../output.js';
 import type { ReferenceProfile } from '../../observe/drift/profile.js';
 
@@ -33,16 +33,16 @@ export async function profileData(options: ProfileOptions): Promise<ProfileResul
     result = { source, profile: await profileFromCsv(source) };
   } else {
     const target = await resolveTarget(options.model, options.repository);
-    const [{ createOnnxRuntime }, { modelReference }, { rowCodec }] = await Promise.all([
+    const [{ createOnnxRuntime }, { modelReference }, { referenceRows }] = await Promise.all([
       import('../../runtime/onnx.js'),
       import('../../observe/monitoring/reference.js'),
-      import('../../http/routes-monitoring.js'),
+      import('../../protocol/reference-rows.js'),
     ]);
     const runtime = createOnnxRuntime({ path: target.path, name: target.config.name ?? 'model', version: target.version ?? '1', ...(target.sha256 ? { sha256: target.sha256 } : {}) }, defaults.onnx);
     await runtime.load();
     try {
       const metadata = runtime.metadata();
-      const codec = rowCodec(defaults.limits);
+      const codec = referenceRows(defaults.limits);
       const reference = await modelReference(source, {
         metadata,
         config: target.config,

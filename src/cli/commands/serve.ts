@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 import { addSettingFlags, settingFlagValues } from '../setting-flags.js';
 
 export const serveCommand: CommandDefinition = {
@@ -13,7 +13,7 @@ export const serveCommand: CommandDefinition = {
         .option('--config <file>', 'berth.yaml to use (default: the one beside the model)'),
     ).addHelpText('after', '\nPrecedence: flag > BERTH_* environment variable > berth.yaml > default.\nSIGTERM/SIGINT drain gracefully: /ready turns 503, accepted requests finish, exit 0.'),
   async run([target], options) {
-    const { serveUntilSignal } = await import('../../http/serve-process.js');
+    const { serveUntilSignal } = await import('../../serve/serve-process.js');
     await serveUntilSignal({ target, models: options.model as string[] | undefined, name: options.name as string | undefined, config: options.config as string | undefined, flags: settingFlagValues(options) });
   },
 };

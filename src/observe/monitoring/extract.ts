@@ -7,7 +7,7 @@
  */
 import type { ModelConfig } from '../../core/config.js';
 import type { Tensor, TensorData } from '../../core/tensor.js';
-import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../runtime/runtime.js';
+import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../core/inference.js';
 
 export type Task = 'classification' | 'regression';
 

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { ModelConfig, Settings } from '../../core/config.js';
 import type { Datatype } from '../../core/tensor.js';
 import { errors } from '../../core/errors.js';
-import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../runtime/runtime.js';
+import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../core/inference.js';
 import { readCsv } from '../drift/csv.js';
 import { buildProfile, type FeatureProfile, type ReferenceProfile } from '../drift/profile.js';
 import { parseProfile } from '../drift/profile-validate.js';

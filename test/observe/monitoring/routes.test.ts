@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeOnnxModel, profileReferenceData } from '../../../src/cli/commands/models.js';
 import { registerModel, setAlias } from '../../../src/registry/index.js';
-import { startServer, type RunningServer } from '../../../src/http/start.js';
+import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
 import { get, loadCase, post, startTestServer } from '../../helpers/server.js';
 import { irisFolder, modelFolder } from './model-folder.js';
 

@@ -1,26 +1,41 @@
 import type { ModelConfig, Settings } from '../core/config.js';
 import { BerthError, errors } from '../core/errors.js';
+import type { LoadedVersion } from '../core/inference.js';
 import { importedFrom, paritySummary } from '../core/parity-report.js';
 import type { TrafficPolicy } from '../core/traffic-config.js';
 import { allocate, type Tensor } from '../core/tensor.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import { InferenceStats } from '../pipeline/inference-stats.js';
-import { wrapRuntime } from '../pipeline/wrap-runtime.js';
-import { checkConfigFits } from '../protocol/config-fit.js';
-import type { ModelSet } from '../protocol/model-set.js';
 import { checkModelName } from '../registry/layout.js';
-import type { ModelRepository, RepositoryIndexEntry } from '../protocol/repository.js';
 import { listModels, readAliases, resolveModel, watchRepository, type RepositoryWatcher, type ResolvedModel } from '../registry/index.js';
-import { createOnnxRuntime } from '../runtime/onnx.js';
-import type { ModelRuntime } from '../runtime/runtime.js';
+import type { ModelRuntime, RuntimeFactory, RuntimeSource } from '../runtime/runtime.js';
+import { checkConfigFits } from './config-fit.js';
+import type { DataPlane } from './data-plane.js';
+import type { ModelRepository, RepositoryIndexEntry } from './repository.js';
+import { composeVersion } from './served-version.js';
 
 /** Told when a version starts and stops serving (monitoring attaches drift detection here). */
 export interface VersionListener {
   /** Before the version takes traffic; a rejection fails the load. */
-  versionLoaded(version: { name: string; version: string; config: ModelConfig; runtime: ModelRuntime; reference?: { source: string; profile: unknown } }): Promise<void>;
+  versionLoaded(version: LoadedVersion): Promise<void>;
   versionUnloaded(name: string, version: string): void;
 }
+
+export interface ModelManagerOptions {
+  settings: Settings;
+  /** Makes each version's runtime (onnxruntime in the server, a fake in tests). */
+  runtimes: RuntimeFactory;
+  metrics: Metrics;
+  logger: Logger;
+  /** berth.yaml `traffic:`: canary and shadow versions by model. */
+  traffic?: Record<string, TrafficPolicy>;
+  /** Serve from this registry folder (else one model file). */
+  repository?: string;
+  listener?: VersionListener;
+}
+
+type VersionSource = RuntimeSource & { reference?: { source: string; profile: unknown } };
 
 /**
  * Loads models into the ModelSet — from a file, or from the registry — and switches versions
@@ -33,20 +48,27 @@ export class ModelManager implements ModelRepository {
   readonly #follow = new Map<string, string>();
   #watcher?: RepositoryWatcher;
   #switching = new Map<string, Promise<void>>();
+  readonly #traffic: Record<string, TrafficPolicy>;
 
-  constructor(
-    readonly models: ModelSet,
-    readonly settings: Settings,
-    readonly metrics: Metrics,
-    readonly logger: Logger,
-    readonly traffic: Record<string, TrafficPolicy> = {},
-    readonly repository?: string,
-    readonly listener?: VersionListener,
-  ) {}
+  constructor(readonly dataplane: DataPlane, readonly options: ModelManagerOptions) {
+    this.#traffic = options.traffic ?? {};
+  }
 
-  /** Serves one model file as `model.version` from berth.yaml (set by `berth build`), else version 1. */
-  async loadFile(path: string, config: ModelConfig): Promise<void> {
-    await this.#load({ name: config.name!, version: config.version ?? '1', path }, { ...config, traffic: config.traffic ?? this.traffic[config.name!] }, true);
+  get models() {
+    return this.dataplane.models;
+  }
+
+  /** The registry folder served, if any. */
+  get repository(): string | undefined {
+    return this.options.repository;
+  }
+
+  /**
+   * Serves one model file as `model.version` from berth.yaml (set by `berth build`), else version
+   * 1; it answers requests naming no version unless `makeCurrent` is false (a canary or shadow).
+   */
+  async loadFile(path: string, config: ModelConfig, makeCurrent = true): Promise<void> {
+    await this.#load({ name: config.name!, version: config.version ?? '1', path }, { ...config, traffic: config.traffic ?? this.#traffic[config.name!] }, makeCurrent);
   }
 
   /** Serves models from the registry: `refs` like `iris@production`; none = every model. */
@@ -78,7 +100,7 @@ export class ModelManager implements ModelRepository {
     const config = this.#configOf(resolved);
     if (current !== version) {
       await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference, properties: versionProperties(resolved) }, config, true);
-      this.logger.info({ model: name, from: current, to: version, ref }, current ? 'switched version' : 'serving version');
+      this.options.logger.info({ model: name, from: current, to: version, ref }, current ? 'switched version' : 'serving version');
     }
     await this.#loadCandidates(name, config);
     await this.#retireUnneeded(name);
@@ -86,7 +108,7 @@ export class ModelManager implements ModelRepository {
 
   /** Loads the canary and shadow versions named by the model's traffic policy. */
   async #loadCandidates(name: string, config: ModelConfig): Promise<void> {
-    const policy = this.traffic[name];
+    const policy = this.#traffic[name];
     for (const version of [policy?.canary?.version, policy?.shadow?.version]) {
       if (version === undefined || this.models.model(name).versions.has(version)) continue;
       const resolved = await resolveModel(this.repository!, `${name}@${version}`);
@@ -96,22 +118,21 @@ export class ModelManager implements ModelRepository {
 
   async #retireUnneeded(name: string): Promise<void> {
     const model = this.models.model(name);
-    const policy = this.traffic[name];
+    const policy = this.#traffic[name];
     const keep = new Set([model.current, policy?.canary?.version, policy?.shadow?.version]);
     for (const version of [...model.versions.keys()]) {
       if (keep.has(version)) continue;
-      this.metrics.modelReady.set({ model: name, version }, 0);
-      this.listener?.versionUnloaded(name, version);
+      this.options.metrics.modelReady.set({ model: name, version }, 0);
+      this.options.listener?.versionUnloaded(name, version);
       await this.models.unload(name, version);
-      this.logger.info({ model: name, version }, 'unloaded old version');
+      this.options.logger.info({ model: name, version }, 'unloaded old version');
     }
   }
 
-  async #load(source: { name: string; version: string; path: string; sha256?: string; reference?: { source: string; profile: unknown }; properties?: Record<string, string> }, config: ModelConfig, makeCurrent: boolean): Promise<void> {
+  async #load(source: VersionSource, config: ModelConfig, makeCurrent: boolean): Promise<void> {
     const started = performance.now();
-    const observeCall = (thread: string, seconds: number) => this.metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds);
     const stats = new InferenceStats();
-    const runtime = wrapRuntime(createOnnxRuntime(source, this.settings.onnx, observeCall), source.name, config, this.settings, this.metrics, stats);
+    const { runtime, direct } = composeVersion(this.options.runtimes(source), { name: source.name, version: source.version, config, settings: this.options.settings, metrics: this.options.metrics, stats, emit: this.dataplane.observers.inference });
     await this.models.load(source.name, source.version, runtime, config, false, stats);
     try {
       checkConfigFits(runtime.metadata(), config);
@@ -120,25 +141,25 @@ export class ModelManager implements ModelRepository {
       throw error;
     }
     try {
-      await warmUp(runtime);
+      await warmUp(direct);
     } catch (error) {
       // Zeros are not valid input for every model (a categorical column, say); the model loaded
       // fine, so it serves, without the warm-up.
-      this.logger.warn({ model: source.name, version: source.version, error: (error as Error).message }, 'warm-up inference failed; serving without it');
+      this.options.logger.warn({ model: source.name, version: source.version, error: (error as Error).message }, 'warm-up inference failed; serving without it');
     }
-    await this.listener?.versionLoaded({ name: source.name, version: source.version, config, runtime, reference: source.reference });
+    const metadata = runtime.metadata();
+    await this.options.listener?.versionLoaded({ name: source.name, version: source.version, config, metadata, infer: (request) => direct.infer(request), reference: source.reference });
     stats.reset();
     if (makeCurrent) this.models.setCurrent(source.name, source.version);
     const seconds = (performance.now() - started) / 1000;
-    this.metrics.modelLoadSeconds.set({ model: source.name, version: source.version }, seconds);
-    this.metrics.modelReady.set({ model: source.name, version: source.version }, 1);
-    const metadata = runtime.metadata();
-    this.logger.info({ model: source.name, version: source.version, seconds: Math.round(seconds * 1000) / 1000, inputs: metadata.inputs, outputs: metadata.outputs.map((output) => output.name) }, 'model ready');
+    this.options.metrics.modelLoadSeconds.set({ model: source.name, version: source.version }, seconds);
+    this.options.metrics.modelReady.set({ model: source.name, version: source.version }, 1);
+    this.options.logger.info({ model: source.name, version: source.version, seconds: Math.round(seconds * 1000) / 1000, inputs: metadata.inputs, outputs: metadata.outputs.map((output) => output.name) }, 'model ready');
   }
 
   #configOf(resolved: ResolvedModel): ModelConfig {
     const { features, labels } = resolved.metadata;
-    return { name: resolved.name, features, labels, traffic: this.traffic[resolved.name] };
+    return { name: resolved.name, features, labels, traffic: this.#traffic[resolved.name] };
   }
 
   /** Watches the repository and follows alias moves and new versions. */
@@ -146,9 +167,9 @@ export class ModelManager implements ModelRepository {
     if (!this.repository || this.#watcher) return;
     this.#watcher = watchRepository(this.repository, (changes) => {
       for (const name of new Set(changes.map((change) => change.name))) {
-        if (this.#follow.has(name)) this.sync(name).catch((error: Error) => this.logger.error({ model: name, error: error.message }, 'version switch failed; previous version keeps serving'));
+        if (this.#follow.has(name)) this.sync(name).catch((error: Error) => this.options.logger.error({ model: name, error: error.message }, 'version switch failed; previous version keeps serving'));
       }
-    }, { onError: (error) => this.logger.warn({ error: String(error) }, 'repository watch error') });
+    }, { onError: (error) => this.options.logger.warn({ error: String(error) }, 'repository watch error') });
   }
 
   /** OIP repository extension: the index of the repository's models and versions with their state. */
@@ -188,8 +209,8 @@ export class ModelManager implements ModelRepository {
     const served = this.models.model(name);
     this.#follow.delete(name);
     for (const version of served.versions.keys()) {
-      this.metrics.modelReady.set({ model: name, version }, 0);
-      this.listener?.versionUnloaded(name, version);
+      this.options.metrics.modelReady.set({ model: name, version }, 0);
+      this.options.listener?.versionUnloaded(name, version);
     }
     await this.models.unload(name);
   }

@@ -1,6 +1,6 @@
 import { errors } from '../core/errors.js';
 import type { ModelConfig } from '../core/config.js';
-import type { ModelMetadata } from '../runtime/runtime.js';
+import type { ModelMetadata } from '../core/inference.js';
 
 /**
  * berth.yaml's names must fit the model they describe, checked when the model loads: 3 feature

@@ -2,7 +2,8 @@ import { errors } from '../core/errors.js';
 import type { ModelConfig } from '../core/config.js';
 import type { TrafficPolicy } from '../core/traffic-config.js';
 import { InferenceStats } from '../pipeline/inference-stats.js';
-import type { ModelMetadata, ModelRuntime } from '../runtime/runtime.js';
+import type { ModelMetadata } from '../core/inference.js';
+import type { ModelRuntime } from '../runtime/runtime.js';
 
 export type ModelState = 'loading' | 'ready' | 'failed' | 'unloaded';
 
@@ -14,8 +15,6 @@ export interface ModelVersion {
   /** Set once loaded. */
   metadata?: ModelMetadata;
   error?: string;
-  /** Requests running on this version; a retired version is unloaded only when it reaches 0. */
-  inFlight: number;
   /** Cumulative counters since it loaded (the statistics extension). */
   stats: InferenceStats;
 }
@@ -65,7 +64,7 @@ export class ModelSet {
       model = { name, config, versions: new Map(), traffic: config.traffic, stats: { shadowCompared: 0, shadowDisagreed: 0, shadowFailed: 0 } };
       this.#models.set(name, model);
     }
-    const entry: ModelVersion = { version, state: 'loading', runtime, inFlight: 0, stats };
+    const entry: ModelVersion = { version, state: 'loading', runtime, stats };
     model.versions.set(version, entry);
     try {
       await runtime.load();
@@ -102,9 +101,9 @@ export class ModelSet {
 
   /**
    * Unloads one version (or all): it stops taking requests at once, and its session is released
-   * once the requests already running on it have finished.
+   * once the requests already running on it have finished (the batcher waits for them).
    */
-  async unload(name: string, version?: string, drainTimeoutMs = 30_000): Promise<void> {
+  async unload(name: string, version?: string): Promise<void> {
     const model = this.model(name);
     const targets = version === undefined ? [...model.versions.values()] : [model.versions.get(version) ?? (() => { throw errors.unknownVersion(name, version); })()];
     for (const entry of targets) {
@@ -113,11 +112,7 @@ export class ModelSet {
     }
     if (model.current !== undefined && !model.versions.has(model.current)) model.current = [...model.versions.keys()].at(-1);
     if (model.versions.size === 0) this.#models.delete(name);
-    for (const entry of targets) {
-      const until = Date.now() + drainTimeoutMs;
-      while (entry.inFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
-      await entry.runtime.unload();
-    }
+    await Promise.all(targets.map((entry) => entry.runtime.unload()));
   }
 
   /** Ready = every model has a ready current version (Kubernetes readinessProbe semantics). */

@@ -52,13 +52,13 @@ const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(va
  * Converts JSON values to a typed array of `datatype`, checking every element: integers must be
  * whole and in range, floats numbers (or the tokens "NaN"/"Infinity", which JSON cannot spell and
  * OIP clients send as strings; null is NaN, a missing value), BOOL true/false, BYTES strings.
- * Whether a float may be NaN or infinite is the model's question: validateRequest answers it
- * for every transport.
+ * Whether a float may be NaN or infinite is the model's question: the request builder answers it
+ * for every dialect. `where` names a value in messages (rows name the feature and row).
  */
-export function toTypedData(values: readonly unknown[], datatype: Datatype, name: string): TensorData {
+export function toTypedData(values: readonly unknown[], datatype: Datatype, name: string, where?: (index: number) => string): TensorData {
   const info = datatypeInfo(datatype);
   const out = allocate(datatype, values.length);
-  const fail = (index: number, expected: string) => errors.badValue(name, index, expected, describe(values[index]));
+  const fail = (index: number, expected: string) => (where ? errors.badCell(where(index), expected, describe(values[index])) : errors.badValue(name, index, expected, describe(values[index])));
   switch (info.json) {
     case 'float': {
       const target = out as Float32Array | Float64Array;

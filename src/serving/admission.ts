@@ -17,6 +17,8 @@ export interface AdmissionLimits {
 export interface Ticket {
   bytes: number;
   handling: boolean;
+  /** Its request is done (answered, or its caller went away): the ticket takes no slot again. */
+  left?: boolean;
   /** performance.now() when its body had arrived. */
   since?: number;
 }
@@ -65,17 +67,22 @@ export class Admission {
     return { ticket: { bytes, handling: false } };
   }
 
-  /** The body has arrived: from now on the request takes a slot. */
-  handle(ticket: Ticket): void {
-    if (ticket.handling) return;
+  /**
+   * The body has arrived: from now on the request takes a slot. False when it already has one, or
+   * when its caller went away before its body had been read (it must take none: nothing would give it back).
+   */
+  handle(ticket: Ticket): boolean {
+    if (ticket.handling || ticket.left) return false;
     ticket.handling = true;
     ticket.since = performance.now();
     this.#since.add(ticket);
     this.#handling++;
+    return true;
   }
 
   /** The reply is done, or the client went away. */
   leave(ticket: Ticket): void {
+    ticket.left = true;
     this.#bytes -= ticket.bytes;
     ticket.bytes = 0;
     if (ticket.handling) {

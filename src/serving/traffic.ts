@@ -1,5 +1,5 @@
 import { elementCount } from '../core/tensor.js';
-import type { InferenceResponse, ModelMetadata } from '../runtime/runtime.js';
+import type { InferenceResponse, ModelMetadata } from '../core/inference.js';
 import type { ServedModel } from './model-set.js';
 
 /**

@@ -1,12 +1,13 @@
 import type { ModelConfig } from '../core/config.js';
-import { datatypes, type TensorSpec } from '../core/tensor.js';
-import type { ModelMetadata } from '../runtime/runtime.js';
-import { rowLayout } from '../protocol/rows-codec.js';
+import { datatypeInfo, datatypes, type Datatype, type TensorSpec } from '../core/tensor.js';
+import type { ModelMetadata } from '../core/inference.js';
+import { rowLayout } from './row-layout.js';
 
 /**
- * JSON Schemas for request bodies, generated from each model's signature. The same objects
- * validate requests (ajv, see request-validator.ts) and make up /openapi.json, so the
- * documentation cannot drift from what the server accepts.
+ * JSON Schemas of request bodies as /openapi.json publishes them, generated from the same
+ * description the codecs decode against: each model's signature and its row layout
+ * (row-layout.ts). test/protocol/body-schemas.test.ts holds the codecs to them: a body the
+ * schema refuses, the codec refuses too.
  */
 export type JsonSchema = Record<string, unknown>;
 
@@ -17,14 +18,27 @@ export type JsonSchema = Record<string, unknown>;
  */
 const floatRange: Record<string, number> = { FP32: 3.4028235677973362e38, FP16: 65519 };
 
-const scalarFor = (spec: TensorSpec): JsonSchema => {
-  if (spec.datatype === 'BYTES') return { type: 'string' };
-  if (spec.datatype === 'BOOL') return { type: 'boolean' };
-  const range = floatRange[spec.datatype];
-  if (range !== undefined) return { type: 'number', minimum: -range, maximum: range };
-  if (spec.datatype.startsWith('FP')) return { type: 'number' };
-  return { type: 'integer' };
-};
+/** A JSON number that is an exact integer (64-bit values beyond it travel as decimal strings). */
+const safeInteger = { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+
+/** One value of a datatype as the JSON codecs take it (json-values.ts), null only where the model takes missing values. */
+export function valueSchema(datatype: Datatype, allowMissing = false): JsonSchema {
+  const info = datatypeInfo(datatype);
+  switch (info.json) {
+    case 'string': return { type: 'string' };
+    case 'bool': return { type: 'boolean' };
+    case 'int':
+    case 'uint': return { type: 'integer', minimum: info.min, maximum: info.max };
+    case 'bigint': return { anyOf: [safeInteger, { type: 'string', pattern: '^-?[0-9]{1,20}$' }], description: `${datatype}: an integer, or a decimal string for values past 2^53` };
+    case 'biguint': return { anyOf: [{ ...safeInteger, minimum: 0 }, { type: 'string', pattern: '^[0-9]{1,20}$' }], description: `${datatype}: an integer, or a decimal string for values past 2^53` };
+    case 'float': {
+      const range = floatRange[datatype];
+      return { type: 'number', ...(range === undefined ? {} : { minimum: -range, maximum: range }), ...(allowMissing ? { nullable: true } : {}) };
+    }
+  }
+}
+
+const scalarFor = (spec: TensorSpec, config: ModelConfig): JsonSchema => valueSchema(spec.datatype, config.allowMissing === true);
 
 /** The seed dialect's one-row, named-feature body, e.g. {"sepal_length": 5.1, …}. */
 export function namedFeaturesSchema(model: ModelMetadata, config: ModelConfig): JsonSchema | undefined {
@@ -32,7 +46,7 @@ export function namedFeaturesSchema(model: ModelMetadata, config: ModelConfig): 
   if (typeof layout === 'string' || layout.features.length === 0) return undefined;
   const properties: Record<string, JsonSchema> = {};
   layout.features.forEach((feature, column) => {
-    properties[feature] = scalarFor(layout.kind === 'tabular' ? layout.inputs[0]! : layout.inputs[column]!);
+    properties[feature] = scalarFor(layout.kind === 'tabular' ? layout.inputs[0]! : layout.inputs[column]!, config);
   });
   return { type: 'object', properties, required: layout.features, additionalProperties: false, example: exampleRow(layout.features, properties) };
 }
@@ -45,7 +59,7 @@ function exampleRow(features: string[], properties: Record<string, JsonSchema>):
 function valuesSchema(model: ModelMetadata, config: ModelConfig): JsonSchema {
   const layout = rowLayout(model, config);
   if (typeof layout === 'string' || layout.width <= 0) return { type: 'array', minItems: 1 };
-  const items = layout.kind === 'tabular' ? scalarFor(layout.inputs[0]!) : undefined;
+  const items = layout.kind === 'tabular' ? scalarFor(layout.inputs[0]!, config) : undefined;
   return { type: 'array', minItems: layout.width, maxItems: layout.width, ...(items ? { items } : {}) };
 }
 
@@ -56,20 +70,22 @@ export function rowsSchema(model: ModelMetadata, config: ModelConfig): JsonSchem
   return { type: 'array', minItems: 1, items: row };
 }
 
-/** Every body /predict accepts for this model (used for docs; the named form also validates). */
+/** Every body /predict accepts for this model. */
 export function seedRequestSchema(model: ModelMetadata, config: ModelConfig): JsonSchema {
   const named = namedFeaturesSchema(model, config);
   const forms: JsonSchema[] = [
-    { type: 'object', title: 'one row in feature order (seed 004)', required: ['features'], additionalProperties: false, properties: { features: valuesSchema(model, config) } },
+    { type: 'object', title: 'one row in feature order', required: ['features'], additionalProperties: false, properties: { features: valuesSchema(model, config) } },
     { type: 'object', title: 'several rows', required: ['instances'], additionalProperties: false, properties: { instances: rowsSchema(model, config) } },
   ];
-  if (named) forms.unshift({ ...named, title: 'one row of named features (seed 000)' });
+  if (named) forms.unshift({ ...named, title: 'one row of named features' });
   return { oneOf: forms };
 }
 
 const tensorSchema = (spec: TensorSpec | undefined): JsonSchema => ({
   type: 'object',
-  required: ['name', 'shape', 'datatype', 'data'],
+  required: ['name', 'shape', 'datatype'],
+  // The values in `data`, or their bytes after the JSON (binary tensor data extension).
+  anyOf: [{ required: ['data'] }, { required: ['parameters'], properties: { parameters: { type: 'object', required: ['binary_data_size'] } } }],
   properties: {
     name: spec ? { type: 'string', enum: [spec.name] } : { type: 'string', minLength: 1 },
     shape: { type: 'array', items: { type: 'integer', minimum: 0 }, ...(spec ? { minItems: spec.shape.length, maxItems: spec.shape.length, description: `model shape [${spec.shape.join(', ')}] (-1 = any); the values must number the product of its dimensions` } : { description: 'the values must number the product of its dimensions' }) },

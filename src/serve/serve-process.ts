@@ -4,7 +4,7 @@ import { createLogger, flushStandardOutput } from '../observe/logger.js';
 import { createMetrics } from '../observe/metrics.js';
 import { governHeapGrowth } from './heap-growth.js';
 import { isClusterWorker, joinCluster, runPrimary, workerCount } from './cluster.js';
-import { prepareServe, startServer, type RunningServer, type ServeOptions } from './start.js';
+import { prepareServe, startServer, type RunningServer, type ServeOptions } from './start-server.js';
 
 /**
  * Runs the server as the process's main job: exits 1 if the model cannot load, drains on

@@ -1,23 +1,27 @@
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { resolveConfig, type Settings } from '../core/config.js';
 import { readApiKeyFile, readConfigFile } from '../core/config-file.js';
 import { BerthError, errors } from '../core/errors.js';
-import { createLogger, type Logger } from '../observe/logger.js';
-import { createMetrics, type Metrics } from '../observe/metrics.js';
-import { observeInferences } from '../observe/inference-metrics.js';
-import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
-import { DataPlane } from '../protocol/dataplane.js';
-import { ModelSet } from '../protocol/model-set.js';
-import { locateModel } from '../runtime/model-source.js';
 import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
-import type { ModelRepository } from '../protocol/repository.js';
-import { ModelManager } from './model-manager.js';
-import { repositoryRoutes } from './routes-repository.js';
-import { monitoringRoutes, rowCodec } from './routes-monitoring.js';
-import { createAdmission, createHttpApp } from './server.js';
-import type { DestinationStream } from 'pino';
+import { repositoryRoutes } from '../http/routes-repository.js';
+import { monitoringRoutes } from '../http/routes-monitoring.js';
+import { createHttpApp } from '../http/server.js';
+import { inferenceMetrics } from '../observe/inference-metrics.js';
+import { createLogger, type Logger } from '../observe/logger.js';
+import { createMetrics, type Metrics } from '../observe/metrics.js';
+import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
+import { referenceRows } from '../protocol/reference-rows.js';
+import { locateModel } from '../runtime/model-source.js';
+import { createOnnxRuntime } from '../runtime/onnx.js';
+import type { RuntimeFactory } from '../runtime/runtime.js';
+import type { DataPlane } from '../serving/data-plane.js';
+import type { ModelManager } from '../serving/model-manager.js';
+import { RequestGate } from '../serving/request-gate.js';
+import { createServingCore } from '../serving/serving-core.js';
+import { drain } from './shutdown.js';
 
 export interface ServeOptions {
   /** A model.onnx or a folder with model.onnx and berth.yaml; omitted = serve the repository. */
@@ -36,6 +40,8 @@ export interface ServeOptions {
   metrics?: Metrics;
   /** Replaces the /metrics renderer (workers aggregate across processes). */
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Makes each model version's runtime; default onnxruntime (tests serve a deterministic fake). */
+  runtimes?: RuntimeFactory;
 }
 
 export interface RunningServer {
@@ -43,6 +49,10 @@ export interface RunningServer {
   /** OIP v2 gRPC server; undefined when server.grpcPort is 0. */
   grpc?: RunningGrpcServer;
   dataplane: DataPlane;
+  /** Loads and switches versions (file, registry, repository extension). */
+  manager: ModelManager;
+  /** Request ids, the API key and admission, shared by HTTP and gRPC. */
+  gate: RequestGate;
   settings: Settings;
   metrics: Metrics;
   logger: Logger;
@@ -66,7 +76,16 @@ export async function prepareServe(options: ServeOptions) {
 
 export type PreparedServe = Awaited<ReturnType<typeof prepareServe>>;
 
-/** Starts listening at once (probes answer while the model loads), then loads the model. */
+/** onnxruntime for every version, each model call timed into the metrics by where it ran. */
+export function onnxRuntimes(settings: Settings, metrics: Metrics): RuntimeFactory {
+  return (source) => createOnnxRuntime(source, settings.onnx, (thread, seconds) => metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds));
+}
+
+/**
+ * The composition root of `berth serve`, the one place that wires the runtime factory, the serving
+ * core, monitoring, the request gate, HTTP and gRPC. Starts listening at once (probes answer while
+ * the model loads), then loads the model.
+ */
 export async function startServer(options: ServeOptions, prepared?: PreparedServe): Promise<RunningServer> {
   const { location, settings, model: modelConfig, traffic, warnings } = prepared ?? (await prepareServe(options));
   const logger = createLogger(settings.log.level, options.logDestination);
@@ -76,25 +95,28 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const memoryLimit = containerMemoryLimit();
   settings.server.maxBodyBytesInFlight = bodyBytesBudget(settings.server, settings.limits.maxBodyBytes, memoryLimit, process.memoryUsage.rss());
   logger.info({ memoryLimit: memoryLimit ?? 'none', maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight }, 'memory budget');
-  const models = new ModelSet();
-  const dataplane = new DataPlane(models, settings);
-  observeInferences(dataplane, metrics);
+
   // Drift, live accuracy, payload log (docs/monitoring.md); berth.yaml's reference CSV is for a served file.
-  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics, logger, codec: rowCodec(settings.limits), referenceCsv: location ? settings.monitoring.reference : '', maxRows: settings.limits.maxRows });
+  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics, logger, codec: referenceRows(settings.limits), referenceCsv: location ? settings.monitoring.reference : '', maxRows: settings.limits.maxRows });
+  const { dataplane, manager } = createServingCore({ settings, runtimes: options.runtimes ?? onnxRuntimes(settings, metrics), metrics, logger, traffic, repository: location ? undefined : settings.repository.path, listener: monitoring });
+  const counted = inferenceMetrics(metrics);
+  dataplane.observe(counted.inference);
+  dataplane.observeShadows(counted.shadow);
   dataplane.observe(monitoring.observe);
   monitoring.start();
 
-  const manager = new ModelManager(models, settings, metrics, logger, traffic, location ? undefined : settings.repository.path, monitoring);
-  const admission = createAdmission(settings, metrics);
-  const context = { dataplane, settings, metrics, logger, renderMetrics: options.renderMetrics, admission };
-  const repository = repositoryExtension(manager, settings);
+  const gate = new RequestGate(settings, metrics);
+  const context = { dataplane, gate, settings, metrics, logger, renderMetrics: options.renderMetrics };
+  // The repository extension, over REST and gRPC alike: serving a repository with model control on (it needs the API key).
+  const repository = manager.repository && settings.server.modelControl ? manager : undefined;
   if (repository) dataplane.addExtension('model_repository');
   const app = await createHttpApp(context, [...(repository ? repositoryRoutes(repository) : []), ...monitoringRoutes(monitoring, context)]);
   if (!repository) app.all('/v2/repository/*', async () => {
     throw errors.modelControlOff();
   });
   const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
-    monitoring.close();
+    gate.close();
+    void monitoring.close();
     throw error.code === 'EADDRINUSE' ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT') : error;
   });
 
@@ -112,7 +134,10 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     throw error;
   });
 
-  const server: RunningServer = { app, dataplane, settings, metrics, logger, url: address, loaded: modelsLoaded, shutdown: (reason) => shutdown({ app, grpc: server.grpc, dataplane, settings, logger, manager, monitoring }, reason) };
+  const server: RunningServer = {
+    app, dataplane, manager, gate, settings, metrics, logger, url: address, loaded: modelsLoaded,
+    shutdown: (reason) => drain({ app, grpc: server.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
+  };
   // gRPC binds while the model loads, so its module load (~80 ms) is not added to the cold start;
   // the pod turns ready only once both listen.
   let grpcListening = settings.server.grpcPort === 0;
@@ -120,7 +145,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const grpcStarted = grpcListening
     ? Promise.resolve()
     : import('../grpc/server.js')
-        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, settings, logger, admission, repository }))
+        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, gate, settings, logger, repository }))
         .then((grpc) => {
           server.grpc = grpc;
           grpcListening = true;
@@ -129,30 +154,4 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   server.loaded = Promise.all([modelsLoaded, grpcStarted]).then(() => undefined);
   server.loaded.catch(() => undefined);
   return server;
-}
-
-/** The one condition for the model repository extension, over REST and gRPC alike: serving from a repository. */
-/** The repository extension, where this server has one: serving a repository with model control on (it needs the API key). */
-function repositoryExtension(manager: ModelManager, settings: Settings): ModelRepository | undefined {
-  return manager.repository && settings.server.modelControl ? manager : undefined;
-}
-
-async function shutdown(parts: { app: FastifyInstance; grpc?: RunningGrpcServer; dataplane: DataPlane; settings: Settings; logger: Logger; manager: ModelManager; monitoring: ModelMonitoring }, reason: string): Promise<void> {
-  const { app, grpc, dataplane, settings, logger, manager, monitoring } = parts;
-  manager.close();
-  if (dataplane.draining) return;
-  dataplane.startDraining();
-  // Ctrl+C at a terminal has no load balancer or keep-alive client to wait for.
-  const delaySeconds = reason === 'SIGINT' ? 0 : settings.server.drainDelaySeconds;
-  logger.info({ reason, drainDelaySeconds: delaySeconds }, 'draining: /ready is 503, every reply says Connection: close, finishing accepted requests');
-  // Keep serving while endpoints controllers and load balancers stop routing here, and while
-  // every keep-alive client still sending is told to reconnect; only then are idle connections
-  // closed, so none is closed under a request its client has just sent.
-  if (delaySeconds > 0) await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
-  const graceMs = Math.max(0, (settings.server.drainSeconds - delaySeconds) * 1000 - 1000);
-  await Promise.all([app.close(), grpc?.close(graceMs)]);
-  await dataplane.models.unloadAll();
-  await monitoring.close();
-  logger.info('drained; exiting');
-  logger.flush?.();
 }

@@ -5,13 +5,14 @@ import protobuf from 'protobufjs';
 import { defaults } from '../../src/core/defaults.js';
 import { errors } from '../../src/core/errors.js';
 import { datatypes, type Datatype, type Tensor } from '../../src/core/tensor.js';
-import { decodeInferRequest, encodeInferResponse, fromWireParameters } from '../../src/grpc/grpc-codec.js';
+import { encodeInferResponse, fromWireParameters, grpcInferCodec } from '../../src/protocol/grpc-codec.js';
 import { grpcCodeFor, toGrpcStatus } from '../../src/grpc/grpc-status.js';
 import { dataToRaw, rawToData } from '../../src/protocol/tensor-bytes.js';
-import { contentsToData, dataToContents } from '../../src/grpc/typed-contents.js';
-import type { ModelMetadata } from '../../src/runtime/runtime.js';
+import { contentsToData, dataToContents } from '../../src/protocol/typed-contents.js';
+import type { ModelMetadata } from '../../src/core/inference.js';
 import { protoPath } from '../../src/grpc/proto.js';
-import { rawStrings } from './client.js';
+import { rawStrings } from '../grpc/client.js';
+import { decodeWith, signature } from '../helpers/codec.js';
 
 /** protobufjs over the shipped proto, as grpc-js serializes with proto-loader. */
 const Contents = new protobuf.Root().loadSync(protoPath, { keepCase: true }).lookupType('inference.InferTensorContents');
@@ -109,38 +110,50 @@ describe('typed contents', () => {
 
 describe('ModelInferRequest decoding', () => {
   const input = { name: 'x', datatype: 'FP32', shape: ['1', '2'], contents: { fp32_contents: [1, 2] } };
+  const model = signature('m', [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }], [{ name: 'y', datatype: 'FP32', shape: [-1] }]);
+  const decode = (message: object) => decodeWith(grpcInferCodec, { model_name: 'm', ...message }, model, { limits });
+  const answer = { outputs: [{ name: 'y', datatype: 'FP32' as const, shape: [1], data: new Float32Array([3]) }] };
+  /** Whether the reply to a decoded request is raw. */
+  const rawReply = (message: object) => {
+    const { request, encode } = decode(message);
+    return encode(answer, request).raw_output_contents.length > 0;
+  };
 
-  it('decodes typed inputs, id, outputs, parameters and the version', () => {
-    const decoded = decodeInferRequest({ model_name: 'm', model_version: '3', id: 'r1', inputs: [input], outputs: [{ name: 'y' }], parameters: { n: { parameter_choice: 'int64_param', int64_param: '7' } } }, limits);
-    assert.equal(decoded.model, 'm');
-    assert.equal(decoded.version, '3');
-    assert.equal(decoded.rawOutput, false);
-    assert.deepEqual(decoded.request.outputs, ['y']);
-    assert.equal(decoded.request.id, 'r1');
-    assert.deepEqual(decoded.request.parameters, { n: 7 });
-    assert.deepEqual(decoded.request.inputs[0]!.shape, [1, 2]);
-    assert.deepEqual([...(decoded.request.inputs[0]!.data as Float32Array)], [1, 2]);
+  it('decodes typed inputs, id, outputs and parameters', () => {
+    const { request } = decode({ model_version: '3', id: 'r1', inputs: [input], outputs: [{ name: 'y' }], parameters: { n: { parameter_choice: 'int64_param', int64_param: '7' } } });
+    assert.deepEqual(request.outputs, ['y']);
+    assert.equal(request.id, 'r1');
+    assert.deepEqual(request.parameters, { n: 7 });
+    assert.deepEqual(request.inputs[0]!.shape, [1, 2]);
+    assert.deepEqual([...(request.inputs[0]!.data as Float32Array)], [1, 2]);
+    assert.equal(rawReply({ inputs: [input] }), false);
   });
 
   it('answers raw when asked raw, unless binary_data_output says otherwise', () => {
-    const raw = { model_name: 'm', inputs: [{ ...input, contents: null }], raw_input_contents: [dataToRaw({ datatype: 'FP32', data: new Float32Array([1, 2]) })] };
-    assert.equal(decodeInferRequest(raw, limits).rawOutput, true);
-    assert.equal(decodeInferRequest({ ...raw, parameters: { binary_data_output: { parameter_choice: 'bool_param', bool_param: false } } }, limits).rawOutput, false);
-    assert.equal(decodeInferRequest({ model_name: 'm', inputs: [input], parameters: { binary_data_output: { parameter_choice: 'bool_param', bool_param: true } } }, limits).rawOutput, true);
+    const raw = { inputs: [{ ...input, contents: null }], raw_input_contents: [dataToRaw({ datatype: 'FP32', data: new Float32Array([1, 2]) })] };
+    assert.equal(rawReply(raw), true);
+    assert.equal(rawReply({ ...raw, parameters: { binary_data_output: { parameter_choice: 'bool_param', bool_param: false } } }), false);
+    assert.equal(rawReply({ inputs: [input], parameters: { binary_data_output: { parameter_choice: 'bool_param', bool_param: true } } }), true);
   });
 
   it('refuses raw and typed contents together, and a raw count that differs from the inputs', () => {
     const raw = dataToRaw({ datatype: 'FP32', data: new Float32Array([1, 2]) });
-    assert.throws(() => decodeInferRequest({ model_name: 'm', inputs: [input], raw_input_contents: [raw] }, limits), catalogueCode(errors.mixedContents));
-    assert.throws(() => decodeInferRequest({ model_name: 'm', inputs: [{ ...input, contents: null }], raw_input_contents: [raw, raw] }, limits), catalogueCode(errors.rawContentsCount));
+    assert.throws(() => decode({ inputs: [input], raw_input_contents: [raw] }), catalogueCode(errors.mixedContents));
+    assert.throws(() => decode({ inputs: [{ ...input, contents: null }], raw_input_contents: [raw, raw] }), catalogueCode(errors.rawContentsCount));
   });
 
-  it('refuses missing names, unknown datatypes, bad shapes and oversized shapes before allocating', () => {
-    assert.throws(() => decodeInferRequest({ inputs: [input] }, limits), /`model_name` must be/);
-    assert.throws(() => decodeInferRequest({ model_name: 'm', inputs: [] }, limits), /`inputs` must be/);
-    assert.throws(() => decodeInferRequest({ model_name: 'm', inputs: [{ ...input, datatype: 'FP8' }] }, limits), catalogueCode(errors.unknownDatatype));
-    assert.throws(() => decodeInferRequest({ model_name: 'm', inputs: [{ ...input, shape: ['-1', '2'] }] }, limits), catalogueCode(errors.badShape));
-    assert.throws(() => decodeInferRequest({ model_name: 'm', inputs: [{ ...input, shape: ['100000000', '100000000'] }], raw_input_contents: [Buffer.alloc(0)] }, limits), catalogueCode(errors.tooManyValues));
+  it('refuses no inputs, unknown datatypes, bad shapes and oversized shapes before allocating', () => {
+    assert.throws(() => decode({ inputs: [] }), /`inputs` must be/);
+    assert.throws(() => decode({ inputs: [{ ...input, datatype: 'FP8' }] }), catalogueCode(errors.unknownDatatype));
+    assert.throws(() => decode({ inputs: [{ ...input, shape: ['-1', '2'] }] }), catalogueCode(errors.badShape));
+    assert.throws(() => decode({ inputs: [{ ...input, shape: ['100000000', '100000000'] }], raw_input_contents: [Buffer.alloc(0)] }), catalogueCode(errors.tooManyValues));
+  });
+
+  it('checks each input against the signature as it decodes it', () => {
+    assert.throws(() => decode({ inputs: [{ ...input, name: 'z' }] }), catalogueCode(errors.unknownInput));
+    assert.throws(() => decode({ inputs: [{ ...input, datatype: 'FP64', contents: { fp64_contents: [1, 2] } }] }), catalogueCode(errors.wrongDatatype));
+    assert.throws(() => decode({ inputs: [{ ...input, shape: ['1', '3'], contents: { fp32_contents: [1, 2, 3] } }] }), catalogueCode(errors.wrongShape));
+    assert.throws(() => decode({ inputs: [input], outputs: [{ name: 'y' }, { name: 'y' }] }), catalogueCode(errors.duplicateOutput));
   });
 });
 

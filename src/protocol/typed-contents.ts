@@ -1,7 +1,7 @@
 import { errors } from '../core/errors.js';
 import type { Datatype, Tensor, TensorData } from '../core/tensor.js';
-import { toTypedData } from '../pipeline/values.js';
-import type { WireContents } from './wire.js';
+import { toTypedData } from './json-values.js';
+import type { WireContents } from './grpc-wire.js';
 
 /**
  * Typed tensor contents (OIP v2 gRPC `InferTensorContents`): one repeated field per family of
