@@ -76,6 +76,8 @@ export interface ShadowEvent {
   model: string;
   version: string;
   shadowVersion: string;
+  /** The request id of the client request copied. */
+  requestId?: string;
   agreed?: boolean;
   error?: unknown;
 }

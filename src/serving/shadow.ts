@@ -20,11 +20,11 @@ export function shadowed(primary: ModelRuntime, model: ServedModel, primaryVersi
         const agreed = responsesAgree(answer, response, shadow.metadata!);
         model.stats.shadowCompared++;
         if (!agreed) model.stats.shadowDisagreed++;
-        report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, agreed });
+        report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, requestId: request.requestId, agreed });
       },
       (error: unknown) => {
         model.stats.shadowFailed++;
-        report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, error });
+        report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, requestId: request.requestId, error });
       },
     );
   };
