@@ -28,7 +28,7 @@ export interface ProfilingModel {
   metadata: ModelMetadata;
   config: ModelConfig;
   layout: RowLayoutLike | string;
-  /** Rows of values in feature order → one request (rows-codec). */
+  /** Rows of values in feature order → one request (protocol/reference-rows.ts). */
   encode(rows: unknown[][]): InferenceRequest;
   infer(request: InferenceRequest): Promise<InferenceResponse>;
   /** Rows per model call. */
