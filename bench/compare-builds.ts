@@ -7,7 +7,7 @@ import { median } from './report.js';
 import { rssMbOf } from './servers.js';
 
 /**
- * `node --import tsx bench/compare-builds.ts DIR_A DIR_B [--reps 3] [--seconds 3] [--out FILE.json]`:
+ * `node --import tsx bench/compare-builds.ts DIR_A DIR_B [--reps 3] [--seconds 3] [--only A,B] [--out FILE.json]`:
  * the request paths of two built checkouts (`dist/cli/bin.js serve examples/iris`, production
  * settings) under the same loads, each repetition alternating A and B so both see the same
  * machine. For changes to the serving path; run it under the heavy lock like the benchmark.
@@ -18,7 +18,7 @@ const [a, b] = args.filter((arg, index) => !arg.startsWith('--') && !args[index 
 const option = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
 const reps = Number(option('reps', '3'));
 const seconds = Number(option('seconds', '3'));
-if (!a || !b) throw new Error('usage: bench/compare-builds.ts DIR_A DIR_B [--reps N] [--seconds S] [--out FILE]');
+if (!a || !b) throw new Error('usage: bench/compare-builds.ts DIR_A DIR_B [--reps N] [--seconds S] [--only A,B] [--out FILE]');
 
 interface Server {
   url: string;
@@ -46,12 +46,12 @@ const v2Binary = (rows: number) => {
   const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4], parameters: { binary_data_size: rows * 16 } }], parameters: { binary_data_output: true } }));
   return { body: Buffer.concat([header, Buffer.from(Float32Array.from(values(rows)).buffer)]), headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) } };
 };
-const seedRows = (rows: number) => JSON.stringify(Array.from({ length: rows }, () => row));
+const seedRows = (rows: number) => JSON.stringify({ instances: Array.from({ length: rows }, () => row) });
 const post = (path: string, body: string | Buffer, connections: number, headers?: Record<string, string>) => (server: Server) =>
   runLoadTest({ url: `${server.url}${path}`, method: 'POST', body, connections, durationSeconds: seconds, ...(headers ? { headers } : {}) });
 const binary = v2Binary(1000);
 
-const points: Array<{ label: string; load: (server: Server) => Promise<LoadTestResult> }> = [
+const allPoints: Array<{ label: string; load: (server: Server) => Promise<LoadTestResult> }> = [
   { label: 'seed /predict 1 row c64', load: post('/predict', JSON.stringify(row), 64) },
   { label: 'seed /predict 1000 rows c16', load: post('/predict', seedRows(1000), 16) },
   { label: 'v2 JSON 1 row c64', load: post('/v2/models/iris/infer', v2Json(1), 64) },
@@ -60,6 +60,9 @@ const points: Array<{ label: string; load: (server: Server) => Promise<LoadTestR
   { label: 'KServe v1 1 row c64', load: post('/v1/models/iris:predict', JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] }), 64) },
   { label: 'gRPC 1 row c16 (grpc-js client)', load: (server) => grpcLoad(server.grpcPort, 'iris', Object.values(row), 16, seconds) },
 ];
+// `--only A,B`: the points whose label contains A or B.
+const only = option('only', '').split(',');
+const points = allPoints.filter((point) => only.some((text) => point.label.includes(text)));
 
 /** Medians of both sides, and B/A per repetition (both sides of one repetition saw the same minute of the machine). */
 function summarize(label: string, runs: Record<'a' | 'b', LoadTestResult[]>) {
