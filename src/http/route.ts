@@ -7,6 +7,7 @@ import type { JsonSchema } from '../protocol/body-schemas.js';
 import type { DataPlane } from '../serving/data-plane.js';
 import type { RequestContext } from '../serving/request-context.js';
 import type { RequestGate } from '../serving/request-gate.js';
+import type { TypicalRow } from './openapi-examples.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,6 +26,8 @@ export interface HttpContext {
   logger: Logger;
   /** Renders /metrics; workers replace it with the cluster-wide aggregate. */
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
+  /** A typical input row of a model (from its reference profile), for the documentation's examples. */
+  typicalRow?: (name: string) => TypicalRow | undefined;
 }
 
 /**

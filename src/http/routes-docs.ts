@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DataPlane } from '../serving/data-plane.js';
 import { buildOpenApi } from './openapi.js';
+import type { TypicalRow } from './openapi-examples.js';
 import type { Route } from './route.js';
 import { docsContentSecurityPolicy } from './security-headers.js';
 
@@ -43,9 +44,9 @@ const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swag
 const assetDir = () => (createRequire(import.meta.url)('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
 const cache = new Map<string, Buffer>();
 
-export function docsRoutes(dataplane: DataPlane, routes: () => Route[]): Route[] {
+export function docsRoutes(dataplane: DataPlane, routes: () => Route[], typicalRow?: (name: string) => TypicalRow | undefined): Route[] {
   return [
-    { method: 'GET', url: '/openapi.json', summary: 'This OpenAPI document, generated from the schemas that validate requests', tag: 'docs', handler: async () => buildOpenApi(routes(), dataplane) },
+    { method: 'GET', url: '/openapi.json', summary: 'This OpenAPI document, generated from the schemas that validate requests', tag: 'docs', handler: async () => buildOpenApi(routes(), dataplane, typicalRow) },
     { method: 'GET', url: '/docs', summary: 'Swagger UI', tag: 'docs', handler: async (_, reply) => reply.header('content-security-policy', docsContentSecurityPolicy).type('text/html; charset=utf-8').send(page) },
     { method: 'GET', url: '/docs/init.js', summary: 'Swagger UI start-up script', tag: 'docs', handler: async (_, reply) => reply.type('text/javascript; charset=utf-8').send(init) },
     {

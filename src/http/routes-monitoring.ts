@@ -4,6 +4,7 @@ import type { ModelMonitoring } from '../observe/monitoring/model-monitoring.js'
 import { rowsSchema } from '../protocol/body-schemas.js';
 import { instancesCodec } from '../protocol/seed-codec.js';
 import type { HttpContext, Route } from './route.js';
+import { typicalRow, type TypicalRow } from './openapi-examples.js';
 
 type ModelParams = { name: string; version?: string };
 const params = (request: FastifyRequest) => request.params as ModelParams;
@@ -73,4 +74,13 @@ export function monitoringRoutes(monitoring: ModelMonitoring, { dataplane }: Htt
     },
   });
   return routes;
+}
+
+/** A model's typical row from the reference profile of the version answering requests (docs examples). */
+export function typicalRows(monitoring: ModelMonitoring, dataplane: HttpContext['dataplane']): (name: string) => TypicalRow | undefined {
+  return (name) => {
+    if (!dataplane.models.has(name)) return undefined;
+    const profile = monitoring.monitor(name, undefined, dataplane.models.model(name).current)?.reference?.profile;
+    return profile ? typicalRow(profile) : undefined;
+  };
 }

@@ -118,7 +118,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   compressBothWays(app, settings.server.compressMinBytes);
 
   const routes: Route[] = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
-  routes.push(...docsRoutes(dataplane, () => routes));
+  routes.push(...docsRoutes(dataplane, () => routes, context.typicalRow));
   const register = (scope: FastifyInstance, route: Route) => scope.route({ method: route.method, url: route.url, handler: route.handler });
   for (const route of routes) if (!takesOipBody(route)) register(app, route);
   await app.register(async (scope) => {

@@ -8,8 +8,9 @@ import { contextLayout, type ImageLayout } from './context-layout.js';
 import { productionDependencies } from './dependencies.js';
 import { generateDockerfile } from './dockerfile.js';
 import { generateDockerignore } from './dockerignore.js';
-import { buildArguments, shellLine, type EngineName } from './engine-args.js';
-import { detectEngine, imageExists, runImageBuild, type BuiltImage } from './engine.js';
+import { baseImageCommand, findLocalBaseImage } from './base-images.js';
+import { buildArguments, likelyUlimits, pushLines, runArguments, shellLine, ulimitCandidates, type Engine, type EngineName } from './engine-args.js';
+import { detectEngine, hostLimits, imageExists, runImageBuild, workingUlimits, type BuiltImage } from './engine.js';
 import { imageLabels, type ImageIdentity } from './image-labels.js';
 import { parseImageRef, tagProblem } from './image-ref.js';
 import type { ModelInput } from './model-files.js';
@@ -58,6 +59,10 @@ export interface BuildResult {
   dependencies: { cached: boolean; seconds: number };
   /** The command that builds the context (what --containerize runs, as one shell line). */
   buildCommand: string;
+  /** How to run the image here: with --containerize, with the `--ulimit`s this host was found to need. */
+  runCommand: string;
+  /** How to push it (tagged for `<registry>` first when the tag names no registry). */
+  pushCommands: string[];
   image?: BuiltImage & { engine: EngineName };
   warnings: string[];
 }
@@ -71,7 +76,19 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
   if (problem) throw errors.badImageRef('--tag', request.tag, problem);
   const settings = defaults.package;
   const nodeVersion = request.nodeVersion ?? process.versions.node;
-  const baseImage = request.baseImage ?? `${settings.nodeImage}:${nodeVersion}-${settings.nodeImageVariant}`;
+  const official = `${settings.nodeImage}:${nodeVersion}-${settings.nodeImageVariant}`;
+  const makeBaseImages = baseImageCommand(request.berthRoot, process.getuid?.() === 0);
+  const warnings: string[] = [];
+  // Without --base-image: Berth's own base for this node version when the engine has one (no
+  // registry needed); else --containerize stops and names the command that makes it, and a
+  // context-only build names the official image (pulled wherever the context is built).
+  const engine = request.containerize ? await detectEngine(settings.engineProbeTimeoutMs, request.engine) : await detectEngine(settings.engineProbeTimeoutMs, request.engine).catch(() => undefined);
+  const localBase = request.baseImage === undefined && engine ? await findLocalBaseImage(engine, nodeVersion) : undefined;
+  if (request.baseImage === undefined && localBase === undefined) {
+    if (request.containerize) throw errors.baseImageNotBuilt(engine!.name, nodeVersion, makeBaseImages, official);
+    warnings.push(`no Berth base image for Node ${nodeVersion} here, so the Dockerfile defaults to ${official} from Docker Hub; to build offline, make Berth's base images first: ${makeBaseImages}`);
+  }
+  const baseImage = request.baseImage ?? localBase ?? official;
   // The build stage only COPYs and runs node (exec form), so the runtime base can be the builder
   // too: then the check runs against exactly the libc and libstdc++ that ship.
   const builderImage = request.builderImage ?? baseImage;
@@ -115,8 +132,12 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
     onProgress: request.onProgress,
   });
   const buildArgs = { BUILDER_IMAGE: builderImage, BASE_IMAGE: baseImage };
-  const commandFor = (engine: EngineName, pullNever = true) =>
-    shellLine(engine, buildArguments({ name: engine, globalArgs: [] }, { context: request.out, dockerfile: join(request.out, contextLayout.dockerfile), tag: request.tag, buildArgs, annotations: {}, pullNever }));
+  const engineFor = (name: EngineName): Engine => (engine?.name === name ? engine : { name, globalArgs: [] });
+  const commandFor = (name: EngineName, pullNever = true) =>
+    shellLine(name, buildArguments(engineFor(name), { context: request.out, dockerfile: join(request.out, contextLayout.dockerfile), tag: request.tag, buildArgs, annotations: {}, pullNever }));
+  const shown = engineFor(engine?.name ?? 'podman');
+  const limits = await hostLimits();
+  const runCommandWith = (ulimits: readonly string[]) => shellLine(shown.name, runArguments(shown, { tag: request.tag, ports: request.ports, ulimits }));
   const buildInfo = {
     berthVersion: berth.version,
     tag: request.tag,
@@ -138,22 +159,27 @@ export async function buildImage(request: BuildRequest): Promise<BuildResult> {
     labels,
     contextBytes: written.bytes,
     dependencies: { cached: dependencies.cached, seconds: round(dependencies.seconds) },
-    buildCommand: commandFor('podman'),
-    warnings: [...berth.warnings, ...dependencies.warnings, ...written.warnings],
+    buildCommand: commandFor(shown.name),
+    runCommand: runCommandWith(likelyUlimits(limits)),
+    pushCommands: pushLines(shown, request.tag),
+    warnings: [...warnings, ...berth.warnings, ...dependencies.warnings, ...written.warnings],
   };
-  if (!request.containerize) return result;
+  if (!request.containerize || !engine) return result;
 
-  const engine = await detectEngine(settings.engineProbeTimeoutMs, request.engine);
   let allLocal = true;
   for (const image of new Set([builderImage, baseImage])) {
     if (await imageExists(engine, image)) continue;
     allLocal = false;
-    if (parseImageRef(image).repository.startsWith('localhost/')) throw errors.baseImageMissing(engine.name, image);
+    if (parseImageRef(image).repository.startsWith('localhost/')) throw errors.baseImageMissing(engine.name, image, makeBaseImages);
   }
   const options = { context: written.dir, dockerfile: join(written.dir, contextLayout.dockerfile), tag: request.tag, buildArgs, annotations: labels, pullNever: allLocal };
   progress(`building ${request.tag} with ${engine.name} (${relative(process.cwd(), written.dir) || '.'})`);
   const built = await runImageBuild(engine, { ...options, timeoutMs: settings.buildTimeoutMs, tailLines: settings.failureTailLines, onProgress: request.onProgress });
-  return { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), image: { ...built, seconds: round(built.seconds), engine: engine.name } };
+  progress('checking which --ulimit flags this host needs to start the image');
+  const candidates = ulimitCandidates(limits);
+  const ulimits = await workingUlimits(engine, request.tag, candidates, layout.nodePath);
+  if (!ulimits) result.warnings.push(`${engine.name} could not start the image with any of: ${candidates.map((set) => set.join(' ') || 'no --ulimit').join('; ')}; see the engine's error with: ${runCommandWith([])}`);
+  return { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), runCommand: runCommandWith(ulimits ?? []), image: { ...built, seconds: round(built.seconds), engine: engine.name } };
 }
 
 const round = (seconds: number) => Math.round(seconds * 10) / 10;

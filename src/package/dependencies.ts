@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../core/errors.js';
 import { runProgram } from '../core/programs.js';
@@ -43,11 +43,13 @@ export interface Dependencies {
 /** Bumped when the pruning rules change, so old cache entries are not reused. */
 const pruneRulesVersion = 1;
 const lockFile = 'package-lock.json';
+/** An installed package (`npm install -g berth-*.tgz`) carries its lock file under this name (scripts/package/shrinkwrap.mjs). */
+const shrinkwrapFile = 'npm-shrinkwrap.json';
 
 export async function productionDependencies(request: DependencyRequest): Promise<Dependencies> {
   const started = performance.now();
   const packageText = await readFile(join(request.berthRoot, 'package.json'), 'utf8');
-  const lockText = await readFile(join(request.berthRoot, lockFile), 'utf8').catch(() => undefined);
+  const lockText = await readLock(request.berthRoot);
   const warnings = lockText === undefined
     ? [`no ${lockFile} next to Berth (${request.berthRoot}); dependencies were resolved afresh with npm install, so the image is not reproducible`]
     : [];
@@ -66,7 +68,7 @@ export async function productionDependencies(request: DependencyRequest): Promis
   const work = await mkdtemp(join(request.cacheDir, '.install-'));
   try {
     await copyFile(join(request.berthRoot, 'package.json'), join(work, 'package.json'));
-    if (lockText !== undefined) await copyFile(join(request.berthRoot, lockFile), join(work, lockFile));
+    if (lockText !== undefined) await writeFile(join(work, lockFile), lockText);
     // --prefix pins the project to `work` even when npm_config_* variables of an outer npm run
     // (npm test, npx) are inherited; --ignore-scripts: Berth's `prepare` runs tsc (a dev
     // dependency) and onnxruntime-node's install script only downloads CUDA files.
@@ -87,6 +89,15 @@ export async function productionDependencies(request: DependencyRequest): Promis
   }
   await evictOld(request.cacheDir, dir, request.keep);
   return { dir, cached: false, seconds: seconds(), warnings };
+}
+
+/** The checkout's package-lock.json, else the installed package's npm-shrinkwrap.json (same format). */
+async function readLock(root: string): Promise<string | undefined> {
+  for (const name of [lockFile, shrinkwrapFile]) {
+    const text = await readFile(join(root, name), 'utf8').catch(() => undefined);
+    if (text !== undefined) return text;
+  }
+  return undefined;
 }
 
 function cacheKey(packageText: string, lockText: string | undefined, platform: string): string {

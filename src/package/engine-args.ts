@@ -60,3 +60,55 @@ export function inspectArguments(engine: Engine, image: string): string[] {
 export function shellLine(program: string, args: readonly string[]): string {
   return [program, ...args].map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
+
+/** Hard limits of this host's processes (/proc/self/limits); undefined where unlimited or unknown. */
+export interface HostLimits {
+  openFiles?: number;
+  processes?: number;
+}
+
+/** Rootful podman's default open-files limit for containers (RLIMIT_NOFILE, soft and hard). */
+const podmanDefaultOpenFiles = 1_048_576;
+
+/**
+ * The `--ulimit`s `run` likely needs on this host, judged from its limits alone. Rootful podman's
+ * defaults (nofile 1048576, nproc higher still) exceed the hard limits of some hosts (containers,
+ * sandboxes), and runc then fails with `error setting rlimit type 7` (RLIMIT_NOFILE) or `type 6`
+ * (RLIMIT_NPROC). A server needs no more files than the host allows, and few processes.
+ */
+export function likelyUlimits(limits: HostLimits): string[] {
+  if (limits.openFiles === undefined || limits.openFiles >= podmanDefaultOpenFiles) return [];
+  const files = Math.max(limits.openFiles, 1024);
+  return ['--ulimit', `nofile=${files}:${files}`, '--ulimit', 'nproc=4096:4096'];
+}
+
+/** `--ulimit` sets to try, in order: the engine's defaults, the likely set, small fixed limits. */
+export function ulimitCandidates(limits: HostLimits): string[][] {
+  const sets = [[], likelyUlimits(limits), ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1000:1000']];
+  return sets.filter((set, index) => sets.findIndex((other) => other.join(' ') === set.join(' ')) === index);
+}
+
+/** `run` of the built image with its ports published on loopback, as a person tries it first. */
+export function runArguments(engine: Engine, options: { tag: string; ports: readonly number[]; ulimits: readonly string[] }): string[] {
+  return [...engine.globalArgs, 'run', '--rm', ...options.ulimits, ...options.ports.flatMap((port) => ['--publish', `127.0.0.1:${port}:${port}`]), options.tag];
+}
+
+/** `run` that only starts node in the image and exits: does the engine start containers with these limits? */
+export function runProbeArguments(engine: Engine, tag: string, ulimits: readonly string[], nodePath: string): string[] {
+  return [...engine.globalArgs, 'run', '--rm', '--network', 'none', ...ulimits, '--entrypoint', nodePath, tag, '-e', ''];
+}
+
+/**
+ * How to push the image, as shell lines: straight to its registry when the tag names one, else
+ * tagged for `<registry>` first (a placeholder the person replaces).
+ */
+export function pushLines(engine: Engine, tag: string): string[] {
+  const [first, ...rest] = tag.split('/');
+  // `localhost/…` is podman's name for an image that was never in a registry; `localhost:5000/…` is one.
+  const registry = rest.length > 0 && (first!.includes('.') || first!.includes(':')) ? first : undefined;
+  const command = (...args: string[]) => shellLine(engine.name, [...engine.globalArgs, ...args]);
+  if (registry !== undefined) return [command('push', tag)];
+  // `<registry>` is left for the person to fill in, so it is added after quoting.
+  const remote = `<registry>/${first === 'localhost' ? rest.join('/') : tag}`;
+  return [`${command('tag', tag)} ${remote}`, `${command('push')} ${remote}`];
+}

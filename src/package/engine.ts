@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { errors } from '../core/errors.js';
 import { hasProgram, runProgram } from '../core/programs.js';
-import { buildArguments, inspectArguments, podmanGlobalArgs, type BuildArgs, type Engine, type EngineName } from './engine-args.js';
+import { buildArguments, inspectArguments, podmanGlobalArgs, runProbeArguments, type BuildArgs, type Engine, type EngineName, type HostLimits } from './engine-args.js';
 
 /**
  * Finds and drives the container engine, always through src/core/programs.ts with argument arrays.
@@ -51,3 +52,26 @@ export async function runImageBuild(engine: Engine, options: BuildArgs & { timeo
 }
 
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
+
+/** This process's hard limits on open files and processes (Linux); empty elsewhere. */
+export async function hostLimits(): Promise<HostLimits> {
+  const text = await readFile('/proc/self/limits', 'utf8').catch(() => '');
+  const hard = (label: string) => {
+    const value = new RegExp(`^${label}\\s+\\S+\\s+(\\S+)`, 'm').exec(text)?.[1];
+    return value === undefined || value === 'unlimited' ? undefined : Number(value);
+  };
+  return { openFiles: hard('Max open files'), processes: hard('Max processes') };
+}
+
+/**
+ * The first `--ulimit` set with which the engine starts a container of `tag` (node runs and
+ * exits), or undefined when none does. Tried for real: what a host allows is not knowable from
+ * inside it (a sandbox can enforce lower limits on the runtime than this process sees).
+ */
+export async function workingUlimits(engine: Engine, tag: string, candidates: string[][], nodePath: string): Promise<string[] | undefined> {
+  for (const ulimits of candidates) {
+    const result = await runProgram(engine.name, runProbeArguments(engine, tag, ulimits, nodePath), { timeoutMs: 60_000 }).catch(() => undefined);
+    if (result?.code === 0) return ulimits;
+  }
+  return undefined;
+}

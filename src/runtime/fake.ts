@@ -57,7 +57,8 @@ export function createFakeRuntime(model: FakeModel): FakeRuntime {
       calls.push(rows);
       await model.hold?.();
       const sums = rowSums(request.inputs, rows, model.offset ?? 0);
-      const wanted = request.outputs ?? model.outputs.map((output) => output.name);
+      // As onnx.ts: no outputs named, or an empty list, asks for all of them.
+      const wanted = request.outputs?.length ? request.outputs : model.outputs.map((output) => output.name);
       return { outputs: wanted.map((name) => answer(model.outputs.find((output) => output.name === name)!, sums, model.classifier)) } satisfies InferenceResponse;
     },
     async unload() {

@@ -124,7 +124,9 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
 
     async infer(request: InferenceRequest): Promise<InferenceResponse> {
       if (!meta || (!inline && !threaded)) throw errors.modelNotReady(source.name);
-      const fetches = request.outputs ?? meta.outputs.map((output) => output.name);
+      // No outputs named, or an empty list (`"outputs": []`), asks for all of them (OIP v2: the
+      // outputs field is optional); onnxruntime refuses an empty fetch list.
+      const fetches = request.outputs?.length ? request.outputs : meta.outputs.map((output) => output.name);
       const rows = request.inputs[0]?.shape[0] ?? 1;
       if (inline && placement.inline(rows)) {
         const feeds: Record<string, ort.Tensor> = {};

@@ -9,7 +9,7 @@ import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
 import { acceptOipBodies } from '../http/oip-body.js';
 import { repositoryRoutes } from '../http/routes-repository.js';
-import { monitoringRoutes } from '../http/routes-monitoring.js';
+import { monitoringRoutes, typicalRows } from '../http/routes-monitoring.js';
 import { createHttpApp } from '../http/server.js';
 import { inferenceMetrics } from '../observe/inference-metrics.js';
 import { createLogger, type Logger } from '../observe/logger.js';
@@ -107,7 +107,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   monitoring.start();
 
   const gate = new RequestGate(settings, metrics);
-  const context = { dataplane, gate, settings, metrics, logger, renderMetrics: options.renderMetrics };
+  const context = { dataplane, gate, settings, metrics, logger, renderMetrics: options.renderMetrics, typicalRow: typicalRows(monitoring, dataplane) };
   // The repository extension, over REST and gRPC alike: serving a repository with model control on (it needs the API key).
   const repository = manager.repository && settings.server.modelControl ? manager : undefined;
   if (repository) dataplane.addExtension('model_repository');

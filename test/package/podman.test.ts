@@ -45,11 +45,15 @@ test('berth build --containerize: the iris image builds, serves, runs as non-roo
   });
 
   const started = performance.now();
-  const build = await runProgram(process.execPath, [join(berthRoot, 'dist/cli/bin.js'), 'build', 'examples/iris', '--containerize', '--base-image', images.BASE_IMAGE!, '--builder-image', images.BUILDER_IMAGE!, '--tag', tag, '--out', out, '--json'], { cwd: repoRoot, timeoutMs: 20 * 60_000 });
+  // No --base-image: the default is the base the script just made (or found), no registry needed.
+  const build = await runProgram(process.execPath, [join(berthRoot, 'dist/cli/bin.js'), 'build', 'examples/iris', '--containerize', '--tag', tag, '--out', out, '--json'], { cwd: repoRoot, timeoutMs: 20 * 60_000 });
   const seconds = (performance.now() - started) / 1000;
   assert.equal(build.code, 0, `berth build failed:\n${build.stderr.slice(-4000)}\n${build.stdout}`);
   const result = JSON.parse(build.stdout) as BuildResult;
   assert.ok(result.image, 'an image was built');
+  assert.equal(result.baseImage, images.BASE_IMAGE, 'the local base image is the default');
+  assert.ok(result.runCommand.startsWith(`podman ${podman.join(' ')} run --rm `) && result.runCommand.endsWith(` --publish 127.0.0.1:8000:8000 --publish 127.0.0.1:8001:8001 ${tag}`), result.runCommand);
+  assert.deepEqual(result.pushCommands, [`podman ${podman.join(' ')} tag ${tag} <registry>/${tag.replace('localhost/', '')}`, `podman ${podman.join(' ')} push <registry>/${tag.replace('localhost/', '')}`]);
   assert.equal(result.image.engine, 'podman');
   // The check step either ran now, or podman reused its layer: a RUN step that failed is never
   // cached, so a cache hit on it means this exact content already passed the check.
@@ -75,9 +79,11 @@ test('berth build --containerize: the iris image builds, serves, runs as non-roo
   });
 
   const port = await freePort();
-  // As Kubernetes runs it (deploy's securityContext): read-only root, no capabilities, no privilege escalation.
+  // As Kubernetes runs it (deploy's securityContext): read-only root, no capabilities, no privilege
+  // escalation; with the --ulimit flags `berth build` found this host needs and printed.
+  const ulimits = [...result.runCommand.matchAll(/--ulimit (\S+)/g)].flatMap(([, value]) => ['--ulimit', value!]);
   const launched = await run(['run', '--detach', '--name', container, '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-    '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1000:1000', '--publish', `127.0.0.1:${port}:8000`, tag]);
+    ...ulimits, '--publish', `127.0.0.1:${port}:8000`, tag]);
   assert.equal(launched.code, 0, launched.stderr);
   const logs = async () => {
     const result = await run(['logs', container]);

@@ -16,7 +16,7 @@ export const build: CommandDefinition = {
     .argument('<model>', 'model folder, model.onnx, or NAME@ALIAS / NAME@VERSION from the registry')
     .option('--out <dir>', 'where to write the build context (default: build/<name>-<tag>)')
     .option('--tag <image>', 'image to build (default: deploy.image in berth.yaml, else <name>:<version>-<short sha>, the image `berth manifests` uses; never latest)')
-    .option('--base-image <image>', 'runtime base with node at /usr/local/bin/node, pinned (default: docker.io/library/node:<this node version>-bookworm-slim)')
+    .option('--base-image <image>', 'runtime base with node at /usr/local/bin/node, pinned (default: Berth\'s own base for this node version, made offline by scripts/base-image/build.sh; without one, docker.io/library/node:<this node version>-bookworm-slim for a context-only build)')
     .option('--builder-image <image>', 'build stage image with node at /usr/local/bin/node (default: the base image)')
     .option('--containerize', 'also build the image, with podman or docker (whichever is present)')
     .option('--engine <engine>', 'podman or docker, instead of detecting one')
@@ -53,7 +53,8 @@ function describe(result: BuildResult): string {
   if (result.image) {
     lines.push(`built ${result.tag} with ${result.image.engine} in ${result.image.seconds} s: ${mb(result.image.sizeBytes)}, id ${result.image.id.slice(0, 12)}`);
   } else {
-    lines.push(`image tag: ${result.tag}`, 'build it with (on hosts where crun fails, podman also needs --runtime runc):', `  ${result.buildCommand}`);
+    lines.push(`image tag: ${result.tag}`, 'build it with:', `  ${result.buildCommand}`);
   }
+  lines.push('run it with:', `  ${result.runCommand}`, 'push it with:', ...result.pushCommands.map((line) => `  ${line}`));
   return lines.join('\n');
 }
