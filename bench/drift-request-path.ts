@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../src/core/config.js';
 import { startProgram, type StartedProgram } from '../src/core/programs.js';
-import { rowCodec } from '../src/http/routes-monitoring.js';
+import { referenceRows } from '../src/protocol/reference-rows.js';
 import { createLogger } from '../src/observe/logger.js';
 import { createMetrics } from '../src/observe/metrics.js';
 import { ModelMonitoring } from '../src/observe/monitoring/model-monitoring.js';
@@ -90,10 +90,10 @@ interface Run { rps: number; p50: number; p99: number; cpuUsPerRequest: number }
  */
 async function inProcess(): Promise<Record<string, number>> {
   const { settings } = resolveConfig({ file: { monitoring: { reference: 'examples/iris/reference.csv' } } });
-  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics: createMetrics({ processMetrics: false }), logger: createLogger('silent'), codec: rowCodec(settings.limits), referenceCsv: 'examples/iris/reference.csv' });
+  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics: createMetrics({ processMetrics: false }), logger: createLogger('silent'), codec: referenceRows(settings.limits), referenceCsv: 'examples/iris/reference.csv' });
   const runtime = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, settings.onnx);
   await runtime.load();
-  await monitoring.versionLoaded({ name: 'iris', version: '1', config: { name: 'iris', features: names, labels: ['setosa', 'versicolor', 'virginica'] }, runtime });
+  await monitoring.versionLoaded({ name: 'iris', version: '1', config: { name: 'iris', features: names, labels: ['setosa', 'versicolor', 'virginica'] }, metadata: runtime.metadata(), infer: (request) => runtime.infer(request) });
   const out: Record<string, number> = {};
   let id = 0;
   for (const rows of [1, 64]) {

@@ -86,6 +86,7 @@ export const errors = {
   wrongShape: define('BERTH_WRONG_SHAPE', 400, (name: string, expected: number[], got: number[]) => `shape [${got.join(',')}] of ${q(name)} does not fit the model's [${expected.join(',')}] (-1 = any size)`),
   badShape: define('BERTH_BAD_SHAPE', 400, (name: string) => `shape of ${q(name)} must be an array of non-negative integers`),
   badValue: define('BERTH_BAD_VALUE', 400, (name: string, index: number, expected: string, got: string) => `value ${index} of ${q(name)} must be ${expected}, got ${got}`),
+  badCell: define('BERTH_BAD_VALUE', 400, (where: string, expected: string, got: string) => `${where} must be ${expected}, got ${got}`),
   batchMismatch: define('BERTH_BATCH_MISMATCH', 400, (sizes: string) => `inputs disagree on the batch size: ${sizes}`),
   tooManyRows: define('BERTH_TOO_MANY_ROWS', 413, (rows: number, limit: number) => `${rows} rows is more than the limit of ${limit} rows per request`),
   tooManyValues: define('BERTH_TOO_MANY_VALUES', 413, (count: number, limit: number) => `${count} values is more than the limit of ${limit} values per request`),

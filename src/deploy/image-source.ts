@@ -1,4 +1,4 @@
-import { registryHost } from '../package/image-ref.js';
+import { registryHost } from '../core/image-ref.js';
 import { localRegistry } from '../core/image-name.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import { registryHost } from '../package/image-ref.js';
+import { registryHost } from '../core/image-ref.js';
 import { localRegistry } from '../core/image-name.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { Settings } from '../core/config.js';
-import type { DataPlane } from '../protocol/dataplane.js';
-import type { ModelRepository } from '../protocol/repository.js';
+import type { DataPlane } from '../serving/data-plane.js';
+import type { ModelRepository } from '../serving/repository.js';
 import { encodeModelConfig } from '../protocol/triton-config.js';
 import { encodeModelStatistics } from '../protocol/triton-stats.js';
 import type { unaryRpcFactory } from './unary.js';
-import type { WireModelRequest } from './wire.js';
+import type { WireModelRequest } from '../protocol/grpc-wire.js';
 
 type Rpc = ReturnType<typeof unaryRpcFactory>;
 

@@ -1,30 +1,31 @@
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Settings } from '../core/config.js';
+import { errors } from '../core/errors.js';
 import type { Logger } from '../observe/logger.js';
-import type { DataPlane } from '../protocol/dataplane.js';
-import type { Admission } from '../protocol/admission.js';
-import { decodeInferRequest, encodeInferResponse, encodeModelMetadata } from './grpc-codec.js';
-import type { ModelRepository } from '../protocol/repository.js';
+import { encodeModelMetadata, grpcInferCodec } from '../protocol/grpc-codec.js';
+import type { WireInferRequest, WireModelRequest } from '../protocol/grpc-wire.js';
+import type { DataPlane } from '../serving/data-plane.js';
+import type { ModelRepository } from '../serving/repository.js';
+import type { RequestGate } from '../serving/request-gate.js';
 import { repositoryHandlers, tritonExtensionHandlers } from './extensions.js';
 import { unaryRpcFactory, type UnaryCall } from './unary.js';
-import type { WireInferRequest, WireModelRequest } from './wire.js';
 
 export interface GrpcContext {
   dataplane: DataPlane;
+  /** Request ids, the API key and admission, shared with the HTTP server: one capacity for both transports. */
+  gate: RequestGate;
   settings: Settings;
   logger: Logger;
-  /** The HTTP server's admission control, shared so both transports draw on one capacity. */
-  admission?: Admission;
   /** The model repository extension, where the REST routes have it too. */
   repository?: ModelRepository;
 }
 
 /**
- * `inference.GRPCInferenceService` (OIP v2 gRPC, anchors §1.4) over the same data plane as the
- * REST routes: each RPC decodes, delegates, encodes.
+ * `inference.GRPCInferenceService` (OIP v2 gRPC) over the same data plane as the REST routes:
+ * each RPC hands its message to the data plane and returns what it answers.
  */
-export function inferenceHandlers({ dataplane, settings, logger, admission, repository }: GrpcContext): UntypedServiceImplementation {
-  const rpc = unaryRpcFactory(settings, logger, admission);
+export function inferenceHandlers({ dataplane, gate, settings, logger, repository }: GrpcContext): UntypedServiceImplementation {
+  const rpc = unaryRpcFactory(settings.log.requests, logger, gate);
   return {
     ...tritonExtensionHandlers(rpc, dataplane, settings),
     ...(repository ? repositoryHandlers(rpc, repository) : {}),
@@ -36,14 +37,11 @@ export function inferenceHandlers({ dataplane, settings, logger, admission, repo
       const { metadata, versions } = dataplane.modelMetadata(message.name ?? '', message.version || undefined);
       return encodeModelMetadata(metadata, versions);
     }),
-    ModelInfer: rpc('ModelInfer', async ({ message, requestId, deadline }: UnaryCall<WireInferRequest>) => {
-      const decoded = decodeInferRequest(message, settings.limits);
-      // The caller's gRPC deadline, capped by the server's own per-request deadline.
-      const ceiling = Date.now() + settings.server.requestTimeoutMs;
-      decoded.request.deadline = deadline === undefined ? ceiling : Math.min(deadline, ceiling);
-      // The request id keeps a caller's canary/stable choice stable, as over REST.
-      const { metadata, response } = await dataplane.infer(decoded.model, decoded.version, decoded.request, { stickyKey: requestId });
-      return encodeInferResponse(metadata, decoded.request, response, decoded.rawOutput);
+    ModelInfer: rpc('ModelInfer', ({ message, context }: UnaryCall<WireInferRequest>) => {
+      const model = message.model_name ?? '';
+      if (model === '') throw errors.badField('`model_name`', 'the name of a served model');
+      // No version: "the server will choose a version" (OIP), by the model's traffic policy.
+      return dataplane.infer(model, message.model_version || undefined, grpcInferCodec, message, context);
     }),
   };
 }

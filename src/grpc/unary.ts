@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Metadata, status, type handleUnaryCall, type ServerUnaryCall, type StatusObject } from '@grpc/grpc-js';
-import { errors } from '../core/errors.js';
-import type { Settings } from '../core/config.js';
+import { BerthError } from '../core/errors.js';
 import { accessLogger, type Logger } from '../observe/logger.js';
-import type { Admission } from '../protocol/admission.js';
-import { apiKeyCheck } from './grpc-auth.js';
+import type { RequestContext } from '../serving/request-context.js';
+import type { RequestGate } from '../serving/request-gate.js';
 import { toGrpcStatus } from './grpc-status.js';
 
 export interface UnaryCall<Request> {
   message: Request;
-  requestId: string;
-  /** The caller's gRPC deadline in epoch milliseconds, if it set one. */
-  deadline: number | undefined;
+  /** The request id, the caller's key check, its admission ticket and its deadline (the caller's, capped by the server's). */
+  context: RequestContext;
 }
 
 export type UnaryHandler<Request, Response> = (call: UnaryCall<Request>) => Promise<Response> | Response;
@@ -19,27 +16,24 @@ export type UnaryHandler<Request, Response> = (call: UnaryCall<Request>) => Prom
 /** Probes never need the API key, as /v2/health/live and /v2/health/ready over HTTP. */
 const openRpcs = new Set(['ServerLive', 'ServerReady']);
 
-const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
-
 /**
- * Wraps a handler with what every RPC gets, like the HTTP server's hooks: a request id (taken from
- * `x-request-id` metadata or generated, and sent back as response metadata), the API key check,
+ * Wraps a handler with what every RPC gets, through the same request gate as HTTP requests: a
+ * request id (`x-request-id` metadata or a new one, sent back as response metadata), the API key
+ * (`authorization: Bearer <key>` metadata), admission (429 → RESOURCE_EXHAUSTED with retry-after),
  * catalogue errors as gRPC statuses, and one log line per call.
  */
-export function unaryRpcFactory(settings: Settings, logger: Logger, admission?: Admission) {
-  const authorized = apiKeyCheck(settings.server.apiKey);
+export function unaryRpcFactory(logLines: boolean, logger: Logger, gate: RequestGate) {
   const access = accessLogger(logger);
   return <Request, Response>(rpc: string, handler: UnaryHandler<Request, Response>): handleUnaryCall<Request, Response> =>
     (call: ServerUnaryCall<Request, Response>, callback) => {
       const started = performance.now();
-      const given = call.metadata.get('x-request-id')[0];
-      const requestId = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+      const requestId = gate.requestId(call.metadata.get('x-request-id')[0]);
       const headers = new Metadata();
       headers.set('x-request-id', requestId);
       call.sendMetadata(headers);
 
       const finish = (code: status, model: string | undefined) => {
-        if (!settings.log.requests) return;
+        if (!logLines) return;
         access.info({ requestId, rpc, model: model || undefined, code: status[code], ms: Math.round((performance.now() - started) * 10) / 10 }, 'grpc request');
       };
       const message = call.request as Request & { model_name?: string; name?: string };
@@ -50,22 +44,18 @@ export function unaryRpcFactory(settings: Settings, logger: Logger, admission?: 
         callback(reply);
       };
 
-      if (authorized && !openRpcs.has(rpc) && !authorized(call.metadata)) return fail(errors.unauthorized());
-      // The same admission as HTTP requests: the message is already received, so it takes a
-      // slot and its bytes at once (429 → RESOURCE_EXHAUSTED with retry-after).
-      const { ticket, refusal } = admission?.enter(messageBytes(call.request), openRpcs.has(rpc)) ?? {};
-      if (refusal) return fail(refusal);
-      if (ticket) admission!.handle(ticket);
-      const leave = () => ticket && admission!.leave(ticket);
-      const deadline = epochMs(call.getDeadline());
+      // The message is already received: it takes a slot and its bytes at once.
+      const context = gate.enter({ requestId, authorization: call.metadata.get('authorization')[0], bytes: messageBytes(call.request), open: openRpcs.has(rpc) });
+      if (context instanceof BerthError) return fail(context);
+      gate.handle(context, epochMs(call.getDeadline()));
       Promise.resolve()
-        .then(() => handler({ message: call.request, requestId, deadline }))
+        .then(() => handler({ message: call.request, context }))
         .then((response) => {
-          leave();
+          gate.leave(context);
           finish(status.OK, model);
           callback(null, response);
         }, (error: unknown) => {
-          leave();
+          gate.leave(context);
           fail(error);
         });
     };

@@ -1,8 +1,8 @@
 import type { ModelConfig } from '../core/config.js';
+import type { ModelMetadata } from '../core/inference.js';
 import type { TensorSpec } from '../core/tensor.js';
 import type { FeatureProfile, ReferenceProfile } from '../observe/drift/profile.js';
-import { rowLayout } from '../protocol/rows-codec.js';
-import type { ModelMetadata } from '../runtime/runtime.js';
+import { rowLayout } from '../protocol/row-layout.js';
 
 /**
  * Request and response examples for /openapi.json, so that "Try it out" in Swagger UI sends a

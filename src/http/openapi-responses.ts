@@ -1,5 +1,5 @@
 import { berthVersion } from '../core/version.js';
-import { metadataTensorSchema, v2ResponseSchema, type JsonSchema } from './schemas.js';
+import { metadataTensorSchema, v2ResponseSchema, type JsonSchema } from '../protocol/body-schemas.js';
 
 /**
  * What each route answers with 200, for /openapi.json: media types, schemas and examples, keyed

@@ -1,8 +1,8 @@
 import { berthVersion } from '../core/version.js';
 import type { ModelConfig } from '../core/config.js';
-import type { DataPlane } from '../protocol/dataplane.js';
-import type { ModelMetadata } from '../runtime/runtime.js';
-import { errorSchema, type JsonSchema } from './schemas.js';
+import type { ModelMetadata } from '../core/inference.js';
+import { errorSchema, type JsonSchema } from '../protocol/body-schemas.js';
+import type { DataPlane } from '../serving/data-plane.js';
 import { modelExamples, type ModelExamples, type TypicalRow } from './openapi-examples.js';
 import { documentedResponse } from './openapi-responses.js';
 import type { Route } from './route.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { DataPlane } from '../protocol/dataplane.js';
+import type { DataPlane } from '../serving/data-plane.js';
 import { buildOpenApi } from './openapi.js';
 import type { TypicalRow } from './openapi-examples.js';
 import type { Route } from './route.js';

@@ -1,5 +1,4 @@
-import type { HttpContext } from './server.js';
-import type { Route } from './route.js';
+import type { HttpContext, Route } from './route.js';
 
 /**
  * Probes and metrics. Liveness never touches a model; readiness is 503 while loading and while

@@ -1,12 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { Settings } from '../core/config.js';
 import { errors } from '../core/errors.js';
-import type { ModelMonitoring, RowCodec } from '../observe/monitoring/model-monitoring.js';
-import { rowLayout, rowsToRequest } from '../protocol/rows-codec.js';
-import { decodeSeedRequest, layoutFor } from '../protocol/seed-dialect.js';
-import type { HttpContext } from './server.js';
-import type { Route } from './route.js';
-import { rowsSchema } from './schemas.js';
+import type { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
+import { rowsSchema } from '../protocol/body-schemas.js';
+import { instancesCodec } from '../protocol/seed-codec.js';
+import type { HttpContext, Route } from './route.js';
 import { typicalRow, type TypicalRow } from './openapi-examples.js';
 
 type ModelParams = { name: string; version?: string };
@@ -35,8 +32,11 @@ const feedbackBody = (model?: Parameters<NonNullable<Route['body']>>[0]) => ({
   ],
 });
 
-/** Drift reports and feedback (issue 7): each route checks the model exists, then delegates to ModelMonitoring. */
-export function monitoringRoutes(monitoring: ModelMonitoring, { dataplane, settings }: HttpContext): Route[] {
+/** Feedback by inputs: the rows are predicted by the version the traffic policy picks, and its raw answer kept. */
+const feedbackCodec = instancesCodec((response, model) => ({ version: model.metadata.version, response }));
+
+/** Drift reports and feedback: each route checks the model exists, then delegates to ModelMonitoring. */
+export function monitoringRoutes(monitoring: ModelMonitoring, { dataplane }: HttpContext): Route[] {
   const drift = async (request: FastifyRequest) => {
     const { name, version } = params(request);
     const model = dataplane.models.model(name);
@@ -69,24 +69,11 @@ export function monitoringRoutes(monitoring: ModelMonitoring, { dataplane, setti
       }
       if (!Array.isArray(values) || values.length === 0) throw errors.badField('`values`', 'a non-empty array of true values, one per instance (or send {"id", "value"})');
       if (!Array.isArray(instances) || instances.length !== values.length) throw errors.badField('`instances`', `an array of ${values.length} rows, one per value`);
-      const { entry } = dataplane.pick(name, request.id);
-      const decoded = decodeSeedRequest({ instances }, entry.metadata, model.config, settings.limits);
-      monitoring.markInternal(decoded.request);
-      const result = await dataplane.infer(name, entry.version, decoded.request, { shadow: false });
-      return monitoring.feedbackByOutcome(name, entry.version, result.response, values);
+      const { version, response } = await dataplane.infer(name, undefined, feedbackCodec, instances, { ...request.context, origin: 'feedback' });
+      return monitoring.feedbackByOutcome(name, version, response, values);
     },
   });
   return routes;
-}
-
-/** Rows ↔ tensors for monitoring (profiling a reference CSV through the model), from the row codec. */
-export function rowCodec(limits: Settings['limits']): RowCodec {
-  // The reference is Berth's own input, predicted in chunks of maxRows: no per-request value cap.
-  const unlimited = { ...limits, maxValues: Number.MAX_SAFE_INTEGER };
-  return {
-    layout: (metadata, config) => rowLayout(metadata, config),
-    encode: (rows, metadata, config) => rowsToRequest(rows, (index) => `reference row ${index + 1}`, layoutFor(metadata, config), metadata.name, unlimited),
-  };
 }
 
 /** A model's typical row from the reference profile of the version answering requests (docs examples). */

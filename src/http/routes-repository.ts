@@ -1,4 +1,4 @@
-import type { ModelRepository } from '../protocol/repository.js';
+import type { ModelRepository } from '../serving/repository.js';
 import type { Route } from './route.js';
 
 const nameOf = (request: { params: unknown }) => (request.params as { name: string }).name;

@@ -2,15 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import { headerLengthHeader } from '../protocol/binary-body.js';
 import { encodeModelConfig } from '../protocol/triton-config.js';
 import { encodeModelStatistics } from '../protocol/triton-stats.js';
-import { decodeV2Request, encodeV2Metadata, encodeV2Response } from '../protocol/v2-codec.js';
-import { v2RequestSchema, v2ResponseSchema } from './schemas.js';
-import type { HttpContext } from './server.js';
-import type { Route } from './route.js';
+import { v2RequestSchema, v2ResponseSchema } from '../protocol/body-schemas.js';
+import { encodeV2Metadata, v2Codec } from '../protocol/v2-codec.js';
+import type { HttpContext, Route } from './route.js';
 
 type ModelParams = { name: string; version?: string };
 const params = (request: FastifyRequest) => request.params as ModelParams;
 
-/** Open Inference Protocol v2 REST (anchors §1.1): each route decodes, delegates, encodes. */
+/** Open Inference Protocol v2 REST: each route hands its request to the data plane and sends what it answers. */
 export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
   const routes: Route[] = [
     { method: 'GET', url: '/v2', summary: 'OIP v2 server metadata', tag: 'oip-v2', handler: async () => dataplane.serverMetadata() },
@@ -54,9 +53,7 @@ export function v2Routes({ dataplane, settings }: HttpContext): Route[] {
         body: (model) => v2RequestSchema(model?.metadata), response: v2ResponseSchema,
         handler: async (request, reply) => {
           const { name, version } = params(request);
-          const decoded = decodeV2Request(request.body, settings.limits, request.tensorBytes);
-          const { metadata, response } = await dataplane.infer(name, version, decoded.request, { stickyKey: request.id });
-          const { json, binary } = encodeV2Response(metadata, decoded.request, response, decoded.binaryOutputs);
+          const { json, binary } = await dataplane.infer(name, version, v2Codec, { json: request.body, binary: request.tensorBytes }, request.context);
           if (binary.length === 0) return reply.type('application/json').send(json);
           // Binary tensor data extension: the JSON's length in bytes, then the tensors' bytes.
           const header = Buffer.from(json);

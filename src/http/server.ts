@@ -1,57 +1,31 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { errors } from '../core/errors.js';
-import type { Settings } from '../core/config.js';
-import type { DataPlane } from '../protocol/dataplane.js';
+import { BerthError, errors } from '../core/errors.js';
 import { accessLogger, type Logger } from '../observe/logger.js';
-import type { Metrics } from '../observe/metrics.js';
-import { Admission, type Ticket } from '../protocol/admission.js';
 import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { compressBothWays } from './compression.js';
 import { errorReply } from './error-reply.js';
 import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
-import type { TypicalRow } from './openapi-examples.js';
 import { healthRoutes } from './routes-health.js';
 import { seedRoutes } from './routes-seed.js';
 import { v1Routes } from './routes-v1.js';
 import { v2Routes } from './routes-v2.js';
 import { baselineHeaders } from './security-headers.js';
-import type { Route } from './route.js';
-
-export interface HttpContext {
-  dataplane: DataPlane;
-  settings: Settings;
-  metrics: Metrics;
-  logger: Logger;
-  /** Renders /metrics; workers replace it with the cluster-wide aggregate. */
-  renderMetrics?: () => Promise<{ contentType: string; body: string }>;
-  /** Shared with the gRPC server, so both transports draw on one capacity. */
-  admission?: Admission;
-  /** A typical input row of a model (from its reference profile), for the documentation's examples. */
-  typicalRow?: (name: string) => TypicalRow | undefined;
-}
-
-/** The admission control of a server's settings (one per process, shared by HTTP and gRPC). */
-export function createAdmission(settings: Settings, metrics: Metrics): Admission {
-  return new Admission(
-    { maxInFlight: settings.server.maxInFlight, maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight, maxBodyBytes: settings.limits.maxBodyBytes, maxEventLoopLagMs: settings.server.maxEventLoopLagMs, maxSojournMs: settings.server.maxSojournMs },
-    (reason) => metrics.shed.inc({ model: '', reason }),
-  );
-}
+import type { HttpContext, Route } from './route.js';
 
 /** Routes that never need the API key: Kubernetes probes, Prometheus scrapes, the dashboard's static page. */
 const openRoutes = new Set(['/healthz', '/ready', '/v2/health/live', '/v2/health/ready', '/metrics', ...dashboardOpenPaths]);
 
-const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
-
 /** The model label of a request naming no served model: label values stay the served models and this one. */
 export const unknownModelLabel = '_unknown';
 
-/** Builds the fastify app: hooks for request ids, auth, admission, metrics and logs; route tables that only delegate. */
+/**
+ * Builds the fastify app: hooks that take each request through the request gate (id, API key,
+ * admission, shared with gRPC) and count it; route tables that only hand requests to the data plane.
+ */
 export async function createHttpApp(context: HttpContext, extraRoutes: Route[] = []): Promise<FastifyInstance> {
-  const { settings, metrics, logger, dataplane } = context;
+  const { settings, metrics, logger, dataplane, gate } = context;
   const app = Fastify({
     logger: false,
     bodyLimit: settings.limits.maxBodyBytes,
@@ -70,20 +44,10 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: false,
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
-    },
+    genReqId: (request) => gate.requestId(request.headers['x-request-id']),
   });
-
-  const expectedKey = settings.server.apiKey ? digest(settings.server.apiKey) : undefined;
+  app.decorateRequest('context', undefined as never);
   const access = accessLogger(logger);
-  const admission = context.admission ?? createAdmission(settings, metrics);
-  app.addHook('onClose', (_, done) => {
-    admission.close();
-    done();
-  });
-  const tickets = new WeakMap<FastifyRequest, Ticket>();
 
   // Hooks take `done` rather than being async: each async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
@@ -94,34 +58,24 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
       reply.header('allow', allowed.join(', '));
       return done(errors.methodNotAllowed(request.method, request.url.split('?')[0]!, allowed));
     }
-    const open = openRoutes.has(request.routeOptions.url ?? '');
-    if (!open && expectedKey) {
-      const header = request.headers.authorization ?? '';
-      const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-      // Compare digests so the comparison is constant-time whatever the token's length.
-      if (!timingSafeEqual(digest(token), expectedKey)) return done(errors.unauthorized());
-    }
     // Admission control: under a flood, a 429 that skips JSON parsing, validation and the model
     // is the cheapest answer, so the process keeps answering everything. Probes are never shed.
-    const { ticket, refusal } = admission.enter(admission.declaredBytes(request.headers), open);
-    if (refusal) return done(refusal);
-    tickets.set(request, ticket!);
+    const open = openRoutes.has(request.routeOptions.url ?? '');
+    const entered = gate.enter({ requestId: request.id, authorization: request.headers.authorization, bytes: gate.admission.declaredBytes(request.headers), open });
+    if (entered instanceof BerthError) return done(entered);
+    request.context = entered;
     // 'close' fires exactly once, when the response is done or the client went away first:
     // onResponse alone misses aborted requests, and a leaked ticket would shed everything after.
     reply.raw.once('close', () => {
-      if (ticket!.handling) metrics.inFlight.dec();
-      admission.leave(ticket!);
+      if (entered.ticket?.handling) metrics.inFlight.dec();
+      gate.leave(entered);
     });
     done();
   });
 
-  // The body has arrived (or there is none): from here the request takes a slot.
+  // The body has arrived (or there is none): from here the request takes a slot and its deadline runs.
   app.addHook('preHandler', (request, _reply, done) => {
-    const ticket = tickets.get(request);
-    if (ticket && !ticket.handling) {
-      admission.handle(ticket);
-      metrics.inFlight.inc();
-    }
+    if (request.context && gate.handle(request.context)) metrics.inFlight.inc();
     done();
   });
 
@@ -147,7 +101,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   /** Served models by name; any other name, and any refused caller's, is one fixed label value. */
   function modelLabel(request: FastifyRequest, route: string, status: number): string {
     const named = (request.params as { name?: string } | undefined)?.name;
-    if (named === undefined) return route.endsWith('predict') && status !== 401 ? defaultModelName(dataplane) ?? '' : '';
+    if (named === undefined) return route.endsWith('predict') && status !== 401 ? dataplane.defaultModel() ?? '' : '';
     return status !== 401 && dataplane.models.has(named) ? named : unknownModelLabel;
   }
 
@@ -195,12 +149,3 @@ function sendError(reply: FastifyReply, error: unknown, request: FastifyRequest,
   reply.code(status).headers(headers).type('application/json').send(body);
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-/** The model /predict answers for: the only one served. */
-export function defaultModelName(dataplane: DataPlane): string | undefined {
-  const names = dataplane.models.names();
-  return names.length === 1 ? names[0] : undefined;
-}

@@ -1,5 +1,5 @@
 import type { OutputParity, ParityTolerance } from '../core/parity-report.js';
-import type { RowPrediction } from '../protocol/rows-codec.js';
+import type { RowPrediction } from '../protocol/rows-answer.js';
 
 /**
  * Compares the original model's answers with the served model's, output by output (pure). Labels

@@ -1,20 +1,23 @@
 import type { ModelConfig } from '../core/config.js';
 import { resolveConfig } from '../core/config.js';
+import type { LoadedVersion, ModelMetadata } from '../core/inference.js';
+import { createLogger } from '../observe/logger.js';
 import { createMetrics } from '../observe/metrics.js';
 import { modelReference, type Reference } from '../observe/monitoring/reference.js';
-import { wrapRuntime } from '../pipeline/wrap-runtime.js';
-import { DataPlane } from '../protocol/dataplane.js';
-import { ModelSet } from '../protocol/model-set.js';
-import { responseToRows, rowLayout, rowsToRequest, type RowPrediction } from '../protocol/rows-codec.js';
-import { decodeSeedRequest, layoutFor } from '../protocol/seed-dialect.js';
+import { referenceRows } from '../protocol/reference-rows.js';
+import { layoutFor } from '../protocol/row-layout.js';
+import { responseToRows, type RowPrediction } from '../protocol/rows-answer.js';
+import { instancesCodec } from '../protocol/seed-codec.js';
 import { createOnnxRuntime } from '../runtime/onnx.js';
-import type { ModelMetadata } from '../runtime/runtime.js';
+import { internalContext } from '../serving/request-context.js';
+import { createServingCore } from '../serving/serving-core.js';
 
 /**
- * The converted model as `berth serve` holds it: the same runtime, batcher, model set and data
- * plane, configured from the berth.yaml written beside it. Rows go in through the seed dialect's
- * decoder (named features when berth.yaml names them) and answers come out through its encoder,
- * so parity covers the feature mapping and label names, not only the ONNX graph. No sockets.
+ * The converted model as `berth serve` holds it: the same serving core (runtime factory, batched
+ * and observed versions, model set, data plane), configured from the berth.yaml written beside it.
+ * Rows go in through the seed dialect's row decoder (named features when berth.yaml names them)
+ * and answers come out as /predict shows them, so parity covers the feature mapping and label
+ * names, not only the ONNX graph. No sockets.
  */
 export interface ServedModel {
   metadata: ModelMetadata;
@@ -27,24 +30,29 @@ export interface ServedModel {
   close(): Promise<void>;
 }
 
+/** Rows in, rows out, as /predict answers them. */
+const predictRows = instancesCodec((response, model) => responseToRows(model.metadata, model.config, response));
+
 export async function loadServedModel(path: string, file: Record<string, unknown>): Promise<ServedModel> {
   const { settings, model } = resolveConfig({ file });
   const name = model.name ?? 'model';
-  const config: ModelConfig = { ...model, name };
-  const models = new ModelSet();
-  const dataplane = new DataPlane(models, settings);
-  const runtime = wrapRuntime(createOnnxRuntime({ path, name, version: '1' }, settings.onnx), name, config, settings, createMetrics({ processMetrics: false }));
-  await models.load(name, '1', runtime, config);
-  const metadata = runtime.metadata();
+  const config: ModelConfig = { ...model, name, version: '1' };
+  // Told of the version as drift monitoring is: its signature, and a way to run Berth's own rows uncounted.
+  let loaded: LoadedVersion | undefined;
+  const listener = { versionLoaded: async (version: LoadedVersion) => void (loaded = version), versionUnloaded: () => undefined };
+  const { dataplane, manager } = createServingCore({ settings, runtimes: (source) => createOnnxRuntime(source, settings.onnx), metrics: createMetrics({ processMetrics: false }), logger: createLogger('silent'), listener });
+  await manager.loadFile(path, config);
+  const { metadata, infer, config: served } = loaded!;
   const classes = metadata.classifier?.classes ?? [];
   const classNames = config.labels && config.labels.length === classes.length ? config.labels : classes.map(String);
   const chunk = settings.limits.maxRows;
+  const codec = referenceRows(settings.limits);
   return {
     metadata,
-    config,
+    config: served,
     classNames,
     async predict(rows, featureNames) {
-      const layout = layoutFor(metadata, config);
+      const layout = layoutFor(metadata, served);
       const named = layout.features.length > 0 && layout.features.every((feature) => featureNames.includes(feature));
       const index = new Map(featureNames.map((feature, column) => [feature, column]));
       const toInstance = (row: Array<number | string | null>) => {
@@ -53,21 +61,19 @@ export async function loadServedModel(path: string, file: Record<string, unknown
       };
       const out: RowPrediction[] = [];
       for (let start = 0; start < rows.length; start += chunk) {
-        const { request } = decodeSeedRequest({ instances: rows.slice(start, start + chunk).map(toInstance) }, metadata, config, settings.limits);
-        const { response } = await dataplane.infer(name, undefined, request);
-        out.push(...responseToRows(metadata, config, response));
+        out.push(...(await dataplane.infer(name, undefined, predictRows, rows.slice(start, start + chunk).map(toInstance), internalContext(`parity-${start}`))));
       }
       return out;
     },
     reference: (csv) =>
       modelReference(csv, {
         metadata,
-        config,
-        layout: rowLayout(metadata, config),
-        encode: (rows) => rowsToRequest(rows, (i) => `reference row ${i + 1}`, layoutFor(metadata, config), name, { ...settings.limits, maxValues: Number.MAX_SAFE_INTEGER }),
-        infer: (request) => runtime.infer(request),
+        config: served,
+        layout: codec.layout(metadata, served),
+        encode: (rows) => codec.encode(rows, metadata, served),
+        infer,
         maxRows: chunk,
       }, settings.monitoring.drift),
-    close: () => models.unloadAll(),
+    close: () => dataplane.models.unloadAll(),
   };
 }

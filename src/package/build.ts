@@ -12,7 +12,7 @@ import { baseImageCommand, findLocalBaseImage } from './base-images.js';
 import { buildArguments, likelyUlimits, pushLines, runArguments, shellLine, ulimitCandidates, type Engine, type EngineName } from './engine-args.js';
 import { detectEngine, hostLimits, imageExists, pushImage, runImageBuild, workingUlimits, type BuiltImage, type PushedImage } from './engine.js';
 import { imageLabels, type ImageIdentity } from './image-labels.js';
-import { inRepository, parseImageRef, storedReference, tagProblem } from './image-ref.js';
+import { inRepository, parseImageRef, storedReference, tagProblem } from '../core/image-ref.js';
 import type { ModelInput } from './model-files.js';
 import { onnxPlatformDir } from './prune.js';
 import { gitProvenance } from './provenance.js';

@@ -1,6 +1,6 @@
 import { errors } from '../core/errors.js';
 import { cliPathIn, contextLayout, modelDirIn, type ImageLayout } from './context-layout.js';
-import { isPinned } from './image-ref.js';
+import { isPinned } from '../core/image-ref.js';
 
 export interface DockerfileOptions extends ImageLayout {
   /** Default of `ARG BUILDER_IMAGE`: the build stage; needs node at `nodePath`, not a shell. */

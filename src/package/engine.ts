@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { errors } from '../core/errors.js';
 import { hasProgram, runProgram } from '../core/programs.js';
 import { buildArguments, inspectArguments, podmanGlobalArgs, pushArguments, runProbeArguments, type BuildArgs, type Engine, type EngineName, type HostLimits } from './engine-args.js';
-import { isLoopbackRegistry, registryHost } from './image-ref.js';
+import { isLoopbackRegistry, registryHost } from '../core/image-ref.js';
 
 /**
  * Finds and drives the container engine, always through src/core/programs.ts with argument arrays.

@@ -1,4 +1,4 @@
-import { parseImageRef } from './image-ref.js';
+import { parseImageRef } from '../core/image-ref.js';
 
 /** Who the image is: the model it serves, the Berth that serves it, and where both came from. */
 export interface ImageIdentity {

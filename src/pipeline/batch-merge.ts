@@ -1,5 +1,5 @@
 import { allocate, elementCount, type Tensor, type TensorData } from '../core/tensor.js';
-import type { InferenceRequest, InferenceResponse } from '../runtime/runtime.js';
+import type { InferenceRequest, InferenceResponse } from '../core/inference.js';
 
 /**
  * Pure merge and split along the batch axis (dimension 0), as MLServer's BatchedRequests does.
@@ -16,8 +16,10 @@ export function batchKey(request: InferenceRequest): string {
   return `${inputs.join('|')}>${outputs}`;
 }
 
+/** The request's batch size: the first dimension of its inputs (1 when every input is a scalar). */
 export function rowsOf(request: InferenceRequest): number {
-  return request.inputs[0]?.shape[0] ?? 1;
+  for (const input of request.inputs) if (input.shape.length > 0) return input.shape[0]!;
+  return 1;
 }
 
 export function mergeRequests(requests: InferenceRequest[]): InferenceRequest {

@@ -1,6 +1,7 @@
 import { errors, withRetryAfter } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
-import type { InferenceRequest, InferenceResponse, ModelMetadata, ModelRuntime } from '../runtime/runtime.js';
+import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../core/inference.js';
+import type { ModelRuntime } from '../runtime/runtime.js';
 import { batchKey, mergeRequests, rowsOf, splitResponse } from './batch-merge.js';
 
 /** What the batcher reports to metrics; it never depends on them. */
@@ -30,9 +31,13 @@ interface Pending {
  * so low load sees no added latency, while under load every call carries the backlog.
  * Measured (DESIGN.md): a fixed 1 ms timer halved throughput at 16 connections; this does not.
  */
-export function createBatcher(inner: ModelRuntime, options: Settings['batching'], hooks: BatcherHooks = {}): ModelRuntime {
+export function createBatcher(inner: ModelRuntime, options: Settings['batching'], hooks: BatcherHooks = {}, drainMs = 30_000): ModelRuntime {
   const queue: Pending[] = [];
   let running = false;
+  /** Requests taken and not yet answered, queued or running; unload waits for them. */
+  let inside = 0;
+  let unloading = false;
+  let drained: (() => void) | undefined;
   let scheduled = false;
   let delayTimer: NodeJS.Timeout | undefined;
   let sweeper: NodeJS.Timeout | undefined;
@@ -55,11 +60,19 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
   };
 
   const schedule = () => {
-    if (running || scheduled || queue.length === 0) return;
+    if (running || queue.length === 0) return;
+    if (scheduled) {
+      // A partial batch waits out the queue delay; a full one goes at once (Triton's dynamic batcher).
+      if (delayTimer !== undefined && queuedRows() >= options.maxBatchSize) {
+        clearTimeout(delayTimer);
+        delayTimer = undefined;
+        setImmediate(flush);
+      }
+      return;
+    }
     scheduled = true;
     const delayMs = options.maxQueueDelayMicros / 1000;
-    const ready = queuedRows() >= options.maxBatchSize || delayMs <= 0;
-    if (ready) setImmediate(flush);
+    if (delayMs <= 0 || queuedRows() >= options.maxBatchSize) setImmediate(flush);
     else delayTimer = setTimeout(flush, Math.max(0, delayMs - (performance.now() - queue[0]!.enqueued)));
   };
 
@@ -68,6 +81,7 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
   const flush = async () => {
     scheduled = false;
     clearTimeout(delayTimer);
+    delayTimer = undefined;
     // A backlog beyond one batch goes as several model calls in this same turn: onnxruntime-node
     // defers each call to the next turn, so one call per turn let every turn's socket work (under
     // a flood, thousands of 503s) come between batches and starved the accepted requests.
@@ -144,19 +158,45 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
     }
   };
 
+  const leave = () => {
+    if (--inside === 0) drained?.();
+  };
+
   return {
     load: () => inner.load(),
     metadata: () => inner.metadata(),
-    unload: () => inner.unload(),
+    /**
+     * Takes no new request at once, and releases the model once those it holds are answered:
+     * each has a deadline, so waiting at most `drainMs` (the request timeout) loses none.
+     */
+    async unload() {
+      unloading = true;
+      if (inside > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          timer = setTimeout(resolve, drainMs).unref();
+        });
+        clearTimeout(timer);
+      }
+      await inner.unload();
+    },
     infer(request) {
+      if (unloading) return Promise.reject(errors.modelNotReady(inner.metadata().name));
       if (queue.length >= options.maxQueue) {
         hooks.shed?.('queue_full');
         return Promise.reject(withRetryAfter(errors.overloaded(inner.metadata().name, queue.length), 1));
       }
+      inside++;
       return new Promise<InferenceResponse>((resolve, reject) => {
-        queue.push({ request, key: batchKey(request), rows: rowsOf(request), enqueued: performance.now(), resolve, reject });
+        queue.push({
+          request, key: batchKey(request), rows: rowsOf(request), enqueued: performance.now(),
+          resolve: (response) => (leave(), resolve(response)),
+          reject: (error) => (leave(), reject(error)),
+        });
         hooks.depth?.(queue.length);
-        sweeper ??= setInterval(sweep, sweepIntervalMs).unref();
+        // Requests waiting for their deadline keep the process alive until they are answered.
+        sweeper ??= setInterval(sweep, sweepIntervalMs);
         schedule();
       });
     },

@@ -1,8 +1,8 @@
 import type { ModelConfig, Settings } from '../core/config.js';
 import type { Datatype, TensorSpec } from '../core/tensor.js';
 import { isBatchable } from '../pipeline/batcher.js';
-import { batchingFor } from '../pipeline/wrap-runtime.js';
-import type { ModelMetadata } from '../runtime/runtime.js';
+import { batchingFor } from '../serving/served-version.js';
+import type { ModelMetadata } from '../core/inference.js';
 
 /**
  * A served model's configuration in the shape of Triton's ModelConfig (model_config.proto; the

@@ -1,6 +1,6 @@
 import { errors } from '../core/errors.js';
 import type { DurationStat, InferenceStats } from '../pipeline/inference-stats.js';
-import type { ModelSet, ModelVersion } from './model-set.js';
+import type { ModelSet, ModelVersion } from '../serving/model-set.js';
 
 /**
  * Statistics in the shape of Triton's statistics extension (extension_statistics.md; gRPC

@@ -9,7 +9,8 @@ import { float16BitsToFloat32, float32ToFloat16Bits } from './float16.js';
 import { createCallPlacement } from './call-placement.js';
 import { inspectOnnx, type GraphFacts } from './onnx-graph.js';
 import { ortThread, type LoadedSession, type OrtThread, type WireTensor } from './ort-thread.js';
-import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata, ModelRuntime } from './runtime.js';
+import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata } from '../core/inference.js';
+import type { ModelRuntime, RuntimeSource } from './runtime.js';
 
 /**
  * Berth's ONNX model runtime. Each model has up to two sessions: one on the main thread for short
@@ -26,15 +27,8 @@ import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata
  * forest's main-thread session gave back 15 MB; the thread's then took 121 MB).
  */
 
-export interface OnnxSource {
-  path: string;
-  name: string;
-  version: string;
-  /** Expected sha256 (hex) of the file; loading refuses a file that does not match. */
-  sha256?: string;
-  /** Facts the caller knows about the model (the registry's parity report), shown with its metadata. */
-  properties?: Record<string, string>;
-}
+/** Where the model file is (the runtime factory's source). */
+export type OnnxSource = RuntimeSource;
 
 /** The onnxruntime session options for Berth's settings (the bench's in-process ceiling uses them too). */
 export function sessionOptions(options: Settings['onnx']): ort.InferenceSession.SessionOptions {

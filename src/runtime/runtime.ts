@@ -1,45 +1,7 @@
-import type { Tensor, TensorSpec } from '../core/tensor.js';
-
-/** One inference call, already decoded from its wire dialect (OIP v2 §"Inference Request"). */
-export interface InferenceRequest {
-  /** Echoed in the response when given. */
-  id?: string;
-  inputs: Tensor[];
-  /** Output names to return; undefined = all. */
-  outputs?: string[];
-  parameters?: Record<string, unknown>;
-  /** Epoch milliseconds past which the answer is no longer wanted (504). */
-  deadline?: number;
-}
-
-export interface InferenceResponse {
-  outputs: Tensor[];
-}
-
-/** What Berth learnt about a classifier from its graph (ZipMap labels) or berth.yaml. */
-export interface ClassifierInfo {
-  /** Output holding the predicted class per row. */
-  labelOutput: string;
-  /** Output holding per-class probabilities [N, classes]. */
-  probabilityOutput: string;
-  /** The model's own class labels in probability-column order (ZipMap classlabels_*). */
-  classes: Array<number | string>;
-}
-
-export interface ModelMetadata {
-  name: string;
-  version: string;
-  /** OIP platform string, e.g. `onnx_onnxv1`. */
-  platform: string;
-  inputs: TensorSpec[];
-  outputs: TensorSpec[];
-  classifier?: ClassifierInfo;
-  /** Free-form facts shown in metadata: producer, opset, sha256… */
-  properties: Record<string, string>;
-}
+import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../core/inference.js';
 
 /**
- * A loaded model. Batching, metrics and traffic splitting wrap a runtime and return a runtime
+ * A loaded model. Batching, observation and shadowing wrap a runtime and return a runtime
  * (MLServer's MLModel / undici's dispatcher pattern), so the data plane never knows which it has.
  *
  * @example
@@ -54,3 +16,20 @@ export interface ModelRuntime {
   infer(request: InferenceRequest): Promise<InferenceResponse>;
   unload(): Promise<void>;
 }
+
+/** Where one model version's file is, and what the caller knows of it. */
+export interface RuntimeSource {
+  path: string;
+  name: string;
+  version: string;
+  /** Expected sha256 (hex) of the file; loading refuses a file that does not match. */
+  sha256?: string;
+  /** Facts the caller knows about the model (the registry's parity report), shown with its metadata. */
+  properties?: Record<string, string>;
+}
+
+/**
+ * Makes the runtime of one model version: onnxruntime in the server (the composition root picks
+ * it), a deterministic fake in tests. The model manager only ever calls this.
+ */
+export type RuntimeFactory = (source: RuntimeSource) => ModelRuntime;

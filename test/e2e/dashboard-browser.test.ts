@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { RunningServer } from '../../src/http/start.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 import { startTestServer } from '../helpers/server.js';
 import { requireProgram } from '../helpers/system-program.js';
 

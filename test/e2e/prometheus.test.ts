@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProgram, type StartedProgram } from '../../src/core/programs.js';
-import type { RunningServer } from '../../src/http/start.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 import { seededRandom } from '../../src/observe/drift/sample.js';
 import { freePort } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';

@@ -2,7 +2,7 @@ import { credentials, loadPackageDefinition, Metadata, type Client, type GrpcObj
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath, protoLoaderOptions } from '../../src/grpc/proto.js';
 import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server.js';
-import type { RunningServer } from '../../src/http/start.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** A real @grpc/grpc-js client for `inference.GRPCInferenceService`, loaded from the shipped proto. */
@@ -37,7 +37,7 @@ export function call<T = any>(client: Client, rpc: string, request: object, opti
 
 /** A gRPC server over a started Berth server's data plane, on a free loopback port. */
 export function grpcOver(server: RunningServer): Promise<RunningGrpcServer> {
-  return startGrpcServer({ dataplane: server.dataplane, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
+  return startGrpcServer({ dataplane: server.dataplane, gate: server.gate, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
 }
 
 /** Raw little-endian bytes of a typed array (what raw_input_contents carries). */

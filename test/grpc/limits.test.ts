@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { status, type Client, type ServiceError } from '@grpc/grpc-js';
 import type { RunningGrpcServer } from '../../src/grpc/server.js';
-import type { RunningServer } from '../../src/http/start.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 import { fixturesDir, loadCase } from '../helpers/server.js';
 import { call, startGrpcStack, stopGrpcStack, inferenceClient } from './client.js';
 

@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server.js';
-import type { DataPlane } from '../../src/protocol/dataplane.js';
-import type { RunningServer } from '../../src/http/start.js';
+import type { DataPlane } from '../../src/serving/data-plane.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 import { closeEnough, fixturesDir, loadCase, post } from '../helpers/server.js';
 import { call, startGrpcStack, stopGrpcStack, inferenceClient, rawOf } from './client.js';
 
@@ -166,7 +166,7 @@ describe('gRPC inference service (iris forest)', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const own = await startGrpcServer({ dataplane, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
+    const own = await startGrpcServer({ dataplane, gate: server.gate, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
     const ownClient = inferenceClient(own.port);
     const inFlight = call(ownClient, 'ModelInfer', rawRequest());
     await inside;
@@ -188,7 +188,7 @@ describe('gRPC inference service (iris forest)', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const own = await startGrpcServer({ dataplane, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
+    const own = await startGrpcServer({ dataplane, gate: server.gate, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
     const ownClient = inferenceClient(own.port);
     const stuck = call(ownClient, 'ModelInfer', rawRequest());
     await inside;
@@ -198,7 +198,7 @@ describe('gRPC inference service (iris forest)', () => {
   });
 
   it('serves several clients that connect at once to a new listener (the first connection loads the gRPC stack)', async () => {
-    const own = await startGrpcServer({ dataplane: server.dataplane, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
+    const own = await startGrpcServer({ dataplane: server.dataplane, gate: server.gate, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
     const clients = [0, 1, 2].map(() => inferenceClient(own.port));
     try {
       const replies = await Promise.all(clients.map((client) => call(client, 'ModelInfer', rawRequest())));

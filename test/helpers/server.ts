@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../src/http/start.js';
+import type { RuntimeFactory } from '../../src/runtime/runtime.js';
+import { startServer, type RunningServer } from '../../src/serve/start-server.js';
 
 export const fixturesDir = 'test/fixtures/models';
 
@@ -20,9 +21,9 @@ export function loadCase(name: string): FixtureCase {
   return JSON.parse(readFileSync(join(fixturesDir, name, 'cases.json'), 'utf8')) as FixtureCase;
 }
 
-/** A real server on an ephemeral port with the model loaded; logs silenced. */
-export async function startTestServer(target: string, flags: Record<string, unknown> = {}, extra: { name?: string } = {}): Promise<RunningServer> {
-  const server = await startServer({ target, name: extra.name, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', ...flags } });
+/** A real server on an ephemeral port with the model loaded; logs silenced. `runtimes` replaces onnxruntime (the fake). */
+export async function startTestServer(target: string, flags: Record<string, unknown> = {}, extra: { name?: string; config?: string; runtimes?: RuntimeFactory } = {}): Promise<RunningServer> {
+  const server = await startServer({ target, ...extra, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', ...flags } });
   try {
     await server.loaded;
   } catch (error) {

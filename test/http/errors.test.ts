@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { errors } from '../../src/core/errors.js';
 import { get, post, startTestServer } from '../helpers/server.js';
-import type { RunningServer } from '../../src/http/start.js';
+import { until } from '../helpers/wait.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 
 /**
  * Every caller mistake is a 4xx {"error"} that says what and where; none is a 500, none carries
@@ -113,9 +114,10 @@ describe('in-flight accounting', () => {
         outgoing.on('error', () => resolve());
         outgoing.end(body, () => setImmediate(() => (outgoing.destroy(), resolve())));
       })));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const inFlight = /^berth_http_requests_in_flight 1$/m;
+      await until(async () => inFlight.test((await get(server, '/metrics')).raw as string), 'the aborted requests have left').catch(() => undefined);
       const metrics = (await get(server, '/metrics')).raw as string;
-      assert.match(metrics, /^berth_http_requests_in_flight 1$/m, 'only the /metrics request itself is in flight');
+      assert.match(metrics, inFlight, 'only the /metrics request itself is in flight');
       const after = await post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
       assert.equal(after.status, 200);
     } finally {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
-import type { RunningServer } from '../../src/http/start.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 import { binaryRequest, replyOutputs, tensorBytes, type BinaryInput } from '../helpers/binary-body.js';
 import { closeEnough, fixturesDir, loadCase, startTestServer } from '../helpers/server.js';
 

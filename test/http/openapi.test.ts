@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { get, post, startTestServer } from '../helpers/server.js';
-import type { RunningServer } from '../../src/http/start.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 
 describe('OpenAPI document and Swagger UI', () => {
   let server: RunningServer;

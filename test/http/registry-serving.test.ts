@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 import { registerModel, rollback, setAlias } from '../../src/registry/index.js';
-import { startServer, type RunningServer } from '../../src/http/start.js';
+import { startServer, type RunningServer } from '../../src/serve/start-server.js';
 
 /**
  * Serving from the registry: three versions of one model, an alias moved under sustained load

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { BerthError } from '../../src/core/errors.js';
 import { paritySummary, type ParityReport } from '../../src/core/parity-report.js';
 import { runProgram } from '../../src/core/programs.js';
-import { startServer } from '../../src/http/start.js';
+import { startServer } from '../../src/serve/start-server.js';
 import { importModel } from '../../src/import/import-model.js';
 import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
 import { get } from '../helpers/server.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get, post, startTestServer } from '../helpers/server.js';
-import type { RunningServer } from '../../src/http/start.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 
 /** /metrics in Prometheus text format with the families issue #2 names, labelled by route/model/status. */
 describe('/metrics', () => {

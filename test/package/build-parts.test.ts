@@ -10,7 +10,7 @@ import { BerthError } from '../../src/core/errors.js';
 import { buildImage } from '../../src/package/build.js';
 import { buildRequest } from '../../src/package/build-request.js';
 import { buildArguments, podmanGlobalArgs, pushArguments, shellLine } from '../../src/package/engine-args.js';
-import { inRepository, isLoopbackRegistry, registryHost, storedReference } from '../../src/package/image-ref.js';
+import { inRepository, isLoopbackRegistry, registryHost, storedReference } from '../../src/core/image-ref.js';
 import { referencedPaths, writeModelFolder } from '../../src/package/model-files.js';
 import { pruneDependencies } from '../../src/package/prune.js';
 import { withoutCredentials } from '../../src/package/provenance.js';

@@ -9,7 +9,7 @@ import { generateCheckScript } from '../../src/package/check-script.js';
 import { generateDockerfile, type DockerfileOptions } from '../../src/package/dockerfile.js';
 import { generateDockerignore } from '../../src/package/dockerignore.js';
 import { imageLabels } from '../../src/package/image-labels.js';
-import { isPinned, parseImageRef, tagProblem } from '../../src/package/image-ref.js';
+import { isPinned, parseImageRef, tagProblem } from '../../src/core/image-ref.js';
 
 const sha256 = '09034f3d49013961c8d7dac5f9c8ad09792bc6fbe8f3293eb2b5c0135ec70abc';
 const labels = imageLabels({

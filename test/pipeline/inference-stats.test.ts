@@ -4,7 +4,7 @@ import { defaults } from '../../src/core/defaults.js';
 import { createBatcher } from '../../src/pipeline/batcher.js';
 import { InferenceStats } from '../../src/pipeline/inference-stats.js';
 import { createOnnxRuntime } from '../../src/runtime/onnx.js';
-import type { InferenceRequest } from '../../src/runtime/runtime.js';
+import type { InferenceRequest } from '../../src/core/inference.js';
 
 const rows = (count: number): InferenceRequest => ({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [count, 4], data: new Float32Array(count * 4).fill(1) }] });
 

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { BerthError } from '../../src/core/errors.js';
 import { defaults } from '../../src/core/defaults.js';
 import { splitBinaryBody } from '../../src/protocol/binary-body.js';
-import { decodeV2Request } from '../../src/protocol/v2-codec.js';
+import { v2Codec } from '../../src/protocol/v2-codec.js';
 import { binaryRequest, type BinaryInput } from '../helpers/binary-body.js';
+import { decodeWith, signatureOf } from '../helpers/codec.js';
 import { loadCase } from '../helpers/server.js';
 
 /**
@@ -15,6 +16,7 @@ import { loadCase } from '../helpers/server.js';
 const limits = { ...defaults.limits, maxValues: 100_000 };
 const fixture = loadCase('onnx-all-datatypes');
 const valid: BinaryInput[] = Object.entries(fixture.inputs).map(([name, tensor]) => ({ name, ...tensor }));
+const model = signatureOf('onnx-all-datatypes', fixture.inputs);
 
 /** xorshift32: small, fast, and the same sequence everywhere. */
 function random(seed: number) {
@@ -28,7 +30,7 @@ function random(seed: number) {
   return { next, int: (below: number) => Math.floor(next() * below), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
 }
 
-/** The decode path a request takes after the body is read, minus HTTP. */
+/** The decode path a request takes after the body is read, minus HTTP (against the model's signature, any subset of its inputs). */
 function decode(body: Buffer, headerLength: string | undefined): 'ok' | BerthError {
   try {
     const { json, binary } = splitBinaryBody(body, headerLength);
@@ -38,7 +40,7 @@ function decode(body: Buffer, headerLength: string | undefined): 'ok' | BerthErr
     } catch {
       return new BerthError('BERTH_INVALID_JSON', 400, 'not JSON'); // fastify's parser answers this one
     }
-    decodeV2Request(parsed, limits, binary);
+    decodeWith(v2Codec, { json: parsed, binary }, model, { limits, finish: false });
     return 'ok';
   } catch (error) {
     if (error instanceof BerthError) return error;

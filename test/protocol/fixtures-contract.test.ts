@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeEnough, fixtureNames, fixturesDir, loadCase, post, startTestServer, type FixtureCase } from '../helpers/server.js';
-import type { RunningServer } from '../../src/http/start.js';
+import type { RunningServer } from '../../src/serve/start-server.js';
 
 /**
  * Every fixture model, served by Berth, must answer what the ORIGINAL framework (sklearn, PyTorch,

@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaults } from '../../src/core/defaults.js';
-import { decodeV2Request } from '../../src/protocol/v2-codec.js';
+import type { defaults } from '../../src/core/defaults.js';
+import type { ModelMetadata } from '../../src/core/inference.js';
+import { v2Codec } from '../../src/protocol/v2-codec.js';
 import { createOnnxRuntime } from '../../src/runtime/onnx.js';
 import { ortThread } from '../../src/runtime/ort-thread.js';
+import { decodeWith } from '../helpers/codec.js';
 import { fixtureNames, loadCase } from '../helpers/server.js';
 
 describe('onnxruntime session options', () => {
@@ -29,9 +31,9 @@ describe('onnxruntime session options', () => {
 const irisSource = { path: 'examples/iris/model.onnx', name: 'iris', version: '1' };
 const forestSource = { path: 'test/fixtures/models/bench-forest/model.onnx', name: 'bench-forest', version: '1' };
 
-function caseRequest(name: string) {
+function caseRequest(name: string, metadata: ModelMetadata) {
   const { inputs } = loadCase(name);
-  return decodeV2Request({ inputs: Object.entries(inputs).map(([input, tensor]) => ({ name: input, ...tensor })) }, defaults.limits).request;
+  return decodeWith(v2Codec, { json: { inputs: Object.entries(inputs).map(([input, tensor]) => ({ name: input, ...tensor })) } }, metadata).request;
 }
 
 const irisRow = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] };
@@ -47,7 +49,7 @@ describe('the onnxruntime thread', () => {
       const inline = createOnnxRuntime(source, { threadAboveMicros: Number.MAX_SAFE_INTEGER });
       const threaded = createOnnxRuntime(source, { threadAboveMicros: 0 });
       await Promise.all([inline.load(), threaded.load()]);
-      const request = caseRequest(name);
+      const request = caseRequest(name, inline.metadata());
       const [expected, actual] = await Promise.all([inline.infer(request), threaded.infer(request)]);
       assert.deepStrictEqual(actual, expected, name);
       await Promise.all([inline.unload(), threaded.unload()]);

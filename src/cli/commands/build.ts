@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 import type { CommandResult } from '../output.js';
 import type { BuildResult } from '../../package/build.js';
 import { registryLookup } from '../model-repository.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 import type { CommandResult } from '../output.js';
 import { repositoryPath } from '../model-repository.js';
 import { addSettingFlags } from '../setting-flags.js';

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 import type { CommandResult } from '../output.js';
 import { repositoryPath } from '../model-repository.js';
 import { addSettingFlags } from '../setting-flags.js';

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 import type { CommandResult } from '../output.js';
 
 /** The Deployment name from `iris`, `iris@production` or `Iris_v2`. */

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../command-table.js';
+import type { CommandDefinition } from '../command.js';
 import { settingFlagValues } from '../../core/config/flags.js';
 import { addSettingFlags } from '../setting-flags.js';
 
@@ -14,7 +14,7 @@ export const serveCommand: CommandDefinition = {
         .option('--config <file>', 'berth.yaml to use (default: the one beside the model)'),
     ).addHelpText('after', '\nPrecedence: flag > BERTH_* environment variable > berth.yaml > default.\nSIGTERM/SIGINT drain gracefully: /ready turns 503, accepted requests finish, exit 0.'),
   async run([target], options) {
-    const { serveUntilSignal } = await import('../../http/serve-process.js');
+    const { serveUntilSignal } = await import('../../serve/serve-process.js');
     await serveUntilSignal({ target, models: options.model as string[] | undefined, name: options.name as string | undefined, config: options.config as string | undefined, flags: settingFlagValues(options) });
   },
 };

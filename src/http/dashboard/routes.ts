@@ -1,6 +1,5 @@
 import { errors } from '../../core/errors.js';
-import type { HttpContext } from '../server.js';
-import type { Route } from '../route.js';
+import type { HttpContext, Route } from '../route.js';
 import { dashboardAssets } from './assets.js';
 import { dashboardPage } from './page.js';
 

@@ -8,8 +8,7 @@
  */
 import type { ModelConfig, Settings } from '../../core/config.js';
 import { errors } from '../../core/errors.js';
-import type { InferenceEvent } from '../../protocol/dataplane.js';
-import type { InferenceRequest, InferenceResponse, ModelMetadata, ModelRuntime } from '../../runtime/runtime.js';
+import type { InferenceEvent, InferenceRequest, InferenceResponse, LoadedVersion, ModelMetadata } from '../../core/inference.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { MonitoringReport } from './drift-rule.js';
@@ -20,7 +19,7 @@ import { AnsweredBy } from './answered-by.js';
 import { asFloat32Inputs, float32Features, modelReference, storedReference, type Reference } from './reference.js';
 import { VersionMonitor } from './version-monitor.js';
 
-/** Rows ↔ tensors (protocol/rows-codec), handed in so observe/ does not import protocol/. */
+/** Rows ↔ tensors (the row dialects' decoder), handed in: observe/ depends on core/ only. */
 export interface RowCodec {
   layout(metadata: ModelMetadata, config: ModelConfig): RowLayoutLike | string;
   /** Rows of values in feature order → one request; throws a BerthError naming the bad cell. */
@@ -38,23 +37,11 @@ export interface MonitoringOptions {
   maxRows?: number;
 }
 
-/** What the model manager reports about a version that starts serving. */
-export interface LoadedVersion {
-  name: string;
-  version: string;
-  config: ModelConfig;
-  runtime: ModelRuntime;
-  /** The profile stored with a registry version. */
-  reference?: { source: string; profile: unknown };
-}
-
 export class ModelMonitoring {
   readonly settings: Settings['monitoring'];
   readonly payloadLog: ServerPayloadLog | null;
   private readonly options: MonitoringOptions;
   private readonly monitors = new Map<string, Map<string, VersionMonitor>>();
-  /** Inferences Berth makes for itself (feedback by inputs): not traffic, not drift. */
-  private readonly internal = new WeakSet<InferenceRequest>();
   private readonly answeredBy: AnsweredBy;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | null = null;
@@ -68,7 +55,8 @@ export class ModelMonitoring {
 
   /** The data plane observer. The data plane already shields requests from a throw; this never throws anyway. */
   readonly observe = (event: InferenceEvent): void => {
-    if (this.internal.has(event.request)) return;
+    // Inferences Berth makes for itself (feedback by inputs) are not traffic, nor drift.
+    if (event.request.origin === 'feedback') return;
     try {
       const versions = this.monitors.get(event.model);
       const monitor = versions?.get(event.version);
@@ -85,8 +73,7 @@ export class ModelMonitoring {
 
   async versionLoaded(loaded: LoadedVersion): Promise<void> {
     if (!this.settings.enabled) return;
-    const { name, version, config, runtime } = loaded;
-    const metadata = runtime.metadata();
+    const { name, version, config, metadata } = loaded;
     const layout = this.options.codec.layout(metadata, config);
     const prediction = planPrediction(metadata, config);
     const reference = await this.findReference(loaded, metadata, layout);
@@ -136,7 +123,7 @@ export class ModelMonitoring {
       config: loaded.config,
       layout,
       encode: (rows) => codec.encode(rows, metadata, loaded.config),
-      infer: (request) => loaded.runtime.infer(request),
+      infer: (request) => loaded.infer(request),
       maxRows: this.options.maxRows ?? 1000,
     }, this.settings.drift);
   }
@@ -192,11 +179,6 @@ export class ModelMonitoring {
     const accuracy = monitor.accuracy(Date.now())!;
     publishAccuracy(this.options.metrics, monitor.model, monitor.version, accuracy);
     return { model: monitor.model, version: monitor.version, rows: outcome.rows, ...(outcome.correct === undefined ? {} : { correct: outcome.correct }), accuracy };
-  }
-
-  /** Marks a request Berth sends itself, so the observer skips it. */
-  markInternal(request: InferenceRequest): void {
-    this.internal.add(request);
   }
 
   /** Recomputes every report and the gauges now (also what the timer does). */

@@ -5,7 +5,7 @@
  * brought up to date whenever /metrics is scraped.
  */
 import type { Settings } from '../../core/config.js';
-import type { InferenceEvent } from '../../protocol/dataplane.js';
+import type { InferenceEvent } from '../../core/inference.js';
 import type { Metrics } from '../metrics.js';
 import { PayloadLogger, type PayloadLogCounters } from '../payload-log/payload-logger.js';
 

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { ModelConfig, Settings } from '../../core/config.js';
 import type { Datatype } from '../../core/tensor.js';
 import { errors } from '../../core/errors.js';
-import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../runtime/runtime.js';
+import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../core/inference.js';
 import { readCsv } from '../drift/csv.js';
 import { buildProfile, type FeatureProfile, type ReferenceProfile } from '../drift/profile.js';
 import { parseProfile } from '../drift/profile-validate.js';
@@ -28,7 +28,7 @@ export interface ProfilingModel {
   metadata: ModelMetadata;
   config: ModelConfig;
   layout: RowLayoutLike | string;
-  /** Rows of values in feature order → one request (rows-codec). */
+  /** Rows of values in feature order → one request (protocol/reference-rows.ts). */
   encode(rows: unknown[][]): InferenceRequest;
   infer(request: InferenceRequest): Promise<InferenceResponse>;
   /** Rows per model call. */

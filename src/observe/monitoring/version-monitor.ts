@@ -5,7 +5,7 @@
  * feature chunks, and cached briefly so a dashboard polling it costs one computation per TTL.
  */
 import type { Settings } from '../../core/config.js';
-import type { InferenceEvent } from '../../protocol/dataplane.js';
+import type { InferenceEvent } from '../../core/inference.js';
 import { FeedbackTracker, type FeedbackOutcome, type FeedbackReport } from '../accuracy/feedback-tracker.js';
 import { ChunkedDriftDetector } from './chunked-detector.js';
 import { publicReport, type MonitoringReport } from './drift-rule.js';

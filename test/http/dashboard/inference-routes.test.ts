@@ -9,7 +9,7 @@ import { repositoryRoutes } from '../../../src/http/routes-repository.js';
 import { seedRoutes } from '../../../src/http/routes-seed.js';
 import { v1Routes } from '../../../src/http/routes-v1.js';
 import { v2Routes } from '../../../src/http/routes-v2.js';
-import type { HttpContext } from '../../../src/http/server.js';
+import type { HttpContext } from '../../../src/http/route.js';
 import { loadStatic } from './support.js';
 
 const { inferenceRoute } = await loadStatic('metric-names.js');

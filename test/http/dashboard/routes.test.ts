@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { defaults } from '../../../src/core/defaults.js';
 import { staticDir } from '../../../src/http/dashboard/assets.js';
 import { contentSecurityPolicy } from '../../../src/http/dashboard/routes.js';
-import type { RunningServer } from '../../../src/http/start.js';
+import type { RunningServer } from '../../../src/serve/start-server.js';
 import { get, startTestServer } from '../../helpers/server.js';
 
 const example = 'examples/iris';

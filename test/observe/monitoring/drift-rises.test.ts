@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { seededRandom } from '../../../src/observe/drift/sample.js';
-import type { RunningServer } from '../../../src/http/start.js';
+import type { RunningServer } from '../../../src/serve/start-server.js';
 import { get, post, startTestServer } from '../../helpers/server.js';
 import { irisFolder } from './model-folder.js';
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractPredictions, extractRows, normalizeTruth, planFeatures, planPrediction, type RowLayoutLike } from '../../../src/observe/monitoring/extract.js';
-import type { ModelMetadata } from '../../../src/runtime/runtime.js';
+import type { ModelMetadata } from '../../../src/core/inference.js';
 
 const tabular = (features: string[], width = features.length): RowLayoutLike => ({ kind: 'tabular', features, width, inputs: [{ name: 'float_input' }] });
 const columns: RowLayoutLike = { kind: 'columns', features: ['plan', 'tenure', 'spend'], width: 3, inputs: [{ name: 'plan' }, { name: 'tenure' }, { name: 'spend' }] };

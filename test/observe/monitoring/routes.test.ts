@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describeOnnxModel } from '../../../src/runtime/describe-onnx.js';
 import { profileFromCsv } from '../../../src/observe/drift/profile-csv.js';
 import { registerModel, setAlias } from '../../../src/registry/index.js';
-import { startServer, type RunningServer } from '../../../src/http/start.js';
+import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
 import { get, loadCase, post, startTestServer } from '../../helpers/server.js';
 import { irisFolder, modelFolder } from './model-folder.js';
 

@@ -1,0 +1,66 @@
+import type { ModelConfig } from '../core/config.js';
+import type { InferenceResponse, ModelMetadata } from '../core/inference.js';
+import { toJsonValues, toRows, type Tensor } from '../core/tensor.js';
+import { perModelAndConfig } from './row-layout.js';
+
+/** One row's answer: class and probabilities for classifiers, the value(s) otherwise. */
+export interface RowPrediction {
+  prediction: unknown;
+  label?: string;
+  probabilities?: Record<string, number>;
+}
+
+/** An answer as rows, for the row-oriented dialects (the seed's /predict, KServe v1, `berth import`'s parity). */
+export function responseToRows(model: ModelMetadata, config: ModelConfig, response: InferenceResponse): RowPrediction[] {
+  const classifier = model.classifier;
+  const labelTensor = classifier && response.outputs.find((tensor) => tensor.name === classifier.labelOutput);
+  const probabilityTensor = classifier && response.outputs.find((tensor) => tensor.name === classifier.probabilityOutput);
+  if (labelTensor && probabilityTensor) {
+    const { names, indexOfLabel } = classNames(model, config);
+    const probabilities = toJsonValues(probabilityTensor);
+    const width = probabilityTensor.shape[1] ?? 1;
+    const columns = Math.min(width, names.length);
+    return toRows(labelTensor).map((cell, row) => {
+      const label = unwrapSingle(cell);
+      const index = indexOfLabel.get(String(label));
+      const name = index !== undefined ? names[index] : typeof label === 'string' ? label : undefined;
+      const byClass: Record<string, number> = {};
+      for (let column = 0; column < columns; column++) byClass[names[column]!] = shortestFloat32(probabilities[row * width + column] as number);
+      return name !== undefined ? { prediction: label, label: name, probabilities: byClass } : { prediction: label, probabilities: byClass };
+    });
+  }
+  return toRows(response.outputs[0] as Tensor).map((value) => ({ prediction: unwrapSingle(value) }));
+}
+
+interface ClassNames {
+  /** berth.yaml labels by class position, else the model's own labels. */
+  names: string[];
+  /** Class position of each of the model's labels, as text (INT64 labels arrive as numbers). */
+  indexOfLabel: Map<string, number>;
+}
+
+/** Computed once per loaded model and config: this runs for every answered row. */
+const classNames = perModelAndConfig((model, config): ClassNames => {
+  const classes = model.classifier!.classes;
+  const labels = config.labels;
+  const names = labels && labels.length === classes.length ? labels : classes.map(String);
+  return { names, indexOfLabel: new Map(classes.map((label, index) => [String(label), index])) };
+});
+
+/**
+ * The shortest decimal that reads back as the same float32: people read this dialect, and
+ * 0.95 is kinder than 0.9500001668930054 (which is the same float32).
+ */
+export function shortestFloat32(value: number): number {
+  // Integers (a forest's 0 and 1) are already shortest; the search below costs up to 4 toPrecision calls.
+  if (Number.isInteger(value) || !Number.isFinite(value) || Math.fround(value) !== value) return value;
+  for (let digits = 6; digits < 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return Number(value.toPrecision(9));
+}
+
+function unwrapSingle(value: unknown): unknown {
+  return Array.isArray(value) && value.length === 1 ? value[0] : value;
+}

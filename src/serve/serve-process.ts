@@ -1,0 +1,60 @@
+import cluster from 'node:cluster';
+import { berthVariables } from '../core/env.js';
+import { createLogger, flushStandardOutput } from '../observe/logger.js';
+import { createMetrics } from '../observe/metrics.js';
+import { governHeapGrowth } from './heap-growth.js';
+import { isClusterWorker, joinCluster, runPrimary, workerCount } from './cluster.js';
+import { prepareServe, startServer, type RunningServer, type ServeOptions } from './start-server.js';
+
+/**
+ * Runs the server as the process's main job: exits 1 if the model cannot load, drains on
+ * SIGTERM/SIGINT and exits 0, or exits 1 if draining overruns the grace period. With
+ * `--workers N` (N > 1) this process becomes the cluster primary and each worker runs the same
+ * command (node:cluster re-executes the same argv).
+ */
+export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Promise<void> {
+  const serveOptions = { ...options, env: berthVariables() };
+  const prepared = await prepareServe(serveOptions);
+  const workers = workerCount(prepared.settings.server.workers);
+  if (workers > 1 && cluster.isPrimary) {
+    process.exitCode = await runPrimary(workers, createLogger(prepared.settings.log.level));
+    return;
+  }
+
+  const inCluster = isClusterWorker();
+  const metrics = createMetrics();
+  const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
+  const server: RunningServer = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
+  governHeapGrowth(metrics.shed, server.settings.server.heapGrowthPercent);
+  if (membership) server.dataplane.addReadinessGate(membership.isClusterReady);
+
+  function drainAndExit(signal: string) {
+    const force = setTimeout(() => {
+      server.logger.error({ drainSeconds: server.settings.server.drainSeconds }, 'drain overran the grace period; exiting');
+      process.exit(1);
+    }, server.settings.server.drainSeconds * 1000);
+    force.unref();
+    void server
+      .shutdown(signal)
+      .then(
+        () => 0,
+        (error) => {
+          server.logger.error({ error: String(error) }, 'error while draining');
+          return 1;
+        },
+      )
+      .then(async (code) => {
+        await flushStandardOutput();
+        process.exit(code);
+      });
+  }
+  process.once('SIGTERM', () => drainAndExit('SIGTERM'));
+  process.once('SIGINT', () => drainAndExit('SIGINT'));
+  try {
+    await server.loaded;
+    membership?.loaded();
+  } catch (error) {
+    await Promise.all([server.app.close(), server.grpc?.close(0)]);
+    throw error;
+  }
+}

@@ -1,0 +1,164 @@
+import { dirname } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { resolveConfig, type Settings } from '../core/config.js';
+import { readApiKeyFile, readConfigFile } from '../core/config-file.js';
+import { BerthError, errors } from '../core/errors.js';
+import { locateModel } from '../core/locate-model.js';
+import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
+import type { RunningGrpcServer } from '../grpc/server.js';
+import { acceptOipBodies } from '../http/oip-body.js';
+import { repositoryRoutes } from '../http/routes-repository.js';
+import { monitoringRoutes, typicalRows } from '../http/routes-monitoring.js';
+import { createHttpApp } from '../http/server.js';
+import { inferenceMetrics } from '../observe/inference-metrics.js';
+import { createLogger, type Logger } from '../observe/logger.js';
+import { createMetrics, type Metrics } from '../observe/metrics.js';
+import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
+import { referenceRows } from '../protocol/reference-rows.js';
+import { createOnnxRuntime } from '../runtime/onnx.js';
+import type { RuntimeFactory } from '../runtime/runtime.js';
+import type { DataPlane } from '../serving/data-plane.js';
+import type { ModelManager } from '../serving/model-manager.js';
+import { RequestGate } from '../serving/request-gate.js';
+import { createServingCore } from '../serving/serving-core.js';
+import { drain } from './shutdown.js';
+
+export interface ServeOptions {
+  /** A model.onnx or a folder with model.onnx and berth.yaml; omitted = serve the repository. */
+  target?: string;
+  /** With no target: the models to serve from the repository (`iris@production`); none = all. */
+  models?: string[];
+  name?: string;
+  /** berth.yaml path; default: beside the model. */
+  config?: string;
+  /** Flag values keyed by setting key (`server.port`). */
+  flags?: Record<string, unknown>;
+  /** BERTH_* variables (from core/env.ts). */
+  env?: Record<string, string>;
+  logDestination?: DestinationStream;
+  /** Metrics to record into (a cluster worker shares its registry with the primary). */
+  metrics?: Metrics;
+  /** Replaces the /metrics renderer (workers aggregate across processes). */
+  renderMetrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Makes each model version's runtime; default onnxruntime (tests serve a deterministic fake). */
+  runtimes?: RuntimeFactory;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** OIP v2 gRPC server; undefined when server.grpcPort is 0. */
+  grpc?: RunningGrpcServer;
+  dataplane: DataPlane;
+  /** Loads and switches versions (file, registry, repository extension). */
+  manager: ModelManager;
+  /** Request ids, the API key and admission, shared by HTTP and gRPC. */
+  gate: RequestGate;
+  settings: Settings;
+  metrics: Metrics;
+  logger: Logger;
+  url: string;
+  /** Resolves when every model is loaded (rejects if one fails). */
+  loaded: Promise<void>;
+  /** Graceful drain: /ready 503 at once, keep serving drainDelaySeconds, stop accepting, finish in-flight work. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Finds the model and resolves its configuration (flags, environment, berth.yaml, defaults). */
+export async function prepareServe(options: ServeOptions) {
+  const location = options.target === undefined ? undefined : await locateModel(options.target, { hash: false, configPath: options.config });
+  const configPath = options.config ?? location?.configPath;
+  const file = location?.config ?? (configPath === undefined ? {} : await readConfigFile(configPath, false));
+  const resolved = resolveConfig({ file, flags: options.flags, env: options.env, baseDir: configPath === undefined ? undefined : dirname(configPath) });
+  const { server } = resolved.settings;
+  if (server.apiKeyFile) server.apiKey = await readApiKeyFile(server.apiKeyFile);
+  return { location, ...resolved };
+}
+
+export type PreparedServe = Awaited<ReturnType<typeof prepareServe>>;
+
+/** onnxruntime for every version, each model call timed into the metrics by where it ran. */
+export function onnxRuntimes(settings: Settings, metrics: Metrics): RuntimeFactory {
+  return (source) => createOnnxRuntime(source, settings.onnx, (thread, seconds) => metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds));
+}
+
+/**
+ * The composition root of `berth serve`, the one place that wires the runtime factory, the serving
+ * core, monitoring, the request gate, HTTP and gRPC. Starts listening at once (probes answer while
+ * the model loads), then loads the model.
+ */
+export async function startServer(options: ServeOptions, prepared?: PreparedServe): Promise<RunningServer> {
+  const { location, settings, model: modelConfig, traffic, warnings } = prepared ?? (await prepareServe(options));
+  const logger = createLogger(settings.log.level, options.logDestination);
+  for (const warning of warnings) logger.warn(warning);
+  const metrics = options.metrics ?? createMetrics();
+  // The container's memory limit sizes the body budget (both transports share it).
+  const memoryLimit = containerMemoryLimit();
+  settings.server.maxBodyBytesInFlight = bodyBytesBudget(settings.server, settings.limits.maxBodyBytes, memoryLimit, process.memoryUsage.rss());
+  logger.info({ memoryLimit: memoryLimit ?? 'none', maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight }, 'memory budget');
+
+  // Drift, live accuracy, payload log (docs/monitoring.md); berth.yaml's reference CSV is for a served file.
+  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics, logger, codec: referenceRows(settings.limits), referenceCsv: location ? settings.monitoring.reference : '', maxRows: settings.limits.maxRows });
+  const { dataplane, manager } = createServingCore({ settings, runtimes: options.runtimes ?? onnxRuntimes(settings, metrics), metrics, logger, traffic, repository: location ? undefined : settings.repository.path, listener: monitoring });
+  const counted = inferenceMetrics(metrics);
+  dataplane.observe(counted.inference);
+  dataplane.observeShadows(counted.shadow);
+  dataplane.observe(monitoring.observe);
+  monitoring.start();
+
+  const gate = new RequestGate(settings, metrics);
+  const context = { dataplane, gate, settings, metrics, logger, renderMetrics: options.renderMetrics, typicalRow: typicalRows(monitoring, dataplane) };
+  // The repository extension, over REST and gRPC alike: serving a repository with model control on (it needs the API key).
+  const repository = manager.repository && settings.server.modelControl ? manager : undefined;
+  if (repository) dataplane.addExtension('model_repository');
+  const app = await createHttpApp(context, [...(repository ? repositoryRoutes(repository) : []), ...monitoringRoutes(monitoring, context)]);
+  // Serving a repository without model control: whatever body a repository call carries (real OIP
+  // clients send none, or octet-stream), the answer is that model control is off, not a media-type
+  // complaint. A single model file has no repository: those paths are 404 like any other.
+  if (manager.repository && !repository) await app.register(async (scope) => {
+    acceptOipBodies(scope);
+    scope.all('/v2/repository/*', async () => {
+      throw errors.modelControlOff();
+    });
+  });
+  const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
+    gate.close();
+    void monitoring.close();
+    throw error.code === 'EADDRINUSE' ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT') : error;
+  });
+
+  let modelsLoaded: Promise<void>;
+  if (location) {
+    const name = options.name ?? location.name;
+    logger.info({ address, model: name, path: location.path }, 'listening; loading model');
+    modelsLoaded = manager.loadFile(location.path, { ...modelConfig, name, version: location.version });
+  } else {
+    logger.info({ address, repository: manager.repository, models: options.models ?? 'all' }, 'listening; loading models from the repository');
+    modelsLoaded = manager.serveRepository(options.models ?? []).then(() => manager.watch());
+  }
+  modelsLoaded = modelsLoaded.catch((error: unknown) => {
+    logger.error({ error: error instanceof BerthError ? error.message : String(error) }, 'model failed to load');
+    throw error;
+  });
+
+  const server: RunningServer = {
+    app, dataplane, manager, gate, settings, metrics, logger, url: address, loaded: modelsLoaded,
+    shutdown: (reason) => drain({ app, grpc: server.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
+  };
+  // gRPC listens while the model loads (its stack loads at the first gRPC connection); the pod
+  // turns ready only once both listen.
+  let grpcListening = settings.server.grpcPort === 0;
+  dataplane.addReadinessGate(() => grpcListening);
+  const grpcStarted = grpcListening
+    ? Promise.resolve()
+    : import('../grpc/server.js')
+        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, gate, settings, logger, repository }))
+        .then((grpc) => {
+          server.grpc = grpc;
+          grpcListening = true;
+          logger.info({ grpcPort: grpc.port }, 'gRPC listening');
+        });
+  server.loaded = Promise.all([modelsLoaded, grpcStarted]).then(() => undefined);
+  server.loaded.catch(() => undefined);
+  return server;
+}

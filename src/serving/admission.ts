@@ -1,0 +1,147 @@
+import { errors, withRetryAfter, type BerthError } from '../core/errors.js';
+
+export interface AdmissionLimits {
+  /** Requests whose body has arrived and that are being handled. */
+  maxInFlight: number;
+  /** Bytes of request bodies being received or handled (by their Content-Length). */
+  maxBodyBytesInFlight: number;
+  /** The body limit: what a request without Content-Length (chunked) is counted as. */
+  maxBodyBytes: number;
+  /** Event-loop lag past which new requests are shed; 0 = off. */
+  maxEventLoopLagMs: number;
+  /** Time in the server (body arrived → reply done) that even the fastest recent request took, past which new ones are shed; 0 = off. */
+  maxSojournMs: number;
+}
+
+/** One request's claim on the server's capacity, from its headers until its reply is done. */
+export interface Ticket {
+  bytes: number;
+  handling: boolean;
+  /** Its request is done (answered, or its caller went away): the ticket takes no slot again. */
+  left?: boolean;
+  /** performance.now() when its body had arrived. */
+  since?: number;
+}
+
+export type ShedReason = 'in_flight' | 'body_bytes' | 'event_loop' | 'standing_queue';
+
+/** How long the fastest request of a window must have taken before the queue counts as standing. */
+const sojournWindowMs = 500;
+
+/**
+ * Who gets in, for HTTP and gRPC alike, decided before a body is read (a refusal costs no
+ * parsing): 429 + Retry-After when too many bodies are being handled, when the bytes being
+ * received or held would pass the budget, when the event loop is saturated, or when requests
+ * queue inside the server (a standing queue).
+ *
+ * Bodies still arriving hold bytes of the budget but no request slot: a slow upload takes
+ * nothing from fast clients' slots, and the receive timeout bounds how long it holds its bytes.
+ */
+export class Admission {
+  #handling = 0;
+  #bytes = 0;
+  #lagMs = 0;
+  #lagTimer?: NodeJS.Timeout;
+  /** CoDel's signal (RFC 8289): the shortest sojourn of the current window, and whether the last window's was past the limit. */
+  #windowStart = performance.now();
+  #windowMin = Infinity;
+  #standing = false;
+  readonly #since = new Set<Ticket>();
+
+  constructor(readonly limits: AdmissionLimits, private readonly onShed: (reason: ShedReason) => void = () => undefined) {
+    if (limits.maxEventLoopLagMs > 0) this.#watchLag();
+  }
+
+  /** A ticket for an admitted request, or the refusal to send; `exempt` (probes, scrapes) is never refused. */
+  enter(bytes: number, exempt = false): { ticket?: Ticket; refusal?: BerthError } {
+    const { maxInFlight, maxBodyBytesInFlight } = this.limits;
+    if (exempt) return { ticket: { bytes: 0, handling: false } };
+    if (this.#handling >= maxInFlight) return this.#shed('in_flight', errors.serverOverloaded(maxInFlight));
+    if (this.#lagMs > this.limits.maxEventLoopLagMs && this.limits.maxEventLoopLagMs > 0) return this.#shed('event_loop', errors.serverBusy(Math.round(this.#lagMs)));
+    // A request alone, or beside one other, waits for nobody: its own long run is no queue.
+    if (this.limits.maxSojournMs > 0 && this.#handling >= 2 && this.#queueStands()) return this.#shed('standing_queue', errors.standingQueue(this.limits.maxSojournMs));
+    // One request alone may always use the whole budget, so a body within the limit is never
+    // refused by an idle server whatever the budget.
+    if (bytes > 0 && this.#bytes > 0 && this.#bytes + bytes > maxBodyBytesInFlight) return this.#shed('body_bytes', errors.bodiesOverBudget(maxBodyBytesInFlight));
+    this.#bytes += bytes;
+    return { ticket: { bytes, handling: false } };
+  }
+
+  /**
+   * The body has arrived: from now on the request takes a slot. False when it already has one, or
+   * when its caller went away before its body had been read (it must take none: nothing would give it back).
+   */
+  handle(ticket: Ticket): boolean {
+    if (ticket.handling || ticket.left) return false;
+    ticket.handling = true;
+    ticket.since = performance.now();
+    this.#since.add(ticket);
+    this.#handling++;
+    return true;
+  }
+
+  /** The reply is done, or the client went away. */
+  leave(ticket: Ticket): void {
+    ticket.left = true;
+    this.#bytes -= ticket.bytes;
+    ticket.bytes = 0;
+    if (ticket.handling) {
+      this.#handling--;
+      this.#since.delete(ticket);
+      this.#windowMin = Math.min(this.#windowMin, performance.now() - ticket.since!);
+    }
+    ticket.handling = false;
+  }
+
+  /**
+   * A standing queue (RFC 8289's CoDel): over the last window even the fastest request spent
+   * longer in the server than the limit, or none finished while the oldest waited past it. A
+   * burst, or one long request among quick ones, is no standing queue; a flood that keeps every
+   * request waiting is, and new ones are shed until requests get through in time again.
+   */
+  #queueStands(): boolean {
+    const now = performance.now();
+    if (now - this.#windowStart >= sojournWindowMs) {
+      const oldest = this.#since.values().next().value as Ticket | undefined;
+      const waited = this.#windowMin === Infinity ? (oldest ? now - oldest.since! : 0) : this.#windowMin;
+      this.#standing = waited > this.limits.maxSojournMs;
+      this.#windowStart = now;
+      this.#windowMin = Infinity;
+    }
+    return this.#standing;
+  }
+
+  close(): void {
+    clearInterval(this.#lagTimer);
+  }
+
+  /** An HTTP request's bytes: its Content-Length, the body limit when it has none but a body (chunked). */
+  declaredBytes(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): number {
+    const length = headers['content-length'];
+    if (length !== undefined) return Math.min(Number(length) || 0, this.limits.maxBodyBytes);
+    return headers['transfer-encoding'] === undefined ? 0 : this.limits.maxBodyBytes;
+  }
+
+  #shed(reason: ShedReason, error: BerthError) {
+    this.onShed(reason);
+    return { refusal: withRetryAfter(error, 1) };
+  }
+
+  /**
+   * Lag = how late a 50 ms timer fires. Under a flood the loop's turns grow long and requests
+   * wait unread in socket buffers; shedding while two ticks in a row came late keeps a single
+   * long turn (a large model call) from refusing anyone.
+   */
+  #watchLag(): void {
+    const periodMs = 50;
+    let last = performance.now();
+    let previousLag = 0;
+    this.#lagTimer = setInterval(() => {
+      const now = performance.now();
+      const lag = Math.max(0, now - last - periodMs);
+      last = now;
+      this.#lagMs = Math.min(lag, previousLag);
+      previousLag = lag;
+    }, periodMs).unref();
+  }
+}

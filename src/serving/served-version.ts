@@ -1,0 +1,70 @@
+import type { ModelConfig, Settings } from '../core/config.js';
+import type { InferenceObserver, ModelMetadata } from '../core/inference.js';
+import type { Metrics } from '../observe/metrics.js';
+import { createBatcher, isBatchable } from '../pipeline/batcher.js';
+import type { InferenceStats } from '../pipeline/inference-stats.js';
+import { limitReplies } from '../pipeline/reply-limit.js';
+import type { ModelRuntime } from '../runtime/runtime.js';
+import { observed } from './observed.js';
+
+export interface VersionParts {
+  name: string;
+  version: string;
+  config: ModelConfig;
+  settings: Settings;
+  metrics: Metrics;
+  stats: InferenceStats;
+  emit: InferenceObserver;
+}
+
+/** One served version's runtimes: `runtime` answers requests; `direct` is for Berth's own calls (warm-up, the reference profile), neither counted nor observed. */
+export interface VersionRuntimes {
+  runtime: ModelRuntime;
+  direct: ModelRuntime;
+}
+
+/**
+ * Composes a model version's runtime as wrappers around the one the runtime factory made:
+ * observed(limited replies(batched(runtime))). Each takes a runtime and is one (runtime.ts).
+ */
+export function composeVersion(inner: ModelRuntime, parts: VersionParts): VersionRuntimes {
+  const direct = batched(inner, parts);
+  return { direct, runtime: observed(limitReplies(direct, parts.settings.limits), { model: parts.name, version: parts.version, stats: parts.stats, emit: parts.emit }) };
+}
+
+/**
+ * The runtime with its batcher, made once the signature is known: models with a variable batch
+ * dimension get adaptive batching (per-model overrides from berth.yaml `model.batching`); the
+ * others still get the bounded queue, one request per call.
+ */
+function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }: VersionParts): ModelRuntime {
+  let outer: ModelRuntime = inner;
+  return {
+    async load() {
+      await inner.load();
+      const options = { ...settings.batching, ...config.batching };
+      outer = createBatcher(inner, batchingFor(inner.metadata(), settings, config) ?? { ...options, maxBatchSize: 1 }, {
+        batch: (rows, requests) => {
+          metrics.batchSize.observe({ model: name }, rows);
+          metrics.batchRequests.observe({ model: name }, requests);
+        },
+        queued: (seconds) => {
+          metrics.queueDuration.observe({ model: name }, seconds);
+          stats.queued(seconds);
+        },
+        depth: (depth) => metrics.queueDepth.set({ model: name }, depth),
+        shed: (reason) => metrics.shed.inc({ model: name, reason }),
+        executed: (rows, requests, merge, call, split) => stats.executed(rows, requests, merge, call, split),
+      }, settings.server.requestTimeoutMs);
+    },
+    metadata: () => inner.metadata(),
+    infer: (request) => outer.infer(request),
+    unload: () => outer.unload(),
+  };
+}
+
+/** The adaptive batching a model version gets: undefined when it is off or the model has a fixed batch. */
+export function batchingFor(metadata: ModelMetadata, settings: Settings, config: ModelConfig): Settings['batching'] | undefined {
+  const options = { ...settings.batching, ...config.batching };
+  return options.enabled && isBatchable(metadata) ? options : undefined;
+}

@@ -1,0 +1,41 @@
+import type { InferenceRequest, InferenceResponse, ShadowObserver } from '../core/inference.js';
+import type { ModelRuntime } from '../runtime/runtime.js';
+import type { ServedModel } from './model-set.js';
+import { responsesAgree } from './traffic.js';
+
+/**
+ * A runtime that answers with `primary` and, once it has answered, sends a copy of the request to
+ * the model's shadow version (berth.yaml `traffic.<model>.shadow`), compares the two answers and
+ * reports the comparison. The copy never delays, changes or fails the primary's answer; the
+ * shadow is looked up at each call, so a shadow version that is loading or gone is skipped.
+ */
+export function shadowed(primary: ModelRuntime, model: ServedModel, primaryVersion: string, report: ShadowObserver, timeoutMs: number): ModelRuntime {
+  const compare = (request: InferenceRequest, answer: InferenceResponse) => {
+    const shadowVersion = model.traffic?.shadow?.version;
+    const shadow = shadowVersion === undefined ? undefined : model.versions.get(shadowVersion);
+    if (!shadow?.metadata || shadow.state !== 'ready' || shadowVersion === primaryVersion) return;
+    const copy: InferenceRequest = { inputs: request.inputs, outputs: request.outputs, deadline: Date.now() + timeoutMs, origin: 'shadow' };
+    shadow.runtime.infer(copy).then(
+      (response) => {
+        const agreed = responsesAgree(answer, response, shadow.metadata!);
+        model.stats.shadowCompared++;
+        if (!agreed) model.stats.shadowDisagreed++;
+        report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, requestId: request.requestId, agreed });
+      },
+      (error: unknown) => {
+        model.stats.shadowFailed++;
+        report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, requestId: request.requestId, error });
+      },
+    );
+  };
+  return {
+    load: () => primary.load(),
+    metadata: () => primary.metadata(),
+    unload: () => primary.unload(),
+    async infer(request) {
+      const answer = await primary.infer(request);
+      compare(request, answer);
+      return answer;
+    },
+  };
+}
