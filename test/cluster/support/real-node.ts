@@ -93,10 +93,12 @@ export async function registryDigest(repository: string, tag: string): Promise<s
  * already has its tag (an earlier file of the same run pushed it).
  */
 export async function pushedImage(model: string, extra: readonly string[] = []): Promise<string> {
-  const { buildRequest } = await import('../../../src/package/build-request.js');
-  const options: Record<string, string> = {};
-  for (let index = 0; index < extra.length; index += 2) options[extra[index]!.replace(/^--/, '')] = extra[index + 1]!;
-  const tag = (await buildRequest(model, options)).tag.split(':').at(-1)!;
+  const [{ buildRequest }, { registryLookup }] = await Promise.all([import('../../../src/package/build-request.js'), import('../../../src/registry/catalog.js')]);
+  const options = new Map<string, string>();
+  for (let index = 0; index < extra.length; index += 2) options.set(extra[index]!, extra[index + 1]!);
+  const repository = options.get('--repository');
+  const request = await buildRequest(model, { tag: options.get('--tag'), registry: repository === undefined ? undefined : registryLookup(repository) });
+  const tag = request.tag.split(':').at(-1)!;
   const digest = await registryDigest(imageRepository(), tag);
   if (digest) return `${imageRepository()}:${tag}@${digest}`;
   const built = await buildAndPush(model, extra);
