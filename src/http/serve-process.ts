@@ -21,11 +21,10 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
     return;
   }
 
-  let server: RunningServer;
   const inCluster = isClusterWorker();
   const metrics = createMetrics();
   const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
-  server = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
+  const server: RunningServer = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
   governHeapGrowth(metrics.shed, server.settings.server.heapGrowthPercent);
   if (membership) server.dataplane.addReadinessGate(membership.isClusterReady);
 
@@ -35,7 +34,7 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
       process.exit(1);
     }, server.settings.server.drainSeconds * 1000);
     force.unref();
-    server
+    void server
       .shutdown(signal)
       .then(
         () => 0,

@@ -9,7 +9,7 @@ import { observeInferences } from '../observe/inference-metrics.js';
 import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
 import { DataPlane } from '../protocol/dataplane.js';
 import { ModelSet } from '../protocol/model-set.js';
-import { locateModel } from '../runtime/model-source.js';
+import { locateModel } from '../core/locate-model.js';
 import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
 import type { ModelRepository } from '../protocol/repository.js';
@@ -56,9 +56,9 @@ export interface RunningServer {
 
 /** Finds the model and resolves its configuration (flags, environment, berth.yaml, defaults). */
 export async function prepareServe(options: ServeOptions) {
-  const location = options.target === undefined ? undefined : await locateModel(options.target);
+  const location = options.target === undefined ? undefined : await locateModel(options.target, { hash: false, configPath: options.config });
   const configPath = options.config ?? location?.configPath;
-  const file = configPath === undefined ? {} : await readConfigFile(configPath, options.config === undefined);
+  const file = location?.config ?? (configPath === undefined ? {} : await readConfigFile(configPath, false));
   const resolved = resolveConfig({ file, flags: options.flags, env: options.env, baseDir: configPath === undefined ? undefined : dirname(configPath) });
   const { server } = resolved.settings;
   if (server.apiKeyFile) server.apiKey = await readApiKeyFile(server.apiKeyFile);
@@ -101,15 +101,15 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     });
   });
   const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
-    monitoring.close();
+    void monitoring.close();
     throw error.code === 'EADDRINUSE' ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT') : error;
   });
 
   let modelsLoaded: Promise<void>;
   if (location) {
-    const name = options.name ?? modelConfig.name ?? location.defaultName;
-    logger.info({ address, model: name, path: location.modelPath }, 'listening; loading model');
-    modelsLoaded = manager.loadFile(location.modelPath, { ...modelConfig, name });
+    const name = options.name ?? location.name;
+    logger.info({ address, model: name, path: location.path }, 'listening; loading model');
+    modelsLoaded = manager.loadFile(location.path, { ...modelConfig, name, version: location.version });
   } else {
     logger.info({ address, repository: manager.repository, models: options.models ?? 'all' }, 'listening; loading models from the repository');
     modelsLoaded = manager.serveRepository(options.models ?? []).then(() => manager.watch());

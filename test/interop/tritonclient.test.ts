@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeOnnxModel } from '../../src/cli/commands/models.js';
+import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 import { runProgram } from '../../src/core/programs.js';
 import { registerModel } from '../../src/registry/index.js';
 import { tritonclientRequirements } from '../../bench/perf-analyzer.js';

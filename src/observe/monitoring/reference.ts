@@ -15,7 +15,7 @@ import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../r
 import { readCsv } from '../drift/csv.js';
 import { buildProfile, type FeatureProfile, type ReferenceProfile } from '../drift/profile.js';
 import { parseProfile } from '../drift/profile-validate.js';
-import { isMissing } from '../drift/values.js';
+import { isMissing } from '../drift/feature-values.js';
 import { extractPredictions, planPrediction, type FeaturePlan, type RowLayoutLike, type Task } from './extract.js';
 
 export interface Reference {
