@@ -42,13 +42,27 @@ const durationsOut = join(scratch, 'file-durations.json');
 const reporter = new URL('./test-file-durations.mjs', import.meta.url).pathname;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${durationsOut}`, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${reporter}`,
+    `--test-reporter-destination=${durationsOut}`,
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } },
 );
 
-const measured = Object.fromEntries(Object.entries(readJson(durationsOut)).map(([file, ms]) => [relative(process.cwd(), file), ms]));
+const measured = Object.fromEntries(
+  Object.entries(readJson(durationsOut)).map(([file, ms]) => [relative(process.cwd(), file), ms]),
+);
 rmSync(scratch, { recursive: true, force: true });
-const slowest = Object.entries(measured).sort((a, b) => b[1] - a[1]).slice(0, 10);
+const slowest = Object.entries(measured)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 10);
 if (slowest.length > 1) {
   console.log(`\nslowest files (${files.length} files, ${concurrency} at a time):`);
   for (const [file, ms] of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(7)} s  ${file}`);
