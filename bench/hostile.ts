@@ -13,7 +13,7 @@ import { acceptQueueOf } from './servers.js';
  * process (through tsx, so it measures the working tree): what each attack gets back, and the
  * server's peak RSS (VmHWM) while it runs.
  *
- *   flock /work/wt/heavy.lock node --import tsx bench/hostile.ts [case…] > bench/results/hostile-<label>.json
+ *   node --import tsx bench/hostile.ts [case…] > bench/results/hostile-<label>.json
  *
  * Cases: outputs, labels, slow, control, memory, flood, drain, values, config, errors.
  */

@@ -47,6 +47,11 @@ export interface PerfAnalyzerRun {
   concurrency: number;
   /** Measurement window; every run takes at least three. */
   windowMs: number;
+  /**
+   * Windows of at least this many requests instead of `windowMs` (perf_analyzer's count_windows
+   * mode): a window then holds the same work on a machine of any speed.
+   */
+  windowRequests?: number;
   /** Rows per request (the model's max_batch_size must allow it). */
   batchSize?: number;
   /** How far (%) three consecutive windows' throughput and mean latency may differ to count as stable; default 50. */
@@ -56,6 +61,7 @@ export interface PerfAnalyzerRun {
 /** One concurrency level, measured until three windows agree (at most 8 windows). */
 export async function runPerfAnalyzer(tool: PerfAnalyzer, run: PerfAnalyzerRun): Promise<PerfAnalyzerResult> {
   const args = ['-m', run.model, '-u', run.url, '-i', run.protocol, '--concurrency-range', String(run.concurrency), '-p', String(run.windowMs), '-r', '8', '-s', String(run.stability ?? 50)];
+  if (run.windowRequests !== undefined) args.push('--measurement-mode', 'count_windows', '--measurement-request-count', String(run.windowRequests));
   if (run.batchSize !== undefined) args.push('-b', String(run.batchSize));
   if (run.tensors) args.push('--input-tensor-format', run.tensors, '--output-tensor-format', run.tensors);
   const result = await runProgram(tool.binary, args, { env: tool.env, timeoutMs: run.windowMs * 16 + 30_000 });

@@ -4,9 +4,15 @@
 // Tests make their scratch folders with mkdtemp(tmpdir()); not every test removes its own, and a
 // failing one skips its clean-up. So the run gets one TMPDIR of its own, removed at the end
 // whatever happened (before this, each run left ~18 folders in /tmp).
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+//
+// Files run several at a time. Most of the suite's time is spent waiting on other processes (the
+// servers under test, Python, podman, Chromium, Prometheus), and node's default of one file less
+// than the cores is one file at a time on a 2-core machine. BERTH_TEST_CONCURRENCY overrides it.
+// Each file's wall time is kept in the cache, and the next run starts the slowest files first, so
+// a long file does not start last and run alone at the end.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['test'];
@@ -16,7 +22,55 @@ const walk = (path) => {
   else if (path.endsWith('.test.ts')) files.push(path);
 };
 roots.forEach(walk);
+
+const cacheFile = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'berth', 'test-durations.json');
+const readJson = (path) => {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return {};
+  }
+};
+const known = readJson(cacheFile);
+// Slowest first; a file never timed (new, or a cold cache) counts as slow, so it does not end up last.
+const expected = (file) => known[file] ?? Number.MAX_SAFE_INTEGER;
+files.sort((a, b) => expected(b) - expected(a));
+
+const concurrency = Number(process.env.BERTH_TEST_CONCURRENCY) || availableParallelism() + 2;
 const scratch = mkdtempSync(join(tmpdir(), 'berth-tests-'));
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
+const durationsOut = join(scratch, 'file-durations.json');
+const reporter = new URL('./test-file-durations.mjs', import.meta.url).pathname;
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${reporter}`,
+    `--test-reporter-destination=${durationsOut}`,
+    ...files,
+  ],
+  { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } },
+);
+
+const measured = Object.fromEntries(
+  Object.entries(readJson(durationsOut)).map(([file, ms]) => [relative(process.cwd(), file), ms]),
+);
 rmSync(scratch, { recursive: true, force: true });
+const slowest = Object.entries(measured)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 10);
+if (slowest.length > 1) {
+  console.log(`\nslowest files (${files.length} files, ${concurrency} at a time):`);
+  for (const [file, ms] of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(7)} s  ${file}`);
+}
+try {
+  mkdirSync(join(cacheFile, '..'), { recursive: true });
+  writeFileSync(cacheFile, JSON.stringify({ ...known, ...measured }, null, 1));
+} catch {
+  // The order is only an optimisation; a read-only home changes nothing else.
+}
 process.exit(result.status ?? 1);

@@ -23,6 +23,8 @@ export interface BenchOptions {
   headers?: Record<string, string>;
   connections?: number;
   durationSeconds?: number;
+  /** Stop each load-test run after this many requests instead of after a duration. */
+  requests?: number;
   rate?: number;
   timeoutSeconds?: number;
   findCapacity?: boolean;
@@ -139,7 +141,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const body = await settleBody(options, baseUrl, path, facts);
     const method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
     await preflight(url, method, body, options.headers ?? {});
-    const request = { url, method, body, headers: options.headers, timeoutSeconds: options.timeoutSeconds };
+    const request = { url, method, body, headers: options.headers, timeoutSeconds: options.timeoutSeconds, requests: options.requests };
     const result: BenchResult = { kind: 'berth-bench', berthVersion, target: options.target, url, method, ...(body !== undefined ? { body: JSON.parse(body) } : {}) };
     if (options.findCapacity) {
       result.capacity = await findCapacity({

@@ -1,9 +1,9 @@
 import { defaults } from '../core/defaults.js';
 
 /**
- * The monthly cost table of seed 004 ("Cost Comparison: Docker standalone vs Kubernetes"), computed
- * from a price catalogue instead of guessed: one column per way of running the service, the same
- * rows as the seed (VM/cluster, compute, storage, total).
+ * The monthly cost table of a model service ("Cost Comparison: Docker standalone vs Kubernetes"),
+ * computed from a price catalogue instead of guessed: one column per way of running the service,
+ * with rows for the VM or cluster, compute, storage and the total.
  */
 export interface PriceCatalogue {
   currency: string;
@@ -28,7 +28,7 @@ export interface CostRow {
 export interface CostOption {
   key: 'vm' | 'fixed' | 'hpa' | 'hpa-recommended';
   title: string;
-  /** VM/cluster, compute, storage: the seed's three rows. */
+  /** VM/cluster, compute, storage: the table's three rows. */
   rows: [CostRow, CostRow, CostRow];
   total: number;
   /** For HPA columns: the total with min and with max replicas running all month. */
@@ -72,7 +72,7 @@ function clusterRows(podMonthly: number, note: string, prices: PriceCatalogue): 
   ];
 }
 
-/** Seed 004: "Kubernetes (3 pods)": 3 × US$0.10 × 720 h = US$216, + US$72 control plane + US$30 registry. */
+/** The table's "Kubernetes (3 pods)": 3 × US$0.10 × 720 h = US$216, + US$72 control plane + US$30 registry. */
 export function fixedPodsCost(pods: number, prices: PriceCatalogue): CostOption {
   const monthly = pods * prices.pod.hourly * prices.hoursPerMonth;
   return option('fixed', `Kubernetes (${pods} pods)`, clusterRows(monthly, `${pods} pods`, prices));
@@ -81,7 +81,7 @@ export function fixedPodsCost(pods: number, prices: PriceCatalogue): CostOption 
 /**
  * An HPA pays for the pods it actually runs: the simulated average replica count over the month
  * (pod-hours of the simulated timeline scaled to `hoursPerMonth`). `range` is the bill with min and
- * with max replicas all month, the seed's "US$ 246–534".
+ * with max replicas all month, the table's "US$ 246–534".
  */
 export function hpaCost(averageReplicas: number, minReplicas: number, maxReplicas: number, prices: PriceCatalogue, key: 'hpa' | 'hpa-recommended' = 'hpa'): CostOption {
   const perPod = prices.pod.hourly * prices.hoursPerMonth;

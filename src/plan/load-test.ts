@@ -27,6 +27,11 @@ export interface LoadTestOptions {
   headers?: Record<string, string>;
   connections?: number;
   durationSeconds?: number;
+  /**
+   * Stop after this many requests instead of after `durationSeconds` (autocannon's `amount`): a
+   * run whose length is its work, not a time, as a smoke test needs on a machine of any speed.
+   */
+  requests?: number;
   /** Offered requests/s; absent = fixed concurrency. */
   rate?: number;
   timeoutSeconds?: number;
@@ -78,9 +83,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const inWindow = new Array<number>(slices).fill(0);
   let errors = 0;
   const started = Date.now();
-  const ticker = options.onProgress
-    ? setInterval(() => options.onProgress!({ elapsedSeconds: Math.min(duration, (Date.now() - started) / 1000), durationSeconds: duration, completed: recorder.count, errors }), 250)
-    : undefined;
+  const report = () => options.onProgress?.({ elapsedSeconds: Math.min(duration, (Date.now() - started) / 1000), durationSeconds: duration, completed: recorder.count, errors });
+  const ticker = options.onProgress ? setInterval(report, 250) : undefined;
 
   const runSlice = async (index: number) => {
     if (index > 0) await new Promise((resolve) => setTimeout(resolve, (index * 1000) / slices));
@@ -92,13 +96,14 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       headers,
       connections: share(connections, slices, index) || 1,
       duration,
+      ...(options.requests !== undefined ? { amount: Math.max(1, share(options.requests, slices, index)) } : {}),
       timeout: options.timeoutSeconds ?? b.timeoutSeconds,
       ...(rate !== undefined ? { overallRate: share(rate, slices, index), ignoreCoordinatedOmission: true } : {}),
     });
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       recorder.add(responseTime);
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-      if (Date.now() - sliceStart < duration * 1000) inWindow[index]! += 1;
+      if (options.requests !== undefined || Date.now() - sliceStart < duration * 1000) inWindow[index]! += 1;
     });
     instance.on('reqError', () => {
       errors += 1;
@@ -108,8 +113,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
 
   try {
     const finished = await Promise.all(Array.from({ length: slices }, (_, index) => runSlice(index)));
+    // The last report is the final count, however short the run was.
+    report();
     const timeouts = finished.reduce((sum, r) => sum + r.timeouts, 0);
-    const perSecond = inWindow.reduce((sum, count) => sum + count, 0) / duration;
+    // A run of a number of requests lasts as long as they took; a timed run counts its window.
+    const window = options.requests !== undefined ? Math.max(0.001, (Date.now() - started) / 1000) : duration;
+    const perSecond = inWindow.reduce((sum, count) => sum + count, 0) / window;
     return {
       mode: rate === undefined ? 'fixed-concurrency' : 'fixed-rate',
       url: options.url,

@@ -3,7 +3,7 @@ import { errors } from '../core/errors.js';
 import { defaultPrices, type PriceCatalogue } from './cost.js';
 
 /**
- * A `--prices` file: YAML with any part of the catalogue, the rest from the defaults (seed 004).
+ * A `--prices` file: YAML with any part of the catalogue, the rest from the default catalogue (cost.ts).
  * Unknown keys are errors, so a typo cannot silently leave a default price in place.
  *
  *   currency: EUR
@@ -19,7 +19,7 @@ export function parsePrices(text: string, path: string): PriceCatalogue {
   }
   if (raw === null || raw === undefined) return structuredClone(defaultPrices);
   const prices = merge(structuredClone(defaultPrices) as unknown as Record<string, unknown>, raw, path, '') as unknown as PriceCatalogue;
-  // A report must not credit seed 004 for prices the user changed.
+  // A report must not credit the default catalogue's source for prices the user changed.
   if (!('source' in (raw as object))) prices.source = `${path} (unset prices from ${defaultPrices.source})`;
   return prices;
 }

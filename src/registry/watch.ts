@@ -6,7 +6,7 @@ import { modelDir } from './layout.js';
 
 /**
  * Tells the server when the repository changes so it can load a new version and switch to it
- * (issue 4: "when an alias moves … the new version loads and warms up"). fs.watch events only
+ * (when an alias moves, the new version loads and warms up before it takes traffic). fs.watch events only
  * trigger a debounced rescan; the rescan is the truth, diffed against the last one. Polling runs
  * as well, because fs.watch is not recursive on Linux under Node 20 and misses events on network
  * file systems. Every write in the registry is a rename, so a rescan never sees half a change.

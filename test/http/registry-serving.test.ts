@@ -28,8 +28,13 @@ const key = 'registry-test-key';
 const auth = { authorization: `Bearer ${key}` };
 const control = (server: RunningServer, path: string, body?: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
 
+// The load clients share the server's event loop, so on a starved machine the loop lags and the
+// server would rightly shed them with 429: shedding on lag and standing queues is off here (its
+// own tests cover it), because this file is about the switch, not about overload.
+const noShedding = { 'server.maxEventLoopLagMs': 0, 'server.maxSojournMs': 0 };
+
 async function serve(repository: string, config?: string): Promise<RunningServer> {
-  const server = await startServer({ config, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', 'repository.path': repository, 'server.modelControl': true, 'server.apiKey': key } });
+  const server = await startServer({ config, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', 'repository.path': repository, 'server.modelControl': true, 'server.apiKey': key, ...noShedding } });
   await server.loaded;
   return server;
 }

@@ -35,8 +35,8 @@ test('someone else\'s folder is never written into, and a missing sample is name
 });
 
 test('the default name is the file\'s, or its folder\'s for a file called model', () => {
-  assert.equal(defaultName('/work/churn v2.pkl'), 'churn-v2');
-  assert.equal(defaultName('/work/iris-deploy/model.joblib'), 'iris-deploy');
-  assert.equal(defaultName('/work/_tmp/Pipeline.pkl'), 'tmp');
+  assert.equal(defaultName('/home/me/churn v2.pkl'), 'churn-v2');
+  assert.equal(defaultName('/home/me/iris-deploy/model.joblib'), 'iris-deploy');
+  assert.equal(defaultName('/home/me/_tmp/Pipeline.pkl'), 'tmp');
   assert.equal(defaultName('/model.joblib'), 'model');
 });

@@ -9,7 +9,7 @@ import { cannotRun } from '../helpers/system-program.js';
  * it reads the model configuration and metadata, drives inference over HTTP (binary and JSON
  * tensors) and gRPC, and reads the statistics extension for its server-side breakdown. Checks that
  * each run completes and reports throughput; how much is the benchmark's business (bench/), so
- * any three windows count as stable here.
+ * any three windows count as stable here, and a window is a number of requests, not a time.
  */
 async function serve(target: string): Promise<{ process: BerthProcess; http: string; grpc: string }> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
@@ -35,11 +35,11 @@ describe('perf_analyzer against berth serve', () => {
   });
 
   const runs: Array<[string, () => PerfAnalyzerRun]> = [
-    ['iris over HTTP, binary tensors', () => ({ model: 'iris', url: iris.http, protocol: 'http', tensors: 'binary', concurrency: 2, windowMs: 300, stability: 1000 })],
-    ['iris over HTTP, JSON tensors', () => ({ model: 'iris', url: iris.http, protocol: 'http', tensors: 'json', concurrency: 2, windowMs: 300, stability: 1000 })],
-    ['iris over gRPC', () => ({ model: 'iris', url: iris.grpc, protocol: 'grpc', concurrency: 2, windowMs: 300, stability: 1000 })],
-    ['iris over HTTP with 8 rows per request', () => ({ model: 'iris', url: iris.http, protocol: 'http', concurrency: 2, windowMs: 300, batchSize: 8, stability: 1000 })],
-    ['a fixed-batch model (max_batch_size 0) over HTTP', () => ({ model: 'torch-fixed-batch', url: fixedBatch.http, protocol: 'http', concurrency: 1, windowMs: 300, stability: 1000 })],
+    ['iris over HTTP, binary tensors', () => ({ model: 'iris', url: iris.http, protocol: 'http', tensors: 'binary', concurrency: 2, windowMs: 300, windowRequests: 50, stability: 1000 })],
+    ['iris over HTTP, JSON tensors', () => ({ model: 'iris', url: iris.http, protocol: 'http', tensors: 'json', concurrency: 2, windowMs: 300, windowRequests: 50, stability: 1000 })],
+    ['iris over gRPC', () => ({ model: 'iris', url: iris.grpc, protocol: 'grpc', concurrency: 2, windowMs: 300, windowRequests: 50, stability: 1000 })],
+    ['iris over HTTP with 8 rows per request', () => ({ model: 'iris', url: iris.http, protocol: 'http', concurrency: 2, windowMs: 300, windowRequests: 50, batchSize: 8, stability: 1000 })],
+    ['a fixed-batch model (max_batch_size 0) over HTTP', () => ({ model: 'torch-fixed-batch', url: fixedBatch.http, protocol: 'http', concurrency: 1, windowMs: 300, windowRequests: 50, stability: 1000 })],
   ];
   for (const [title, run] of runs) {
     it(`completes and reports throughput: ${title}`, async (t: TestContext) => {

@@ -9,10 +9,10 @@ const bin = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 const iris = fileURLToPath(new URL('../../examples/iris', import.meta.url));
 
 test('bench a model folder: berth serve starts, the sample uses berth.yaml feature names, the server stops', async () => {
-  const result = await runBench({ target: iris, launcher: { program: process.execPath, args: ['--import', 'tsx', bin] }, connections: 2, durationSeconds: 1 });
+  const result = await runBench({ target: iris, launcher: { program: process.execPath, args: ['--import', 'tsx', bin] }, connections: 2, requests: 10 });
   assert.match(result.url, /^http:\/\/127\.0\.0\.1:\d+\/predict$/);
   assert.deepEqual(result.body, { sepal_length: 0, sepal_width: 0, petal_length: 0, petal_width: 0 });
-  assert.ok(result.run!.requests.completed > 0);
+  assert.equal(result.run!.requests.completed, 10, 'the run stops after its requests, however long they take');
   assert.equal(result.run!.errors + result.run!.non2xx + result.run!.timeouts, 0);
   // The server was stopped: its port no longer answers.
   await assert.rejects(fetch(result.url.replace('/predict', '/healthz'), { signal: AbortSignal.timeout(2000) }));

