@@ -142,6 +142,9 @@ function applyRules(settings: Settings): void {
   if (server.grpcPort > 65535) throw errors.badConfig('server.grpcPort', `${server.grpcPort} is not a TCP port`);
   if (server.grpcPort !== 0 && server.grpcPort === server.port) throw errors.badConfig('server.grpcPort', 'must differ from server.port');
   if (batching.maxBatchSize < 1) throw errors.badConfig('batching.maxBatchSize', 'must be at least 1');
+  const { tracing } = settings;
+  if (tracing.sampleRatio > 1) throw errors.badConfig('tracing.sampleRatio', `${tracing.sampleRatio} is not a share between 0 and 1`);
+  if (!/^https?:\/\/[^/?#\s]+/.test(tracing.endpoint)) throw errors.badConfig('tracing.endpoint', `${JSON.stringify(tracing.endpoint)} is not an http:// or https:// URL`);
 }
 
 /** Validates the `model:` section of berth.yaml. */

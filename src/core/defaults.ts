@@ -126,6 +126,19 @@ export const defaults = {
      * on the thread, each paying the hop that a main-thread twin saves short calls (runtime/onnx.ts). */
     inlineModelMaxBytes: 64 * 1024 * 1024,
   },
+  /** OpenTelemetry traces (observe/tracing/, docs/tracing.md). */
+  tracing: {
+    /** Off by default; off, the SDK is never loaded and requests carry no trace. */
+    enabled: false,
+    /** OTLP/HTTP traces URL: the OTLP exporter's default (a collector beside the server). */
+    endpoint: 'http://localhost:4318/v1/traces',
+    /** Share of new traces sampled, 0–1; a caller's traceparent decides for its own trace (parent-based). 1 is OTel's default. */
+    sampleRatio: 1,
+    /** The resource's service.name. */
+    serviceName: 'berth',
+    /** The SDK's span batching (its own defaults): spans wait at most delayMs; past maxQueue waiting, new ones are dropped. */
+    export: { delayMs: 5000, maxQueue: 2048, maxBatch: 512, timeoutMs: 10_000 },
+  },
   log: {
     level: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent',
     /** One line per request. */

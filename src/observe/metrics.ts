@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues, type RegistryContentType } from 'prom-client';
 import { defaults } from '../core/defaults.js';
 import { droppedLogLines } from './log-stream.js';
 
@@ -12,17 +12,23 @@ const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 const computeBuckets = [0.00005, 0.0001, 0.00025, ...latencyBuckets];
 const batchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
-export function createMetrics(options: { processMetrics?: boolean } = {}) {
-  const registry = new Registry();
+/**
+ * @param options.exemplars the latency histograms keep exemplars (trace ids), which only the
+ * OpenMetrics exposition format carries: /metrics then answers in it (Prometheus reads either).
+ */
+export function createMetrics(options: { processMetrics?: boolean; exemplars?: boolean } = {}) {
+  const exemplars = options.exemplars === true;
+  const registry = new Registry<RegistryContentType>();
+  if (exemplars) registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const registers = [registry];
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const collectHooks: { payloadLog?: () => void } = {};
-  return {
+  const metrics = {
     registry,
     httpRequests: new Counter({ name: 'berth_http_requests_total', help: 'HTTP requests answered, by route, model and status code.', labelNames: ['route', 'model', 'status'] as const, registers }),
-    httpDuration: new Histogram({ name: 'berth_http_request_duration_seconds', help: 'Time from request received to response sent.', labelNames: ['route', 'model'] as const, buckets: latencyBuckets, registers }),
+    httpDuration: new Histogram({ name: 'berth_http_request_duration_seconds', help: 'Time from request received to response sent.', labelNames: ['route', 'model'] as const, buckets: latencyBuckets, registers, enableExemplars: exemplars }),
     inFlight: new Gauge({ name: 'berth_http_requests_in_flight', help: 'HTTP requests being handled.', registers }),
-    inferenceDuration: new Histogram({ name: 'berth_inference_duration_seconds', help: 'Time in the data plane per inference request (queueing + model).', labelNames: ['model', 'version'] as const, buckets: latencyBuckets, registers }),
+    inferenceDuration: new Histogram({ name: 'berth_inference_duration_seconds', help: 'Time in the data plane per inference request (queueing + model).', labelNames: ['model', 'version'] as const, buckets: latencyBuckets, registers, enableExemplars: exemplars }),
     inferenceRows: new Counter({ name: 'berth_inference_rows_total', help: 'Rows predicted.', labelNames: ['model', 'version'] as const, registers }),
     inferenceErrors: new Counter({ name: 'berth_inference_errors_total', help: 'Inference requests that failed, by error code.', labelNames: ['model', 'version', 'code'] as const, registers }),
     modelLoadSeconds: new Gauge({ name: 'berth_model_load_seconds', help: 'Seconds the model version took to load.', labelNames: ['model', 'version'] as const, registers, aggregator: 'max' }),
@@ -57,9 +63,24 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     /** Called when a metric above is scraped; whoever owns the source (the payload logger) sets it. */
     collectHooks,
   };
+  if (exemplars) for (const histogram of [metrics.httpDuration, metrics.inferenceDuration]) exemplarHistograms.add(histogram as Histogram<string>);
+  return metrics;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Observes a latency. With exemplars on (tracing on: `createMetrics({ exemplars: true })`), a
+ * sampled request's trace id goes with it as an OpenMetrics exemplar `{trace_id="…"}`, so a slow
+ * bucket leads to a trace of a request that fell in it.
+ */
+export function observeLatency<Label extends string>(histogram: Histogram<Label>, labels: LabelValues<Label>, seconds: number, traceId: string | undefined): void {
+  if (!exemplarHistograms.has(histogram)) histogram.observe(labels, seconds);
+  else histogram.observe({ labels, value: seconds, exemplarLabels: traceId ? ({ trace_id: traceId } as LabelValues<Label>) : {} });
+}
+
+/** Histograms made with exemplars: prom-client then takes only the object form of observe(). */
+const exemplarHistograms = new WeakSet<Histogram<string>>();
 
 /** The logger counts drops for the whole process; each registry adds what is new since its last scrape. */
 function collectDroppedLines() {
