@@ -13,7 +13,7 @@ import { inferenceMetrics } from '../observe/inference-metrics.js';
 import { createLogger, type Logger } from '../observe/logger.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
-import { startTracing } from '../observe/tracing/tracing.js';
+import { startTracing } from '../observe/tracing/start-tracing.js';
 import { referenceRows } from '../protocol/reference-rows.js';
 import { locateModel } from '../runtime/model-source.js';
 import { createOnnxRuntime } from '../runtime/onnx.js';
