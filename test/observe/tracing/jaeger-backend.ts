@@ -111,7 +111,8 @@ exporters:
     traces: (service) => {
       const start = new Date(Date.now() - 3_600_000).toISOString();
       const end = new Date(Date.now() + 60_000).toISOString();
-      return poll(`${query}/api/v3/traces?query.service_name=${service}&query.start_time_min=${start}&query.start_time_max=${end}&query.search_depth=1000`, (spans) => spans.length > 0);
+      const search = new URLSearchParams({ 'query.service_name': service, 'query.start_time_min': start, 'query.start_time_max': end, 'query.num_traces': '1000' });
+      return poll(`${query}/api/v3/traces?${search}`, (spans) => spans.length > 0);
     },
     async stop() {
       child.kill('SIGTERM');
@@ -126,5 +127,9 @@ type RawSpan = Omit<StoredSpan, 'attributes' | 'links' | 'resource'> & { attribu
 
 /** OTLP JSON attributes ({ key, value: { stringValue | intValue | … } }) as a plain object. */
 function attributesOf(attributes: Attr[] = []): Record<string, unknown> {
-  return Object.fromEntries(attributes.map(({ key, value }) => [key, Object.values(value)[0]]));
+  const plain = (value: Record<string, unknown>): unknown => {
+    const array = value.arrayValue as { values?: Array<Record<string, unknown>> } | undefined;
+    return array ? (array.values ?? []).map(plain) : Object.values(value)[0];
+  };
+  return Object.fromEntries(attributes.map(({ key, value }) => [key, plain(value)]));
 }

@@ -38,15 +38,15 @@ describe('tracing into Jaeger', () => {
     if (!jaeger) return;
     const service = `berth-test-${hex(4)}`;
     const lines: string[] = [];
-    // Six rows fill a batch: the three requests (two rows each) go as one model call the moment
-    // the third arrives, however slowly they come (the long delay only waits for it).
+    // The batcher waits up to 3 s for neighbours: the three concurrent requests (two rows each,
+    // six in all, a full batch) go as one model call.
     const server = await startServer({
       target: 'examples/iris',
       logDestination: { write: (line: string) => void lines.push(line) },
       flags: {
         'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'info',
         'tracing.enabled': true, 'tracing.endpoint': jaeger.otlpUrl, 'tracing.serviceName': service,
-        'batching.maxBatchSize': 6, 'batching.maxQueueDelayMicros': 10_000_000,
+        'batching.maxBatchSize': 6, 'batching.maxQueueDelayMicros': 3_000_000,
       },
     });
     await server.loaded;
@@ -171,7 +171,7 @@ function treeText(spans: StoredSpan[]): string {
     for (const span of byParent.get(parent) ?? []) {
       const raw = span as unknown as { startTimeUnixNano: string; endTimeUnixNano: string };
       const ms = (Number(BigInt(raw.endTimeUnixNano) - BigInt(raw.startTimeUnixNano)) / 1e6).toFixed(3);
-      const attributes = Object.entries(span.attributes).map(([key, value]) => `${key}=${value}`).join(' ');
+      const attributes = Object.entries(span.attributes).filter(([key]) => !key.startsWith('@jaeger@')).map(([key, value]) => `${key}=${value}`).join(' ');
       const links = span.links.length > 0 ? ` links→${span.links.map((link) => hexId(link.spanId)).join(',')}` : '';
       out.push(`${'  '.repeat(depth)}${span.name} [${hexId(span.traceId).slice(0, 8)}/${hexId(span.spanId)}${span.parentSpanId ? ` parent ${hexId(span.parentSpanId)}` : ''}] ${ms} ms ${attributes}${links}`);
       walk(hexId(span.spanId), depth + 1);
