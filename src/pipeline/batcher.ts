@@ -60,11 +60,19 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
   };
 
   const schedule = () => {
-    if (running || scheduled || queue.length === 0) return;
+    if (running || queue.length === 0) return;
+    if (scheduled) {
+      // A partial batch waits out the queue delay; a full one goes at once (Triton's dynamic batcher).
+      if (delayTimer !== undefined && queuedRows() >= options.maxBatchSize) {
+        clearTimeout(delayTimer);
+        delayTimer = undefined;
+        setImmediate(flush);
+      }
+      return;
+    }
     scheduled = true;
     const delayMs = options.maxQueueDelayMicros / 1000;
-    const ready = queuedRows() >= options.maxBatchSize || delayMs <= 0;
-    if (ready) setImmediate(flush);
+    if (delayMs <= 0 || queuedRows() >= options.maxBatchSize) setImmediate(flush);
     else delayTimer = setTimeout(flush, Math.max(0, delayMs - (performance.now() - queue[0]!.enqueued)));
   };
 
@@ -73,6 +81,7 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
   const flush = async () => {
     scheduled = false;
     clearTimeout(delayTimer);
+    delayTimer = undefined;
     // A backlog beyond one batch goes as several model calls in this same turn: onnxruntime-node
     // defers each call to the next turn, so one call per turn let every turn's socket work (under
     // a flood, thousands of 503s) come between batches and starved the accepted requests.
@@ -198,7 +207,8 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
           reject: (error) => (leave(), reject(error)),
         });
         hooks.depth?.(queue.length);
-        sweeper ??= setInterval(sweep, sweepIntervalMs).unref();
+        // Requests waiting for their deadline keep the process alive until they are answered.
+        sweeper ??= setInterval(sweep, sweepIntervalMs);
         schedule();
       });
     },

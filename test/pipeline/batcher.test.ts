@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBatcher } from '../../src/pipeline/batcher.js';
+import { createFakeRuntime, irisSignature } from '../../src/runtime/fake.js';
 import { createOnnxRuntime } from '../../src/runtime/onnx.js';
 import { defaults } from '../../src/core/defaults.js';
 import type { InferenceRequest } from '../../src/core/inference.js';
@@ -51,10 +52,12 @@ describe('adaptive batcher', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const started: number[] = [];
-    const gated: ModelRuntime = { ...inner, infer: async (request) => (started.push(request.inputs[0]!.shape[0]!), await gate, inner.infer(request)) };
+    let third!: () => void;
+    const thirdStarted = new Promise<void>((resolve) => (third = resolve));
+    const gated: ModelRuntime = { ...inner, infer: async (request) => (started.push(request.inputs[0]!.shape[0]!), started.length === 3 && third(), await gate, inner.infer(request)) };
     const batcher = createBatcher(gated, { ...defaults.batching, maxBatchSize: 8 });
     const answers = Promise.all(Array.from({ length: 20 }, () => batcher.infer(row([5, 3, 1, 0.2]))));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await thirdStarted;
     assert.deepEqual(started, [8, 8, 4], 'all three calls started before any finished');
     release();
     assert.equal((await answers).length, 20);
@@ -91,14 +94,59 @@ describe('adaptive batcher', () => {
     const inner = await irisRuntime();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow: ModelRuntime = { ...inner, infer: async (request) => (await gate, inner.infer(request)) };
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const slow: ModelRuntime = { ...inner, infer: async (request) => (entered(), await gate, inner.infer(request)) };
     const batcher = createBatcher(slow, { ...defaults.batching, maxBatchSize: 1 });
     const first = batcher.infer(row([5, 3, 1, 0.2]));
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the first call is running now; the next request queues behind it
-    const late = assert.rejects(batcher.infer({ ...row([5, 3, 1, 0.2]), deadline: Date.now() + 20 }), (error: { status: number }) => error.status === 504);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await late; // answered while the model call in front of it still runs
+    await inside; // the first call is running now; the next request queues behind it
+    await assert.rejects(batcher.infer({ ...row([5, 3, 1, 0.2]), deadline: Date.now() + 20 }), (error: { status: number }) => error.status === 504);
+    // answered while the model call in front of it still runs
     release();
     await first;
+  });
+
+  it('waits up to maxQueueDelayMicros for neighbours that arrive in later turns', async () => {
+    const fake = createFakeRuntime({ name: 'iris', version: '1', ...irisSignature });
+    await fake.load();
+    const batcher = createBatcher(fake, { ...defaults.batching, maxQueueDelayMicros: 200_000 });
+    const answers = [batcher.infer(row([5, 3, 1, 0.2]))];
+    for (let i = 0; i < 2; i++) {
+      await new Promise((resolve) => setImmediate(resolve)); // a later event-loop turn: opportunistic batching would have sent the first alone
+      answers.push(batcher.infer(row([6, 3, 5, 2])));
+    }
+    await Promise.all(answers);
+    assert.deepEqual(fake.calls, [3], 'one call for three requests spread over three turns');
+  });
+
+  it('sends at once, without waiting out the delay, when the queue holds maxBatchSize rows', { timeout: 10_000 }, async () => {
+    const fake = createFakeRuntime({ name: 'iris', version: '1', ...irisSignature });
+    await fake.load();
+    const batcher = createBatcher(fake, { ...defaults.batching, maxBatchSize: 2, maxQueueDelayMicros: 60_000_000 });
+    const first = batcher.infer(row([5, 3, 1, 0.2]));
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([first, batcher.infer(row([6, 3, 5, 2]))]);
+    assert.deepEqual(fake.calls, [2], 'two rows fill the batch: no minute-long wait');
+  });
+
+  it('unloads once the requests it holds are answered, and takes no new ones meanwhile', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const fake = createFakeRuntime({ name: 'iris', version: '1', ...irisSignature, hold: () => (entered(), held) });
+    await fake.load();
+    const batcher = createBatcher(fake, { ...defaults.batching, maxBatchSize: 1 });
+    const running = batcher.infer(row([5, 3, 1, 0.2]));
+    await inside;
+    const queued = batcher.infer(row([6, 3, 5, 2]));
+    let unloaded = false;
+    const unloading = batcher.unload().then(() => (unloaded = true));
+    await assert.rejects(batcher.infer(row([1, 1, 1, 1])), /not ready/, 'a request after unload began is refused');
+    assert.equal(unloaded, false, 'still holding two requests');
+    release();
+    await Promise.all([running, queued, unloading]);
+    assert.equal(unloaded, true);
+    assert.throws(() => fake.metadata(), /not ready/, 'the model was released after them');
   });
 });
