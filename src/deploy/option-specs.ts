@@ -36,6 +36,7 @@ export const deployOptionSpecs: readonly DeployOptionSpec[] = [
   o('networkPolicy', '--network-policy', 'boolean', 'generate a NetworkPolicy that admits only the serving ports'),
   o('serviceMonitor', '--service-monitor', 'boolean', 'generate a Prometheus Operator ServiceMonitor'),
   o('monitoring', '--monitoring', 'boolean', 'also write a Grafana dashboard (grafana-dashboard.json) and a Prometheus Operator PrometheusRule with alerts (thresholds: berth.yaml monitoring.alerts)'),
+  o('otlpCollector', '--otlp-collector', 'string', 'OpenTelemetry collector for the pods\' traces, its OTLP/HTTP base URL (e.g. http://otel-collector.observability:4318): turns tracing on in the pods'),
   o('preStop', '--pre-stop', 'enum', 'how the pod waits for endpoints to drop it: the kubelet\'s sleep action (Kubernetes ≥ 1.30) or the server\'s own drain delay', ['sleep', 'server']),
   o('preStopSeconds', '--pre-stop-seconds', 'int', 'seconds to keep serving after the pod is marked for deletion'),
   o('serviceType', '--service-type', 'enum', 'Service type', ['ClusterIP', 'NodePort', 'LoadBalancer']),

@@ -22,6 +22,8 @@ export interface DeployOptions {
   serviceMonitor: boolean;
   /** Grafana dashboard + PrometheusRule (src/deploy/monitoring). */
   monitoring: boolean;
+  /** OTLP/HTTP base URL of the collector the pods send traces to (monitoring/tracing-env.ts). */
+  otlpCollector?: string;
   preStop: 'sleep' | 'server';
   preStopSeconds: number;
   serviceType: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
@@ -80,11 +82,13 @@ export function parseDeployOptions(sources: DeploySources, facts: ModelFacts): {
     networkPolicy: pick('networkPolicy', false),
     serviceMonitor: pick('serviceMonitor', false),
     monitoring: pick('monitoring', false),
+    otlpCollector: pick<string | undefined>('otlpCollector', undefined),
     preStop: pick('preStop', 'sleep'),
     preStopSeconds: pick('preStopSeconds', d.preStopSeconds),
     serviceType: pick('serviceType', 'ClusterIP'),
     kserve: { deploymentMode: pick('kserve.deploymentMode', 'RawDeployment') },
   };
+  if (options.otlpCollector !== undefined && !/^https?:\/\/[^/?#\s]+/.test(options.otlpCollector)) throw errors.badConfig('deploy.otlpCollector', `${JSON.stringify(options.otlpCollector)} is not an http:// or https:// URL`);
   if (options.name !== resourceName(options.name)) throw errors.badConfig('deploy.name', `${JSON.stringify(options.name)} is not a DNS label; try ${JSON.stringify(resourceName(options.name))}`);
   return { options, given: new Set(values.keys()) };
 }

@@ -30,6 +30,7 @@ export function manifestFlags(command: Command): Command {
     .option('--network-policy', 'also generate a NetworkPolicy')
     .option('--service-monitor', 'also generate a Prometheus Operator ServiceMonitor')
     .option('--monitoring', 'also generate a PrometheusRule with alerts and (with --out) grafana-dashboard.json')
+    .option('--otlp-collector <url>', 'send the pods\' traces to this OpenTelemetry collector (OTLP/HTTP base URL); turns tracing on in the pods')
     .option('--pre-stop <mode>', 'sleep (kubelet sleep action, Kubernetes >= 1.30) or server (the server\'s drain delay)')
     .option('--pre-stop-seconds <s>', 'seconds to keep serving after the pod is marked for deletion')
     .option('--service-type <type>', 'ClusterIP|NodePort|LoadBalancer')
