@@ -1,6 +1,5 @@
-import type { ModelConfig, Settings } from '../core/config.js';
+import type { Settings } from '../core/config.js';
 import type { InferenceObserver, InferenceRequest, ModelMetadata, ShadowObserver } from '../core/inference.js';
-import type { InferenceTrace } from '../core/inference-trace.js';
 import { berthVersion } from '../core/version.js';
 import { rowsOf } from '../pipeline/batch-merge.js';
 import { RequestBuilder } from '../pipeline/request-builder.js';
@@ -112,39 +111,33 @@ export class DataPlane {
    */
   async infer<Body, Reply>(name: string, version: string | undefined, codec: Codec<Body, Reply>, body: Body, context: RequestContext): Promise<Reply> {
     const { entry, runtime, config } = this.#route(name, version, context);
+    // A sampled request's steps are spans of its trace (inference-trace.ts); otherwise `trace` is undefined and each step costs a check.
     const trace = context.trace?.inference;
-    if (trace) return this.#traced(trace, context, entry.metadata, runtime, config, codec, body);
-    const builder = new RequestBuilder(entry.metadata, this.settings.limits, { allowMissing: config.allowMissing === true });
-    const encode = codec.decode(body, builder, { metadata: entry.metadata, config });
-    const request = this.#finish(builder, context);
-    return encode(await runtime.infer(request), request);
-  }
-
-  /** infer() of a sampled request: the same steps, each a span of its trace (decode, the runtime's, encode). */
-  async #traced<Body, Reply>(trace: InferenceTrace, context: RequestContext, metadata: ModelMetadata, runtime: ModelRuntime, config: ModelConfig, codec: Codec<Body, Reply>, body: Body): Promise<Reply> {
-    context.trace!.set({ 'berth.model': metadata.name, 'berth.model.version': metadata.version });
-    const decoding = trace.step('decode');
+    if (trace) context.trace!.set({ 'berth.model': entry.metadata.name, 'berth.model.version': entry.metadata.version });
+    const decoding = trace?.step('decode');
     let request: InferenceRequest;
     let encode: ReplyEncoder<Reply>;
     try {
-      const builder = new RequestBuilder(metadata, this.settings.limits, { allowMissing: config.allowMissing === true });
-      encode = codec.decode(body, builder, { metadata, config });
+      const builder = new RequestBuilder(entry.metadata, this.settings.limits, { allowMissing: config.allowMissing === true });
+      encode = codec.decode(body, builder, { metadata: entry.metadata, config });
       request = this.#finish(builder, context);
-      request.trace = trace;
-      decoding.set({ 'berth.rows': rowsOf(request) });
-      decoding.end();
     } catch (error) {
-      decoding.end(error);
+      decoding?.end(error);
       throw error;
     }
+    if (trace) {
+      request.trace = trace;
+      decoding!.set({ 'berth.rows': rowsOf(request) });
+      decoding!.end();
+    }
     const response = await runtime.infer(request);
-    const encoding = trace.step('encode');
+    const encoding = trace?.step('encode');
     try {
       const reply = encode(response, request);
-      encoding.end();
+      encoding?.end();
       return reply;
     } catch (error) {
-      encoding.end(error);
+      encoding?.end(error);
       throw error;
     }
   }

@@ -59,8 +59,9 @@ export class RequestGate {
     }
     const { ticket, refusal } = this.admission.enter(arrival.bytes, arrival.open);
     if (refusal) return refusal;
-    if (this.tracing && arrival.trace) arrival.trace.attributes['berth.request_id'] = id;
-    return { id, auth, ticket, trace: this.tracing && arrival.trace ? this.tracing.request(arrival.trace) : undefined };
+    const trace = arrival.trace && this.tracing?.request(arrival.trace);
+    trace?.set({ 'berth.request_id': id });
+    return { id, auth, ticket, trace };
   }
 
   /**
