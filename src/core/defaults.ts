@@ -138,6 +138,8 @@ export const defaults = {
     serviceName: 'berth',
     /** The SDK's span batching (its own defaults): spans wait at most delayMs; past maxQueue waiting, new ones are dropped. */
     export: { delayMs: 5000, maxQueue: 2048, maxBatch: 512, timeoutMs: 10_000 },
+    /** Longer attribute values (a 16 KiB URL path) are cut: the queue's memory stays bounded (about maxQueue × a few KiB). */
+    maxAttributeChars: 1024,
   },
   log: {
     level: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent',

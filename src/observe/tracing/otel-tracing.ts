@@ -39,6 +39,7 @@ export function createOtelTracing({ settings, env, onExportError }: TracingOptio
       'host.name': hostname(),
       'process.pid': process.pid,
     }),
+    spanLimits: { attributeValueLengthLimit: settings.maxAttributeChars },
     sampler: linkedSampler(standardSampler(env.OTEL_TRACES_SAMPLER, settings.sampleRatio)),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: settings.export.delayMs, maxQueueSize: settings.export.maxQueue, maxExportBatchSize: settings.export.maxBatch, exportTimeoutMillis: settings.export.timeoutMs })],
   });

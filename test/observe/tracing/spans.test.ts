@@ -55,7 +55,12 @@ describe('spans', () => {
     for (const traceparent of malformed) assert.equal((await predict(server, { traceparent })).statusCode, 200);
     const continued = sampled.replace('4bf9', '6bf9');
     assert.equal((await predict(server, { traceparent: continued, tracestate: `a=${'b'.repeat(600)}` })).statusCode, 200);
+    const longPath = `/${'m'.repeat(5000)}`;
+    const unknown = await server.app.inject({ method: 'POST', url: longPath, payload: body, headers: { 'content-type': 'application/json', traceparent: sampled.replace('4bf9', '9bf9') } });
+    assert.equal(unknown.statusCode, 404);
     await server.shutdown('test done');
+    const cut = ofTrace(sampled.replace('4bf9', '9bf9').slice(3, 35))[0];
+    assert.equal(String(cut?.attributes['url.path']).length, 1024, 'a long attribute is cut, so queued spans stay small');
     const traces = lines.filter((line) => line.route === '/predict').map((line) => String(line.traceId));
     for (const traceId of traces.slice(0, 4)) {
       assert.match(traceId, /^[0-9a-f]{32}$/);
