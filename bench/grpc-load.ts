@@ -26,7 +26,7 @@ export async function grpcLoad(port: number, model: string, row: number[], conne
       const next = () => {
         if (performance.now() >= until) return resolve();
         const started = performance.now();
-        (client as unknown as { ModelInfer: Function }).ModelInfer(request, (error: Error | null) => {
+        (client as unknown as { ModelInfer: (...args: unknown[]) => unknown }).ModelInfer(request, (error: Error | null) => {
           if (error) errors++;
           else recorder.add(performance.now() - started);
           next();

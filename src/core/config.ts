@@ -1,34 +1,16 @@
 import { closest } from './closest.js';
+import { ConfigProblem, type Reading } from './config/field.js';
+import { configRules } from './config/rules.js';
+import { berthYamlSchema, defaultsOf, getPath, settingEntries, type SettingEntry, type Settings } from './config/schema.js';
+import type { ModelConfig, TrafficPolicy } from './config/sections/model.js';
 import { errors } from './errors.js';
-import { defaults } from './defaults.js';
-import { defaultOf, getPath, settingSpecs, type SettingSpec } from './settings.js';
-import { parseTrafficPolicy, parseTrafficSection, type TrafficPolicy } from './traffic-config.js';
-import { parseMonitoringSection } from './monitoring-config.js';
 
-type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : { -readonly [K in keyof T]: Widen<T[K]> };
-
-/** Server settings after defaults, berth.yaml, environment and flags are applied. */
-export type Settings = Widen<typeof defaults>;
-
-/** The per-model part of berth.yaml (`model:`). */
-export interface ModelConfig {
-  name?: string;
-  /** Feature names in column order, for the named-feature dialect. */
-  /** The version this file is (set by `berth build` from the registry); default 1. */
-  version?: string;
-  features?: string[];
-  /** Class label names, indexed by class id (or keyed by the model's own label). */
-  labels?: string[];
-  /** The model takes missing values: JSON null (and NaN) reach it as NaN, as tree models expect. */
-  allowMissing?: boolean;
-  batching?: Partial<Settings['batching']>;
-  traffic?: TrafficPolicy;
-}
+export type { ModelConfig, Settings, TrafficPolicy };
 
 export interface ConfigSources {
   /** Parsed berth.yaml (or {}). */
   file?: Record<string, unknown>;
-  /** Flag values keyed by setting key (`server.port`), as given on the command line. */
+  /** Flag values keyed by setting path (`server.port`), as given on the command line. */
   flags?: Record<string, unknown>;
   /** BERTH_* variables. */
   env?: Record<string, string>;
@@ -41,156 +23,131 @@ export interface ResolvedConfig {
   model: ModelConfig;
   /** Traffic policies by model name (`traffic:` section). */
   traffic: Record<string, TrafficPolicy>;
-  /** The raw file, for sections other areas own (e.g. `monitoring`). */
+  /** The raw file. */
   file: Record<string, unknown>;
+  /** The settings set by berth.yaml, a variable or a flag (paths), for rules that treat chosen and default values apart. */
+  given: ReadonlySet<string>;
   warnings: string[];
 }
 
 /**
- * parse → normalize → rules (the changesets pipeline). Precedence, highest first: flag,
- * environment variable, berth.yaml, defaults. Throws BERTH_BAD_CONFIG naming the setting and
- * where it came from.
+ * parse → normalize → rules (the changesets pipeline), over the one schema
+ * (core/config/schema.ts). Precedence, highest first: flag, environment variable, berth.yaml,
+ * defaults. Throws BERTH_UNKNOWN_CONFIG_KEY for a key the schema does not have (naming the
+ * closest one), BERTH_BAD_CONFIG naming the setting and where its value came from.
  */
 export function resolveConfig(sources: ConfigSources): ResolvedConfig {
-  const file = sources.file ?? {};
-  const warnings: string[] = [];
-  const settings = structuredClone(defaults) as unknown as Settings;
-  for (const spec of settingSpecs) {
-    const layers: Array<[string, unknown]> = [
-      [`${spec.key} in berth.yaml`, getPath(file, spec.key)],
-      [spec.env, sources.env?.[spec.env]],
-      [spec.flag, sources.flags?.[spec.key]],
+  const file = normalize(sources.file ?? {});
+  checkKnownKeys(file, yamlTree, []);
+  const values = defaultsOf(berthYamlSchema) as Record<string, unknown>;
+  const given = new Set<string>();
+  for (const entry of settingEntries) {
+    const layers: Array<[raw: unknown, where: string, reading: Reading]> = [
+      [getPath(file, entry.yamlPath), entry.flag || entry.env ? `${entry.yamlPath} in berth.yaml` : entry.yamlPath, { text: false, baseDir: sources.baseDir }],
+      [entry.env ? sources.env?.[entry.env] : undefined, entry.env ?? '', { text: true }],
+      [sources.flags?.[entry.path], entry.flag ?? entry.path, { text: true }],
     ];
-    for (const [where, raw] of layers) {
+    for (const [raw, where, reading] of layers) {
       if (raw === undefined || raw === null) continue;
-      setPath(settings, spec.key, coerce(spec, raw, where));
+      setPath(values, entry.path, read(entry, raw, where, reading));
+      given.add(entry.path);
     }
   }
-  checkKnownKeys(file);
-  settings.monitoring = parseMonitoringSection(file.monitoring, settings.monitoring, sources.baseDir) as Settings['monitoring'];
-  applyRules(settings);
-  return { settings, model: parseModelConfig(file.model), traffic: parseTrafficSection(file.traffic), file, warnings };
+  const { model, traffic, ...settings } = values as Settings & { model: ModelConfig; traffic: Record<string, TrafficPolicy> };
+  for (const rule of configRules) rule(settings);
+  return { settings, model, traffic, file, given, warnings: [] };
 }
 
-/** berth.yaml's sections: the settings table's, and those parsed by their own areas. */
-const ownSections = ['model', 'monitoring', 'traffic', 'deploy'];
-const settingSections = new Set(settingSpecs.map((spec) => spec.key.split('.')[0]!));
-const settingKeys = settingSpecs.map((spec) => spec.key);
-const modelKeys = ['name', 'version', 'features', 'labels', 'allowMissing', 'batching', 'traffic'] as const;
-
-/**
- * Every key of berth.yaml is known, or the server does not start: a misspelt key silently left a
- * default in force (`server.prot: 9000` served on 8000). The message names the closest known key.
- * Sections other areas parse (monitoring, traffic, deploy) are checked by their parsers.
- */
-function checkKnownKeys(file: Record<string, unknown>): void {
-  const everyKey = [...ownSections, ...settingSections, ...settingKeys, ...modelKeys.map((key) => `model.${key}`)];
-  for (const [section, value] of Object.entries(file)) {
-    if (ownSections.includes(section)) continue;
-    if (!settingSections.has(section)) throw errors.unknownConfigKey('berth.yaml', section, closest(section, everyKey));
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.badConfig(`${section} in berth.yaml`, 'must be a mapping');
-    for (const key of Object.keys(value)) {
-      const dotted = `${section}.${key}`;
-      if (!settingKeys.includes(dotted)) throw errors.unknownConfigKey('berth.yaml', dotted, closest(dotted, everyKey));
-    }
-  }
-}
-
-function coerce(spec: SettingSpec, raw: unknown, where: string): unknown {
-  const text = typeof raw === 'string' ? raw.trim() : raw;
-  const fail = (expected: string) => errors.badConfig(where, `expected ${expected}, got ${spec.secret ? '(hidden)' : JSON.stringify(raw)}`);
-  switch (spec.type) {
-    case 'int': {
-      const value = typeof text === 'number' ? text : Number(text);
-      if (!Number.isSafeInteger(value) || value < 0) throw fail('a non-negative integer');
-      return value;
-    }
-    case 'number': {
-      const value = typeof text === 'number' ? text : Number(text);
-      if (!Number.isFinite(value) || value < 0) throw fail('a non-negative number');
-      return value;
-    }
-    case 'boolean': {
-      if (typeof text === 'boolean') return text;
-      if (['true', '1', 'yes', 'on'].includes(String(text).toLowerCase())) return true;
-      if (['false', '0', 'no', 'off'].includes(String(text).toLowerCase())) return false;
-      throw fail('true or false');
-    }
-    case 'workers': {
-      if (text === 'auto') return 'auto';
-      const value = Number(text);
-      if (!Number.isSafeInteger(value) || value < 1) throw fail('a positive integer or "auto"');
-      return value;
-    }
-    case 'enum': {
-      if (!spec.choices!.includes(String(text))) throw fail(`one of ${spec.choices!.join(', ')}`);
-      return String(text);
-    }
-    case 'string':
-      if (typeof text !== 'string' && typeof text !== 'number') throw fail('a string');
-      return String(text);
-  }
-}
-
-function applyRules(settings: Settings): void {
-  const { server, batching } = settings;
-  if (server.apiKey && server.apiKeyFile) throw errors.badConfig('server.apiKeyFile', 'give the API key once: server.apiKey (--api-key) or server.apiKeyFile (--api-key-file), not both');
-  if (server.modelControl && !server.apiKey && !server.apiKeyFile) {
-    throw errors.badConfig('server.modelControl', 'loading and unloading models on request needs an API key, or anyone could change what is served; set --api-key-file (or BERTH_API_KEY) too');
-  }
-  if (server.port > 65535) throw errors.badConfig('server.port', `${server.port} is not a TCP port`);
-  if (server.grpcPort > 65535) throw errors.badConfig('server.grpcPort', `${server.grpcPort} is not a TCP port`);
-  if (server.grpcPort !== 0 && server.grpcPort === server.port) throw errors.badConfig('server.grpcPort', 'must differ from server.port');
-  if (batching.maxBatchSize < 1) throw errors.badConfig('batching.maxBatchSize', 'must be at least 1');
-  const { tracing } = settings;
-  if (tracing.sampleRatio > 1) throw errors.badConfig('tracing.sampleRatio', `${tracing.sampleRatio} is not a share between 0 and 1`);
-  if (!/^https?:\/\/[^/?#\s]+/.test(tracing.endpoint)) throw errors.badConfig('tracing.endpoint', `${JSON.stringify(tracing.endpoint)} is not an http:// or https:// URL`);
-}
-
-/** Validates the `model:` section of berth.yaml. */
+/** Checks and reads the `model:` section of a berth.yaml on its own (the registry's view of a model folder). */
 export function parseModelConfig(raw: unknown, where = 'model'): ModelConfig {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.badConfig(where, 'must be a mapping');
-  for (const key of Object.keys(raw)) {
-    if (!(modelKeys as readonly string[]).includes(key)) throw errors.unknownConfigKey('berth.yaml', `${where}.${key}`, closest(`${where}.${key}`, modelKeys.map((known) => `${where}.${known}`)));
+  const tree = yamlTree.get('model') as YamlTree;
+  checkKnownKeys({ model: raw }, new Map([['model', tree]]), []);
+  const model: Record<string, unknown> = {};
+  for (const entry of settingEntries.filter((candidate) => candidate.path.startsWith('model.'))) {
+    const value = getPath({ model: raw }, entry.yamlPath);
+    if (value !== undefined && value !== null) setPath(model, entry.path.slice('model.'.length), read(entry, value, `${where}${entry.yamlPath.slice('model'.length)}`, { text: false }));
   }
-  const model = { ...(raw as Record<string, unknown>) } as ModelConfig;
-  if (model.allowMissing !== undefined && typeof model.allowMissing !== 'boolean') throw errors.badConfig(`${where}.allowMissing`, 'must be true or false');
-  if (model.name !== undefined && (typeof model.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(model.name))) {
-    throw errors.badConfig(`${where}.name`, 'must be 1–63 letters, digits, dots, dashes or underscores');
-  }
-  if (model.version !== undefined) {
-    if ((typeof model.version !== 'string' && typeof model.version !== 'number') || !/^\d{1,9}$/.test(String(model.version))) throw errors.badConfig(`${where}.version`, 'must be a version number');
-    model.version = String(model.version);
-  }
-  for (const key of ['features', 'labels'] as const) {
-    const list = model[key];
-    if (list === undefined) continue;
-    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' && typeof item !== 'number')) {
-      throw errors.badConfig(`${where}.${key}`, 'must be a list of names');
-    }
-    model[key] = list.map(String);
-    if (new Set(model[key]).size !== list.length) throw errors.badConfig(`${where}.${key}`, 'has duplicate names');
-  }
-  if (model.batching !== undefined && (typeof model.batching !== 'object' || model.batching === null)) {
-    throw errors.badConfig(`${where}.batching`, 'must be a mapping');
-  }
-  if (model.traffic !== undefined) model.traffic = parseTrafficPolicy(model.traffic, `${where}.traffic`);
-  if (model.batching) {
-    for (const [key, value] of Object.entries(model.batching)) {
-      const spec = settingSpecs.find((candidate) => candidate.key === `batching.${key}`);
-      if (!spec) throw errors.badConfig(`${where}.batching.${key}`, 'is not a batching setting');
-      (model.batching as Record<string, unknown>)[key] = coerce(spec, value, `${where}.batching.${key}`);
-    }
-  }
-  return model;
+  return model as ModelConfig;
 }
 
-function setPath(object: object, key: string, value: unknown): void {
-  const parts = key.split('.');
-  let node = object as Record<string, unknown>;
-  for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
+function read(entry: SettingEntry, raw: unknown, where: string, reading: Reading): unknown {
+  try {
+    return entry.read(raw, reading);
+  } catch (problem) {
+    if (!(problem instanceof ConfigProblem)) throw problem;
+    const at = problem.at ? where.replace(/^(\S+)/, `$1.${problem.at}`) : where;
+    throw errors.badConfig(at, problem.message);
+  }
+}
+
+/**
+ * normalize: a `payloadLog:` mapping turns payload logging on unless it says `enabled: false`
+ * (writing the mapping is asking for it).
+ */
+function normalize(file: Record<string, unknown>): Record<string, unknown> {
+  const payloadLog = getPath(file, 'monitoring.payloadLog');
+  if (!isMapping(payloadLog) || payloadLog.enabled !== undefined) return file;
+  const monitoring = file.monitoring as Record<string, unknown>;
+  return { ...file, monitoring: { ...monitoring, payloadLog: { ...payloadLog, enabled: true } } };
+}
+
+// ── strict keys ───────────────────────────────────────────────────────────
+
+/** berth.yaml's shape: a key maps to a nested mapping or to the setting found there. */
+type YamlTree = Map<string, YamlTree | SettingEntry>;
+
+function buildYamlTree(): YamlTree {
+  const root: YamlTree = new Map();
+  for (const entry of settingEntries) {
+    const parts = entry.yamlPath.split('.');
+    let node = root;
+    for (const part of parts.slice(0, -1)) {
+      if (!node.has(part)) node.set(part, new Map());
+      node = node.get(part) as YamlTree;
+    }
+    node.set(parts.at(-1)!, entry);
+  }
+  return root;
+}
+
+const yamlTree = buildYamlTree();
+const knownPaths = [...new Set(settingEntries.flatMap((entry) => entry.yamlPath.split('.').map((_, index, parts) => parts.slice(0, index + 1).join('.'))))];
+
+/**
+ * Every key of berth.yaml is known, or nothing starts: a misspelt key silently left a default in
+ * force (`server.prot: 9000` served on 8000). The message names the closest known key.
+ */
+function checkKnownKeys(mapping: Record<string, unknown>, tree: YamlTree, path: string[]): void {
+  for (const [key, value] of Object.entries(mapping)) {
+    const dotted = [...path, key].join('.');
+    const node = tree.get(key);
+    if (node === undefined) throw errors.unknownConfigKey('berth.yaml', dotted, suggestion(dotted));
+    if (!(node instanceof Map) || value === undefined || value === null) continue;
+    if (!isMapping(value)) throw errors.badConfig(dotted, 'must be a mapping');
+    checkKnownKeys(value, node, [...path, key]);
+  }
+}
+
+/** The closest known path; else the one setting whose last key is the same (`port` → server.port). */
+function suggestion(wrong: string): string | undefined {
+  const near = closest(wrong, knownPaths);
+  if (near) return near;
+  const last = wrong.split('.').at(-1)!.toLowerCase();
+  const sameKey = knownPaths.filter((known) => known.split('.').at(-1)!.toLowerCase() === last);
+  return sameKey.length === 1 ? sameKey[0] : undefined;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function setPath(object: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = object;
+  for (const part of parts.slice(0, -1)) {
+    if (!isMapping(node[part])) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
   node[parts.at(-1)!] = value;
 }
-
-export { defaultOf };

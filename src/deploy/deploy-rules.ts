@@ -3,7 +3,7 @@ import { errors } from '../core/errors.js';
 import type { ModelFacts } from './model-facts.js';
 import { imageTag } from './model-facts.js';
 import type { DeployOptions, GivenKeys } from './options.js';
-import { mebibytes, parseQuantity } from './quantity.js';
+import { mebibytes, parseQuantity } from '../core/quantity.js';
 import { recommendedMemoryMiB } from './resources.js';
 
 /**
@@ -42,7 +42,7 @@ const unmeasured: Rule = ({ facts }) =>
     : undefined;
 
 const replicasIgnored: Rule = ({ options, given }) =>
-  options.autoscaling.enabled && given.has('replicas')
+  options.autoscaling.enabled && given.has('deploy.replicas')
     ? `--replicas is ignored while the HPA is on (it owns spec.replicas); use --min/--max, or --no-hpa for a fixed count`
     : undefined;
 

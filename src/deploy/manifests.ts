@@ -1,4 +1,4 @@
-import type { Settings } from '../core/config.js';
+import type { ResolvedConfig } from '../core/config.js';
 import { manifestContext } from './context.js';
 import { checkDeployOptions } from './deploy-rules.js';
 import { deployment } from './deployment.js';
@@ -7,7 +7,7 @@ import { inferenceService } from './kserve.js';
 import type { KubeObject, ManifestFile } from './kube-object.js';
 import type { ModelFacts } from './model-facts.js';
 import { networkPolicy } from './network-policy.js';
-import { parseDeployOptions, type DeployOptions, type DeploySources } from './options.js';
+import { deployOptions, type DeployOptions } from './options.js';
 import { podDisruptionBudget } from './pdb.js';
 import { service } from './service.js';
 import { serviceMonitor } from './service-monitor.js';
@@ -22,12 +22,14 @@ export interface ManifestSet {
 }
 
 /**
- * berth.yaml `deploy:` + flags + the model's facts + the server settings → the objects, in the
- * order they should be applied (a Service before its pods, so endpoints exist from the start).
- * Pure: writing files or calling a cluster is the caller's job.
+ * The resolved config (berth.yaml `deploy:` with the flags, and the server settings the pod runs
+ * with) + the model's facts → the objects, in the order they should be applied (a Service before
+ * its pods, so endpoints exist from the start). Pure: writing files or calling a cluster is the
+ * caller's job.
  */
-export function generateManifests(sources: DeploySources, facts: ModelFacts, settings: Settings): ManifestSet {
-  const { options, given } = parseDeployOptions(sources, facts);
+export function generateManifests(config: Pick<ResolvedConfig, 'settings' | 'given'>, facts: ModelFacts): ManifestSet {
+  const { settings, given } = config;
+  const options = deployOptions(config, facts);
   const warnings = checkDeployOptions({ options, given, facts, settings });
   const context = manifestContext(options, settings, facts);
   const files: ManifestFile[] = [];

@@ -7,7 +7,7 @@
 export interface ModelFacts {
   /** Model name as registered or written in berth.yaml (may contain `_` and `.`). */
   name: string;
-  /** Registry version, berth.yaml `model.version`, or `0` for an unregistered file. */
+  /** Registry version, berth.yaml `model.version`, or `1` for an unregistered file (core/locate-model.ts). */
   version: string;
   /** sha256 (hex) of model.onnx. */
   sha256: string;
@@ -33,19 +33,6 @@ export function withOverrides(facts: ModelFacts, overrides: FactOverrides): Mode
   if (overrides.peakRssMb !== undefined) out.peakRssBytes = overrides.peakRssMb * 2 ** 20;
   if (overrides.loadSeconds !== undefined || overrides.peakRssMb !== undefined) out.measuredBy = 'flags';
   return out;
-}
-
-const shortShaLength = 12;
-
-/**
- * `<name>:<model version>-<short sha>`, never `latest`: the tag names exactly one model file, so
- * a rollback is unambiguous (the seed's "Rollback is ambiguous. You tagged latest" gotcha).
- * Repository names are lower case `[a-z0-9._-]` (OCI distribution spec); tags `[A-Za-z0-9_.-]`.
- */
-export function defaultImage(facts: ModelFacts): string {
-  const repository = facts.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'model';
-  const version = facts.version.replace(/[^A-Za-z0-9_.-]+/g, '-');
-  return `${repository}:${version}-${facts.sha256.slice(0, shortShaLength)}`;
 }
 
 /** The tag part of an image reference (after the last ':' that is not part of a registry port). */

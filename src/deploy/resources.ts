@@ -1,6 +1,6 @@
 import { defaults } from '../core/defaults.js';
 import type { ModelFacts } from './model-facts.js';
-import { mebibytes, roundUpMiB } from './quantity.js';
+import { mebibytes, roundUpMiB } from '../core/quantity.js';
 
 /**
  * The memory limit Berth recommends: the measured peak RSS of the server under the largest

@@ -35,7 +35,7 @@ export function acceptOipBodies(scope: FastifyInstance): void {
     }
     // An empty body is no JSON; the repository routes take none (tritonclient's index call).
     if (json.length === 0) return done(null, undefined);
-    parseJson(request, json.toString('utf8'), (error, parsed) => {
+    void parseJson(request, json.toString('utf8'), (error, parsed) => {
       // fastify's own wording blames the content type; the usual cause here is a missing or short header length.
       if ((error as { code?: string } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return done(errors.invalidJson(jsonHint(request.headers[headerLengthHeader])));
       done(error, parsed);

@@ -60,5 +60,5 @@ const statusText: Record<number, string> = {
 };
 
 function toOpenApiPath(url: string): string {
-  return url.replace(/::/g, '\u0000').replace(/:(\w+)(\([^)]*\))?/g, '{$1}').replace(/\u0000/g, ':');
+  return url.replace(/::/g, '\uE000').replace(/:(\w+)(\([^)]*\))?/g, '{$1}').replace(/\uE000/g, ':');
 }

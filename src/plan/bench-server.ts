@@ -1,7 +1,4 @@
 import { createServer } from 'node:net';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { parse } from 'yaml';
 import { errors } from '../core/errors.js';
 import { startProgram } from '../core/programs.js';
 
@@ -63,16 +60,4 @@ export async function startBerthServer(target: string, launcher: BerthLauncher, 
       await child.kill('SIGTERM', 10_000);
     },
   };
-}
-
-/** What berth.yaml beside the model says about it (name, feature names), for the sample body. */
-export function modelFacts(target: string): { name: string; features?: string[] } {
-  const folder = existsSync(target) && statSync(target).isDirectory() ? target : dirname(target);
-  const fallback = basename(target).replace(/\.onnx$/i, '') || 'model';
-  const file = join(folder, 'berth.yaml');
-  if (!existsSync(file)) return { name: existsSync(target) && statSync(target).isDirectory() ? basename(target) : fallback };
-  const model = (parse(readFileSync(file, 'utf8')) as { model?: { name?: unknown; features?: unknown } } | null)?.model;
-  const features = Array.isArray(model?.features) ? model.features.map(String) : undefined;
-  const name = typeof model?.name === 'string' ? model.name : existsSync(target) && statSync(target).isDirectory() ? basename(target) : fallback;
-  return { name, ...(features ? { features } : {}) };
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { defaults } from '../core/defaults.js';
 import { errors } from '../core/errors.js';
 import { berthVersion } from '../core/version.js';
-import { modelFacts, startBerthServer, type BenchServer, type BerthLauncher } from './bench-server.js';
+import { locateModel } from '../core/locate-model.js';
+import { startBerthServer, type BenchServer, type BerthLauncher } from './bench-server.js';
 import { findCapacity, type CapacityOptions, type CapacityResult } from './capacity-search.js';
 import { runLoadTest, type LoadTestOptions, type LoadTestResult } from './load-test.js';
 import { modelFromRoute, sampleBody, type MetadataDocument } from './sample-body.js';
@@ -45,6 +46,18 @@ export interface BenchResult {
   body?: unknown;
   run?: LoadTestResult;
   capacity?: CapacityResult;
+}
+
+/** `-H 'name: value'` pairs → a header object. */
+export function parseHeaders(values: string[] | undefined): Record<string, string> | undefined {
+  if (values === undefined) return undefined;
+  const headers: Record<string, string> = {};
+  for (const item of values) {
+    const colon = item.indexOf(':');
+    if (colon <= 0) throw errors.badPlanInput('--header', `\`${item}\` must look like \`name: value\``);
+    headers[item.slice(0, colon).trim().toLowerCase()] = item.slice(colon + 1).trim();
+  }
+  return headers;
 }
 
 const isUrl = (target: string) => /^https?:\/\//i.test(target);
@@ -113,7 +126,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     if (!path && url.pathname !== '/') path = url.pathname + url.search;
   } else {
     if (!options.launcher) throw errors.badUsage(`${options.target} is not an http(s) URL`);
-    facts = modelFacts(options.target);
+    // The name and feature names `berth serve` will use, for the sample body; a model that cannot
+    // be found is reported by the server, with its own output.
+    const model = await locateModel(options.target, { hash: false }).catch(() => undefined);
+    if (model) facts = { name: model.name, ...(model.model.features ? { features: model.model.features } : {}) };
     server = await startBerthServer(options.target, options.launcher, b.serverReadyTimeoutMs);
     baseUrl = server.baseUrl;
   }

@@ -1,23 +1,11 @@
+import { parseDuration } from '../core/duration.js';
 import { errors } from '../core/errors.js';
 
-/**
- * Durations as people write them on a command line: `50ms`, `30s`, `5m`, `1h30m`, `2d`. A bare
- * number is read in `bareUnit` (seconds for periods, milliseconds for latencies) so `--slo-p99 50`
- * means what a reader of the flag expects.
- */
-const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
+/** Durations from the command line and from files (core/duration.ts), with an error naming where. */
 export function parseDurationMs(text: string, where: string, bareUnit: 'ms' | 's' = 's'): number {
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * unitMs[bareUnit]!;
-  const parts = trimmed.match(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g);
-  if (!parts || parts.join('') !== trimmed) throw errors.badDuration(where, text);
-  let total = 0;
-  for (const part of parts) {
-    const [, value, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/)!;
-    total += Number(value) * unitMs[unit!]!;
-  }
-  return total;
+  const ms = parseDuration(text, bareUnit);
+  if (ms === undefined) throw errors.badDuration(where, text);
+  return ms;
 }
 
 export function parseDurationSeconds(text: string, where: string): number {

@@ -44,11 +44,13 @@ export interface HpaSpecOverrides {
  * with the given fields replaced. */
 export function hpaSpec(overrides: HpaSpecOverrides = {}): HpaSpec {
   const d = defaults.plan.hpa;
+  // The HPA `berth manifests` writes, so that the plan prices what would be deployed.
+  const autoscaling = defaults.deploy.autoscaling;
   const tolerance = overrides.tolerance ?? d.tolerance;
   return {
-    minReplicas: overrides.minReplicas ?? d.minReplicas,
-    maxReplicas: overrides.maxReplicas ?? d.maxReplicas,
-    targetUtilization: overrides.targetUtilization ?? d.targetUtilization,
+    minReplicas: overrides.minReplicas ?? autoscaling.minReplicas,
+    maxReplicas: overrides.maxReplicas ?? autoscaling.maxReplicas,
+    targetUtilization: overrides.targetUtilization ?? autoscaling.targetCPUUtilization,
     behavior: {
       scaleUp: { ...d.scaleUp, policies: d.scaleUp.policies.map((p) => ({ ...p })), tolerance, ...overrides.scaleUp },
       scaleDown: { ...d.scaleDown, policies: d.scaleDown.policies.map((p) => ({ ...p })), tolerance, ...overrides.scaleDown },

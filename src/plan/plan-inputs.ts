@@ -3,7 +3,7 @@ import { defaults } from '../core/defaults.js';
 import { errors } from '../core/errors.js';
 import { defaultPrices, type PriceCatalogue } from './cost.js';
 import { parsePrices } from './prices.js';
-import { isTrafficFile, parseTraffic, parseTrafficCsv, type TrafficPattern } from './traffic.js';
+import { isTrafficFile, parseTraffic, parseTrafficCsv, type TrafficPattern } from './traffic-pattern.js';
 import type { BenchResult } from './bench.js';
 
 /** Reading `berth plan`'s inputs: files and flags to validated values, with errors that say which. */

@@ -45,7 +45,7 @@ export interface PlanResult {
   capacity: CapacitySource;
   traffic: { spec: string; description: string; peak: number; durationSeconds: number };
   simulation: { stepSeconds: number; syncPeriodSeconds: number; startupSeconds: number };
-  /** The HPA the flags describe (seed 004's 2–10 pods at 70% when none are given). */
+  /** The HPA the flags describe; without them the one `berth manifests` writes (deploy.autoscaling). */
   hpa: PlannedHpa;
   recommendation: PlannedHpa & { why: string; candidates: Array<Omit<Candidate, 'summary'> & { podHours: number; minutesAtRisk: number }> };
   fixedPods: number;
@@ -62,7 +62,7 @@ export async function runPlan(options: PlanOptions): Promise<{ result: PlanResul
   const capacity = resolveCapacity(options);
   const traffic = loadTraffic(options.traffic);
   const prices = loadPrices(options.prices);
-  const durationSeconds = options.durationSeconds ?? traffic.naturalDurationSeconds ?? defaults.plan.simulation.durationSeconds;
+  const durationSeconds = options.durationSeconds ?? traffic.naturalDurationSeconds ?? defaults.plan.simulation.fallbackDurationSeconds;
   if (!(durationSeconds > 0)) throw errors.badPlanInput('--duration', 'must be longer than 0');
   const startupSeconds = options.startupSeconds ?? defaults.plan.hpa.startupSeconds;
   const stepSeconds = options.stepSeconds ?? defaults.plan.simulation.stepSeconds;
@@ -101,7 +101,7 @@ export async function runPlan(options: PlanOptions): Promise<{ result: PlanResul
     capacity,
     traffic: { spec: traffic.spec, description: traffic.description, peak: traffic.peak, durationSeconds },
     simulation: { stepSeconds, syncPeriodSeconds, startupSeconds },
-    hpa: planned(flagsGiven ? 'your HPA' : 'seed 004 HPA', userSpec, userResult),
+    hpa: planned(flagsGiven ? 'your HPA' : 'default HPA', userSpec, userResult),
     recommendation: {
       ...planned('recommended HPA', recSpec, recResult),
       why: rec.why,

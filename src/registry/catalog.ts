@@ -1,8 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../core/errors.js';
+import type { RegistryLookup } from '../core/locate-model.js';
 import { aliasTargets, aliasesOf, readAliases } from './aliases.js';
-import { checkModelName, isVersionFolder, latestAlias, modelDir, modelFileName, parseModelRef, versionDir } from './layout.js';
+import { checkModelName, isVersionFolder, latestAlias, metadataFileName, modelDir, modelFileName, parseModelRef, versionDir } from './layout.js';
 import { readVersionMetadata, type VersionMetadata } from './metadata.js';
 
 /**
@@ -111,4 +112,12 @@ export async function listModels(repo: string, only?: string): Promise<ModelSumm
     models.push({ name, latest: versions.at(-1)!, versions: summaries, aliases: aliasTargets(aliases) });
   }
   return models;
+}
+
+/** `resolveModel` as the model locator's registry seam (core/locate-model.ts): NAME@ALIAS → the version's folder. */
+export function registryLookup(repo: string): RegistryLookup {
+  return async (ref) => {
+    const found = await resolveModel(repo, ref);
+    return { name: found.name, version: String(found.version), path: found.path, dir: found.dir, sha256: found.sha256, metadataPath: join(found.dir, metadataFileName) };
+  };
 }

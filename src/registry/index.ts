@@ -3,7 +3,7 @@
  * repository, version switching, `POST /v2/repository/index`). Depends only on core; the caller
  * supplies `describe` (signature and producer from the ONNX runtime) and reference statistics.
  */
-export { resolveModel, listModels, listVersions, listModelNames, type ResolvedModel, type ModelSummary, type VersionSummary } from './catalog.js';
+export { resolveModel, registryLookup, listModels, listVersions, listModelNames, type ResolvedModel, type ModelSummary, type VersionSummary } from './catalog.js';
 export { registerModel, type RegisterOptions, type RegisterResult, type RegisterHooks } from './register.js';
 export { setAlias, rollback, deleteVersion, type AliasChange, type DeleteResult, type ManageOptions } from './manage.js';
 export { verifyRepository, verifyVersion, type VerifyReport, type VersionCheck, type VerifyStatus } from './verify.js';

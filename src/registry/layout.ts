@@ -1,5 +1,8 @@
 import { join, resolve } from 'node:path';
 import { errors } from '../core/errors.js';
+import { configFileName, modelFileName } from '../core/locate-model.js';
+
+export { configFileName, modelFileName };
 
 /**
  * Where things live in a model repository. The layout follows Triton's model repository
@@ -12,9 +15,7 @@ import { errors } from '../core/errors.js';
  *   <repo>/<name>/<version>/berth.yaml      the model's own config, when a folder was registered
  *   <repo>/.berth-tmp/                      staging area for atomic writes (same file system)
  */
-export const modelFileName = 'model.onnx';
 export const metadataFileName = 'berth-version.json';
-export const configFileName = 'berth.yaml';
 export const aliasesFileName = 'aliases.json';
 export const lockFileName = '.lock';
 export const tempFolderName = '.berth-tmp';

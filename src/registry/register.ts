@@ -7,7 +7,7 @@ import { readAliases } from './aliases.js';
 import { listVersions } from './catalog.js';
 import { checkModelName, configFileName, metadataFileName, modelDir, modelFileName, versionDir } from './layout.js';
 import type { DescribeModel, VersionMetadata } from './metadata.js';
-import { readModelSource } from './source.js';
+import { locateModel } from '../core/locate-model.js';
 
 export interface RegisterOptions {
   repository: string;
@@ -53,16 +53,17 @@ export interface RegisterResult {
  */
 export async function registerModel(options: RegisterOptions): Promise<RegisterResult> {
   const repo = options.repository;
-  const source = await readModelSource(options.source);
+  // Names in the registry are for good: a bare file needs --name (or berth.yaml's model.name).
+  const source = await locateModel(options.source, { hash: false });
   const name = checkModelName(options.name ?? source.model.name ?? '');
   const now = options.now ?? (() => new Date());
 
   await removeStaleTemp(repo, defaults.repository.staleTempMs);
   const temp = await makeTempDir(repo, `register-${name}`);
   try {
-    const model = await copyFileHashed(source.modelFile, join(temp, modelFileName));
+    const model = await copyFileHashed(source.path, join(temp, modelFileName));
     const files: VersionMetadata['files'] = { [modelFileName]: model };
-    if (source.configFile) files[configFileName] = await copyFileHashed(source.configFile, join(temp, configFileName));
+    if (source.configPath) files[configFileName] = await copyFileHashed(source.configPath, join(temp, configFileName));
     const facts = await options.describe(join(temp, modelFileName));
     const metadata: VersionMetadata = {
       format: 1,
@@ -73,7 +74,7 @@ export async function registerModel(options: RegisterOptions): Promise<RegisterR
       sha256: model.sha256,
       bytes: model.bytes,
       files,
-      source: source.configFile ? join(source.modelFile, '..') : source.modelFile,
+      source: source.configPath ? source.dir : source.path,
       signature: facts.signature,
       producer: facts.producer,
       opsets: facts.opsets,

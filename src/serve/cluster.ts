@@ -33,7 +33,7 @@ export function runPrimary(count: number, logger: Logger): Promise<number> {
   let draining = false;
   let failed = false;
   const broadcast = (message: Message) => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.isConnected() && worker.send(message);
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker?.isConnected()) worker.send(message);
   };
 
   cluster.on('message', (worker: Worker, message: Message) => {

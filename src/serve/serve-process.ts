@@ -21,12 +21,11 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
     return;
   }
 
-  let server: RunningServer;
   const inCluster = isClusterWorker();
   // Exemplars need the OpenMetrics format, which prom-client's cross-worker aggregate does not keep.
   const metrics = createMetrics({ exemplars: prepared.settings.tracing.enabled && !inCluster });
   const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
-  server = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
+  const server: RunningServer = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
   governHeapGrowth(metrics.shed, server.settings.server.heapGrowthPercent);
   if (membership) server.dataplane.addReadinessGate(membership.isClusterReady);
 
@@ -36,7 +35,7 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
       process.exit(1);
     }, server.settings.server.drainSeconds * 1000);
     force.unref();
-    server
+    void server
       .shutdown(signal)
       .then(
         () => 0,

@@ -4,8 +4,10 @@ import type { DestinationStream } from 'pino';
 import { resolveConfig, type Settings } from '../core/config.js';
 import { readApiKeyFile, readConfigFile } from '../core/config-file.js';
 import { BerthError, errors } from '../core/errors.js';
+import { locateModel } from '../core/locate-model.js';
 import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
+import { acceptOipBodies } from '../http/oip-body.js';
 import { repositoryRoutes } from '../http/routes-repository.js';
 import { monitoringRoutes } from '../http/routes-monitoring.js';
 import { createHttpApp } from '../http/server.js';
@@ -15,7 +17,6 @@ import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
 import { startTracing } from '../observe/tracing/start-tracing.js';
 import { referenceRows } from '../protocol/reference-rows.js';
-import { locateModel } from '../runtime/model-source.js';
 import { createOnnxRuntime } from '../runtime/onnx.js';
 import type { RuntimeFactory } from '../runtime/runtime.js';
 import type { DataPlane } from '../serving/data-plane.js';
@@ -66,9 +67,9 @@ export interface RunningServer {
 
 /** Finds the model and resolves its configuration (flags, environment, berth.yaml, defaults). */
 export async function prepareServe(options: ServeOptions) {
-  const location = options.target === undefined ? undefined : await locateModel(options.target);
+  const location = options.target === undefined ? undefined : await locateModel(options.target, { hash: false, configPath: options.config });
   const configPath = options.config ?? location?.configPath;
-  const file = configPath === undefined ? {} : await readConfigFile(configPath, options.config === undefined);
+  const file = location?.config ?? (configPath === undefined ? {} : await readConfigFile(configPath, false));
   const resolved = resolveConfig({ file, flags: options.flags, env: options.env, baseDir: configPath === undefined ? undefined : dirname(configPath) });
   const { server } = resolved.settings;
   if (server.apiKeyFile) server.apiKey = await readApiKeyFile(server.apiKeyFile);
@@ -124,8 +125,14 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const repository = manager.repository && settings.server.modelControl ? manager : undefined;
   if (repository) dataplane.addExtension('model_repository');
   const app = await createHttpApp(context, [...(repository ? repositoryRoutes(repository) : []), ...monitoringRoutes(monitoring, context)]);
-  if (!repository) app.all('/v2/repository/*', async () => {
-    throw errors.modelControlOff();
+  // Serving a repository without model control: whatever body a repository call carries (real OIP
+  // clients send none, or octet-stream), the answer is that model control is off, not a media-type
+  // complaint. A single model file has no repository: those paths are 404 like any other.
+  if (manager.repository && !repository) await app.register(async (scope) => {
+    acceptOipBodies(scope);
+    scope.all('/v2/repository/*', async () => {
+      throw errors.modelControlOff();
+    });
   });
   const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
     gate.close();
@@ -136,9 +143,9 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
 
   let modelsLoaded: Promise<void>;
   if (location) {
-    const name = options.name ?? modelConfig.name ?? location.defaultName;
-    logger.info({ address, model: name, path: location.modelPath }, 'listening; loading model');
-    modelsLoaded = manager.loadFile(location.modelPath, { ...modelConfig, name });
+    const name = options.name ?? location.name;
+    logger.info({ address, model: name, path: location.path }, 'listening; loading model');
+    modelsLoaded = manager.loadFile(location.path, { ...modelConfig, name, version: location.version });
   } else {
     logger.info({ address, repository: manager.repository, models: options.models ?? 'all' }, 'listening; loading models from the repository');
     modelsLoaded = manager.serveRepository(options.models ?? []).then(() => manager.watch());

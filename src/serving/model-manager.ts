@@ -2,7 +2,7 @@ import type { ModelConfig, Settings } from '../core/config.js';
 import { BerthError, errors } from '../core/errors.js';
 import type { LoadedVersion } from '../core/inference.js';
 import { importedFrom, paritySummary } from '../core/parity-report.js';
-import type { TrafficPolicy } from '../core/traffic-config.js';
+import type { TrafficPolicy } from '../core/config.js';
 import { allocate, type Tensor } from '../core/tensor.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';

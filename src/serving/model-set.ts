@@ -1,6 +1,6 @@
 import { errors } from '../core/errors.js';
 import type { ModelConfig } from '../core/config.js';
-import type { TrafficPolicy } from '../core/traffic-config.js';
+import type { TrafficPolicy } from '../core/config.js';
 import { InferenceStats } from '../pipeline/inference-stats.js';
 import type { ModelMetadata } from '../core/inference.js';
 import type { ModelRuntime } from '../runtime/runtime.js';

@@ -22,8 +22,9 @@ const layers: Record<string, { imports: string[]; types?: string[] }> = {
   http: { imports: ['core', 'observe', 'serving', 'protocol'] },
   grpc: { imports: ['core', 'observe', 'serving', 'protocol'] },
   import: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry', 'serving', 'protocol'] },
+  profile: { imports: ['core', 'observe', 'registry', 'import'] },
   serve: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry', 'serving', 'protocol', 'http', 'grpc'] },
-  cli: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry', 'package', 'deploy', 'plan', 'serving', 'protocol', 'http', 'grpc', 'import', 'serve'] },
+  cli: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry', 'package', 'deploy', 'plan', 'serving', 'protocol', 'http', 'grpc', 'import', 'profile', 'serve'] },
 };
 
 const root = 'src';

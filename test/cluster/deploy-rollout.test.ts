@@ -30,7 +30,7 @@ describe('berth deploy on the test bed', { skip }, () => {
   let firstImage = '';
 
   /** Later steps build on earlier ones: after a failure they skip instead of failing again. */
-  const step = (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>) =>
+  const step = (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>): void => {
     test(title, { timeout: timeoutMs }, async (t) => {
       if (failed) return t.skip('an earlier step failed');
       log(`— ${title}`);
@@ -42,6 +42,7 @@ describe('berth deploy on the test bed', { skip }, () => {
         throw error;
       }
     });
+  };
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-cluster-deploy-'));
@@ -62,7 +63,7 @@ describe('berth deploy on the test bed', { skip }, () => {
     assert.deepEqual(kustomization.resources, ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml']);
     const fileDeployment = parse(await readFile(join(out, 'deployment.yaml'), 'utf8'));
     firstImage = imageOf(fileDeployment)!;
-    assert.match(firstImage, /^iris:0-[0-9a-f]{12}$/);
+    assert.match(firstImage, /^iris:1-[0-9a-f]{12}$/);
 
     const deployed = await berth(['deploy', 'examples/iris', '--namespace', ns, '--timeout', '90']);
     assert.equal(deployed.code, 0, deployed.stderr);

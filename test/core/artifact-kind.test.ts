@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { detectArtifactKind, importCommand } from '../../src/core/artifact-kind.js';
-import { resolveModelSource } from '../../src/deploy/model-ref.js';
-import { readModelSource } from '../../src/registry/source.js';
-import { locateModel } from '../../src/runtime/model-source.js';
+import { locateModel } from '../../src/core/locate-model.js';
+import { registerModel } from '../../src/registry/index.js';
 import { spawnBerth } from '../helpers/process.js';
 
 async function files(): Promise<Record<string, string>> {
@@ -44,8 +43,8 @@ test('serve, register and build refuse a pickle or framework file with the berth
   for (const [name, kind] of [['model.joblib', 'a Python pickle'], ['model.txt', 'a LightGBM model file'], ['model.ubj', 'an XGBoost model file']] as const) {
     const expected = new RegExp(`is ${kind}.*not ONNX: Berth serves only ONNX and never loads pickles or framework files in the server; convert it once, with a parity check, by running: berth import ${paths[name]!.replace(/[.]/g, '\\.')}$`);
     await assert.rejects(locateModel(paths[name]!), (error: Error & { code?: string }) => error.code === 'BERTH_NEEDS_IMPORT' && expected.test(error.message));
-    await assert.rejects(readModelSource(paths[name]!), { code: 'BERTH_NEEDS_IMPORT' });
-    await assert.rejects(resolveModelSource(paths[name]!), { code: 'BERTH_NEEDS_IMPORT' });
+    // One locator serves every command; register goes through it too.
+    await assert.rejects(registerModel({ repository: join(paths[name]!, '..', 'repository'), source: paths[name]!, name: 'm', describe: () => Promise.reject(new Error('not reached')) }), { code: 'BERTH_NEEDS_IMPORT' });
   }
   // Not a model format Berth knows: the ONNX loader's own error, as before.
   await assert.doesNotReject(locateModel(paths['notes.txt']!));

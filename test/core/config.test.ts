@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/core/config.js';
 import { defaults } from '../../src/core/defaults.js';
-import { settingSpecs } from '../../src/core/settings.js';
+import { settingEntries } from '../../src/core/config/schema.js';
+
+/** The settings with a flag and a BERTH_* variable. */
+const settingSpecs = settingEntries.filter((entry) => entry.env !== undefined);
 
 describe('configuration', () => {
   it('starts from the one defaults object', () => {
@@ -23,8 +26,8 @@ describe('configuration', () => {
 
   it('names every environment variable after its flag, or the OpenTelemetry variable a tracing setting mirrors', () => {
     for (const spec of settingSpecs) {
-      if (spec.key.startsWith('tracing.') && spec.env.startsWith('OTEL_')) continue;
-      assert.equal(spec.env, `BERTH_${spec.flag.slice(2).replace(/-/g, '_').toUpperCase()}`);
+      if (spec.path.startsWith('tracing.') && spec.env!.startsWith('OTEL_')) continue;
+      assert.equal(spec.env, `BERTH_${spec.flag!.slice(2).replace(/-/g, '_').toUpperCase()}`);
     }
     assert.equal(new Set(settingSpecs.map((spec) => spec.env)).size, settingSpecs.length, 'no two settings share a variable');
   });
@@ -35,7 +38,7 @@ describe('configuration', () => {
     assert.throws(() => resolveConfig({ flags: { 'log.level': 'loud' } }), /--log-level: expected one of fatal, error/);
     assert.throws(() => resolveConfig({ flags: { 'server.workers': '0' } }), /positive integer or "auto"/);
     assert.throws(() => resolveConfig({ file: { model: { features: 'a,b' } } }), /model.features: must be a list of names/);
-    assert.throws(() => resolveConfig({ file: { model: { batching: { maxBatchSze: 3 } } } }), /model.batching.maxBatchSze: is not a batching setting/);
+    assert.throws(() => resolveConfig({ file: { model: { batching: { maxBatchSze: 3 } } } }), /unknown key `model.batching.maxBatchSze`; did you mean model.batching.maxBatchSize\?/);
   });
 
   it('never echoes a secret in an error', () => {

@@ -39,7 +39,7 @@ describe('berth.yaml monitoring section', () => {
 
   it('refuses unknown keys and bad values, naming the setting', () => {
     const bad: Array<[unknown, RegExp]> = [
-      [{ drift: { psiThreshhold: 0.2 } }, /monitoring\.drift\.psiThreshhold: is not a monitoring setting/],
+      [{ drift: { psiThreshhold: 0.2 } }, /unknown key `monitoring\.drift\.psiThreshhold`; did you mean monitoring\.drift\.psiThreshold\?/],
       [{ drift: { ksPValueThreshold: 1.5 } }, /monitoring\.drift\.ksPValueThreshold: must be between 0 and 1/],
       [{ drift: { windowRows: 10.5 } }, /monitoring\.drift\.windowRows: expected a whole number/],
       [{ drift: { windowRows: 0 } }, /monitoring\.drift\.windowRows: must be at least 1/],

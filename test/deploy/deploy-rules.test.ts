@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BerthError } from '../../src/core/errors.js';
+import type { BerthError } from '../../src/core/errors.js';
 import { defaultSettings, generate, irisFacts } from './support/fixtures.js';
 
 const warnings = (...args: Parameters<typeof generate>) => generate(...args).warnings;

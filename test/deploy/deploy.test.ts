@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BerthError } from '../../src/core/errors.js';
+import type { BerthError } from '../../src/core/errors.js';
 import { deployToCluster } from '../../src/deploy/deploy.js';
 import { deploymentState, fakeCluster, pod, replicaSet } from './support/fake-cluster.js';
 import { generate } from './support/fixtures.js';

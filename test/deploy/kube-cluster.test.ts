@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { BerthError } from '../../src/core/errors.js';
+import type { BerthError } from '../../src/core/errors.js';
 import { kubeCluster, loadKubeConfig } from '../../src/deploy/kube-cluster.js';
 import { deploymentState, template } from './support/fake-cluster.js';
 import { generate } from './support/fixtures.js';

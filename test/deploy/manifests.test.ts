@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaults } from '../../src/core/defaults.js';
-import { parseQuantity } from '../../src/deploy/quantity.js';
+import { parseQuantity } from '../../src/core/quantity.js';
 import { defaultSettings, generate, irisFacts, objectOf, type Loose } from './support/fixtures.js';
 
 const container = (set = generate()): Loose => (objectOf(set, 'Deployment') as Loose).spec.template.spec.containers[0];
@@ -51,7 +51,7 @@ test('the memory limit is the measured peak RSS plus a margin, and the request e
   assert.ok(parseQuantity(small.limits.memory)! >= (115 * m.marginFactor + m.headroomMiB) * 2 ** 20);
   assert.ok(parseQuantity(big.limits.memory)! >= 2000 * m.marginFactor * 2 ** 20);
   assert.equal(small.requests.memory, small.limits.memory);
-  assert.deepEqual({ cpu: small.requests.cpu, limit: small.limits.cpu }, { cpu: defaults.deploy.cpuRequest, limit: defaults.deploy.cpuLimit });
+  assert.deepEqual({ cpu: small.requests.cpu, limit: small.limits.cpu }, { cpu: defaults.deploy.resources.requests.cpu, limit: defaults.deploy.resources.limits.cpu });
   const custom = container(generate({ cpu: '250m', limitsCpu: '2', limitsMemory: '1Gi' })).resources;
   assert.deepEqual(custom, { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });
 });

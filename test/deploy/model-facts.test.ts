@@ -4,18 +4,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BerthError } from '../../src/core/errors.js';
+import type { BerthError } from '../../src/core/errors.js';
 import { measureModel } from '../../src/deploy/measure-model.js';
-import { defaultImage, imageTag, withOverrides } from '../../src/deploy/model-facts.js';
-import { resolveModelSource } from '../../src/deploy/model-ref.js';
+import { imageTag, withOverrides } from '../../src/deploy/model-facts.js';
 import { prepareManifests } from '../../src/deploy/prepare.js';
 import { irisFacts } from './support/fixtures.js';
 
 const fixture = new URL('../fixtures/models/sk-forest-int/', import.meta.url).pathname;
 
-test('image tags are <name>:<version>-<12 hex of sha256>, lower-cased and cleaned', () => {
-  assert.equal(defaultImage(irisFacts()), 'iris:3-3f2a1bc03f2a');
-  assert.equal(defaultImage(irisFacts({ name: 'Iris_Model v2', version: '1.0+local' })), 'iris_model-v2:1.0-local-3f2a1bc03f2a');
+test('the tag of an image reference is after the last colon that is not a registry port', () => {
   assert.equal(imageTag('registry:5000/ml/iris:3-abc'), '3-abc');
   assert.equal(imageTag('registry:5000/ml/iris'), undefined);
 });
@@ -24,28 +21,6 @@ test('flags override measured facts', () => {
   const facts = withOverrides(irisFacts(), { peakRssMb: 900 });
   assert.deepEqual([facts.peakRssBytes, facts.loadSeconds, facts.measuredBy], [900 * 2 ** 20, 1, 'flags']);
   assert.equal(withOverrides(irisFacts(), {}).measuredBy, 'child-process');
-});
-
-test('a model folder resolves to model.onnx, berth.yaml and a sha256', async () => {
-  const source = await resolveModelSource(fixture);
-  assert.equal(source.path, join(fixture, 'model.onnx'));
-  assert.match(source.sha256, /^[0-9a-f]{64}$/);
-  assert.equal(source.version, '0');
-  assert.equal(typeof source.config, 'object');
-  const file = await resolveModelSource(join(fixture, 'model.onnx'));
-  assert.equal(file.sha256, source.sha256);
-});
-
-test('berth.yaml names and versions the model; unknown references say what is missing', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'berth-deploy-'));
-  await copyFile(join(fixture, 'model.onnx'), join(dir, 'model.onnx'));
-  await writeFile(join(dir, 'berth.yaml'), 'model:\n  name: iris\n  version: 7\ndeploy:\n  replicas: 2\n');
-  const source = await resolveModelSource(dir);
-  assert.deepEqual([source.name, source.version], ['iris', '7']);
-  await assert.rejects(resolveModelSource(join(dir, 'nope.onnx')), (error: BerthError) => error.code === 'BERTH_MODEL_FILE_MISSING');
-  await assert.rejects(resolveModelSource('iris@production'), (error: BerthError) => error.code === 'BERTH_MODEL_REF_UNRESOLVED');
-  const viaRegistry = await resolveModelSource('iris@production', async () => ({ name: 'iris', version: '4', path: join(dir, 'model.onnx'), dir, sha256: 'f'.repeat(64) }));
-  assert.deepEqual([viaRegistry.name, viaRegistry.version, viaRegistry.sha256], ['iris', '4', 'f'.repeat(64)]);
 });
 
 test('measures a real server under the largest requests its settings allow, as many as its body budget admits', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BerthError } from '../../src/core/errors.js';
+import type { BerthError } from '../../src/core/errors.js';
 import { previousRevision, rollbackDeployment } from '../../src/deploy/rollback.js';
 import { deploymentState, fakeCluster, replicaSet } from './support/fake-cluster.js';
 

@@ -24,7 +24,7 @@ export function call<T = any>(client: Client, rpc: string, request: object, opti
   const callOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
   return new Promise((resolve, reject) => {
     let headers = new Metadata();
-    const method = (client as unknown as Record<string, Function>)[rpc]!.bind(client);
+    const method = (client as unknown as Record<string, (...args: any[]) => any>)[rpc]!.bind(client);
     const pending = method(request, metadata, callOptions, (error: ServiceError | null, reply: T) => {
       if (error) reject(error);
       else resolve(Object.assign(reply as object, { $metadata: headers }) as T & { $metadata: Metadata });

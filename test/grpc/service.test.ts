@@ -100,7 +100,7 @@ describe('gRPC inference service (iris forest)', () => {
   it('ModelInfer with raw_input_contents answers raw with the same values', async () => {
     const [typed, raw] = await Promise.all([call(client, 'ModelInfer', typedRequest()), call(client, 'ModelInfer', rawRequest())]);
     assert.equal(raw.raw_output_contents.length, raw.outputs.length);
-    assert.ok(raw.outputs.every((output: { contents?: unknown }) => output.contents == null));
+    assert.ok(raw.outputs.every((output: { contents?: unknown }) => output.contents === undefined || output.contents === null));
     for (const name of Object.keys(fixture.expected)) assert.deepEqual(outputValues(raw, name), outputValues(typed, name));
   });
 

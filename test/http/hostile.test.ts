@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Metadata, status as grpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
 import { measureModel } from '../../src/deploy/measure-model.js';
 import { prepareManifests } from '../../src/deploy/prepare.js';
-import { parseQuantity } from '../../src/deploy/quantity.js';
+import { parseQuantity } from '../../src/core/quantity.js';
 import { freePort, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
 import { call, inferenceClient } from '../grpc/client.js';
 

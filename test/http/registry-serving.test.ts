@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeOnnxModel } from '../../src/cli/commands/models.js';
+import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 import { registerModel, rollback, setAlias } from '../../src/registry/index.js';
 import { startServer, type RunningServer } from '../../src/serve/start-server.js';
 

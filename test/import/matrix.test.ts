@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { defaults } from '../../src/core/defaults.js';
 import { BerthError } from '../../src/core/errors.js';
 import { paritySummary, type ParityReport } from '../../src/core/parity-report.js';
-import { describeOnnxModel } from '../../src/cli/commands/models.js';
+import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 import { importModel, type ImportOptions, type ImportResult } from '../../src/import/import-model.js';
 import { listModels, resolveModel } from '../../src/registry/index.js';
 import { inParallel, makeArtifacts, pythonFor, servesLikeTheOriginal } from './support.js';

@@ -1,9 +1,9 @@
 import { after, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeOnnxModel } from '../../src/cli/commands/models.js';
+import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 import { runProgram } from '../../src/core/programs.js';
 import { registerModel } from '../../src/registry/index.js';
 import { tritonclientRequirements } from '../../bench/perf-analyzer.js';
@@ -13,10 +13,12 @@ import { fixtureNames, fixturesDir, loadCase } from '../helpers/server.js';
 
 /**
  * NVIDIA's tritonclient (HTTP, asyncio HTTP and gRPC; pinned in scripts/python/requirements/
- * tritonclient.txt), unmodified, against a real `berth serve --repository` holding every fixture
- * model: test/interop/tritonclient_matrix.py runs the client × model × tensor form × compression
- * matrix and the extensions, and reports each check; every one must pass.
+ * tritonclient.txt), unmodified, against a real `berth serve --repository --model-control` holding
+ * every fixture model, behind an API key (which the clients send through their own plugin hook):
+ * test/interop/tritonclient_matrix.py runs the client × model × tensor form × compression matrix
+ * and the extensions, and reports each check; every one must pass.
  */
+const apiKey = 'tritonclient-test-key';
 interface Check {
   client: string;
   model: string;
@@ -41,11 +43,13 @@ describe('tritonclient against berth serve', () => {
     if (!python) return;
     repository = mkdtempSync(join(tmpdir(), 'berth-tritonclient-'));
     for (const name of models) await registerModel({ repository, source: join(fixturesDir, name), name, describe: describeOnnxModel });
+    const keyFile = join(repository, 'api-key');
+    writeFileSync(keyFile, `${apiKey}\n`);
     const [httpPort, grpcPort] = [await freePort(), await freePort()];
-    server = spawnBerth(['serve', '--repository', repository, '--port', String(httpPort), '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--log-requests', 'false']);
+    server = spawnBerth(['serve', '--repository', repository, '--model-control', 'true', '--api-key-file', keyFile, '--port', String(httpPort), '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--log-requests', 'false']);
     await waitForReady(`http://127.0.0.1:${httpPort}/ready`, 60_000);
 
-    const run = await runProgram(python, ['test/interop/tritonclient_matrix.py', `127.0.0.1:${httpPort}`, `127.0.0.1:${grpcPort}`, fixturesDir, ...models], { timeoutMs: 300_000 });
+    const run = await runProgram(python, ['test/interop/tritonclient_matrix.py', `127.0.0.1:${httpPort}`, `127.0.0.1:${grpcPort}`, fixturesDir, ...models], { timeoutMs: 300_000, env: { ...process.env, BERTH_TEST_API_KEY: apiKey } });
     assert.equal(run.code, 0, `${run.stderr.slice(-3000)}\n${server.output().slice(-2000)}`);
     const checks = (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { checks: Check[] }).checks;
     const failed = checks.filter((check) => !check.ok);

@@ -6,12 +6,14 @@ with the original framework's outputs in the fixture's cases.json, with the fixt
 Then the model configuration, statistics, metadata, health and repository extensions.
 
 Prints one JSON report on stdout: {"checks": [{"client", "model", "case", "ok", "detail"}]}.
-Run by test/interop/tritonclient.test.ts; usage:
+The server wants an API key (model control needs one): every client sends it through tritonclient's
+own plugin hook, read from BERTH_TEST_API_KEY. Run by test/interop/tritonclient.test.ts; usage:
   python tritonclient_matrix.py HTTP_HOST:PORT GRPC_HOST:PORT FIXTURES_DIR MODEL [MODEL ...]
 """
 
 import asyncio
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -20,6 +22,7 @@ import numpy as np
 import tritonclient.grpc as grpcclient
 import tritonclient.http as httpclient
 import tritonclient.http.aio as aioclient
+from tritonclient._plugin import InferenceServerClientPlugin
 
 NUMPY = {
     "BOOL": np.bool_, "UINT8": np.uint8, "UINT16": np.uint16, "UINT32": np.uint32, "UINT64": np.uint64,
@@ -28,6 +31,18 @@ NUMPY = {
 }
 COMPRESSIONS = [None, "gzip", "deflate"]
 CHECKS = []
+
+
+class BearerKey(InferenceServerClientPlugin):
+    """Adds Berth's API key to every request, as tritonclient's own BasicAuth plugin adds its header (lower case: gRPC metadata keys must be)."""
+
+    def __call__(self, request):
+        request.headers["authorization"] = "Bearer " + os.environ["BERTH_TEST_API_KEY"]
+
+
+def with_key(client):
+    client.register_plugin(BearerKey())
+    return client
 
 
 def record(client, model, case, run):
@@ -86,7 +101,7 @@ def http_inputs(module, fixture, binary):
 
 
 def sync_http(url, models, fixtures):
-    client = httpclient.InferenceServerClient(url)
+    client = with_key(httpclient.InferenceServerClient(url))
     record("http", "-", "server live, ready, metadata", lambda: None if client.is_server_live() and client.is_server_ready() else "not live/ready")
     for model in models:
         fixture = fixtures[model]
@@ -127,7 +142,7 @@ def check_config(config, metadata, fixture, model):
 
 
 def grpc_checks(url, models, fixtures, expected_counts):
-    client = grpcclient.InferenceServerClient(url)
+    client = with_key(grpcclient.InferenceServerClient(url))
     record("grpc", "-", "server live, ready, metadata", lambda: None if client.is_server_live() and client.is_server_ready() and "statistics" in client.get_server_metadata(as_json=True)["extensions"] else "not live/ready/statistics")
     for model in models:
         fixture = fixtures[model]
@@ -144,6 +159,7 @@ def grpc_checks(url, models, fixtures, expected_counts):
 
 async def async_http(url, models, fixtures, expected_counts):
     async with aioclient.InferenceServerClient(url) as client:
+        with_key(client)
         await record_async("http-asyncio", "-", "server live, ready", lambda: ready_async(client))
         for model in models:
             fixture = fixtures[model]
@@ -162,6 +178,7 @@ async def async_http(url, models, fixtures, expected_counts):
 async def async_repository(url, model):
     """The repository extension through the asyncio client (its bodies are application/octet-stream)."""
     async with aioclient.InferenceServerClient(url) as client:
+        with_key(client)
         async def reload():
             await client.unload_model(model)
             if await client.is_model_ready(model):

@@ -4,10 +4,6 @@ import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { buildRequest } from '../../src/cli/commands/build.js';
-import { describeOnnxModel } from '../../src/cli/commands/models.js';
-import { registerModel, resolveModel, setAlias } from '../../src/registry/index.js';
-import { prepareManifests } from '../../src/deploy/prepare.js';
 import { locateBerthFiles, type BerthFiles } from '../../src/package/berth-files.js';
 import { writeBuildContext } from '../../src/package/context.js';
 import { buildArguments, podmanGlobalArgs, shellLine } from '../../src/package/engine-args.js';
@@ -15,36 +11,8 @@ import { referencedPaths, writeModelFolder } from '../../src/package/model-files
 import { pruneDependencies } from '../../src/package/prune.js';
 import { withoutCredentials } from '../../src/package/provenance.js';
 
-const iris = new URL('../../examples/iris/', import.meta.url).pathname;
 const temp = (prefix: string) => mkdtemp(join(tmpdir(), prefix));
 const exists = (path: string) => stat(path).then(() => true, () => false);
-
-test('the default tag is the image berth manifests puts in the Deployment', async () => {
-  for (const ref of [iris, join(iris, 'model.onnx')]) {
-    const request = await buildRequest(ref, {});
-    const prepared = await prepareManifests({ ref, flags: {}, overrides: {} });
-    assert.equal(request.tag, prepared.options.image, ref);
-    assert.match(request.tag, /^iris:0-[0-9a-f]{12}$/, 'an unregistered file is version 0');
-    assert.equal(request.tag, `iris:0-${request.model.sha256.slice(0, 12)}`);
-  }
-  assert.equal((await buildRequest(iris, { tag: 'localhost/iris:7-x' })).tag, 'localhost/iris:7-x');
-  assert.deepEqual((await buildRequest(iris, {})).ports, [8000, 8001]);
-});
-
-test('a registry reference builds the registered version, tagged as berth manifests tags it', async () => {
-  const repository = await temp('berth-build-repo-');
-  for (let i = 0; i < 2; i++) await registerModel({ repository, source: iris, name: 'iris', describe: describeOnnxModel });
-  await setAlias({ repository, name: 'iris', alias: 'production', target: '1' });
-  const request = await buildRequest('iris@production', { repository });
-  const prepared = await prepareManifests({ ref: 'iris@production', flags: {}, overrides: {}, registry: async (ref) => {
-    const found = await resolveModel(repository, ref);
-    return { name: found.name, version: String(found.version), path: found.path, dir: found.dir, sha256: found.sha256 };
-  } });
-  assert.equal(request.tag, prepared.options.image);
-  assert.match(request.tag, /^iris:1-[0-9a-f]{12}$/);
-  assert.equal(request.model.version, '1');
-  assert.equal(request.model.metadataPath, join(repository, 'iris', '1', 'berth-version.json'), 'the registry metadata goes into the image');
-});
 
 test('podman gets runc and cgroupfs where they are needed; every value is one argument', () => {
   assert.deepEqual(podmanGlobalArgs({ runc: true, systemd: false }), ['--runtime', 'runc', '--cgroup-manager', 'cgroupfs']);

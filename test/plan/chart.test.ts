@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { niceCeiling, renderPlanChart } from '../../src/plan/chart.js';
 import { simulateHpa } from '../../src/plan/hpa-simulator.js';
 import { hpaSpec } from '../../src/plan/hpa-spec.js';
-import { parseTraffic } from '../../src/plan/traffic.js';
+import { parseTraffic } from '../../src/plan/traffic-pattern.js';
 import { checkXml } from './xml-check.js';
 
 function chartFor(spec: string, title: string) {

@@ -6,13 +6,15 @@ import { join } from 'node:path';
 import { runPlan } from '../../src/plan/plan.js';
 import { formatPlan } from '../../src/plan/plan-text.js';
 import { checkXml } from './xml-check.js';
+import { generate, objectOf, type Loose } from '../deploy/support/fixtures.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'berth-plan-'));
 
 test('seed 004 inputs: 100 req/s, the table\'s fixed 3 pods and single VM rows', async () => {
   const out = scratch();
   try {
-    const { result } = await runPlan({ capacity: 40, traffic: 'constant:100', durationSeconds: 3600, out });
+    // Seed 004's HPA: 2–10 pods at 70% (Berth's default is the HPA `berth manifests` writes, 3–20).
+    const { result } = await runPlan({ capacity: 40, traffic: 'constant:100', durationSeconds: 3600, minReplicas: 2, maxReplicas: 10, out });
     const byKey = Object.fromEntries(result.cost.map((option) => [option.key, option]));
     assert.equal(result.fixedPods, 3);
     assert.deepEqual(byKey.fixed!.rows.map((r) => r.monthly), [72, 216, 30]);
@@ -60,4 +62,11 @@ test('clear errors for missing or contradictory inputs', async () => {
   await assert.rejects(runPlan({ capacity: 40, traffic: 'constant:100', stepSeconds: 7 }), /--step must divide the 15 s HPA sync period/);
   await assert.rejects(runPlan({ capacity: 40, traffic: 'missing-file.csv' }), /traffic `missing-file\.csv`: no such file/);
   await assert.rejects(runPlan({ capacity: 40, traffic: 'constant:100', prices: 'nope.yaml' }), /nope\.yaml: `\(file\)` does not exist/);
+});
+
+test('without --min/--max/--target it prices the HPA `berth manifests` writes', async () => {
+  const { result } = await runPlan({ capacity: 40, traffic: 'constant:100', durationSeconds: 600 });
+  const hpa = objectOf(generate(), 'HorizontalPodAutoscaler') as Loose;
+  assert.deepEqual([result.hpa.spec.minReplicas, result.hpa.spec.maxReplicas, result.hpa.spec.targetUtilization], [hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].resource.target.averageUtilization]);
+  assert.equal(result.hpa.label, 'default HPA');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { recommendHpa } from '../../src/plan/recommend.js';
 import { simulateHpa } from '../../src/plan/hpa-simulator.js';
 import { hpaSpec } from '../../src/plan/hpa-spec.js';
-import { parseTraffic } from '../../src/plan/traffic.js';
+import { parseTraffic } from '../../src/plan/traffic-pattern.js';
 
 const day = (spec: string) => {
   const traffic = parseTraffic(spec);

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { runProgram, type ProgramResult } from '../../src/core/programs.js';
 import { listVersions, registerModel, resolveModel, verifyRepository } from '../../src/registry/index.js';
-import { describe, projectRoot, registerChild, repositoryWorkspace, tempFolder } from './helpers.js';
+import { describe, projectRoot, registerChild, repositoryWorkspace, type tempFolder } from './helpers.js';
 
 /** Real processes racing on one repository, and one killed with SIGKILL half-way. */
 

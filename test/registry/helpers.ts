@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { describeOnnxModel } from '../../src/cli/commands/models.js';
+import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 
 /** Shared pieces of the registry tests: temp repositories and real ONNX models. */
 

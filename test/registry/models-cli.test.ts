@@ -3,7 +3,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runProgram } from '../../src/core/programs.js';
-import { fixtureFolder, projectRoot, repositoryWorkspace, tempFolder } from './helpers.js';
+import { fixtureFolder, projectRoot, repositoryWorkspace, type tempFolder } from './helpers.js';
 
 /** `berth models …` end to end: the real CLI in a child process, text and --json. */
 

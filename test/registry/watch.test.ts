@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { deleteVersion, diffSnapshots, registerModel, rollback, setAlias, watchRepository, type ModelState, type RepositoryChange, type RepositorySnapshot } from '../../src/registry/index.js';
-import { describe, repositoryWorkspace, tempFolder } from './helpers.js';
+import { describe, repositoryWorkspace, type tempFolder } from './helpers.js';
 
 let work: Awaited<ReturnType<typeof tempFolder>>;
 let repository: string;
@@ -21,7 +21,11 @@ function collector() {
     seen,
     onChange(changes: RepositoryChange[]) {
       seen.push(...changes);
-      for (const waiter of [...waiters]) if (changes.some(waiter.want)) waiters.splice(waiters.indexOf(waiter), 1), waiter.resolve();
+      for (const waiter of [...waiters]) {
+        if (!changes.some(waiter.want)) continue;
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
     },
     until(want: (change: RepositoryChange) => boolean) {
       if (seen.some(want)) return Promise.resolve();

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaults } from '../../src/core/defaults.js';
+import type { defaults } from '../../src/core/defaults.js';
 import type { ModelMetadata } from '../../src/core/inference.js';
 import { v2Codec } from '../../src/protocol/v2-codec.js';
 import { createOnnxRuntime } from '../../src/runtime/onnx.js';

@@ -1,58 +1,17 @@
 import type { Command } from 'commander';
 import type { CommandDefinition } from '../command.js';
 import type { CommandResult } from '../output.js';
-import type { ModelFacts } from '../../registry/metadata.js';
+import { repositoryPath } from '../model-repository.js';
+import { addSettingFlags } from '../setting-flags.js';
 
 /**
- * `berth models …`: the model repository (issue 4). Each command resolves the repository folder
+ * `berth models …`: the model repository. Each command resolves the repository folder
  * (--repository, BERTH_REPOSITORY, default ./model-repository) and calls one function of
- * src/registry. This file is also where the registry meets the ONNX runtime: the registry depends
- * only on core, so the signature reader is built here and handed to it.
+ * src/registry; `register` hands it the ONNX signature reader (runtime/describe-onnx.ts), which the
+ * registry may not import itself.
  */
 
-const repositoryFlag = (command: Command) => command.option('--repository <path>', 'model repository folder (env BERTH_REPOSITORY, default ./model-repository)');
-
-export async function repositoryPath(options: Record<string, unknown>): Promise<string> {
-  const [{ resolveConfig }, { berthVariables }, { repositoryRoot }] = await Promise.all([
-    import('../../core/config.js'),
-    import('../../core/env.js'),
-    import('../../registry/layout.js'),
-  ]);
-  const flags = options.repository === undefined ? {} : { 'repository.path': options.repository };
-  return repositoryRoot(resolveConfig({ flags, env: berthVariables() }).settings.repository.path);
-}
-
-/**
- * Signature, producer and opsets of an ONNX file: loads it in onnxruntime (as the server will, ZipMap
- * rewrite included, so the recorded signature is the served one), then unloads it.
- */
-export async function describeOnnxModel(path: string): Promise<ModelFacts> {
-  const [{ readFile }, { inspectOnnx }, { createOnnxRuntime }, { defaults }] = await Promise.all([
-    import('node:fs/promises'),
-    import('../../runtime/onnx-graph.js'),
-    import('../../runtime/onnx.js'),
-    import('../../core/defaults.js'),
-  ]);
-  const facts = inspectOnnx(await readFile(path), path);
-  const runtime = createOnnxRuntime({ path, name: 'register', version: '0' }, defaults.onnx);
-  await runtime.load();
-  try {
-    const { inputs, outputs } = runtime.metadata();
-    return { signature: { inputs, outputs }, producer: { name: facts.producer, version: facts.producerVersion }, opsets: facts.opsets };
-  } finally {
-    await runtime.unload();
-  }
-}
-
-/**
- * `--reference-data`: per-feature statistics of the training data, kept with the version for drift
- * detection (src/observe/drift). Only the model's features (berth.yaml `model.features`) are
- * profiled when the folder names them; otherwise every column of the CSV.
- */
-export async function profileReferenceData(path: string, features: string[] | undefined): Promise<unknown> {
-  const { profileFromCsv } = await import('../../observe/drift/profile-csv.js');
-  return profileFromCsv(path, features ? { features } : {});
-}
+const repositoryFlag = (command: Command) => addSettingFlags(command, ['repository.path']);
 
 export const modelsRegister: CommandDefinition = {
   name: 'models register',
@@ -65,19 +24,20 @@ export const modelsRegister: CommandDefinition = {
     .option('--reference-data <file.csv>', 'training data whose per-feature statistics are kept for drift detection')
     .option('--description <text>', 'what this version is')),
   async run([source], options): Promise<CommandResult> {
-    const [{ registerModel, parseMetrics, parseParams }, { readModelSource }, { formatRegistered }] = await Promise.all([
+    const [{ registerModel, parseMetrics, parseParams }, { formatRegistered }, { describeOnnxModel }] = await Promise.all([
       import('../../registry/index.js'),
-      import('../../registry/source.js'),
       import('../../registry/format.js'),
+      import('../../runtime/describe-onnx.js'),
     ]);
     const repository = await repositoryPath(options);
     const metrics = parseMetrics(options.metrics as string[] | undefined);
     const params = parseParams(options.params as string[] | undefined);
     let reference: { source: string; profile: unknown } | undefined;
     if (typeof options.referenceData === 'string') {
-      const { resolve } = await import('node:path');
-      const features = (await readModelSource(source!)).model.features;
-      reference = { source: resolve(options.referenceData), profile: await profileReferenceData(resolve(options.referenceData), features) };
+      // Only the model's features (berth.yaml model.features) when it names them, else every column.
+      const [{ resolve }, { locateModel }, { profileFromCsv }] = await Promise.all([import('node:path'), import('../../core/locate-model.js'), import('../../observe/drift/profile-csv.js')]);
+      const { features } = (await locateModel(source!, { hash: false })).model;
+      reference = { source: resolve(options.referenceData), profile: await profileFromCsv(resolve(options.referenceData), features ? { features } : {}) };
     }
     const result = await registerModel({
       repository,

@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../command.js';
-import { addSettingFlags, settingFlagValues } from '../setting-flags.js';
+import { settingFlagValues } from '../../core/config/flags.js';
+import { addSettingFlags } from '../setting-flags.js';
 
 export const serveCommand: CommandDefinition = {
   name: 'serve',

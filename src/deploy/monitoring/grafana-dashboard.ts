@@ -1,6 +1,6 @@
 import { berthVersion } from '../../core/version.js';
 import { labelVariable, rowPanel, timeseriesPanel, type TimeseriesSpec } from './grafana-panels.js';
-import { inferenceRoutePattern, metricNames as m, psiMethod } from './metric-names.js';
+import { inferenceRoutePattern, metricNames as m, psiMethod } from '../../core/metric-names.js';
 import { histogramQuantile, selector, sumRate, type Matchers } from './promql.js';
 import type { AlertThresholds } from './thresholds.js';
 
@@ -79,7 +79,7 @@ export function grafanaDashboard(request: DashboardRequest): Record<string, unkn
         { title: 'CPU per pod', description: 'CPU cores used by each pod\'s Berth process (compare with the CPU request/limit).', unit: 'short', min: 0, targets: [{ expr: sumRate(m.processCpu, scope, w, ['pod']), legend: '{{pod}}' }] },
         { title: 'Memory per pod', description: 'Resident memory of each pod\'s Berth process (compare with the memory limit: the OOMKilled gotcha).', unit: 'bytes', min: 0, targets: [{ expr: `sum by (pod) (${selector(m.processMemory, scope)})`, legend: '{{pod}}' }] },
         {
-          title: 'Ready model versions', description: 'berth_model_ready per pod and version (1 = serving); scrape targets up.', unit: 'short', min: 0,
+          title: 'Ready model versions', description: `${m.modelReady} per pod and version (1 = serving); scrape targets up.`, unit: 'short', min: 0,
           targets: [
             { expr: `sum by (model, version) (${selector(m.modelReady, modelScope)})`, legend: 'ready {{model}} v{{version}}' },
             { expr: `sum(${selector(m.up, scope)})`, legend: 'targets up' },

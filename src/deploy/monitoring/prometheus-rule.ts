@@ -1,6 +1,6 @@
 import { objectMeta, type ManifestContext } from '../context.js';
 import type { KubeObject } from '../kube-object.js';
-import { inferenceRoutePattern, metricNames as m, psiMethod } from './metric-names.js';
+import { inferenceRoutePattern, metricNames as m, psiMethod } from '../../core/metric-names.js';
 import { histogramQuantile, selector, sumRate } from './promql.js';
 import type { AlertThresholds } from './thresholds.js';
 
@@ -40,7 +40,7 @@ export function alertRules(target: AlertTarget): AlertRule[] {
       labels: { severity: 'critical' },
       annotations: {
         summary: `Model ${model} answers more than ${percent(t.errorRatio)} of inference requests with 5xx`,
-        description: `{{ $value | humanizePercentage }} of inference requests to {{ $labels.model }} ({{ $labels.namespace }}/{{ $labels.job }}) failed with a 5xx over the last ${w}: deadlines (504), not ready or draining (503) or internal errors (overload is 429 and counted in berth_requests_shed_total); see berth_inference_errors_total by code and the server log.`,
+        description: `{{ $value | humanizePercentage }} of inference requests to {{ $labels.model }} ({{ $labels.namespace }}/{{ $labels.job }}) failed with a 5xx over the last ${w}: deadlines (504), not ready or draining (503) or internal errors (overload is 429 and counted in ${m.shed}); see ${m.inferenceErrors} by code and the server log.`,
       },
     },
     {
@@ -50,7 +50,7 @@ export function alertRules(target: AlertTarget): AlertRule[] {
       labels: { severity: 'warning' },
       annotations: {
         summary: `Model ${model}: p99 latency above the ${t.sloP99Ms} ms SLO`,
-        description: `p99 latency of {{ $labels.model }} is {{ $value | humanizeDuration }} over the last ${w} (SLO ${t.sloP99Ms} ms). Check queue time (berth_queue_duration_seconds), CPU throttling, and whether the HPA is at maxReplicas; \`berth plan\` says how many pods the load needs.`,
+        description: `p99 latency of {{ $labels.model }} is {{ $value | humanizeDuration }} over the last ${w} (SLO ${t.sloP99Ms} ms). Check queue time (${m.queueDuration}), CPU throttling, and whether the HPA is at maxReplicas; \`berth plan\` says how many pods the load needs.`,
       },
     },
     {

@@ -13,11 +13,12 @@ import type { DeployOptions } from '../options.js';
  */
 export function tracingEnv(options: DeployOptions, settings: Settings): V1EnvVar[] {
   const { tracing } = settings;
-  if (!tracing.enabled && options.otlpCollector === undefined) return [];
+  const collector = options.otlpCollector;
+  if (!tracing.enabled && collector === '') return [];
   const env: V1EnvVar[] = [];
   // berth.yaml's own tracing settings reach the pod through settingsEnv (env.ts).
   if (!tracing.enabled) env.push({ name: 'BERTH_TRACING', value: 'true' });
-  if (options.otlpCollector !== undefined) env.push({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: options.otlpCollector });
+  if (collector !== '') env.push({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: collector });
   if (tracing.serviceName === defaults.tracing.serviceName) env.push({ name: 'OTEL_SERVICE_NAME', value: options.name });
   const field = (name: string, fieldPath: string): V1EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
   env.push(field('K8S_POD_NAME', 'metadata.name'), field('K8S_NAMESPACE', 'metadata.namespace'), field('K8S_NODE_NAME', 'spec.nodeName'));

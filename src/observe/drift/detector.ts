@@ -11,10 +11,10 @@
  */
 import { defaults } from '../../core/defaults.js';
 import { errors } from '../../core/errors.js';
-import type { FeedbackReport, FeedbackTracker } from './feedback.js';
+import type { FeedbackReport, FeedbackTracker } from '../accuracy/feedback-tracker.js';
 import type { FeatureProfile, NumericProfile, ReferenceProfile } from './profile.js';
 import { scoreCategorical, scoreNumeric, type DriftScore, type DriftThresholds } from './scores.js';
-import { toCategory, toNumber } from './values.js';
+import { toCategory, toNumber } from './feature-values.js';
 import { SlidingWindow } from './window.js';
 
 export type { CategoricalDriftScore, DriftScore, DriftThresholds, NumericDriftScore } from './scores.js';

@@ -8,7 +8,7 @@ import { errors } from '../../core/errors.js';
 import { bucketCounts, proportions, quantileCuts } from './psi.js';
 import { momentsSorted, quantileSorted, sortedFinite } from './quantile.js';
 import { deterministicSample } from './sample.js';
-import { isMissing, isNumeric, toCategory, toNumber } from './values.js';
+import { isMissing, isNumeric, toCategory, toNumber } from './feature-values.js';
 
 export const profileFormat = 'berth.drift-profile/v1';
 /** Name of the bucket that counts categories beyond `maxCategories`. */

@@ -14,7 +14,7 @@
  * ~500 values per side the p-value is the binding condition, above it the statistic is.
  */
 import type { DriftReport, DriftScore } from '../drift/detector.js';
-import type { FeedbackReport } from '../drift/feedback.js';
+import type { FeedbackReport } from '../accuracy/feedback-tracker.js';
 
 export interface DriftRule {
   /** KS also needs its statistic above this; 0 = the p-value alone decides. */

@@ -11,7 +11,7 @@ import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../c
 
 export type Task = 'classification' | 'regression';
 
-/** How the model takes rows: rows-codec's `rowLayout`, injected (observe does not import protocol). */
+/** How the model takes rows: protocol/row-layout.ts's `rowLayout`, injected (observe does not import protocol). */
 export interface RowLayoutLike {
   kind: 'tabular' | 'columns';
   features: string[];

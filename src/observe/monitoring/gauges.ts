@@ -1,15 +1,14 @@
 /**
- * Drift reports and live accuracy → Prometheus gauges (names in ../metrics.ts). A score that
+ * Drift reports and live accuracy → Prometheus gauges (names in core/metric-names.ts). A score that
  * cannot be computed (no live values yet) removes its series rather than report a false 0.
  */
 import type { DriftScore } from '../drift/detector.js';
-import type { FeedbackReport } from '../drift/feedback.js';
+import type { FeedbackReport } from '../accuracy/feedback-tracker.js';
 import type { Metrics } from '../metrics.js';
+import { driftMethods as methods, type DriftMethod } from '../../core/metric-names.js';
 import type { MonitoringReport } from './drift-rule.js';
 
-const methods = ['psi', 'ks_statistic', 'ks_pvalue', 'chi2_pvalue'] as const;
-
-function scoreValues(score: DriftScore): Record<(typeof methods)[number], number | null | undefined> {
+function scoreValues(score: DriftScore): Record<DriftMethod, number | null | undefined> {
   return score.kind === 'numeric'
     ? { psi: score.psi, ks_statistic: score.ks_statistic, ks_pvalue: score.ks_pvalue, chi2_pvalue: undefined }
     : { psi: score.psi, ks_statistic: undefined, ks_pvalue: undefined, chi2_pvalue: score.chi2_pvalue };

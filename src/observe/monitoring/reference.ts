@@ -15,7 +15,7 @@ import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../../c
 import { readCsv } from '../drift/csv.js';
 import { buildProfile, type FeatureProfile, type ReferenceProfile } from '../drift/profile.js';
 import { parseProfile } from '../drift/profile-validate.js';
-import { isMissing } from '../drift/values.js';
+import { isMissing } from '../drift/feature-values.js';
 import { extractPredictions, planPrediction, type FeaturePlan, type RowLayoutLike, type Task } from './extract.js';
 
 export interface Reference {
@@ -28,7 +28,7 @@ export interface ProfilingModel {
   metadata: ModelMetadata;
   config: ModelConfig;
   layout: RowLayoutLike | string;
-  /** Rows of values in feature order → one request (rows-codec). */
+  /** Rows of values in feature order → one request (protocol/reference-rows.ts). */
   encode(rows: unknown[][]): InferenceRequest;
   infer(request: InferenceRequest): Promise<InferenceResponse>;
   /** Rows per model call. */

@@ -6,7 +6,7 @@
  */
 import type { Settings } from '../../core/config.js';
 import type { InferenceEvent } from '../../core/inference.js';
-import { FeedbackTracker, type FeedbackOutcome, type FeedbackReport } from '../drift/feedback.js';
+import { FeedbackTracker, type FeedbackOutcome, type FeedbackReport } from '../accuracy/feedback-tracker.js';
 import { ChunkedDriftDetector } from './chunked-detector.js';
 import { publicReport, type MonitoringReport } from './drift-rule.js';
 import { extractPredictions, extractRows, normalizeTruth, type FeaturePlan, type PredictionPlan } from './extract.js';

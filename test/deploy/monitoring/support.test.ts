@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { metricNames } from '../../../src/deploy/monitoring/metric-names.js';
+import { metricNames } from '../../../src/core/metric-names.js';
 import { exportedMetrics, isExported, metricNamesIn } from './support.js';
 
 test('metricNamesIn finds selected metrics and nothing else', () => {

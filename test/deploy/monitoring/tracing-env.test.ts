@@ -37,6 +37,6 @@ describe('tracing in the manifests', () => {
   });
 
   it('refuses a collector that is not an http(s) URL', () => {
-    assert.throws(() => generate({ otlpCollector: 'otel-collector:4318' }), /deploy.otlpCollector: "otel-collector:4318" is not an http/);
+    assert.throws(() => generate({ otlpCollector: 'otel-collector:4318' }), /otlp-collector.*must be an http:\/\/ or https:\/\/ URL/);
   });
 });

@@ -1,4 +1,5 @@
 import { resolveConfig, type Settings } from '../../../src/core/config.js';
+import { settingFlagValues } from '../../../src/core/config/flags.js';
 import { generateManifests, type ManifestSet } from '../../../src/deploy/manifests.js';
 import type { ModelFacts } from '../../../src/deploy/model-facts.js';
 import type { KubeObject } from '../../../src/deploy/kube-object.js';
@@ -12,8 +13,11 @@ export function defaultSettings(file: Record<string, unknown> = {}): Settings {
   return resolveConfig({ file }).settings;
 }
 
+/** Manifests from commander-style deploy flags (`{ limitsMemory: '1Gi' }`) and a berth.yaml `deploy:` section, over given server settings. */
 export function generate(flags: Record<string, unknown> = {}, options: { file?: unknown; facts?: ModelFacts; settings?: Settings } = {}): ManifestSet {
-  return generateManifests({ file: options.file, flags }, options.facts ?? irisFacts(), options.settings ?? defaultSettings());
+  const resolved = resolveConfig({ file: options.file === undefined ? {} : { deploy: options.file }, flags: settingFlagValues(flags, ['deploy']) });
+  const settings = options.settings ? { ...options.settings, deploy: resolved.settings.deploy } : resolved.settings;
+  return generateManifests({ settings, given: resolved.given }, options.facts ?? irisFacts());
 }
 
 /** The one object of a kind in a set (asserts it exists). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../../src/core/config.js';
-import { inferenceRoutePattern } from '../../../src/deploy/monitoring/metric-names.js';
+import { inferenceRoutePattern } from '../../../src/core/metric-names.js';
 import { dashboardRoutes } from '../../../src/http/dashboard/routes.js';
 import { healthRoutes } from '../../../src/http/routes-health.js';
 import { monitoringRoutes } from '../../../src/http/routes-monitoring.js';
@@ -12,7 +12,7 @@ import { v2Routes } from '../../../src/http/routes-v2.js';
 import type { HttpContext } from '../../../src/http/route.js';
 import { loadStatic } from './support.js';
 
-const { inferenceRoute } = await loadStatic('metrics-math.js');
+const { inferenceRoute } = await loadStatic('metric-names.js');
 
 /**
  * The dashboard page and the generated Grafana dashboard/alerts count "traffic" as the requests

@@ -4,6 +4,7 @@ import { loadStatic } from './support.js';
 
 const math = await loadStatic('metrics-math.js');
 const { parsePrometheusText } = await loadStatic('prom-text.js');
+const { inferenceRoute } = await loadStatic('metric-names.js');
 
 test('histogramQuantile follows PromQL: linear inside the bucket, first bucket from 0, +Inf → highest bound', () => {
   // 100 observations: 50 ≤ 0.01, 40 in (0.01, 0.1], 10 in (0.1, +Inf).
@@ -30,7 +31,7 @@ test('sums and buckets aggregate over matching series only', () => {
     'h_bucket{route="/metrics",le="0.1"} 100', 'h_bucket{route="/metrics",le="+Inf"} 100',
     'c_total{route="/predict",model="a"} 5', 'c_total{route="/metrics",model=""} 50', 'c_total{route="/models/:name/predict",model="b"} 7',
   ].join('\n'));
-  const inference = (labels: Record<string, string>) => math.inferenceRoute.test(labels.route);
+  const inference = (labels: Record<string, string>) => inferenceRoute.test(labels.route);
   assert.deepEqual(math.buckets(scrape, 'h', inference), [[0.1, 3], [Infinity, 4]]);
   assert.equal(math.sum(scrape, 'c_total', inference), 12);
   assert.deepEqual([...math.sumBy(scrape, 'c_total', 'model', inference)], [['a', 5], ['b', 7]]);

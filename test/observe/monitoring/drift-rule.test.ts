@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DriftDetector, type CategoricalDriftScore, type NumericDriftScore } from '../../../src/observe/drift/detector.js';
-import { FeedbackTracker } from '../../../src/observe/drift/feedback.js';
+import { FeedbackTracker } from '../../../src/observe/accuracy/feedback-tracker.js';
 import { buildProfile } from '../../../src/observe/drift/profile.js';
 import { seededRandom } from '../../../src/observe/drift/sample.js';
 import { ChunkedDriftDetector } from '../../../src/observe/monitoring/chunked-detector.js';

@@ -5,7 +5,8 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeOnnxModel, profileReferenceData } from '../../../src/cli/commands/models.js';
+import { describeOnnxModel } from '../../../src/runtime/describe-onnx.js';
+import { profileFromCsv } from '../../../src/observe/drift/profile-csv.js';
 import { registerModel, setAlias } from '../../../src/registry/index.js';
 import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
 import { get, loadCase, post, startTestServer } from '../../helpers/server.js';
@@ -103,7 +104,7 @@ describe('a registry version\'s stored profile, with canary traffic', () => {
   let server: RunningServer;
   before(async () => {
     repository = mkdtempSync(join(tmpdir(), 'berth-repo-'));
-    const profile = await profileReferenceData('examples/iris/reference.csv', ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    const profile = await profileFromCsv('examples/iris/reference.csv', { features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] });
     for (let i = 0; i < 2; i++) {
       await registerModel({ repository, source: 'examples/iris', name: 'iris', describe: describeOnnxModel, reference: { source: 'examples/iris/reference.csv', profile } });
     }

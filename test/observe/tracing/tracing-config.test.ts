@@ -29,9 +29,9 @@ describe('tracing settings', () => {
   });
 
   it('refuse a ratio outside 0–1 and an endpoint that is not an http(s) URL', () => {
-    assert.throws(() => resolveConfig({ env: { OTEL_TRACES_SAMPLER_ARG: '2' } }), /tracing.sampleRatio: 2 is not a share between 0 and 1/);
+    assert.throws(() => resolveConfig({ env: { OTEL_TRACES_SAMPLER_ARG: '2' } }), /OTEL_TRACES_SAMPLER_ARG: must be between 0 and 1/);
     assert.throws(() => resolveConfig({ env: { OTEL_TRACES_SAMPLER_ARG: 'half' } }), /OTEL_TRACES_SAMPLER_ARG: expected a non-negative number/);
-    assert.throws(() => resolveConfig({ file: { tracing: { endpoint: 'collector:4318' } } }), /tracing.endpoint: "collector:4318" is not an http/);
-    assert.throws(() => resolveConfig({ file: { tracing: { sampleRate: 1 } } }), /tracing.sampleRate/);
+    assert.throws(() => resolveConfig({ file: { tracing: { endpoint: 'collector:4318' } } }), /tracing.endpoint in berth.yaml: must be an http:\/\/ or https:\/\/ URL/);
+    assert.throws(() => resolveConfig({ file: { tracing: { sampleRate: 1 } } }), /did you mean tracing.sampleRatio/);
   });
 });

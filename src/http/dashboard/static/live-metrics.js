@@ -1,5 +1,6 @@
 // @ts-check
-import { buckets, bucketIncrease, histogramQuantile, increase, inferenceRoute, sum, sumBy } from './metrics-math.js';
+import { buckets, bucketIncrease, histogramQuantile, increase, sum, sumBy } from './metrics-math.js';
+import { inferenceRoute, metricNames as m } from './metric-names.js';
 
 /**
  * The page's view of /metrics over time: every scrape is kept for the rate window, and each new
@@ -53,7 +54,7 @@ export function livePoint(older, newer, seconds) {
     const delta = increase(a, b);
     return delta === undefined ? undefined : delta / seconds;
   };
-  const requestsName = 'berth_http_requests_total';
+  const requestsName = m.httpRequests;
   const total = rate(sum(newer, requestsName, isInference), sum(older, requestsName, isInference));
   const ratio = (/** @type {RegExp} */ status) => {
     const filter = (/** @type {Record<string, string>} */ labels) => isInference(labels) && status.test(labels.status ?? '');
@@ -62,22 +63,22 @@ export function livePoint(older, newer, seconds) {
   };
 
   const requests = perKeyRate(sumBy(newer, requestsName, 'model', isInference), sumBy(older, requestsName, 'model', isInference), seconds);
-  const predictions = perKeyRate(sumBy(newer, 'berth_inference_rows_total', 'model'), sumBy(older, 'berth_inference_rows_total', 'model'), seconds);
+  const predictions = perKeyRate(sumBy(newer, m.inferenceRows, 'model'), sumBy(older, m.inferenceRows, 'model'), seconds);
 
-  const latency = bucketIncrease(buckets(newer, 'berth_http_request_duration_seconds', isInference), buckets(older, 'berth_http_request_duration_seconds', isInference));
+  const latency = bucketIncrease(buckets(newer, m.httpDuration, isInference), buckets(older, m.httpDuration, isInference));
   /** @type {LivePoint['perModel']} */
   const perModel = new Map();
   for (const [model, modelRate] of requests) {
     const mine = (/** @type {Record<string, string>} */ labels) => isInference(labels) && labels.model === model;
     const failed = (/** @type {Record<string, string>} */ labels) => mine(labels) && /^5/.test(labels.status ?? '');
-    const modelLatency = bucketIncrease(buckets(newer, 'berth_http_request_duration_seconds', mine), buckets(older, 'berth_http_request_duration_seconds', mine));
+    const modelLatency = bucketIncrease(buckets(newer, m.httpDuration, mine), buckets(older, m.httpDuration, mine));
     const failedRate = rate(sum(newer, requestsName, failed) ?? 0, sum(older, requestsName, failed) ?? 0) ?? 0;
     perModel.set(model, { rate: modelRate, p99: histogramQuantile(0.99, modelLatency), errorRatio: modelRate > 0 ? failedRate / modelRate : undefined });
   }
 
-  const batchRows = increase(sum(newer, 'berth_batch_size_sum'), sum(older, 'berth_batch_size_sum'));
-  const batchCalls = increase(sum(newer, 'berth_batch_size_count'), sum(older, 'berth_batch_size_count'));
-  const queue = bucketIncrease(buckets(newer, 'berth_queue_duration_seconds'), buckets(older, 'berth_queue_duration_seconds'));
+  const batchRows = increase(sum(newer, `${m.batchSize}_sum`), sum(older, `${m.batchSize}_sum`));
+  const batchCalls = increase(sum(newer, `${m.batchSize}_count`), sum(older, `${m.batchSize}_count`));
+  const queue = bucketIncrease(buckets(newer, m.queueDuration), buckets(older, m.queueDuration));
 
   return {
     requests,
@@ -90,15 +91,15 @@ export function livePoint(older, newer, seconds) {
     perModel,
     batchMean: batchCalls ? (batchRows ?? 0) / batchCalls : undefined,
     queueP99: histogramQuantile(0.99, queue),
-    queueDepth: sum(newer, 'berth_queue_depth'),
-    cpu: rate(sum(newer, 'process_cpu_seconds_total'), sum(older, 'process_cpu_seconds_total')),
-    memory: sum(newer, 'process_resident_memory_bytes'),
-    inFlight: sum(newer, 'berth_http_requests_in_flight'),
-    accuracy: minBy(newer, 'berth_live_accuracy', 'model'),
-    ready: minBy(newer, 'berth_model_ready', 'model'),
+    queueDepth: sum(newer, m.queueDepth),
+    cpu: rate(sum(newer, m.processCpu), sum(older, m.processCpu)),
+    memory: sum(newer, m.processMemory),
+    inFlight: sum(newer, m.inFlight),
+    accuracy: minBy(newer, m.liveAccuracy, 'model'),
+    ready: minBy(newer, m.modelReady, 'model'),
     served: sum(newer, requestsName, isInference),
-    startTime: sum(newer, 'process_start_time_seconds'),
-    node: newer.samples.find((sample) => sample.name === 'nodejs_version_info')?.labels.version,
+    startTime: sum(newer, m.processStart),
+    node: newer.samples.find((sample) => sample.name === m.nodeVersion)?.labels.version,
   };
 }
 

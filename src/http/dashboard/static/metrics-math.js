@@ -8,9 +8,6 @@
  * @typedef {(labels: Record<string, string>) => boolean} LabelFilter
  */
 
-/** Requests that reach a model: the same pattern as the generated Grafana dashboard and alerts. */
-export const inferenceRoute = /^.*(predict|infer)$/;
-
 /** @type {LabelFilter} */
 export const anySeries = () => true;
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTrafficFile, parseTraffic, parseTrafficCsv } from '../../src/plan/traffic.js';
+import { isTrafficFile, parseTraffic, parseTrafficCsv } from '../../src/plan/traffic-pattern.js';
 
 test('constant, diurnal and spiky patterns', () => {
   const constant = parseTraffic('constant:100');

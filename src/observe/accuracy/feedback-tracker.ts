@@ -6,8 +6,8 @@
  */
 import { defaults } from '../../core/defaults.js';
 import { errors } from '../../core/errors.js';
-import { isMissing, isNumeric, toNumber } from './values.js';
-import { SlidingWindow } from './window.js';
+import { isMissing, isNumeric, toNumber } from '../drift/feature-values.js';
+import { SlidingWindow } from '../drift/window.js';
 
 export type Task = 'classification' | 'regression';
 

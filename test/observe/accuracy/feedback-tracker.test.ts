@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { errors } from '../../../src/core/errors.js';
-import { FeedbackTracker } from '../../../src/observe/drift/feedback.js';
+import { FeedbackTracker } from '../../../src/observe/accuracy/feedback-tracker.js';
 
 const T0 = 1_700_000_000_000;
 const code = (expected: { code: string }) => (error: Error & { code?: string }) => error.code === expected.code;

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatProfile, profileData } from '../../../src/cli/commands/profile.js';
-import { describeOnnxModel } from '../../../src/cli/commands/models.js';
-import { registerModel } from '../../../src/registry/index.js';
-import { get, post, startTestServer } from '../../helpers/server.js';
-import { modelFolder } from './model-folder.js';
+import { profileData } from '../../src/profile/profile-data.js';
+import { formatProfile } from '../../src/profile/profile-text.js';
+import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
+import { registerModel } from '../../src/registry/index.js';
+import { get, post, startTestServer } from '../helpers/server.js';
+import { modelFolder } from '../observe/monitoring/model-folder.js';
 
 describe('berth profile', () => {
   it('profiles the model\'s features and its predictions, and writes a profile the server reads', async () => {
