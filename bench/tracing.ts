@@ -60,7 +60,7 @@ try {
   }
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
-  sink.kill('SIGTERM');
+  await sink.kill('SIGTERM');
   await rm(dir, { recursive: true, force: true });
 }
 
