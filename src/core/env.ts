@@ -4,12 +4,19 @@
  */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** The BERTH_* variables, the only ones that configure Berth. */
+/**
+ * The variables that configure Berth: BERTH_*, and the OpenTelemetry SDK's standard OTEL_* for
+ * tracing (settings.ts names those a setting takes; the tracer reads the exporter's headers and
+ * resource attributes). OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: traces go to its /v1/traces,
+ * unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT names their URL (OTLP exporter specification).
+ */
 export function berthVariables(source: Environment = process.env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(source)) {
-    if (key.startsWith('BERTH_') && value !== undefined) out[key] = value;
+    if ((key.startsWith('BERTH_') || key.startsWith('OTEL_')) && value !== undefined) out[key] = value;
   }
+  const base = out.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (base && out.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined) out.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${base.replace(/\/+$/, '')}/v1/traces`;
   return out;
 }
 

@@ -1,4 +1,5 @@
 import type { ModelConfig } from './config.js';
+import type { InferenceTrace, ModelCallTrace } from './inference-trace.js';
 import type { Tensor, TensorSpec } from './tensor.js';
 
 /**
@@ -28,6 +29,10 @@ export interface InferenceRequest {
   requestId?: string;
   /** Default: a client. */
   origin?: InferenceOrigin;
+  /** The request's steps when its trace is sampled (inference-trace.ts). Never sent to the model. */
+  trace?: InferenceTrace;
+  /** The traced model call carrying this request (the batcher sets it): the runtime tells it where it ran. */
+  call?: ModelCallTrace;
 }
 
 export interface InferenceResponse {

@@ -1,6 +1,7 @@
 import type { V1Container, V1ContainerPort } from '@kubernetes/client-node';
 import type { Settings } from '../core/config.js';
 import { settingsEnv } from './env.js';
+import { tracingEnv } from './monitoring/tracing-env.js';
 import type { ModelFacts } from './model-facts.js';
 import type { DeployOptions } from './options.js';
 import { livenessProbe, readinessProbe, startupProbe } from './probes.js';
@@ -35,7 +36,7 @@ export function serverContainer(input: ContainerInput): V1Container {
     // The tag is immutable (<name>:<version>-<sha>), so a node's cached copy is always right.
     imagePullPolicy: options.imagePullPolicy,
     ports: input.ports,
-    env: [...(input.extraEnv ?? []), ...settingsEnv(input.settings, termination, options.name)],
+    env: [...(input.extraEnv ?? []), ...tracingEnv(options, input.settings), ...settingsEnv(input.settings, termination, options.name)],
     resources: {
       requests: { ...options.resources.requests },
       limits: { ...options.resources.limits },

@@ -1,6 +1,7 @@
 import { Metadata, status, type handleUnaryCall, type ServerUnaryCall, type StatusObject } from '@grpc/grpc-js';
 import { BerthError } from '../core/errors.js';
 import { accessLogger, type Logger } from '../observe/logger.js';
+import type { TraceArrival } from '../observe/tracing/tracing.js';
 import type { RequestContext } from '../serving/request-context.js';
 import type { RequestGate } from '../serving/request-gate.js';
 import { toGrpcStatus } from './grpc-status.js';
@@ -32,34 +33,49 @@ export function unaryRpcFactory(logLines: boolean, logger: Logger, gate: Request
       headers.set('x-request-id', requestId);
       call.sendMetadata(headers);
 
-      const finish = (code: status, model: string | undefined) => {
-        if (!logLines) return;
-        access.info({ requestId, rpc, model: model || undefined, code: status[code], ms: Math.round((performance.now() - started) * 10) / 10 }, 'grpc request');
-      };
       const message = call.request as Request & { model_name?: string; name?: string };
       const model = message.model_name ?? message.name;
-      const fail = (error: unknown) => {
+      const finish = (code: status, context?: RequestContext) => {
+        context?.trace?.end({ grpcCode: code });
+        if (!logLines) return;
+        access.info({ requestId, traceId: context?.trace?.traceId, rpc, model: model || undefined, code: status[code], ms: Math.round((performance.now() - started) * 10) / 10 }, 'grpc request');
+      };
+      const fail = (error: unknown, context?: RequestContext) => {
         const reply: StatusObject = toGrpcStatus(error, requestId, logger);
-        finish(reply.code, model);
+        finish(reply.code, context);
         callback(reply);
       };
 
       // The message is already received: it takes a slot and its bytes at once.
-      const context = gate.enter({ requestId, authorization: call.metadata.get('authorization')[0], bytes: messageBytes(call.request), open: openRpcs.has(rpc) });
+      const open = openRpcs.has(rpc);
+      const trace = gate.tracing && !open ? traceArrival(rpc, call.metadata) : undefined;
+      const context = gate.enter({ requestId, authorization: call.metadata.get('authorization')[0], bytes: messageBytes(call.request), open, trace });
       if (context instanceof BerthError) return fail(context);
       gate.handle(context, epochMs(call.getDeadline()));
       Promise.resolve()
         .then(() => handler({ message: call.request, context }))
         .then((response) => {
           gate.leave(context);
-          finish(status.OK, model);
+          finish(status.OK, context);
           callback(null, response);
         }, (error: unknown) => {
           gate.leave(context);
-          fail(error);
+          fail(error, context);
         });
     };
 }
+
+/** The server span of an RPC, named and described as OpenTelemetry's RPC semantic conventions say; W3C Trace Context comes as metadata. */
+function traceArrival(rpc: string, metadata: Metadata): TraceArrival {
+  return {
+    name: `${grpcService}/${rpc}`,
+    traceparent: metadata.get('traceparent')[0],
+    tracestate: metadata.get('tracestate')[0],
+    attributes: { 'rpc.system': 'grpc', 'rpc.service': grpcService, 'rpc.method': rpc },
+  };
+}
+
+const grpcService = 'inference.GRPCInferenceService';
 
 /** About what a decoded message holds: its raw contents, and 8 bytes per typed value. */
 function messageBytes(message: unknown): number {

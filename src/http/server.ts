@@ -1,6 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BerthError, errors } from '../core/errors.js';
+import type { TraceAttributes } from '../core/inference-trace.js';
 import { accessLogger, type Logger } from '../observe/logger.js';
+import { observeLatency } from '../observe/metrics.js';
+import type { TraceArrival } from '../observe/tracing/tracing.js';
 import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { compressBothWays } from './compression.js';
@@ -61,7 +64,8 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     // Admission control: under a flood, a 429 that skips JSON parsing, validation and the model
     // is the cheapest answer, so the process keeps answering everything. Probes are never shed.
     const open = openRoutes.has(request.routeOptions.url ?? '');
-    const entered = gate.enter({ requestId: request.id, authorization: request.headers.authorization, bytes: gate.admission.declaredBytes(request.headers), open });
+    const trace = gate.tracing && !open ? traceArrival(request) : undefined;
+    const entered = gate.enter({ requestId: request.id, authorization: request.headers.authorization, bytes: gate.admission.declaredBytes(request.headers), open, trace });
     if (entered instanceof BerthError) return done(entered);
     request.context = entered;
     // 'close' fires exactly once, when the response is done or the client went away first:
@@ -69,6 +73,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     reply.raw.once('close', () => {
       if (entered.ticket?.handling) metrics.inFlight.dec();
       gate.leave(entered);
+      entered.trace?.end({ httpStatus: reply.statusCode });
     });
     done();
   });
@@ -91,9 +96,10 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     const route = request.routeOptions.url ?? 'unmatched';
     const model = modelLabel(request, route, reply.statusCode);
     metrics.httpRequests.inc({ route, model, status: String(reply.statusCode) });
-    metrics.httpDuration.observe({ route, model }, ms / 1000);
+    const trace = request.context?.trace;
+    observeLatency(metrics.httpDuration, { route, model }, ms / 1000, trace?.inference?.traceId);
     if (settings.log.requests && route !== '/metrics') {
-      access.info({ requestId: request.id, method: request.method, route, model: model || undefined, status: reply.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      access.info({ requestId: request.id, traceId: trace?.traceId, method: request.method, route, model: model || undefined, status: reply.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     }
     done();
   });
@@ -142,6 +148,14 @@ function registerMethodNotAllowed(app: FastifyInstance, routes: Route[]): void {
     const others = app.supportedMethods.filter((method) => !allowed.includes(method));
     app.route({ method: others, url, config: { allowed }, handler: async () => undefined });
   }
+}
+
+/** The server span of an HTTP request, named and described as OpenTelemetry's HTTP semantic conventions say. */
+function traceArrival(request: FastifyRequest): TraceArrival {
+  const route = request.routeOptions.url;
+  const attributes: TraceAttributes = { 'http.request.method': request.method, 'url.path': request.url.split('?')[0]!, 'url.scheme': 'http' };
+  if (route !== undefined) attributes['http.route'] = route;
+  return { name: route === undefined ? request.method : `${request.method} ${route}`, traceparent: request.headers.traceparent, tracestate: request.headers.tracestate, attributes };
 }
 
 function sendError(reply: FastifyReply, error: unknown, request: FastifyRequest, bodyLimit: number, logger: Logger): void {

@@ -1,13 +1,13 @@
 import { BerthError } from '../core/errors.js';
 import type { InferenceObserver, ShadowObserver } from '../core/inference.js';
-import type { Metrics } from './metrics.js';
+import { observeLatency, type Metrics } from './metrics.js';
 
 /** Observers that feed the data plane's inference and shadow events into the Prometheus metrics. */
 export function inferenceMetrics(metrics: Metrics): { inference: InferenceObserver; shadow: ShadowObserver } {
   return {
     inference(event) {
       const labels = { model: event.model, version: event.version };
-      metrics.inferenceDuration.observe(labels, event.seconds);
+      observeLatency(metrics.inferenceDuration, labels, event.seconds, event.request.trace?.traceId);
       if (event.error === undefined) metrics.inferenceRows.inc(labels, event.rows);
       else metrics.inferenceErrors.inc({ ...labels, code: event.error instanceof BerthError ? event.error.code : 'BERTH_INTERNAL' });
     },

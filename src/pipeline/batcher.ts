@@ -91,7 +91,10 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
     if (batches.length === 0) return schedule();
     running = true;
     const now = performance.now();
-    for (const pending of batches.flat()) hooks.queued?.((now - pending.enqueued) / 1000);
+    for (const pending of batches.flat()) {
+      hooks.queued?.((now - pending.enqueued) / 1000);
+      pending.request.trace?.step('queue', undefined, pending.enqueued).end();
+    }
     try {
       await Promise.all(batches.map(runBatch));
     } finally {
@@ -131,15 +134,19 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
     hooks.batch?.(rows, batch.length);
     const requests = batch.map((pending) => pending.request);
     let parts: InferenceResponse[] | undefined;
+    const call = requests.find((request) => request.trace)?.trace!.modelCall(requests, rows);
     try {
       const started = performance.now();
       const merged = mergeRequests(requests);
+      if (call) merged.call = call;
       const called = performance.now();
       const response = await inner.infer(merged);
       const answered = performance.now();
       parts = splitResponse(response, requests);
       hooks.executed?.(rows, batch.length, (called - started) / 1000, (answered - called) / 1000, (performance.now() - answered) / 1000);
-    } catch {
+      call?.end(parts ? undefined : 'outputs not one row per input row');
+    } catch (error) {
+      call?.end(error);
       parts = undefined; // One bad request must not fail its neighbours: run them one by one.
     }
     if (parts) batch.forEach((pending, index) => pending.resolve(parts![index]!));
@@ -148,12 +155,17 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
 
   const settle = async (pending: Pending) => {
     if (pending.rows > 0) hooks.batch?.(pending.rows, 1);
+    const { request } = pending;
+    const call = request.trace?.modelCall([request], pending.rows);
+    if (call) request.call = call;
     try {
       const called = performance.now();
-      const response = await inner.infer(pending.request);
+      const response = await inner.infer(request);
       hooks.executed?.(pending.rows, 1, 0, (performance.now() - called) / 1000, 0);
+      call?.end();
       pending.resolve(response);
     } catch (error) {
+      call?.end(error);
       pending.reject(error);
     }
   };

@@ -155,12 +155,14 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
         // A session's first run pays onnxruntime's lazy initialisation (ms), no guide to the next.
         if (inlineRuns++ > 0) placement.record(rows, micros);
         observeCall?.('main', micros / 1e6);
+        request.call?.ranOn('main');
         return { outputs: fetches.map((name) => fromOrt(name, results[name]!)) };
       }
       const { thread, loaded } = await onThread();
       const { tensors, micros } = await thread.run(loaded.session, request.inputs.map(toWire), fetches);
       placement.record(rows, micros);
       observeCall?.('onnxruntime', micros / 1e6);
+      request.call?.ranOn('onnxruntime');
       return { outputs: tensors.map((tensor) => fromOrt(tensor.name, tensor)) };
     },
 

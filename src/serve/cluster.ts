@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import { AggregatorRegistry, type Registry, type RegistryContentType } from 'prom-client';
 import type { Logger } from '../observe/logger.js';
 
 /**
@@ -79,7 +79,7 @@ export function runPrimary(count: number, logger: Logger): Promise<number> {
 }
 
 /** The worker's side: report readiness, learn cluster readiness, fetch aggregated metrics, drain on request. */
-export function joinCluster(registry: Registry, onDrain: (reason: string) => void) {
+export function joinCluster(registry: Registry<RegistryContentType>, onDrain: (reason: string) => void) {
   AggregatorRegistry.setRegistries([registry]);
   new AggregatorRegistry(); // installs prom-client's worker-side listener
   let clusterReady = false;

@@ -22,7 +22,8 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
   }
 
   const inCluster = isClusterWorker();
-  const metrics = createMetrics();
+  // Exemplars need the OpenMetrics format, which prom-client's cross-worker aggregate does not keep.
+  const metrics = createMetrics({ exemplars: prepared.settings.tracing.enabled && !inCluster });
   const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
   const server: RunningServer = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
   governHeapGrowth(metrics.shed, server.settings.server.heapGrowthPercent);

@@ -40,6 +40,8 @@ export async function drain(parts: ServerParts, reason: string): Promise<void> {
   gate.close();
   await dataplane.models.unloadAll();
   await monitoring.close();
+  // The spans of the last requests: exported before exit (bounded by the exporter's timeout).
+  await gate.tracing?.shutdown();
   logger.info('drained; exiting');
   logger.flush?.();
 }

@@ -15,6 +15,7 @@ import { inferenceMetrics } from '../observe/inference-metrics.js';
 import { createLogger, type Logger } from '../observe/logger.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { ModelMonitoring } from '../observe/monitoring/model-monitoring.js';
+import { startTracing } from '../observe/tracing/start-tracing.js';
 import { referenceRows } from '../protocol/reference-rows.js';
 import { createOnnxRuntime } from '../runtime/onnx.js';
 import type { RuntimeFactory } from '../runtime/runtime.js';
@@ -82,6 +83,16 @@ export function onnxRuntimes(settings: Settings, metrics: Metrics): RuntimeFacto
   return (source) => createOnnxRuntime(source, settings.onnx, (thread, seconds) => metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds));
 }
 
+/** A collector that is down fails every export: said once a minute, not once a batch. */
+function exportErrorLog(logger: Logger): (message: string) => void {
+  let last = -Infinity;
+  return (message) => {
+    if (performance.now() - last < 60_000) return;
+    last = performance.now();
+    logger.warn({ error: message }, 'tracing: spans could not be exported (dropped; requests are not affected)');
+  };
+}
+
 /**
  * The composition root of `berth serve`, the one place that wires the runtime factory, the serving
  * core, monitoring, the request gate, HTTP and gRPC. Starts listening at once (probes answer while
@@ -91,7 +102,9 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const { location, settings, model: modelConfig, traffic, warnings } = prepared ?? (await prepareServe(options));
   const logger = createLogger(settings.log.level, options.logDestination);
   for (const warning of warnings) logger.warn(warning);
-  const metrics = options.metrics ?? createMetrics();
+  const metrics = options.metrics ?? createMetrics({ exemplars: settings.tracing.enabled });
+  const tracing = await startTracing({ settings: settings.tracing, env: options.env ?? {}, onExportError: exportErrorLog(logger) });
+  if (tracing) logger.info({ endpoint: settings.tracing.endpoint, sampleRatio: settings.tracing.sampleRatio }, 'tracing: exporting spans over OTLP/HTTP');
   // The container's memory limit sizes the body budget (both transports share it).
   const memoryLimit = containerMemoryLimit();
   settings.server.maxBodyBytesInFlight = bodyBytesBudget(settings.server, settings.limits.maxBodyBytes, memoryLimit, process.memoryUsage.rss());
@@ -106,7 +119,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   dataplane.observe(monitoring.observe);
   monitoring.start();
 
-  const gate = new RequestGate(settings, metrics);
+  const gate = new RequestGate(settings, metrics, tracing);
   const context = { dataplane, gate, settings, metrics, logger, renderMetrics: options.renderMetrics, typicalRow: typicalRows(monitoring, dataplane) };
   // The repository extension, over REST and gRPC alike: serving a repository with model control on (it needs the API key).
   const repository = manager.repository && settings.server.modelControl ? manager : undefined;
@@ -124,6 +137,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
     gate.close();
     void monitoring.close();
+    void tracing?.shutdown();
     throw error.code === 'EADDRINUSE' ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT') : error;
   });
 

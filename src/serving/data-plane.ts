@@ -1,9 +1,10 @@
 import type { Settings } from '../core/config.js';
-import type { InferenceObserver, ModelMetadata, ShadowObserver } from '../core/inference.js';
+import type { InferenceObserver, InferenceRequest, ModelMetadata, ShadowObserver } from '../core/inference.js';
 import { berthVersion } from '../core/version.js';
+import { rowsOf } from '../pipeline/batch-merge.js';
 import { RequestBuilder } from '../pipeline/request-builder.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
-import type { Codec } from './codec.js';
+import type { Codec, ReplyEncoder } from './codec.js';
 import type { ModelSet, ModelVersion } from './model-set.js';
 import { Observers } from './observers.js';
 import type { RequestContext } from './request-context.js';
@@ -110,13 +111,43 @@ export class DataPlane {
    */
   async infer<Body, Reply>(name: string, version: string | undefined, codec: Codec<Body, Reply>, body: Body, context: RequestContext): Promise<Reply> {
     const { entry, runtime, config } = this.#route(name, version, context);
-    const builder = new RequestBuilder(entry.metadata, this.settings.limits, { allowMissing: config.allowMissing === true });
-    const encode = codec.decode(body, builder, { metadata: entry.metadata, config });
+    // A sampled request's steps are spans of its trace (inference-trace.ts); otherwise `trace` is undefined and each step costs a check.
+    const trace = context.trace?.inference;
+    if (trace) context.trace!.set({ 'berth.model': entry.metadata.name, 'berth.model.version': entry.metadata.version });
+    const decoding = trace?.step('decode');
+    let request: InferenceRequest;
+    let encode: ReplyEncoder<Reply>;
+    try {
+      const builder = new RequestBuilder(entry.metadata, this.settings.limits, { allowMissing: config.allowMissing === true });
+      encode = codec.decode(body, builder, { metadata: entry.metadata, config });
+      request = this.#finish(builder, context);
+    } catch (error) {
+      decoding?.end(error);
+      throw error;
+    }
+    if (trace) {
+      request.trace = trace;
+      decoding!.set({ 'berth.rows': rowsOf(request) });
+      decoding!.end();
+    }
+    const response = await runtime.infer(request);
+    const encoding = trace?.step('encode');
+    try {
+      const reply = encode(response, request);
+      encoding?.end();
+      return reply;
+    } catch (error) {
+      encoding?.end(error);
+      throw error;
+    }
+  }
+
+  #finish(builder: RequestBuilder, context: RequestContext): InferenceRequest {
     const request = builder.finish();
     request.deadline = context.deadline ?? Date.now() + this.settings.server.requestTimeoutMs;
     request.requestId = context.id;
     if (context.origin) request.origin = context.origin;
-    return encode(await runtime.infer(request), request);
+    return request;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { InferenceOrigin } from '../core/inference.js';
+import type { RequestTrace } from '../core/inference-trace.js';
 import type { Ticket } from './admission.js';
 
 /**
@@ -17,8 +18,8 @@ export interface RequestContext {
   deadline?: number;
   /** Who asked, when not a client: feedback by inputs. */
   readonly origin?: InferenceOrigin;
-  /** Where tracing attaches the request's span (none yet). */
-  trace?: unknown;
+  /** The request's server span, when tracing is on and the transport traces this route (observe/tracing/). */
+  readonly trace?: RequestTrace;
 }
 
 /** A context for an inference the process makes itself, without a transport (berth import, feedback by inputs). */

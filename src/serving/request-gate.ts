@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Settings } from '../core/config.js';
 import { errors, type BerthError } from '../core/errors.js';
 import type { Metrics } from '../observe/metrics.js';
+import type { TraceArrival, Tracing } from '../observe/tracing/tracing.js';
 import { Admission } from './admission.js';
 import type { RequestContext } from './request-context.js';
 
@@ -15,6 +16,8 @@ export interface Arrival {
   bytes: number;
   /** Probes and scrapes: never need the key, never refused. */
   open: boolean;
+  /** For the request's server span: given only when the gate has a tracer (`gate.tracing`). */
+  trace?: TraceArrival;
 }
 
 const requestIdPattern = /^[\w.:@/+=-]{1,128}$/;
@@ -28,7 +31,8 @@ export class RequestGate {
   readonly admission: Admission;
   readonly #expectedKey?: Buffer;
 
-  constructor(readonly settings: Settings, metrics: Metrics) {
+  /** @param tracing present when tracing is on (observe/tracing/): each admitted request gets a server span. */
+  constructor(readonly settings: Settings, metrics: Metrics, readonly tracing?: Tracing) {
     const { server, limits } = settings;
     this.admission = new Admission(
       { maxInFlight: server.maxInFlight, maxBodyBytesInFlight: server.maxBodyBytesInFlight, maxBodyBytes: limits.maxBodyBytes, maxEventLoopLagMs: server.maxEventLoopLagMs, maxSojournMs: server.maxSojournMs },
@@ -54,7 +58,10 @@ export class RequestGate {
       auth = 'api-key';
     }
     const { ticket, refusal } = this.admission.enter(arrival.bytes, arrival.open);
-    return refusal ?? { id, auth, ticket };
+    if (refusal) return refusal;
+    const trace = arrival.trace && this.tracing?.request(arrival.trace);
+    trace?.set({ 'berth.request_id': id });
+    return { id, auth, ticket, trace };
   }
 
   /**

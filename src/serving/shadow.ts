@@ -15,14 +15,18 @@ export function shadowed(primary: ModelRuntime, model: ServedModel, primaryVersi
     const shadow = shadowVersion === undefined ? undefined : model.versions.get(shadowVersion);
     if (!shadow?.metadata || shadow.state !== 'ready' || shadowVersion === primaryVersion) return;
     const copy: InferenceRequest = { inputs: request.inputs, outputs: request.outputs, deadline: Date.now() + timeoutMs, origin: 'shadow' };
+    const step = request.trace?.step('shadow comparison', { 'berth.shadow.version': shadowVersion! });
     shadow.runtime.infer(copy).then(
       (response) => {
         const agreed = responsesAgree(answer, response, shadow.metadata!);
+        step?.set({ 'berth.shadow.agreed': agreed });
+        step?.end();
         model.stats.shadowCompared++;
         if (!agreed) model.stats.shadowDisagreed++;
         report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, requestId: request.requestId, agreed });
       },
       (error: unknown) => {
+        step?.end(error);
         model.stats.shadowFailed++;
         report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, requestId: request.requestId, error });
       },

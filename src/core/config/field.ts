@@ -50,6 +50,8 @@ export interface FieldOptions {
   yaml?: string;
   /** What the default is when it depends on the model (shown instead of a value). */
   defaultText?: string;
+  /** A standard variable that sets it (OTEL_SERVICE_NAME), instead of the BERTH_* one named after the flag. */
+  env?: string;
 }
 
 export interface Field<T> extends FieldOptions {
@@ -88,7 +90,7 @@ export function isSection(node: unknown): node is Section {
  */
 export function section<F extends Fields>(doc: string, fields: F, options: { environment?: boolean } = {}): Section<F, false> {
   if (!options.environment) return { kind: 'section', doc, fields, optional: false };
-  const withEnv = Object.fromEntries(Object.entries(fields).map(([key, node]) => [key, isField(node) && node.flag ? { ...node, env: `BERTH_${node.flag.slice(2).replace(/-/g, '_').toUpperCase()}` } : node]));
+  const withEnv = Object.fromEntries(Object.entries(fields).map(([key, node]) => [key, isField(node) && node.flag ? { ...node, env: node.env ?? `BERTH_${node.flag.slice(2).replace(/-/g, '_').toUpperCase()}` } : node]));
   return { kind: 'section', doc, fields: withEnv as F, optional: false };
 }
 

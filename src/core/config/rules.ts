@@ -30,4 +30,8 @@ const payloadLogDestination: Rule = ({ monitoring: { payloadLog } }) => {
   if (payloadLog.enabled && payloadLog.dir === '' && payloadLog.sinkUrl === '') throw errors.badConfig('monitoring.payloadLog', 'needs a dir or a sink.url');
 };
 
-export const configRules: readonly Rule[] = [apiKeyOnce, modelControlNeedsKey, portsDiffer, payloadLogTotal, payloadLogDestination];
+const tracingEndpoint: Rule = ({ tracing }) => {
+  if (tracing.enabled && tracing.endpoint === '') throw errors.badConfig('tracing.endpoint', 'tracing needs an OTLP/HTTP URL to export to');
+};
+
+export const configRules: readonly Rule[] = [apiKeyOnce, modelControlNeedsKey, portsDiffer, payloadLogTotal, payloadLogDestination, tracingEndpoint];

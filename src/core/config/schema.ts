@@ -7,6 +7,7 @@ import { monitoring } from './sections/monitoring.js';
 import { packaging } from './sections/package.js';
 import { plan } from './sections/plan.js';
 import { batching, grpc, limits, log, logStream, onnx, repository, server } from './sections/server.js';
+import { tracing } from './sections/tracing.js';
 
 /**
  * The config schema: every setting Berth has, with its default, its doc, its flag and its
@@ -23,6 +24,7 @@ export const settingsSchema = section('Berth\'s settings.', {
   onnx,
   log,
   logStream,
+  tracing,
   repository,
   monitoring,
   deploy,

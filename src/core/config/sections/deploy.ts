@@ -1,4 +1,4 @@
-import { boolean, choice, integer, quantity, section, text } from '../field.js';
+import { boolean, choice, integer, quantity, section, text, url } from '../field.js';
 
 const autoscaling = section('The autoscaling/v2 HorizontalPodAutoscaler; `berth plan` simulates the same one.', {
   enabled: boolean(true, { doc: 'generate a HorizontalPodAutoscaler (off: a fixed count of `replicas` pods)', flag: '--hpa', switch: 'negatable' }),
@@ -41,6 +41,7 @@ export const deploy = section('`berth manifests` and `berth deploy`: the Kuberne
   networkPolicy: boolean(false, { doc: 'also generate a NetworkPolicy that admits only the serving ports', flag: '--network-policy', switch: true }),
   serviceMonitor: boolean(false, { doc: 'also generate a Prometheus Operator ServiceMonitor', flag: '--service-monitor', switch: true }),
   monitoring: boolean(false, { doc: 'also write a PrometheusRule with alerts (thresholds: monitoring.alerts) and, with --out, grafana-dashboard.json', flag: '--monitoring', switch: true }),
+  otlpCollector: url('', { doc: 'OpenTelemetry collector for the pods\' traces, its OTLP/HTTP base URL (e.g. http://otel-collector.observability:4318): turns tracing on in the pods (docs/tracing.md)', flag: '--otlp-collector' }),
   preStop: choice('sleep', ['sleep', 'server'], { doc: "how the pod waits for endpoints to drop it: the kubelet's sleep action (Kubernetes ≥ 1.30) or the server's own drain delay", flag: '--pre-stop' }),
   /** While endpoints and load balancers stop routing to the pod. */
   preStopSeconds: integer(5, { doc: 'seconds to keep serving after the pod is marked for deletion', flag: '--pre-stop-seconds' }),
