@@ -130,7 +130,9 @@ export class Admission {
   /**
    * Lag = how late a 50 ms timer fires. Under a flood the loop's turns grow long and requests
    * wait unread in socket buffers; shedding while two ticks in a row came late keeps a single
-   * long turn (a large model call) from refusing anyone.
+   * long turn (a large model call) from refusing anyone. Lag counts only while at least two
+   * requests are being handled: long turns with fewer (a model loading, the machine busy with
+   * other work) are not requests queueing, and refusing the next one would help nobody.
    */
   #watchLag(): void {
     const periodMs = 50;
@@ -138,7 +140,7 @@ export class Admission {
     let previousLag = 0;
     this.#lagTimer = setInterval(() => {
       const now = performance.now();
-      const lag = Math.max(0, now - last - periodMs);
+      const lag = this.#handling >= 2 ? Math.max(0, now - last - periodMs) : 0;
       last = now;
       this.#lagMs = Math.min(lag, previousLag);
       previousLag = lag;

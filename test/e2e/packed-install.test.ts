@@ -84,7 +84,7 @@ test('npm pack → npm install -g → `berth` serves, builds and imports a model
   const built = spawnSync(berth, ['build', 'iris', '--out', 'context'], { cwd: elsewhere, env: npmEnvironment(), encoding: 'utf8', timeout: 600_000 });
   assert.equal(built.status, 0, built.stderr);
   assert.doesNotMatch(built.stdout, /not reproducible/);
-  assert.match(built.stdout, /\nrun it with:\n {2}\S+ .*run --rm .*--publish 127\.0\.0\.1:8000:8000 .*iris:0-[0-9a-f]{12}\npush it with:\n/);
+  assert.match(built.stdout, /\nrun it with:\n {2}\S+ .*run --rm .*--publish 127\.0\.0\.1:8000:8000 .*iris:1-[0-9a-f]{12}\npush it with:\n/);
   assert.ok(existsSync(join(elsewhere, 'context', 'app', 'package-lock.json')));
 
   // `berth import` runs the Python helper that came with the package.
