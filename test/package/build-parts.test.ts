@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { locateBerthFiles, type BerthFiles } from '../../src/package/berth-files.js';
 import { writeBuildContext } from '../../src/package/context.js';
-import { BerthError } from '../../src/core/errors.js';
+import type { BerthError } from '../../src/core/errors.js';
 import { buildImage } from '../../src/package/build.js';
 import { buildRequest } from '../../src/package/build-request.js';
 import { buildArguments, podmanGlobalArgs, pushArguments, shellLine } from '../../src/package/engine-args.js';

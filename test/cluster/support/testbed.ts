@@ -141,8 +141,8 @@ export async function deleteNamespace(name: string, wait = false): Promise<void>
  */
 export function steps(onFailure?: () => Promise<void>) {
   let failed = false;
-  return (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>) =>
-    test(title, { timeout: timeoutMs }, async (t) => {
+  return (title: string, timeoutMs: number, body: (t: TestContext) => Promise<void>): void =>
+    void test(title, { timeout: timeoutMs }, async (t) => {
       if (failed) return t.skip('an earlier step failed');
       log(`— ${title}`);
       try {
