@@ -5,7 +5,13 @@ import { createServer } from 'node:http';
  * answer an HTTP request on this machine. It reads the body (as any real server must) and
  * answers a reply of the same size as Berth's iris answer.
  */
-const reply = JSON.stringify({ prediction: 0, label: 'setosa', probabilities: { setosa: 1, versicolor: 0, virginica: 0 }, model_name: 'iris', model_version: '1' });
+const reply = JSON.stringify({
+  prediction: 0,
+  label: 'setosa',
+  probabilities: { setosa: 1, versicolor: 0, virginica: 0 },
+  model_name: 'iris',
+  model_version: '1',
+});
 const port = Number(process.argv[2] ?? 8090);
 createServer((request, response) => {
   request.on('data', () => undefined);

@@ -15,10 +15,12 @@ import { rssMbOf } from './servers.js';
  */
 const args = process.argv.slice(2);
 const [a, b] = args.filter((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));
-const option = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
+const option = (name: string, fallback: string) =>
+  args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback;
 const reps = Number(option('reps', '3'));
 const seconds = Number(option('seconds', '3'));
-if (!a || !b) throw new Error('usage: bench/compare-builds.ts DIR_A DIR_B [--reps N] [--seconds S] [--only A,B] [--out FILE]');
+if (!a || !b)
+  throw new Error('usage: bench/compare-builds.ts DIR_A DIR_B [--reps N] [--seconds S] [--only A,B] [--out FILE]');
 
 interface Server {
   url: string;
@@ -29,26 +31,62 @@ interface Server {
 
 async function startBuild(dir: string): Promise<Server> {
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const program = startProgram(process.execPath, [`${dir}/dist/cli/bin.js`, 'serve', `${dir}/examples/iris`, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort)]);
+  const program = startProgram(process.execPath, [
+    `${dir}/dist/cli/bin.js`,
+    'serve',
+    `${dir}/examples/iris`,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--grpc-port',
+    String(grpcPort),
+  ]);
   const url = `http://127.0.0.1:${port}`;
   const since = performance.now();
-  while (!(await fetch(`${url}/ready`).then((response) => response.status === 200, () => false))) {
-    if (performance.now() - since > 60_000) throw new Error(`${dir} did not become ready: ${program.output().slice(-500)}`);
+  while (
+    !(await fetch(`${url}/ready`).then(
+      (response) => response.status === 200,
+      () => false,
+    ))
+  ) {
+    if (performance.now() - since > 60_000)
+      throw new Error(`${dir} did not become ready: ${program.output().slice(-500)}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return { url, grpcPort, pid: program.pid!, stop: async () => void (await program.kill('SIGTERM', 10_000)) };
 }
 
 const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
-const values = (rows: number) => Array.from({ length: rows * 4 }, (_, index) => Math.round((1 + ((index * 7919) % 50) / 10) * 10) / 10);
-const v2Json = (rows: number) => JSON.stringify({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4], data: values(rows) }] });
+const values = (rows: number) =>
+  Array.from({ length: rows * 4 }, (_, index) => Math.round((1 + ((index * 7919) % 50) / 10) * 10) / 10);
+const v2Json = (rows: number) =>
+  JSON.stringify({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4], data: values(rows) }] });
 const v2Binary = (rows: number) => {
-  const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4], parameters: { binary_data_size: rows * 16 } }], parameters: { binary_data_output: true } }));
-  return { body: Buffer.concat([header, Buffer.from(Float32Array.from(values(rows)).buffer)]), headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) } };
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [
+        { name: 'float_input', datatype: 'FP32', shape: [rows, 4], parameters: { binary_data_size: rows * 16 } },
+      ],
+      parameters: { binary_data_output: true },
+    }),
+  );
+  return {
+    body: Buffer.concat([header, Buffer.from(Float32Array.from(values(rows)).buffer)]),
+    headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
+  };
 };
 const seedRows = (rows: number) => JSON.stringify({ instances: Array.from({ length: rows }, () => row) });
-const post = (path: string, body: string | Buffer, connections: number, headers?: Record<string, string>) => (server: Server) =>
-  runLoadTest({ url: `${server.url}${path}`, method: 'POST', body, connections, durationSeconds: seconds, ...(headers ? { headers } : {}) });
+const post =
+  (path: string, body: string | Buffer, connections: number, headers?: Record<string, string>) => (server: Server) =>
+    runLoadTest({
+      url: `${server.url}${path}`,
+      method: 'POST',
+      body,
+      connections,
+      durationSeconds: seconds,
+      ...(headers ? { headers } : {}),
+    });
 const binary = v2Binary(1000);
 
 const allPoints: Array<{ label: string; load: (server: Server) => Promise<LoadTestResult> }> = [
@@ -57,8 +95,14 @@ const allPoints: Array<{ label: string; load: (server: Server) => Promise<LoadTe
   { label: 'v2 JSON 1 row c64', load: post('/v2/models/iris/infer', v2Json(1), 64) },
   { label: 'v2 JSON 1000 rows c16', load: post('/v2/models/iris/infer', v2Json(1000), 16) },
   { label: 'v2 binary 1000 rows c16', load: post('/v2/models/iris/infer', binary.body, 16, binary.headers) },
-  { label: 'KServe v1 1 row c64', load: post('/v1/models/iris:predict', JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] }), 64) },
-  { label: 'gRPC 1 row c16 (grpc-js client)', load: (server) => grpcLoad(server.grpcPort, 'iris', Object.values(row), 16, seconds) },
+  {
+    label: 'KServe v1 1 row c64',
+    load: post('/v1/models/iris:predict', JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] }), 64),
+  },
+  {
+    label: 'gRPC 1 row c16 (grpc-js client)',
+    load: (server) => grpcLoad(server.grpcPort, 'iris', Object.values(row), 16, seconds),
+  },
 ];
 // `--only A,B`: the points whose label contains A or B.
 const only = option('only', '').split(',');
@@ -95,7 +139,9 @@ for (const point of points) {
   }
   const summary = summarize(point.label, runs);
   results.push(summary);
-  process.stderr.write(`  ${point.label}: B/A ${summary.ratio.toFixed(2)} (${summary.ratioMin.toFixed(2)}–${summary.ratioMax.toFixed(2)}), p99 ${summary.p99.a} → ${summary.p99.b} ms, max ${summary.max.a} → ${summary.max.b} ms, errors ${summary.errors.a}/${summary.errors.b}\n`);
+  process.stderr.write(
+    `  ${point.label}: B/A ${summary.ratio.toFixed(2)} (${summary.ratioMin.toFixed(2)}–${summary.ratioMax.toFixed(2)}), p99 ${summary.p99.a} → ${summary.p99.b} ms, max ${summary.max.a} → ${summary.max.b} ms, errors ${summary.errors.a}/${summary.errors.b}\n`,
+  );
 }
 const rss = { a: rssMbOf(servers.a.pid), b: rssMbOf(servers.b.pid) };
 await Promise.all([servers.a.stop(), servers.b.stop()]);
@@ -103,7 +149,10 @@ await Promise.all([servers.a.stop(), servers.b.stop()]);
 const table = [
   '| point | A req/s | B req/s | B/A (spread) | p99 ms A → B | max ms A → B | errors A/B |',
   '|---|---:|---:|---:|---:|---:|---:|',
-  ...results.map((r) => `| ${r.label} | ${Math.round(r.rps.a)} | ${Math.round(r.rps.b)} | ${r.ratio.toFixed(2)} (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}) | ${r.p99.a} → ${r.p99.b} | ${r.max.a} → ${r.max.b} | ${r.errors.a}/${r.errors.b} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.label} | ${Math.round(r.rps.a)} | ${Math.round(r.rps.b)} | ${r.ratio.toFixed(2)} (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}) | ${r.p99.a} → ${r.p99.b} | ${r.max.a} → ${r.max.b} | ${r.errors.a}/${r.errors.b} |`,
+  ),
   '',
   `RSS after the loads: A ${rss.a} MB, B ${rss.b} MB.`,
 ].join('\n');

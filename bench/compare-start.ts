@@ -15,9 +15,22 @@ if (!a || !b) throw new Error('usage: bench/compare-start.ts DIR_A DIR_B [spawns
 async function once(dir: string): Promise<{ ms: number; mb: number }> {
   const [port, grpcPort] = [await freePort(), await freePort()];
   const started = performance.now();
-  const program = startProgram(process.execPath, [`${dir}/dist/cli/bin.js`, 'serve', `${dir}/examples/iris`, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort)]);
+  const program = startProgram(process.execPath, [
+    `${dir}/dist/cli/bin.js`,
+    'serve',
+    `${dir}/examples/iris`,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--grpc-port',
+    String(grpcPort),
+  ]);
   for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((response) => response.status === 200, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -33,5 +46,7 @@ for (let spawn = 0; spawn < Number(spawns); spawn++) for (const dir of [a, b]) r
 for (const [dir, runs] of Object.entries(results)) {
   const ms = runs.map((run) => run.ms);
   const mb = runs.map((run) => run.mb);
-  process.stdout.write(`${dir}: cold start ${Math.round(median(ms))} ms (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))}), idle RSS ${median(mb).toFixed(1)} MB (${Math.min(...mb).toFixed(1)}–${Math.max(...mb).toFixed(1)})\n`);
+  process.stdout.write(
+    `${dir}: cold start ${Math.round(median(ms))} ms (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))}), idle RSS ${median(mb).toFixed(1)} MB (${Math.min(...mb).toFixed(1)}–${Math.max(...mb).toFixed(1)})\n`,
+  );
 }

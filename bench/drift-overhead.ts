@@ -17,7 +17,8 @@ import { PayloadLogger } from '../src/observe/payload-log/payload-logger.js';
 const features = ['f0', 'f1', 'f2', 'f3'];
 const random = seededRandom(1);
 const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-const rows = (count: number, shift: number) => Array.from({ length: count }, () => features.map(() => normal() + shift));
+const rows = (count: number, shift: number) =>
+  Array.from({ length: count }, () => features.map(() => normal() + shift));
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -44,11 +45,24 @@ const detector = new DriftDetector(profile, { windowRows: 10_000 });
 const single = rows(1, 0);
 const batch = rows(64, 0);
 detector.observe(rows(10_000, 0), undefined, Date.now());
-results.observe_1_row_us = time(() => { for (let i = 0; i < 10_000; i++) detector.observe(single, undefined, 1e12); }, 20) / 10_000 * 1000;
-results.observe_64_rows_per_row_us = time(() => { for (let i = 0; i < 1000; i++) detector.observe(batch, undefined, 1e12); }, 20) / 64_000 * 1000;
+results.observe_1_row_us =
+  (time(() => {
+    for (let i = 0; i < 10_000; i++) detector.observe(single, undefined, 1e12);
+  }, 20) /
+    10_000) *
+  1000;
+results.observe_64_rows_per_row_us =
+  (time(() => {
+    for (let i = 0; i < 1000; i++) detector.observe(batch, undefined, 1e12);
+  }, 20) /
+    64_000) *
+  1000;
 
 // report(): 10k-row window × 4 features, same distribution and shifted by 1 sd.
-for (const [label, shift] of [['unshifted', 0], ['shifted_1sd', 1]] as const) {
+for (const [label, shift] of [
+  ['unshifted', 0],
+  ['shifted_1sd', 1],
+] as const) {
   const fresh = new DriftDetector(profile, { windowRows: 10_000 });
   fresh.observe(rows(10_000, shift), undefined, 1e12);
   results[`report_10k_x4_${label}_ms`] = time(() => fresh.report(1e12), 20);
@@ -61,9 +75,25 @@ results.ks_exact_10000_vs_5000_shifted_ms = time(() => ks2Sample(a, b), 3);
 
 // PayloadLogger.log(): the synchronous part (sampling, JSON, enqueue) for a small OIP request.
 const dir = await mkdtemp(join(tmpdir(), 'berth-bench-'));
-const logger = new PayloadLogger({ dir, maxQueueBytes: 256 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024, maxFileBytes: 64 * 1024 * 1024 });
-const entry = { requestId: 'r', model: 'iris', version: 1, request: { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [5.1, 3.5, 1.4, 0.2] }] }, response: { outputs: [{ name: 'label', datatype: 'INT64', shape: [1], data: [0] }] } };
-results.payload_log_call_us = time(() => { for (let i = 0; i < 10_000; i++) logger.log(entry); }, 5) / 10_000 * 1000;
+const logger = new PayloadLogger({
+  dir,
+  maxQueueBytes: 256 * 1024 * 1024,
+  maxTotalBytes: 512 * 1024 * 1024,
+  maxFileBytes: 64 * 1024 * 1024,
+});
+const entry = {
+  requestId: 'r',
+  model: 'iris',
+  version: 1,
+  request: { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [5.1, 3.5, 1.4, 0.2] }] },
+  response: { outputs: [{ name: 'label', datatype: 'INT64', shape: [1], data: [0] }] },
+};
+results.payload_log_call_us =
+  (time(() => {
+    for (let i = 0; i < 10_000; i++) logger.log(entry);
+  }, 5) /
+    10_000) *
+  1000;
 await logger.close();
 await rm(dir, { recursive: true, force: true });
 

@@ -42,17 +42,28 @@ const configurations: Record<string, string> = {
   on: 'monitoring:\n  reference: reference.csv\n',
   'on-nofb': 'monitoring:\n  reference: reference.csv\n  feedback:\n    maxPending: 0\n',
   'on+report': 'monitoring:\n  reference: reference.csv\n  drift:\n    reportIntervalSeconds: 1\n',
-  'on+log': 'monitoring:\n  reference: reference.csv\n  payloadLog:\n    dir: payload-logs\n    maxFileBytes: 10000000\n    maxTotalBytes: 50000000\n',
+  'on+log':
+    'monitoring:\n  reference: reference.csv\n  payloadLog:\n    dir: payload-logs\n    maxFileBytes: 10000000\n    maxTotalBytes: 50000000\n',
 };
 
-const reference = (await readFile('examples/iris/reference.csv', 'utf8')).trim().split('\n').slice(1).map((line) => line.split(',').slice(0, 4).map(Number));
+const reference = (await readFile('examples/iris/reference.csv', 'utf8'))
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split(',').slice(0, 4).map(Number));
 const names = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 const bodies = {
   '1 row': JSON.stringify(Object.fromEntries(names.map((name, i) => [name, reference[7]![i]]))),
-  '64 rows': JSON.stringify({ instances: Array.from({ length: 64 }, (_, i) => reference[(i * 37) % reference.length]) }),
+  '64 rows': JSON.stringify({
+    instances: Array.from({ length: 64 }, (_, i) => reference[(i * 37) % reference.length]),
+  }),
 };
 
-interface Server { url: string; program: StartedProgram; dir: string }
+interface Server {
+  url: string;
+  program: StartedProgram;
+  dir: string;
+}
 
 async function start(label: string): Promise<Server> {
   const dir = await mkdtemp(join(tmpdir(), `berth-bench-${label.replace(/\W/g, '')}-`));
@@ -61,10 +72,33 @@ async function start(label: string): Promise<Server> {
   const yaml = await readFile('examples/iris/berth.yaml', 'utf8');
   await writeFile(join(dir, 'berth.yaml'), `${yaml.slice(0, yaml.indexOf('\nmonitoring:'))}\n${configurations[label]}`);
   const port = await freePort();
-  const program = startProgram(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', dir, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-level', 'warn'], { logFile: join(dir, 'server.log') });
+  const program = startProgram(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/bin.ts',
+      'serve',
+      dir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--grpc-port',
+      '0',
+      '--log-level',
+      'warn',
+    ],
+    { logFile: join(dir, 'server.log') },
+  );
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 60_000;
-  while (!(await fetch(`${url}/ready`).then((response) => response.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/ready`).then(
+      (response) => response.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > until) throw new Error(`${label} did not become ready: ${program.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -83,31 +117,61 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
 }
 
-interface Run { rps: number; p50: number; p99: number; cpuUsPerRequest: number }
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuUsPerRequest: number;
+}
 /**
  * In process first: the observer's own cost per request (row copy, predictions, feedback memory)
  * into a full window with 100 000 predictions pending, and one report over the full window.
  */
 async function inProcess(): Promise<Record<string, number>> {
   const { settings } = resolveConfig({ file: { monitoring: { reference: 'examples/iris/reference.csv' } } });
-  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics: createMetrics({ processMetrics: false }), logger: createLogger('silent'), codec: referenceRows(settings.limits), referenceCsv: 'examples/iris/reference.csv' });
+  const monitoring = new ModelMonitoring({
+    settings: settings.monitoring,
+    metrics: createMetrics({ processMetrics: false }),
+    logger: createLogger('silent'),
+    codec: referenceRows(settings.limits),
+    referenceCsv: 'examples/iris/reference.csv',
+  });
   const runtime = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, settings.onnx);
   await runtime.load();
-  await monitoring.versionLoaded({ name: 'iris', version: '1', config: { name: 'iris', features: names, labels: ['setosa', 'versicolor', 'virginica'] }, metadata: runtime.metadata(), infer: (request) => runtime.infer(request) });
+  await monitoring.versionLoaded({
+    name: 'iris',
+    version: '1',
+    config: { name: 'iris', features: names, labels: ['setosa', 'versicolor', 'virginica'] },
+    metadata: runtime.metadata(),
+    infer: (request) => runtime.infer(request),
+  });
   const out: Record<string, number> = {};
   let id = 0;
   for (const rows of [1, 64]) {
     // 150 different requests cycling through the reference rows, so the window holds real data.
-    const events = await Promise.all(reference.map(async (_, start) => {
-      const data = Float32Array.from({ length: rows * 4 }, (_, i) => reference[(start + Math.floor(i / 4)) % reference.length]![i % 4]!);
-      const request = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [rows, 4], data }] };
-      return { request, response: await runtime.infer(request) };
-    }));
+    const events = await Promise.all(
+      reference.map(async (_, start) => {
+        const data = Float32Array.from(
+          { length: rows * 4 },
+          (_, i) => reference[(start + Math.floor(i / 4)) % reference.length]![i % 4]!,
+        );
+        const request = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [rows, 4], data }] };
+        return { request, response: await runtime.infer(request) };
+      }),
+    );
     const { request } = events[0]!;
     const observe = (count: number) => {
       for (let i = 0; i < count; i++) {
         const event = events[i % events.length]!;
-        monitoring.observe({ model: 'iris', version: '1', rows, seconds: 0, request: event.request, response: event.response, requestId: `r${id++}` });
+        monitoring.observe({
+          model: 'iris',
+          version: '1',
+          rows,
+          seconds: 0,
+          request: event.request,
+          response: event.response,
+          requestId: `r${id++}`,
+        });
       }
     };
     observe(150_000); // past maxPending (100 000): every request now also evicts the oldest prediction
@@ -140,10 +204,22 @@ try {
   for (const [shape, body] of Object.entries(bodies)) {
     const load = async (server: Server, duration = seconds): Promise<Run> => {
       const cpuBefore = cpuSeconds(server.program.pid!);
-      const run: LoadTestResult = await runLoadTest({ url: `${server.url}/predict`, method: 'POST', body, connections, durationSeconds: duration });
+      const run: LoadTestResult = await runLoadTest({
+        url: `${server.url}/predict`,
+        method: 'POST',
+        body,
+        connections,
+        durationSeconds: duration,
+      });
       const cpu = cpuSeconds(server.program.pid!) - cpuBefore;
-      if (run.non2xx + run.errors + run.timeouts > 0) throw new Error(`${shape}: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`);
-      return { rps: run.requests.perSecond, p50: run.latencyMs.p50, p99: run.latencyMs.p99, cpuUsPerRequest: (cpu / run.requests.completed) * 1e6 };
+      if (run.non2xx + run.errors + run.timeouts > 0)
+        throw new Error(`${shape}: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`);
+      return {
+        rps: run.requests.perSecond,
+        p50: run.latencyMs.p50,
+        p99: run.latencyMs.p99,
+        cpuUsPerRequest: (cpu / run.requests.completed) * 1e6,
+      };
     };
     // Warm-up (JIT, ORT arenas) and a full drift window (10 000 rows) before measuring.
     for (const server of Object.values(servers)) await load(server, 3);
@@ -155,30 +231,49 @@ try {
     }
   }
   // The window really was full and the report ran: ask the `on+report` server.
-  const drift = await (await fetch(`${servers['on+report']!.url}/v2/models/iris/drift`)).json() as { sample_size: number };
-  const table = Object.entries(results).flatMap(([shape, byLabel]) => labels.map((label) => {
-    const runs = byLabel[label]!;
-    const off = byLabel.off!;
-    const paired = (key: keyof Run) => median(runs.map((run, round) => run[key] / off[round]![key]));
-    return {
-      shape,
-      label,
-      rps: median(runs.map((run) => run.rps)),
-      p50: median(runs.map((run) => run.p50)),
-      p99: median(runs.map((run) => run.p99)),
-      cpuUsPerRequest: median(runs.map((run) => run.cpuUsPerRequest)),
-      rpsRatio: paired('rps'),
-      p99Ratio: paired('p99'),
-      cpuRatio: paired('cpuUsPerRequest'),
-    };
-  }));
-  if (args.includes('--json')) console.log(JSON.stringify({ node: process.version, rounds, seconds, connections, windowRows: drift.sample_size, observer, table }, null, 2));
+  const drift = (await (await fetch(`${servers['on+report']!.url}/v2/models/iris/drift`)).json()) as {
+    sample_size: number;
+  };
+  const table = Object.entries(results).flatMap(([shape, byLabel]) =>
+    labels.map((label) => {
+      const runs = byLabel[label]!;
+      const off = byLabel.off!;
+      const paired = (key: keyof Run) => median(runs.map((run, round) => run[key] / off[round]![key]));
+      return {
+        shape,
+        label,
+        rps: median(runs.map((run) => run.rps)),
+        p50: median(runs.map((run) => run.p50)),
+        p99: median(runs.map((run) => run.p99)),
+        cpuUsPerRequest: median(runs.map((run) => run.cpuUsPerRequest)),
+        rpsRatio: paired('rps'),
+        p99Ratio: paired('p99'),
+        cpuRatio: paired('cpuUsPerRequest'),
+      };
+    }),
+  );
+  if (args.includes('--json'))
+    console.log(
+      JSON.stringify(
+        { node: process.version, rounds, seconds, connections, windowRows: drift.sample_size, observer, table },
+        null,
+        2,
+      ),
+    );
   else {
-    console.log(`in process: observer ${observer.observe_1_row_us!.toFixed(2)} µs per 1-row request (model call ${observer.model_call_1_row_us!.toFixed(0)} µs), ${observer.observe_64_row_us!.toFixed(2)} µs per 64-row request (model call ${observer.model_call_64_row_us!.toFixed(0)} µs); report over the full window ${observer.report_full_window_ms!.toFixed(1)} ms`);
-    console.log(`iris /predict, ${connections} connections, ${rounds} interleaved rounds of ${seconds} s (medians; ratios paired within rounds); drift window held ${drift.sample_size} rows`);
-    console.log(`${'shape'.padEnd(8)} ${'monitoring'.padEnd(10)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(11)} ${'req/s ÷ off'.padStart(12)} ${'p99 ÷ off'.padStart(10)} ${'CPU ÷ off'.padStart(10)}`);
+    console.log(
+      `in process: observer ${observer.observe_1_row_us!.toFixed(2)} µs per 1-row request (model call ${observer.model_call_1_row_us!.toFixed(0)} µs), ${observer.observe_64_row_us!.toFixed(2)} µs per 64-row request (model call ${observer.model_call_64_row_us!.toFixed(0)} µs); report over the full window ${observer.report_full_window_ms!.toFixed(1)} ms`,
+    );
+    console.log(
+      `iris /predict, ${connections} connections, ${rounds} interleaved rounds of ${seconds} s (medians; ratios paired within rounds); drift window held ${drift.sample_size} rows`,
+    );
+    console.log(
+      `${'shape'.padEnd(8)} ${'monitoring'.padEnd(10)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(11)} ${'req/s ÷ off'.padStart(12)} ${'p99 ÷ off'.padStart(10)} ${'CPU ÷ off'.padStart(10)}`,
+    );
     for (const row of table) {
-      console.log(`${row.shape.padEnd(8)} ${row.label.padEnd(10)} ${row.rps.toFixed(0).padStart(7)} ${row.p50.toFixed(2).padStart(7)} ${row.p99.toFixed(2).padStart(7)} ${row.cpuUsPerRequest.toFixed(0).padStart(11)} ${row.rpsRatio.toFixed(3).padStart(12)} ${row.p99Ratio.toFixed(3).padStart(10)} ${row.cpuRatio.toFixed(3).padStart(10)}`);
+      console.log(
+        `${row.shape.padEnd(8)} ${row.label.padEnd(10)} ${row.rps.toFixed(0).padStart(7)} ${row.p50.toFixed(2).padStart(7)} ${row.p99.toFixed(2).padStart(7)} ${row.cpuUsPerRequest.toFixed(0).padStart(11)} ${row.rpsRatio.toFixed(3).padStart(12)} ${row.p99Ratio.toFixed(3).padStart(10)} ${row.cpuRatio.toFixed(3).padStart(10)}`,
+      );
     }
   }
 } finally {

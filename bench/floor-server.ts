@@ -27,17 +27,30 @@ createServer((request, response) => {
     let reply: string;
     try {
       const row = JSON.parse(body) as Record<string, number>;
-      reply = JSON.stringify({ prediction: 0, label: 'setosa', probabilities: { setosa: row.sepal_length! > 0 ? 1 : 0, versicolor: 0, virginica: 0 }, model_name: 'iris', model_version: '1' });
+      reply = JSON.stringify({
+        prediction: 0,
+        label: 'setosa',
+        probabilities: { setosa: row.sepal_length! > 0 ? 1 : 0, versicolor: 0, virginica: 0 },
+        model_name: 'iris',
+        model_version: '1',
+      });
     } catch {
       status = 400;
       reply = '{"error":"bad JSON"}';
     }
-    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply), 'x-request-id': requestId });
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(reply),
+      'x-request-id': requestId,
+    });
     response.end(reply);
     const ms = performance.now() - started;
     requests.inc({ route: request.url ?? '', status: String(status) });
     duration.observe({ route: request.url ?? '' }, ms / 1000);
-    log.info({ requestId, method: request.method, route: request.url, status, ms: Math.round(ms * 10) / 10 }, 'request');
+    log.info(
+      { requestId, method: request.method, route: request.url, status, ms: Math.round(ms * 10) / 10 },
+      'request',
+    );
   });
 }).listen(port, '127.0.0.1', () => process.stdout.write(`ready ${port}\n`));
 process.on('SIGTERM', () => process.exit(0));

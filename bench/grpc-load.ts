@@ -9,7 +9,13 @@ import type { LoadTestResult } from '../src/plan/load-test.js';
  * each keeping one ModelInfer call in flight, for `seconds`. Raw little-endian contents, as a
  * performance-minded client (tritonclient) sends them.
  */
-export async function grpcLoad(port: number, model: string, row: number[], connections: number, seconds: number): Promise<LoadTestResult> {
+export async function grpcLoad(
+  port: number,
+  model: string,
+  row: number[],
+  connections: number,
+  seconds: number,
+): Promise<LoadTestResult> {
   const inference = loadPackageDefinition(loadSync(protoPath, protoLoaderOptions)).inference as GrpcObject;
   const Service = inference.GRPCInferenceService as ServiceClientConstructor;
   const request = {
@@ -20,17 +26,23 @@ export async function grpcLoad(port: number, model: string, row: number[], conne
   const recorder = new LatencyRecorder();
   let errors = 0;
   const until = performance.now() + seconds * 1000;
-  const clients = Array.from({ length: connections }, () => new Service(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }));
+  const clients = Array.from(
+    { length: connections },
+    () => new Service(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }),
+  );
   const loop = (client: InstanceType<ServiceClientConstructor>) =>
     new Promise<void>((resolve) => {
       const next = () => {
         if (performance.now() >= until) return resolve();
         const started = performance.now();
-        (client as unknown as { ModelInfer: (...args: unknown[]) => unknown }).ModelInfer(request, (error: Error | null) => {
-          if (error) errors++;
-          else recorder.add(performance.now() - started);
-          next();
-        });
+        (client as unknown as { ModelInfer: (...args: unknown[]) => unknown }).ModelInfer(
+          request,
+          (error: Error | null) => {
+            if (error) errors++;
+            else recorder.add(performance.now() - started);
+            next();
+          },
+        );
       };
       next();
     });

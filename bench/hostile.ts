@@ -22,7 +22,14 @@ const iris = 'examples/iris';
 const row = [5.1, 3.5, 1.4, 0.2];
 const cli = ['--import', 'tsx', 'src/cli/bin.ts'];
 
-interface Server { url: string; port: number; program: StartedProgram; peakMb(): number; rssMb(): number; stop(): Promise<void> }
+interface Server {
+  url: string;
+  port: number;
+  program: StartedProgram;
+  peakMb(): number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
 
 function status(pid: number, field: string): number {
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
@@ -31,32 +38,88 @@ function status(pid: number, field: string): number {
 
 async function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const program = startProgram(process.execPath, [...cli, 'serve', ...args, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-requests', 'false'], { env: { ...process.env, ...env } });
+  const program = startProgram(
+    process.execPath,
+    [
+      ...cli,
+      'serve',
+      ...args,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--grpc-port',
+      '0',
+      '--log-requests',
+      'false',
+    ],
+    { env: { ...process.env, ...env } },
+  );
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 60_000;
   for (;;) {
     if (Date.now() > until) throw new Error(`server did not start: ${program.output().slice(-400)}`);
-    if ((await fetch(`${url}/ready`).then((r) => r.status, () => 0)) === 200) break;
+    if (
+      (await fetch(`${url}/ready`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      break;
     await sleep(50);
   }
   const pid = program.pid!;
-  return { url, port, program, peakMb: () => status(pid, 'VmHWM'), rssMb: () => status(pid, 'VmRSS'), stop: async () => void (await program.kill('SIGTERM', 10_000)) };
+  return {
+    url,
+    port,
+    program,
+    peakMb: () => status(pid, 'VmHWM'),
+    rssMb: () => status(pid, 'VmRSS'),
+    stop: async () => void (await program.kill('SIGTERM', 10_000)),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function send(url: string, body: string | Buffer, options: { method?: string; headers?: Record<string, string>; timeoutMs?: number } = {}) {
+async function send(
+  url: string,
+  body: string | Buffer,
+  options: { method?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+) {
   const started = performance.now();
   try {
-    const response = await fetch(url, { method: options.method ?? 'POST', body: options.method === 'GET' ? undefined : body, headers: { 'content-type': 'application/json', ...options.headers }, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
+    const response = await fetch(url, {
+      method: options.method ?? 'POST',
+      body: options.method === 'GET' ? undefined : body,
+      headers: { 'content-type': 'application/json', ...options.headers },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+    });
     const text = await response.text();
-    return { status: response.status, bytes: text.length, text: text.slice(0, 300), headers: Object.fromEntries(response.headers), ms: Math.round(performance.now() - started) };
+    return {
+      status: response.status,
+      bytes: text.length,
+      text: text.slice(0, 300),
+      headers: Object.fromEntries(response.headers),
+      ms: Math.round(performance.now() - started),
+    };
   } catch (error) {
-    return { status: 0, bytes: 0, text: String((error as Error).message), headers: {}, ms: Math.round(performance.now() - started) };
+    return {
+      status: 0,
+      bytes: 0,
+      text: String((error as Error).message),
+      headers: {},
+      ms: Math.round(performance.now() - started),
+    };
   }
 }
 
-const v2Body = (rows: number, extra: Record<string, unknown> = {}) => JSON.stringify({ inputs: [{ name: 'float_input', shape: [rows, 4], datatype: 'FP32', data: Array.from({ length: rows }, () => row).flat() }], ...extra });
+const v2Body = (rows: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    inputs: [
+      { name: 'float_input', shape: [rows, 4], datatype: 'FP32', data: Array.from({ length: rows }, () => row).flat() },
+    ],
+    ...extra,
+  });
 
 const cases: Record<string, () => Promise<unknown>> = {
   // 1. Every repeat of an output name built another copy of the answer.
@@ -65,7 +128,15 @@ const cases: Record<string, () => Promise<unknown>> = {
     const idle = server.peakMb();
     const body = v2Body(100, { outputs: Array.from({ length: 10_000 }, () => ({ name: 'output_probability' })) });
     const reply = await send(`${server.url}/v2/models/iris/infer`, body, { timeoutMs: 60_000 });
-    const result = { requestBytes: body.length, status: reply.status, replyBytes: reply.bytes, ms: reply.ms, error: reply.status === 200 ? undefined : reply.text, idlePeakMb: idle, peakMb: server.peakMb() };
+    const result = {
+      requestBytes: body.length,
+      status: reply.status,
+      replyBytes: reply.bytes,
+      ms: reply.ms,
+      error: reply.status === 200 ? undefined : reply.text,
+      idlePeakMb: idle,
+      peakMb: server.peakMb(),
+    };
     await server.stop();
     return result;
   },
@@ -94,7 +165,9 @@ const cases: Record<string, () => Promise<unknown>> = {
       const started = performance.now();
       const socket = connect(server.port, '127.0.0.1');
       socket.on('error', () => undefined);
-      socket.write(`POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      socket.write(
+        `POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+      );
       const timer = setInterval(() => socket.writable && socket.write(' '), 250);
       socket.on('close', () => {
         clearInterval(timer);
@@ -103,13 +176,23 @@ const cases: Record<string, () => Promise<unknown>> = {
       return socket;
     });
     await sleep(500);
-    const fast = await Promise.all(Array.from({ length: 20 }, () => send(`${server.url}/predict`, JSON.stringify({ features: row }))));
+    const fast = await Promise.all(
+      Array.from({ length: 20 }, () => send(`${server.url}/predict`, JSON.stringify({ features: row }))),
+    );
     const statuses = count(fast.map((reply) => reply.status));
     const until = Date.now() + 15_000;
     while (heldMs.length < slowCount && Date.now() < until) await sleep(100);
     for (const socket of sockets) socket.destroy();
     await server.stop();
-    return { slowConnections: slowCount, maxInFlight: 40, receiveTimeoutMs: 2000, fastStatuses: statuses, slowClosedByServer: heldMs.length, heldMsMax: Math.max(...heldMs, 0), heldMsMin: Math.min(...heldMs) };
+    return {
+      slowConnections: slowCount,
+      maxInFlight: 40,
+      receiveTimeoutMs: 2000,
+      fastStatuses: statuses,
+      slowClosedByServer: heldMs.length,
+      heldMsMax: Math.max(...heldMs, 0),
+      heldMsMin: Math.min(...heldMs),
+    };
   },
 
   // 4. Anonymous model control.
@@ -117,7 +200,11 @@ const cases: Record<string, () => Promise<unknown>> = {
     const repository = mkdtempSync(join(tmpdir(), 'berth-hostile-repo-'));
     const outside = mkdtempSync(join(tmpdir(), 'berth-hostile-outside-'));
     try {
-      const registered = await runProgram(process.execPath, [...cli, 'models', 'register', iris, '--name', 'iris', '--repository', repository], {});
+      const registered = await runProgram(
+        process.execPath,
+        [...cli, 'models', 'register', iris, '--name', 'iris', '--repository', repository],
+        {},
+      );
       if (registered.code !== 0) throw new Error(registered.stderr);
       mkdirSync(join(repository, '..', 'outside-model'), { recursive: true });
       writeFileSync(join(outside, 'aliases.json'), '{}');
@@ -127,20 +214,32 @@ const cases: Record<string, () => Promise<unknown>> = {
       await off.stop();
       const server = await serve(['--repository', repository, '--model-control', 'true', '--api-key', 'secret']);
       const auth = { authorization: 'Bearer secret' };
-      const post = (path: string, body = '{}', headers: Record<string, string> = auth) => send(`${server.url}${path}`, body, { headers });
+      const post = (path: string, body = '{}', headers: Record<string, string> = auth) =>
+        send(`${server.url}${path}`, body, { headers });
       const unload = await post('/v2/repository/models/iris/unload', '{}', {});
       const readyAfterUnload = (await send(`${server.url}/ready`, '', { method: 'GET' })).status;
       const traversal = await post(`/v2/repository/models/..%2F${outside.split('/').pop()}/load`);
-      const emptyVersion = await post('/v2/repository/models/iris/load', JSON.stringify({ parameters: { version: '' } }));
+      const emptyVersion = await post(
+        '/v2/repository/models/iris/load',
+        JSON.stringify({ parameters: { version: '' } }),
+      );
       const before = server.rssMb();
       for (let i = 0; i < 3000; i++) await post(`/v2/repository/models/n${i}${'x'.repeat(150)}/load`);
       const after = server.rssMb();
       await server.stop();
       return {
-        defaultUnload: offUnload.status, anonymousUnload: unload.status, readyAfterUnload,
-        traversal: { status: traversal.status, showsAbsolutePath: /"\//.test(traversal.text) || traversal.text.includes(tmpdir()), error: traversal.text },
+        defaultUnload: offUnload.status,
+        anonymousUnload: unload.status,
+        readyAfterUnload,
+        traversal: {
+          status: traversal.status,
+          showsAbsolutePath: /"\//.test(traversal.text) || traversal.text.includes(tmpdir()),
+          error: traversal.text,
+        },
         emptyVersion: { status: emptyVersion.status, error: emptyVersion.text },
-        unknownNameLoads: 3000, rssMbBefore: before, rssMbAfter: after,
+        unknownNameLoads: 3000,
+        rssMbBefore: before,
+        rssMbAfter: after,
       };
     } finally {
       rmSync(repository, { recursive: true, force: true });
@@ -154,20 +253,53 @@ const cases: Record<string, () => Promise<unknown>> = {
     const out: Record<string, unknown> = { manifestLimitMi: limit };
     const bodies: Record<string, () => string> = {
       // 16 MB of rows, within the body limit.
-      'v1 rows, 16 MB': () => { const rows = Math.floor((16 * 2 ** 20 - 20) / 22); return JSON.stringify({ instances: Array.from({ length: rows }, () => [5.12, 3.51, 1.42, 0.21]) }); },
+      'v1 rows, 16 MB': () => {
+        const rows = Math.floor((16 * 2 ** 20 - 20) / 22);
+        return JSON.stringify({ instances: Array.from({ length: rows }, () => [5.12, 3.51, 1.42, 0.21]) });
+      },
       '1e6 rows': () => JSON.stringify({ instances: Array.from({ length: 1_000_000 }, () => [1, 2, 3, 4]) }),
-      'v2 flat, 16 MB': () => { const values = Math.floor((16 * 2 ** 20 - 200) / 5) & ~3; return JSON.stringify({ inputs: [{ name: 'float_input', shape: [values / 4, 4], datatype: 'FP32', data: Array.from({ length: values }, () => 1.5) }] }); },
+      'v2 flat, 16 MB': () => {
+        const values = Math.floor((16 * 2 ** 20 - 200) / 5) & ~3;
+        return JSON.stringify({
+          inputs: [
+            {
+              name: 'float_input',
+              shape: [values / 4, 4],
+              datatype: 'FP32',
+              data: Array.from({ length: values }, () => 1.5),
+            },
+          ],
+        });
+      },
       // Within every default limit of the branch (4 MiB, 100,000 rows): the costliest accepted request.
-      'v2 zeros, 100,000 rows (accepted)': () => JSON.stringify({ inputs: [{ name: 'float_input', shape: [100_000, 4], datatype: 'FP32', data: new Array(400_000).fill(0) }] }),
-      'v2 zeros, 4 MiB (413 after parsing)': () => { const rows = Math.floor((4 * 2 ** 20 - 100) / 8); return JSON.stringify({ inputs: [{ name: 'float_input', shape: [rows, 4], datatype: 'FP32', data: new Array(rows * 4).fill(0) }] }); },
+      'v2 zeros, 100,000 rows (accepted)': () =>
+        JSON.stringify({
+          inputs: [{ name: 'float_input', shape: [100_000, 4], datatype: 'FP32', data: new Array(400_000).fill(0) }],
+        }),
+      'v2 zeros, 4 MiB (413 after parsing)': () => {
+        const rows = Math.floor((4 * 2 ** 20 - 100) / 8);
+        return JSON.stringify({
+          inputs: [{ name: 'float_input', shape: [rows, 4], datatype: 'FP32', data: new Array(rows * 4).fill(0) }],
+        });
+      },
     };
     for (const [title, make] of Object.entries(bodies)) {
       const server = await serve([iris]);
       const idle = server.peakMb();
       const body = make();
-      const path = title.startsWith('v2') ? '/v2/models/iris/infer' : title.startsWith('v1') ? '/v1/models/iris:predict' : '/predict';
+      const path = title.startsWith('v2')
+        ? '/v2/models/iris/infer'
+        : title.startsWith('v1')
+          ? '/v1/models/iris:predict'
+          : '/predict';
       const reply = await send(`${server.url}${path}`, body);
-      out[title] = { bodyBytes: body.length, status: reply.status, error: reply.status === 200 ? undefined : reply.text.slice(0, 120), idlePeakMb: idle, peakMb: server.peakMb() };
+      out[title] = {
+        bodyBytes: body.length,
+        status: reply.status,
+        error: reply.status === 200 ? undefined : reply.text.slice(0, 120),
+        idlePeakMb: idle,
+        peakMb: server.peakMb(),
+      };
       await server.stop();
     }
     return out;
@@ -177,7 +309,14 @@ const cases: Record<string, () => Promise<unknown>> = {
   async flood() {
     const server = await serve([iris, ...(process.env.BENCH_EXTRA ? process.env.BENCH_EXTRA.split(' ') : [])]);
     const body = JSON.stringify({ instances: Array.from({ length: 200 }, () => row) });
-    const run = (options: Record<string, unknown>) => autocannon({ url: `${server.url}/predict`, method: 'POST', headers: { 'content-type': 'application/json' }, body, ...options });
+    const run = (options: Record<string, unknown>) =>
+      autocannon({
+        url: `${server.url}/predict`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        ...options,
+      });
     const probe = await run({ connections: 8, duration: 3 });
     const capacity = probe.requests.average;
     const peakBefore = server.peakMb();
@@ -187,9 +326,21 @@ const cases: Record<string, () => Promise<unknown>> = {
     const flood = await run({ connections: 400, overallRate: Math.ceil(capacity * 4), duration: 8, timeout: 2 });
     clearInterval(sampler);
     const statuses: Record<string, number> = {};
-    for (const [code, { count: n }] of Object.entries(flood.statusCodeStats as Record<string, { count: number }>)) statuses[code] = n;
+    for (const [code, { count: n }] of Object.entries(flood.statusCodeStats as Record<string, { count: number }>))
+      statuses[code] = n;
 
-    const result = { capacityRps: Math.round(capacity), offeredRps: Math.ceil(capacity * 4), statuses, timeouts: flood.timeouts, errors: flood.errors, p99Ms: flood.latency.p99, peakMbBefore: peakBefore, peakMb: server.peakMb(), ...serverSide(await (await fetch(`${server.url}/metrics`)).text()), acceptQueuePeak };
+    const result = {
+      capacityRps: Math.round(capacity),
+      offeredRps: Math.ceil(capacity * 4),
+      statuses,
+      timeouts: flood.timeouts,
+      errors: flood.errors,
+      p99Ms: flood.latency.p99,
+      peakMbBefore: peakBefore,
+      peakMb: server.peakMb(),
+      ...serverSide(await (await fetch(`${server.url}/metrics`)).text()),
+      acceptQueuePeak,
+    };
 
     await server.stop();
     return result;
@@ -205,16 +356,25 @@ const cases: Record<string, () => Promise<unknown>> = {
   // 7. Values the model cannot use.
   async values() {
     const server = await serve([iris]);
-    const infer = (data: string) => send(`${server.url}/v2/models/iris/infer`, `{"inputs":[{"name":"float_input","shape":[1,4],"datatype":"FP32","data":${data}}]}`);
+    const infer = (data: string) =>
+      send(
+        `${server.url}/v2/models/iris/infer`,
+        `{"inputs":[{"name":"float_input","shape":[1,4],"datatype":"FP32","data":${data}}]}`,
+      );
     const out = {
       '1e309': await infer('[1e309,1,1,1]'),
       '"NaN"': await infer('["NaN",1,1,1]'),
       '3.5e38 into FP32': await infer('[3.5e38,1,1,1]'),
-      'nested data not matching shape': await send(`${server.url}/v2/models/iris/infer`, '{"inputs":[{"name":"float_input","shape":[1,4],"datatype":"FP32","data":[[1,2,3],[4]]}]}'),
+      'nested data not matching shape': await send(
+        `${server.url}/v2/models/iris/infer`,
+        '{"inputs":[{"name":"float_input","shape":[1,4],"datatype":"FP32","data":[[1,2,3],[4]]}]}',
+      ),
       'seed 1e309': await send(`${server.url}/predict`, '{"features":[1e309,1,1,1]}'),
     };
     await server.stop();
-    return Object.fromEntries(Object.entries(out).map(([key, reply]) => [key, { status: reply.status, body: reply.text.slice(0, 160) }]));
+    return Object.fromEntries(
+      Object.entries(out).map(([key, reply]) => [key, { status: reply.status, body: reply.text.slice(0, 160) }]),
+    );
   },
 
   // 8. Configuration mistakes.
@@ -224,18 +384,46 @@ const cases: Record<string, () => Promise<unknown>> = {
     const attempt = async (yaml: string, extra: string[] = []) => {
       writeFileSync(join(dir, 'berth.yaml'), yaml);
       const port = await freePort();
-      const program = startProgram(process.execPath, [...cli, 'serve', dir, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', ...extra]);
+      const program = startProgram(process.execPath, [
+        ...cli,
+        'serve',
+        dir,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--grpc-port',
+        '0',
+        ...extra,
+      ]);
       const until = Date.now() + 20_000;
       let ready = 0;
       while (Date.now() < until && program.pid) {
-        ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status, () => 0);
+        ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (ready === 200) break;
         const exited = await Promise.race([program.wait().then(() => true), sleep(200).then(() => false)]);
         if (exited) break;
       }
-      const predict = ready === 200 ? (await send(`http://127.0.0.1:${port}/predict`, JSON.stringify({ features: row }))).status : undefined;
+      const predict =
+        ready === 200
+          ? (await send(`http://127.0.0.1:${port}/predict`, JSON.stringify({ features: row }))).status
+          : undefined;
       const result = await program.kill('SIGTERM', 5000);
-      return { started: ready === 200, predict, exitCode: result.code, message: program.output().split('\n').filter((line) => line && !line.includes('"level":30')).slice(0, 2).join(' | ').slice(0, 240) };
+      return {
+        started: ready === 200,
+        predict,
+        exitCode: result.code,
+        message: program
+          .output()
+          .split('\n')
+          .filter((line) => line && !line.includes('"level":30'))
+          .slice(0, 2)
+          .join(' | ')
+          .slice(0, 240),
+      };
     };
     const busy = await freePort();
     const holder = (await import('node:net')).createServer().listen(busy, '127.0.0.1');
@@ -262,10 +450,20 @@ const cases: Record<string, () => Promise<unknown>> = {
     const bigName = 'n'.repeat(1_000_000);
     const echo = await send(`${server.url}/v2/models/iris/infer`, v2Body(1, { outputs: [{ name: bigName }] }));
     await server.stop();
-    const shape = (reply: Awaited<ReturnType<typeof send>>) => ({ status: reply.status, requestId: Boolean(reply.headers['x-request-id']), body: reply.text.slice(0, 120) });
+    const shape = (reply: Awaited<ReturnType<typeof send>>) => ({
+      status: reply.status,
+      requestId: Boolean(reply.headers['x-request-id']),
+      body: reply.text.slice(0, 120),
+    });
     return {
-      badJson: shape(badJson), bodyTooLarge: shape(tooLarge), put: { ...shape(put), allow: put.headers.allow },
-      docs: { csp: docs.headers['content-security-policy'], frameOptions: docs.headers['x-frame-options'], nosniff: docs.headers['x-content-type-options'] },
+      badJson: shape(badJson),
+      bodyTooLarge: shape(tooLarge),
+      put: { ...shape(put), allow: put.headers.allow },
+      docs: {
+        csp: docs.headers['content-security-policy'],
+        frameOptions: docs.headers['x-frame-options'],
+        nosniff: docs.headers['x-content-type-options'],
+      },
       echoOfAMillionCharacterName: { status: echo.status, replyBytes: echo.bytes },
     };
   },
@@ -278,16 +476,31 @@ async function drainOnce() {
   let stop = false;
   let ok = 0;
   let lost = 0;
-  const one = () => new Promise<'ok' | 'close' | 'refused' | 'lost'>((resolve) => {
-    let sent = false;
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/predict', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode !== 200 ? 'lost' : response.headers.connection === 'close' ? 'close' : 'ok'));
+  const one = () =>
+    new Promise<'ok' | 'close' | 'refused' | 'lost'>((resolve) => {
+      let sent = false;
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/predict',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () =>
+            resolve(response.statusCode !== 200 ? 'lost' : response.headers.connection === 'close' ? 'close' : 'ok'),
+          );
+        },
+      );
+      req.on('finish', () => (sent = true));
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        resolve(error.code === 'ECONNREFUSED' || !sent ? 'refused' : 'lost'),
+      );
+      req.end(body);
     });
-    req.on('finish', () => (sent = true));
-    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' || !sent ? 'refused' : 'lost'));
-    req.end(body);
-  });
   const worker = async () => {
     while (!stop) {
       const outcome = await one();
@@ -310,16 +523,32 @@ async function drainOnce() {
 async function manifestMemoryLimit(): Promise<string> {
   const result = await runProgram(process.execPath, [...cli, 'manifests', iris, '--json'], { timeoutMs: 300_000 });
   const objects = JSON.parse(result.stdout).objects as Array<{ kind: string; spec: any }>;
-  return objects.find((object) => object.kind === 'Deployment')!.spec.template.spec.containers[0].resources.limits.memory;
+  return objects.find((object) => object.kind === 'Deployment')!.spec.template.spec.containers[0].resources.limits
+    .memory;
 }
 
 /** Shed requests by reason, and the share of /predict answers the server itself took over 1 s to give. */
 function serverSide(metrics: string) {
   const shedReasons: Record<string, number> = {};
-  for (const match of metrics.matchAll(/^berth_requests_shed_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/gm)) shedReasons[match[1]!] = (shedReasons[match[1]!] ?? 0) + Number(match[2]);
-  const bucket = (le: string) => metrics.split('\n').filter((line) => line.startsWith('berth_http_request_duration_seconds_bucket{') && line.includes('route="/predict"') && line.includes(`le="${le}"`)).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  for (const match of metrics.matchAll(/^berth_requests_shed_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/gm))
+    shedReasons[match[1]!] = (shedReasons[match[1]!] ?? 0) + Number(match[2]);
+  const bucket = (le: string) =>
+    metrics
+      .split('\n')
+      .filter(
+        (line) =>
+          line.startsWith('berth_http_request_duration_seconds_bucket{') &&
+          line.includes('route="/predict"') &&
+          line.includes(`le="${le}"`),
+      )
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
   const total = bucket('+Inf');
-  return { shedReasons, serverAnswers: total, serverOver1s: total - bucket('1'), serverOver250ms: total - bucket('0.25') };
+  return {
+    shedReasons,
+    serverAnswers: total,
+    serverOver1s: total - bucket('1'),
+    serverOver250ms: total - bucket('0.25'),
+  };
 }
 
 function count(values: number[]): Record<string, number> {

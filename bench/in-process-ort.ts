@@ -11,7 +11,10 @@ import { inspectOnnx } from '../src/runtime/onnx-graph.js';
  */
 const [path = 'examples/iris/model.onnx', batchText = '1000', secondsText = '3'] = process.argv.slice(2);
 const batch = Number(batchText);
-const session = await ort.InferenceSession.create(inspectOnnx(readFileSync(path), path).bytes, sessionOptions(defaults.onnx));
+const session = await ort.InferenceSession.create(
+  inspectOnnx(readFileSync(path), path).bytes,
+  sessionOptions(defaults.onnx),
+);
 const input = session.inputMetadata[0]!;
 const width = Number((input as ort.InferenceSession.TensorValueMetadata).shape[1]);
 const data = new Float32Array(batch * width).map((_, index) => 1 + ((index * 7919) % 50) / 10);

@@ -37,12 +37,25 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The points measured for a system: every one at 16 and 64 connections on iris, at 64 on the forest; Berth's OIP v2 beside its /predict. */
-function pointsOf(system: System, model: ModelName): Array<{ label: string; connections: number; path: string; body: string }> {
+function pointsOf(
+  system: System,
+  model: ModelName,
+): Array<{ label: string; connections: number; path: string; body: string }> {
   const row = testRows(model).rows[0]!;
-  const main = { label: system.label, path: system.path(model), body: requestBody(system.dialect(model), row, system.v2Input?.(model)) };
+  const main = {
+    label: system.label,
+    path: system.path(model),
+    body: requestBody(system.dialect(model), row, system.v2Input?.(model)),
+  };
   const connections = model === 'iris' ? [16, 64] : [64];
   const points = connections.map((count) => ({ ...main, connections: count }));
-  if (system.id === 'berth' && model === 'iris') points.push({ label: 'Berth OIP v2 REST', connections: 64, path: '/v2/models/iris/infer', body: requestBody('v2', row) });
+  if (system.id === 'berth' && model === 'iris')
+    points.push({
+      label: 'Berth OIP v2 REST',
+      connections: 64,
+      path: '/v2/models/iris/infer',
+      body: requestBody('v2', row),
+    });
   return points;
 }
 
@@ -61,7 +74,12 @@ async function settled(server: ServerUnderTest): Promise<void> {
   }
 }
 
-async function launch(system: System, model: ModelName, rep: number, workspace: Awaited<ReturnType<typeof prepareWorkspace>>): Promise<ServerUnderTest> {
+async function launch(
+  system: System,
+  model: ModelName,
+  rep: number,
+  workspace: Awaited<ReturnType<typeof prepareWorkspace>>,
+): Promise<ServerUnderTest> {
   const ports: Ports = { http: await freePort(), grpc: await freePort(), metrics: await freePort() };
   if (system.id === 'mlserver') {
     for (const [file, content] of Object.entries(mlserverFiles(model, ports, workspace))) {
@@ -71,11 +89,25 @@ async function launch(system: System, model: ModelName, rep: number, workspace: 
     }
   }
   const { program, args: launchArgs, cwd, env } = system.launch(model, ports, workspace);
-  return startServer({ program, args: launchArgs, cwd, env: env && { ...process.env, ...env }, port: ports.http, grpcPort: ports.grpc, readyPath: system.readyPath(model), logFile: `${logDir}/${system.id}-${model}-r${rep}.log` });
+  return startServer({
+    program,
+    args: launchArgs,
+    cwd,
+    env: env && { ...process.env, ...env },
+    port: ports.http,
+    grpcPort: ports.grpc,
+    readyPath: system.readyPath(model),
+    logFile: `${logDir}/${system.id}-${model}-r${rep}.log`,
+  });
 }
 
-log(`bench:peers: ${reps} reps × ${seconds} s (+${warmupSeconds} s warm-up) per point, models ${models.join(', ')}, on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})`);
-const workspace = await prepareWorkspace(chosen.filter((system) => models.some((model) => system.models.includes(model))), log);
+log(
+  `bench:peers: ${reps} reps × ${seconds} s (+${warmupSeconds} s warm-up) per point, models ${models.join(', ')}, on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})`,
+);
+const workspace = await prepareWorkspace(
+  chosen.filter((system) => models.some((model) => system.models.includes(model))),
+  log,
+);
 const starts: Start[] = [];
 const measurements: Measurement[] = [];
 const loadAtStart = loadavg()[0]!;
@@ -98,32 +130,69 @@ for (const model of models) {
       const expected = testRows(model).classes;
       const wrong = classes.filter((got, index) => got !== expected[index]).length;
       if (wrong > 0) {
-        log(`  ${system.id} ${model} r${rep}: answered ${JSON.stringify(classes)}, expected ${JSON.stringify(expected)}: not measured`);
+        log(
+          `  ${system.id} ${model} r${rep}: answered ${JSON.stringify(classes)}, expected ${JSON.stringify(expected)}: not measured`,
+        );
         starts.push({ system: system.id, model, rep, failed: `wrong answers: ${JSON.stringify(classes)}` });
         await server.stop();
         continue;
       }
-      log(`  ${system.id} ${model} r${rep}: ready in ${Math.round(server.coldStartMs)} ms${system.reference ? '' : `, ${classes.length} answers right`}`);
-      starts.push({ system: system.id, model, rep, coldStartMs: server.coldStartMs, processes: 0, idleRssMb: 0, idlePssMb: 0, peakRssMb: 0 });
+      log(
+        `  ${system.id} ${model} r${rep}: ready in ${Math.round(server.coldStartMs)} ms${system.reference ? '' : `, ${classes.length} answers right`}`,
+      );
+      starts.push({
+        system: system.id,
+        model,
+        rep,
+        coldStartMs: server.coldStartMs,
+        processes: 0,
+        idleRssMb: 0,
+        idlePssMb: 0,
+        peakRssMb: 0,
+      });
       running.set(system.id, server);
       await settled(server); // the next cold start is timed on a quiet machine
     }
     await sleep(idleSeconds * 1000);
-    const startOf = (id: string) => starts.findLast((start) => start.system === id && start.model === model && start.rep === rep) as Extract<Start, { coldStartMs: number }>;
-    for (const [id, server] of running) Object.assign(startOf(id), { idleRssMb: server.rssMb(), idlePssMb: server.pssMb(), processes: server.processCount() });
+    const startOf = (id: string) =>
+      starts.findLast((start) => start.system === id && start.model === model && start.rep === rep) as Extract<
+        Start,
+        { coldStartMs: number }
+      >;
+    for (const [id, server] of running)
+      Object.assign(startOf(id), {
+        idleRssMb: server.rssMb(),
+        idlePssMb: server.pssMb(),
+        processes: server.processCount(),
+      });
 
     for (const connections of model === 'iris' ? [16, 64] : [64]) {
       for (const system of order) {
         const server = running.get(system.id);
         if (!server) continue;
         for (const point of pointsOf(system, model).filter((candidate) => candidate.connections === connections)) {
-          const load = (durationSeconds: number) => runLoadTest({ url: `${server.url}${point.path}`, method: 'POST', body: point.body, connections, durationSeconds, timeoutSeconds: 10 });
+          const load = (durationSeconds: number) =>
+            runLoadTest({
+              url: `${server.url}${point.path}`,
+              method: 'POST',
+              body: point.body,
+              connections,
+              durationSeconds,
+              timeoutSeconds: 10,
+            });
           await load(warmupSeconds);
           // The tree is read once: reading /proc for every process each second would stall the load generator's loop.
           const members = processTree(server.program.pid!);
           const cpuBefore = cpuSecondsOf(members);
           let peakRss = 0;
-          const sampler = setInterval(() => (peakRss = Math.max(peakRss, members.reduce((sum, pid) => sum + rssMbOf(pid), 0))), 1000);
+          const sampler = setInterval(
+            () =>
+              (peakRss = Math.max(
+                peakRss,
+                members.reduce((sum, pid) => sum + rssMbOf(pid), 0),
+              )),
+            1000,
+          );
           const started = performance.now();
           const result = await load(seconds);
           clearInterval(sampler);
@@ -131,8 +200,23 @@ for (const model of models) {
           const start = startOf(system.id);
           start.peakRssMb = Math.max(start.peakRssMb, peakRss, server.rssMb());
           const { p50, p99, p999, max } = result.latencyMs;
-          measurements.push({ system: system.id, model, label: point.label, connections, rep, rps: result.requests.perSecond, p50, p99, p999, max, errors: result.errors + result.timeouts + result.non2xx, serverCores: Math.round(cores * 100) / 100 });
-          log(`  ${point.label} c${connections} r${rep}: ${Math.round(result.requests.perSecond)} req/s, p99 ${p99} ms, p99.9 ${p999} ms, max ${max} ms, ${cores.toFixed(2)} cores`);
+          measurements.push({
+            system: system.id,
+            model,
+            label: point.label,
+            connections,
+            rep,
+            rps: result.requests.perSecond,
+            p50,
+            p99,
+            p999,
+            max,
+            errors: result.errors + result.timeouts + result.non2xx,
+            serverCores: Math.round(cores * 100) / 100,
+          });
+          log(
+            `  ${point.label} c${connections} r${rep}: ${Math.round(result.requests.perSecond)} req/s, p99 ${p99} ms, p99.9 ${p999} ms, max ${max} ms, ${cores.toFixed(2)} cores`,
+          );
         }
       }
     }
@@ -141,21 +225,33 @@ for (const model of models) {
 }
 
 const commit = (await runProgram('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim();
-const onnxruntimeNode = (JSON.parse(readFileSync('node_modules/onnxruntime-node/package.json', 'utf8')) as { version: string }).version;
+const onnxruntimeNode = (
+  JSON.parse(readFileSync('node_modules/onnxruntime-node/package.json', 'utf8')) as { version: string }
+).version;
 const earlier = merge ? (JSON.parse(readFileSync('bench/results/peers.json', 'utf8')) as PeerRun) : undefined;
-const kept = <T extends { model: ModelName }>(items: T[] | undefined) => (items ?? []).filter((item) => !models.includes(item.model));
+const kept = <T extends { model: ModelName }>(items: T[] | undefined) =>
+  (items ?? []).filter((item) => !models.includes(item.model));
 const run: PeerRun = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? '',
-  loadAverage: [...(earlier?.loadAverage ?? []).filter((part) => !part.models.some((model) => models.includes(model))), { models, start: loadAtStart, end: loadavg()[0]! }],
+  loadAverage: [
+    ...(earlier?.loadAverage ?? []).filter((part) => !part.models.some((model) => models.includes(model))),
+    { models, start: loadAtStart, end: loadavg()[0]! },
+  ],
   reps,
   seconds,
   warmupSeconds,
   idleSeconds,
   berth: { commit, onnxruntimeNode },
-  systems: chosen.map((system) => ({ id: system.id, label: system.label, settings: system.settings, versions: packageVersions(system), reference: system.reference ?? false })),
+  systems: chosen.map((system) => ({
+    id: system.id,
+    label: system.label,
+    settings: system.settings,
+    versions: packageVersions(system),
+    reference: system.reference ?? false,
+  })),
   starts: [...kept(earlier?.starts), ...starts],
   measurements: [...kept(earlier?.measurements), ...measurements],
 };

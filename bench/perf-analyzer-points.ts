@@ -8,7 +8,13 @@ import type { ServerUnderTest } from './servers.js';
  * alternation (as the autocannon points are), HTTP with binary tensors (perf_analyzer's default).
  * One repetition is one stable perf_analyzer measurement of three 2 s windows.
  */
-export async function measurePerfAnalyzer(tool: PerfAnalyzer, server: ServerUnderTest, model: string, concurrencies: number[], reps: number): Promise<Point[]> {
+export async function measurePerfAnalyzer(
+  tool: PerfAnalyzer,
+  server: ServerUnderTest,
+  model: string,
+  concurrencies: number[],
+  reps: number,
+): Promise<Point[]> {
   const url = server.url.replace(/^http:\/\//, '');
   const runs = concurrencies.map((): PerfAnalyzerResult[] => []);
   let rss = 0;
@@ -36,7 +42,9 @@ export async function measurePerfAnalyzer(tool: PerfAnalyzer, server: ServerUnde
       rssMb: rss,
       statusCodes: { 200: runs[index]!.reduce((sum, run) => sum + run.serverSuccesses, 0) },
     };
-    process.stderr.write(`  ${point.label}: ${Math.round(point.rps)} infer/s (${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)}), p99 ${point.p99} ms\n`);
+    process.stderr.write(
+      `  ${point.label}: ${Math.round(point.rps)} infer/s (${Math.round(point.rpsMin)}–${Math.round(point.rpsMax)}), p99 ${point.p99} ms\n`,
+    );
     return point;
   });
 }

@@ -28,12 +28,24 @@ export interface PerfAnalyzerResult {
 /** perf_analyzer from the tritonclient venv, or why it cannot run here. */
 export async function findPerfAnalyzer(): Promise<PerfAnalyzer | string> {
   const venv = await venvDir(tritonclientRequirements);
-  if (venv === undefined) return `the tritonclient venv is missing (bash scripts/python/venv.sh ${tritonclientRequirements})`;
-  const sitePackages = join(venv, 'lib', (await readdir(join(venv, 'lib'))).find((name) => name.startsWith('python'))!, 'site-packages');
-  const env = { ...process.env, LD_LIBRARY_PATH: [join(sitePackages, 'nvidia', 'cuda_runtime', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+  if (venv === undefined)
+    return `the tritonclient venv is missing (bash scripts/python/venv.sh ${tritonclientRequirements})`;
+  const sitePackages = join(
+    venv,
+    'lib',
+    (await readdir(join(venv, 'lib'))).find((name) => name.startsWith('python'))!,
+    'site-packages',
+  );
+  const env = {
+    ...process.env,
+    LD_LIBRARY_PATH: [join(sitePackages, 'nvidia', 'cuda_runtime', 'lib'), process.env.LD_LIBRARY_PATH]
+      .filter(Boolean)
+      .join(':'),
+  };
   const binary = join(venv, 'bin', 'perf_analyzer');
   const probe = await runProgram(binary, ['--version'], { env, timeoutMs: 30_000 });
-  if (probe.code !== 0) return `perf_analyzer cannot start: ${(probe.stderr || probe.stdout).trim().slice(0, 300)} (its libb64.so.0d is the Debian package libb64-0d)`;
+  if (probe.code !== 0)
+    return `perf_analyzer cannot start: ${(probe.stderr || probe.stdout).trim().slice(0, 300)} (its libb64.so.0d is the Debian package libb64-0d)`;
   return { binary, env };
 }
 
@@ -60,13 +72,30 @@ export interface PerfAnalyzerRun {
 
 /** One concurrency level, measured until three windows agree (at most 8 windows). */
 export async function runPerfAnalyzer(tool: PerfAnalyzer, run: PerfAnalyzerRun): Promise<PerfAnalyzerResult> {
-  const args = ['-m', run.model, '-u', run.url, '-i', run.protocol, '--concurrency-range', String(run.concurrency), '-p', String(run.windowMs), '-r', '8', '-s', String(run.stability ?? 50)];
-  if (run.windowRequests !== undefined) args.push('--measurement-mode', 'count_windows', '--measurement-request-count', String(run.windowRequests));
+  const args = [
+    '-m',
+    run.model,
+    '-u',
+    run.url,
+    '-i',
+    run.protocol,
+    '--concurrency-range',
+    String(run.concurrency),
+    '-p',
+    String(run.windowMs),
+    '-r',
+    '8',
+    '-s',
+    String(run.stability ?? 50),
+  ];
+  if (run.windowRequests !== undefined)
+    args.push('--measurement-mode', 'count_windows', '--measurement-request-count', String(run.windowRequests));
   if (run.batchSize !== undefined) args.push('-b', String(run.batchSize));
   if (run.tensors) args.push('--input-tensor-format', run.tensors, '--output-tensor-format', run.tensors);
   const result = await runProgram(tool.binary, args, { env: tool.env, timeoutMs: run.windowMs * 16 + 30_000 });
   const output = `${result.stdout}\n${result.stderr}`;
-  if (result.code !== 0) throw new Error(`perf_analyzer ${args.join(' ')} exited ${result.code}:\n${output.slice(-2000)}`);
+  if (result.code !== 0)
+    throw new Error(`perf_analyzer ${args.join(' ')} exited ${result.code}:\n${output.slice(-2000)}`);
   return { ...parsePerfAnalyzer(output), output };
 }
 

@@ -121,7 +121,10 @@ export async function startServer(spec: ServerSpec): Promise<ServerUnderTest> {
   void program.wait().then(() => (exited = true));
   const url = `http://127.0.0.1:${spec.port}`;
   for (;;) {
-    if (exited || performance.now() - spawned > 120_000) throw new Error(`${spec.program} ${spec.args.join(' ')} ${exited ? 'exited' : 'did not become ready'}: ${program.output().slice(-800)}`);
+    if (exited || performance.now() - spawned > 120_000)
+      throw new Error(
+        `${spec.program} ${spec.args.join(' ')} ${exited ? 'exited' : 'did not become ready'}: ${program.output().slice(-800)}`,
+      );
     try {
       if ((await fetch(`${url}${spec.readyPath}`, { signal: AbortSignal.timeout(2000) })).status === 200) break;
     } catch {
@@ -168,7 +171,16 @@ export const startFloor = (logFile: string) => startBare('floor-server', logFile
 /** A bench script compiled to plain JavaScript beside the CLI's build (packages stay in node_modules). */
 export function compiledBenchScript(name: 'ceiling-server' | 'floor-server' | 'tail-probe'): string {
   const outfile = `dist/bench/${name}.js`;
-  buildSync({ entryPoints: [`bench/${name}.ts`], outfile, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
+  buildSync({
+    entryPoints: [`bench/${name}.ts`],
+    outfile,
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -178,7 +190,13 @@ export function compiledBenchScript(name: 'ceiling-server' | 'floor-server' | 't
  */
 async function startBare(name: 'ceiling-server' | 'floor-server', logFile: string): Promise<ServerUnderTest> {
   const port = await freePort();
-  return startServer({ program: process.execPath, args: [compiledBenchScript(name), String(port)], port, readyPath: '/', logFile });
+  return startServer({
+    program: process.execPath,
+    args: [compiledBenchScript(name), String(port)],
+    port,
+    readyPath: '/',
+    logFile,
+  });
 }
 
 /**
@@ -188,5 +206,23 @@ async function startBare(name: 'ceiling-server' | 'floor-server', logFile: strin
 export async function startBerth(target: string, flags: string[], logFile: string): Promise<ServerUnderTest> {
   const port = await freePort();
   const grpcPort = await freePort();
-  return startServer({ program: process.execPath, args: ['dist/cli/bin.js', 'serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort), ...flags], port, readyPath: '/ready', logFile, grpcPort });
+  return startServer({
+    program: process.execPath,
+    args: [
+      'dist/cli/bin.js',
+      'serve',
+      target,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--grpc-port',
+      String(grpcPort),
+      ...flags,
+    ],
+    port,
+    readyPath: '/ready',
+    logFile,
+    grpcPort,
+  });
 }

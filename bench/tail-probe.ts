@@ -12,12 +12,20 @@ const file = process.env.TAIL_PROBE_FILE!;
 // V8's own GC traces (--trace-gc-nvp) time from the isolate's start: this puts them on the clock.
 const lines: string[] = [JSON.stringify({ event: 'start', at: performance.timeOrigin, ms: 0 })];
 const wall = (time: number) => performance.timeOrigin + time;
-const kinds: Record<number, string> = { 1: 'scavenge', 2: 'minor-mark-sweep', 4: 'mark-compact', 8: 'incremental-marking', 16: 'weak-callbacks' };
+const kinds: Record<number, string> = {
+  1: 'scavenge',
+  2: 'minor-mark-sweep',
+  4: 'mark-compact',
+  8: 'incremental-marking',
+  16: 'weak-callbacks',
+};
 
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
-    lines.push(JSON.stringify({ event: 'gc', kind: kinds[kind] ?? String(kind), at: wall(entry.startTime), ms: entry.duration }));
+    lines.push(
+      JSON.stringify({ event: 'gc', kind: kinds[kind] ?? String(kind), at: wall(entry.startTime), ms: entry.duration }),
+    );
   }
 }).observe({ entryTypes: ['gc'] });
 

@@ -28,11 +28,32 @@ const seconds = argument('seconds', 3);
 const connections = 16;
 const body = JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
 
-interface Run { rps: number; p50: number; p99: number; p999: number; max: number; errors: number }
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  errors: number;
+}
 
 async function load(url: string, duration: number): Promise<Run> {
-  const result = await autocannon({ url: `${url}/predict`, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections, duration });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9, max: result.latency.max, errors: result.errors + result.non2xx };
+  const result = await autocannon({
+    url: `${url}/predict`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    p999: result.latency.p99_9,
+    max: result.latency.max,
+    errors: result.errors + result.non2xx,
+  };
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'berth-bench-tracing-'));
@@ -43,11 +64,17 @@ const endpoint = `http://127.0.0.1:${sinkPort}/v1/traces`;
 
 const configs = [
   { label: 'off', flags: [] as string[] },
-  { label: 'on, 1% sampled', flags: ['--tracing', 'true', '--otlp-endpoint', endpoint, '--trace-sample-ratio', '0.01'] },
+  {
+    label: 'on, 1% sampled',
+    flags: ['--tracing', 'true', '--otlp-endpoint', endpoint, '--trace-sample-ratio', '0.01'],
+  },
   { label: 'on, 100% sampled', flags: ['--tracing', 'true', '--otlp-endpoint', endpoint, '--trace-sample-ratio', '1'] },
 ];
 const servers: ServerUnderTest[] = [];
-for (const config of configs) servers.push(await startBerth('examples/iris', ['--log-level', 'warn', ...config.flags], join(dir, `${servers.length}.log`)));
+for (const config of configs)
+  servers.push(
+    await startBerth('examples/iris', ['--log-level', 'warn', ...config.flags], join(dir, `${servers.length}.log`)),
+  );
 const runs: Run[][] = configs.map(() => []);
 try {
   for (const server of servers) await load(server.url, 1); // warm-up: JIT, onnxruntime's first calls
@@ -56,7 +83,9 @@ try {
       const index = (round + step) % configs.length;
       runs[index]!.push(await load(servers[index]!.url, seconds));
     }
-    process.stderr.write(`round ${round + 1}/${rounds}: ${runs.map((config) => Math.round(config.at(-1)!.rps)).join(' / ')} req/s\n`);
+    process.stderr.write(
+      `round ${round + 1}/${rounds}: ${runs.map((config) => Math.round(config.at(-1)!.rps)).join(' / ')} req/s\n`,
+    );
   }
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
@@ -71,7 +100,12 @@ const rows = configs.map((config, index) => {
     config: config.label,
     rps: Math.round(median(own.map((run) => run.rps))),
     ratio: { median: round3(median(ratios)), min: round3(Math.min(...ratios)), max: round3(Math.max(...ratios)) },
-    latencyMs: { p50: median(own.map((run) => run.p50)), p99: median(own.map((run) => run.p99)), p999: median(own.map((run) => run.p999)), max: Math.max(...own.map((run) => run.max)) },
+    latencyMs: {
+      p50: median(own.map((run) => run.p50)),
+      p99: median(own.map((run) => run.p99)),
+      p999: median(own.map((run) => run.p999)),
+      max: Math.max(...own.map((run) => run.max)),
+    },
     errors: own.reduce((sum, run) => sum + run.errors, 0),
   };
 });
@@ -80,6 +114,11 @@ function round3(value: number): number {
 }
 const report = { node: process.version, date: new Date().toISOString(), rounds, seconds, connections, rows };
 await writeFile('bench/results/tracing.json', `${JSON.stringify(report, null, 2)}\n`);
-console.log('| tracing | req/s (median) | ratio to off (median, min–max over rounds) | p50 / p99 / p99.9 / max ms | errors |');
+console.log(
+  '| tracing | req/s (median) | ratio to off (median, min–max over rounds) | p50 / p99 / p99.9 / max ms | errors |',
+);
 console.log('|---|---|---|---|---|');
-for (const row of rows) console.log(`| ${row.config} | ${row.rps} | ${row.ratio.median} (${row.ratio.min}–${row.ratio.max}) | ${row.latencyMs.p50} / ${row.latencyMs.p99} / ${row.latencyMs.p999} / ${row.latencyMs.max} | ${row.errors} |`);
+for (const row of rows)
+  console.log(
+    `| ${row.config} | ${row.rps} | ${row.ratio.median} (${row.ratio.min}–${row.ratio.max}) | ${row.latencyMs.p50} / ${row.latencyMs.p99} / ${row.latencyMs.p999} / ${row.latencyMs.max} | ${row.errors} |`,
+  );

@@ -34,7 +34,9 @@ await build({
   target: 'node20',
   external: ['onnxruntime-node', 'swagger-ui-dist', 'autocannon', '@kubernetes/client-node'],
   // Bundled CommonJS packages call require(); ESM output has none of its own.
-  banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);",
+  },
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'external',

@@ -3,7 +3,17 @@ import type { ModelName } from './systems.js';
 
 /** One spawn of one system: its cold start and memory, or why it was not measured. */
 export type Start =
-  | { system: string; model: ModelName; rep: number; coldStartMs: number; processes: number; idleRssMb: number; idlePssMb: number; peakRssMb: number; failed?: undefined }
+  | {
+      system: string;
+      model: ModelName;
+      rep: number;
+      coldStartMs: number;
+      processes: number;
+      idleRssMb: number;
+      idlePssMb: number;
+      peakRssMb: number;
+      failed?: undefined;
+    }
   | { system: string; model: ModelName; rep: number; failed: string };
 
 /** One measured load run. */
@@ -61,16 +71,27 @@ export function spread(values: number[], digits?: number): string {
 }
 
 /** Per-repetition ratio a/b of two series measured side by side (same repetition, same model). */
-function perRep(run: PeerRun, a: (m: Measurement) => boolean, b: (m: Measurement) => boolean, value: (m: Measurement) => number): number[] {
+function perRep(
+  run: PeerRun,
+  a: (m: Measurement) => boolean,
+  b: (m: Measurement) => boolean,
+  value: (m: Measurement) => number,
+): number[] {
   const out: number[] = [];
   for (const ma of run.measurements.filter(a)) {
-    const mb = run.measurements.find((candidate) => b(candidate) && candidate.rep === ma.rep && candidate.model === ma.model);
+    const mb = run.measurements.find(
+      (candidate) => b(candidate) && candidate.rep === ma.rep && candidate.model === ma.model,
+    );
     if (mb && value(mb) > 0) out.push(value(ma) / value(mb));
   }
   return out;
 }
 
-const point = (system: string, connections: number, label?: string) => (m: Measurement) => m.model === 'iris' && m.system === system && m.connections === connections && (label === undefined || m.label === label);
+const point = (system: string, connections: number, label?: string) => (m: Measurement) =>
+  m.model === 'iris' &&
+  m.system === system &&
+  m.connections === connections &&
+  (label === undefined || m.label === label);
 
 /** Berth's targets against the peers and the ceiling, as ratios within this run. */
 export function judgePeers(run: PeerRun): PeerVerdict[] {
@@ -81,27 +102,56 @@ export function judgePeers(run: PeerRun): PeerVerdict[] {
   const rps = perRep(run, berth, ort, (m) => m.rps);
   const p99VsOrt = perRep(run, berth, ort, (m) => m.p99);
   if (rps.length > 0) {
-    verdicts.push({ target: '/predict c64 ≥ 5 × the req/s of FastAPI + onnxruntime (1 worker)', value: `${spread(rps)}×`, met: median(rps) >= 5 });
-    verdicts.push({ target: '… at a p99 no higher than its p99 (every repetition)', value: `${spread(p99VsOrt)}× its p99`, met: Math.max(...p99VsOrt) <= 1 });
+    verdicts.push({
+      target: '/predict c64 ≥ 5 × the req/s of FastAPI + onnxruntime (1 worker)',
+      value: `${spread(rps)}×`,
+      met: median(rps) >= 5,
+    });
+    verdicts.push({
+      target: '… at a p99 no higher than its p99 (every repetition)',
+      value: `${spread(p99VsOrt)}× its p99`,
+      met: Math.max(...p99VsOrt) <= 1,
+    });
   }
   const p99 = perRep(run, berth, ceiling, (m) => m.p99);
   const p999 = perRep(run, berth, ceiling, (m) => m.p999);
   if (p99.length > 0) {
-    verdicts.push({ target: '/predict c64 p99 ≤ 2 × the ceiling’s p99, every repetition', value: `${spread(p99)}× (worst ${Math.max(...p99).toFixed(2)}×)`, met: Math.max(...p99) <= 2 });
-    verdicts.push({ target: '/predict c64 p99.9 ≤ 5 × the ceiling’s p99.9, every repetition', value: `${spread(p999)}× (worst ${Math.max(...p999).toFixed(2)}×)`, met: Math.max(...p999) <= 5 });
+    verdicts.push({
+      target: '/predict c64 p99 ≤ 2 × the ceiling’s p99, every repetition',
+      value: `${spread(p99)}× (worst ${Math.max(...p99).toFixed(2)}×)`,
+      met: Math.max(...p99) <= 2,
+    });
+    verdicts.push({
+      target: '/predict c64 p99.9 ≤ 5 × the ceiling’s p99.9, every repetition',
+      value: `${spread(p999)}× (worst ${Math.max(...p999).toFixed(2)}×)`,
+      met: Math.max(...p999) <= 5,
+    });
   }
-  const startsOf = (system: string) => run.starts.filter((start) => start.system === system && start.model === 'iris').filter(measured);
-  const peers = run.systems.filter((system) => !system.reference && system.id !== 'berth' && startsOf(system.id).length > 0);
+  const startsOf = (system: string) =>
+    run.starts.filter((start) => start.system === system && start.model === 'iris').filter(measured);
+  const peers = run.systems.filter(
+    (system) => !system.reference && system.id !== 'berth' && startsOf(system.id).length > 0,
+  );
   const berthStarts = startsOf('berth');
   if (peers.length > 0 && berthStarts.length > 0) {
     const byMedian = (value: (start: Extract<Start, { coldStartMs: number }>) => number) =>
-      peers.map((peer) => ({ peer, value: median(startsOf(peer.id).map(value)) })).sort((x, y) => x.value - y.value)[0]!;
+      peers
+        .map((peer) => ({ peer, value: median(startsOf(peer.id).map(value)) }))
+        .sort((x, y) => x.value - y.value)[0]!;
     const leanest = byMedian((start) => start.idleRssMb);
     const idle = berthStarts.map((start) => start.idleRssMb);
-    verdicts.push({ target: `idle RSS ≤ the leanest peer’s (${leanest.peer.label}: ${leanest.value.toFixed(1)} MB)`, value: `${spread(idle, 1)} MB`, met: median(idle) <= leanest.value });
+    verdicts.push({
+      target: `idle RSS ≤ the leanest peer’s (${leanest.peer.label}: ${leanest.value.toFixed(1)} MB)`,
+      value: `${spread(idle, 1)} MB`,
+      met: median(idle) <= leanest.value,
+    });
     const fastest = byMedian((start) => start.coldStartMs);
     const cold = berthStarts.map((start) => start.coldStartMs);
-    verdicts.push({ target: `cold start ≤ 1/3 of the fastest peer’s (${fastest.peer.label}: ${Math.round(fastest.value)} ms)`, value: `${spread(cold, 0)} ms = ${(median(cold) / fastest.value).toFixed(2)} of it`, met: median(cold) <= fastest.value / 3 });
+    verdicts.push({
+      target: `cold start ≤ 1/3 of the fastest peer’s (${fastest.peer.label}: ${Math.round(fastest.value)} ms)`,
+      value: `${spread(cold, 0)} ms = ${(median(cold) / fastest.value).toFixed(2)} of it`,
+      met: median(cold) <= fastest.value / 3,
+    });
   }
   return verdicts;
 }
@@ -116,33 +166,68 @@ export function formatPeerReport(run: PeerRun): string {
   for (const model of ['iris', 'forest'] as const) {
     const rows = run.measurements.filter((m) => m.model === model);
     if (rows.length === 0) continue;
-    lines.push('', `### ${model === 'iris' ? 'iris (RandomForest, 100 trees, 4 features)' : 'bench forest (RandomForest, 500 trees, depth 8, 50 features)'}`, '');
-    lines.push('| system | conns | req/s | p50 ms | p99 ms | p99.9 ms | max ms | server cores | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '',
+      `### ${model === 'iris' ? 'iris (RandomForest, 100 trees, 4 features)' : 'bench forest (RandomForest, 500 trees, depth 8, 50 features)'}`,
+      '',
+    );
+    lines.push(
+      '| system | conns | req/s | p50 ms | p99 ms | p99.9 ms | max ms | server cores | errors |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     const keys = [...new Set(rows.map((m) => `${m.label}\u0000${m.connections}`))];
     for (const key of keys) {
       const [name, connections] = key.split('\u0000');
       const group = rows.filter((m) => m.label === name && String(m.connections) === connections);
       const cell = (value: (m: Measurement) => number, digits?: number) => spread(group.map(value), digits);
-      lines.push(`| ${name} | ${connections} | ${cell((m) => m.rps, 0)} | ${cell((m) => m.p50)} | ${cell((m) => m.p99)} | ${cell((m) => m.p999)} | ${cell((m) => m.max)} | ${cell((m) => m.serverCores)} | ${group.reduce((sum, m) => sum + m.errors, 0)} |`);
+      lines.push(
+        `| ${name} | ${connections} | ${cell((m) => m.rps, 0)} | ${cell((m) => m.p50)} | ${cell((m) => m.p99)} | ${cell((m) => m.p999)} | ${cell((m) => m.max)} | ${cell((m) => m.serverCores)} | ${group.reduce((sum, m) => sum + m.errors, 0)} |`,
+      );
     }
-    lines.push('', '| system | cold start ms | idle RSS MB | idle PSS MB | peak RSS under load MB | processes |', '|---|---:|---:|---:|---:|---:|');
+    lines.push(
+      '',
+      '| system | cold start ms | idle RSS MB | idle PSS MB | peak RSS under load MB | processes |',
+      '|---|---:|---:|---:|---:|---:|',
+    );
     for (const system of run.systems) {
       const starts = run.starts.filter((start) => start.system === system.id && start.model === model);
       if (starts.length === 0) continue;
       const ok = starts.filter(measured);
       const failed = starts.filter((start) => !measured(start)).map((start) => `r${start.rep}: ${start.failed}`);
-      lines.push(`| ${label(system.id)}${failed.length ? ` (not measured ${failed.join('; ')})` : ''} | ${spread(ok.map((s) => s.coldStartMs), 0)} | ${spread(ok.map((s) => s.idleRssMb), 1)} | ${spread(ok.map((s) => s.idlePssMb), 1)} | ${spread(ok.map((s) => s.peakRssMb), 1)} | ${spread(ok.map((s) => s.processes), 0)} |`);
+      lines.push(
+        `| ${label(system.id)}${failed.length ? ` (not measured ${failed.join('; ')})` : ''} | ${spread(
+          ok.map((s) => s.coldStartMs),
+          0,
+        )} | ${spread(
+          ok.map((s) => s.idleRssMb),
+          1,
+        )} | ${spread(
+          ok.map((s) => s.idlePssMb),
+          1,
+        )} | ${spread(
+          ok.map((s) => s.peakRssMb),
+          1,
+        )} | ${spread(
+          ok.map((s) => s.processes),
+          0,
+        )} |`,
+      );
     }
   }
   lines.push('', '| system | versions | settings |', '|---|---|---|');
   for (const system of run.systems) {
-    const versions = Object.entries(system.versions).map(([name, version]) => `${name} ${version}`).join(', ');
-    lines.push(`| ${system.label} | ${system.id === 'berth' ? `${run.berth.commit}, onnxruntime-node ${run.berth.onnxruntimeNode}` : versions || `Node ${run.node}`} | ${system.settings} |`);
+    const versions = Object.entries(system.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ');
+    lines.push(
+      `| ${system.label} | ${system.id === 'berth' ? `${run.berth.commit}, onnxruntime-node ${run.berth.onnxruntimeNode}` : versions || `Node ${run.node}`} | ${system.settings} |`,
+    );
   }
   const verdicts = judgePeers(run);
   if (verdicts.length > 0) {
     lines.push('', '| target | this run: median (min–max) over repetitions | met |', '|---|---|---|');
-    for (const verdict of verdicts) lines.push(`| ${verdict.target} | ${verdict.value} | ${verdict.met ? 'yes' : 'no'} |`);
+    for (const verdict of verdicts)
+      lines.push(`| ${verdict.target} | ${verdict.value} | ${verdict.met ? 'yes' : 'no'} |`);
   }
   return lines.join('\n');
 }

@@ -55,27 +55,50 @@ export interface System {
 }
 
 const here = (...parts: string[]) => resolve('bench/peers', ...parts);
-const onnxFile = (model: ModelName) => resolve(model === 'iris' ? 'examples/iris/model.onnx' : 'test/fixtures/models/bench-forest/model.onnx');
+const onnxFile = (model: ModelName) =>
+  resolve(model === 'iris' ? 'examples/iris/model.onnx' : 'test/fixtures/models/bench-forest/model.onnx');
 const python = (workspace: Workspace, requirements: string) => `${workspace.bin(requirements)}/python`;
 /** Python peers write no bytecode into the repository; each reads its model from BENCH_MODEL. */
 const pythonEnv = (model: string) => ({ BENCH_MODEL: model, PYTHONDONTWRITEBYTECODE: '1' });
-const uvicorn = (app: string, appDir: string, port: number, workers: number) => ['-m', 'uvicorn', app, '--app-dir', appDir, '--host', '127.0.0.1', '--port', String(port), ...(workers > 1 ? ['--workers', String(workers)] : [])];
+const uvicorn = (app: string, appDir: string, port: number, workers: number) => [
+  '-m',
+  'uvicorn',
+  app,
+  '--app-dir',
+  appDir,
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(port),
+  ...(workers > 1 ? ['--workers', String(workers)] : []),
+];
 
 /** Batching of the peers that have it: at most 64 rows (64 connections is the load), a 1 ms window. */
 export const peerBatch = { maxBatchSize: 64, windowMs: 1 };
 
 const seed = (workers: number): System => ({
   id: workers === 1 ? 'seed' : `seed-${workers}w`,
-  label: workers === 1 ? "Seed tutorial's FastAPI service (1 worker)" : `Seed tutorial's FastAPI service, --workers ${workers}`,
+  label:
+    workers === 1
+      ? "Seed tutorial's FastAPI service (1 worker)"
+      : `Seed tutorial's FastAPI service, --workers ${workers}`,
   requirements: 'seed-fastapi',
   packages: ['fastapi', 'uvicorn', 'scikit-learn'],
-  settings: workers === 1 ? 'the tutorial as written: uvicorn app.main:app, sync def predict, sklearn' : `the same, uvicorn --workers ${workers} (one per core)`,
+  settings:
+    workers === 1
+      ? 'the tutorial as written: uvicorn app.main:app, sync def predict, sklearn'
+      : `the same, uvicorn --workers ${workers} (one per core)`,
   models: ['iris'],
   readyPath: () => '/ready',
   path: () => '/predict',
   dialect: () => 'named',
   // The tutorial loads model.joblib from its working directory.
-  launch: (_model, { http }, workspace) => ({ program: python(workspace, 'seed-fastapi'), args: uvicorn('app.main:app', here('seed-fastapi'), http, workers), cwd: resolve(workspace.dir, 'seed'), env: pythonEnv('') }),
+  launch: (_model, { http }, workspace) => ({
+    program: python(workspace, 'seed-fastapi'),
+    args: uvicorn('app.main:app', here('seed-fastapi'), http, workers),
+    cwd: resolve(workspace.dir, 'seed'),
+    env: pythonEnv(''),
+  }),
 });
 
 const fastapiOnnx = (workers: number): System => ({
@@ -88,7 +111,11 @@ const fastapiOnnx = (workers: number): System => ({
   readyPath: () => '/ready',
   path: (model) => (model === 'iris' ? '/predict' : '/predict/rows'),
   dialect: (model) => (model === 'iris' ? 'named' : 'rows'),
-  launch: (model, { http }, workspace) => ({ program: python(workspace, 'fastapi-onnxruntime'), args: uvicorn('app:app', here('fastapi-onnxruntime'), http, workers), env: pythonEnv(onnxFile(model)) }),
+  launch: (model, { http }, workspace) => ({
+    program: python(workspace, 'fastapi-onnxruntime'),
+    args: uvicorn('app:app', here('fastapi-onnxruntime'), http, workers),
+    env: pythonEnv(onnxFile(model)),
+  }),
 });
 
 export const systems: System[] = [
@@ -101,7 +128,10 @@ export const systems: System[] = [
     readyPath: () => '/',
     path: () => '/predict',
     dialect: () => 'named',
-    launch: (_model, { http }) => ({ program: process.execPath, args: [compiledBenchScript('ceiling-server'), String(http)] }),
+    launch: (_model, { http }) => ({
+      program: process.execPath,
+      args: [compiledBenchScript('ceiling-server'), String(http)],
+    }),
   },
   {
     id: 'berth',
@@ -114,7 +144,17 @@ export const systems: System[] = [
     v2Input: () => 'float_input',
     launch: (model, { http, grpc }) => ({
       program: process.execPath,
-      args: ['dist/cli/bin.js', 'serve', model === 'iris' ? 'examples/iris' : 'test/fixtures/models/bench-forest', '--host', '127.0.0.1', '--port', String(http), '--grpc-port', String(grpc)],
+      args: [
+        'dist/cli/bin.js',
+        'serve',
+        model === 'iris' ? 'examples/iris' : 'test/fixtures/models/bench-forest',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(http),
+        '--grpc-port',
+        String(grpc),
+      ],
     }),
   },
   seed(1),
@@ -135,7 +175,11 @@ export const systems: System[] = [
       program: `${workspace.bin('bentoml')}/bentoml`,
       args: ['serve', 'service:Classifier', '--host', '127.0.0.1', '--port', String(http)],
       cwd: here('bentoml'),
-      env: { ...pythonEnv(resolve(workspace.dir, `${model}.joblib`)), BENTOML_HOME: resolve(workspace.dir, 'bentoml-home'), BENTOML_DO_NOT_TRACK: 'true' },
+      env: {
+        ...pythonEnv(resolve(workspace.dir, `${model}.joblib`)),
+        BENTOML_HOME: resolve(workspace.dir, 'bentoml-home'),
+        BENTOML_DO_NOT_TRACK: 'true',
+      },
     }),
   },
   {
@@ -150,7 +194,11 @@ export const systems: System[] = [
     dialect: () => 'v2',
     v2Input: () => 'input-0',
     // The folder holds the files of mlserverFiles, written by the harness with this launch's ports.
-    launch: (model, _ports, workspace) => ({ program: `${workspace.bin('mlserver')}/mlserver`, args: ['start', resolve(workspace.dir, `mlserver-${model}`)], env: { PYTHONDONTWRITEBYTECODE: '1' } }),
+    launch: (model, _ports, workspace) => ({
+      program: `${workspace.bin('mlserver')}/mlserver`,
+      args: ['start', resolve(workspace.dir, `mlserver-${model}`)],
+      env: { PYTHONDONTWRITEBYTECODE: '1' },
+    }),
   },
   {
     id: 'litserve',
@@ -162,14 +210,25 @@ export const systems: System[] = [
     readyPath: () => '/health',
     path: () => '/predict',
     dialect: (model) => (model === 'iris' ? 'named' : 'rows'),
-    launch: (model, { http }, workspace) => ({ program: python(workspace, 'litserve'), args: [here('litserve', 'server.py'), String(http)], env: pythonEnv(resolve(workspace.dir, `${model}.joblib`)) }),
+    launch: (model, { http }, workspace) => ({
+      program: python(workspace, 'litserve'),
+      args: [here('litserve', 'server.py'), String(http)],
+      env: pythonEnv(resolve(workspace.dir, `${model}.joblib`)),
+    }),
   },
 ];
 
 /** MLServer's configuration, by file name under its folder: settings.json for the server, model-settings.json for the model. */
 export function mlserverFiles(model: ModelName, ports: Ports, workspace: Workspace): Record<string, unknown> {
   return {
-    'settings.json': { debug: false, host: '127.0.0.1', http_port: ports.http, grpc_port: ports.grpc, metrics_port: ports.metrics, parallel_workers: 2 },
+    'settings.json': {
+      debug: false,
+      host: '127.0.0.1',
+      http_port: ports.http,
+      grpc_port: ports.grpc,
+      metrics_port: ports.metrics,
+      parallel_workers: 2,
+    },
     [`${model}/model-settings.json`]: {
       name: model,
       implementation: 'mlserver_sklearn.SKLearnModel',

@@ -17,14 +17,24 @@ export async function prepareWorkspace(systems: System[], log: (line: string) =>
   const bins = new Map<string, string>();
   for (const name of new Set(systems.flatMap((system) => (system.requirements ? [system.requirements] : [])))) {
     const started = performance.now();
-    const made = await runProgram('bash', ['scripts/python/venv.sh', requirementsFile(name)], { onOutput: (chunk, stream) => stream === 'stderr' && log(chunk.trimEnd()) });
+    const made = await runProgram('bash', ['scripts/python/venv.sh', requirementsFile(name)], {
+      onOutput: (chunk, stream) => stream === 'stderr' && log(chunk.trimEnd()),
+    });
     if (made.code !== 0) throw new Error(`the venv for ${requirementsFile(name)} failed: ${made.stderr.slice(-1000)}`);
     bins.set(name, join(made.stdout.trim(), 'bin'));
     log(`venv ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  const bin = (name: string) => bins.get(name) ?? (() => { throw new Error(`no venv for ${name}`); })();
+  const bin = (name: string) =>
+    bins.get(name) ??
+    (() => {
+      throw new Error(`no venv for ${name}`);
+    })();
 
-  const hash = createHash('sha256').update(readFileSync('bench/peers/train.py')).update(readFileSync(requirementsFile('seed-fastapi'))).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(readFileSync('bench/peers/train.py'))
+    .update(readFileSync(requirementsFile('seed-fastapi')))
+    .digest('hex')
+    .slice(0, 12);
   const dir = resolve(hostFacts().berthCache, 'bench-peers', `models-${hash}`);
   if (!existsSync(join(dir, '.complete'))) {
     const started = performance.now();

@@ -11,7 +11,8 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const groupCommands = new Map<string, Command>();
-  for (const [name, summary] of Object.entries(groups)) groupCommands.set(name, program.command(name).description(summary));
+  for (const [name, summary] of Object.entries(groups))
+    groupCommands.set(name, program.command(name).description(summary));
   let exitCode = 0;
   for (const definition of await loadCommands()) {
     const words = definition.name.split(' ');

@@ -11,7 +11,10 @@ export async function repositoryPath(options: Record<string, unknown>): Promise<
     import('../core/env.js'),
     import('../registry/layout.js'),
   ]);
-  return repositoryRoot(resolveConfig({ flags: settingFlagValues(options, ['repository.path']), env: berthVariables() }).settings.repository.path);
+  return repositoryRoot(
+    resolveConfig({ flags: settingFlagValues(options, ['repository.path']), env: berthVariables() }).settings.repository
+      .path,
+  );
 }
 
 export function registryLookup(options: Record<string, unknown>): RegistryLookup {

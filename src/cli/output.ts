@@ -10,18 +10,28 @@ export interface CommandResult<T = unknown> {
   text?: string;
 }
 
-export function printResult(result: CommandResult, json: boolean, write: (text: string) => void = (text) => process.stdout.write(text)): void {
+export function printResult(
+  result: CommandResult,
+  json: boolean,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): void {
   if (json) write(`${JSON.stringify(result.data, null, 2)}\n`);
   else write(result.text !== undefined ? `${result.text}\n` : `${JSON.stringify(result.data, null, 2)}\n`);
 }
 
 /** Exit codes: 1 = the user's input or environment is wrong, 2 = Berth failed. */
-export function printError(error: unknown, json: boolean, write: (text: string) => void = (text) => process.stderr.write(text)): number {
+export function printError(
+  error: unknown,
+  json: boolean,
+  write: (text: string) => void = (text) => process.stderr.write(text),
+): number {
   if (error instanceof BerthError) {
     write(json ? `${JSON.stringify({ error: error.message, code: error.code })}\n` : `berth: ${error.message}\n`);
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  write(json ? `${JSON.stringify({ error: message, code: 'BERTH_INTERNAL' })}\n` : `berth: internal error: ${message}\n`);
+  write(
+    json ? `${JSON.stringify({ error: message, code: 'BERTH_INTERNAL' })}\n` : `berth: internal error: ${message}\n`,
+  );
   return 2;
 }

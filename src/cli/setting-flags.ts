@@ -8,7 +8,9 @@ import type { SettingEntry } from '../core/config/schema.js';
  * default and the variable (core/config/flags.ts reads the values back).
  */
 function help(entry: SettingEntry): string {
-  const shown = entry.defaultText ?? (entry.default === undefined || entry.default === '' ? undefined : JSON.stringify(entry.default));
+  const shown =
+    entry.defaultText ??
+    (entry.default === undefined || entry.default === '' ? undefined : JSON.stringify(entry.default));
   const value = entry.secret || shown === undefined ? '' : ` (default: ${shown})`;
   return `${entry.doc}${value}${entry.env ? `; env ${entry.env}` : ''}`;
 }
@@ -24,12 +26,16 @@ export function addSettingFlags(command: Command, parts?: readonly string[]): Co
   for (const entry of flaggedSettings(parts)) {
     const names = `${entry.short ? `${entry.short}, ` : ''}${entry.flag}`;
     if (entry.switch) {
-      command.option(names, entry.switch === 'negatable' && entry.default === true ? `${entry.doc} (default)` : entry.doc);
+      command.option(
+        names,
+        entry.switch === 'negatable' && entry.default === true ? `${entry.doc} (default)` : entry.doc,
+      );
       if (entry.switch === 'negatable') command.option(`--no-${entry.flag!.slice(2)}`, `turn ${entry.flag} off`);
     } else {
       command.option(`${names} <${placeholder(entry)}>`, help(entry));
     }
-    for (const alias of entry.aliases ?? []) command.option(`${alias} <${placeholder(entry)}>`, `same as ${entry.flag}`);
+    for (const alias of entry.aliases ?? [])
+      command.option(`${alias} <${placeholder(entry)}>`, `same as ${entry.flag}`);
   }
   return command;
 }

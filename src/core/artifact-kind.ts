@@ -38,11 +38,13 @@ export async function detectArtifactKind(path: string): Promise<ArtifactKind> {
 
 /** zlib (78 01/5e/9c/da), gzip (1f 8b), bz2 (BZh), xz (fd 37 7a 58 5a), lz4 frame (04 22 4d 18). */
 function looksCompressed(head: Buffer): boolean {
-  return (head[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(head[1]!))
-    || (head[0] === 0x1f && head[1] === 0x8b)
-    || head.subarray(0, 3).toString('latin1') === 'BZh'
-    || head.subarray(0, 5).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a]))
-    || head.subarray(0, 4).equals(Buffer.from([0x04, 0x22, 0x4d, 0x18]));
+  return (
+    (head[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(head[1]!)) ||
+    (head[0] === 0x1f && head[1] === 0x8b) ||
+    head.subarray(0, 3).toString('latin1') === 'BZh' ||
+    head.subarray(0, 5).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a])) ||
+    head.subarray(0, 4).equals(Buffer.from([0x04, 0x22, 0x4d, 0x18]))
+  );
 }
 
 /** A ModelProto opens with ir_version (field 1, varint: 0x08) as every exporter writes it. */
@@ -70,5 +72,6 @@ export function importCommand(path: string): string {
 /** Throws BERTH_NEEDS_IMPORT for a file Berth converts rather than serves; `given` is the path as the user typed it. */
 export async function refuseUnconverted(path: string, given: string = path): Promise<void> {
   const kind = await detectArtifactKind(path).catch(() => 'unknown' as const);
-  if (kind === 'pickle' || kind === 'xgboost' || kind === 'lightgbm') throw errors.needsImport(given, describeArtifactKind(kind), importCommand(given));
+  if (kind === 'pickle' || kind === 'xgboost' || kind === 'lightgbm')
+    throw errors.needsImport(given, describeArtifactKind(kind), importCommand(given));
 }

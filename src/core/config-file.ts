@@ -18,7 +18,8 @@ export async function readConfigFile(path: string, optional: boolean): Promise<R
     throw errors.badConfig(path, `not valid YAML: ${(cause as Error).message.split('\n')[0]}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw errors.badConfig(path, 'must be a mapping of settings');
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw errors.badConfig(path, 'must be a mapping of settings');
   return parsed as Record<string, unknown>;
 }
 
@@ -28,7 +29,10 @@ export async function readApiKeyFile(path: string): Promise<string> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw errors.badConfig('server.apiKeyFile', `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`);
+    throw errors.badConfig(
+      'server.apiKeyFile',
+      `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
+    );
   }
   const key = text.split(/\r?\n/, 1)[0]!.trim();
   if (key === '') throw errors.badConfig('server.apiKeyFile', `${path} is empty; its first line must be the API key`);

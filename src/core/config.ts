@@ -1,7 +1,14 @@
 import { closest } from './closest.js';
 import { ConfigProblem, type Reading } from './config/field.js';
 import { configRules } from './config/rules.js';
-import { berthYamlSchema, defaultsOf, getPath, settingEntries, type SettingEntry, type Settings } from './config/schema.js';
+import {
+  berthYamlSchema,
+  defaultsOf,
+  getPath,
+  settingEntries,
+  type SettingEntry,
+  type Settings,
+} from './config/schema.js';
 import type { ModelConfig, TrafficPolicy } from './config/sections/model.js';
 import { errors } from './errors.js';
 
@@ -43,7 +50,11 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   const given = new Set<string>();
   for (const entry of settingEntries) {
     const layers: Array<[raw: unknown, where: string, reading: Reading]> = [
-      [getPath(file, entry.yamlPath), entry.flag || entry.env ? `${entry.yamlPath} in berth.yaml` : entry.yamlPath, { text: false, baseDir: sources.baseDir }],
+      [
+        getPath(file, entry.yamlPath),
+        entry.flag || entry.env ? `${entry.yamlPath} in berth.yaml` : entry.yamlPath,
+        { text: false, baseDir: sources.baseDir },
+      ],
       [entry.env ? sources.env?.[entry.env] : undefined, entry.env ?? '', { text: true }],
       [sources.flags?.[entry.path], entry.flag ?? entry.path, { text: true }],
     ];
@@ -53,7 +64,10 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
       given.add(entry.path);
     }
   }
-  const { model, traffic, ...settings } = values as Settings & { model: ModelConfig; traffic: Record<string, TrafficPolicy> };
+  const { model, traffic, ...settings } = values as Settings & {
+    model: ModelConfig;
+    traffic: Record<string, TrafficPolicy>;
+  };
   for (const rule of configRules) rule(settings);
   return { settings, model, traffic, file, given, warnings: [] };
 }
@@ -66,7 +80,12 @@ export function parseModelConfig(raw: unknown, where = 'model'): ModelConfig {
   const model: Record<string, unknown> = {};
   for (const entry of settingEntries.filter((candidate) => candidate.path.startsWith('model.'))) {
     const value = getPath({ model: raw }, entry.yamlPath);
-    if (value !== undefined && value !== null) setPath(model, entry.path.slice('model.'.length), read(entry, value, `${where}${entry.yamlPath.slice('model'.length)}`, { text: false }));
+    if (value !== undefined && value !== null)
+      setPath(
+        model,
+        entry.path.slice('model.'.length),
+        read(entry, value, `${where}${entry.yamlPath.slice('model'.length)}`, { text: false }),
+      );
   }
   return model as ModelConfig;
 }
@@ -112,7 +131,13 @@ function buildYamlTree(): YamlTree {
 }
 
 const yamlTree = buildYamlTree();
-const knownPaths = [...new Set(settingEntries.flatMap((entry) => entry.yamlPath.split('.').map((_, index, parts) => parts.slice(0, index + 1).join('.'))))];
+const knownPaths = [
+  ...new Set(
+    settingEntries.flatMap((entry) =>
+      entry.yamlPath.split('.').map((_, index, parts) => parts.slice(0, index + 1).join('.')),
+    ),
+  ),
+];
 
 /**
  * Every key of berth.yaml is known, or nothing starts: a misspelt key silently left a default in

@@ -16,7 +16,8 @@ export function berthVariables(source: Environment = process.env): Record<string
     if ((key.startsWith('BERTH_') || key.startsWith('OTEL_')) && value !== undefined) out[key] = value;
   }
   const base = out.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (base && out.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined) out.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${base.replace(/\/+$/, '')}/v1/traces`;
+  if (base && out.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined)
+    out.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${base.replace(/\/+$/, '')}/v1/traces`;
   return out;
 }
 

@@ -16,7 +16,12 @@ export class BerthError extends Error {
   /** Extra response headers, e.g. Retry-After on 503/429. */
   readonly headers: Record<string, string>;
 
-  constructor(code: string, status: number, message: string, options: { cause?: unknown; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    options: { cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
     // No stack trace: a BerthError is an answer (its code and message are the whole story), and
     // capturing one was 12% of the CPU of a server shedding a flood with 503s (profiled).
     const limit = Error.stackTraceLimit;
@@ -56,6 +61,8 @@ export function echo(text: string): string {
 /** Shorthand for quoting a name inside a message (cut like `echo`). */
 const q = (name: string) => `\`${echo(name)}\``;
 
+// The catalogue is a table, one entry a line, read and searched as one: prettier leaves it as it is.
+// prettier-ignore
 export const errors = {
   // ── request body and transport (400/413/415) ─────────────────────────────
   invalidJson: define('BERTH_INVALID_JSON', 400, (detail: string) => `request body is not valid JSON: ${echo(detail)}`),
@@ -236,7 +243,10 @@ export const errors = {
 
 /** Retry-After for overload replies, in whole seconds (RFC 9110 §10.2.3). */
 export function withRetryAfter(error: BerthError, seconds: number): BerthError {
-  return new BerthError(error.code, error.status, error.message, { cause: error.cause, headers: { ...error.headers, 'retry-after': String(Math.max(1, Math.ceil(seconds))) } });
+  return new BerthError(error.code, error.status, error.message, {
+    cause: error.cause,
+    headers: { ...error.headers, 'retry-after': String(Math.max(1, Math.ceil(seconds))) },
+  });
 }
 
 export function isBerthError(value: unknown): value is BerthError {

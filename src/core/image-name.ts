@@ -13,7 +13,11 @@ export const localRegistry = 'localhost';
  * Repository names are lower case `[a-z0-9._-]` (OCI distribution spec); tags `[A-Za-z0-9_.-]`.
  */
 export function defaultImage(model: { name: string; version: string; sha256: string }): string {
-  const repository = model.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'model';
+  const repository =
+    model.name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'model';
   const version = model.version.replace(/[^A-Za-z0-9_.-]+/g, '-');
   return `${localRegistry}/${repository}:${version}-${model.sha256.slice(0, shortShaLength)}`;
 }

@@ -41,12 +41,18 @@ export function tagProblem(ref: string): string | undefined {
   const parsed = parseImageRef(ref);
   if (parsed.digest !== undefined) return 'a digest is computed by the build, it cannot be given';
   if (parsed.tag === undefined) return 'it has no tag (so `latest`); give one, e.g. iris:3-<short sha>';
-  if (parsed.tag === 'latest') return '`latest` is mutable, so rollbacks become ambiguous; use an immutable tag such as <name>:<version>-<short sha>';
-  if (!tagPattern.test(parsed.tag)) return `tag \`${parsed.tag}\` must be 1–128 letters, digits, \`_\`, \`.\` or \`-\`, not starting with \`.\` or \`-\``;
+  if (parsed.tag === 'latest')
+    return '`latest` is mutable, so rollbacks become ambiguous; use an immutable tag such as <name>:<version>-<short sha>';
+  if (!tagPattern.test(parsed.tag))
+    return `tag \`${parsed.tag}\` must be 1–128 letters, digits, \`_\`, \`.\` or \`-\`, not starting with \`.\` or \`-\``;
   const parts = parsed.repository.split('/');
-  const registry = parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost') ? parts.shift()! : undefined;
+  const registry =
+    parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')
+      ? parts.shift()!
+      : undefined;
   if (registry !== undefined && !registryPattern.test(registry)) return `registry \`${registry}\` is not a host name`;
-  if (!repositoryPattern.test(parts.join('/'))) return `repository \`${parts.join('/')}\` must be lower case letters, digits and single separators (. _ __ -) between them`;
+  if (!repositoryPattern.test(parts.join('/')))
+    return `repository \`${parts.join('/')}\` must be lower case letters, digits and single separators (. _ __ -) between them`;
   return undefined;
 }
 

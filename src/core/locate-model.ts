@@ -49,7 +49,9 @@ export const unregisteredVersion = '1';
  * The seam for the model registry: `iris@production` asks it for the version's folder. The CLI
  * passes one built on src/registry; without it only files and folders resolve.
  */
-export type RegistryLookup = (ref: string) => Promise<{ name: string; version: string; path: string; dir: string; sha256: string; metadataPath?: string }>;
+export type RegistryLookup = (
+  ref: string,
+) => Promise<{ name: string; version: string; path: string; dir: string; sha256: string; metadataPath?: string }>;
 
 export interface LocateOptions {
   registry?: RegistryLookup;
@@ -64,17 +66,34 @@ export async function locateModel(ref: string, options: LocateOptions = {}): Pro
   const local = await stat(ref).catch(() => undefined);
   if (!local) {
     if (ref.endsWith('.onnx') || ref.includes('/')) throw errors.modelFileMissing(resolve(ref));
-    if (!options.registry) throw errors.modelRefUnresolved(ref, 'it is not a file or folder here, and registry references (NAME@ALIAS) are not available in this command');
+    if (!options.registry)
+      throw errors.modelRefUnresolved(
+        ref,
+        'it is not a file or folder here, and registry references (NAME@ALIAS) are not available in this command',
+      );
     const found = await options.registry(ref);
     const { configPath, config } = await readBeside(found.dir);
     const model = parseModelConfig(config.model, configPath ? `${configPath}: model` : 'model');
-    return { ref, path: found.path, dir: found.dir, configPath, config, model, name: found.name, version: found.version, sha256: found.sha256, metadataPath: found.metadataPath };
+    return {
+      ref,
+      path: found.path,
+      dir: found.dir,
+      configPath,
+      config,
+      model,
+      name: found.name,
+      version: found.version,
+      sha256: found.sha256,
+      metadataPath: found.metadataPath,
+    };
   }
   if (!local.isFile() && !local.isDirectory()) throw errors.modelFileMissing(resolve(ref));
   const path = local.isDirectory() ? await findModelFile(resolve(ref)) : resolve(ref);
   if (local.isFile()) await refuseUnconverted(path, ref);
   const dir = dirname(path);
-  const { configPath, config } = options.configPath ? { configPath: options.configPath, config: await readConfigFile(options.configPath, false) } : await readBeside(dir);
+  const { configPath, config } = options.configPath
+    ? { configPath: options.configPath, config: await readConfigFile(options.configPath, false) }
+    : await readBeside(dir);
   const model = parseModelConfig(config.model, configPath ? `${configPath}: model` : 'model');
   const fileName = local.isDirectory() ? basename(dir) : basename(path, extname(path));
   return {
@@ -102,7 +121,11 @@ async function findModelFile(folder: string): Promise<string> {
   if (entries.includes(modelFileName)) return join(folder, modelFileName);
   const onnx = entries.filter((entry) => entry.endsWith('.onnx'));
   if (onnx.length === 1) return join(folder, onnx[0]!);
-  throw errors.modelFileMissing(onnx.length === 0 ? join(folder, modelFileName) : `${folder} (it has ${onnx.length} .onnx files; name the one to use model.onnx)`);
+  throw errors.modelFileMissing(
+    onnx.length === 0
+      ? join(folder, modelFileName)
+      : `${folder} (it has ${onnx.length} .onnx files; name the one to use model.onnx)`,
+  );
 }
 
 /** Model names travel in URLs, metric labels and image names: keep them to a safe alphabet. */
@@ -113,6 +136,9 @@ function safeName(name: string): string {
 function sha256File(path: string): Promise<string> {
   return new Promise((done, fail) => {
     const hash = createHash('sha256');
-    createReadStream(path).on('data', (chunk) => hash.update(chunk)).on('error', fail).on('end', () => done(hash.digest('hex')));
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', fail)
+      .on('end', () => done(hash.digest('hex')));
   });
 }

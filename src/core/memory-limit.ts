@@ -7,7 +7,9 @@ import type { Settings } from './config.js';
  * `memory.limit_in_bytes`. Kubernetes writes the pod's `resources.limits.memory` there
  * (https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/).
  */
-export function containerMemoryLimit(read: (path: string) => string = (path) => readFileSync(path, 'utf8')): number | undefined {
+export function containerMemoryLimit(
+  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): number | undefined {
   const attempt = (path: string) => {
     try {
       return read(path).trim();
@@ -41,7 +43,12 @@ export function containerMemoryLimit(read: (path: string) => string = (path) => 
  * form beside what the process already uses, but never less than one body, so every request
  * within the limits can be served. `berth manifests` measures the server at this budget.
  */
-export function bodyBytesBudget(server: Settings['server'], maxBodyBytes: number, memoryLimit: number | undefined, rssBytes: number): number {
+export function bodyBytesBudget(
+  server: Settings['server'],
+  maxBodyBytes: number,
+  memoryLimit: number | undefined,
+  rssBytes: number,
+): number {
   if (server.maxBodyBytesInFlight > 0) return server.maxBodyBytesInFlight;
   const standard = 2 * maxBodyBytes;
   if (memoryLimit === undefined) return standard;

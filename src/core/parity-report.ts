@@ -50,14 +50,17 @@ export interface OutputParity {
 /** `model.joblib: RandomForestClassifier (scikit-learn 1.6.1) via skl2onnx 1.18.0`. */
 export function importedFrom(report: ParityReport): string {
   const framework = [report.framework.name, report.framework.version].filter(Boolean).join(' ');
-  const converter = report.converter ? ` via ${[report.converter.name, report.converter.version].filter(Boolean).join(' ')}` : '';
+  const converter = report.converter
+    ? ` via ${[report.converter.name, report.converter.version].filter(Boolean).join(' ')}`
+    : '';
   return `${report.artifact}: ${report.estimator} (${framework})${converter}`;
 }
 
 /** One line: `passed on 150 sample rows: labels 150/150, probabilities max abs error 6e-8`. */
 export function paritySummary(report: ParityReport): string {
   const parts = report.outputs.map((output) => {
-    if (output.output === 'labels') return `labels ${output.rows - (output.disagreements ?? 0)}/${output.rows}${output.ties ? ` (${output.ties} ties)` : ''}`;
+    if (output.output === 'labels')
+      return `labels ${output.rows - (output.disagreements ?? 0)}/${output.rows}${output.ties ? ` (${output.ties} ties)` : ''}`;
     return `${output.output} max abs error ${formatError(output.maxAbsError ?? 0)}`;
   });
   return `${report.passed ? 'passed' : 'FAILED'} on ${report.rows.count} ${report.rows.source} rows: ${parts.join(', ')}`;

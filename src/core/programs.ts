@@ -27,7 +27,11 @@ export interface RunOptions {
 /** Runs a program to completion; resolves with its exit code (never rejects for a non-zero exit). */
 export function runProgram(program: string, args: readonly string[], options: RunOptions = {}): Promise<ProgramResult> {
   return new Promise((resolve, reject) => {
-    const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] };
+    const spawnOptions: SpawnOptions = {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    };
     const child = spawn(program, args as string[], spawnOptions);
     // A program that exits without reading its input closes the pipe: EPIPE is its answer, not ours.
     child.stdin?.on('error', () => undefined);
@@ -78,9 +82,17 @@ export interface StartedProgram {
  * its output goes straight to that file instead of through this process (benchmarks: the
  * server's logging costs what it costs in production, and reading it costs us nothing).
  */
-export function startProgram(program: string, args: readonly string[], options: Omit<RunOptions, 'timeoutMs'> & { logFile?: string } = {}): StartedProgram {
+export function startProgram(
+  program: string,
+  args: readonly string[],
+  options: Omit<RunOptions, 'timeoutMs'> & { logFile?: string } = {},
+): StartedProgram {
   const fd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
-  const child = spawn(program, args as string[], { cwd: options.cwd, env: options.env, stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd] });
+  const child = spawn(program, args as string[], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
+  });
   if (fd !== undefined) closeSync(fd);
   const keep = options.maxBuffer ?? 64 * 1024;
   let tail = '';

@@ -19,13 +19,19 @@ export function inNamespace(files: readonly ManifestFile[], namespace: string): 
  * endpoints at once). `dryRun` asks the API server to run validation, defaulting and admission
  * and store nothing (dryRun=All): what `kubectl apply --server-side --dry-run=server` shows.
  */
-export async function applyObjects(cluster: Cluster, objects: readonly KubeObject[], options: { dryRun: boolean; onProgress?: (line: string) => void }): Promise<AppliedObject[]> {
+export async function applyObjects(
+  cluster: Cluster,
+  objects: readonly KubeObject[],
+  options: { dryRun: boolean; onProgress?: (line: string) => void },
+): Promise<AppliedObject[]> {
   const applied: AppliedObject[] = [];
   for (const object of objects) {
     const result = await cluster.apply(object, { dryRun: options.dryRun });
     const namespace = object.metadata.namespace ?? '';
     applied.push({ kind: object.kind, name: object.metadata.name, namespace, result });
-    options.onProgress?.(`${object.kind}/${object.metadata.name} ${options.dryRun ? 'accepted (server dry run)' : 'applied'}`);
+    options.onProgress?.(
+      `${object.kind}/${object.metadata.name} ${options.dryRun ? 'accepted (server dry run)' : 'applied'}`,
+    );
   }
   return applied;
 }

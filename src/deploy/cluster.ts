@@ -1,4 +1,14 @@
-import type { CoreV1Event, V1Deployment, V1EndpointSlice, V1Node, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1Deployment,
+  V1EndpointSlice,
+  V1Node,
+  V1Pod,
+  V1PodTemplateSpec,
+  V1ReplicaSet,
+  V1Service,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import type { KubeObject } from './kube-object.js';
 
 /**
@@ -32,10 +42,17 @@ export interface Cluster {
   /** Sets annotations on a ReplicaSet; null removes one (JSON merge patch). */
   annotateReplicaSet(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void>;
   /** Replaces the pod template (and optionally sets annotations) as `kubectl rollout undo` does. */
-  replaceTemplate(namespace: string, name: string, template: V1PodTemplateSpec, annotations: Record<string, string>): Promise<V1Deployment>;
+  replaceTemplate(
+    namespace: string,
+    name: string,
+    template: V1PodTemplateSpec,
+    annotations: Record<string, string>,
+  ): Promise<V1Deployment>;
 }
 
 /** `a=b,c=d` from matchLabels. */
 export function labelSelector(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',');
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
 }

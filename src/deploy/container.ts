@@ -36,7 +36,11 @@ export function serverContainer(input: ContainerInput): V1Container {
     // The tag is immutable (<name>:<version>-<sha>), so a node's cached copy is always right.
     imagePullPolicy: options.imagePullPolicy,
     ports: input.ports,
-    env: [...(input.extraEnv ?? []), ...tracingEnv(options, input.settings), ...settingsEnv(input.settings, termination, options.name)],
+    env: [
+      ...(input.extraEnv ?? []),
+      ...tracingEnv(options, input.settings),
+      ...settingsEnv(input.settings, termination, options.name),
+    ],
     resources: {
       requests: { ...options.resources.requests },
       limits: { ...options.resources.limits },
@@ -44,7 +48,9 @@ export function serverContainer(input: ContainerInput): V1Container {
     startupProbe: startupProbe(input.probePort, facts),
     readinessProbe: readinessProbe(input.probePort),
     livenessProbe: livenessProbe(input.probePort),
-    ...(termination.preStopSleepSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: termination.preStopSleepSeconds } } } } : {}),
+    ...(termination.preStopSleepSeconds > 0
+      ? { lifecycle: { preStop: { sleep: { seconds: termination.preStopSleepSeconds } } } }
+      : {}),
     securityContext: {
       runAsNonRoot: true,
       allowPrivilegeEscalation: false,

@@ -15,13 +15,27 @@ export interface ManifestContext {
 }
 
 export function manifestContext(options: DeployOptions, settings: Settings, facts: ModelFacts): ManifestContext {
-  return { options, settings, facts, termination: terminationPlan(options, settings), labels: commonLabels(options.name, facts) };
+  return {
+    options,
+    settings,
+    facts,
+    termination: terminationPlan(options, settings),
+    labels: commonLabels(options.name, facts),
+  };
 }
 
 /** metadata for a generated object: its name, the namespace when one was chosen, the labels. */
-export function objectMeta(context: ManifestContext, extra: Partial<V1ObjectMeta> = {}): V1ObjectMeta & { name: string } {
+export function objectMeta(
+  context: ManifestContext,
+  extra: Partial<V1ObjectMeta> = {},
+): V1ObjectMeta & { name: string } {
   const { options, labels } = context;
-  return { name: options.name, ...(options.namespace ? { namespace: options.namespace } : {}), labels: { ...labels }, ...extra };
+  return {
+    name: options.name,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    labels: { ...labels },
+    ...extra,
+  };
 }
 
 /** Prometheus' conventional scrape annotations, for setups without the Operator. */

@@ -49,7 +49,9 @@ const replicasIgnored: Rule = ({ options, given }) =>
 /** One replica: a node drain or a rollout leaves no pod serving for a moment. */
 const singleReplica: Rule = ({ options }) => {
   const least = options.autoscaling.enabled ? options.autoscaling.minReplicas : options.replicas;
-  return least < 2 ? `${options.autoscaling.enabled ? 'minReplicas' : 'replicas'} is ${least}: a node drain or a crash leaves no pod serving; use at least 2 for a highly available service` : undefined;
+  return least < 2
+    ? `${options.autoscaling.enabled ? 'minReplicas' : 'replicas'} is ${least}: a node drain or a crash leaves no pod serving; use at least 2 for a highly available service`
+    : undefined;
 };
 
 /** The seed's "Rollback is ambiguous. You tagged latest" gotcha. */
@@ -76,16 +78,38 @@ const kserveIgnores: Rule = ({ options }) =>
     ? '--network-policy and --service-monitor apply to --format plain only; KServe creates its own networking and metrics objects'
     : undefined;
 
-const rules: Rule[] = [memoryLimitBelowNeed, unmeasured, replicasIgnored, singleReplica, mutableTag, loopbackHost, apiKeySecret, kserveIgnores];
+const rules: Rule[] = [
+  memoryLimitBelowNeed,
+  unmeasured,
+  replicasIgnored,
+  singleReplica,
+  mutableTag,
+  loopbackHost,
+  apiKeySecret,
+  kserveIgnores,
+];
 
 /** Throws for what the API server would reject; returns warnings for what would hurt later. */
 export function checkDeployOptions(context: RuleContext): string[] {
   const { options } = context;
   const { requests, limits } = options.resources;
-  if (bytes(requests.memory) > bytes(limits.memory)) throw errors.badConfig('deploy.resources.requests.memory', `${requests.memory} is more than the limit ${limits.memory}; Kubernetes rejects requests above limits`);
-  if (bytes(requests.cpu) > bytes(limits.cpu)) throw errors.badConfig('deploy.resources.requests.cpu', `${requests.cpu} is more than the limit ${limits.cpu}; Kubernetes rejects requests above limits`);
-  if (options.rollout.maxSurge === 0 && options.rollout.maxUnavailable === 0) throw errors.badConfig('deploy.rollout', 'maxSurge and maxUnavailable are both 0, so a rolling update could never replace a pod; Kubernetes rejects it');
+  if (bytes(requests.memory) > bytes(limits.memory))
+    throw errors.badConfig(
+      'deploy.resources.requests.memory',
+      `${requests.memory} is more than the limit ${limits.memory}; Kubernetes rejects requests above limits`,
+    );
+  if (bytes(requests.cpu) > bytes(limits.cpu))
+    throw errors.badConfig(
+      'deploy.resources.requests.cpu',
+      `${requests.cpu} is more than the limit ${limits.cpu}; Kubernetes rejects requests above limits`,
+    );
+  if (options.rollout.maxSurge === 0 && options.rollout.maxUnavailable === 0)
+    throw errors.badConfig(
+      'deploy.rollout',
+      'maxSurge and maxUnavailable are both 0, so a rolling update could never replace a pod; Kubernetes rejects it',
+    );
   const { minReplicas, maxReplicas } = options.autoscaling;
-  if (options.autoscaling.enabled && minReplicas > maxReplicas) throw errors.badConfig('deploy.autoscaling', `minReplicas ${minReplicas} is more than maxReplicas ${maxReplicas}`);
+  if (options.autoscaling.enabled && minReplicas > maxReplicas)
+    throw errors.badConfig('deploy.autoscaling', `minReplicas ${minReplicas} is more than maxReplicas ${maxReplicas}`);
   return rules.map((rule) => rule(context)).filter((warning): warning is string => warning !== undefined);
 }

@@ -49,12 +49,32 @@ export async function deployToCluster(request: DeployRequest): Promise<DeployRes
   const notes = request.serverDryRun ? [] : await preflight(cluster, objects, before);
   for (const note of notes) onProgress?.(`note: ${note}`);
   const applied = await applyObjects(cluster, objects, { dryRun: request.serverDryRun, onProgress });
-  const base = { namespace, name, dryRun: request.serverDryRun, applied: applied.map(({ result: _result, ...rest }) => rest), previousRevision, warnings: [...set.warnings, ...notes] };
+  const base = {
+    namespace,
+    name,
+    dryRun: request.serverDryRun,
+    applied: applied.map(({ result: _result, ...rest }) => rest),
+    previousRevision,
+    warnings: [...set.warnings, ...notes],
+  };
   if (request.serverDryRun) return base;
-  if (set.options.format === 'kserve') return { ...base, rollout: 'applied; KServe rolls the InferenceService out (kubectl get inferenceservice to follow it)' };
+  if (set.options.format === 'kserve')
+    return {
+      ...base,
+      rollout: 'applied; KServe rolls the InferenceService out (kubectl get inferenceservice to follow it)',
+    };
 
-  const service = objects.some((object) => object.kind === 'Service' && object.metadata.name === name) ? name : undefined;
-  const waited = await waitForRollout(cluster, { namespace, name, service, timeoutMs: request.timeoutMs, pollMs: request.pollMs, onProgress });
+  const service = objects.some((object) => object.kind === 'Service' && object.metadata.name === name)
+    ? name
+    : undefined;
+  const waited = await waitForRollout(cluster, {
+    namespace,
+    name,
+    service,
+    timeoutMs: request.timeoutMs,
+    pollMs: request.pollMs,
+    onProgress,
+  });
   const pods = waited.activity ? describeActivity(waited.activity) : undefined;
   if (waited.outcome === 'done') {
     await markRevision(cluster, namespace, name, waited.revision, undefined).catch(() => undefined);
@@ -62,14 +82,28 @@ export async function deployToCluster(request: DeployRequest): Promise<DeployRes
   }
 
   const why = `${waited.reason}. ${describeProblems(waited.problems)}${pods ? `. ${pods}` : ''}`;
-  if (waited.revision !== undefined && waited.revision !== previousRevision) await markRevision(cluster, namespace, name, waited.revision, why).catch(() => undefined);
-  const rolledBack = request.autoRollback ? await autoRollback(request, { namespace, name, service }, previousRevision, waited.revision) : undefined;
-  const suffix = rolledBack ? `; ${rolledBack}` : request.autoRollback ? '' : `; run \`berth rollback ${name}${namespace === cluster.defaultNamespace ? '' : ` --namespace ${namespace}`}\` to return to the previous revision`;
+  if (waited.revision !== undefined && waited.revision !== previousRevision)
+    await markRevision(cluster, namespace, name, waited.revision, why).catch(() => undefined);
+  const rolledBack = request.autoRollback
+    ? await autoRollback(request, { namespace, name, service }, previousRevision, waited.revision)
+    : undefined;
+  const suffix = rolledBack
+    ? `; ${rolledBack}`
+    : request.autoRollback
+      ? ''
+      : `; run \`berth rollback ${name}${namespace === cluster.defaultNamespace ? '' : ` --namespace ${namespace}`}\` to return to the previous revision`;
   const seconds = Math.round(request.timeoutMs / 1000);
-  throw waited.outcome === 'timeout' ? errors.rolloutTimeout(namespace, name, seconds, why + suffix) : errors.rolloutFailed(namespace, name, why + suffix);
+  throw waited.outcome === 'timeout'
+    ? errors.rolloutTimeout(namespace, name, seconds, why + suffix)
+    : errors.rolloutFailed(namespace, name, why + suffix);
 }
 
-async function autoRollback(request: DeployRequest, target: { namespace: string; name: string; service?: string }, previous: number | undefined, failed: number | undefined): Promise<string> {
+async function autoRollback(
+  request: DeployRequest,
+  target: { namespace: string; name: string; service?: string },
+  previous: number | undefined,
+  failed: number | undefined,
+): Promise<string> {
   const { namespace, name } = target;
   if (previous === undefined) return 'no earlier revision to roll back to (first deploy)';
   if (failed !== undefined && failed <= previous) return `nothing to roll back (revision ${previous} is still current)`;
@@ -80,9 +114,13 @@ async function autoRollback(request: DeployRequest, target: { namespace: string;
     return `automatic rollback failed: ${(cause as Error).message}`;
   }
   request.onProgress?.(`rolling back to revision ${result.toRevision}`);
-  const again = await waitForRollout(request.cluster, { ...target, timeoutMs: request.timeoutMs, pollMs: request.pollMs, onProgress: request.onProgress });
+  const again = await waitForRollout(request.cluster, {
+    ...target,
+    timeoutMs: request.timeoutMs,
+    pollMs: request.pollMs,
+    onProgress: request.onProgress,
+  });
   return again.outcome === 'done'
     ? `rolled back to revision ${result.toRevision}, which is serving again`
     : `rolled back to revision ${result.toRevision}, but it has not become available either: ${again.reason}`;
 }
-

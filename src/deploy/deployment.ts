@@ -31,16 +31,24 @@ export function deployment(context: ManifestContext): V1Deployment {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: objectMeta(context, {
-      annotations: { [annotationKeys.changeCause]: `berth: model ${facts.name} version ${facts.version} (sha256 ${facts.sha256.slice(0, 12)}), image ${options.image}` },
+      annotations: {
+        [annotationKeys.changeCause]: `berth: model ${facts.name} version ${facts.version} (sha256 ${facts.sha256.slice(0, 12)}), image ${options.image}`,
+      },
     }),
     spec: {
       ...(options.autoscaling.enabled ? {} : { replicas: options.replicas }),
       revisionHistoryLimit: d.revisionHistoryLimit,
       progressDeadlineSeconds: Math.max(d.progressDeadlineSeconds, startupBudget * 2),
       selector: { matchLabels: selectorLabels(options.name) },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: options.rollout.maxUnavailable, maxSurge: options.rollout.maxSurge } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: options.rollout.maxUnavailable, maxSurge: options.rollout.maxSurge },
+      },
       template: {
-        metadata: { labels: { ...context.labels }, annotations: { ...modelAnnotations(facts), ...scrapeAnnotations(settings.server.port) } },
+        metadata: {
+          labels: { ...context.labels },
+          annotations: { ...modelAnnotations(facts), ...scrapeAnnotations(settings.server.port) },
+        },
         spec: podSpec({ ...context, containerName: 'server', ports: servingPorts(context), probePort: 'http' }),
       },
     },

@@ -4,7 +4,13 @@ import { getPath, settingEntries } from '../core/config/schema.js';
 import type { TerminationPlan } from './termination.js';
 
 /** Settings the manifests depend on, so they are always written even when they are the defaults. */
-const pinnedKeys = new Set(['server.host', 'server.port', 'server.grpcPort', 'server.drainSeconds', 'server.drainDelaySeconds']);
+const pinnedKeys = new Set([
+  'server.host',
+  'server.port',
+  'server.grpcPort',
+  'server.drainSeconds',
+  'server.drainDelaySeconds',
+]);
 
 /**
  * The server's settings as BERTH_* variables (the config schema names them): those the probes,
@@ -21,7 +27,8 @@ export function settingsEnv(settings: Settings, termination: TerminationPlan, na
     const value = getPath(effective, entry.path);
     if (value === undefined || value === '') continue;
     if (!pinnedKeys.has(entry.path) && value === entry.default) continue;
-    if (entry.secret) env.push({ name: entry.env, valueFrom: { secretKeyRef: { name: `${name}-api-key`, key: 'api-key' } } });
+    if (entry.secret)
+      env.push({ name: entry.env, valueFrom: { secretKeyRef: { name: `${name}-api-key`, key: 'api-key' } } });
     else env.push({ name: entry.env, value: String(value) });
   }
   return env;

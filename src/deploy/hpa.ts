@@ -19,9 +19,18 @@ export function horizontalPodAutoscaler(context: ManifestContext): V2HorizontalP
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: options.name },
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCPUUtilization } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCPUUtilization } },
+        },
+      ],
       behavior: {
-        scaleDown: { stabilizationWindowSeconds: a.scaleDownStabilizationSeconds, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+        scaleDown: {
+          stabilizationWindowSeconds: a.scaleDownStabilizationSeconds,
+          selectPolicy: 'Max',
+          policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+        },
       },
     },
   };

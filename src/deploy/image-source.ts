@@ -9,8 +9,11 @@ import { localRegistry } from '../core/image-name.js';
  */
 export function imageSourceNote(image: string): string | undefined {
   const host = registryHost(image);
-  const push = 'push it with `berth build --containerize --push REGISTRY/REPOSITORY` and deploy the printed reference with --image';
-  if (host === localRegistry) return `image ${image} is a local build: a node can run it only if it was loaded into the node's runtime (kind load docker-image, ctr images import); for any other cluster, ${push}`;
-  if (host === undefined) return `image ${image} names no registry, so the nodes pull docker.io/${image.includes('/') ? '' : 'library/'}${image}; if it is not there, ${push}`;
+  const push =
+    'push it with `berth build --containerize --push REGISTRY/REPOSITORY` and deploy the printed reference with --image';
+  if (host === localRegistry)
+    return `image ${image} is a local build: a node can run it only if it was loaded into the node's runtime (kind load docker-image, ctr images import); for any other cluster, ${push}`;
+  if (host === undefined)
+    return `image ${image} names no registry, so the nodes pull docker.io/${image.includes('/') ? '' : 'library/'}${image}; if it is not there, ${push}`;
   return undefined;
 }

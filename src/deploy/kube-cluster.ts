@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import {
-  ApiException, AppsV1Api, AutoscalingV2Api, CoreV1Api, DiscoveryV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions,
+  ApiException,
+  AppsV1Api,
+  AutoscalingV2Api,
+  CoreV1Api,
+  DiscoveryV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
   type V1PodTemplateSpec,
 } from '@kubernetes/client-node';
 import { hostFacts } from '../core/env.js';
@@ -16,10 +24,19 @@ export const fieldManager = 'berth';
  * The user's kubeconfig: $KUBECONFIG (a list of files, merged as kubectl does, first wins) or
  * ~/.kube/config. Read through core/env.ts, the one module that reads the environment.
  */
-export function loadKubeConfig(facts: Pick<ReturnType<typeof hostFacts>, 'kubeconfig' | 'home'> = hostFacts()): KubeConfig {
-  const paths = facts.kubeconfig ? facts.kubeconfig.split(delimiter).filter(Boolean) : facts.home ? [join(facts.home, '.kube', 'config')] : [];
+export function loadKubeConfig(
+  facts: Pick<ReturnType<typeof hostFacts>, 'kubeconfig' | 'home'> = hostFacts(),
+): KubeConfig {
+  const paths = facts.kubeconfig
+    ? facts.kubeconfig.split(delimiter).filter(Boolean)
+    : facts.home
+      ? [join(facts.home, '.kube', 'config')]
+      : [];
   const existing = paths.filter((path) => existsSync(path));
-  if (existing.length === 0) throw errors.noKubeconfig(paths.length > 0 ? `${paths.join(', ')} does not exist` : 'KUBECONFIG is not set and there is no home folder');
+  if (existing.length === 0)
+    throw errors.noKubeconfig(
+      paths.length > 0 ? `${paths.join(', ')} does not exist` : 'KUBECONFIG is not set and there is no home folder',
+    );
   const config = new KubeConfig();
   config.loadFromFile(existing[0]!);
   for (const path of existing.slice(1)) {
@@ -27,7 +44,8 @@ export function loadKubeConfig(facts: Pick<ReturnType<typeof hostFacts>, 'kubeco
     more.loadFromFile(path);
     config.mergeConfig(more, true);
   }
-  if (!config.getCurrentCluster()) throw errors.noKubeconfig(`the current context of ${existing.join(', ')} names no cluster`);
+  if (!config.getCurrentCluster())
+    throw errors.noKubeconfig(`the current context of ${existing.join(', ')} names no cluster`);
   return config;
 }
 
@@ -50,29 +68,53 @@ export function kubeCluster(config: KubeConfig = loadKubeConfig()): Cluster {
   return {
     defaultNamespace: context?.namespace || 'default',
     async apply(object, { dryRun }) {
-      const result = await call(`apply ${object.kind}/${object.metadata.name}`, () => objects.patch(object, undefined, dryRun ? 'All' : undefined, fieldManager, true, PatchStrategy.ServerSideApply));
+      const result = await call(`apply ${object.kind}/${object.metadata.name}`, () =>
+        objects.patch(object, undefined, dryRun ? 'All' : undefined, fieldManager, true, PatchStrategy.ServerSideApply),
+      );
       return result as unknown as KubeObject;
     },
-    getDeployment: (namespace, name) => orUndefined(`read Deployment ${namespace}/${name}`, () => apps.readNamespacedDeployment({ name, namespace })),
+    getDeployment: (namespace, name) =>
+      orUndefined(`read Deployment ${namespace}/${name}`, () => apps.readNamespacedDeployment({ name, namespace })),
     async listReplicaSets(namespace, labelSelector) {
-      return (await call(`list ReplicaSets in ${namespace}`, () => apps.listNamespacedReplicaSet({ namespace, labelSelector }))).items;
+      return (
+        await call(`list ReplicaSets in ${namespace}`, () =>
+          apps.listNamespacedReplicaSet({ namespace, labelSelector }),
+        )
+      ).items;
     },
     async listPods(namespace, labelSelector) {
-      return (await call(`list Pods in ${namespace}`, () => core.listNamespacedPod({ namespace, labelSelector }))).items;
+      return (await call(`list Pods in ${namespace}`, () => core.listNamespacedPod({ namespace, labelSelector })))
+        .items;
     },
     async listPodEvents(namespace) {
-      const events = (await call(`list Events in ${namespace}`, () => core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod' }))).items;
-      const time = (event: (typeof events)[number]) => new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0).getTime();
+      const events = (
+        await call(`list Events in ${namespace}`, () =>
+          core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod' }),
+        )
+      ).items;
+      const time = (event: (typeof events)[number]) =>
+        new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0).getTime();
       return events.sort((a, b) => time(a) - time(b));
     },
-    getHorizontalPodAutoscaler: (namespace, name) => orUndefined(`read HorizontalPodAutoscaler ${namespace}/${name}`, () => autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace })),
-    getService: (namespace, name) => orUndefined(`read Service ${namespace}/${name}`, () => core.readNamespacedService({ name, namespace })),
+    getHorizontalPodAutoscaler: (namespace, name) =>
+      orUndefined(`read HorizontalPodAutoscaler ${namespace}/${name}`, () =>
+        autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace }),
+      ),
+    getService: (namespace, name) =>
+      orUndefined(`read Service ${namespace}/${name}`, () => core.readNamespacedService({ name, namespace })),
     async listEndpointSlices(namespace, service) {
-      return (await call(`list EndpointSlices of Service ${namespace}/${service}`, () => discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${service}` }))).items;
+      return (
+        await call(`list EndpointSlices of Service ${namespace}/${service}`, () =>
+          discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${service}` }),
+        )
+      ).items;
     },
     async listNodesAndPods() {
       try {
-        const [nodes, pods] = await Promise.all([core.listNode(), core.listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' })]);
+        const [nodes, pods] = await Promise.all([
+          core.listNode(),
+          core.listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }),
+        ]);
         return { nodes: nodes.items, pods: pods.items };
       } catch (cause) {
         if (cause instanceof ApiException && (cause.code === 403 || cause.code === 401)) return undefined;
@@ -81,7 +123,12 @@ export function kubeCluster(config: KubeConfig = loadKubeConfig()): Cluster {
     },
     async annotateReplicaSet(namespace, name, annotations) {
       const body = { metadata: { annotations } };
-      await call(`annotate ReplicaSet ${namespace}/${name}`, () => apps.patchNamespacedReplicaSet({ name, namespace, body, fieldManager }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)));
+      await call(`annotate ReplicaSet ${namespace}/${name}`, () =>
+        apps.patchNamespacedReplicaSet(
+          { name, namespace, body, fieldManager },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
+      );
     },
     async replaceTemplate(namespace, name, template: V1PodTemplateSpec, annotations) {
       // A JSON patch replaces the template whole, as `kubectl rollout undo` does; a merge patch
@@ -89,10 +136,21 @@ export function kubeCluster(config: KubeConfig = loadKubeConfig()): Cluster {
       const current = await apps.readNamespacedDeployment({ name, namespace });
       const patch: object[] = [{ op: 'replace', path: '/spec/template', value: template }];
       if (Object.keys(annotations).length > 0) {
-        if (current.metadata?.annotations) for (const [key, value] of Object.entries(annotations)) patch.push({ op: 'add', path: `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value });
+        if (current.metadata?.annotations)
+          for (const [key, value] of Object.entries(annotations))
+            patch.push({
+              op: 'add',
+              path: `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+              value,
+            });
         else patch.push({ op: 'add', path: '/metadata/annotations', value: annotations });
       }
-      return call(`roll back Deployment ${namespace}/${name}`, () => apps.patchNamespacedDeployment({ name, namespace, body: patch, fieldManager }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch)));
+      return call(`roll back Deployment ${namespace}/${name}`, () =>
+        apps.patchNamespacedDeployment(
+          { name, namespace, body: patch, fieldManager },
+          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+        ),
+      );
     },
   };
 }

@@ -5,5 +5,9 @@ import type { ManifestFile } from './kube-object.js';
  * (https://kubernetes.io/docs/tasks/manage-kubernetes-objects/kustomization/).
  */
 export function kustomization(files: readonly ManifestFile[]): Record<string, unknown> {
-  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files.map((entry) => entry.file) };
+  return {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: files.map((entry) => entry.file),
+  };
 }

@@ -35,14 +35,22 @@ export const annotationKeys = {
  * `Iris_Classifier.v2` → `iris-classifier-v2`.
  */
 export function resourceName(name: string): string {
-  let out = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+/, '');
+  let out = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+/, '');
   if (!/^[a-z]/.test(out)) out = `m-${out}`;
   return out.slice(0, 63).replace(/-+$/, '') || 'model';
 }
 
 /** A label value: at most 63 of [A-Za-z0-9_.-], starting and ending with a letter or digit. */
 export function labelValue(value: string): string {
-  return value.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
+  return value
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/[^A-Za-z0-9]+$/, '');
 }
 
 /**

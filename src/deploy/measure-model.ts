@@ -41,7 +41,28 @@ export async function measureModel(path: string, options: MeasureOptions): Promi
   const { settings, rounds = 3, timeoutMs = 300_000 } = options;
   const port = await freePort();
   const started = performance.now();
-  const server = startProgram(process.execPath, [...loaderArgs(process.execArgv), cliPath, 'serve', path, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-level', 'warn', '--log-requests', 'false', '--drain-delay-seconds', '0'], {});
+  const server = startProgram(
+    process.execPath,
+    [
+      ...loaderArgs(process.execArgv),
+      cliPath,
+      'serve',
+      path,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--grpc-port',
+      '0',
+      '--log-level',
+      'warn',
+      '--log-requests',
+      'false',
+      '--drain-delay-seconds',
+      '0',
+    ],
+    {},
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(url, server, path, timeoutMs);
@@ -51,17 +72,34 @@ export async function measureModel(path: string, options: MeasureOptions): Promi
     // Clients alternate the two bodies: as many at once as the budget admits on average, and one more.
     const concurrency = Math.min(16, Math.ceil(budget / ((bodies.accepted.length + bodies.full.length) / 2)) + 1);
     const statuses: Record<string, number> = {};
-    await Promise.all(Array.from({ length: concurrency }, async (_, client) => {
-      for (let round = 0; round < rounds; round++) {
-        const body = (client + round) % 2 === 0 ? bodies.accepted : bodies.full;
-        const response = await fetch(`${url}/v2/models/${bodies.model}/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-        await response.arrayBuffer();
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-      }
-    }));
-    if (!statuses[200]) throw errors.measureFailed(path, `the server answered no load request with 200 (${JSON.stringify(statuses)})`);
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, client) => {
+        for (let round = 0; round < rounds; round++) {
+          const body = (client + round) % 2 === 0 ? bodies.accepted : bodies.full;
+          const response = await fetch(`${url}/v2/models/${bodies.model}/infer`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json' },
+          });
+          await response.arrayBuffer();
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        }
+      }),
+    );
+    if (!statuses[200])
+      throw errors.measureFailed(path, `the server answered no load request with 200 (${JSON.stringify(statuses)})`);
     const peakRssBytes = peakRss(server.pid!);
-    return { loadSeconds, peakRssBytes, load: { rows: bodies.rows, bodyBytes: bodies.accepted.length, requests: concurrency * rounds, concurrency, statuses } };
+    return {
+      loadSeconds,
+      peakRssBytes,
+      load: {
+        rows: bodies.rows,
+        bodyBytes: bodies.accepted.length,
+        requests: concurrency * rounds,
+        concurrency,
+        statuses,
+      },
+    };
   } finally {
     await server.kill('SIGINT', 10_000);
   }
@@ -71,10 +109,17 @@ async function waitUntilReady(url: string, server: StartedProgram, path: string,
   const exited = server.wait().then((result) => result);
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const status = await fetch(`${url}/ready`).then((response) => response.status, () => 0);
+    const status = await fetch(`${url}/ready`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) return;
-    const result = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
-    if (result) throw errors.measureFailed(path, lastLine(result.stderr || result.stdout) || `exit code ${result.code}`);
+    const result = await Promise.race([
+      exited,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)),
+    ]);
+    if (result)
+      throw errors.measureFailed(path, lastLine(result.stderr || result.stdout) || `exit code ${result.code}`);
     if (Date.now() > until) throw errors.measureFailed(path, `not ready within ${timeoutMs} ms`);
   }
 }
@@ -92,25 +137,37 @@ interface Bodies {
 async function largestBodies(url: string, settings: Settings): Promise<Bodies> {
   const { models } = (await (await fetch(`${url}/v1/models`)).json()) as { models: string[] };
   const model = models[0]!;
-  const metadata = (await (await fetch(`${url}/v2/models/${encodeURIComponent(model)}`)).json()) as { inputs: Array<{ name: string; datatype: string; shape: number[] }> };
-  const body = (rows: number) => JSON.stringify({
-    inputs: metadata.inputs.map((input) => {
-      const shape = input.shape.map((dim, axis) => (dim >= 0 ? dim : axis === 0 ? rows : 1));
-      const count = shape.reduce((a, b) => a * b, 1);
-      const zero = input.datatype === 'BYTES' ? '' : input.datatype === 'BOOL' ? false : 0;
-      return { name: input.name, datatype: input.datatype, shape, data: new Array(count).fill(zero) };
-    }),
-  });
+  const metadata = (await (await fetch(`${url}/v2/models/${encodeURIComponent(model)}`)).json()) as {
+    inputs: Array<{ name: string; datatype: string; shape: number[] }>;
+  };
+  const body = (rows: number) =>
+    JSON.stringify({
+      inputs: metadata.inputs.map((input) => {
+        const shape = input.shape.map((dim, axis) => (dim >= 0 ? dim : axis === 0 ? rows : 1));
+        const count = shape.reduce((a, b) => a * b, 1);
+        const zero = input.datatype === 'BYTES' ? '' : input.datatype === 'BOOL' ? false : 0;
+        return { name: input.name, datatype: input.datatype, shape, data: new Array(count).fill(zero) };
+      }),
+    });
   const { maxRows, maxBodyBytes, maxValues } = settings.limits;
   const perRow = Math.max(1, body(2).length - body(1).length);
-  const valuesPerRow = Math.max(1, metadata.inputs.reduce((sum, input) => sum + input.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1), 0));
+  const valuesPerRow = Math.max(
+    1,
+    metadata.inputs.reduce((sum, input) => sum + input.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1), 0),
+  );
   const variable = metadata.inputs.some((input) => input.shape[0] === -1);
-  let rows = variable ? Math.max(1, Math.min(maxRows, Math.floor(maxValues / valuesPerRow), Math.floor((maxBodyBytes - body(0).length) / perRow))) : 1;
+  let rows = variable
+    ? Math.max(
+        1,
+        Math.min(maxRows, Math.floor(maxValues / valuesPerRow), Math.floor((maxBodyBytes - body(0).length) / perRow)),
+      )
+    : 1;
   let accepted = body(rows);
   while (accepted.length > maxBodyBytes && rows > 1) accepted = body((rows = Math.floor(rows * 0.95)));
   let fullRows = variable ? Math.max(rows, Math.floor((maxBodyBytes - body(0).length) / perRow)) : rows;
   let full = body(fullRows);
-  while (full.length > maxBodyBytes && fullRows > rows) full = body((fullRows = Math.max(rows, fullRows - Math.ceil((full.length - maxBodyBytes) / perRow) - 1)));
+  while (full.length > maxBodyBytes && fullRows > rows)
+    full = body((fullRows = Math.max(rows, fullRows - Math.ceil((full.length - maxBodyBytes) / perRow) - 1)));
   return { model, rows, accepted, full };
 }
 
@@ -140,12 +197,16 @@ function loaderArgs(execArgv: readonly string[]): string[] {
   for (let index = 0; index < execArgv.length; index++) {
     const arg = execArgv[index]!;
     if (/^--(import|require|loader|experimental-loader)=/.test(arg)) out.push(arg);
-    else if (/^--(import|require|loader|experimental-loader)$/.test(arg) && index + 1 < execArgv.length) out.push(arg, execArgv[++index]!);
+    else if (/^--(import|require|loader|experimental-loader)$/.test(arg) && index + 1 < execArgv.length)
+      out.push(arg, execArgv[++index]!);
   }
   return out;
 }
 
 function lastLine(text: string): string {
-  const lines = text.trim().split('\n').filter((line) => line.trim() && !line.trim().startsWith('at '));
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() && !line.trim().startsWith('at '));
   return lines.at(-1)?.trim() ?? '';
 }

@@ -16,6 +16,10 @@ export function networkPolicy(context: ManifestContext): V1NetworkPolicy {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: objectMeta(context),
-    spec: { podSelector: { matchLabels: selectorLabels(context.options.name) }, policyTypes: ['Ingress'], ingress: [{ ports }] },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(context.options.name) },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports }],
+    },
   };
 }

@@ -35,9 +35,21 @@ export function deployOptions(config: Pick<ResolvedConfig, 'settings' | 'given'>
     ...chosen,
     name: chosen.name ?? resourceName(facts.name),
     image: chosen.image ?? defaultImage(facts),
-    autoscaling: { ...autoscaling, maxReplicas: config.given.has('deploy.autoscaling.maxReplicas') ? autoscaling.maxReplicas : Math.max(autoscaling.maxReplicas, autoscaling.minReplicas) },
-    resources: { requests: { cpu: requests.cpu, memory: requests.memory ?? limitsMemory }, limits: { cpu: limits.cpu, memory: limitsMemory } },
+    autoscaling: {
+      ...autoscaling,
+      maxReplicas: config.given.has('deploy.autoscaling.maxReplicas')
+        ? autoscaling.maxReplicas
+        : Math.max(autoscaling.maxReplicas, autoscaling.minReplicas),
+    },
+    resources: {
+      requests: { cpu: requests.cpu, memory: requests.memory ?? limitsMemory },
+      limits: { cpu: limits.cpu, memory: limitsMemory },
+    },
   };
-  if (options.name !== resourceName(options.name)) throw errors.badConfig('deploy.name', `${JSON.stringify(options.name)} is not a DNS label; try ${JSON.stringify(resourceName(options.name))}`);
+  if (options.name !== resourceName(options.name))
+    throw errors.badConfig(
+      'deploy.name',
+      `${JSON.stringify(options.name)} is not a DNS label; try ${JSON.stringify(resourceName(options.name))}`,
+    );
   return options;
 }

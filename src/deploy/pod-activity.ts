@@ -23,13 +23,18 @@ export function podActivity(pods: readonly V1Pod[], events: readonly CoreV1Event
   const activity: PodActivity = {
     pods: [...names].sort(),
     restarts: statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0),
-    oomKilled: statuses.filter((status) => (status.lastState?.terminated ?? status.state?.terminated)?.reason === 'OOMKilled').length,
+    oomKilled: statuses.filter(
+      (status) => (status.lastState?.terminated ?? status.state?.terminated)?.reason === 'OOMKilled',
+    ).length,
     probeFailures: { startup: 0, readiness: 0, liveness: 0 },
     unschedulable: { times: 0 },
   };
   for (const event of events) {
     if (!names.has(event.involvedObject?.name ?? '')) continue;
-    const probe = event.reason === 'Unhealthy' ? /^(Startup|Readiness|Liveness) probe failed/.exec(event.message ?? '')?.[1] : undefined;
+    const probe =
+      event.reason === 'Unhealthy'
+        ? /^(Startup|Readiness|Liveness) probe failed/.exec(event.message ?? '')?.[1]
+        : undefined;
     if (probe) activity.probeFailures[probe.toLowerCase() as keyof PodActivity['probeFailures']] += eventCount(event);
     if (event.reason === 'FailedScheduling') {
       activity.unschedulable.times += eventCount(event);
@@ -47,6 +52,7 @@ export function describeActivity(activity: PodActivity): string {
     activity.oomKilled > 0 ? `${activity.oomKilled} OOMKilled` : 'none OOMKilled',
     `probe failures: startup ${p.startup}${p.startup > 0 ? ' (while the model loaded)' : ''}, readiness ${p.readiness}, liveness ${p.liveness}`,
   ];
-  if (activity.unschedulable.times > 0) parts.push(`waited for room ${activity.unschedulable.times}× (${activity.unschedulable.message})`);
+  if (activity.unschedulable.times > 0)
+    parts.push(`waited for room ${activity.unschedulable.times}× (${activity.unschedulable.message})`);
   return `pods ${activity.pods.join(', ') || '(none)'}: ${parts.join('; ')}`;
 }

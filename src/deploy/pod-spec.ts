@@ -10,7 +10,13 @@ import { selectorLabels } from './labels.js';
  */
 export function podSecurityContext(): V1PodSecurityContext {
   const uid = defaults.deploy.uid;
-  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } };
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    fsGroup: uid,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
 }
 
 /** /tmp is the only writable place under readOnlyRootFilesystem; capped so it cannot fill the node. */

@@ -28,15 +28,30 @@ export interface PreparedManifests extends ManifestSet {
  */
 export async function prepareManifests(request: PrepareRequest): Promise<PreparedManifests> {
   const model = await locateModel(request.ref, { registry: request.registry });
-  const resolved = resolveConfig({ file: model.config, flags: settingFlagValues(request.flags, ['deploy']), baseDir: model.dir });
+  const resolved = resolveConfig({
+    file: model.config,
+    flags: settingFlagValues(request.flags, ['deploy']),
+    baseDir: model.dir,
+  });
   let facts: ModelFacts = { name: model.name, version: model.version, sha256: model.sha256, measuredBy: 'none' };
   const bothGiven = request.overrides.loadSeconds !== undefined && request.overrides.peakRssMb !== undefined;
   if (request.measure && !bothGiven) {
     const measured = await request.measure(model.path, resolved.settings);
-    facts = { ...facts, loadSeconds: measured.loadSeconds, peakRssBytes: measured.peakRssBytes, measuredBy: 'child-process', load: measured.load };
+    facts = {
+      ...facts,
+      loadSeconds: measured.loadSeconds,
+      peakRssBytes: measured.peakRssBytes,
+      measuredBy: 'child-process',
+      load: measured.load,
+    };
   }
   facts = withOverrides(facts, request.overrides);
   const set = generateManifests(resolved, facts);
   const { ref, path, name, version, sha256 } = model;
-  return { ...set, warnings: [...resolved.warnings, ...set.warnings], source: { ref, path, name, version, sha256 }, facts };
+  return {
+    ...set,
+    warnings: [...resolved.warnings, ...set.warnings],
+    source: { ref, path, name, version, sha256 },
+    facts,
+  };
 }

@@ -34,10 +34,22 @@ export function startupFailureThreshold(facts: ModelFacts): number {
 
 export function readinessProbe(port: number | string): V1Probe {
   const r = defaults.deploy.readiness;
-  return { httpGet: { path: '/ready', port }, periodSeconds: r.periodSeconds, timeoutSeconds: r.timeoutSeconds, failureThreshold: r.failureThreshold, successThreshold: 1 };
+  return {
+    httpGet: { path: '/ready', port },
+    periodSeconds: r.periodSeconds,
+    timeoutSeconds: r.timeoutSeconds,
+    failureThreshold: r.failureThreshold,
+    successThreshold: 1,
+  };
 }
 
 export function livenessProbe(port: number | string): V1Probe {
   const l = defaults.deploy.liveness;
-  return { httpGet: { path: '/healthz', port }, periodSeconds: l.periodSeconds, timeoutSeconds: l.timeoutSeconds, failureThreshold: l.failureThreshold, successThreshold: 1 };
+  return {
+    httpGet: { path: '/healthz', port },
+    periodSeconds: l.periodSeconds,
+    timeoutSeconds: l.timeoutSeconds,
+    failureThreshold: l.failureThreshold,
+    successThreshold: 1,
+  };
 }

@@ -19,24 +19,40 @@ export interface RollbackTarget {
 /** The ReplicaSets the Deployment owns (controller reference), not merely matching labels. */
 export function ownedReplicaSets(deployment: V1Deployment, replicaSets: readonly V1ReplicaSet[]): V1ReplicaSet[] {
   const uid = deployment.metadata?.uid;
-  return replicaSets.filter((rs) => rs.metadata?.ownerReferences?.some((owner) => owner.controller && owner.kind === 'Deployment' && (!uid || owner.uid === uid)));
+  return replicaSets.filter((rs) =>
+    rs.metadata?.ownerReferences?.some(
+      (owner) => owner.controller && owner.kind === 'Deployment' && (!uid || owner.uid === uid),
+    ),
+  );
 }
 
 /**
  * The highest revision below the current one, as kubectl's default `--to-revision=0`, except
  * revisions whose rollout Berth saw fail (annotated on their ReplicaSet by `berth deploy`).
  */
-export function previousRevision(deployment: V1Deployment, replicaSets: readonly V1ReplicaSet[]): RollbackTarget | undefined {
+export function previousRevision(
+  deployment: V1Deployment,
+  replicaSets: readonly V1ReplicaSet[],
+): RollbackTarget | undefined {
   const owned = ownedReplicaSets(deployment, replicaSets);
   const current = deploymentRevision(deployment) ?? Math.max(0, ...owned.map((rs) => deploymentRevision(rs) ?? 0));
   let best: V1ReplicaSet | undefined;
   for (const rs of owned) {
     const revision = deploymentRevision(rs);
-    if (revision === undefined || revision >= current || rs.metadata?.annotations?.[annotationKeys.failedRollout] !== undefined) continue;
+    if (
+      revision === undefined ||
+      revision >= current ||
+      rs.metadata?.annotations?.[annotationKeys.failedRollout] !== undefined
+    )
+      continue;
     if (!best || revision > deploymentRevision(best)!) best = rs;
   }
   if (!best?.spec?.template) return undefined;
-  return { revision: deploymentRevision(best)!, template: templateWithoutHash(best.spec.template), changeCause: best.metadata?.annotations?.[annotationKeys.changeCause] };
+  return {
+    revision: deploymentRevision(best)!,
+    template: templateWithoutHash(best.spec.template),
+    changeCause: best.metadata?.annotations?.[annotationKeys.changeCause],
+  };
 }
 
 /** The ReplicaSet controller adds pod-template-hash; the Deployment's template must not carry it. */
@@ -59,12 +75,21 @@ export interface RollbackResult {
 export async function rollbackDeployment(cluster: Cluster, namespace: string, name: string): Promise<RollbackResult> {
   const deployment = await cluster.getDeployment(namespace, name);
   if (!deployment) throw errors.deploymentNotFound(namespace, name);
-  const replicaSets = await cluster.listReplicaSets(namespace, labelSelector(deployment.spec?.selector?.matchLabels ?? {}));
+  const replicaSets = await cluster.listReplicaSets(
+    namespace,
+    labelSelector(deployment.spec?.selector?.matchLabels ?? {}),
+  );
   const target = previousRevision(deployment, replicaSets);
   if (!target) throw errors.noPreviousRevision(namespace, name);
   const fromRevision = deploymentRevision(deployment);
-  if (sameTemplate(target.template, deployment.spec?.template)) return { namespace, name, toRevision: target.revision, fromRevision, skipped: true };
-  await cluster.replaceTemplate(namespace, name, target.template, target.changeCause ? { [annotationKeys.changeCause]: target.changeCause } : {});
+  if (sameTemplate(target.template, deployment.spec?.template))
+    return { namespace, name, toRevision: target.revision, fromRevision, skipped: true };
+  await cluster.replaceTemplate(
+    namespace,
+    name,
+    target.template,
+    target.changeCause ? { [annotationKeys.changeCause]: target.changeCause } : {},
+  );
   return { namespace, name, toRevision: target.revision, fromRevision, skipped: false };
 }
 
@@ -73,15 +98,26 @@ export async function rollbackDeployment(cluster: Cluster, namespace: string, na
  * clears the mark of one that has now rolled out, e.g. the same template deployed again with room
  * for it. Best effort: the rollout's report matters more.
  */
-export async function markRevision(cluster: Cluster, namespace: string, name: string, revision: number | undefined, reason: string | undefined): Promise<void> {
+export async function markRevision(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+  revision: number | undefined,
+  reason: string | undefined,
+): Promise<void> {
   if (revision === undefined) return;
   const deployment = await cluster.getDeployment(namespace, name);
   if (!deployment) return;
-  const replicaSets = await cluster.listReplicaSets(namespace, labelSelector(deployment.spec?.selector?.matchLabels ?? {}));
+  const replicaSets = await cluster.listReplicaSets(
+    namespace,
+    labelSelector(deployment.spec?.selector?.matchLabels ?? {}),
+  );
   const target = ownedReplicaSets(deployment, replicaSets).find((rs) => deploymentRevision(rs) === revision);
   const marked = target?.metadata?.annotations?.[annotationKeys.failedRollout] !== undefined;
   if (!target?.metadata?.name || (reason === undefined && !marked)) return;
-  await cluster.annotateReplicaSet(namespace, target.metadata.name, { [annotationKeys.failedRollout]: reason === undefined ? null : reason.slice(0, 1000) });
+  await cluster.annotateReplicaSet(namespace, target.metadata.name, {
+    [annotationKeys.failedRollout]: reason === undefined ? null : reason.slice(0, 1000),
+  });
 }
 
 function sameTemplate(a: V1PodTemplateSpec, b: V1PodTemplateSpec | undefined): boolean {
@@ -90,6 +126,8 @@ function sameTemplate(a: V1PodTemplateSpec, b: V1PodTemplateSpec | undefined): b
 
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
-    item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([x], [y]) => x.localeCompare(y))) : item,
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([x], [y]) => x.localeCompare(y)))
+      : item,
   );
 }

@@ -28,7 +28,8 @@ export function rolloutStatus(deployment: V1Deployment): RolloutStatus {
   const available = status.availableReplicas ?? 0;
   const counts = { desired, updated, available, old: Math.max(0, total - updated) };
   const waiting = (message: string): RolloutStatus => ({ done: false, failed: false, message, ...counts });
-  if ((deployment.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)) return waiting('waiting for the deployment controller to observe the new spec');
+  if ((deployment.metadata?.generation ?? 0) > (status.observedGeneration ?? 0))
+    return waiting('waiting for the deployment controller to observe the new spec');
   const progressing = status.conditions?.find((condition) => condition.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return { done: false, failed: true, message: `deployment ${name} exceeded its progress deadline`, ...counts };
@@ -40,7 +41,9 @@ export function rolloutStatus(deployment: V1Deployment): RolloutStatus {
 }
 
 /** The Deployment's current revision (the controller's annotation), or undefined before the first. */
-export function deploymentRevision(object: { metadata?: { annotations?: Record<string, string> } } | undefined): number | undefined {
+export function deploymentRevision(
+  object: { metadata?: { annotations?: Record<string, string> } } | undefined,
+): number | undefined {
   const text = object?.metadata?.annotations?.['deployment.kubernetes.io/revision'];
   const value = text === undefined ? NaN : Number(text);
   return Number.isSafeInteger(value) ? value : undefined;

@@ -63,9 +63,13 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
       const events = pods.length > 0 ? await cluster.listPodEvents(options.namespace) : [];
       activity = podActivity(pods, events);
       if (status.done) {
-        const routed = options.service ? await routing(cluster, options.namespace, options.service, pods, status.desired) : undefined;
+        const routed = options.service
+          ? await routing(cluster, options.namespace, options.service, pods, status.desired)
+          : undefined;
         if (!routed || routed.done) {
-          report(`${status.message} (${status.available}/${status.desired} available${routed ? `, all ready endpoints of Service ${options.service}` : ''})`);
+          report(
+            `${status.message} (${status.available}/${status.desired} available${routed ? `, all ready endpoints of Service ${options.service}` : ''})`,
+          );
           return { outcome: 'done', status, problems: [], revision, activity };
         }
         report(routed.line);
@@ -74,12 +78,21 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
         report(progressLine(status, problems));
         if (status.failed) return { outcome: 'failed', status, problems, revision, activity, reason: status.message };
         const fatal = problems.find((problem) => problem.fatal);
-        if (fatal) return { outcome: 'failed', status, problems, revision, activity, reason: `${fatal.pod}: ${fatal.message}` };
+        if (fatal)
+          return { outcome: 'failed', status, problems, revision, activity, reason: `${fatal.pod}: ${fatal.message}` };
       }
     } else {
       report(`waiting for deployment ${options.name} to appear`);
     }
-    if (now() >= deadline) return { outcome: 'timeout', status, problems, revision, activity, reason: status?.message ?? 'the deployment never appeared' };
+    if (now() >= deadline)
+      return {
+        outcome: 'timeout',
+        status,
+        problems,
+        revision,
+        activity,
+        reason: status?.message ?? 'the deployment never appeared',
+      };
     await sleep(Math.min(options.pollMs, Math.max(0, deadline - now())));
   }
 
@@ -90,7 +103,13 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
 }
 
 /** Are the new pods, and only they, the Service's ready endpoints? */
-async function routing(cluster: Cluster, namespace: string, service: string, pods: readonly V1Pod[], desired: number): Promise<{ done: boolean; line: string }> {
+async function routing(
+  cluster: Cluster,
+  namespace: string,
+  service: string,
+  pods: readonly V1Pod[],
+  desired: number,
+): Promise<{ done: boolean; line: string }> {
   const names = new Set(pods.filter((pod) => !pod.metadata?.deletionTimestamp).map((pod) => pod.metadata?.name ?? ''));
   const { newReady, otherReady } = endpointReadiness(await cluster.listEndpointSlices(namespace, service), names);
   return {
@@ -104,7 +123,10 @@ function progressLine(status: RolloutStatus, problems: readonly PodProblem[]): s
   if (!first) return status.message;
   // A pod the scheduler has no room for yet: say so, and for what (e.g. "Insufficient cpu").
   const short = /Insufficient [a-z0-9./-]*[a-z0-9]/g;
-  const room = first.kind === 'unschedulable' && first.message.startsWith('waiting for room') ? `waiting for room (${[...new Set(first.message.match(short))].join(', ')})` : undefined;
+  const room =
+    first.kind === 'unschedulable' && first.message.startsWith('waiting for room')
+      ? `waiting for room (${[...new Set(first.message.match(short))].join(', ')})`
+      : undefined;
   return `${status.message}; ${first.pod}: ${room ?? first.reason}`;
 }
 
@@ -119,8 +141,13 @@ async function currentPods(cluster: Cluster, namespace: string, deployment: V1De
   const selector = labelSelector(deployment.spec?.selector?.matchLabels ?? {});
   const pods = await cluster.listPods(namespace, selector);
   const revision = deploymentRevision(deployment);
-  const current = ownedReplicaSets(deployment, await cluster.listReplicaSets(namespace, selector)).find((rs) => revision !== undefined && deploymentRevision(rs) === revision);
-  const hash = current?.metadata?.labels?.[templateHash] ?? current?.spec?.template?.metadata?.labels?.[templateHash] ?? newestHash(pods);
+  const current = ownedReplicaSets(deployment, await cluster.listReplicaSets(namespace, selector)).find(
+    (rs) => revision !== undefined && deploymentRevision(rs) === revision,
+  );
+  const hash =
+    current?.metadata?.labels?.[templateHash] ??
+    current?.spec?.template?.metadata?.labels?.[templateHash] ??
+    newestHash(pods);
   return hash ? pods.filter((pod) => pod.metadata?.labels?.[templateHash] === hash) : pods;
 }
 

@@ -25,7 +25,12 @@ export interface Room {
   memory: string;
 }
 
-export function roomFor(need: RoomNeed, nodes: readonly V1Node[], pods: readonly V1Pod[], isOwn: (pod: V1Pod) => boolean): Room {
+export function roomFor(
+  need: RoomNeed,
+  nodes: readonly V1Node[],
+  pods: readonly V1Pod[],
+  isOwn: (pod: V1Pod) => boolean,
+): Room {
   const cpu = sumRequests(need.spec, 'cpu');
   const memory = sumRequests(need.spec, 'memory');
   let fits = 0;
@@ -33,9 +38,18 @@ export function roomFor(need: RoomNeed, nodes: readonly V1Node[], pods: readonly
     if (!usable(node, need.spec.tolerations ?? [])) continue;
     const name = node.metadata?.name;
     const others = pods.filter((pod) => pod.spec?.nodeName === name && !isOwn(pod) && !finished(pod));
-    const freeCpu = quantity(node.status?.allocatable?.cpu) - others.reduce((sum, pod) => sum + sumRequests(pod.spec, 'cpu'), 0);
-    const freeMemory = quantity(node.status?.allocatable?.memory) - others.reduce((sum, pod) => sum + sumRequests(pod.spec, 'memory'), 0);
-    fits += Math.max(0, Math.min(cpu > 0 ? Math.floor(freeCpu / cpu + 1e-9) : Infinity, memory > 0 ? Math.floor(freeMemory / memory) : Infinity));
+    const freeCpu =
+      quantity(node.status?.allocatable?.cpu) - others.reduce((sum, pod) => sum + sumRequests(pod.spec, 'cpu'), 0);
+    const freeMemory =
+      quantity(node.status?.allocatable?.memory) -
+      others.reduce((sum, pod) => sum + sumRequests(pod.spec, 'memory'), 0);
+    fits += Math.max(
+      0,
+      Math.min(
+        cpu > 0 ? Math.floor(freeCpu / cpu + 1e-9) : Infinity,
+        memory > 0 ? Math.floor(freeMemory / memory) : Infinity,
+      ),
+    );
   }
   return { fits, cpu: text(need.spec, 'cpu'), memory: text(need.spec, 'memory') };
 }
@@ -55,7 +69,12 @@ export function roomNote(need: RoomNeed, room: Room): string | undefined {
 }
 
 /** maxSurge / maxUnavailable as counts: a percentage of the replicas, rounded as the Deployment controller does (surge up, unavailable down). */
-export function rollingCount(value: number | string | undefined, replicas: number, round: 'up' | 'down', fallback: number): number {
+export function rollingCount(
+  value: number | string | undefined,
+  replicas: number,
+  round: 'up' | 'down',
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   if (typeof value === 'number') return value;
   const percent = /^([0-9]+)%$/.exec(value);
@@ -67,16 +86,27 @@ export function rollingCount(value: number | string | undefined, replicas: numbe
 function usable(node: V1Node, tolerations: readonly V1Toleration[]): boolean {
   if (node.spec?.unschedulable) return false;
   if (node.status?.conditions?.find((condition) => condition.type === 'Ready')?.status !== 'True') return false;
-  return (node.spec?.taints ?? []).every((taint) => taint.effect === 'PreferNoSchedule' || tolerations.some((toleration) =>
-    (toleration.effect === undefined || toleration.effect === taint.effect)
-    && (toleration.operator === 'Exists' ? toleration.key === undefined || toleration.key === taint.key : toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? ''))));
+  return (node.spec?.taints ?? []).every(
+    (taint) =>
+      taint.effect === 'PreferNoSchedule' ||
+      tolerations.some(
+        (toleration) =>
+          (toleration.effect === undefined || toleration.effect === taint.effect) &&
+          (toleration.operator === 'Exists'
+            ? toleration.key === undefined || toleration.key === taint.key
+            : toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '')),
+      ),
+  );
 }
 
 const finished = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-const quantity = (value: string | undefined) => (value === undefined ? 0 : parseQuantity(value) ?? 0);
+const quantity = (value: string | undefined) => (value === undefined ? 0 : (parseQuantity(value) ?? 0));
 
 function sumRequests(spec: V1PodSpec | undefined, resource: 'cpu' | 'memory'): number {
-  return (spec?.containers ?? []).reduce((sum, container) => sum + quantity(container.resources?.requests?.[resource]), 0);
+  return (spec?.containers ?? []).reduce(
+    (sum, container) => sum + quantity(container.resources?.requests?.[resource]),
+    0,
+  );
 }
 
 function text(spec: V1PodSpec, resource: 'cpu' | 'memory'): string {

@@ -10,8 +10,17 @@ import { selectorLabels } from './labels.js';
  */
 export function service(context: ManifestContext): V1Service {
   const { options, settings } = context;
-  const ports: V1ServicePort[] = [{ name: 'http', port: defaults.deploy.servicePort, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }];
-  if (settings.server.grpcPort !== 0) ports.push({ name: 'grpc', port: settings.server.grpcPort, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' });
+  const ports: V1ServicePort[] = [
+    { name: 'http', port: defaults.deploy.servicePort, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+  ];
+  if (settings.server.grpcPort !== 0)
+    ports.push({
+      name: 'grpc',
+      port: settings.server.grpcPort,
+      targetPort: 'grpc',
+      protocol: 'TCP',
+      appProtocol: 'kubernetes.io/h2c',
+    });
   return {
     apiVersion: 'v1',
     kind: 'Service',

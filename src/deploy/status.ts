@@ -48,7 +48,12 @@ export async function deploymentStatus(cluster: Cluster, namespace: string, name
     modelVersion: template?.metadata?.labels?.[labelKeys.modelVersion],
     modelSha256: template?.metadata?.annotations?.[annotationKeys.modelSha256],
     revision: deploymentRevision(deployment),
-    replicas: { desired: deployment.spec?.replicas ?? 1, updated: status.updatedReplicas ?? 0, ready: status.readyReplicas ?? 0, available: status.availableReplicas ?? 0 },
+    replicas: {
+      desired: deployment.spec?.replicas ?? 1,
+      updated: status.updatedReplicas ?? 0,
+      ready: status.readyReplicas ?? 0,
+      available: status.availableReplicas ?? 0,
+    },
     rollout: rolloutStatus(deployment).message,
     hpa: hpa ? summarizeHpa(hpa) : undefined,
     problems,
@@ -61,8 +66,13 @@ function problemsNeedEvents(pods: readonly { status?: { phase?: string } }[]): b
 
 export function summarizeHpa(hpa: V2HorizontalPodAutoscaler): HpaSummary {
   const target = hpa.spec?.metrics?.find((metric) => metric.type === 'Resource' && metric.resource?.name === 'cpu');
-  const current = hpa.status?.currentMetrics?.find((metric) => metric.type === 'Resource' && metric.resource?.name === 'cpu');
-  const inactive = hpa.status?.conditions?.find((condition) => condition.status === 'False' && (condition.type === 'ScalingActive' || condition.type === 'AbleToScale'));
+  const current = hpa.status?.currentMetrics?.find(
+    (metric) => metric.type === 'Resource' && metric.resource?.name === 'cpu',
+  );
+  const inactive = hpa.status?.conditions?.find(
+    (condition) =>
+      condition.status === 'False' && (condition.type === 'ScalingActive' || condition.type === 'AbleToScale'),
+  );
   return {
     minReplicas: hpa.spec?.minReplicas ?? 1,
     maxReplicas: hpa.spec?.maxReplicas ?? 0,
@@ -70,7 +80,9 @@ export function summarizeHpa(hpa: V2HorizontalPodAutoscaler): HpaSummary {
     desiredReplicas: hpa.status?.desiredReplicas ?? 0,
     currentCpu: current?.resource?.current?.averageUtilization,
     targetCpu: target?.resource?.target?.averageUtilization,
-    note: inactive ? `${inactive.type}=False: ${inactive.reason ?? ''}${inactive.reason === 'FailedGetResourceMetric' ? ' (is metrics-server installed?)' : ''}` : undefined,
+    note: inactive
+      ? `${inactive.type}=False: ${inactive.reason ?? ''}${inactive.reason === 'FailedGetResourceMetric' ? ' (is metrics-server installed?)' : ''}`
+      : undefined,
   };
 }
 
@@ -85,8 +97,12 @@ export function formatStatus(summary: DeploymentSummary): string {
     `  rollout   ${summary.rollout}`,
   ];
   const h = summary.hpa;
-  if (h) lines.push(`  hpa       ${h.currentReplicas} replicas (min ${h.minReplicas}, max ${h.maxReplicas}), cpu ${h.currentCpu === undefined ? '<unknown>' : `${h.currentCpu}%`}/${h.targetCpu ?? '?'}%${h.note ? `; ${h.note}` : ''}`);
+  if (h)
+    lines.push(
+      `  hpa       ${h.currentReplicas} replicas (min ${h.minReplicas}, max ${h.maxReplicas}), cpu ${h.currentCpu === undefined ? '<unknown>' : `${h.currentCpu}%`}/${h.targetCpu ?? '?'}%${h.note ? `; ${h.note}` : ''}`,
+    );
   else lines.push('  hpa       none');
-  for (const problem of summary.problems) lines.push(`  problem   ${problem.pod}: ${problem.reason} — ${problem.message}`);
+  for (const problem of summary.problems)
+    lines.push(`  problem   ${problem.pod}: ${problem.reason} — ${problem.message}`);
   return lines.join('\n');
 }

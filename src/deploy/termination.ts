@@ -34,11 +34,16 @@ export interface TerminationPlan {
 export function terminationPlan(options: DeployOptions, settings: Settings): TerminationPlan {
   const { drainSeconds } = settings.server;
   const preStopSleepSeconds = options.preStop === 'sleep' ? options.preStopSeconds : 0;
-  const drainDelaySeconds = options.preStop === 'server' ? Math.max(settings.server.drainDelaySeconds, options.preStopSeconds) : settings.server.drainDelaySeconds;
+  const drainDelaySeconds =
+    options.preStop === 'server'
+      ? Math.max(settings.server.drainDelaySeconds, options.preStopSeconds)
+      : settings.server.drainDelaySeconds;
   return {
     preStopSleepSeconds,
     drainDelaySeconds,
     drainSeconds,
-    terminationGracePeriodSeconds: Math.ceil(preStopSleepSeconds + drainDelaySeconds + drainSeconds + defaults.deploy.terminationMarginSeconds),
+    terminationGracePeriodSeconds: Math.ceil(
+      preStopSleepSeconds + drainDelaySeconds + drainSeconds + defaults.deploy.terminationMarginSeconds,
+    ),
   };
 }

@@ -19,22 +19,40 @@ export function tritonExtensionHandlers(rpc: Rpc, dataplane: DataPlane, settings
       const name = message.name ?? '';
       const version = message.version || undefined;
       const { model, entry } = dataplane.models.ready(name, version);
-      return { config: encodeModelConfig(entry.metadata, dataplane.modelMetadata(name, version).versions, model.config, settings) };
+      return {
+        config: encodeModelConfig(
+          entry.metadata,
+          dataplane.modelMetadata(name, version).versions,
+          model.config,
+          settings,
+        ),
+      };
     }),
-    ModelStatistics: rpc('ModelStatistics', ({ message }: { message: WireModelRequest }) => encodeModelStatistics(dataplane.models, message.name || undefined, message.version || undefined)),
+    ModelStatistics: rpc('ModelStatistics', ({ message }: { message: WireModelRequest }) =>
+      encodeModelStatistics(dataplane.models, message.name || undefined, message.version || undefined),
+    ),
   };
 }
 
 interface RepositoryRequest {
   model_name?: string;
   ready?: boolean;
-  parameters?: Record<string, { parameter_choice?: 'bool_param' | 'int64_param' | 'string_param' | 'bytes_param'; string_param?: string; int64_param?: string }>;
+  parameters?: Record<
+    string,
+    {
+      parameter_choice?: 'bool_param' | 'int64_param' | 'string_param' | 'bytes_param';
+      string_param?: string;
+      int64_param?: string;
+    }
+  >;
 }
 
 /** The model repository extension over gRPC: RepositoryIndex, RepositoryModelLoad, RepositoryModelUnload. */
 export function repositoryHandlers(rpc: Rpc, repository: ModelRepository) {
   return {
-    RepositoryIndex: rpc('RepositoryIndex', async ({ message }: { message: RepositoryRequest }) => ({ models: await repository.repositoryIndex(message.ready === true) })),
+    RepositoryIndex: rpc('RepositoryIndex', async ({ message }: { message: RepositoryRequest }) => ({
+      models: await repository.repositoryIndex(message.ready === true),
+    })),
     RepositoryModelLoad: rpc('RepositoryModelLoad', async ({ message }: { message: RepositoryRequest }) => {
       // As over REST: parameters {"version": "3"} pins a version (a string or an int64 parameter).
       const pinned = message.parameters?.version;

@@ -17,7 +17,15 @@ export const protoPath = fileURLToPath(new URL('../../proto/open_inference_grpc.
  * arrays and map fields always objects, and the name of the set `oneof` member alongside it.
  * Clients loading the same file with these options see the messages as the server does.
  */
-export const protoLoaderOptions: Options = { keepCase: true, longs: String, enums: String, defaults: false, arrays: true, objects: true, oneofs: true };
+export const protoLoaderOptions: Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: false,
+  arrays: true,
+  objects: true,
+  oneofs: true,
+};
 
 let service: ServiceDefinition | undefined;
 
@@ -37,7 +45,14 @@ export const tritonProtoDir = fileURLToPath(new URL('../../proto/triton/', impor
  * Messages convert as `protoLoaderOptions` say, so handlers see the same shapes as for the OIP RPCs.
  */
 export function tritonExtensionDefinition(names: readonly string[]): ServiceDefinition {
-  const conversion: protobuf.IConversionOptions = { longs: String, enums: String, defaults: false, arrays: true, objects: true, oneofs: true };
+  const conversion: protobuf.IConversionOptions = {
+    longs: String,
+    enums: String,
+    defaults: false,
+    arrays: true,
+    objects: true,
+    oneofs: true,
+  };
   const codec = (message: string) => ({
     serialize: (value: object) => {
       const type = tritonType(message);
@@ -48,11 +63,25 @@ export function tritonExtensionDefinition(names: readonly string[]): ServiceDefi
       return type.toObject(type.decode(bytes), conversion);
     },
   });
-  return Object.fromEntries(names.map((name) => {
-    const request = codec(`${name}Request`);
-    const response = codec(`${name}Response`);
-    return [name, { path: `/inference.GRPCInferenceService/${name}`, originalName: name, requestStream: false, responseStream: false, requestSerialize: request.serialize, requestDeserialize: request.deserialize, responseSerialize: response.serialize, responseDeserialize: response.deserialize }];
-  })) as ServiceDefinition;
+  return Object.fromEntries(
+    names.map((name) => {
+      const request = codec(`${name}Request`);
+      const response = codec(`${name}Response`);
+      return [
+        name,
+        {
+          path: `/inference.GRPCInferenceService/${name}`,
+          originalName: name,
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: request.serialize,
+          requestDeserialize: request.deserialize,
+          responseSerialize: response.serialize,
+          responseDeserialize: response.deserialize,
+        },
+      ];
+    }),
+  ) as ServiceDefinition;
 }
 
 let tritonRoot: protobuf.Root | undefined;

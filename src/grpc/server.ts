@@ -31,10 +31,12 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const port = options.port ?? settings.server.grpcPort;
   let stack: Promise<GrpcStack> | undefined;
   const loadStack = () =>
-    (stack ??= import('./grpc-stack.js').then(({ createGrpcStack }) => createGrpcStack(options)).catch((error: unknown) => {
-      options.logger.error({ error: String(error) }, 'gRPC could not start; connections are closed');
-      throw error;
-    }));
+    (stack ??= import('./grpc-stack.js')
+      .then(({ createGrpcStack }) => createGrpcStack(options))
+      .catch((error: unknown) => {
+        options.logger.error({ error: String(error) }, 'gRPC could not start; connections are closed');
+        throw error;
+      }));
   const sockets = new Set<Socket>();
   const listener = createServer({ noDelay: true }, (socket) => {
     // Until grpc-js owns it (a socket that closes before then is only forgotten).
@@ -51,7 +53,14 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   });
   await new Promise<void>((resolve, reject) => {
     listener.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? errors.portInUse('gRPC', port, '--grpc-port', 'BERTH_GRPC_PORT') : errors.badConfig('server.grpcPort', `cannot listen for gRPC on ${options.host ?? settings.server.host}:${port}: ${error.message}`)),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? errors.portInUse('gRPC', port, '--grpc-port', 'BERTH_GRPC_PORT')
+          : errors.badConfig(
+              'server.grpcPort',
+              `cannot listen for gRPC on ${options.host ?? settings.server.host}:${port}: ${error.message}`,
+            ),
+      ),
     );
     listener.listen({ host: options.host ?? settings.server.host, port }, resolve);
   });

@@ -24,7 +24,13 @@ export interface GrpcContext {
  * `inference.GRPCInferenceService` (OIP v2 gRPC) over the same data plane as the REST routes:
  * each RPC hands its message to the data plane and returns what it answers.
  */
-export function inferenceHandlers({ dataplane, gate, settings, logger, repository }: GrpcContext): UntypedServiceImplementation {
+export function inferenceHandlers({
+  dataplane,
+  gate,
+  settings,
+  logger,
+  repository,
+}: GrpcContext): UntypedServiceImplementation {
   const rpc = unaryRpcFactory(settings.log.requests, logger, gate);
   return {
     ...tritonExtensionHandlers(rpc, dataplane, settings),
@@ -32,7 +38,9 @@ export function inferenceHandlers({ dataplane, gate, settings, logger, repositor
     ServerLive: rpc('ServerLive', () => ({ live: dataplane.live() })),
     ServerReady: rpc('ServerReady', () => ({ ready: dataplane.ready() })),
     ServerMetadata: rpc('ServerMetadata', () => dataplane.serverMetadata()),
-    ModelReady: rpc('ModelReady', ({ message }: { message: WireModelRequest }) => ({ ready: dataplane.modelReady(message.name ?? '', message.version || undefined) })),
+    ModelReady: rpc('ModelReady', ({ message }: { message: WireModelRequest }) => ({
+      ready: dataplane.modelReady(message.name ?? '', message.version || undefined),
+    })),
     ModelMetadata: rpc('ModelMetadata', ({ message }: { message: WireModelRequest }) => {
       const { metadata, versions } = dataplane.modelMetadata(message.name ?? '', message.version || undefined);
       return encodeModelMetadata(metadata, versions);

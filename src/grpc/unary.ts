@@ -25,7 +25,10 @@ const openRpcs = new Set(['ServerLive', 'ServerReady']);
  */
 export function unaryRpcFactory(logLines: boolean, logger: Logger, gate: RequestGate) {
   const access = accessLogger(logger);
-  return <Request, Response>(rpc: string, handler: UnaryHandler<Request, Response>): handleUnaryCall<Request, Response> =>
+  return <Request, Response>(
+      rpc: string,
+      handler: UnaryHandler<Request, Response>,
+    ): handleUnaryCall<Request, Response> =>
     (call: ServerUnaryCall<Request, Response>, callback) => {
       const started = performance.now();
       const requestId = gate.requestId(call.metadata.get('x-request-id')[0]);
@@ -38,7 +41,17 @@ export function unaryRpcFactory(logLines: boolean, logger: Logger, gate: Request
       const finish = (code: status, context?: RequestContext) => {
         context?.trace?.end({ grpcCode: code });
         if (!logLines) return;
-        access.info({ requestId, traceId: context?.trace?.traceId, rpc, model: model || undefined, code: status[code], ms: Math.round((performance.now() - started) * 10) / 10 }, 'grpc request');
+        access.info(
+          {
+            requestId,
+            traceId: context?.trace?.traceId,
+            rpc,
+            model: model || undefined,
+            code: status[code],
+            ms: Math.round((performance.now() - started) * 10) / 10,
+          },
+          'grpc request',
+        );
       };
       const fail = (error: unknown, context?: RequestContext) => {
         const reply: StatusObject = toGrpcStatus(error, requestId, logger);
@@ -49,19 +62,28 @@ export function unaryRpcFactory(logLines: boolean, logger: Logger, gate: Request
       // The message is already received: it takes a slot and its bytes at once.
       const open = openRpcs.has(rpc);
       const trace = gate.tracing && !open ? traceArrival(rpc, call.metadata) : undefined;
-      const context = gate.enter({ requestId, authorization: call.metadata.get('authorization')[0], bytes: messageBytes(call.request), open, trace });
+      const context = gate.enter({
+        requestId,
+        authorization: call.metadata.get('authorization')[0],
+        bytes: messageBytes(call.request),
+        open,
+        trace,
+      });
       if (context instanceof BerthError) return fail(context);
       gate.handle(context, epochMs(call.getDeadline()));
       Promise.resolve()
         .then(() => handler({ message: call.request, context }))
-        .then((response) => {
-          gate.leave(context);
-          finish(status.OK, context);
-          callback(null, response);
-        }, (error: unknown) => {
-          gate.leave(context);
-          fail(error, context);
-        });
+        .then(
+          (response) => {
+            gate.leave(context);
+            finish(status.OK, context);
+            callback(null, response);
+          },
+          (error: unknown) => {
+            gate.leave(context);
+            fail(error, context);
+          },
+        );
     };
 }
 
@@ -79,10 +101,14 @@ const grpcService = 'inference.GRPCInferenceService';
 
 /** About what a decoded message holds: its raw contents, and 8 bytes per typed value. */
 function messageBytes(message: unknown): number {
-  const { raw_input_contents: raw = [], inputs = [] } = (message ?? {}) as { raw_input_contents?: Uint8Array[]; inputs?: Array<{ contents?: Record<string, unknown[] | undefined> | null }> };
+  const { raw_input_contents: raw = [], inputs = [] } = (message ?? {}) as {
+    raw_input_contents?: Uint8Array[];
+    inputs?: Array<{ contents?: Record<string, unknown[] | undefined> | null }>;
+  };
   let bytes = 0;
   for (const part of raw) bytes += part.byteLength;
-  for (const input of inputs) for (const values of Object.values(input.contents ?? {})) bytes += (values?.length ?? 0) * 8;
+  for (const input of inputs)
+    for (const values of Object.values(input.contents ?? {})) bytes += (values?.length ?? 0) * 8;
   return bytes;
 }
 

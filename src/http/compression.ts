@@ -32,7 +32,12 @@ export function compressBothWays(app: FastifyInstance, minReplyBytes: number): v
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    if ((typeof payload !== 'string' && !Buffer.isBuffer(payload)) || reply.hasHeader('content-encoding') || !compressible(reply.getHeader('content-type'))) return done(null, payload);
+    if (
+      (typeof payload !== 'string' && !Buffer.isBuffer(payload)) ||
+      reply.hasHeader('content-encoding') ||
+      !compressible(reply.getHeader('content-type'))
+    )
+      return done(null, payload);
     const size = Buffer.byteLength(payload);
     if (size < minReplyBytes) return done(null, payload);
     reply.header('vary', reply.hasHeader('vary') ? `${reply.getHeader('vary')}, accept-encoding` : 'accept-encoding');
@@ -49,7 +54,10 @@ export function compressBothWays(app: FastifyInstance, minReplyBytes: number): v
 
 /** JSON, text (not event streams, which must flush as they go), scripts, SVG and binary tensors. */
 function compressible(contentType: unknown): boolean {
-  return typeof contentType === 'string' && /^(application\/(json|octet-stream|javascript)|text\/(?!event-stream)|image\/svg\+xml)/.test(contentType);
+  return (
+    typeof contentType === 'string' &&
+    /^(application\/(json|octet-stream|javascript)|text\/(?!event-stream)|image\/svg\+xml)/.test(contentType)
+  );
 }
 
 /** gzip or deflate, whichever Accept-Encoding weighs more (gzip on a tie and for `*`); undefined: neither. */
@@ -61,7 +69,8 @@ export function preferredEncoding(accept: string | undefined): 'gzip' | 'deflate
     const [coding = '', ...parameters] = part.split(';').map((piece) => piece.trim());
     const q = parameters.find((parameter) => parameter.startsWith('q='));
     const value = q === undefined ? 1 : Number(q.slice(2)) || 0;
-    if (coding === 'gzip' || coding === 'x-gzip' || coding === 'deflate') weight[coding === 'deflate' ? 'deflate' : 'gzip'] = value;
+    if (coding === 'gzip' || coding === 'x-gzip' || coding === 'deflate')
+      weight[coding === 'deflate' ? 'deflate' : 'gzip'] = value;
     else if (coding === '*') wildcard = value;
   }
   if (wildcard !== undefined && !/\bgzip\b/.test(accept.toLowerCase())) weight.gzip = wildcard;

@@ -3,7 +3,8 @@ import type { Logger } from '../observe/logger.js';
 
 /** fastify's own error codes for body parsing, mapped onto the catalogue. */
 const fastifyCodes: Record<string, (error: FastifyLikeError, limit: number, contentType: string) => BerthError> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (_, __, contentType) => errors.unsupportedMediaType(contentType.split(';')[0]!.trim().slice(0, 100)),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (_, __, contentType) =>
+    errors.unsupportedMediaType(contentType.split(';')[0]!.trim().slice(0, 100)),
   FST_ERR_CTP_BODY_TOO_LARGE: (_, limit) => errors.bodyTooLarge(limit),
   FST_ERR_CTP_INVALID_JSON_BODY: (error) => errors.invalidJson(error.message),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => errors.emptyBody(),
@@ -21,10 +22,16 @@ interface FastifyLikeError extends Error {
  * (OIP v2 §"Errors"). Caller mistakes keep their catalogue status; anything else is a 500 whose
  * details go to the log only — no stack trace ever leaves the process.
  */
-export function errorReply(error: unknown, request: { id: string; contentType: string }, bodyLimit: number, logger: Logger): { status: number; headers: Record<string, string>; body: { error: string } } {
+export function errorReply(
+  error: unknown,
+  request: { id: string; contentType: string },
+  bodyLimit: number,
+  logger: Logger,
+): { status: number; headers: Record<string, string>; body: { error: string } } {
   let known: BerthError | undefined;
   if (error instanceof BerthError) known = error;
-  else if (error instanceof SyntaxError && (error as FastifyLikeError).statusCode === 400) known = errors.invalidJson(error.message);
+  else if (error instanceof SyntaxError && (error as FastifyLikeError).statusCode === 400)
+    known = errors.invalidJson(error.message);
   else {
     const fastifyError = error as FastifyLikeError;
     const map = fastifyError?.code ? fastifyCodes[fastifyError.code] : undefined;

@@ -37,7 +37,8 @@ export function acceptOipBodies(scope: FastifyInstance): void {
     if (json.length === 0) return done(null, undefined);
     void parseJson(request, json.toString('utf8'), (error, parsed) => {
       // fastify's own wording blames the content type; the usual cause here is a missing or short header length.
-      if ((error as { code?: string } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return done(errors.invalidJson(jsonHint(request.headers[headerLengthHeader])));
+      if ((error as { code?: string } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+        return done(errors.invalidJson(jsonHint(request.headers[headerLengthHeader])));
       done(error, parsed);
     });
   };
@@ -54,6 +55,7 @@ export function acceptOipBodies(scope: FastifyInstance): void {
 }
 
 function jsonHint(headerLength: string | string[] | undefined): string {
-  if (headerLength === undefined) return 'binary tensors after the JSON need Inference-Header-Content-Length, the JSON\'s length in bytes';
+  if (headerLength === undefined)
+    return "binary tensors after the JSON need Inference-Header-Content-Length, the JSON's length in bytes";
   return `the JSON ends where Inference-Header-Content-Length (${String(headerLength).slice(0, 20)}) says`;
 }

@@ -47,7 +47,8 @@ function typicalValue(feature: FeatureProfile): Value | undefined {
 function valueFor(spec: TensorSpec, typical: Value | undefined): Value {
   const { datatype } = spec;
   if (datatype === 'BYTES') return typical === undefined ? 'a' : String(typical);
-  if (datatype === 'BOOL') return typeof typical === 'boolean' ? typical : typical === undefined ? true : Boolean(Number(typical));
+  if (datatype === 'BOOL')
+    return typeof typical === 'boolean' ? typical : typical === undefined ? true : Boolean(Number(typical));
   const number = typeof typical === 'number' ? typical : Number(typical);
   if (typical === undefined || !Number.isFinite(number)) return 1;
   return datatype.startsWith('FP') ? number : Math.round(number);
@@ -69,7 +70,10 @@ export interface ModelExamples {
 
 export function modelExamples(metadata: ModelMetadata, config: ModelConfig, typical?: TypicalRow): ModelExamples {
   const layout = rowLayout(metadata, config);
-  const examples: ModelExamples = { inferResponse: inferResponse(metadata, config, typical), predictResponse: predictResponse(metadata, config, typical) };
+  const examples: ModelExamples = {
+    inferResponse: inferResponse(metadata, config, typical),
+    predictResponse: predictResponse(metadata, config, typical),
+  };
   if (typeof layout === 'string' || layout.width <= 0) {
     const inputs = metadata.inputs.map((spec) => tensorExample(spec));
     if (inputs.every((input) => input !== undefined)) examples.infer = { inputs };
@@ -77,14 +81,26 @@ export function modelExamples(metadata: ModelMetadata, config: ModelConfig, typi
   }
   const row = Array.from({ length: layout.width }, (_, column) => {
     const spec = layout.kind === 'tabular' ? layout.inputs[0]! : layout.inputs[column]!;
-    return valueFor(spec, layout.features[column] === undefined ? undefined : typical?.values[layout.features[column]!]);
+    return valueFor(
+      spec,
+      layout.features[column] === undefined ? undefined : typical?.values[layout.features[column]!],
+    );
   });
-  examples.predict = layout.features.length === layout.width ? Object.fromEntries(layout.features.map((feature, column) => [feature, row[column]])) : { features: row };
+  examples.predict =
+    layout.features.length === layout.width
+      ? Object.fromEntries(layout.features.map((feature, column) => [feature, row[column]]))
+      : { features: row };
   examples.v1 = { instances: [row] };
   examples.infer = {
-    inputs: layout.kind === 'tabular'
-      ? [{ name: layout.inputs[0]!.name, shape: [1, layout.width], datatype: layout.inputs[0]!.datatype, data: row }]
-      : layout.inputs.map((spec, column) => ({ name: spec.name, shape: spec.shape.length === 2 ? [1, 1] : [1], datatype: spec.datatype, data: [row[column]] })),
+    inputs:
+      layout.kind === 'tabular'
+        ? [{ name: layout.inputs[0]!.name, shape: [1, layout.width], datatype: layout.inputs[0]!.datatype, data: row }]
+        : layout.inputs.map((spec, column) => ({
+            name: spec.name,
+            shape: spec.shape.length === 2 ? [1, 1] : [1],
+            datatype: spec.datatype,
+            data: [row[column]],
+          })),
   };
   if (typical?.prediction !== undefined) examples.feedback = { instances: [row], values: [typical.prediction] };
   return examples;
@@ -95,15 +111,27 @@ function tensorExample(spec: TensorSpec): Record<string, unknown> | undefined {
   const shape = spec.shape.map((dimension) => (dimension < 0 ? 1 : dimension));
   const count = shape.reduce((product, dimension) => product * dimension, 1);
   if (count > maxExampleValues) return undefined;
-  return { name: spec.name, shape, datatype: spec.datatype, data: Array.from({ length: count }, () => valueFor(spec, undefined)) };
+  return {
+    name: spec.name,
+    shape,
+    datatype: spec.datatype,
+    data: Array.from({ length: count }, () => valueFor(spec, undefined)),
+  };
 }
 
 /** The class an example answer names: the reference's most frequent prediction, else the first class. */
-function exampleClass(metadata: ModelMetadata, config: ModelConfig, typical?: TypicalRow): { index: number; names: string[] } | undefined {
+function exampleClass(
+  metadata: ModelMetadata,
+  config: ModelConfig,
+  typical?: TypicalRow,
+): { index: number; names: string[] } | undefined {
   const classes = metadata.classifier?.classes;
   if (!classes || classes.length === 0) return undefined;
   const names = config.labels && config.labels.length === classes.length ? config.labels : classes.map(String);
-  return { index: Math.max(0, typical?.prediction === undefined ? 0 : names.indexOf(String(typical.prediction))), names };
+  return {
+    index: Math.max(0, typical?.prediction === undefined ? 0 : names.indexOf(String(typical.prediction))),
+    names,
+  };
 }
 
 function inferResponse(metadata: ModelMetadata, config: ModelConfig, typical?: TypicalRow): Record<string, unknown> {
@@ -113,7 +141,8 @@ function inferResponse(metadata: ModelMetadata, config: ModelConfig, typical?: T
     if (!tensor || !chosen) return tensor ? [tensor] : [];
     // A classifier's answer: its class, and all the probability on that class.
     if (spec.name === metadata.classifier!.labelOutput) tensor.data = [metadata.classifier!.classes[chosen.index]];
-    if (spec.name === metadata.classifier!.probabilityOutput) tensor.data = chosen.names.map((_, column) => (column === chosen.index ? 1 : 0));
+    if (spec.name === metadata.classifier!.probabilityOutput)
+      tensor.data = chosen.names.map((_, column) => (column === chosen.index ? 1 : 0));
     return [tensor];
   });
   return { model_name: metadata.name, model_version: metadata.version, outputs };
@@ -124,5 +153,10 @@ function predictResponse(metadata: ModelMetadata, config: ModelConfig, typical?:
   const chosen = exampleClass(metadata, config, typical);
   if (!chosen) return { prediction: typeof typical?.prediction === 'number' ? typical.prediction : 1, ...meta };
   const probabilities = Object.fromEntries(chosen.names.map((name, column) => [name, column === chosen.index ? 1 : 0]));
-  return { prediction: metadata.classifier!.classes[chosen.index], label: chosen.names[chosen.index], probabilities, ...meta };
+  return {
+    prediction: metadata.classifier!.classes[chosen.index],
+    label: chosen.names[chosen.index],
+    probabilities,
+    ...meta,
+  };
 }

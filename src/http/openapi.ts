@@ -12,12 +12,23 @@ import type { Route } from './route.js';
  * objects the routes validate with. Model-specific paths (e.g. /v2/models/iris/infer) are listed
  * beside the generic ones so a reader sees each model's exact request body.
  */
-export function buildOpenApi(routes: Route[], dataplane: DataPlane, typicalRowOf: (name: string) => TypicalRow | undefined = () => undefined): JsonSchema {
+export function buildOpenApi(
+  routes: Route[],
+  dataplane: DataPlane,
+  typicalRowOf: (name: string) => TypicalRow | undefined = () => undefined,
+): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   const models: DocumentedModel[] = dataplane.models.names().flatMap((name) => {
     try {
       const { model, entry } = dataplane.models.ready(name);
-      return [{ name, metadata: entry.metadata, config: model.config, examples: modelExamples(entry.metadata, model.config, typicalRowOf(name)) }];
+      return [
+        {
+          name,
+          metadata: entry.metadata,
+          config: model.config,
+          examples: modelExamples(entry.metadata, model.config, typicalRowOf(name)),
+        },
+      ];
     } catch {
       return [];
     }
@@ -27,14 +38,33 @@ export function buildOpenApi(routes: Route[], dataplane: DataPlane, typicalRowOf
   const exampleModel = defaultModel ?? models[0];
   for (const route of routes) {
     const path = toOpenApiPath(route.url);
-    add(paths, path, route, route.url === '/predict' ? defaultModel : undefined, route.url === '/predict' ? defaultModel : exampleModel);
+    add(
+      paths,
+      path,
+      route,
+      route.url === '/predict' ? defaultModel : undefined,
+      route.url === '/predict' ? defaultModel : exampleModel,
+    );
     if (route.body && route.url.includes(':name') && !route.url.includes(':version')) {
-      for (const model of models) add(paths, path.replace('{name}', model.name), route, model, model, `${route.summary} — model \`${model.name}\``);
+      for (const model of models)
+        add(
+          paths,
+          path.replace('{name}', model.name),
+          route,
+          model,
+          model,
+          `${route.summary} — model \`${model.name}\``,
+        );
     }
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'Berth inference service', version: berthVersion, description: 'Seed /predict dialect, Open Inference Protocol v2 and KServe v1 over one data plane. Errors are {"error": "…"}.' },
+    info: {
+      title: 'Berth inference service',
+      version: berthVersion,
+      description:
+        'Seed /predict dialect, Open Inference Protocol v2 and KServe v1 over one data plane. Errors are {"error": "…"}.',
+    },
     paths,
     components: { schemas: { Error: errorSchema } },
   };
@@ -51,25 +81,58 @@ interface DocumentedModel {
  * One operation. `model` narrows the request schema (the path names it, or it is the only one);
  * `example` is the served model whose data fills the examples, also on the generic paths.
  */
-function add(paths: Record<string, Record<string, unknown>>, path: string, route: Route, model: DocumentedModel | undefined, example: DocumentedModel | undefined, summary = route.summary): void {
+function add(
+  paths: Record<string, Record<string, unknown>>,
+  path: string,
+  route: Route,
+  model: DocumentedModel | undefined,
+  example: DocumentedModel | undefined,
+  summary = route.summary,
+): void {
   const documented = documentedResponse(route.method, route.url);
-  const parameterExample = (name: string) => (name === 'name' ? example?.name : name === 'version' ? example?.metadata.version : documented?.parameters?.[name]);
+  const parameterExample = (name: string) =>
+    name === 'name' ? example?.name : name === 'version' ? example?.metadata.version : documented?.parameters?.[name];
   const parameters = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
     const value = parameterExample(name!);
-    return { name, in: 'path', required: true, schema: { type: 'string' }, ...(value === undefined ? {} : { example: value }) };
+    return {
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      ...(value === undefined ? {} : { example: value }),
+    };
   });
   const examples = example ? exampleBodies(route, example.examples) : {};
   const content: Record<string, MediaType> = { ...documented?.content };
   if (route.response) content['application/json'] = { ...content['application/json'], schema: route.response };
-  if (examples.response !== undefined) content['application/json'] = { ...content['application/json']!, example: examples.response };
-  const responses: Record<string, unknown> = { 200: { description: 'OK', ...(Object.keys(content).length > 0 ? { content } : {}) } };
-  for (const status of route.errors ?? []) responses[status] = { description: statusText[status] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  if (examples.response !== undefined)
+    content['application/json'] = { ...content['application/json']!, example: examples.response };
+  const responses: Record<string, unknown> = {
+    200: { description: 'OK', ...(Object.keys(content).length > 0 ? { content } : {}) },
+  };
+  for (const status of route.errors ?? [])
+    responses[status] = {
+      description: statusText[status] ?? 'error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   paths[path] ??= {};
   paths[path]![route.method.toLowerCase()] = {
     summary,
     tags: [route.tag],
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body(model), ...(examples.request === undefined ? {} : { example: examples.request }) } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: route.body(model),
+                ...(examples.request === undefined ? {} : { example: examples.request }),
+              },
+            },
+          },
+        }
+      : {}),
     responses,
   };
 }
@@ -79,8 +142,10 @@ type MediaType = { schema: JsonSchema; example?: unknown };
 /** The served model's examples that fit this route's body and answer. */
 function exampleBodies(route: Route, examples: ModelExamples): { request?: unknown; response?: unknown } {
   const url = route.url.replace('/versions/:version', '');
-  if (url === '/predict' || url === '/models/:name/predict') return { request: examples.predict, response: examples.predict && examples.predictResponse };
-  if (url === '/v2/models/:name/infer') return { request: examples.infer, response: examples.infer && examples.inferResponse };
+  if (url === '/predict' || url === '/models/:name/predict')
+    return { request: examples.predict, response: examples.predict && examples.predictResponse };
+  if (url === '/v2/models/:name/infer')
+    return { request: examples.infer, response: examples.infer && examples.inferResponse };
   if (url.startsWith('/v1/models/:name') && route.method === 'POST') return { request: examples.v1 };
   if (url === '/v2/models/:name/feedback') return { request: examples.feedback };
   return {};
@@ -98,5 +163,8 @@ const statusText: Record<number, string> = {
 };
 
 function toOpenApiPath(url: string): string {
-  return url.replace(/::/g, '\uE000').replace(/:(\w+)(\([^)]*\))?/g, '{$1}').replace(/\uE000/g, ':');
+  return url
+    .replace(/::/g, '\uE000')
+    .replace(/:(\w+)(\([^)]*\))?/g, '{$1}')
+    .replace(/\uE000/g, ':');
 }

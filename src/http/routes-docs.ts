@@ -41,16 +41,44 @@ const page = `<!doctype html>
 const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, tryItOutEnabled: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });\n`;
 
-const assetDir = () => (createRequire(import.meta.url)('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
+const assetDir = () =>
+  (createRequire(import.meta.url)('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
 const cache = new Map<string, Buffer>();
 
-export function docsRoutes(dataplane: DataPlane, routes: () => Route[], typicalRow?: (name: string) => TypicalRow | undefined): Route[] {
+export function docsRoutes(
+  dataplane: DataPlane,
+  routes: () => Route[],
+  typicalRow?: (name: string) => TypicalRow | undefined,
+): Route[] {
   return [
-    { method: 'GET', url: '/openapi.json', summary: 'This OpenAPI document, generated from the schemas that validate requests', tag: 'docs', handler: async () => buildOpenApi(routes(), dataplane, typicalRow) },
-    { method: 'GET', url: '/docs', summary: 'Swagger UI', tag: 'docs', handler: async (_, reply) => reply.header('content-security-policy', docsContentSecurityPolicy).type('text/html; charset=utf-8').send(page) },
-    { method: 'GET', url: '/docs/init.js', summary: 'Swagger UI start-up script', tag: 'docs', handler: async (_, reply) => reply.type('text/javascript; charset=utf-8').send(init) },
     {
-      method: 'GET', url: '/docs/:file', summary: 'Swagger UI assets', tag: 'docs', errors: [404],
+      method: 'GET',
+      url: '/openapi.json',
+      summary: 'This OpenAPI document, generated from the schemas that validate requests',
+      tag: 'docs',
+      handler: async () => buildOpenApi(routes(), dataplane, typicalRow),
+    },
+    {
+      method: 'GET',
+      url: '/docs',
+      summary: 'Swagger UI',
+      tag: 'docs',
+      handler: async (_, reply) =>
+        reply.header('content-security-policy', docsContentSecurityPolicy).type('text/html; charset=utf-8').send(page),
+    },
+    {
+      method: 'GET',
+      url: '/docs/init.js',
+      summary: 'Swagger UI start-up script',
+      tag: 'docs',
+      handler: async (_, reply) => reply.type('text/javascript; charset=utf-8').send(init),
+    },
+    {
+      method: 'GET',
+      url: '/docs/:file',
+      summary: 'Swagger UI assets',
+      tag: 'docs',
+      errors: [404],
       handler: async (request, reply) => {
         const file = (request.params as { file: string }).file;
         const type = assets[file];

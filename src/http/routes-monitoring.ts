@@ -27,8 +27,26 @@ const driftResponse = {
 
 const feedbackBody = (model?: Parameters<NonNullable<Route['body']>>[0]) => ({
   oneOf: [
-    { type: 'object', title: 'by request id (the X-Request-Id of the prediction)', required: ['id', 'value'], additionalProperties: false, properties: { id: { type: 'string', minLength: 1 }, value: { description: 'the true value; an array when the request predicted several rows' } } },
-    { type: 'object', title: 'by inputs: Berth predicts the rows now', required: ['instances', 'values'], additionalProperties: false, properties: { instances: model ? rowsSchema(model.metadata, model.config) : { type: 'array', minItems: 1 }, values: { type: 'array', minItems: 1, description: 'one true value per instance' } } },
+    {
+      type: 'object',
+      title: 'by request id (the X-Request-Id of the prediction)',
+      required: ['id', 'value'],
+      additionalProperties: false,
+      properties: {
+        id: { type: 'string', minLength: 1 },
+        value: { description: 'the true value; an array when the request predicted several rows' },
+      },
+    },
+    {
+      type: 'object',
+      title: 'by inputs: Berth predicts the rows now',
+      required: ['instances', 'values'],
+      additionalProperties: false,
+      properties: {
+        instances: model ? rowsSchema(model.metadata, model.config) : { type: 'array', minItems: 1 },
+        values: { type: 'array', minItems: 1, description: 'one true value per instance' },
+      },
+    },
   ],
 });
 
@@ -49,10 +67,21 @@ export function monitoringRoutes(monitoring: ModelMonitoring, { dataplane }: Htt
     return report;
   };
   const routes: Route[] = ['/v2/models/:name/drift', '/v2/models/:name/versions/:version/drift'].map((url) => ({
-    method: 'GET', url, summary: 'Drift of recent inputs and predictions against the reference profile, with live accuracy', tag: 'monitoring', response: driftResponse, errors: [404], handler: drift,
+    method: 'GET',
+    url,
+    summary: 'Drift of recent inputs and predictions against the reference profile, with live accuracy',
+    tag: 'monitoring',
+    response: driftResponse,
+    errors: [404],
+    handler: drift,
   }));
   routes.push({
-    method: 'POST', url: '/v2/models/:name/feedback', summary: 'Report true values for earlier predictions (by request id, or by inputs) → live accuracy / MAE / RMSE', tag: 'monitoring', body: feedbackBody, errors: [400, 404, 413, 415],
+    method: 'POST',
+    url: '/v2/models/:name/feedback',
+    summary: 'Report true values for earlier predictions (by request id, or by inputs) → live accuracy / MAE / RMSE',
+    tag: 'monitoring',
+    body: feedbackBody,
+    errors: [400, 404, 413, 415],
     handler: async (request) => {
       const { name } = params(request);
       const model = dataplane.models.model(name);
@@ -60,16 +89,28 @@ export function monitoringRoutes(monitoring: ModelMonitoring, { dataplane }: Htt
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.notAnObject('request body');
       const { id, value, instances, values, ...rest } = body as Record<string, unknown>;
       const extra = Object.keys(rest)[0];
-      if (extra !== undefined) throw errors.badField(`\`${extra}\``, 'absent; send {"id", "value"} or {"instances", "values"}');
+      if (extra !== undefined)
+        throw errors.badField(`\`${extra}\``, 'absent; send {"id", "value"} or {"instances", "values"}');
       if (id !== undefined) {
-        if (instances !== undefined || values !== undefined) throw errors.ambiguousBody('"id" cannot be combined with "instances"/"values"');
-        if (typeof id !== 'string' || id === '') throw errors.badField('`id`', 'the X-Request-Id of the prediction (a string)');
-        if (value === undefined) throw errors.badField('`value`', 'the true value (an array when the request predicted several rows)');
+        if (instances !== undefined || values !== undefined)
+          throw errors.ambiguousBody('"id" cannot be combined with "instances"/"values"');
+        if (typeof id !== 'string' || id === '')
+          throw errors.badField('`id`', 'the X-Request-Id of the prediction (a string)');
+        if (value === undefined)
+          throw errors.badField('`value`', 'the true value (an array when the request predicted several rows)');
         return monitoring.feedbackById(name, id, value, model.current);
       }
-      if (!Array.isArray(values) || values.length === 0) throw errors.badField('`values`', 'a non-empty array of true values, one per instance (or send {"id", "value"})');
-      if (!Array.isArray(instances) || instances.length !== values.length) throw errors.badField('`instances`', `an array of ${values.length} rows, one per value`);
-      const { version, response } = await dataplane.infer(name, undefined, feedbackCodec, instances, { ...request.context, origin: 'feedback' });
+      if (!Array.isArray(values) || values.length === 0)
+        throw errors.badField(
+          '`values`',
+          'a non-empty array of true values, one per instance (or send {"id", "value"})',
+        );
+      if (!Array.isArray(instances) || instances.length !== values.length)
+        throw errors.badField('`instances`', `an array of ${values.length} rows, one per value`);
+      const { version, response } = await dataplane.infer(name, undefined, feedbackCodec, instances, {
+        ...request.context,
+        origin: 'feedback',
+      });
       return monitoring.feedbackByOutcome(name, version, response, values);
     },
   });
@@ -77,7 +118,10 @@ export function monitoringRoutes(monitoring: ModelMonitoring, { dataplane }: Htt
 }
 
 /** A model's typical row from the reference profile of the version answering requests (docs examples). */
-export function typicalRows(monitoring: ModelMonitoring, dataplane: HttpContext['dataplane']): (name: string) => TypicalRow | undefined {
+export function typicalRows(
+  monitoring: ModelMonitoring,
+  dataplane: HttpContext['dataplane'],
+): (name: string) => TypicalRow | undefined {
   return (name) => {
     if (!dataplane.models.has(name)) return undefined;
     const profile = monitoring.monitor(name, undefined, dataplane.models.model(name).current)?.reference?.profile;

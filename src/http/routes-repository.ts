@@ -11,11 +11,19 @@ const nameOf = (request: { params: unknown }) => (request.params as { name: stri
 export function repositoryRoutes(manager: ModelRepository): Route[] {
   return [
     {
-      method: 'POST', url: '/v2/repository/index', summary: 'List the repository\'s models and versions with their state; body {"ready": true} lists the ready ones', tag: 'repository',
-      handler: async (request) => manager.repositoryIndex((request.body as { ready?: unknown } | null | undefined)?.ready === true),
+      method: 'POST',
+      url: '/v2/repository/index',
+      summary: 'List the repository\'s models and versions with their state; body {"ready": true} lists the ready ones',
+      tag: 'repository',
+      handler: async (request) =>
+        manager.repositoryIndex((request.body as { ready?: unknown } | null | undefined)?.ready === true),
     },
     {
-      method: 'POST', url: '/v2/repository/models/:name/load', summary: 'Load a model (or reload it, following its alias); body {"parameters":{"version":"3"}} pins a version', tag: 'repository', errors: [400, 401, 404],
+      method: 'POST',
+      url: '/v2/repository/models/:name/load',
+      summary: 'Load a model (or reload it, following its alias); body {"parameters":{"version":"3"}} pins a version',
+      tag: 'repository',
+      errors: [400, 401, 404],
       handler: async (request) => {
         const body = request.body as { parameters?: { version?: unknown } } | null | undefined;
         await manager.loadModel(nameOf(request), body?.parameters?.version);
@@ -23,7 +31,11 @@ export function repositoryRoutes(manager: ModelRepository): Route[] {
       },
     },
     {
-      method: 'POST', url: '/v2/repository/models/:name/unload', summary: 'Unload every version of a model (in-flight requests finish first)', tag: 'repository', errors: [400, 401, 404],
+      method: 'POST',
+      url: '/v2/repository/models/:name/unload',
+      summary: 'Unload every version of a model (in-flight requests finish first)',
+      tag: 'repository',
+      errors: [400, 401, 404],
       handler: async (request) => {
         await manager.unloadModel(nameOf(request));
         return {};

@@ -5,11 +5,17 @@ import type { HttpContext, Route } from './route.js';
 
 /** The seed tutorials' dialect: POST /predict (the only model) and /models/{name}/predict. */
 export function seedRoutes({ dataplane }: HttpContext): Route[] {
-  const body = (model?: Parameters<NonNullable<Route['body']>>[0]) => (model ? seedRequestSchema(model.metadata, model.config) : { type: 'object' });
+  const body = (model?: Parameters<NonNullable<Route['body']>>[0]) =>
+    model ? seedRequestSchema(model.metadata, model.config) : { type: 'object' };
   const errorCodes = [400, 404, 413, 415, 429, 503, 504];
   return [
     {
-      method: 'POST', url: '/predict', summary: 'Predict with the served model (seed dialect: named features, {"features"}, or {"instances"})', tag: 'predict', body, errors: errorCodes,
+      method: 'POST',
+      url: '/predict',
+      summary: 'Predict with the served model (seed dialect: named features, {"features"}, or {"instances"})',
+      tag: 'predict',
+      body,
+      errors: errorCodes,
       handler: async (request) => {
         const name = dataplane.defaultModel();
         if (!name) throw errors.noDefaultModel(dataplane.models.names());
@@ -17,8 +23,14 @@ export function seedRoutes({ dataplane }: HttpContext): Route[] {
       },
     },
     {
-      method: 'POST', url: '/models/:name/predict', summary: 'Predict with a named model (seed dialect)', tag: 'predict', body, errors: errorCodes,
-      handler: async (request) => dataplane.infer((request.params as { name: string }).name, undefined, seedCodec, request.body, request.context),
+      method: 'POST',
+      url: '/models/:name/predict',
+      summary: 'Predict with a named model (seed dialect)',
+      tag: 'predict',
+      body,
+      errors: errorCodes,
+      handler: async (request) =>
+        dataplane.infer((request.params as { name: string }).name, undefined, seedCodec, request.body, request.context),
     },
   ];
 }

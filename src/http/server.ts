@@ -18,7 +18,14 @@ import { baselineHeaders } from './security-headers.js';
 import type { HttpContext, Route } from './route.js';
 
 /** Routes that never need the API key: Kubernetes probes, Prometheus scrapes, the dashboard's static page. */
-const openRoutes = new Set(['/healthz', '/ready', '/v2/health/live', '/v2/health/ready', '/metrics', ...dashboardOpenPaths]);
+const openRoutes = new Set([
+  '/healthz',
+  '/ready',
+  '/v2/health/live',
+  '/v2/health/ready',
+  '/metrics',
+  ...dashboardOpenPaths,
+]);
 
 /** The model label of a request naming no served model: label values stay the served models and this one. */
 export const unknownModelLabel = '_unknown';
@@ -37,7 +44,13 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     // Node enforces requestTimeout only while headersTimeout (default 60 s) is not longer, and
     // checks both every 30 s by default: a 30 s receive timeout let slow uploads stay 60–87 s.
     // Headers get the same deadline, and the check runs often enough to hold to the setting.
-    http: { headersTimeout: settings.server.requestReceiveTimeoutMs, connectionsCheckingInterval: Math.min(settings.server.receiveTimeoutCheckMs, settings.server.requestReceiveTimeoutMs) },
+    http: {
+      headersTimeout: settings.server.requestReceiveTimeoutMs,
+      connectionsCheckingInterval: Math.min(
+        settings.server.receiveTimeoutCheckMs,
+        settings.server.requestReceiveTimeoutMs,
+      ),
+    },
     clientErrorHandler: clientErrorReply(settings.server.requestReceiveTimeoutMs),
     // New requests during shutdown are still served (with Connection: close); only new
     // connections are refused once the listener closes.
@@ -65,7 +78,13 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     // is the cheapest answer, so the process keeps answering everything. Probes are never shed.
     const open = openRoutes.has(request.routeOptions.url ?? '');
     const trace = gate.tracing && !open ? traceArrival(request) : undefined;
-    const entered = gate.enter({ requestId: request.id, authorization: request.headers.authorization, bytes: gate.admission.declaredBytes(request.headers), open, trace });
+    const entered = gate.enter({
+      requestId: request.id,
+      authorization: request.headers.authorization,
+      bytes: gate.admission.declaredBytes(request.headers),
+      open,
+      trace,
+    });
     if (entered instanceof BerthError) return done(entered);
     request.context = entered;
     // 'close' fires exactly once, when the response is done or the client went away first:
@@ -99,7 +118,18 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     const trace = request.context?.trace;
     observeLatency(metrics.httpDuration, { route, model }, ms / 1000, trace?.inference?.traceId);
     if (settings.log.requests && route !== '/metrics') {
-      access.info({ requestId: request.id, traceId: trace?.traceId, method: request.method, route, model: model || undefined, status: reply.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      access.info(
+        {
+          requestId: request.id,
+          traceId: trace?.traceId,
+          method: request.method,
+          route,
+          model: model || undefined,
+          status: reply.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        },
+        'request',
+      );
     }
     done();
   });
@@ -107,25 +137,42 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   /** Served models by name; any other name, and any refused caller's, is one fixed label value. */
   function modelLabel(request: FastifyRequest, route: string, status: number): string {
     const named = (request.params as { name?: string } | undefined)?.name;
-    if (named === undefined) return route.endsWith('predict') && status !== 401 ? dataplane.defaultModel() ?? '' : '';
+    if (named === undefined) return route.endsWith('predict') && status !== 401 ? (dataplane.defaultModel() ?? '') : '';
     return status !== 401 && dataplane.models.has(named) ? named : unknownModelLabel;
   }
 
-  app.setErrorHandler((error, request, reply) => sendError(reply, error, request, settings.limits.maxBodyBytes, logger));
+  app.setErrorHandler((error, request, reply) =>
+    sendError(reply, error, request, settings.limits.maxBodyBytes, logger),
+  );
   app.setNotFoundHandler((request, reply) => {
-    sendError(reply, errors.notFound(request.method, request.url.split('?')[0]!), request, settings.limits.maxBodyBytes, logger);
+    sendError(
+      reply,
+      errors.notFound(request.method, request.url.split('?')[0]!),
+      request,
+      settings.limits.maxBodyBytes,
+      logger,
+    );
   });
 
   // JSON is application/json with no charset parameter (RFC 8259 §11 defines none); fastify adds one.
   app.addHook('onSend', (_, reply, payload, done) => {
-    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8')
+      reply.header('content-type', 'application/json');
     done(null, payload);
   });
   compressBothWays(app, settings.server.compressMinBytes);
 
-  const routes: Route[] = [...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context), ...extraRoutes];
+  const routes: Route[] = [
+    ...healthRoutes(context),
+    ...v2Routes(context),
+    ...seedRoutes(context),
+    ...v1Routes(context),
+    ...dashboardRoutes(context),
+    ...extraRoutes,
+  ];
   routes.push(...docsRoutes(dataplane, () => routes, context.typicalRow));
-  const register = (scope: FastifyInstance, route: Route) => scope.route({ method: route.method, url: route.url, handler: route.handler });
+  const register = (scope: FastifyInstance, route: Route) =>
+    scope.route({ method: route.method, url: route.url, handler: route.handler });
   for (const route of routes) if (!takesOipBody(route)) register(app, route);
   await app.register(async (scope) => {
     acceptOipBodies(scope);
@@ -153,13 +200,32 @@ function registerMethodNotAllowed(app: FastifyInstance, routes: Route[]): void {
 /** The server span of an HTTP request, named and described as OpenTelemetry's HTTP semantic conventions say. */
 function traceArrival(request: FastifyRequest): TraceArrival {
   const route = request.routeOptions.url;
-  const attributes: TraceAttributes = { 'http.request.method': request.method, 'url.path': request.url.split('?')[0]!, 'url.scheme': 'http' };
+  const attributes: TraceAttributes = {
+    'http.request.method': request.method,
+    'url.path': request.url.split('?')[0]!,
+    'url.scheme': 'http',
+  };
   if (route !== undefined) attributes['http.route'] = route;
-  return { name: route === undefined ? request.method : `${request.method} ${route}`, traceparent: request.headers.traceparent, tracestate: request.headers.tracestate, attributes };
+  return {
+    name: route === undefined ? request.method : `${request.method} ${route}`,
+    traceparent: request.headers.traceparent,
+    tracestate: request.headers.tracestate,
+    attributes,
+  };
 }
 
-function sendError(reply: FastifyReply, error: unknown, request: FastifyRequest, bodyLimit: number, logger: Logger): void {
-  const { status, headers, body } = errorReply(error, { id: request.id, contentType: request.headers['content-type'] ?? '' }, bodyLimit, logger);
+function sendError(
+  reply: FastifyReply,
+  error: unknown,
+  request: FastifyRequest,
+  bodyLimit: number,
+  logger: Logger,
+): void {
+  const { status, headers, body } = errorReply(
+    error,
+    { id: request.id, contentType: request.headers['content-type'] ?? '' },
+    bodyLimit,
+    logger,
+  );
   reply.code(status).headers(headers).type('application/json').send(body);
 }
-

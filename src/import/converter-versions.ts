@@ -17,7 +17,18 @@ const releases: Array<{ sklearn: [number, number]; skl2onnx: string; onnxmltools
 const onnxruntime = '1.31.1';
 
 /** Python distributions by the module name an import error reports. */
-const distributions: Record<string, string> = { sklearn: 'scikit-learn', skl2onnx: 'skl2onnx', onnxmltools: 'onnxmltools', onnx: 'onnx', onnxruntime: 'onnxruntime', xgboost: 'xgboost', lightgbm: 'lightgbm', joblib: 'joblib', numpy: 'numpy', pandas: 'pandas' };
+const distributions: Record<string, string> = {
+  sklearn: 'scikit-learn',
+  skl2onnx: 'skl2onnx',
+  onnxmltools: 'onnxmltools',
+  onnx: 'onnx',
+  onnxruntime: 'onnxruntime',
+  xgboost: 'xgboost',
+  lightgbm: 'lightgbm',
+  joblib: 'joblib',
+  numpy: 'numpy',
+  pandas: 'pandas',
+};
 
 /** `python -m pip install …` for a missing package, with the versions that fit what is installed. */
 export function pipInstallLine(python: string, module: string, installed: Record<string, string>): string {
@@ -30,12 +41,17 @@ export function pipInstallLine(python: string, module: string, installed: Record
   };
   const packages = pins[module] ?? [distributions[module] ?? module];
   // skl2onnx is also what onnxmltools' scikit-learn wrappers convert through.
-  if (module === 'onnxmltools' && installed['scikit-learn'] && !installed.skl2onnx) packages.push(`skl2onnx==${release.skl2onnx}`);
+  if (module === 'onnxmltools' && installed['scikit-learn'] && !installed.skl2onnx)
+    packages.push(`skl2onnx==${release.skl2onnx}`);
   return `${python} -m pip install ${packages.join(' ')}`;
 }
 
 function releaseFor(sklearn: string | undefined) {
   const [major, minor] = (sklearn ?? '').split('.').map(Number);
   if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) return releases[0]!;
-  return releases.find((release) => major > release.sklearn[0] || (major === release.sklearn[0] && minor >= release.sklearn[1])) ?? releases.at(-1)!;
+  return (
+    releases.find(
+      (release) => major > release.sklearn[0] || (major === release.sklearn[0] && minor >= release.sklearn[1]),
+    ) ?? releases.at(-1)!
+  );
 }

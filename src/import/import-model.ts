@@ -65,24 +65,30 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
   const out = resolve(options.out ?? join(dirname(artifact), name));
   await checkOutputFolder(out);
   const sample = options.sample === undefined ? null : resolve(options.sample);
-  if (sample !== null && !(await stat(sample).catch(() => undefined))?.isFile()) throw errors.importBadSample(options.sample!, 'file not found');
+  if (sample !== null && !(await stat(sample).catch(() => undefined))?.isFile())
+    throw errors.importBadSample(options.sample!, 'file not found');
   const python = options.python ?? 'python3';
-  const notice = kind === 'pickle'
-    ? `Loading ${basename(artifact)} runs the code inside it (unpickling): berth import does that only here, in a child process of ${python}, and the server never does.`
-    : `Reading ${basename(artifact)} (${describeArtifactKind(kind)}) in a child process of ${python}.`;
+  const notice =
+    kind === 'pickle'
+      ? `Loading ${basename(artifact)} runs the code inside it (unpickling): berth import does that only here, in a child process of ${python}, and the server never does.`
+      : `Reading ${basename(artifact)} (${describeArtifactKind(kind)}) in a child process of ${python}.`;
   options.notice?.(notice);
 
-  const { result, work } = await runHelper(python, {
-    artifact,
-    kind,
-    sample,
-    features: options.features ?? null,
-    precision: options.precision ?? 'float',
-    generatedRows: defaults.import.generatedRows,
-    maxSampleRows: defaults.import.maxSampleRows,
-    missingShare: defaults.import.missingShare,
-    seed: defaults.import.seed,
-  }, options.cwd ?? process.cwd());
+  const { result, work } = await runHelper(
+    python,
+    {
+      artifact,
+      kind,
+      sample,
+      features: options.features ?? null,
+      precision: options.precision ?? 'float',
+      generatedRows: defaults.import.generatedRows,
+      maxSampleRows: defaults.import.maxSampleRows,
+      missingShare: defaults.import.missingShare,
+      seed: defaults.import.seed,
+    },
+    options.cwd ?? process.cwd(),
+  );
   try {
     if (!result.ok) throw problemError(result, { artifact: options.artifact, python, sample: options.sample ?? null });
     const converted = kind === 'onnx' ? artifact : join(work, importFiles.model);
@@ -101,13 +107,28 @@ interface ImportContext {
   notice: string;
 }
 
-async function checkAndWrite(options: ImportOptions, context: ImportContext, result: HelperSuccess, converted: string): Promise<ImportResult> {
+async function checkAndWrite(
+  options: ImportOptions,
+  context: ImportContext,
+  result: HelperSuccess,
+  converted: string,
+): Promise<ImportResult> {
   const { description, rows, expected } = result;
   const { name, out, artifact, sample, notice } = context;
-  if (options.features && options.features.length !== description.features.length) throw errors.badUsage(`--features names ${options.features.length} features, but the model takes ${description.features.length}`);
+  if (options.features && options.features.length !== description.features.length)
+    throw errors.badUsage(
+      `--features names ${options.features.length} features, but the model takes ${description.features.length}`,
+    );
   const tolerance = options.tolerance ?? { ...defaults.import.tolerance };
-  const features = options.features ?? (description.namedByModel || description.layout === 'columns' ? description.features.map((feature) => feature.name) : rows.names);
-  const labels = description.kind === 'classifier' ? chooseLabels(description.classes ?? [], options.labels, expected.labels, rows.target) : { source: 'none' as const };
+  const features =
+    options.features ??
+    (description.namedByModel || description.layout === 'columns'
+      ? description.features.map((feature) => feature.name)
+      : rows.names);
+  const labels =
+    description.kind === 'classifier'
+      ? chooseLabels(description.classes ?? [], options.labels, expected.labels, rows.target)
+      : { source: 'none' as const };
   const facts = {
     name,
     ...(features ? { features } : {}),
@@ -138,7 +159,11 @@ async function checkAndWrite(options: ImportOptions, context: ImportContext, res
       rows: { count: rows.rows.length, source: sample ? 'sample' : 'generated', how: rowsHow(sample, rows) },
       tolerance,
       outputs,
-      ...targetAccuracy(rows.target, expected.labels?.map(nameOf), answers.map((answer) => answer.label ?? String(answer.prediction))),
+      ...targetAccuracy(
+        rows.target,
+        expected.labels?.map(nameOf),
+        answers.map((answer) => answer.label ?? String(answer.prediction)),
+      ),
       warnings: result.warnings,
     };
     if (report.passed && options.register && sample) profile = (await served.reference(sample)).profile;
@@ -151,8 +176,21 @@ async function checkAndWrite(options: ImportOptions, context: ImportContext, res
     await writeOutputFolder(out, { report: reportText });
     throw errors.parityFailed(failureSummary(report, options.precision), join(out, importFiles.report));
   }
-  const files = await writeOutputFolder(out, { model: converted, config: berthYamlText(facts), report: reportText, ...(sample ? { reference: sample } : {}) });
-  const imported: ImportResult = { name: name, out: out, files, notice: notice, ...(features ? { features } : {}), labels, report };
+  const files = await writeOutputFolder(out, {
+    model: converted,
+    config: berthYamlText(facts),
+    report: reportText,
+    ...(sample ? { reference: sample } : {}),
+  });
+  const imported: ImportResult = {
+    name: name,
+    out: out,
+    files,
+    notice: notice,
+    ...(features ? { features } : {}),
+    labels,
+    report,
+  };
   if (options.register) {
     const registered = await registerModel({
       repository: options.register.repository,
@@ -170,10 +208,14 @@ async function checkAndWrite(options: ImportOptions, context: ImportContext, res
 
 function headerLines(artifact: string, result: HelperSuccess, labels: LabelChoice): string[] {
   const { description, framework, converter } = result;
-  const what = description.kind === 'classifier' ? `a classifier of ${description.classes?.length ?? '?'} classes` : 'a regressor';
+  const what =
+    description.kind === 'classifier' ? `a classifier of ${description.classes?.length ?? '?'} classes` : 'a regressor';
   const via = converter ? `, converted with ${converter.name} ${converter.version ?? ''}`.trimEnd() : '';
   return [
-    `Written by berth import from ${basename(artifact)}: ${description.estimator} (${framework.name} ${framework.version ?? ''}${via}), ${what}.`.replace(' )', ')'),
+    `Written by berth import from ${basename(artifact)}: ${description.estimator} (${framework.name} ${framework.version ?? ''}${via}), ${what}.`.replace(
+      ' )',
+      ')',
+    ),
     'Parity with the original model: parity.json beside this file.',
     ...(labels.source === 'sample' ? [`Labels ${labels.detail}.`] : []),
   ];
@@ -181,14 +223,22 @@ function headerLines(artifact: string, result: HelperSuccess, labels: LabelChoic
 
 function rowsHow(sample: string | null | undefined, rows: HelperSuccess['rows']): string {
   if (!sample) return rows.how ?? `${rows.rows.length} generated rows`;
-  const of = rows.total !== undefined && rows.total > rows.rows.length ? `the first ${rows.rows.length} of ${rows.total} rows` : `${rows.rows.length} rows`;
+  const of =
+    rows.total !== undefined && rows.total > rows.rows.length
+      ? `the first ${rows.rows.length} of ${rows.total} rows`
+      : `${rows.rows.length} rows`;
   return `${of} of ${basename(sample)}`;
 }
 
 /** How often the original and the served model name the sample's target (classifiers), by class name. */
-function targetAccuracy(target: HelperSuccess['rows']['target'], original: string[] | undefined, served: string[]): Pick<ParityReport, 'target'> {
+function targetAccuracy(
+  target: HelperSuccess['rows']['target'],
+  original: string[] | undefined,
+  served: string[],
+): Pick<ParityReport, 'target'> {
   if (!target || !original || target.values.length !== original.length) return {};
-  const share = (answers: string[]) => answers.filter((answer, row) => answer === target.values[row]).length / Math.max(1, answers.length);
+  const share = (answers: string[]) =>
+    answers.filter((answer, row) => answer === target.values[row]).length / Math.max(1, answers.length);
   const originalAccuracy = share(original);
   // A target the class names do not spell (numbers against names): nothing to compare.
   if (originalAccuracy === 0) return {};
@@ -196,13 +246,24 @@ function targetAccuracy(target: HelperSuccess['rows']['target'], original: strin
 }
 
 function failureSummary(report: ParityReport, precision: Precision | undefined): string {
-  const lines = report.outputs.filter((output) => !output.passed).map((output) => {
-    const rows = output.worst.map((entry) => `row ${entry.row + 1}: original ${JSON.stringify(entry.original)}, served ${JSON.stringify(entry.served)}`).join('; ');
-    const measure = output.output === 'labels'
-      ? `${output.disagreements} of ${output.rows} rows disagree (agreement ${(output.agreement ?? 0).toFixed(4)} < ${report.tolerance.agreement})`
-      : `${output.beyondTolerance} values beyond abs ${report.tolerance.abs} + rel ${report.tolerance.rel}, max abs error ${output.maxAbsError?.toPrecision(3)}`;
-    return `  ${output.output}: ${measure}; worst ${rows}`;
-  });
-  const hint = report.converter && precision !== 'double' && report.converter.name === 'skl2onnx' ? 'The model was converted with float32 inputs; if its inputs need more precision (large values such as timestamps), try --precision double.' : 'Check the worst rows; --tolerance loosens the check if the differences are acceptable.';
+  const lines = report.outputs
+    .filter((output) => !output.passed)
+    .map((output) => {
+      const rows = output.worst
+        .map(
+          (entry) =>
+            `row ${entry.row + 1}: original ${JSON.stringify(entry.original)}, served ${JSON.stringify(entry.served)}`,
+        )
+        .join('; ');
+      const measure =
+        output.output === 'labels'
+          ? `${output.disagreements} of ${output.rows} rows disagree (agreement ${(output.agreement ?? 0).toFixed(4)} < ${report.tolerance.agreement})`
+          : `${output.beyondTolerance} values beyond abs ${report.tolerance.abs} + rel ${report.tolerance.rel}, max abs error ${output.maxAbsError?.toPrecision(3)}`;
+      return `  ${output.output}: ${measure}; worst ${rows}`;
+    });
+  const hint =
+    report.converter && precision !== 'double' && report.converter.name === 'skl2onnx'
+      ? 'The model was converted with float32 inputs; if its inputs need more precision (large values such as timestamps), try --precision double.'
+      : 'Check the worst rows; --tolerance loosens the check if the differences are acceptable.';
   return [...lines, hint].join('\n');
 }

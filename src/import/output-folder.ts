@@ -3,7 +3,12 @@ import { basename, dirname, extname, join } from 'node:path';
 import { errors } from '../core/errors.js';
 
 /** The files `berth import` writes into its output folder. */
-export const importFiles = { model: 'model.onnx', config: 'berth.yaml', report: 'parity.json', reference: 'reference.csv' } as const;
+export const importFiles = {
+  model: 'model.onnx',
+  config: 'berth.yaml',
+  report: 'parity.json',
+  reference: 'reference.csv',
+} as const;
 
 /**
  * The output folder: new, empty, or one berth import wrote before (it has parity.json). Anything
@@ -19,10 +24,14 @@ export async function checkOutputFolder(dir: string): Promise<void> {
  * write, so the folder always shows the last import: all of it when parity passed, only the
  * report when it failed (a failed conversion must not sit there ready to be served).
  */
-export async function writeOutputFolder(dir: string, files: { model?: string; config?: string; reference?: string; report: string }): Promise<string[]> {
+export async function writeOutputFolder(
+  dir: string,
+  files: { model?: string; config?: string; reference?: string; report: string },
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
-  for (const name of [importFiles.model, importFiles.config, importFiles.reference]) await rm(join(dir, name), { force: true });
+  for (const name of [importFiles.model, importFiles.config, importFiles.reference])
+    await rm(join(dir, name), { force: true });
   if (files.model !== undefined) {
     await copyFile(files.model, join(dir, importFiles.model));
     written.push(join(dir, importFiles.model));
@@ -45,5 +54,10 @@ export function defaultName(artifact: string): string {
   const stem = basename(artifact, extname(artifact));
   const generic = /^(model|clf|classifier|regressor|estimator|pipeline|booster)$/i.test(stem);
   const base = generic ? basename(dirname(artifact)) : stem;
-  return base.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63) || 'model';
+  return (
+    base
+      .replace(/[^A-Za-z0-9_.-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 63) || 'model'
+  );
 }

@@ -13,22 +13,41 @@ export interface Expected {
   values?: number[] | number[][];
 }
 
-export function compareOutputs(expected: Expected, served: RowPrediction[], classes: Array<number | string>, classNames: string[], tolerance: ParityTolerance, worstRows: number): OutputParity[] {
+export function compareOutputs(
+  expected: Expected,
+  served: RowPrediction[],
+  classes: Array<number | string>,
+  classNames: string[],
+  tolerance: ParityTolerance,
+  worstRows: number,
+): OutputParity[] {
   const outputs: OutputParity[] = [];
-  if (expected.labels) outputs.push(compareLabels(expected.labels, expected.probabilities, served, classes, tolerance, worstRows));
+  if (expected.labels)
+    outputs.push(compareLabels(expected.labels, expected.probabilities, served, classes, tolerance, worstRows));
   if (expected.probabilities) {
     const servedRows = served.map((row) => classNames.map((name) => row.probabilities?.[name] ?? Number.NaN));
     outputs.push(compareNumbers('probabilities', expected.probabilities, servedRows, tolerance, worstRows));
   }
   if (expected.values) {
-    const servedRows = served.map((row) => (Array.isArray(row.prediction) ? (row.prediction as number[]) : [row.prediction as number]));
-    const expectedRows = (expected.values as Array<number | number[]>).map((value) => (Array.isArray(value) ? value : [value]));
+    const servedRows = served.map((row) =>
+      Array.isArray(row.prediction) ? (row.prediction as number[]) : [row.prediction as number],
+    );
+    const expectedRows = (expected.values as Array<number | number[]>).map((value) =>
+      Array.isArray(value) ? value : [value],
+    );
     outputs.push(compareNumbers('values', expectedRows, servedRows, tolerance, worstRows));
   }
   return outputs;
 }
 
-function compareLabels(labels: Array<number | string>, probabilities: number[][] | undefined, served: RowPrediction[], classes: Array<number | string>, tolerance: ParityTolerance, worstRows: number): OutputParity {
+function compareLabels(
+  labels: Array<number | string>,
+  probabilities: number[][] | undefined,
+  served: RowPrediction[],
+  classes: Array<number | string>,
+  tolerance: ParityTolerance,
+  worstRows: number,
+): OutputParity {
   const classIndex = new Map(classes.map((label, index) => [String(label), index]));
   let disagreements = 0;
   let ties = 0;
@@ -39,7 +58,12 @@ function compareLabels(labels: Array<number | string>, probabilities: number[][]
     const p = probabilities?.[row];
     const mine = classIndex.get(String(label));
     const theirs = classIndex.get(String(got));
-    if (p && mine !== undefined && theirs !== undefined && Math.abs(p[mine]! - p[theirs]!) <= tolerance.abs + tolerance.rel * Math.abs(p[mine]!)) {
+    if (
+      p &&
+      mine !== undefined &&
+      theirs !== undefined &&
+      Math.abs(p[mine]! - p[theirs]!) <= tolerance.abs + tolerance.rel * Math.abs(p[mine]!)
+    ) {
       ties++;
       return;
     }
@@ -47,10 +71,24 @@ function compareLabels(labels: Array<number | string>, probabilities: number[][]
     if (worst.length < worstRows) worst.push({ row, original: label, served: got });
   });
   const agreement = labels.length === 0 ? 1 : (labels.length - disagreements) / labels.length;
-  return { output: 'labels', passed: agreement >= tolerance.agreement, rows: labels.length, agreement, disagreements, ties, worst };
+  return {
+    output: 'labels',
+    passed: agreement >= tolerance.agreement,
+    rows: labels.length,
+    agreement,
+    disagreements,
+    ties,
+    worst,
+  };
 }
 
-function compareNumbers(output: 'probabilities' | 'values', expected: number[][], served: number[][], tolerance: ParityTolerance, worstRows: number): OutputParity {
+function compareNumbers(
+  output: 'probabilities' | 'values',
+  expected: number[][],
+  served: number[][],
+  tolerance: ParityTolerance,
+  worstRows: number,
+): OutputParity {
   let maxAbsError = 0;
   let maxRelError = 0;
   let beyondTolerance = 0;
@@ -62,7 +100,12 @@ function compareNumbers(output: 'probabilities' | 'values', expected: number[][]
     want.forEach((value, column) => {
       const actual = got[column];
       // NaN on either side (a missing output) is the largest error there is.
-      const error = actual === undefined || Number.isNaN(actual) !== Number.isNaN(value) ? Number.POSITIVE_INFINITY : Number.isNaN(value) ? 0 : Math.abs(actual - value);
+      const error =
+        actual === undefined || Number.isNaN(actual) !== Number.isNaN(value)
+          ? Number.POSITIVE_INFINITY
+          : Number.isNaN(value)
+            ? 0
+            : Math.abs(actual - value);
       if (error > tolerance.abs + tolerance.rel * Math.abs(value)) {
         beyondTolerance++;
         beyond = true;
@@ -79,8 +122,21 @@ function compareNumbers(output: 'probabilities' | 'values', expected: number[][]
     .filter((entry) => (beyondTolerance > 0 ? entry.beyond : entry.absError > 0))
     .sort((a, b) => b.absError - a.absError)
     .slice(0, worstRows)
-    .map(({ row, absError }) => ({ row, original: unwrap(expected[row]!), served: unwrap(served[row] ?? []), absError: finite(absError) }));
-  return { output, passed: beyondTolerance === 0, rows: expected.length, maxAbsError: finite(maxAbsError), maxRelError: finite(maxRelError), beyondTolerance, worst };
+    .map(({ row, absError }) => ({
+      row,
+      original: unwrap(expected[row]!),
+      served: unwrap(served[row] ?? []),
+      absError: finite(absError),
+    }));
+  return {
+    output,
+    passed: beyondTolerance === 0,
+    rows: expected.length,
+    maxAbsError: finite(maxAbsError),
+    maxRelError: finite(maxRelError),
+    beyondTolerance,
+    worst,
+  };
 }
 
 const unwrap = (values: number[]) => (values.length === 1 ? values[0] : values);

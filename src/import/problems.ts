@@ -3,29 +3,51 @@ import type { HelperFailure } from './helper-result.js';
 import { pipInstallLine } from './converter-versions.js';
 
 /** The helper's `problem` as a catalogue error: what went wrong, and the way forward. */
-export function problemError(failure: HelperFailure, context: { artifact: string; python: string; sample: string | null }): BerthError {
+export function problemError(
+  failure: HelperFailure,
+  context: { artifact: string; python: string; sample: string | null },
+): BerthError {
   const { problem } = failure;
   const fact = (key: string) => String(problem[key] ?? '');
   const python = failure.environment?.executable ?? context.python;
   switch (problem.code) {
     case 'missing-package':
-      return errors.importMissingPackage(python, fact('package'), fact('neededFor'), pipInstallLine(python, fact('package'), failure.environment?.packages ?? {}));
+      return errors.importMissingPackage(
+        python,
+        fact('package'),
+        fact('neededFor'),
+        pipInstallLine(python, fact('package'), failure.environment?.packages ?? {}),
+      );
     case 'not-a-pickle':
       return errors.importNotAPickle(context.artifact, fact('detail'));
     case 'unpickle-failed':
       return errors.importUnpickleFailed(context.artifact, fact('detail'));
     case 'not-a-model': {
       const keys = problem.keys as string[] | null | undefined;
-      return errors.importNotAModel(context.artifact, `a ${fact('type')}${keys ? ` with keys ${keys.join(', ')}` : ''}`);
+      return errors.importNotAModel(
+        context.artifact,
+        `a ${fact('type')}${keys ? ` with keys ${keys.join(', ')}` : ''}`,
+      );
     }
     case 'load-failed':
       return errors.importLoadFailed(context.artifact, fact('framework'), fact('detail'));
     case 'unsupported':
       return errors.importUnsupported(fact('estimator'), fact('detail'), fact('way'));
     case 'no-converter':
-      return errors.importConversionFailed(fact('estimator'), fact('converter'), 'it has no converter for this estimator', `replace the step with one skl2onnx converts, register a custom converter for it (skl2onnx's "custom converter" guide), or export ONNX yourself and run berth import model.onnx --sample data.csv (${fact('detail')})`);
+      return errors.importConversionFailed(
+        fact('estimator'),
+        fact('converter'),
+        'it has no converter for this estimator',
+        `replace the step with one skl2onnx converts, register a custom converter for it (skl2onnx's "custom converter" guide), or export ONNX yourself and run berth import model.onnx --sample data.csv (${fact('detail')})`,
+      );
     case 'conversion-failed':
-      return errors.importConversionFailed(fact('estimator'), fact('converter'), fact('detail'), fact('way') || 'check the converter versions fit the training library (berth import names them when one is missing), or export ONNX yourself and run berth import model.onnx --sample data.csv');
+      return errors.importConversionFailed(
+        fact('estimator'),
+        fact('converter'),
+        fact('detail'),
+        fact('way') ||
+          'check the converter versions fit the training library (berth import names them when one is missing), or export ONNX yourself and run berth import model.onnx --sample data.csv',
+      );
     case 'predict-failed':
       return errors.importPredictFailed(fact('estimator'), fact('detail'));
     case 'sample-unreadable':

@@ -20,7 +20,11 @@ export const helperScript = fileURLToPath(new URL('../../python/berth-import.py'
  * result.json in a private work folder (with model.onnx): neither travels in argv, and nothing the
  * artifact's code prints can be mistaken for the answer. The caller removes `work`.
  */
-export async function runHelper(python: string, request: Omit<HelperRequest, 'work'>, cwd: string): Promise<{ result: HelperResult; work: string }> {
+export async function runHelper(
+  python: string,
+  request: Omit<HelperRequest, 'work'>,
+  cwd: string,
+): Promise<{ result: HelperResult; work: string }> {
   const work = await mkdtemp(join(tmpdir(), 'berth-import-'));
   try {
     const run = await runProgram(python, [helperScript], {

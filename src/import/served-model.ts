@@ -39,8 +39,17 @@ export async function loadServedModel(path: string, file: Record<string, unknown
   const config: ModelConfig = { ...model, name, version: '1' };
   // Told of the version as drift monitoring is: its signature, and a way to run Berth's own rows uncounted.
   let loaded: LoadedVersion | undefined;
-  const listener = { versionLoaded: async (version: LoadedVersion) => void (loaded = version), versionUnloaded: () => undefined };
-  const { dataplane, manager } = createServingCore({ settings, runtimes: (source) => createOnnxRuntime(source, settings.onnx), metrics: createMetrics({ processMetrics: false }), logger: createLogger('silent'), listener });
+  const listener = {
+    versionLoaded: async (version: LoadedVersion) => void (loaded = version),
+    versionUnloaded: () => undefined,
+  };
+  const { dataplane, manager } = createServingCore({
+    settings,
+    runtimes: (source) => createOnnxRuntime(source, settings.onnx),
+    metrics: createMetrics({ processMetrics: false }),
+    logger: createLogger('silent'),
+    listener,
+  });
   await manager.loadFile(path, config);
   const { metadata, infer, config: served } = loaded!;
   const classes = metadata.classifier?.classes ?? [];
@@ -57,23 +66,37 @@ export async function loadServedModel(path: string, file: Record<string, unknown
       const index = new Map(featureNames.map((feature, column) => [feature, column]));
       const toInstance = (row: Array<number | string | null>) => {
         const values = row.map((value) => (value === null ? Number.NaN : value));
-        return named ? Object.fromEntries(layout.features.map((feature) => [feature, values[index.get(feature)!]])) : values;
+        return named
+          ? Object.fromEntries(layout.features.map((feature) => [feature, values[index.get(feature)!]]))
+          : values;
       };
       const out: RowPrediction[] = [];
       for (let start = 0; start < rows.length; start += chunk) {
-        out.push(...(await dataplane.infer(name, undefined, predictRows, rows.slice(start, start + chunk).map(toInstance), internalContext(`parity-${start}`))));
+        out.push(
+          ...(await dataplane.infer(
+            name,
+            undefined,
+            predictRows,
+            rows.slice(start, start + chunk).map(toInstance),
+            internalContext(`parity-${start}`),
+          )),
+        );
       }
       return out;
     },
     reference: (csv) =>
-      modelReference(csv, {
-        metadata,
-        config: served,
-        layout: codec.layout(metadata, served),
-        encode: (rows) => codec.encode(rows, metadata, served),
-        infer,
-        maxRows: chunk,
-      }, settings.monitoring.drift),
+      modelReference(
+        csv,
+        {
+          metadata,
+          config: served,
+          layout: codec.layout(metadata, served),
+          encode: (rows) => codec.encode(rows, metadata, served),
+          infer,
+          maxRows: chunk,
+        },
+        settings.monitoring.drift,
+      ),
     close: () => dataplane.models.unloadAll(),
   };
 }

@@ -8,7 +8,8 @@ export function parseTolerance(items: readonly string[] = []): ParityTolerance {
   for (const item of items.flatMap((entry) => entry.split(','))) {
     const match = /^\s*(abs|rel|agreement)\s*=\s*(\S+)\s*$/.exec(item);
     const value = Number(match?.[2]);
-    if (!match || !Number.isFinite(value) || value < 0 || (match[1] === 'agreement' && value > 1)) throw errors.importBadTolerance(item);
+    if (!match || !Number.isFinite(value) || value < 0 || (match[1] === 'agreement' && value > 1))
+      throw errors.importBadTolerance(item);
     tolerance[match[1] as keyof ParityTolerance] = value;
   }
   return tolerance;

@@ -9,10 +9,19 @@ export function inferenceMetrics(metrics: Metrics): { inference: InferenceObserv
       const labels = { model: event.model, version: event.version };
       observeLatency(metrics.inferenceDuration, labels, event.seconds, event.request.trace?.traceId);
       if (event.error === undefined) metrics.inferenceRows.inc(labels, event.rows);
-      else metrics.inferenceErrors.inc({ ...labels, code: event.error instanceof BerthError ? event.error.code : 'BERTH_INTERNAL' });
+      else
+        metrics.inferenceErrors.inc({
+          ...labels,
+          code: event.error instanceof BerthError ? event.error.code : 'BERTH_INTERNAL',
+        });
     },
     shadow(event) {
-      metrics.shadowComparisons.inc({ model: event.model, version: event.version, shadow_version: event.shadowVersion, agreed: event.error ? 'error' : String(event.agreed) });
+      metrics.shadowComparisons.inc({
+        model: event.model,
+        version: event.version,
+        shadow_version: event.shadowVersion,
+        agreed: event.error ? 'error' : String(event.agreed),
+      });
     },
   };
 }

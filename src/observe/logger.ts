@@ -14,7 +14,10 @@ export function createLogger(level: string, destination: pino.DestinationStream 
     {
       level,
       base: { service: 'berth', pid: process.pid },
-      redact: { paths: ['apiKey', '*.apiKey', 'settings.server.apiKey', 'req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['apiKey', '*.apiKey', 'settings.server.apiKey', 'req.headers.authorization', 'headers.authorization'],
+        censor: '[redacted]',
+      },
       timestamp: isoTimeCachedPerMillisecond,
     },
     destination,

@@ -1,4 +1,12 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues, type RegistryContentType } from 'prom-client';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type LabelValues,
+  type RegistryContentType,
+} from 'prom-client';
 import { berthMetrics as m, type MetricSpec } from '../core/metric-names.js';
 import { droppedLogLines } from './log-stream.js';
 
@@ -18,11 +26,18 @@ export function createMetrics(options: { processMetrics?: boolean; exemplars?: b
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const collectHooks: { payloadLog?: () => void } = {};
   const payloadLog = { collect: () => collectHooks.payloadLog?.() };
-  const counter = <L extends string>(spec: MetricSpec<L>, extra: { collect?: (this: Counter<L>) => void } = {}) => new Counter<L>({ ...common(spec), registers, ...extra });
+  const counter = <L extends string>(spec: MetricSpec<L>, extra: { collect?: (this: Counter<L>) => void } = {}) =>
+    new Counter<L>({ ...common(spec), registers, ...extra });
   const gauge = <L extends string>(spec: MetricSpec<L>) => new Gauge<L>({ ...common(spec), registers });
-  const histogram = <L extends string>(spec: MetricSpec<L>) => new Histogram<L>({ ...common(spec), buckets: [...spec.buckets!], registers });
+  const histogram = <L extends string>(spec: MetricSpec<L>) =>
+    new Histogram<L>({ ...common(spec), buckets: [...spec.buckets!], registers });
   const latency = <L extends string>(spec: MetricSpec<L>) => {
-    const made = new Histogram<L>({ ...common(spec), buckets: [...spec.buckets!], registers, enableExemplars: exemplars });
+    const made = new Histogram<L>({
+      ...common(spec),
+      buckets: [...spec.buckets!],
+      registers,
+      enableExemplars: exemplars,
+    });
     if (exemplars) exemplarHistograms.add(made as Histogram<string>);
     return made;
   };
@@ -72,16 +87,31 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * sampled request's trace id goes with it as an OpenMetrics exemplar `{trace_id="…"}`, so a slow
  * bucket leads to a trace of a request that fell in it.
  */
-export function observeLatency<Label extends string>(histogram: Histogram<Label>, labels: LabelValues<Label>, seconds: number, traceId: string | undefined): void {
+export function observeLatency<Label extends string>(
+  histogram: Histogram<Label>,
+  labels: LabelValues<Label>,
+  seconds: number,
+  traceId: string | undefined,
+): void {
   if (!exemplarHistograms.has(histogram as Histogram<string>)) histogram.observe(labels, seconds);
-  else histogram.observe({ labels, value: seconds, exemplarLabels: traceId ? ({ trace_id: traceId } as LabelValues<Label>) : {} });
+  else
+    histogram.observe({
+      labels,
+      value: seconds,
+      exemplarLabels: traceId ? ({ trace_id: traceId } as LabelValues<Label>) : {},
+    });
 }
 
 /** Histograms made with exemplars: prom-client then takes only the object form of observe(). */
 const exemplarHistograms = new WeakSet<Histogram<string>>();
 
 function common<L extends string>(spec: MetricSpec<L>) {
-  return { name: spec.name, help: spec.help, labelNames: spec.labels, ...(spec.aggregator ? { aggregator: spec.aggregator } : {}) };
+  return {
+    name: spec.name,
+    help: spec.help,
+    labelNames: spec.labels,
+    ...(spec.aggregator ? { aggregator: spec.aggregator } : {}),
+  };
 }
 
 /** The logger counts drops for the whole process; each registry adds what is new since its last scrape. */

@@ -15,7 +15,14 @@ export function baseImageCommand(berthRoot: string, isRoot: boolean): string {
 }
 
 export function localBaseImageArguments(engine: Engine): string[] {
-  return [...engine.globalArgs, 'images', '--filter', 'label=io.berth.base.role=runtime', '--format', '{{.Repository}}:{{.Tag}} {{.Labels}}'];
+  return [
+    ...engine.globalArgs,
+    'images',
+    '--filter',
+    'label=io.berth.base.role=runtime',
+    '--format',
+    '{{.Repository}}:{{.Tag}} {{.Labels}}',
+  ];
 }
 
 /**
@@ -23,7 +30,9 @@ export function localBaseImageArguments(engine: Engine): string[] {
  * The version is matched here, not with a second --filter: podman 4 ORs label filters.
  */
 export async function findLocalBaseImage(engine: Engine, nodeVersion: string): Promise<string | undefined> {
-  const result = await runProgram(engine.name, localBaseImageArguments(engine), { timeoutMs: 60_000 }).catch(() => undefined);
+  const result = await runProgram(engine.name, localBaseImageArguments(engine), { timeoutMs: 60_000 }).catch(
+    () => undefined,
+  );
   if (result?.code !== 0) return undefined;
   for (const line of result.stdout.split('\n')) {
     const [image = '', ...labels] = line.trim().split(' ');
@@ -31,7 +40,9 @@ export async function findLocalBaseImage(engine: Engine, nodeVersion: string): P
     const text = labels.join(' ');
     const version = /io\.berth\.node\.version[:=]([^\s,\]]+)/.exec(text)?.[1];
     // Images built FROM the base inherit its labels; only the script's own set this source.
-    const fromScript = /org\.opencontainers\.image\.source[:=]berth\/scripts\/base-image\/build\.sh(?=[\s,\]]|$)/.test(text);
+    const fromScript = /org\.opencontainers\.image\.source[:=]berth\/scripts\/base-image\/build\.sh(?=[\s,\]]|$)/.test(
+      text,
+    );
     if (version === nodeVersion && fromScript && !image.includes('<none>')) return image;
   }
   return undefined;

@@ -27,13 +27,16 @@ export async function locateBerthFiles(root: string, runtimeModule: string): Pro
   const entry = join(root, cliEntry);
   const entryStat = await stat(entry).catch(() => undefined);
   if (!entryStat?.isFile()) throw errors.distMissing(entry, root);
-  if (!(await stat(join(root, runtimeModule)).catch(() => undefined))?.isFile()) throw errors.distMissing(join(root, runtimeModule), root);
+  if (!(await stat(join(root, runtimeModule)).catch(() => undefined))?.isFile())
+    throw errors.distMissing(join(root, runtimeModule), root);
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
   const warnings: string[] = [];
   // A checkout (src/ beside dist/): say so when dist/ is older than the sources it was built from.
   const newestSource = await newestMtime(join(root, 'src'));
   if (newestSource !== undefined && newestSource > entryStat.mtimeMs) {
-    warnings.push(`${join(root, 'dist')} is older than ${join(root, 'src')}; the image gets the compiled code as it is — run \`npm run build\` first to include your changes`);
+    warnings.push(
+      `${join(root, 'dist')} is older than ${join(root, 'src')}; the image gets the compiled code as it is — run \`npm run build\` first to include your changes`,
+    );
   }
   return { root, version, dist: join(root, 'dist'), proto: join(root, 'proto'), runtimeModule, warnings };
 }
@@ -45,7 +48,11 @@ async function newestMtime(dir: string): Promise<number | undefined> {
   let newest: number | undefined;
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    const time = entry.isDirectory() ? await newestMtime(path) : entry.name.endsWith('.ts') ? (await stat(path)).mtimeMs : undefined;
+    const time = entry.isDirectory()
+      ? await newestMtime(path)
+      : entry.name.endsWith('.ts')
+        ? (await stat(path)).mtimeMs
+        : undefined;
     if (time !== undefined && (newest === undefined || time > newest)) newest = time;
   }
   return newest;

@@ -29,14 +29,23 @@ export interface BuildChoices {
 /** A model reference and the user's choices → a BuildRequest: the model located as deploy locates it, the tag deploy would use. */
 export async function buildRequest(ref: string, choices: BuildChoices = {}): Promise<Omit<BuildRequest, 'onProgress'>> {
   const { engine } = choices;
-  if (engine !== undefined && engine !== 'podman' && engine !== 'docker') throw errors.badUsage(`--engine takes podman or docker, got ${JSON.stringify(engine)}`);
+  if (engine !== undefined && engine !== 'podman' && engine !== 'docker')
+    throw errors.badUsage(`--engine takes podman or docker, got ${JSON.stringify(engine)}`);
   const source = await locateModel(ref, { registry: choices.registry });
   // The container's ports and ONNX settings are the berth.yaml's (this host's BERTH_* variables are not the pod's).
   const { settings } = resolveConfig({ file: source.config, baseDir: source.dir });
   const tag = choices.tag ?? settings.deploy.image ?? defaultImage(source);
   const slug = tag.slice(tag.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_.-]+/g, '-');
   return {
-    model: { ref, path: source.path, name: source.name, version: source.version, sha256: source.sha256, configPath: source.configPath, metadataPath: source.metadataPath },
+    model: {
+      ref,
+      path: source.path,
+      name: source.name,
+      version: source.version,
+      sha256: source.sha256,
+      configPath: source.configPath,
+      metadataPath: source.metadataPath,
+    },
     tag,
     berthRoot,
     runtimeModule: 'dist/runtime/onnx.js',

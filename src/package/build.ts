@@ -9,8 +9,26 @@ import { productionDependencies } from './dependencies.js';
 import { generateDockerfile } from './dockerfile.js';
 import { generateDockerignore } from './dockerignore.js';
 import { baseImageCommand, findLocalBaseImage } from './base-images.js';
-import { buildArguments, likelyUlimits, pushLines, runArguments, shellLine, ulimitCandidates, type Engine, type EngineName } from './engine-args.js';
-import { detectEngine, hostLimits, imageExists, pushImage, runImageBuild, workingUlimits, type BuiltImage, type PushedImage } from './engine.js';
+import {
+  buildArguments,
+  likelyUlimits,
+  pushLines,
+  runArguments,
+  shellLine,
+  ulimitCandidates,
+  type Engine,
+  type EngineName,
+} from './engine-args.js';
+import {
+  detectEngine,
+  hostLimits,
+  imageExists,
+  pushImage,
+  runImageBuild,
+  workingUlimits,
+  type BuiltImage,
+  type PushedImage,
+} from './engine.js';
 import { imageLabels, type ImageIdentity } from './image-labels.js';
 import { inRepository, parseImageRef, storedReference, tagProblem } from '../core/image-ref.js';
 import type { ModelInput } from './model-files.js';
@@ -81,9 +99,15 @@ export interface BuildResult {
 export async function buildImage(input: BuildRequest): Promise<BuildResult> {
   if (input.push !== undefined) {
     const target = parseImageRef(input.push);
-    if (target.tag !== undefined || target.digest !== undefined) throw errors.badImageRef('--push', input.push, 'name a repository without a tag or digest; the tag is the image\'s own (<version>-<short sha>) and the digest comes from the push');
+    if (target.tag !== undefined || target.digest !== undefined)
+      throw errors.badImageRef(
+        '--push',
+        input.push,
+        "name a repository without a tag or digest; the tag is the image's own (<version>-<short sha>) and the digest comes from the push",
+      );
   }
-  const request = input.push === undefined ? input : { ...input, tag: inRepository(input.push, input.tag), containerize: true };
+  const request =
+    input.push === undefined ? input : { ...input, tag: inRepository(input.push, input.tag), containerize: true };
   const problem = tagProblem(request.tag);
   if (problem) throw errors.badImageRef(input.push === undefined ? '--tag' : '--push', request.tag, problem);
   const settings = defaults.package;
@@ -94,11 +118,16 @@ export async function buildImage(input: BuildRequest): Promise<BuildResult> {
   // Without --base-image: Berth's own base for this node version when the engine has one (no
   // registry needed); else --containerize stops and names the command that makes it, and a
   // context-only build names the official image (pulled wherever the context is built).
-  const engine = request.containerize ? await detectEngine(settings.engineProbeTimeoutMs, request.engine) : await detectEngine(settings.engineProbeTimeoutMs, request.engine).catch(() => undefined);
-  const localBase = request.baseImage === undefined && engine ? await findLocalBaseImage(engine, nodeVersion) : undefined;
+  const engine = request.containerize
+    ? await detectEngine(settings.engineProbeTimeoutMs, request.engine)
+    : await detectEngine(settings.engineProbeTimeoutMs, request.engine).catch(() => undefined);
+  const localBase =
+    request.baseImage === undefined && engine ? await findLocalBaseImage(engine, nodeVersion) : undefined;
   if (request.baseImage === undefined && localBase === undefined) {
     if (request.containerize) throw errors.baseImageNotBuilt(engine!.name, nodeVersion, makeBaseImages, official);
-    warnings.push(`no Berth base image for Node ${nodeVersion} here, so the Dockerfile defaults to ${official} from Docker Hub; to build offline, make Berth's base images first: ${makeBaseImages}`);
+    warnings.push(
+      `no Berth base image for Node ${nodeVersion} here, so the Dockerfile defaults to ${official} from Docker Hub; to build offline, make Berth's base images first: ${makeBaseImages}`,
+    );
   }
   const baseImage = request.baseImage ?? localBase ?? official;
   // The build stage only COPYs and runs node (exec form), so the runtime base can be the builder
@@ -108,7 +137,10 @@ export async function buildImage(input: BuildRequest): Promise<BuildResult> {
   const progress = (line: string) => request.onProgress?.(`berth build: ${line}\n`);
 
   const berth = await locateBerthFiles(request.berthRoot, request.runtimeModule);
-  const provenance = request.source !== undefined && request.revision !== undefined ? {} : await gitProvenance(dirname(request.model.path));
+  const provenance =
+    request.source !== undefined && request.revision !== undefined
+      ? {}
+      : await gitProvenance(dirname(request.model.path));
   const { model } = request;
   const identity: ImageIdentity = {
     model: { name: model.name, version: model.version, sha256: model.sha256 },
@@ -133,7 +165,12 @@ export async function buildImage(input: BuildRequest): Promise<BuildResult> {
       `  podman build --build-arg BASE_IMAGE=… --tag ${request.tag} .`,
     ],
   });
-  const checkScript = generateCheckScript({ ...layout, sha256: model.sha256, runtimeModule: `${layout.appDir}/${request.runtimeModule}`, onnx: request.onnx });
+  const checkScript = generateCheckScript({
+    ...layout,
+    sha256: model.sha256,
+    runtimeModule: `${layout.appDir}/${request.runtimeModule}`,
+    onnx: request.onnx,
+  });
 
   const dependencies = await productionDependencies({
     berthRoot: request.berthRoot,
@@ -146,10 +183,21 @@ export async function buildImage(input: BuildRequest): Promise<BuildResult> {
   const buildArgs = { BUILDER_IMAGE: builderImage, BASE_IMAGE: baseImage };
   const engineFor = (name: EngineName): Engine => (engine?.name === name ? engine : { name, globalArgs: [] });
   const commandFor = (name: EngineName, pullNever = true) =>
-    shellLine(name, buildArguments(engineFor(name), { context: request.out, dockerfile: join(request.out, contextLayout.dockerfile), tag: request.tag, buildArgs, annotations: {}, pullNever }));
+    shellLine(
+      name,
+      buildArguments(engineFor(name), {
+        context: request.out,
+        dockerfile: join(request.out, contextLayout.dockerfile),
+        tag: request.tag,
+        buildArgs,
+        annotations: {},
+        pullNever,
+      }),
+    );
   const shown = engineFor(engine?.name ?? 'podman');
   const limits = await hostLimits();
-  const runCommandWith = (ulimits: readonly string[]) => shellLine(shown.name, runArguments(shown, { tag: request.tag, ports: request.ports, ulimits }));
+  const runCommandWith = (ulimits: readonly string[]) =>
+    shellLine(shown.name, runArguments(shown, { tag: request.tag, ports: request.ports, ulimits }));
   const buildInfo = {
     berthVersion: berth.version,
     tag: request.tag,
@@ -160,7 +208,16 @@ export async function buildImage(input: BuildRequest): Promise<BuildResult> {
     build: { podman: commandFor('podman'), docker: commandFor('docker') },
   };
   progress(`writing the build context to ${request.out}`);
-  const written = await writeBuildContext({ dir: request.out, dockerfile, dockerignore: generateDockerignore(), checkScript, buildInfo, model, berth, dependencies: dependencies.dir });
+  const written = await writeBuildContext({
+    dir: request.out,
+    dockerfile,
+    dockerignore: generateDockerignore(),
+    checkScript,
+    buildInfo,
+    model,
+    berth,
+    dependencies: dependencies.dir,
+  });
   const result: BuildResult = {
     context: written.dir,
     tag: request.tag,
@@ -182,20 +239,49 @@ export async function buildImage(input: BuildRequest): Promise<BuildResult> {
   for (const image of new Set([builderImage, baseImage])) {
     if (await imageExists(engine, image)) continue;
     allLocal = false;
-    if (parseImageRef(image).repository.startsWith('localhost/')) throw errors.baseImageMissing(engine.name, image, makeBaseImages);
+    if (parseImageRef(image).repository.startsWith('localhost/'))
+      throw errors.baseImageMissing(engine.name, image, makeBaseImages);
   }
-  const options = { context: written.dir, dockerfile: join(written.dir, contextLayout.dockerfile), tag: request.tag, buildArgs, annotations: labels, pullNever: allLocal };
+  const options = {
+    context: written.dir,
+    dockerfile: join(written.dir, contextLayout.dockerfile),
+    tag: request.tag,
+    buildArgs,
+    annotations: labels,
+    pullNever: allLocal,
+  };
   progress(`building ${request.tag} with ${engine.name} (${relative(process.cwd(), written.dir) || '.'})`);
-  const built = await runImageBuild(engine, { ...options, timeoutMs: settings.buildTimeoutMs, tailLines: settings.failureTailLines, onProgress: request.onProgress });
+  const built = await runImageBuild(engine, {
+    ...options,
+    timeoutMs: settings.buildTimeoutMs,
+    tailLines: settings.failureTailLines,
+    onProgress: request.onProgress,
+  });
   progress('checking which --ulimit flags this host needs to start the image');
   const candidates = ulimitCandidates(limits);
   const ulimits = await workingUlimits(engine, request.tag, candidates, layout.nodePath);
-  if (!ulimits) result.warnings.push(`${engine.name} could not start the image with any of: ${candidates.map((set) => set.join(' ') || 'no --ulimit').join('; ')}; see the engine's error with: ${runCommandWith([])}`);
-  const image = { ...built, seconds: round(built.seconds), engine: engine.name, stored: storedReference(engine.name, request.tag) };
-  const done = { ...result, buildCommand: shellLine(engine.name, buildArguments(engine, options)), runCommand: runCommandWith(ulimits ?? []) };
+  if (!ulimits)
+    result.warnings.push(
+      `${engine.name} could not start the image with any of: ${candidates.map((set) => set.join(' ') || 'no --ulimit').join('; ')}; see the engine's error with: ${runCommandWith([])}`,
+    );
+  const image = {
+    ...built,
+    seconds: round(built.seconds),
+    engine: engine.name,
+    stored: storedReference(engine.name, request.tag),
+  };
+  const done = {
+    ...result,
+    buildCommand: shellLine(engine.name, buildArguments(engine, options)),
+    runCommand: runCommandWith(ulimits ?? []),
+  };
   if (request.push === undefined) return { ...done, image };
   progress(`pushing ${request.tag}`);
-  const pushed = await pushImage(engine, request.tag, { timeoutMs: settings.pushTimeoutMs, tailLines: settings.failureTailLines, onProgress: request.onProgress });
+  const pushed = await pushImage(engine, request.tag, {
+    timeoutMs: settings.pushTimeoutMs,
+    tailLines: settings.failureTailLines,
+    onProgress: request.onProgress,
+  });
   return { ...done, image: { ...image, pushed: { ...pushed, seconds: round(pushed.seconds) } } };
 }
 

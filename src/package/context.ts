@@ -43,7 +43,13 @@ export async function writeBuildContext(content: BuildContextContent): Promise<W
   await mkdir(app, { recursive: true });
   const { berth } = content;
   // Symlinks are copied as they are (.bin shims are pruned; nothing may point back at the host).
-  const copy = (from: string, to: string) => cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, filter: (source) => !isDroppedFile(source) });
+  const copy = (from: string, to: string) =>
+    cp(from, to, {
+      recursive: true,
+      preserveTimestamps: true,
+      verbatimSymlinks: true,
+      filter: (source) => !isDroppedFile(source),
+    });
   await linkTree(join(content.dependencies, 'node_modules'), join(app, 'node_modules'));
   await copy(join(content.dependencies, 'package-lock.json'), join(app, 'package-lock.json'));
   await copy(join(berth.root, 'package.json'), join(app, 'package.json'));

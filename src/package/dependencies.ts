@@ -50,9 +50,12 @@ export async function productionDependencies(request: DependencyRequest): Promis
   const started = performance.now();
   const packageText = await readFile(join(request.berthRoot, 'package.json'), 'utf8');
   const lockText = await readLock(request.berthRoot);
-  const warnings = lockText === undefined
-    ? [`no ${lockFile} next to Berth (${request.berthRoot}); dependencies were resolved afresh with npm install, so the image is not reproducible`]
-    : [];
+  const warnings =
+    lockText === undefined
+      ? [
+          `no ${lockFile} next to Berth (${request.berthRoot}); dependencies were resolved afresh with npm install, so the image is not reproducible`,
+        ]
+      : [];
   const key = cacheKey(packageText, lockText, request.platform);
   const dir = join(request.cacheDir, key);
   const seconds = () => (performance.now() - started) / 1000;
@@ -72,14 +75,32 @@ export async function productionDependencies(request: DependencyRequest): Promis
     // --prefix pins the project to `work` even when npm_config_* variables of an outer npm run
     // (npm test, npx) are inherited; --ignore-scripts: Berth's `prepare` runs tsc (a dev
     // dependency) and onnxruntime-node's install script only downloads CUDA files.
-    const args = [lockText === undefined ? 'install' : 'ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--prefix', work];
+    const args = [
+      lockText === undefined ? 'install' : 'ci',
+      '--omit=dev',
+      '--ignore-scripts',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      work,
+    ];
     request.onProgress?.(`production dependencies: npm ${args.slice(0, -2).join(' ')}\n`);
-    const result = await runProgram('npm', args, { cwd: work, timeoutMs: request.timeoutMs, onOutput: (chunk) => request.onProgress?.(chunk) })
-      .catch((error: Error) => ({ code: 127, stdout: '', stderr: error.message }));
-    if (result.code !== 0) throw errors.dependencyInstallFailed(`npm ${args.join(' ')}`, lastLines(result.stderr || result.stdout) || `exit code ${result.code}`);
+    const result = await runProgram('npm', args, {
+      cwd: work,
+      timeoutMs: request.timeoutMs,
+      onOutput: (chunk) => request.onProgress?.(chunk),
+    }).catch((error: Error) => ({ code: 127, stdout: '', stderr: error.message }));
+    if (result.code !== 0)
+      throw errors.dependencyInstallFailed(
+        `npm ${args.join(' ')}`,
+        lastLines(result.stderr || result.stdout) || `exit code ${result.code}`,
+      );
     const pruned = await pruneDependencies(join(work, 'node_modules'), request.platform);
     await makeReadable(work);
-    request.onProgress?.(`production dependencies: kept onnxruntime's ${request.platform} binaries (removed ${pruned.removedPlatforms.join(', ') || 'nothing'}), dropped ${pruned.removedFiles} source maps and declarations\n`);
+    request.onProgress?.(
+      `production dependencies: kept onnxruntime's ${request.platform} binaries (removed ${pruned.removedPlatforms.join(', ') || 'nothing'}), dropped ${pruned.removedFiles} source maps and declarations\n`,
+    );
     // A concurrent build may have published the same key meanwhile: theirs is as good as ours.
     await rename(work, dir).catch(async (error: NodeJS.ErrnoException) => {
       if (!(await exists(join(dir, 'node_modules')))) throw error;
@@ -101,7 +122,10 @@ async function readLock(root: string): Promise<string | undefined> {
 }
 
 function cacheKey(packageText: string, lockText: string | undefined, platform: string): string {
-  const { dependencies = {}, overrides = {} } = JSON.parse(packageText) as { dependencies?: unknown; overrides?: unknown };
+  const { dependencies = {}, overrides = {} } = JSON.parse(packageText) as {
+    dependencies?: unknown;
+    overrides?: unknown;
+  };
   return createHash('sha256')
     .update(JSON.stringify({ dependencies, overrides, platform, pruneRulesVersion }))
     .update(lockText ?? '')
@@ -111,15 +135,26 @@ function cacheKey(packageText: string, lockText: string | undefined, platform: s
 
 /** Keeps the `keep` most recently used entries (the one just used always survives). */
 async function evictOld(cacheDir: string, current: string, keep: number): Promise<void> {
-  const entries = (await readdir(cacheDir, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'));
-  const dated = await Promise.all(entries.map(async (entry) => ({ path: join(cacheDir, entry.name), mtime: (await stat(join(cacheDir, entry.name))).mtimeMs })));
+  const entries = (await readdir(cacheDir, { withFileTypes: true })).filter(
+    (entry) => entry.isDirectory() && !entry.name.startsWith('.'),
+  );
+  const dated = await Promise.all(
+    entries.map(async (entry) => ({
+      path: join(cacheDir, entry.name),
+      mtime: (await stat(join(cacheDir, entry.name))).mtimeMs,
+    })),
+  );
   dated.sort((a, b) => b.mtime - a.mtime);
   for (const old of dated.filter((entry) => entry.path !== current).slice(Math.max(0, keep - 1))) {
     await rm(old.path, { recursive: true, force: true });
   }
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 function lastLines(text: string, count = 15): string {
   return text.trim().split('\n').slice(-count).join('\n');

@@ -28,11 +28,25 @@ export interface DockerfileOptions extends ImageLayout {
  * carries no compiler, package manager cache or build tool.
  */
 export function generateDockerfile(options: DockerfileOptions): string {
-  for (const [flag, image] of [['--base-image', options.baseImage], ['--builder-image', options.builderImage]] as const) {
-    if (/\s/.test(image) || image === '') throw errors.badImageRef(flag, image, 'it must be an image reference without spaces');
-    if (!isPinned(image)) throw errors.badImageRef(flag, image, 'pin it to a version tag or a digest (a missing tag means `latest`, which moves)');
+  for (const [flag, image] of [
+    ['--base-image', options.baseImage],
+    ['--builder-image', options.builderImage],
+  ] as const) {
+    if (/\s/.test(image) || image === '')
+      throw errors.badImageRef(flag, image, 'it must be an image reference without spaces');
+    if (!isPinned(image))
+      throw errors.badImageRef(
+        flag,
+        image,
+        'pin it to a version tag or a digest (a missing tag means `latest`, which moves)',
+      );
   }
-  if (!Number.isSafeInteger(options.uid) || options.uid <= 0 || !Number.isSafeInteger(options.gid) || options.gid <= 0) {
+  if (
+    !Number.isSafeInteger(options.uid) ||
+    options.uid <= 0 ||
+    !Number.isSafeInteger(options.gid) ||
+    options.gid <= 0
+  ) {
     throw errors.badUsage(`the image user must be a non-root numeric UID:GID, got ${options.uid}:${options.gid}`);
   }
   const { appDir, nodePath } = options;
@@ -40,7 +54,9 @@ export function generateDockerfile(options: DockerfileOptions): string {
   const model = modelDirIn(options);
   const check = `${appDir}/${contextLayout.checkScript}`;
   const ports = [...new Set(options.ports)];
-  for (const port of ports) if (!Number.isSafeInteger(port) || port < 1 || port > 65535) throw errors.badUsage(`EXPOSE needs TCP ports, got ${port}`);
+  for (const port of ports)
+    if (!Number.isSafeInteger(port) || port < 1 || port > 65535)
+      throw errors.badUsage(`EXPOSE needs TCP ports, got ${port}`);
 
   return [
     ...options.comment.map((line) => (line ? `# ${line}` : '#')),
@@ -50,8 +66,8 @@ export function generateDockerfile(options: DockerfileOptions): string {
     `ARG BASE_IMAGE=${options.baseImage}`,
     '',
     '# ── build stage ──────────────────────────────────────────────────────────────────',
-    '# app/ holds Berth\'s compiled code and its production dependencies, installed from Berth\'s',
-    '# lockfile (npm ci --omit=dev --ignore-scripts) and pruned to onnxruntime\'s binaries for this',
+    "# app/ holds Berth's compiled code and its production dependencies, installed from Berth's",
+    "# lockfile (npm ci --omit=dev --ignore-scripts) and pruned to onnxruntime's binaries for this",
     '# platform. The check fails the build, not the pod, if the model is not the one the labels name,',
     '# a dependency is missing, or onnxruntime cannot load the model here.',
     'FROM ${BUILDER_IMAGE} AS build',
@@ -63,7 +79,7 @@ export function generateDockerfile(options: DockerfileOptions): string {
     `RUN ${execForm([nodePath, check])}`,
     '',
     '# ── runtime stage ────────────────────────────────────────────────────────────────',
-    '# Only COPY: no shell is needed (or present, on Berth\'s base), no compiler, no npm cache.',
+    "# Only COPY: no shell is needed (or present, on Berth's base), no compiler, no npm cache.",
     '# Layers go from rarely to often changed, so a new model version is one small layer.',
     'FROM ${BASE_IMAGE}',
     'ARG BASE_IMAGE',
@@ -106,7 +122,8 @@ function execForm(argv: readonly string[]): string {
 /** One LABEL instruction, a line per key; `${BASE_IMAGE}` is the only substitution left in. */
 function labelInstruction(labels: Readonly<Record<string, string>>): string {
   const lines = Object.entries(labels).map(([key, value]) => {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) throw errors.badUsage(`label key ${JSON.stringify(key)} must be letters, digits, dots, dashes or underscores`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key))
+      throw errors.badUsage(`label key ${JSON.stringify(key)} must be letters, digits, dots, dashes or underscores`);
     return `${key}=${value === '${BASE_IMAGE}' ? '"${BASE_IMAGE}"' : quote(value)}`;
   });
   return `LABEL ${lines.join(' \\\n      ')}`;

@@ -47,7 +47,8 @@ export function buildArguments(engine: Engine, options: BuildArgs): string[] {
   if (engine.name === 'podman') args.push(options.pullNever ? '--pull=never' : '--pull=missing');
   args.push('--network', 'none');
   for (const [key, value] of Object.entries(options.buildArgs)) args.push('--build-arg', `${key}=${value}`);
-  if (engine.name === 'podman') for (const [key, value] of Object.entries(options.annotations)) args.push('--annotation', `${key}=${value}`);
+  if (engine.name === 'podman')
+    for (const [key, value] of Object.entries(options.annotations)) args.push('--annotation', `${key}=${value}`);
   args.push('--tag', options.tag, '--file', options.dockerfile, options.context);
   return args;
 }
@@ -56,7 +57,11 @@ export function buildArguments(engine: Engine, options: BuildArgs): string[] {
  * `push`, with the pushed manifest's digest written to `digestFile` (podman; docker prints it).
  * `plainHttp` for a loopback registry, which Docker itself allows without TLS by default.
  */
-export function pushArguments(engine: Engine, image: string, options: { digestFile: string; plainHttp: boolean }): string[] {
+export function pushArguments(
+  engine: Engine,
+  image: string,
+  options: { digestFile: string; plainHttp: boolean },
+): string[] {
   const args = [...engine.globalArgs, 'push'];
   if (engine.name === 'podman') {
     args.push('--digestfile', options.digestFile);
@@ -72,7 +77,9 @@ export function inspectArguments(engine: Engine, image: string): string[] {
 
 /** An argument array as one line a person can paste into a POSIX shell (display only). */
 export function shellLine(program: string, args: readonly string[]): string {
-  return [program, ...args].map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return [program, ...args]
+    .map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }
 
 /** Hard limits of this host's processes (/proc/self/limits); undefined where unlimited or unknown. */
@@ -103,13 +110,35 @@ export function ulimitCandidates(limits: HostLimits): string[][] {
 }
 
 /** `run` of the built image with its ports published on loopback, as a person tries it first. */
-export function runArguments(engine: Engine, options: { tag: string; ports: readonly number[]; ulimits: readonly string[] }): string[] {
-  return [...engine.globalArgs, 'run', '--rm', ...options.ulimits, ...options.ports.flatMap((port) => ['--publish', `127.0.0.1:${port}:${port}`]), options.tag];
+export function runArguments(
+  engine: Engine,
+  options: { tag: string; ports: readonly number[]; ulimits: readonly string[] },
+): string[] {
+  return [
+    ...engine.globalArgs,
+    'run',
+    '--rm',
+    ...options.ulimits,
+    ...options.ports.flatMap((port) => ['--publish', `127.0.0.1:${port}:${port}`]),
+    options.tag,
+  ];
 }
 
 /** `run` that only starts node in the image and exits: does the engine start containers with these limits? */
 export function runProbeArguments(engine: Engine, tag: string, ulimits: readonly string[], nodePath: string): string[] {
-  return [...engine.globalArgs, 'run', '--rm', '--network', 'none', ...ulimits, '--entrypoint', nodePath, tag, '-e', ''];
+  return [
+    ...engine.globalArgs,
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    ...ulimits,
+    '--entrypoint',
+    nodePath,
+    tag,
+    '-e',
+    '',
+  ];
 }
 
 /**

@@ -39,7 +39,8 @@ export async function writeModelFolder(model: ModelInput, dest: string): Promise
 
   const text = model.configPath ? await readFile(model.configPath, 'utf8').catch(() => undefined) : undefined;
   const document = text === undefined ? new Document({}) : parseDocument(text);
-  if (document.errors.length > 0) throw errors.badConfig(model.configPath!, document.errors[0]!.message.split('\n')[0]!);
+  if (document.errors.length > 0)
+    throw errors.badConfig(model.configPath!, document.errors[0]!.message.split('\n')[0]!);
   document.setIn(['model', 'name'], model.name);
   document.setIn(['model', 'version'], /^[0-9]+$/.test(model.version) ? Number(model.version) : model.version);
   await writeFile(join(dest, contextLayout.modelConfig), document.toString());
@@ -47,13 +48,20 @@ export async function writeModelFolder(model: ModelInput, dest: string): Promise
   const config = document.toJS() as Record<string, unknown>;
   const host = (config.server as Record<string, unknown> | undefined)?.host;
   if (typeof host === 'string' && /^(127\.|localhost$|::1$)/.test(host)) {
-    warnings.push(`berth.yaml sets server.host ${host}: in a container nothing outside can reach that; remove it (the default listens on every interface)`);
+    warnings.push(
+      `berth.yaml sets server.host ${host}: in a container nothing outside can reach that; remove it (the default listens on every interface)`,
+    );
   }
   if (model.configPath) {
     const baseDir = dirname(model.configPath);
     for (const candidate of referencedPaths(config)) {
       const source = resolve(baseDir, candidate);
-      if (!(await stat(source).catch(() => undefined))?.isFile() || source === resolve(model.path) || source === resolve(model.configPath)) continue;
+      if (
+        !(await stat(source).catch(() => undefined))?.isFile() ||
+        source === resolve(model.path) ||
+        source === resolve(model.configPath)
+      )
+        continue;
       const inside = relative(baseDir, source);
       if (inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
         warnings.push(`berth.yaml names ${candidate}, which is outside ${baseDir}; it is not copied into the image`);
@@ -77,7 +85,8 @@ export function referencedPaths(config: unknown): string[] {
   const found = new Set<string>();
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (value !== '' && !isAbsolute(value) && !/^[a-z][a-z0-9+.-]*:/i.test(value) && !value.includes('\n')) found.add(value);
+      if (value !== '' && !isAbsolute(value) && !/^[a-z][a-z0-9+.-]*:/i.test(value) && !value.includes('\n'))
+        found.add(value);
     } else if (Array.isArray(value)) value.forEach(visit);
     else if (value && typeof value === 'object') Object.values(value).forEach(visit);
   };

@@ -15,7 +15,10 @@ export async function gitProvenance(dir: string): Promise<Provenance> {
     const result = await runProgram('git', ['-C', dir, ...args], { timeoutMs: 10_000 }).catch(() => undefined);
     return result?.code === 0 ? result.stdout.trim() || undefined : undefined;
   };
-  const [revision, remote] = await Promise.all([git('rev-parse', '--verify', 'HEAD'), git('config', '--get', 'remote.origin.url')]);
+  const [revision, remote] = await Promise.all([
+    git('rev-parse', '--verify', 'HEAD'),
+    git('config', '--get', 'remote.origin.url'),
+  ]);
   return { revision, source: remote === undefined ? undefined : withoutCredentials(remote) };
 }
 

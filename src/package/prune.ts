@@ -66,6 +66,10 @@ async function pruneOnnxBinaries(binRoot: string, keepPlatform: string): Promise
       if ((await readdir(osDir)).length === 0) await rm(osDir, { recursive: true, force: true });
     }
   }
-  if (!kept) throw errors.dependencyInstallFailed('prune', `onnxruntime-node has no binaries for ${keepPlatform} under ${binRoot}; Berth's images need linux/x64 or linux/arm64`);
+  if (!kept)
+    throw errors.dependencyInstallFailed(
+      'prune',
+      `onnxruntime-node has no binaries for ${keepPlatform} under ${binRoot}; Berth's images need linux/x64 or linux/arm64`,
+    );
   return removed;
 }

@@ -12,7 +12,9 @@ export function batchKey(request: InferenceRequest): string {
     const [input] = request.inputs as [InferenceRequest['inputs'][0]];
     return `${input.name}:${input.datatype}:${input.shape.length === 2 ? input.shape[1] : input.shape.slice(1).join('x')}>${outputs}`;
   }
-  const inputs = request.inputs.map((input) => `${input.name}:${input.datatype}:${input.shape.slice(1).join('x')}`).sort();
+  const inputs = request.inputs
+    .map((input) => `${input.name}:${input.datatype}:${input.shape.slice(1).join('x')}`)
+    .sort();
   return `${inputs.join('|')}>${outputs}`;
 }
 
@@ -27,7 +29,12 @@ export function mergeRequests(requests: InferenceRequest[]): InferenceRequest {
   const total = requests.reduce((sum, request) => sum + rowsOf(request), 0);
   const inputs = first.inputs.map((template): Tensor => {
     const parts = requests.map((request) => request.inputs.find((input) => input.name === template.name)!.data);
-    return { name: template.name, datatype: template.datatype, shape: [total, ...template.shape.slice(1)], data: concat(template, parts, total) };
+    return {
+      name: template.name,
+      datatype: template.datatype,
+      shape: [total, ...template.shape.slice(1)],
+      data: concat(template, parts, total),
+    };
   });
   return { inputs, outputs: first.outputs };
 }
@@ -49,7 +56,10 @@ function concat(template: Tensor, parts: TensorData[], totalRows: number): Tenso
  * output does not have one row per input row (e.g. a model that reduces over the batch), in
  * which case the caller must run the requests one by one.
  */
-export function splitResponse(response: InferenceResponse, requests: InferenceRequest[]): InferenceResponse[] | undefined {
+export function splitResponse(
+  response: InferenceResponse,
+  requests: InferenceRequest[],
+): InferenceResponse[] | undefined {
   const total = requests.reduce((sum, request) => sum + rowsOf(request), 0);
   if (response.outputs.some((output) => output.shape[0] !== total)) return undefined;
   const results: InferenceResponse[] = requests.map(() => ({ outputs: [] }));
@@ -59,7 +69,12 @@ export function splitResponse(response: InferenceResponse, requests: InferenceRe
     requests.forEach((request, index) => {
       const rows = rowsOf(request);
       const data = output.data.slice(row * width, (row + rows) * width) as TensorData;
-      results[index]!.outputs.push({ name: output.name, datatype: output.datatype, shape: [rows, ...output.shape.slice(1)], data });
+      results[index]!.outputs.push({
+        name: output.name,
+        datatype: output.datatype,
+        shape: [rows, ...output.shape.slice(1)],
+        data,
+      });
       row += rows;
     });
   }

@@ -31,7 +31,12 @@ interface Pending {
  * so low load sees no added latency, while under load every call carries the backlog.
  * Measured (DESIGN.md): a fixed 1 ms timer halved throughput at 16 connections; this does not.
  */
-export function createBatcher(inner: ModelRuntime, options: Settings['batching'], hooks: BatcherHooks = {}, drainMs = 30_000): ModelRuntime {
+export function createBatcher(
+  inner: ModelRuntime,
+  options: Settings['batching'],
+  hooks: BatcherHooks = {},
+  drainMs = 30_000,
+): ModelRuntime {
   const queue: Pending[] = [];
   let running = false;
   /** Requests taken and not yet answered, queued or running; unload waits for them. */
@@ -109,7 +114,7 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
     const batch: Pending[] = [];
     let rows = 0;
     let key: string | undefined;
-    for (let i = 0; i < queue.length; ) {
+    for (let i = 0; i < queue.length;) {
       const pending = queue[i]!;
       if (pending.request.deadline !== undefined && pending.request.deadline <= now) {
         queue.splice(i, 1);
@@ -143,7 +148,13 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
       const response = await inner.infer(merged);
       const answered = performance.now();
       parts = splitResponse(response, requests);
-      hooks.executed?.(rows, batch.length, (called - started) / 1000, (answered - called) / 1000, (performance.now() - answered) / 1000);
+      hooks.executed?.(
+        rows,
+        batch.length,
+        (called - started) / 1000,
+        (answered - called) / 1000,
+        (performance.now() - answered) / 1000,
+      );
       call?.end(parts ? undefined : 'outputs not one row per input row');
     } catch (error) {
       call?.end(error);
@@ -202,7 +213,10 @@ export function createBatcher(inner: ModelRuntime, options: Settings['batching']
       inside++;
       return new Promise<InferenceResponse>((resolve, reject) => {
         queue.push({
-          request, key: batchKey(request), rows: rowsOf(request), enqueued: performance.now(),
+          request,
+          key: batchKey(request),
+          rows: rowsOf(request),
+          enqueued: performance.now(),
           resolve: (response) => (leave(), resolve(response)),
           reject: (error) => (leave(), reject(error)),
         });
@@ -219,5 +233,7 @@ const sweepIntervalMs = 25;
 
 /** A model can be batched when every input and output has a variable first dimension. */
 export function isBatchable({ inputs, outputs }: Pick<ModelMetadata, 'inputs' | 'outputs'>): boolean {
-  return inputs.length > 0 && [...inputs, ...outputs].every((tensor) => tensor.shape.length > 0 && tensor.shape[0] === -1);
+  return (
+    inputs.length > 0 && [...inputs, ...outputs].every((tensor) => tensor.shape.length > 0 && tensor.shape[0] === -1)
+  );
 }

@@ -40,7 +40,8 @@ export class InferenceStats {
   /** Forgets everything: the warm-up and reference runs at load time are no client's requests. */
   reset(): void {
     this.lastInference = this.inferenceCount = this.executionCount = 0;
-    for (const stat of [this.success, this.fail, this.queue, this.computeInput, this.computeInfer, this.computeOutput]) stat.count = stat.ns = 0;
+    for (const stat of [this.success, this.fail, this.queue, this.computeInput, this.computeInfer, this.computeOutput])
+      stat.count = stat.ns = 0;
     this.batches.clear();
   }
 
@@ -69,7 +70,11 @@ export class InferenceStats {
     add(this.computeInfer, requests, inferSeconds * requests);
     add(this.computeOutput, requests, outputSeconds * requests);
     let batch = this.batches.get(rows);
-    if (!batch) this.batches.set(rows, (batch = { computeInput: duration(), computeInfer: duration(), computeOutput: duration() }));
+    if (!batch)
+      this.batches.set(
+        rows,
+        (batch = { computeInput: duration(), computeInfer: duration(), computeOutput: duration() }),
+      );
     add(batch.computeInput, 1, inputSeconds);
     add(batch.computeInfer, 1, inferSeconds);
     add(batch.computeOutput, 1, outputSeconds);

@@ -30,14 +30,24 @@ export class RequestBuilder {
   id?: string;
   parameters?: Record<string, unknown>;
 
-  constructor(readonly model: ModelMetadata, readonly limits: Settings['limits'], readonly rules: ValueRules = {}) {}
+  constructor(
+    readonly model: ModelMetadata,
+    readonly limits: Settings['limits'],
+    readonly rules: ValueRules = {},
+  ) {}
 
   /** The model's declaration of input `name`, given with `datatype` and `shape` by the caller. */
   begin(name: string, datatype: string, shape: readonly unknown[]): TensorSpec {
-    if (shape.length > this.limits.maxDepth || shape.some((dim) => !Number.isSafeInteger(dim) || (dim as number) < 0)) throw errors.badShape(name);
+    if (shape.length > this.limits.maxDepth || shape.some((dim) => !Number.isSafeInteger(dim) || (dim as number) < 0))
+      throw errors.badShape(name);
     if (!isDatatype(datatype)) throw errors.unknownDatatype(name, datatype);
     const spec = this.model.inputs.find((candidate) => candidate.name === name);
-    if (!spec) throw errors.unknownInput(name, this.model.name, this.model.inputs.map((candidate) => candidate.name));
+    if (!spec)
+      throw errors.unknownInput(
+        name,
+        this.model.name,
+        this.model.inputs.map((candidate) => candidate.name),
+      );
     if (this.#seen.has(name)) throw errors.duplicateInput(name);
     this.#seen.add(name);
     if (datatype !== spec.datatype) throw errors.wrongDatatype(name, spec.datatype, datatype);
@@ -72,14 +82,21 @@ export class RequestBuilder {
       // so the reply lists exactly what was asked.
       if (wanted.has(name)) throw errors.duplicateOutput(name);
       wanted.add(name);
-      if (!this.model.outputs.some((output) => output.name === name)) throw errors.unknownOutput(name, this.model.name, this.model.outputs.map((output) => output.name));
+      if (!this.model.outputs.some((output) => output.name === name))
+        throw errors.unknownOutput(
+          name,
+          this.model.name,
+          this.model.outputs.map((output) => output.name),
+        );
     }
     this.#outputs = names;
   }
 
   finish(): InferenceRequest {
-    for (const spec of this.model.inputs) if (!this.#seen.has(spec.name)) throw errors.missingInput(spec.name, this.model.name);
-    if (new Set(this.#batchSizes.values()).size > 1) throw errors.batchMismatch([...this.#batchSizes].map(([name, size]) => `${name}=${size}`).join(', '));
+    for (const spec of this.model.inputs)
+      if (!this.#seen.has(spec.name)) throw errors.missingInput(spec.name, this.model.name);
+    if (new Set(this.#batchSizes.values()).size > 1)
+      throw errors.batchMismatch([...this.#batchSizes].map(([name, size]) => `${name}=${size}`).join(', '));
     const request: InferenceRequest = { inputs: this.#inputs };
     if (this.#outputs) request.outputs = this.#outputs;
     if (this.id !== undefined) request.id = this.id;

@@ -25,14 +25,32 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-export async function startBerthServer(target: string, launcher: BerthLauncher, timeoutMs: number): Promise<BenchServer> {
+export async function startBerthServer(
+  target: string,
+  launcher: BerthLauncher,
+  timeoutMs: number,
+): Promise<BenchServer> {
   const port = await freePort();
-  const args = [...launcher.args, 'serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-level', 'warn'];
+  const args = [
+    ...launcher.args,
+    'serve',
+    target,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--grpc-port',
+    '0',
+    '--log-level',
+    'warn',
+  ];
   const child = startProgram(launcher.program, args);
   const baseUrl = `http://127.0.0.1:${port}`;
   let exited = false;
@@ -41,7 +59,11 @@ export async function startBerthServer(target: string, launcher: BerthLauncher, 
   });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw errors.benchServerFailed(target, `it exited: ${child.output().trim().split('\n').slice(-5).join(' | ') || '(no output)'}`);
+    if (exited)
+      throw errors.benchServerFailed(
+        target,
+        `it exited: ${child.output().trim().split('\n').slice(-5).join(' | ') || '(no output)'}`,
+      );
     if (Date.now() > deadline) {
       await child.kill();
       throw errors.benchServerFailed(target, `/ready did not answer 200 within ${timeoutMs} ms`);

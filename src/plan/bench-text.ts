@@ -19,14 +19,23 @@ export function formatBench(result: BenchResult): string {
   if (result.run) lines.push(...runLines(result.run));
   const capacity = result.capacity;
   if (capacity) {
-    lines.push(`  probe      closed loop: ${capacity.probe.requests.perSecond} req/s, p99 ${ms(capacity.probe.latencyMs.p99)} ms (${capacity.probe.connections} connections)`);
+    lines.push(
+      `  probe      closed loop: ${capacity.probe.requests.perSecond} req/s, p99 ${ms(capacity.probe.latencyMs.p99)} ms (${capacity.probe.connections} connections)`,
+    );
     lines.push('', '  offered   achieved   p50 ms   p99 ms   conns   result');
     for (const step of capacity.steps) {
-      lines.push(`  ${String(step.rate).padStart(7)}   ${String(step.achieved).padStart(8)}   ${ms(step.latencyMs.p50).padStart(6)}   ${ms(step.latencyMs.p99).padStart(6)}   ${String(step.connections).padStart(5)}   ${step.pass ? 'ok' : `fail: ${step.why}`}`);
+      lines.push(
+        `  ${String(step.rate).padStart(7)}   ${String(step.achieved).padStart(8)}   ${ms(step.latencyMs.p50).padStart(6)}   ${ms(step.latencyMs.p99).padStart(6)}   ${String(step.connections).padStart(5)}   ${step.pass ? 'ok' : `fail: ${step.why}`}`,
+      );
     }
-    lines.push('', `capacity: ${capacity.atCeiling ? 'at least ' : ''}${capacity.rps} req/s per server with p99 ≤ ${capacity.sloP99Ms} ms and no errors`);
+    lines.push(
+      '',
+      `capacity: ${capacity.atCeiling ? 'at least ' : ''}${capacity.rps} req/s per server with p99 ≤ ${capacity.sloP99Ms} ms and no errors`,
+    );
     if (capacity.atCeiling) lines.push('  (the probe ceiling itself passed: raise --connections to look higher)');
-    lines.push('  use it: berth bench … --find-capacity --json > bench.json; berth plan --from-bench bench.json --traffic …');
+    lines.push(
+      '  use it: berth bench … --find-capacity --json > bench.json; berth plan --from-bench bench.json --traffic …',
+    );
   }
   return lines.join('\n');
 }

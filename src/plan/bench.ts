@@ -69,14 +69,22 @@ async function getJson(url: string): Promise<unknown> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
-    throw errors.benchUnreachable(url, ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
+    throw errors.benchUnreachable(
+      url,
+      ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message,
+    );
   }
   if (!response.ok) throw errors.benchNeedsBody(`GET ${url} answered ${response.status}`);
   return response.json();
 }
 
 /** The body to send: given, read from a file, or built from GET /v2/models/{name}. */
-async function settleBody(options: BenchOptions, baseUrl: string, path: string, facts?: { name: string; features?: string[] }): Promise<string | undefined> {
+async function settleBody(
+  options: BenchOptions,
+  baseUrl: string,
+  path: string,
+  facts?: { name: string; features?: string[] },
+): Promise<string | undefined> {
   const parseGiven = (text: string, flag: string) => {
     try {
       JSON.parse(text);
@@ -86,7 +94,8 @@ async function settleBody(options: BenchOptions, baseUrl: string, path: string, 
     return text;
   };
   if (options.body !== undefined) return parseGiven(options.body, '--body');
-  if (options.bodyFile !== undefined) return parseGiven(readFileSync(options.bodyFile, 'utf8'), `--body-file ${options.bodyFile}`);
+  if (options.bodyFile !== undefined)
+    return parseGiven(readFileSync(options.bodyFile, 'utf8'), `--body-file ${options.bodyFile}`);
   if ((options.method ?? 'POST').toUpperCase() === 'GET') return undefined;
   let name = options.model ?? modelFromRoute(path) ?? facts?.name;
   if (!name) {
@@ -96,24 +105,44 @@ async function settleBody(options: BenchOptions, baseUrl: string, path: string, 
       return undefined;
     })) as { models?: unknown } | undefined;
     const models = Array.isArray(list?.models) ? list.models.map(String) : [];
-    if (models.length !== 1) throw errors.benchNeedsBody(models.length > 1 ? `the server has several models (${models.join(', ')})` : 'the server did not say which model it serves');
+    if (models.length !== 1)
+      throw errors.benchNeedsBody(
+        models.length > 1
+          ? `the server has several models (${models.join(', ')})`
+          : 'the server did not say which model it serves',
+      );
     name = models[0]!;
   }
   const metadata = (await getJson(`${baseUrl}/v2/models/${encodeURIComponent(name)}`)) as MetadataDocument;
-  if (!metadata || !Array.isArray(metadata.inputs)) throw errors.benchNeedsBody(`GET /v2/models/${name} did not return OIP model metadata`);
+  if (!metadata || !Array.isArray(metadata.inputs))
+    throw errors.benchNeedsBody(`GET /v2/models/${name} did not return OIP model metadata`);
   return JSON.stringify(sampleBody(path, metadata, facts?.features));
 }
 
 /** One request before the run: a wrong body would otherwise be measured as a fast 400 server. */
-async function preflight(url: string, method: string, body: string | undefined, headers: Record<string, string>): Promise<void> {
+async function preflight(
+  url: string,
+  method: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url, { method, body, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, signal: AbortSignal.timeout(30_000) });
+    response = await fetch(url, {
+      method,
+      body,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      signal: AbortSignal.timeout(30_000),
+    });
   } catch (error) {
-    throw errors.benchUnreachable(url, ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
+    throw errors.benchUnreachable(
+      url,
+      ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message,
+    );
   }
   const text = await response.text();
-  if (response.status < 200 || response.status >= 300) throw errors.benchRejected(url, response.status, text.slice(0, 300));
+  if (response.status < 200 || response.status >= 300)
+    throw errors.benchRejected(url, response.status, text.slice(0, 300));
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
@@ -141,8 +170,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const body = await settleBody(options, baseUrl, path, facts);
     const method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
     await preflight(url, method, body, options.headers ?? {});
-    const request = { url, method, body, headers: options.headers, timeoutSeconds: options.timeoutSeconds, requests: options.requests };
-    const result: BenchResult = { kind: 'berth-bench', berthVersion, target: options.target, url, method, ...(body !== undefined ? { body: JSON.parse(body) } : {}) };
+    const request = {
+      url,
+      method,
+      body,
+      headers: options.headers,
+      timeoutSeconds: options.timeoutSeconds,
+      requests: options.requests,
+    };
+    const result: BenchResult = {
+      kind: 'berth-bench',
+      berthVersion,
+      target: options.target,
+      url,
+      method,
+      ...(body !== undefined ? { body: JSON.parse(body) } : {}),
+    };
     if (options.findCapacity) {
       result.capacity = await findCapacity({
         request,
@@ -155,8 +198,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         onProgress: options.onProgress,
       });
     } else {
-      options.onPhase?.({ label: options.rate ? `fixed rate ${options.rate} req/s` : `fixed concurrency ${options.connections ?? b.connections}`, index: 1, total: 1 });
-      result.run = await runLoadTest({ ...request, connections: options.connections, durationSeconds: options.durationSeconds, rate: options.rate, onProgress: options.onProgress });
+      options.onPhase?.({
+        label: options.rate
+          ? `fixed rate ${options.rate} req/s`
+          : `fixed concurrency ${options.connections ?? b.connections}`,
+        index: 1,
+        total: 1,
+      });
+      result.run = await runLoadTest({
+        ...request,
+        connections: options.connections,
+        durationSeconds: options.durationSeconds,
+        rate: options.rate,
+        onProgress: options.onProgress,
+      });
     }
     return result;
   } finally {

@@ -53,13 +53,19 @@ export interface CapacityResult {
   steps: CapacityStep[];
 }
 
-export function judgeStep(result: LoadTestResult, rate: number, sloP99Ms: number, minAchievedRatio: number): CapacityStep {
+export function judgeStep(
+  result: LoadTestResult,
+  rate: number,
+  sloP99Ms: number,
+  minAchievedRatio: number,
+): CapacityStep {
   const reasons: string[] = [];
   if (result.errors > 0) reasons.push(`${result.errors} errors`);
   if (result.timeouts > 0) reasons.push(`${result.timeouts} timeouts`);
   if (result.non2xx > 0) reasons.push(`${result.non2xx} non-2xx`);
   if (result.latencyMs.p99 > sloP99Ms) reasons.push(`p99 ${result.latencyMs.p99} ms > ${sloP99Ms} ms`);
-  if (result.requests.perSecond < rate * minAchievedRatio) reasons.push(`achieved ${result.requests.perSecond} of ${rate} req/s`);
+  if (result.requests.perSecond < rate * minAchievedRatio)
+    reasons.push(`achieved ${result.requests.perSecond} of ${rate} req/s`);
   return {
     rate,
     connections: result.connections,
@@ -73,7 +79,10 @@ export function judgeStep(result: LoadTestResult, rate: number, sloP99Ms: number
   };
 }
 
-export async function findCapacity(options: CapacityOptions, run: (options: LoadTestOptions) => Promise<LoadTestResult> = runLoadTest): Promise<CapacityResult> {
+export async function findCapacity(
+  options: CapacityOptions,
+  run: (options: LoadTestOptions) => Promise<LoadTestResult> = runLoadTest,
+): Promise<CapacityResult> {
   const c = defaults.plan.bench.capacity;
   const slo = options.sloP99Ms ?? c.sloP99Ms;
   const iterations = options.iterations ?? c.iterations;
@@ -83,18 +92,33 @@ export async function findCapacity(options: CapacityOptions, run: (options: Load
   const total = iterations + 2;
   // Enough connections that each sends its share of a second's quota well within the SLO
   // (Little's law with a factor of 2), never fewer than the probe used.
-  const connectionsFor = (rate: number) => Math.min(maxConnections, Math.max(baseConnections, Math.ceil((2 * rate * slo) / 1000)));
+  const connectionsFor = (rate: number) =>
+    Math.min(maxConnections, Math.max(baseConnections, Math.ceil((2 * rate * slo) / 1000)));
 
   options.onPhase?.({ label: `probe: closed loop, ${baseConnections} connections`, index: 1, total });
-  const probe = await run({ ...options.request, connections: baseConnections, durationSeconds: options.probeSeconds ?? c.probeSeconds, onProgress: options.onProgress });
+  const probe = await run({
+    ...options.request,
+    connections: baseConnections,
+    durationSeconds: options.probeSeconds ?? c.probeSeconds,
+    onProgress: options.onProgress,
+  });
   if (probe.requests.completed === 0 || probe.non2xx === probe.requests.completed) {
-    throw errors.noCapacity(slo, `the probe completed ${probe.requests.completed} requests, ${probe.non2xx} non-2xx, ${probe.errors} errors`);
+    throw errors.noCapacity(
+      slo,
+      `the probe completed ${probe.requests.completed} requests, ${probe.non2xx} non-2xx, ${probe.errors} errors`,
+    );
   }
   const ceiling = Math.max(1, Math.floor(probe.requests.perSecond));
   const steps: CapacityStep[] = [];
   const tryRate = async (rate: number, index: number) => {
     options.onPhase?.({ label: `step ${index - 1}/${total - 1}: ${rate} req/s`, index, total });
-    const result = await run({ ...options.request, rate, connections: connectionsFor(rate), durationSeconds: options.stepSeconds ?? c.stepSeconds, onProgress: options.onProgress });
+    const result = await run({
+      ...options.request,
+      rate,
+      connections: connectionsFor(rate),
+      durationSeconds: options.stepSeconds ?? c.stepSeconds,
+      onProgress: options.onProgress,
+    });
     const step = judgeStep(result, rate, slo, ratio);
     steps.push(step);
     return step;
@@ -111,6 +135,7 @@ export async function findCapacity(options: CapacityOptions, run: (options: Load
     if (step.pass) lo = mid;
     else hi = mid;
   }
-  if (lo === 0) throw errors.noCapacity(slo, `the lowest rate tried, ${steps.at(-1)!.rate} req/s, failed: ${steps.at(-1)!.why}`);
+  if (lo === 0)
+    throw errors.noCapacity(slo, `the lowest rate tried, ${steps.at(-1)!.rate} req/s, failed: ${steps.at(-1)!.why}`);
   return { rps: lo, sloP99Ms: slo, ceilingRps: ceiling, atCeiling: false, probe, steps };
 }

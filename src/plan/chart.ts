@@ -22,10 +22,22 @@ export interface ChartInput {
 const width = 960;
 const height = 440;
 const margin = { left: 70, right: 70, top: 78, bottom: 50 };
-const colors = { offered: '#1f77b4', capacity: '#2ca02c', replicas: '#ff7f0e', risk: '#d62728', grid: '#e5e5e5', text: '#333333' };
+const colors = {
+  offered: '#1f77b4',
+  capacity: '#2ca02c',
+  replicas: '#ff7f0e',
+  risk: '#d62728',
+  grid: '#e5e5e5',
+  text: '#333333',
+};
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** 1, 2, 2.5 or 5 × 10^n at or above value, so axis labels are round. */
@@ -104,11 +116,16 @@ export function renderPlanChart(input: ChartInput): string {
   const yRps = (v: number) => margin.top + plotH - (Math.min(v, rpsMax) / rpsMax) * plotH;
   const yPods = (v: number) => margin.top + plotH - (v / podMax) * plotH;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" role="img" aria-label="${escapeXml(input.title)}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" role="img" aria-label="${escapeXml(input.title)}">`,
+  );
   out.push(`<title>${escapeXml(input.title)}</title>`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${margin.left}" y="22" font-size="16" font-weight="bold" fill="${colors.text}">${escapeXml(input.title)}</text>`);
-  if (input.subtitle) out.push(`<text x="${margin.left}" y="40" fill="${colors.text}">${escapeXml(input.subtitle)}</text>`);
+  out.push(
+    `<text x="${margin.left}" y="22" font-size="16" font-weight="bold" fill="${colors.text}">${escapeXml(input.title)}</text>`,
+  );
+  if (input.subtitle)
+    out.push(`<text x="${margin.left}" y="40" fill="${colors.text}">${escapeXml(input.subtitle)}</text>`);
 
   // Shaded minutes at risk, drawn first so the lines stay on top.
   const risk: string[] = [];
@@ -116,7 +133,9 @@ export function renderPlanChart(input: ChartInput): string {
     if (!b.risk[i]) continue;
     let j = i;
     while (j + 1 < n && b.risk[j + 1]) j += 1;
-    risk.push(`<rect class="risk" x="${fmt(x(i))}" y="${margin.top}" width="${fmt(Math.max(1, x(j + 1) - x(i)))}" height="${plotH}" fill="${colors.risk}" fill-opacity="0.15"/>`);
+    risk.push(
+      `<rect class="risk" x="${fmt(x(i))}" y="${margin.top}" width="${fmt(Math.max(1, x(j + 1) - x(i)))}" height="${plotH}" fill="${colors.risk}" fill-opacity="0.15"/>`,
+    );
     i = j;
   }
   out.push(`<g id="at-risk">${risk.join('')}</g>`);
@@ -126,25 +145,49 @@ export function renderPlanChart(input: ChartInput): string {
   for (let k = 0; k <= 5; k += 1) {
     const v = (rpsMax * k) / 5;
     const y = yRps(v);
-    axis.push(`<line x1="${margin.left}" y1="${fmt(y)}" x2="${margin.left + plotW}" y2="${fmt(y)}" stroke="${colors.grid}"/>`);
-    axis.push(`<text x="${margin.left - 8}" y="${fmt(y + 4)}" text-anchor="end" fill="${colors.offered}">${fmt(v)}</text>`);
-    axis.push(`<text x="${margin.left + plotW + 8}" y="${fmt(yPods((podMax * k) / 5) + 4)}" fill="${colors.replicas}">${fmt((podMax * k) / 5)}</text>`);
+    axis.push(
+      `<line x1="${margin.left}" y1="${fmt(y)}" x2="${margin.left + plotW}" y2="${fmt(y)}" stroke="${colors.grid}"/>`,
+    );
+    axis.push(
+      `<text x="${margin.left - 8}" y="${fmt(y + 4)}" text-anchor="end" fill="${colors.offered}">${fmt(v)}</text>`,
+    );
+    axis.push(
+      `<text x="${margin.left + plotW + 8}" y="${fmt(yPods((podMax * k) / 5) + 4)}" fill="${colors.replicas}">${fmt((podMax * k) / 5)}</text>`,
+    );
   }
   const tick = timeTickSeconds(total);
   for (let s = 0; s <= total + 1e-9; s += tick) {
     const px = margin.left + (s / Math.max(1, total)) * plotW;
-    axis.push(`<line x1="${fmt(px)}" y1="${margin.top + plotH}" x2="${fmt(px)}" y2="${margin.top + plotH + 5}" stroke="${colors.text}"/>`);
-    axis.push(`<text x="${fmt(px)}" y="${margin.top + plotH + 18}" text-anchor="middle" fill="${colors.text}">${timeLabel(s, total)}</text>`);
+    axis.push(
+      `<line x1="${fmt(px)}" y1="${margin.top + plotH}" x2="${fmt(px)}" y2="${margin.top + plotH + 5}" stroke="${colors.text}"/>`,
+    );
+    axis.push(
+      `<text x="${fmt(px)}" y="${margin.top + plotH + 18}" text-anchor="middle" fill="${colors.text}">${timeLabel(s, total)}</text>`,
+    );
   }
-  axis.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="${colors.text}"/>`);
-  axis.push(`<text x="18" y="${margin.top + plotH / 2}" transform="rotate(-90 18 ${margin.top + plotH / 2})" text-anchor="middle" fill="${colors.text}">requests/s</text>`);
-  axis.push(`<text x="${width - 14}" y="${margin.top + plotH / 2}" transform="rotate(90 ${width - 14} ${margin.top + plotH / 2})" text-anchor="middle" fill="${colors.text}">replicas</text>`);
-  axis.push(`<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle" fill="${colors.text}">time (hh:mm from start)</text>`);
+  axis.push(
+    `<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="${colors.text}"/>`,
+  );
+  axis.push(
+    `<text x="18" y="${margin.top + plotH / 2}" transform="rotate(-90 18 ${margin.top + plotH / 2})" text-anchor="middle" fill="${colors.text}">requests/s</text>`,
+  );
+  axis.push(
+    `<text x="${width - 14}" y="${margin.top + plotH / 2}" transform="rotate(90 ${width - 14} ${margin.top + plotH / 2})" text-anchor="middle" fill="${colors.text}">replicas</text>`,
+  );
+  axis.push(
+    `<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle" fill="${colors.text}">time (hh:mm from start)</text>`,
+  );
   out.push(`<g id="axes">${axis.join('')}</g>`);
 
-  out.push(`<path id="capacity" d="${stepPath(b.capacity, x, yRps)}" fill="none" stroke="${colors.capacity}" stroke-width="2"/>`);
-  out.push(`<path id="offered" d="${stepPath(b.offered, x, yRps)}" fill="none" stroke="${colors.offered}" stroke-width="1.5"/>`);
-  out.push(`<path id="replicas" d="${stepPath(b.replicas, x, yPods)}" fill="none" stroke="${colors.replicas}" stroke-width="1.5" stroke-dasharray="5 3"/>`);
+  out.push(
+    `<path id="capacity" d="${stepPath(b.capacity, x, yRps)}" fill="none" stroke="${colors.capacity}" stroke-width="2"/>`,
+  );
+  out.push(
+    `<path id="offered" d="${stepPath(b.offered, x, yRps)}" fill="none" stroke="${colors.offered}" stroke-width="1.5"/>`,
+  );
+  out.push(
+    `<path id="replicas" d="${stepPath(b.replicas, x, yPods)}" fill="none" stroke="${colors.replicas}" stroke-width="1.5" stroke-dasharray="5 3"/>`,
+  );
 
   const legend = [
     ['offered load (req/s)', colors.offered, ''],
@@ -154,10 +197,14 @@ export function renderPlanChart(input: ChartInput): string {
   const items: string[] = [];
   let lx = margin.left;
   for (const [label, color, dash] of legend) {
-    items.push(`<line x1="${lx}" y1="60" x2="${lx + 24}" y2="60" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/><text x="${lx + 30}" y="64" fill="${colors.text}">${escapeXml(label)}</text>`);
+    items.push(
+      `<line x1="${lx}" y1="60" x2="${lx + 24}" y2="60" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/><text x="${lx + 30}" y="64" fill="${colors.text}">${escapeXml(label)}</text>`,
+    );
     lx += 40 + label.length * 6.5;
   }
-  items.push(`<rect x="${lx}" y="54" width="24" height="12" fill="${colors.risk}" fill-opacity="0.15"/><text x="${lx + 30}" y="64" fill="${colors.text}">SLO at risk</text>`);
+  items.push(
+    `<rect x="${lx}" y="54" width="24" height="12" fill="${colors.risk}" fill-opacity="0.15"/><text x="${lx + 30}" y="64" fill="${colors.text}">SLO at risk</text>`,
+  );
   out.push(`<g id="legend">${items.join('')}</g>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;

@@ -48,7 +48,11 @@ export function podsForPeak(peakRps: number, capacityPerPod: number): number {
  * the number of pod-sized CPU shares it holds (a t3.medium's 2 vCPU = 4 × 500m pods' worth),
  * assuming throughput scales with cores (Berth's `--workers auto`). VMs needed = ceil(peak / that).
  */
-export function vmsForPeak(peakRps: number, capacityPerPod: number, prices: PriceCatalogue): { vms: number; capacityPerVm: number } {
+export function vmsForPeak(
+  peakRps: number,
+  capacityPerPod: number,
+  prices: PriceCatalogue,
+): { vms: number; capacityPerVm: number } {
   const shares = Math.max(1, Math.floor(prices.vm.vcpu / prices.pod.cpu + 1e-9));
   const capacityPerVm = capacityPerPod * shares;
   return { vms: Math.max(1, Math.ceil(peakRps / capacityPerVm - 1e-9)), capacityPerVm };
@@ -56,12 +60,20 @@ export function vmsForPeak(peakRps: number, capacityPerPod: number, prices: Pric
 
 export function singleVmCost(peakRps: number, capacityPerPod: number, prices: PriceCatalogue): CostOption {
   const { vms, capacityPerVm } = vmsForPeak(peakRps, capacityPerPod, prices);
-  const vmRow: CostRow = { item: 'VM / cluster', monthly: cents(vms * prices.vm.monthly), note: `${vms} × ${prices.vm.name}` };
-  return option('vm', vms === 1 ? 'Docker (single VM)' : `Docker (${vms} VMs, ${Math.floor(capacityPerVm)} req/s each)`, [
-    vmRow,
-    { item: 'Compute', monthly: 0, note: 'included' },
-    { item: 'Storage', monthly: cents(vms * prices.storage.vm), note: 'disk' },
-  ]);
+  const vmRow: CostRow = {
+    item: 'VM / cluster',
+    monthly: cents(vms * prices.vm.monthly),
+    note: `${vms} × ${prices.vm.name}`,
+  };
+  return option(
+    'vm',
+    vms === 1 ? 'Docker (single VM)' : `Docker (${vms} VMs, ${Math.floor(capacityPerVm)} req/s each)`,
+    [
+      vmRow,
+      { item: 'Compute', monthly: 0, note: 'included' },
+      { item: 'Storage', monthly: cents(vms * prices.storage.vm), note: 'disk' },
+    ],
+  );
 }
 
 function clusterRows(podMonthly: number, note: string, prices: PriceCatalogue): [CostRow, CostRow, CostRow] {
@@ -83,10 +95,20 @@ export function fixedPodsCost(pods: number, prices: PriceCatalogue): CostOption 
  * (pod-hours of the simulated timeline scaled to `hoursPerMonth`). `range` is the bill with min and
  * with max replicas all month, the table's "US$ 246–534".
  */
-export function hpaCost(averageReplicas: number, minReplicas: number, maxReplicas: number, prices: PriceCatalogue, key: 'hpa' | 'hpa-recommended' = 'hpa'): CostOption {
+export function hpaCost(
+  averageReplicas: number,
+  minReplicas: number,
+  maxReplicas: number,
+  prices: PriceCatalogue,
+  key: 'hpa' | 'hpa-recommended' = 'hpa',
+): CostOption {
   const perPod = prices.pod.hourly * prices.hoursPerMonth;
   const title = `Kubernetes (HPA, ${minReplicas}-${maxReplicas} pods)`;
-  const built = option(key, title, clusterRows(averageReplicas * perPod, `avg ${averageReplicas.toFixed(1)} pods`, prices));
+  const built = option(
+    key,
+    title,
+    clusterRows(averageReplicas * perPod, `avg ${averageReplicas.toFixed(1)} pods`, prices),
+  );
   const fixed = prices.controlPlane.monthly + prices.storage.cluster;
   built.range = { low: cents(fixed + minReplicas * perPod), high: cents(fixed + maxReplicas * perPod) };
   return built;

@@ -52,7 +52,10 @@ function withinTolerance(ratio: number, spec: HpaSpec): boolean {
  * a scale-up they are counted back in at 0% usage, so the controller does not over-react while
  * earlier scale-ups are still starting, and if that flips the direction nothing happens.
  */
-export function replicasForUtilization(observation: Observation, spec: HpaSpec): { replicas: number; utilization: number } {
+export function replicasForUtilization(
+  observation: Observation,
+  spec: HpaSpec,
+): { replicas: number; utilization: number } {
   const { currentReplicas, readyPods, unreadyPods } = observation;
   // Float noise (69.99999…) must not cost a whole percent.
   const utilization = Math.floor(observation.utilization + 1e-9);
@@ -76,7 +79,13 @@ export function replicasForUtilization(observation: Observation, spec: HpaSpec):
  * happens only when every recommendation of the last 300 s (default) asked for it. A
  * recommendation exactly one window old no longer counts (`timestamp.After(cutoff)`).
  */
-export function stabilize(now: number, current: number, desired: number, spec: HpaSpec, memory: HpaMemory): { replicas: number; memory: HpaMemory } {
+export function stabilize(
+  now: number,
+  current: number,
+  desired: number,
+  spec: HpaSpec,
+  memory: HpaMemory,
+): { replicas: number; memory: HpaMemory } {
   const up = spec.behavior.scaleUp.stabilizationWindowSeconds;
   const down = spec.behavior.scaleDown.stabilizationWindowSeconds;
   let upRecommendation = desired;
@@ -107,7 +116,10 @@ export function scaleUpLimit(now: number, current: number, rules: ScalingRules, 
   if (rules.selectPolicy === 'Disabled') return current;
   let result = rules.selectPolicy === 'Min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   for (const policy of rules.policies) {
-    const start = current - changeInPeriod(now, policy.periodSeconds, memory.scaleUpEvents) + changeInPeriod(now, policy.periodSeconds, memory.scaleDownEvents);
+    const start =
+      current -
+      changeInPeriod(now, policy.periodSeconds, memory.scaleUpEvents) +
+      changeInPeriod(now, policy.periodSeconds, memory.scaleDownEvents);
     const proposed = policy.type === 'Pods' ? start + policy.value : Math.ceil(start * (1 + policy.value / 100));
     result = rules.selectPolicy === 'Min' ? Math.min(result, proposed) : Math.max(result, proposed);
   }
@@ -120,7 +132,10 @@ export function scaleDownLimit(now: number, current: number, rules: ScalingRules
   if (rules.selectPolicy === 'Disabled') return current;
   let result = rules.selectPolicy === 'Min' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   for (const policy of rules.policies) {
-    const start = current - changeInPeriod(now, policy.periodSeconds, memory.scaleUpEvents) + changeInPeriod(now, policy.periodSeconds, memory.scaleDownEvents);
+    const start =
+      current -
+      changeInPeriod(now, policy.periodSeconds, memory.scaleUpEvents) +
+      changeInPeriod(now, policy.periodSeconds, memory.scaleDownEvents);
     const proposed = policy.type === 'Pods' ? start - policy.value : Math.trunc(start * (1 - policy.value / 100));
     result = rules.selectPolicy === 'Min' ? Math.max(result, proposed) : Math.min(result, proposed);
   }
@@ -128,15 +143,23 @@ export function scaleDownLimit(now: number, current: number, rules: ScalingRules
 }
 
 /** `convertDesiredReplicasWithBehaviorRate`: clamp to the policies' limits and to min/max. */
-export function limitRate(now: number, current: number, desired: number, spec: HpaSpec, memory: HpaMemory): { replicas: number; reason: string } {
+export function limitRate(
+  now: number,
+  current: number,
+  desired: number,
+  spec: HpaSpec,
+  memory: HpaMemory,
+): { replicas: number; reason: string } {
   if (desired > current) {
     const limit = Math.max(current, scaleUpLimit(now, current, spec.behavior.scaleUp, memory));
     const allowed = Math.min(spec.maxReplicas, limit);
-    if (desired > allowed) return { replicas: allowed, reason: allowed === spec.maxReplicas ? 'TooManyReplicas' : 'ScaleUpLimit' };
+    if (desired > allowed)
+      return { replicas: allowed, reason: allowed === spec.maxReplicas ? 'TooManyReplicas' : 'ScaleUpLimit' };
   } else if (desired < current) {
     const limit = Math.min(current, scaleDownLimit(now, current, spec.behavior.scaleDown, memory));
     const allowed = Math.max(spec.minReplicas, limit);
-    if (desired < allowed) return { replicas: allowed, reason: allowed === spec.minReplicas ? 'TooFewReplicas' : 'ScaleDownLimit' };
+    if (desired < allowed)
+      return { replicas: allowed, reason: allowed === spec.minReplicas ? 'TooFewReplicas' : 'ScaleDownLimit' };
   }
   return { replicas: desired, reason: 'DesiredWithinRange' };
 }
@@ -158,9 +181,17 @@ export function reconcile(observation: Observation, spec: HpaSpec, memory: HpaMe
   const { now, currentReplicas: current } = observation;
   let decision: Decision;
   if (current > spec.maxReplicas) {
-    decision = { desiredReplicas: spec.maxReplicas, reason: 'Current number of replicas above Spec.MaxReplicas', memory };
+    decision = {
+      desiredReplicas: spec.maxReplicas,
+      reason: 'Current number of replicas above Spec.MaxReplicas',
+      memory,
+    };
   } else if (current < spec.minReplicas) {
-    decision = { desiredReplicas: spec.minReplicas, reason: 'Current number of replicas below Spec.MinReplicas', memory };
+    decision = {
+      desiredReplicas: spec.minReplicas,
+      reason: 'Current number of replicas below Spec.MinReplicas',
+      memory,
+    };
   } else if (observation.readyPods === 0) {
     // "did not receive metrics for targeted pods (pods might be unready)": no scaling this sync.
     return { desiredReplicas: current, reason: 'FailedGetResourceMetric', memory };
@@ -168,12 +199,27 @@ export function reconcile(observation: Observation, spec: HpaSpec, memory: HpaMe
     const metric = replicasForUtilization(observation, spec);
     const stabilized = stabilize(now, current, metric.replicas, spec, memory);
     const limited = limitRate(now, current, stabilized.replicas, spec, stabilized.memory);
-    const reason = limited.reason !== 'DesiredWithinRange' ? limited.reason
-      : stabilized.replicas !== metric.replicas ? (metric.replicas > current ? 'ScaleUpStabilized' : 'ScaleDownStabilized')
-      : limited.replicas > current ? 'cpu resource utilization (percentage of request) above target'
-      : limited.replicas < current ? 'All metrics below target' : 'ReadyForNewScale';
-    decision = { desiredReplicas: limited.replicas, metricReplicas: metric.replicas, utilization: metric.utilization, reason, memory: stabilized.memory };
+    const reason =
+      limited.reason !== 'DesiredWithinRange'
+        ? limited.reason
+        : stabilized.replicas !== metric.replicas
+          ? metric.replicas > current
+            ? 'ScaleUpStabilized'
+            : 'ScaleDownStabilized'
+          : limited.replicas > current
+            ? 'cpu resource utilization (percentage of request) above target'
+            : limited.replicas < current
+              ? 'All metrics below target'
+              : 'ReadyForNewScale';
+    decision = {
+      desiredReplicas: limited.replicas,
+      metricReplicas: metric.replicas,
+      utilization: metric.utilization,
+      reason,
+      memory: stabilized.memory,
+    };
   }
-  if (decision.desiredReplicas !== current) decision.memory = recordScale(now, current, decision.desiredReplicas, spec, decision.memory);
+  if (decision.desiredReplicas !== current)
+    decision.memory = recordScale(now, current, decision.desiredReplicas, spec, decision.memory);
   return decision;
 }

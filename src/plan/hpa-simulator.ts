@@ -120,7 +120,13 @@ export function simulateHpa(input: SimulationInput): SimulationResult {
       const readyPods = countReady(readyAt, t);
       const perPod = readyPods > 0 ? load / (readyPods * capacity) : 0;
       const decision = reconcile(
-        { now: t, currentReplicas: readyAt.length, readyPods, unreadyPods: readyAt.length - readyPods, utilization: Math.min(maxUtilization, perPod * 100) },
+        {
+          now: t,
+          currentReplicas: readyAt.length,
+          readyPods,
+          unreadyPods: readyAt.length - readyPods,
+          utilization: Math.min(maxUtilization, perPod * 100),
+        },
         hpa,
         memory,
       );

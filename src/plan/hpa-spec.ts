@@ -53,7 +53,12 @@ export function hpaSpec(overrides: HpaSpecOverrides = {}): HpaSpec {
     targetUtilization: overrides.targetUtilization ?? autoscaling.targetCPUUtilization,
     behavior: {
       scaleUp: { ...d.scaleUp, policies: d.scaleUp.policies.map((p) => ({ ...p })), tolerance, ...overrides.scaleUp },
-      scaleDown: { ...d.scaleDown, policies: d.scaleDown.policies.map((p) => ({ ...p })), tolerance, ...overrides.scaleDown },
+      scaleDown: {
+        ...d.scaleDown,
+        policies: d.scaleDown.policies.map((p) => ({ ...p })),
+        tolerance,
+        ...overrides.scaleDown,
+      },
     },
   };
 }

@@ -25,11 +25,19 @@ export class LatencyRecorder {
     if (this.length === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
     const sorted = this.values.slice(0, this.length).sort();
     // The rank is rounded down by a hair first: 99.9 / 100 × 1000 is 999.0000000000001 in floating point.
-    const at = (p: number) => sorted[Math.min(this.length - 1, Math.max(0, Math.ceil((p / 100) * this.length - 1e-9) - 1))]!;
+    const at = (p: number) =>
+      sorted[Math.min(this.length - 1, Math.max(0, Math.ceil((p / 100) * this.length - 1e-9) - 1))]!;
     let sum = 0;
     for (const value of sorted) sum += value;
     const round = (ms: number) => Math.round(ms * 1000) / 1000;
-    return { p50: round(at(50)), p90: round(at(90)), p99: round(at(99)), p999: round(at(99.9)), max: round(sorted[this.length - 1]!), mean: round(sum / this.length) };
+    return {
+      p50: round(at(50)),
+      p90: round(at(90)),
+      p99: round(at(99)),
+      p999: round(at(99.9)),
+      max: round(sorted[this.length - 1]!),
+      mean: round(sum / this.length),
+    };
   }
 }
 

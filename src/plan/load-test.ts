@@ -74,7 +74,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const connections = Math.max(1, Math.round(options.connections ?? b.connections));
   const rate = options.rate === undefined ? undefined : Math.max(1, Math.round(options.rate));
   const slices = rate === undefined ? 1 : Math.max(1, Math.min(options.slices ?? b.rateSlices, rate, connections));
-  const headers = { ...(typeof options.body === 'string' ? { 'content-type': 'application/json' } : {}), ...options.headers };
+  const headers = {
+    ...(typeof options.body === 'string' ? { 'content-type': 'application/json' } : {}),
+    ...options.headers,
+  };
   const recorder = new LatencyRecorder();
   const statusCodes: Record<string, number> = {};
   // Responses within the first `duration` seconds of each slice. autocannon stops at the first
@@ -83,7 +86,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const inWindow = new Array<number>(slices).fill(0);
   let errors = 0;
   const started = Date.now();
-  const report = () => options.onProgress?.({ elapsedSeconds: Math.min(duration, (Date.now() - started) / 1000), durationSeconds: duration, completed: recorder.count, errors });
+  const report = () =>
+    options.onProgress?.({
+      elapsedSeconds: Math.min(duration, (Date.now() - started) / 1000),
+      durationSeconds: duration,
+      completed: recorder.count,
+      errors,
+    });
   const ticker = options.onProgress ? setInterval(report, 250) : undefined;
 
   const runSlice = async (index: number) => {

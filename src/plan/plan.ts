@@ -47,7 +47,10 @@ export interface PlanResult {
   simulation: { stepSeconds: number; syncPeriodSeconds: number; startupSeconds: number };
   /** The HPA the flags describe; without them the one `berth manifests` writes (deploy.autoscaling). */
   hpa: PlannedHpa;
-  recommendation: PlannedHpa & { why: string; candidates: Array<Omit<Candidate, 'summary'> & { podHours: number; minutesAtRisk: number }> };
+  recommendation: PlannedHpa & {
+    why: string;
+    candidates: Array<Omit<Candidate, 'summary'> & { podHours: number; minutesAtRisk: number }>;
+  };
   fixedPods: number;
   prices: PriceCatalogue;
   cost: CostOption[];
@@ -62,25 +65,43 @@ export async function runPlan(options: PlanOptions): Promise<{ result: PlanResul
   const capacity = resolveCapacity(options);
   const traffic = loadTraffic(options.traffic);
   const prices = loadPrices(options.prices);
-  const durationSeconds = options.durationSeconds ?? traffic.naturalDurationSeconds ?? defaults.plan.simulation.fallbackDurationSeconds;
+  const durationSeconds =
+    options.durationSeconds ?? traffic.naturalDurationSeconds ?? defaults.plan.simulation.fallbackDurationSeconds;
   if (!(durationSeconds > 0)) throw errors.badPlanInput('--duration', 'must be longer than 0');
   const startupSeconds = options.startupSeconds ?? defaults.plan.hpa.startupSeconds;
   const stepSeconds = options.stepSeconds ?? defaults.plan.simulation.stepSeconds;
   const syncPeriodSeconds = defaults.plan.hpa.syncPeriodSeconds;
-  if (![1, 3, 5, 15].includes(stepSeconds)) throw errors.badPlanInput('--step', `must divide the 15 s HPA sync period (1, 3, 5 or 15 s), got ${stepSeconds}`);
-  const base = { traffic: traffic.rpsAt, durationSeconds, capacityPerPod: capacity.rps, startupSeconds, stepSeconds, syncPeriodSeconds };
+  if (![1, 3, 5, 15].includes(stepSeconds))
+    throw errors.badPlanInput('--step', `must divide the 15 s HPA sync period (1, 3, 5 or 15 s), got ${stepSeconds}`);
+  const base = {
+    traffic: traffic.rpsAt,
+    durationSeconds,
+    capacityPerPod: capacity.rps,
+    startupSeconds,
+    stepSeconds,
+    syncPeriodSeconds,
+  };
 
   const userSpec = hpaSpec({
     minReplicas: positiveInteger(options.minReplicas, '--min'),
     maxReplicas: positiveInteger(options.maxReplicas, '--max'),
     targetUtilization: positiveInteger(options.targetUtilization, '--target'),
   });
-  if (userSpec.minReplicas > userSpec.maxReplicas) throw errors.badPlanInput('--min', `(${userSpec.minReplicas}) is above --max (${userSpec.maxReplicas})`);
-  if (userSpec.targetUtilization > 100) throw errors.badPlanInput('--target', `is a CPU utilisation in % of the request, at most 100 in this model, got ${userSpec.targetUtilization}`);
+  if (userSpec.minReplicas > userSpec.maxReplicas)
+    throw errors.badPlanInput('--min', `(${userSpec.minReplicas}) is above --max (${userSpec.maxReplicas})`);
+  if (userSpec.targetUtilization > 100)
+    throw errors.badPlanInput(
+      '--target',
+      `is a CPU utilisation in % of the request, at most 100 in this model, got ${userSpec.targetUtilization}`,
+    );
   const userResult = simulateHpa({ ...base, hpa: userSpec });
 
   const rec = recommendHpa({ ...base, peak: traffic.peak, allowedMinutesAtRisk: options.allowedMinutesAtRisk });
-  const recSpec = hpaSpec({ minReplicas: rec.minReplicas, maxReplicas: rec.maxReplicas, targetUtilization: rec.targetUtilization });
+  const recSpec = hpaSpec({
+    minReplicas: rec.minReplicas,
+    maxReplicas: rec.maxReplicas,
+    targetUtilization: rec.targetUtilization,
+  });
   const recResult = simulateHpa({ ...base, hpa: recSpec });
 
   const fixedPods = podsForPeak(traffic.peak, capacity.rps);
@@ -89,14 +110,24 @@ export async function runPlan(options: PlanOptions): Promise<{ result: PlanResul
     fixedPodsCost(fixedPods, prices),
     hpaCost(userResult.summary.averageReplicas, userSpec.minReplicas, userSpec.maxReplicas, prices),
   ];
-  const sameAsUser = recSpec.minReplicas === userSpec.minReplicas && recSpec.maxReplicas === userSpec.maxReplicas && recSpec.targetUtilization === userSpec.targetUtilization;
+  const sameAsUser =
+    recSpec.minReplicas === userSpec.minReplicas &&
+    recSpec.maxReplicas === userSpec.maxReplicas &&
+    recSpec.targetUtilization === userSpec.targetUtilization;
   if (!sameAsUser) {
-    const recommended = hpaCost(recResult.summary.averageReplicas, recSpec.minReplicas, recSpec.maxReplicas, prices, 'hpa-recommended');
+    const recommended = hpaCost(
+      recResult.summary.averageReplicas,
+      recSpec.minReplicas,
+      recSpec.maxReplicas,
+      prices,
+      'hpa-recommended',
+    );
     recommended.title = `Recommended HPA (${recSpec.minReplicas}-${recSpec.maxReplicas} pods, ${recSpec.targetUtilization}%)`;
     cost.push(recommended);
   }
 
-  const flagsGiven = options.minReplicas !== undefined || options.maxReplicas !== undefined || options.targetUtilization !== undefined;
+  const flagsGiven =
+    options.minReplicas !== undefined || options.maxReplicas !== undefined || options.targetUtilization !== undefined;
   const result: PlanResult = {
     capacity,
     traffic: { spec: traffic.spec, description: traffic.description, peak: traffic.peak, durationSeconds },
@@ -105,7 +136,11 @@ export async function runPlan(options: PlanOptions): Promise<{ result: PlanResul
     recommendation: {
       ...planned('recommended HPA', recSpec, recResult),
       why: rec.why,
-      candidates: rec.candidates.map(({ summary, ...c }) => ({ ...c, podHours: Math.round(summary.podHours * 100) / 100, minutesAtRisk: summary.minutesAtRisk })),
+      candidates: rec.candidates.map(({ summary, ...c }) => ({
+        ...c,
+        podHours: Math.round(summary.podHours * 100) / 100,
+        minutesAtRisk: summary.minutesAtRisk,
+      })),
     },
     fixedPods,
     prices,
@@ -114,7 +149,8 @@ export async function runPlan(options: PlanOptions): Promise<{ result: PlanResul
   };
 
   // Chart what the user asked about; with no HPA flags, what Berth recommends.
-  const charted = flagsGiven || sameAsUser ? { plan: result.hpa, sim: userResult } : { plan: result.recommendation, sim: recResult };
+  const charted =
+    flagsGiven || sameAsUser ? { plan: result.hpa, sim: userResult } : { plan: result.recommendation, sim: recResult };
   const svg = renderPlanChart({
     title: `${charted.plan.label}: ${describeHpa(charted.plan.spec)} — ${traffic.description}`,
     subtitle: `capacity ${capacity.rps} req/s per pod · start-up ${formatDuration(startupSeconds)} · ${charted.plan.summary.minutesAtRisk} minute(s) at risk · avg ${charted.plan.summary.averageReplicas.toFixed(2)} pods`,

@@ -84,11 +84,13 @@ export function recommendHpa(input: RecommendInput): Recommendation {
     }
     candidates.push(best);
   }
-  const ranked = [...candidates].sort((a, b) =>
-    Number(passes(b)) - Number(passes(a)) ||
-    a.summary.podHours - b.summary.podHours ||
-    a.summary.minutesAtRisk - b.summary.minutesAtRisk ||
-    b.targetUtilization - a.targetUtilization);
+  const ranked = [...candidates].sort(
+    (a, b) =>
+      Number(passes(b)) - Number(passes(a)) ||
+      a.summary.podHours - b.summary.podHours ||
+      a.summary.minutesAtRisk - b.summary.minutesAtRisk ||
+      b.targetUtilization - a.targetUtilization,
+  );
   const chosen = ranked[0]!;
   let why = passes(chosen)
     ? `cheapest setting with ${chosen.summary.minutesAtRisk} minute(s) at risk (allowed ${allowed}) among targets ${targets.join(', ')}%`

@@ -14,7 +14,10 @@ export interface MetadataDocument {
 
 /** The model a route names: /v2/models/{m}/…, /models/{m}/predict, /v1/models/{m}:predict. */
 export function modelFromRoute(path: string): string | undefined {
-  const match = path.match(/^\/v2\/models\/([^/]+)/) ?? path.match(/^\/models\/([^/]+)\/predict/) ?? path.match(/^\/v1\/models\/([^/:]+)/);
+  const match =
+    path.match(/^\/v2\/models\/([^/]+)/) ??
+    path.match(/^\/models\/([^/]+)\/predict/) ??
+    path.match(/^\/v1\/models\/([^/:]+)/);
   return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
@@ -37,7 +40,10 @@ export function featureNames(metadata: MetadataDocument, fromConfig?: string[]):
 }
 
 function rowWidth(metadata: MetadataDocument): number {
-  if (metadata.inputs.length !== 1) throw errors.benchNeedsBody(`model \`${metadata.name}\` has ${metadata.inputs.length} inputs and no feature names, so a /predict row cannot be guessed`);
+  if (metadata.inputs.length !== 1)
+    throw errors.benchNeedsBody(
+      `model \`${metadata.name}\` has ${metadata.inputs.length} inputs and no feature names, so a /predict row cannot be guessed`,
+    );
   const shape = metadata.inputs[0]!.shape;
   const width = shape.length >= 2 ? shape.at(-1)! : 1;
   if (width < 0) throw errors.benchNeedsBody(`model \`${metadata.name}\` takes rows of any width`);
@@ -49,12 +55,22 @@ export function sampleBody(path: string, metadata: MetadataDocument, configFeatu
     return {
       inputs: metadata.inputs.map((input) => {
         const shape = concreteShape(input.shape);
-        return { name: input.name, shape, datatype: input.datatype, data: zeros(input.datatype, shape.reduce((a, b) => a * b, 1)) };
+        return {
+          name: input.name,
+          shape,
+          datatype: input.datatype,
+          data: zeros(
+            input.datatype,
+            shape.reduce((a, b) => a * b, 1),
+          ),
+        };
       }),
     };
   }
   const names = featureNames(metadata, configFeatures);
-  const row = names ? Object.fromEntries(names.map((name) => [name, 0])) : zeros(metadata.inputs[0]?.datatype ?? 'FP32', rowWidth(metadata));
+  const row = names
+    ? Object.fromEntries(names.map((name) => [name, 0]))
+    : zeros(metadata.inputs[0]?.datatype ?? 'FP32', rowWidth(metadata));
   if (/^\/v1\/models\/[^/]+:predict$/.test(path)) return { instances: [row] };
   if (path === '/predict' || /^\/models\/[^/]+\/predict$/.test(path)) return names ? row : { features: row };
   throw errors.benchNeedsBody(`no sample request is known for route ${path}`);

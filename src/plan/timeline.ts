@@ -37,7 +37,14 @@ export function timeline(result: SimulationResult): TimelineBucket[] {
       maxReplicas = Math.max(maxReplicas, result.replicas[i]!);
       if (result.atRisk[i]) riskyMinutes.add(Math.floor((i * step) / 60));
     }
-    out.push({ startSeconds: start * step, seconds: (end - start) * step, peakOffered: Math.round(peakOffered * 10) / 10, minReplicas, maxReplicas, minutesAtRisk: riskyMinutes.size });
+    out.push({
+      startSeconds: start * step,
+      seconds: (end - start) * step,
+      peakOffered: Math.round(peakOffered * 10) / 10,
+      minReplicas,
+      maxReplicas,
+      minutesAtRisk: riskyMinutes.size,
+    });
   }
   return out;
 }

@@ -23,7 +23,8 @@ export interface TrafficPattern {
 function number(spec: string, key: string, raw: string | undefined): number {
   if (raw === undefined) throw errors.badTraffic(spec, `\`${key}\` is missing`);
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw errors.badTraffic(spec, `\`${key}\` must be a number of requests/s ≥ 0, got \`${raw}\``);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0)
+    throw errors.badTraffic(spec, `\`${key}\` must be a number of requests/s ≥ 0, got \`${raw}\``);
   return value;
 }
 
@@ -48,8 +49,10 @@ function parameters(spec: string, text: string, known: string[]): Record<string,
   if (text.trim() === '') return out;
   for (const pair of text.split(',')) {
     const [key, value, extra] = pair.split('=').map((part) => part.trim());
-    if (!key || value === undefined || extra !== undefined) throw errors.badTraffic(spec, `\`${pair}\` is not key=value`);
-    if (!known.includes(key)) throw errors.badTraffic(spec, `unknown parameter \`${key}\` (known: ${known.join(', ')})`);
+    if (!key || value === undefined || extra !== undefined)
+      throw errors.badTraffic(spec, `\`${pair}\` is not key=value`);
+    if (!known.includes(key))
+      throw errors.badTraffic(spec, `unknown parameter \`${key}\` (known: ${known.join(', ')})`);
     if (key in out) throw errors.badTraffic(spec, `\`${key}\` is given twice`);
     out[key] = value;
   }
@@ -62,7 +65,11 @@ export function parseTraffic(spec: string): TrafficPattern {
   const kind = (colon < 0 ? spec : spec.slice(0, colon)).trim();
   const rest = colon < 0 ? '' : spec.slice(colon + 1);
   if (kind === 'constant') {
-    const rps = number(spec, 'rps', rest.includes('=') ? parameters(spec, rest, ['rps']).rps : rest.trim() || undefined);
+    const rps = number(
+      spec,
+      'rps',
+      rest.includes('=') ? parameters(spec, rest, ['rps']).rps : rest.trim() || undefined,
+    );
     return { spec, description: `constant ${rps} req/s`, rpsAt: () => rps, peak: rps };
   }
   if (kind === 'diurnal') {
@@ -73,7 +80,13 @@ export function parseTraffic(spec: string): TrafficPattern {
     const period = duration(spec, 'period', p.period, 86_400);
     // Cosine, not sine: starts at the trough (midnight) and is smooth where it turns.
     const rpsAt = (t: number) => trough + ((peak - trough) * (1 - Math.cos((2 * Math.PI * t) / period))) / 2;
-    return { spec, description: `diurnal ${trough}→${peak} req/s, period ${formatDuration(period)}`, rpsAt, peak, naturalDurationSeconds: period };
+    return {
+      spec,
+      description: `diurnal ${trough}→${peak} req/s, period ${formatDuration(period)}`,
+      rpsAt,
+      peak,
+      naturalDurationSeconds: period,
+    };
   }
   if (kind === 'spiky') {
     const p = parameters(spec, rest, ['base', 'peak', 'every', 'duration']);
@@ -81,10 +94,19 @@ export function parseTraffic(spec: string): TrafficPattern {
     const peak = number(spec, 'peak', p.peak);
     const every = duration(spec, 'every', p.every);
     const length = duration(spec, 'duration', p.duration);
-    if (length >= every) throw errors.badTraffic(spec, `\`duration\` (${formatDuration(length)}) must be shorter than \`every\` (${formatDuration(every)})`);
+    if (length >= every)
+      throw errors.badTraffic(
+        spec,
+        `\`duration\` (${formatDuration(length)}) must be shorter than \`every\` (${formatDuration(every)})`,
+      );
     // Square spikes: the harshest case for an autoscaler, since load jumps faster than any pod starts.
     const rpsAt = (t: number) => (t >= every && t % every < length ? peak : base);
-    return { spec, description: `spiky ${base} req/s with ${formatDuration(length)} spikes to ${peak} req/s every ${formatDuration(every)}`, rpsAt, peak: Math.max(base, peak) };
+    return {
+      spec,
+      description: `spiky ${base} req/s with ${formatDuration(length)} spikes to ${peak} req/s every ${formatDuration(every)}`,
+      rpsAt,
+      peak: Math.max(base, peak),
+    };
   }
   throw errors.badTraffic(spec, `unknown pattern \`${kind}\``);
 }
@@ -110,7 +132,8 @@ export function parseTrafficCsv(text: string, path: string): TrafficPattern {
     if (value < 0) throw errors.badTrafficFile(path, index + 1, `requests/s cannot be negative (${value})`);
     if (cells.length > 1) {
       const minute = Number(cells[0]);
-      if (minute !== values.length) throw errors.badTrafficFile(path, index + 1, `minute ${cells[0]} is out of order (expected ${values.length})`);
+      if (minute !== values.length)
+        throw errors.badTrafficFile(path, index + 1, `minute ${cells[0]} is out of order (expected ${values.length})`);
     }
     values.push(value);
   });

@@ -35,12 +35,19 @@ export async function profileData(options: ProfileOptions): Promise<ProfileResul
   if (options.model === undefined) {
     result = { source, profile: await profileFromCsv(source) };
   } else {
-    const model = await locateModel(options.model, { registry: options.repository === undefined ? undefined : registryLookup(options.repository), hash: false });
+    const model = await locateModel(options.model, {
+      registry: options.repository === undefined ? undefined : registryLookup(options.repository),
+      hash: false,
+    });
     // The model as `berth serve` holds it, named and described by its berth.yaml.
     const served = await loadServedModel(model.path, { model: { ...model.model, name: model.name } });
     try {
       const reference = await served.reference(source);
-      result = { source, model: { name: model.name, version: model.version, path: model.path }, profile: reference.profile };
+      result = {
+        source,
+        model: { name: model.name, version: model.version, path: model.path },
+        profile: reference.profile,
+      };
     } finally {
       await served.close();
     }

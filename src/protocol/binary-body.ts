@@ -35,7 +35,8 @@ export class BinarySection {
 
   /** The next `size` bytes (a view, no copy) for input `name`; `size` as the JSON gave it. */
   take(name: string, size: unknown): Buffer {
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw errors.badBinarySize(name, JSON.stringify(size) ?? String(size));
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+      throw errors.badBinarySize(name, JSON.stringify(size) ?? String(size));
     if (this.bytes === undefined) throw errors.binaryWithoutHeader(name);
     const left = this.bytes.length - this.#offset;
     if (size > left) throw errors.binaryPastEnd(name, size, left);

@@ -5,7 +5,15 @@ import type { Codec } from '../serving/codec.js';
 import type { InferenceRequest, InferenceResponse, ModelMetadata } from '../core/inference.js';
 import { dataToRaw, rawToData } from './tensor-bytes.js';
 import { contentsToData, dataToContents } from './typed-contents.js';
-import type { WireContents, WireInferInput, WireInferRequest, WireInferResponse, WireModelMetadata, WireParameter, WireParameters } from './grpc-wire.js';
+import type {
+  WireContents,
+  WireInferInput,
+  WireInferRequest,
+  WireInferResponse,
+  WireModelMetadata,
+  WireParameter,
+  WireParameters,
+} from './grpc-wire.js';
 
 /**
  * OIP v2 gRPC messages ↔ the data plane's requests and responses (proto/open_inference_grpc.proto).
@@ -33,10 +41,12 @@ export const grpcInferCodec: Codec<WireInferRequest, WireInferResponse> = {
     if (Object.keys(parameters).length > 0) request.parameters = parameters;
     const outputs = message.outputs ?? [];
     if (outputs.length > 0) {
-      request.outputs(outputs.map((output, index) => {
-        if (!output.name) throw errors.badField(`outputs[${index}].name`, 'a non-empty string');
-        return output.name;
-      }));
+      request.outputs(
+        outputs.map((output, index) => {
+          if (!output.name) throw errors.badField(`outputs[${index}].name`, 'a non-empty string');
+          return output.name;
+        }),
+      );
     }
     const wantsRaw = parameters[rawOutputParameter];
     const rawOutput = typeof wantsRaw === 'boolean' ? wantsRaw : raw.length > 0;
@@ -54,7 +64,10 @@ function decodeInput(input: WireInferInput, index: number, raw: Uint8Array | und
   // Refused before allocating: a raw input's size follows from its shape alone.
   request.reserve(elementCount(shape));
   if (raw !== undefined && hasValues(input.contents)) throw errors.mixedContents(name);
-  const data = raw === undefined ? contentsToData(input.contents, spec.datatype, name) : rawToData(raw, spec.datatype, shape, name);
+  const data =
+    raw === undefined
+      ? contentsToData(input.contents, spec.datatype, name)
+      : rawToData(raw, spec.datatype, shape, name);
   request.add({ name, datatype: spec.datatype, shape, data }, spec);
 }
 
@@ -66,7 +79,12 @@ function hasValues(contents: WireContents | null | undefined): boolean {
  * Encodes the reply raw or typed. FP16 has no typed field, and the spec forbids mixing the two
  * forms in one response, so a response with any FP16 output is raw whatever was asked.
  */
-export function encodeInferResponse(model: ModelMetadata, request: InferenceRequest, response: InferenceResponse, rawOutput: boolean): WireInferResponse {
+export function encodeInferResponse(
+  model: ModelMetadata,
+  request: InferenceRequest,
+  response: InferenceResponse,
+  rawOutput: boolean,
+): WireInferResponse {
   const raw = rawOutput || response.outputs.some((tensor) => tensor.datatype === 'FP16');
   return {
     model_name: model.name,
@@ -84,8 +102,18 @@ export function encodeInferResponse(model: ModelMetadata, request: InferenceRequ
 
 /** OIP v2 ModelMetadataResponse; Berth's extra facts (classes, producer) are REST-only: the message has no parameters field. */
 export function encodeModelMetadata(model: ModelMetadata, versions: string[]): WireModelMetadata {
-  const tensor = ({ name, datatype, shape }: { name: string; datatype: string; shape: number[] }) => ({ name, datatype, shape });
-  return { name: model.name, versions, platform: model.platform, inputs: model.inputs.map(tensor), outputs: model.outputs.map(tensor) };
+  const tensor = ({ name, datatype, shape }: { name: string; datatype: string; shape: number[] }) => ({
+    name,
+    datatype,
+    shape,
+  });
+  return {
+    name: model.name,
+    versions,
+    platform: model.platform,
+    inputs: model.inputs.map(tensor),
+    outputs: model.outputs.map(tensor),
+  };
 }
 
 /** InferParameter map → plain values; 64-bit integers become numbers when exact, else decimal strings. */

@@ -7,7 +7,13 @@ import { allocate, datatypeInfo, type Datatype, type TensorData } from '../core/
  * must have the structure of `shape` (each level as long as its dimension, values only at the
  * last), else `[[1,2,3],[4]]` would pass as a [2,2] tensor.
  */
-export function flatten(value: unknown, where: string, maxDepth: number, shape?: readonly number[], name = where): unknown[] {
+export function flatten(
+  value: unknown,
+  where: string,
+  maxDepth: number,
+  shape?: readonly number[],
+  name = where,
+): unknown[] {
   if (!Array.isArray(value)) return [value];
   let flat = true;
   for (let i = 0; i < value.length; i++) {
@@ -19,7 +25,13 @@ export function flatten(value: unknown, where: string, maxDepth: number, shape?:
   if (flat) return value;
   const level = (depth: number, array: unknown[]) => {
     if (shape && (depth >= shape.length || array.length !== shape[depth])) {
-      throw errors.nestedDataShape(name, `level ${depth + 1}`, depth >= shape.length ? `a value, not an array (the shape has ${shape.length} dimensions)` : `${shape[depth]} long (shape [${shape.join(',')}]), not ${array.length}`);
+      throw errors.nestedDataShape(
+        name,
+        `level ${depth + 1}`,
+        depth >= shape.length
+          ? `a value, not an array (the shape has ${shape.length} dimensions)`
+          : `${shape[depth]} long (shape [${shape.join(',')}]), not ${array.length}`,
+      );
     }
   };
   level(0, value);
@@ -37,16 +49,37 @@ export function flatten(value: unknown, where: string, maxDepth: number, shape?:
       level(stack.length, item);
       stack.push({ array: item, index: 0 });
     } else {
-      if (shape && stack.length !== shape.length) throw errors.nestedDataShape(name, `level ${stack.length}`, `an array of ${shape[stack.length]} values (shape [${shape.join(',')}]), not a value`);
+      if (shape && stack.length !== shape.length)
+        throw errors.nestedDataShape(
+          name,
+          `level ${stack.length}`,
+          `an array of ${shape[stack.length]} values (shape [${shape.join(',')}]), not a value`,
+        );
       out.push(item);
     }
   }
   return out;
 }
 
-const floatTokens: Record<string, number> = { NaN: NaN, nan: NaN, Infinity: Infinity, inf: Infinity, '-Infinity': -Infinity, '-inf': -Infinity };
+const floatTokens: Record<string, number> = {
+  NaN: NaN,
+  nan: NaN,
+  Infinity: Infinity,
+  inf: Infinity,
+  '-Infinity': -Infinity,
+  '-inf': -Infinity,
+};
 
-const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value === 'object' ? 'an object' : String(value));
+const describe = (value: unknown) =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'string'
+        ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+        : typeof value === 'object'
+          ? 'an object'
+          : String(value);
 
 /**
  * Converts JSON values to a typed array of `datatype`, checking every element: integers must be
@@ -55,10 +88,18 @@ const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(va
  * Whether a float may be NaN or infinite is the model's question: the request builder answers it
  * for every dialect. `where` names a value in messages (rows name the feature and row).
  */
-export function toTypedData(values: readonly unknown[], datatype: Datatype, name: string, where?: (index: number) => string): TensorData {
+export function toTypedData(
+  values: readonly unknown[],
+  datatype: Datatype,
+  name: string,
+  where?: (index: number) => string,
+): TensorData {
   const info = datatypeInfo(datatype);
   const out = allocate(datatype, values.length);
-  const fail = (index: number, expected: string) => (where ? errors.badCell(where(index), expected, describe(values[index])) : errors.badValue(name, index, expected, describe(values[index])));
+  const fail = (index: number, expected: string) =>
+    where
+      ? errors.badCell(where(index), expected, describe(values[index]))
+      : errors.badValue(name, index, expected, describe(values[index]));
   switch (info.json) {
     case 'float': {
       const target = out as Float32Array | Float64Array;
@@ -76,7 +117,8 @@ export function toTypedData(values: readonly unknown[], datatype: Datatype, name
       const target = out as Int32Array;
       for (let i = 0; i < values.length; i++) {
         const value = values[i];
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < info.min! || value > info.max!) throw fail(i, `an integer from ${info.min} to ${info.max}`);
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < info.min! || value > info.max!)
+          throw fail(i, `an integer from ${info.min} to ${info.max}`);
         target[i] = value;
       }
       return out;
@@ -90,7 +132,8 @@ export function toTypedData(values: readonly unknown[], datatype: Datatype, name
         let big: bigint | undefined;
         if (typeof value === 'number' && Number.isSafeInteger(value)) big = BigInt(value);
         else if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) big = BigInt(value);
-        if (big === undefined || big < min || big > max) throw fail(i, `a ${info.json === 'bigint' ? '' : 'non-negative '}64-bit integer`);
+        if (big === undefined || big < min || big > max)
+          throw fail(i, `a ${info.json === 'bigint' ? '' : 'non-negative '}64-bit integer`);
         target[i] = big;
       }
       return out;

@@ -23,11 +23,17 @@ export function rowLayout(model: ModelMetadata, config: ModelConfig): RowLayout 
   if (model.inputs.length === 1 && first!.shape.length === 2) {
     const declared = first!.shape[1]!;
     const features = config.features ?? [];
-    if (declared > 0 && features.length > 0 && features.length !== declared) return `berth.yaml names ${features.length} features but input \`${first!.name}\` has ${declared} columns`;
+    if (declared > 0 && features.length > 0 && features.length !== declared)
+      return `berth.yaml names ${features.length} features but input \`${first!.name}\` has ${declared} columns`;
     return { kind: 'tabular', features, width: declared > 0 ? declared : features.length, inputs: model.inputs };
   }
   if (model.inputs.every((input) => (input.shape.length === 2 && input.shape[1] === 1) || input.shape.length === 1)) {
-    return { kind: 'columns', features: model.inputs.map((input) => input.name), width: model.inputs.length, inputs: model.inputs };
+    return {
+      kind: 'columns',
+      features: model.inputs.map((input) => input.name),
+      width: model.inputs.length,
+      inputs: model.inputs,
+    };
   }
   return 'its inputs are not rows of features (one [N, F] input, or one [N, 1] input per feature)';
 }
@@ -37,7 +43,9 @@ export function rowLayout(model: ModelMetadata, config: ModelConfig): RowLayout 
  * path would otherwise derive again on every request. Both keys are held weakly: an unloaded
  * version or a replaced config takes its entries with it.
  */
-export function perModelAndConfig<T>(compute: (model: ModelMetadata, config: ModelConfig) => T): (model: ModelMetadata, config: ModelConfig) => T {
+export function perModelAndConfig<T>(
+  compute: (model: ModelMetadata, config: ModelConfig) => T,
+): (model: ModelMetadata, config: ModelConfig) => T {
   const cache = new WeakMap<ModelMetadata, WeakMap<ModelConfig, T>>();
   return (model, config) => {
     let byConfig = cache.get(model);

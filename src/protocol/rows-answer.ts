@@ -11,10 +11,15 @@ export interface RowPrediction {
 }
 
 /** An answer as rows, for the row-oriented dialects (the seed's /predict, KServe v1, `berth import`'s parity). */
-export function responseToRows(model: ModelMetadata, config: ModelConfig, response: InferenceResponse): RowPrediction[] {
+export function responseToRows(
+  model: ModelMetadata,
+  config: ModelConfig,
+  response: InferenceResponse,
+): RowPrediction[] {
   const classifier = model.classifier;
   const labelTensor = classifier && response.outputs.find((tensor) => tensor.name === classifier.labelOutput);
-  const probabilityTensor = classifier && response.outputs.find((tensor) => tensor.name === classifier.probabilityOutput);
+  const probabilityTensor =
+    classifier && response.outputs.find((tensor) => tensor.name === classifier.probabilityOutput);
   if (labelTensor && probabilityTensor) {
     const { names, indexOfLabel } = classNames(model, config);
     const probabilities = toJsonValues(probabilityTensor);
@@ -25,8 +30,11 @@ export function responseToRows(model: ModelMetadata, config: ModelConfig, respon
       const index = indexOfLabel.get(String(label));
       const name = index !== undefined ? names[index] : typeof label === 'string' ? label : undefined;
       const byClass: Record<string, number> = {};
-      for (let column = 0; column < columns; column++) byClass[names[column]!] = shortestFloat32(probabilities[row * width + column] as number);
-      return name !== undefined ? { prediction: label, label: name, probabilities: byClass } : { prediction: label, probabilities: byClass };
+      for (let column = 0; column < columns; column++)
+        byClass[names[column]!] = shortestFloat32(probabilities[row * width + column] as number);
+      return name !== undefined
+        ? { prediction: label, label: name, probabilities: byClass }
+        : { prediction: label, probabilities: byClass };
     });
   }
   return toRows(response.outputs[0] as Tensor).map((value) => ({ prediction: unwrapSingle(value) }));

@@ -11,35 +11,61 @@ type Row = { values: unknown[]; index: number };
  * added to `request`. `whereOf` names a row in messages ('' for a body that is one row of named
  * features), only when one is needed: the rows of a refused request cost nothing more.
  */
-export function decodeRows(rows: unknown[], whereOf: (index: number) => string, request: RequestBuilder, layout: RowLayout): void {
+export function decodeRows(
+  rows: unknown[],
+  whereOf: (index: number) => string,
+  request: RequestBuilder,
+  layout: RowLayout,
+): void {
   // Refused before a row is read when the width is known.
   if (layout.width > 0) request.reserve(layout.width * rows.length, rows.length);
   const allowMissing = request.rules.allowMissing === true;
-  const parsed: Row[] = rows.map((row, index) => ({ values: rowValues(row, index, whereOf, layout, request.model.name, allowMissing), index }));
+  const parsed: Row[] = rows.map((row, index) => ({
+    values: rowValues(row, index, whereOf, layout, request.model.name, allowMissing),
+    index,
+  }));
   const width = layout.width > 0 ? layout.width : parsed[0]!.values.length;
   if (layout.width <= 0) request.reserve(width * parsed.length, parsed.length);
-  for (const row of parsed) if (row.values.length !== width) throw errors.wrongRowLength(whereOf(row.index) || 'the request body', width, row.values.length);
+  for (const row of parsed)
+    if (row.values.length !== width)
+      throw errors.wrongRowLength(whereOf(row.index) || 'the request body', width, row.values.length);
 
   if (layout.kind === 'tabular') {
     const spec = request.begin(layout.inputs[0]!.name, layout.inputs[0]!.datatype, [parsed.length, width]);
     const flat = new Array<unknown>(parsed.length * width);
-    for (let row = 0; row < parsed.length; row++) for (let column = 0; column < width; column++) flat[row * width + column] = parsed[row]!.values[column];
-    const data = toTypedData(flat, spec.datatype, spec.name, (index) => cell(layout.features[index % width], index % width, whereOf(parsed[Math.floor(index / width)]!.index)));
+    for (let row = 0; row < parsed.length; row++)
+      for (let column = 0; column < width; column++) flat[row * width + column] = parsed[row]!.values[column];
+    const data = toTypedData(flat, spec.datatype, spec.name, (index) =>
+      cell(layout.features[index % width], index % width, whereOf(parsed[Math.floor(index / width)]!.index)),
+    );
     request.add({ name: spec.name, datatype: spec.datatype, shape: [parsed.length, width], data }, spec);
     return;
   }
   layout.inputs.forEach((input: TensorSpec, column) => {
     const shape = input.shape.length === 1 ? [parsed.length] : [parsed.length, 1];
     const spec = request.begin(input.name, input.datatype, shape);
-    const data = toTypedData(parsed.map((row) => row.values[column]), spec.datatype, spec.name, (index) => cell(input.name, column, whereOf(parsed[index]!.index)));
+    const data = toTypedData(
+      parsed.map((row) => row.values[column]),
+      spec.datatype,
+      spec.name,
+      (index) => cell(input.name, column, whereOf(parsed[index]!.index)),
+    );
     request.add({ name: spec.name, datatype: spec.datatype, shape, data }, spec);
   });
 }
 
 /** A row's values in feature order. Named features follow the published schema: null is a number only where the model takes missing values. */
-function rowValues(row: unknown, index: number, whereOf: (index: number) => string, layout: RowLayout, modelName: string, allowMissing: boolean): unknown[] {
+function rowValues(
+  row: unknown,
+  index: number,
+  whereOf: (index: number) => string,
+  layout: RowLayout,
+  modelName: string,
+  allowMissing: boolean,
+): unknown[] {
   if (Array.isArray(row)) return row;
-  if (row === null || typeof row !== 'object') throw errors.badField(whereOf(index) || 'the request body', 'an array of values or an object of named features');
+  if (row === null || typeof row !== 'object')
+    throw errors.badField(whereOf(index) || 'the request body', 'an array of values or an object of named features');
   if (layout.features.length === 0) throw errors.noFeatureNames(modelName);
   const named = row as Record<string, unknown>;
   const { features } = layout;
@@ -51,7 +77,8 @@ function rowValues(row: unknown, index: number, whereOf: (index: number) => stri
     let column = 0;
     for (; column < features.length && Object.hasOwn(named, features[column]!); column++) {
       const value = named[features[column]!];
-      if (value === null && !allowMissing && isFloat(layout, column)) throw errors.badCell(cell(features[column], column, whereOf(index)), 'a number', 'null');
+      if (value === null && !allowMissing && isFloat(layout, column))
+        throw errors.badCell(cell(features[column], column, whereOf(index)), 'a number', 'null');
       values[column] = value;
     }
     if (column === features.length) return values;
@@ -62,7 +89,8 @@ function rowValues(row: unknown, index: number, whereOf: (index: number) => stri
   throw errors.missingFeature(missing);
 }
 
-const isFloat = (layout: RowLayout, column: number) => (layout.kind === 'tabular' ? layout.inputs[0]! : layout.inputs[column]!).datatype.startsWith('FP');
+const isFloat = (layout: RowLayout, column: number) =>
+  (layout.kind === 'tabular' ? layout.inputs[0]! : layout.inputs[column]!).datatype.startsWith('FP');
 
 /** A value's place in messages: its feature (or column) and its row. */
 function cell(feature: string | undefined, column: number, where: string): string {

@@ -23,13 +23,25 @@ export const seedCodec: Codec<unknown, Record<string, unknown>> = {
     const isFeatureName = (key: string) => layout.features.includes(key);
     let single = true;
     if ('instances' in object && !isFeatureName('instances')) {
-      if (keys.length > 1) throw errors.ambiguousBody(`"instances" cannot be combined with ${keys.filter((key) => key !== 'instances').map((key) => `"${key}"`).join(', ')}`);
+      if (keys.length > 1)
+        throw errors.ambiguousBody(
+          `"instances" cannot be combined with ${keys
+            .filter((key) => key !== 'instances')
+            .map((key) => `"${key}"`)
+            .join(', ')}`,
+        );
       const rows = object.instances;
       if (!Array.isArray(rows) || rows.length === 0) throw errors.badField('`instances`', 'a non-empty array of rows');
       decodeRows(rows, (index) => `instances[${index}]`, request, layout);
       single = false;
     } else if ('features' in object && !isFeatureName('features')) {
-      if (keys.length > 1) throw errors.ambiguousBody(`"features" cannot be combined with ${keys.filter((key) => key !== 'features').map((key) => `"${key}"`).join(', ')}`);
+      if (keys.length > 1)
+        throw errors.ambiguousBody(
+          `"features" cannot be combined with ${keys
+            .filter((key) => key !== 'features')
+            .map((key) => `"${key}"`)
+            .join(', ')}`,
+        );
       decodeRows([object.features], () => '`features`', request, layout);
     } else {
       if (keys.length === 0) throw errors.emptyBody();
@@ -43,7 +55,9 @@ export const seedCodec: Codec<unknown, Record<string, unknown>> = {
  * Rows of an `instances` array, answered as `answer` says: the feedback route takes the version's
  * raw answer, `berth import` the rows as /predict shows them.
  */
-export function instancesCodec<Reply>(answer: (response: InferenceResponse, model: CodecModel) => Reply): Codec<unknown[], Reply> {
+export function instancesCodec<Reply>(
+  answer: (response: InferenceResponse, model: CodecModel) => Reply,
+): Codec<unknown[], Reply> {
   return {
     decode(rows, request, model) {
       decodeRows(rows, (index) => `instances[${index}]`, request, layoutFor(model.metadata, model.config));
@@ -52,12 +66,18 @@ export function instancesCodec<Reply>(answer: (response: InferenceResponse, mode
   };
 }
 
-export function encodeSeedResponse(model: ModelMetadata, config: ModelConfig, response: InferenceResponse, single: boolean) {
+export function encodeSeedResponse(
+  model: ModelMetadata,
+  config: ModelConfig,
+  response: InferenceResponse,
+  single: boolean,
+) {
   const predictions = responseToRows(model, config, response);
   const meta = { model_name: model.name, model_version: model.version };
   if (single) return { ...predictions[0], ...meta };
   const out: Record<string, unknown> = { predictions: predictions.map((row) => row.prediction) };
   if (predictions.some((row) => row.label !== undefined)) out.labels = predictions.map((row) => row.label);
-  if (predictions.some((row) => row.probabilities !== undefined)) out.probabilities = predictions.map((row) => row.probabilities);
+  if (predictions.some((row) => row.probabilities !== undefined))
+    out.probabilities = predictions.map((row) => row.probabilities);
   return { ...out, ...meta };
 }

@@ -32,7 +32,8 @@ export function rawToData(raw: Uint8Array, datatype: Datatype, shape: readonly n
   bytes.set(raw);
   if (bigEndianHost) swapped(bytes, width);
   if (datatype === 'BOOL') {
-    for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 1) throw errors.badValue(name, i, 'a BOOL byte, 0 or 1', String(bytes[i]));
+    for (let i = 0; i < bytes.length; i++)
+      if (bytes[i]! > 1) throw errors.badValue(name, i, 'a BOOL byte, 0 or 1', String(bytes[i]));
   }
   return out;
 }
@@ -48,15 +49,18 @@ export function dataToRaw(tensor: Pick<Tensor, 'datatype' | 'data'>): Uint8Array
 
 function decodeByteElements(raw: Uint8Array, count: number, name: string): string[] {
   // Every element costs at least its 4-byte prefix: refuse before allocating for a huge shape.
-  if (count * 4 > raw.byteLength) throw errors.badRawBytes(name, `${raw.byteLength} bytes cannot hold ${count} elements`);
+  if (count * 4 > raw.byteLength)
+    throw errors.badRawBytes(name, `${raw.byteLength} bytes cannot hold ${count} elements`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = new Array<string>(count);
   let offset = 0;
   for (let i = 0; i < count; i++) {
-    if (offset + 4 > raw.byteLength) throw errors.badRawBytes(name, `element ${i} has no length prefix (the bytes end at ${raw.byteLength})`);
+    if (offset + 4 > raw.byteLength)
+      throw errors.badRawBytes(name, `element ${i} has no length prefix (the bytes end at ${raw.byteLength})`);
     const length = view.getUint32(offset, true);
     offset += 4;
-    if (offset + length > raw.byteLength) throw errors.badRawBytes(name, `element ${i} says ${length} bytes but only ${raw.byteLength - offset} remain`);
+    if (offset + length > raw.byteLength)
+      throw errors.badRawBytes(name, `element ${i} says ${length} bytes but only ${raw.byteLength - offset} remain`);
     try {
       out[i] = utf8.decode(raw.subarray(offset, offset + length));
     } catch {
@@ -64,7 +68,8 @@ function decodeByteElements(raw: Uint8Array, count: number, name: string): strin
     }
     offset += length;
   }
-  if (offset !== raw.byteLength) throw errors.badRawBytes(name, `${raw.byteLength - offset} bytes left over after ${count} elements`);
+  if (offset !== raw.byteLength)
+    throw errors.badRawBytes(name, `${raw.byteLength - offset} bytes left over after ${count} elements`);
   return out;
 }
 

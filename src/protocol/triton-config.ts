@@ -15,12 +15,22 @@ import type { ModelMetadata } from '../core/inference.js';
  * dims [1] with reshape []); max_batch_size is the most rows one request may carry (limits.maxRows).
  * A model with a fixed batch has max_batch_size 0 and its full shape as dims.
  */
-export function encodeModelConfig(metadata: ModelMetadata, versions: string[], config: ModelConfig, settings: Settings) {
+export function encodeModelConfig(
+  metadata: ModelMetadata,
+  versions: string[],
+  config: ModelConfig,
+  settings: Settings,
+) {
   const batched = isBatchable(metadata);
   const batching = batchingFor(metadata, settings, config);
   const tensor = (spec: TensorSpec) => {
     const dims = batched ? spec.shape.slice(1) : spec.shape;
-    return { name: spec.name, data_type: tritonDatatype(spec.datatype), dims: dims.length > 0 ? dims : [1], ...(dims.length === 0 ? { reshape: { shape: [] } } : {}) };
+    return {
+      name: spec.name,
+      data_type: tritonDatatype(spec.datatype),
+      dims: dims.length > 0 ? dims : [1],
+      ...(dims.length === 0 ? { reshape: { shape: [] } } : {}),
+    };
   };
   return {
     name: metadata.name,
@@ -28,16 +38,29 @@ export function encodeModelConfig(metadata: ModelMetadata, versions: string[], c
     backend: 'onnxruntime',
     version_policy: { specific: { versions: versions.map(Number).filter(Number.isSafeInteger) } },
     max_batch_size: batched ? settings.limits.maxRows : 0,
-    input: metadata.inputs.map((spec) => ({ ...tensor(spec), format: 'FORMAT_NONE', is_shape_tensor: false, allow_ragged_batch: false, optional: false })),
+    input: metadata.inputs.map((spec) => ({
+      ...tensor(spec),
+      format: 'FORMAT_NONE',
+      is_shape_tensor: false,
+      allow_ragged_batch: false,
+      optional: false,
+    })),
     output: metadata.outputs.map((spec) => ({ ...tensor(spec), label_filename: '', is_shape_tensor: false })),
-    ...(batching ? {
-      dynamic_batching: {
-        preferred_batch_size: [],
-        max_queue_delay_microseconds: batching.maxQueueDelayMicros,
-        preserve_ordering: false,
-        default_queue_policy: { timeout_action: 'REJECT', default_timeout_microseconds: settings.server.requestTimeoutMs * 1000, allow_timeout_override: false, max_queue_size: batching.maxQueue },
-      },
-    } : {}),
+    ...(batching
+      ? {
+          dynamic_batching: {
+            preferred_batch_size: [],
+            max_queue_delay_microseconds: batching.maxQueueDelayMicros,
+            preserve_ordering: false,
+            default_queue_policy: {
+              timeout_action: 'REJECT',
+              default_timeout_microseconds: settings.server.requestTimeoutMs * 1000,
+              allow_timeout_override: false,
+              max_queue_size: batching.maxQueue,
+            },
+          },
+        }
+      : {}),
     instance_group: [{ name: `${metadata.name}_0`, kind: 'KIND_CPU', count: 1 }],
     default_model_filename: 'model.onnx',
     // Berth's batcher merges queued requests into calls of up to this many rows (berth.yaml batching.maxBatchSize).

@@ -12,7 +12,10 @@ export function encodeModelStatistics(models: ModelSet, name?: string, version?:
   const modelStats = [];
   for (const modelName of name === undefined ? models.names() : [name]) {
     const model = models.model(modelName);
-    const entries = version === undefined ? [...model.versions.values()] : [model.versions.get(version) ?? failUnknown(modelName, version)];
+    const entries =
+      version === undefined
+        ? [...model.versions.values()]
+        : [model.versions.get(version) ?? failUnknown(modelName, version)];
     for (const entry of entries) modelStats.push(versionStatistics(modelName, entry));
   }
   return { model_stats: modelStats };
@@ -46,12 +49,14 @@ function versionStatistics(name: string, { version, stats }: ModelVersion) {
 }
 
 function batchStatistics(stats: InferenceStats) {
-  return [...stats.batches.entries()].sort(([a], [b]) => a - b).map(([size, batch]) => ({
-    batch_size: size,
-    compute_input: duration(batch.computeInput),
-    compute_infer: duration(batch.computeInfer),
-    compute_output: duration(batch.computeOutput),
-  }));
+  return [...stats.batches.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([size, batch]) => ({
+      batch_size: size,
+      compute_input: duration(batch.computeInput),
+      compute_infer: duration(batch.computeInfer),
+      compute_output: duration(batch.computeOutput),
+    }));
 }
 
 const duration = ({ count, ns }: DurationStat) => ({ count, ns: Math.round(ns) });

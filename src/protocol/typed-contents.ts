@@ -26,10 +26,16 @@ export const contentsField: Record<Exclude<Datatype, 'FP16'>, keyof WireContents
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Tensor data from typed contents; the element count is checked against the shape later (validateRequest). */
-export function contentsToData(contents: WireContents | null | undefined, datatype: Datatype, name: string): TensorData {
+export function contentsToData(
+  contents: WireContents | null | undefined,
+  datatype: Datatype,
+  name: string,
+): TensorData {
   if (datatype === 'FP16') throw errors.fp16NeedsRaw(name);
   const field = contentsField[datatype];
-  const given = contents ? (Object.keys(contents) as Array<keyof WireContents>).filter((key) => (contents[key]?.length ?? 0) > 0) : [];
+  const given = contents
+    ? (Object.keys(contents) as Array<keyof WireContents>).filter((key) => (contents[key]?.length ?? 0) > 0)
+    : [];
   const stray = given.find((key) => key !== field);
   if (stray) throw errors.wrongContentsField(name, datatype, field, stray);
   const values: readonly unknown[] = contents?.[field] ?? [];

@@ -14,6 +14,8 @@ export const v1Codec: Codec<unknown, { predictions: unknown[] }> = {
     const rows = (body as Record<string, unknown>).instances ?? (body as Record<string, unknown>).inputs;
     if (!Array.isArray(rows) || rows.length === 0) throw errors.badField('`instances`', 'a non-empty array of rows');
     decodeRows(rows, (index) => `instances[${index}]`, request, layoutFor(model.metadata, model.config));
-    return (response) => ({ predictions: responseToRows(model.metadata, model.config, response).map((row) => row.prediction) });
+    return (response) => ({
+      predictions: responseToRows(model.metadata, model.config, response).map((row) => row.prediction),
+    });
   },
 };

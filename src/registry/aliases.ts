@@ -63,7 +63,12 @@ export async function updateAliases<T>(
   return withLock(lockPath(repo, name), lock, async () => {
     const file = await readAliases(repo, name);
     const result = await change(file);
-    await replaceFileAtomically(repo, aliasesPath(repo, name), `${JSON.stringify(file, null, 2)}\n`, modelDir(repo, name));
+    await replaceFileAtomically(
+      repo,
+      aliasesPath(repo, name),
+      `${JSON.stringify(file, null, 2)}\n`,
+      modelDir(repo, name),
+    );
     await afterWrite?.();
     return result;
   });
@@ -85,7 +90,13 @@ export function pointAlias(file: AliasesFile, alias: string, version: number, no
  * Moves `alias` back to the version it named before. Earlier targets that were deleted since are
  * skipped. Returns `{ from, to }`.
  */
-export function rollbackAlias(file: AliasesFile, name: string, alias: string, exists: (version: number) => boolean, now: Date): { from: number; to: number } {
+export function rollbackAlias(
+  file: AliasesFile,
+  name: string,
+  alias: string,
+  exists: (version: number) => boolean,
+  now: Date,
+): { from: number; to: number } {
   const entry = file.aliases[alias];
   if (!entry) throw errors.unknownAlias(name, alias);
   const history = [...entry.history];
@@ -100,5 +111,8 @@ export function rollbackAlias(file: AliasesFile, name: string, alias: string, ex
 
 /** The aliases whose current target is `version`. */
 export function aliasesOf(file: AliasesFile, version: number): string[] {
-  return Object.entries(file.aliases).filter(([, entry]) => entry.version === version).map(([alias]) => alias).sort();
+  return Object.entries(file.aliases)
+    .filter(([, entry]) => entry.version === version)
+    .map(([alias]) => alias)
+    .sort();
 }

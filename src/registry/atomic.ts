@@ -55,7 +55,12 @@ export async function writeFileSynced(path: string, content: string | Uint8Array
 }
 
 /** Replaces `target` atomically with `content` (temp in `.berth-tmp`, fsync, rename, fsync folder). */
-export async function replaceFileAtomically(repo: string, target: string, content: string, folder: string): Promise<void> {
+export async function replaceFileAtomically(
+  repo: string,
+  target: string,
+  content: string,
+  folder: string,
+): Promise<void> {
   const temp = await tempFilePath(repo, 'file');
   try {
     await writeFileSynced(temp, content);

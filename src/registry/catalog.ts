@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { errors } from '../core/errors.js';
 import type { RegistryLookup } from '../core/locate-model.js';
 import { aliasTargets, aliasesOf, readAliases } from './aliases.js';
-import { checkModelName, isVersionFolder, latestAlias, metadataFileName, modelDir, modelFileName, parseModelRef, versionDir } from './layout.js';
+import {
+  checkModelName,
+  isVersionFolder,
+  latestAlias,
+  metadataFileName,
+  modelDir,
+  modelFileName,
+  parseModelRef,
+  versionDir,
+} from './layout.js';
 import { readVersionMetadata, type VersionMetadata } from './metadata.js';
 
 /**
@@ -58,12 +67,21 @@ export async function resolveModel(repo: string, ref: string): Promise<ResolvedM
   } else {
     const target = aliases.aliases[parsed.alias]?.version;
     if (target === undefined) throw errors.unknownAlias(parsed.name, parsed.alias);
-    if (!versions.includes(target)) throw errors.versionCorrupt(parsed.name, target, `alias \`${parsed.alias}\` points at it but its folder is gone`);
+    if (!versions.includes(target))
+      throw errors.versionCorrupt(parsed.name, target, `alias \`${parsed.alias}\` points at it but its folder is gone`);
     version = target;
   }
   const metadata = await readVersionMetadata(repo, parsed.name, version);
   const dir = versionDir(repo, parsed.name, version);
-  return { name: parsed.name, version, path: join(dir, modelFileName), dir, sha256: metadata.sha256, metadata, aliases: aliasesOf(aliases, version) };
+  return {
+    name: parsed.name,
+    version,
+    path: join(dir, modelFileName),
+    dir,
+    sha256: metadata.sha256,
+    metadata,
+    aliases: aliasesOf(aliases, version),
+  };
 }
 
 export interface VersionSummary {
@@ -99,16 +117,34 @@ export async function listModels(repo: string, only?: string): Promise<ModelSumm
       continue;
     }
     const aliases = await readAliases(repo, name);
-    const summaries = await Promise.all(versions.map(async (version): Promise<VersionSummary> => {
-      const base = { version, aliases: aliasesOf(aliases, version) };
-      try {
-        const meta = await readVersionMetadata(repo, name, version);
-        const producer = [meta.producer.name, meta.producer.version].filter(Boolean).join(' ');
-        return { ...base, createdAt: meta.createdAt, sha256: meta.sha256, bytes: meta.bytes, description: meta.description, producer, metrics: meta.metrics };
-      } catch (error) {
-        return { ...base, createdAt: '', sha256: '', bytes: 0, producer: '', metrics: {}, problem: (error as Error).message };
-      }
-    }));
+    const summaries = await Promise.all(
+      versions.map(async (version): Promise<VersionSummary> => {
+        const base = { version, aliases: aliasesOf(aliases, version) };
+        try {
+          const meta = await readVersionMetadata(repo, name, version);
+          const producer = [meta.producer.name, meta.producer.version].filter(Boolean).join(' ');
+          return {
+            ...base,
+            createdAt: meta.createdAt,
+            sha256: meta.sha256,
+            bytes: meta.bytes,
+            description: meta.description,
+            producer,
+            metrics: meta.metrics,
+          };
+        } catch (error) {
+          return {
+            ...base,
+            createdAt: '',
+            sha256: '',
+            bytes: 0,
+            producer: '',
+            metrics: {},
+            problem: (error as Error).message,
+          };
+        }
+      }),
+    );
     models.push({ name, latest: versions.at(-1)!, versions: summaries, aliases: aliasTargets(aliases) });
   }
   return models;
@@ -118,6 +154,13 @@ export async function listModels(repo: string, only?: string): Promise<ModelSumm
 export function registryLookup(repo: string): RegistryLookup {
   return async (ref) => {
     const found = await resolveModel(repo, ref);
-    return { name: found.name, version: String(found.version), path: found.path, dir: found.dir, sha256: found.sha256, metadataPath: join(found.dir, metadataFileName) };
+    return {
+      name: found.name,
+      version: String(found.version),
+      path: found.path,
+      dir: found.dir,
+      sha256: found.sha256,
+      metadataPath: join(found.dir, metadataFileName),
+    };
   };
 }

@@ -36,7 +36,12 @@ export async function withLock<T>(path: string, options: LockOptions, work: () =
 }
 
 async function acquire(path: string, options: LockOptions): Promise<string> {
-  const owner: LockOwner = { host: hostname(), pid: process.pid, token: randomBytes(8).toString('hex'), at: Date.now() };
+  const owner: LockOwner = {
+    host: hostname(),
+    pid: process.pid,
+    token: randomBytes(8).toString('hex'),
+    at: Date.now(),
+  };
   const deadline = Date.now() + options.timeoutMs;
   let wait = 5;
   for (;;) {

@@ -5,7 +5,15 @@ import { errors } from '../core/errors.js';
 import { makeTempDir, removeStaleTemp, syncDir } from './atomic.js';
 import { aliasesOf, pointAlias, rollbackAlias, updateAliases } from './aliases.js';
 import { listVersions } from './catalog.js';
-import { checkAliasName, checkModelName, isVersionFolder, latestAlias, modelDir, parseModelRef, versionDir } from './layout.js';
+import {
+  checkAliasName,
+  checkModelName,
+  isVersionFolder,
+  latestAlias,
+  modelDir,
+  parseModelRef,
+  versionDir,
+} from './layout.js';
 import type { LockOptions } from './lock.js';
 
 /**
@@ -19,7 +27,8 @@ export interface ManageOptions {
   now?: () => Date;
 }
 
-const lockOf = (options: ManageOptions): LockOptions => options.lock ?? { timeoutMs: defaults.repository.lockTimeoutMs, staleMs: defaults.repository.lockStaleMs };
+const lockOf = (options: ManageOptions): LockOptions =>
+  options.lock ?? { timeoutMs: defaults.repository.lockTimeoutMs, staleMs: defaults.repository.lockStaleMs };
 const nowOf = (options: ManageOptions) => (options.now ?? (() => new Date()))();
 
 export interface AliasChange {
@@ -34,7 +43,9 @@ export interface AliasChange {
  * `alias iris production 3`. The target may also be another alias or `latest`
  * (`alias iris production staging` promotes whatever staging names).
  */
-export async function setAlias(options: ManageOptions & { name: string; alias: string; target: string }): Promise<AliasChange> {
+export async function setAlias(
+  options: ManageOptions & { name: string; alias: string; target: string },
+): Promise<AliasChange> {
   const repo = options.repository;
   const name = checkModelName(options.name);
   const alias = checkAliasName(options.alias);
@@ -48,7 +59,12 @@ export async function setAlias(options: ManageOptions & { name: string; alias: s
   });
 }
 
-function targetVersion(name: string, target: string, versions: number[], aliasTarget: (alias: string) => number | undefined): number {
+function targetVersion(
+  name: string,
+  target: string,
+  versions: number[],
+  aliasTarget: (alias: string) => number | undefined,
+): number {
   if (isVersionFolder(target)) {
     const version = Number(target);
     if (!versions.includes(version)) throw errors.unknownVersion(name, target);
@@ -85,22 +101,30 @@ export interface DeleteResult {
 export async function deleteVersion(options: ManageOptions & { ref: string }): Promise<DeleteResult> {
   const repo = options.repository;
   const ref = parseModelRef(options.ref);
-  if (!('version' in ref)) throw errors.badUsage(`delete needs an explicit version, e.g. ${ref.name}@3 (aliases move; versions are deleted)`);
+  if (!('version' in ref))
+    throw errors.badUsage(`delete needs an explicit version, e.g. ${ref.name}@3 (aliases move; versions are deleted)`);
   const { name, version } = ref;
-  await updateAliases(repo, name, lockOf(options), async (file) => {
-    const versions = await listVersions(repo, name);
-    if (!versions.includes(version)) throw versions.length === 0 ? errors.unknownModel(name) : errors.unknownVersion(name, String(version));
-    const holders = aliasesOf(file, version);
-    if (holders.length > 0) throw errors.versionInUse(name, version, holders);
-    if (!file.retired.includes(version)) file.retired = [...file.retired, version].sort((a, b) => a - b);
-  }, async () => {
-    // Still under the lock, and after aliases.json (with the retired number) is on disk: an
-    // `alias` call cannot point at the folder while it disappears, and a register cannot reuse it.
-    const trash = await makeTempDir(repo, `delete-${name}-${version}`);
-    await rename(versionDir(repo, name, version), join(trash, String(version)));
-    await syncDir(modelDir(repo, name));
-    await rm(trash, { recursive: true, force: true });
-  });
+  await updateAliases(
+    repo,
+    name,
+    lockOf(options),
+    async (file) => {
+      const versions = await listVersions(repo, name);
+      if (!versions.includes(version))
+        throw versions.length === 0 ? errors.unknownModel(name) : errors.unknownVersion(name, String(version));
+      const holders = aliasesOf(file, version);
+      if (holders.length > 0) throw errors.versionInUse(name, version, holders);
+      if (!file.retired.includes(version)) file.retired = [...file.retired, version].sort((a, b) => a - b);
+    },
+    async () => {
+      // Still under the lock, and after aliases.json (with the retired number) is on disk: an
+      // `alias` call cannot point at the folder while it disappears, and a register cannot reuse it.
+      const trash = await makeTempDir(repo, `delete-${name}-${version}`);
+      await rename(versionDir(repo, name, version), join(trash, String(version)));
+      await syncDir(modelDir(repo, name));
+      await rm(trash, { recursive: true, force: true });
+    },
+  );
   await removeStaleTemp(repo, defaults.repository.staleTempMs);
   return { name, version };
 }

@@ -86,14 +86,25 @@ export async function registerModel(options: RegisterOptions): Promise<RegisterR
       ...(options.parity ? { parity: options.parity } : {}),
     };
     const version = await publish(repo, name, temp, metadata, options.hooks);
-    return { name, version, path: join(versionDir(repo, name, version), modelFileName), metadata: { ...metadata, version } };
+    return {
+      name,
+      version,
+      path: join(versionDir(repo, name, version), modelFileName),
+      metadata: { ...metadata, version },
+    };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function publish(repo: string, name: string, temp: string, metadata: VersionMetadata, hooks: RegisterHooks | undefined): Promise<number> {
+async function publish(
+  repo: string,
+  name: string,
+  temp: string,
+  metadata: VersionMetadata,
+  hooks: RegisterHooks | undefined,
+): Promise<number> {
   let candidate = 0;
   for (let attempt = 0; attempt < 1000; attempt += 1) {
     candidate = Math.max(candidate + 1, await nextVersion(repo, name));

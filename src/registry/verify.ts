@@ -52,7 +52,8 @@ export async function verifyRepository(options: { repository: string; name?: str
 
 export async function verifyVersion(repo: string, name: string, version: number): Promise<VersionCheck> {
   const metadataPath = join(versionDir(repo, name, version), metadataFileName);
-  if (!(await exists(metadataPath))) return { name, version, status: 'MISSING', problems: [`${metadataFileName}: missing`] };
+  if (!(await exists(metadataPath)))
+    return { name, version, status: 'MISSING', problems: [`${metadataFileName}: missing`] };
   let metadata;
   try {
     metadata = await readVersionMetadata(repo, name, version);
@@ -81,4 +82,8 @@ export async function verifyVersion(repo: string, name: string, version: number)
   return { name, version, status, problems };
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );

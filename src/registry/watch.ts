@@ -44,7 +44,9 @@ export async function scanRepository(repo: string): Promise<RepositorySnapshot> 
   const snapshot: RepositorySnapshot = new Map();
   for (const name of await listModelNames(repo)) {
     const versions = await listVersions(repo, name);
-    const aliases = aliasTargets(await readAliases(repo, name).catch(() => ({ format: 1 as const, aliases: {}, retired: [] })));
+    const aliases = aliasTargets(
+      await readAliases(repo, name).catch(() => ({ format: 1 as const, aliases: {}, retired: [] })),
+    );
     if (versions.length > 0 || Object.keys(aliases).length > 0) snapshot.set(name, { versions, aliases });
   }
   return snapshot;
@@ -56,16 +58,23 @@ export function diffSnapshots(before: RepositorySnapshot, after: RepositorySnaps
   for (const name of new Set([...before.keys(), ...after.keys()])) {
     const old = before.get(name) ?? empty;
     const now = after.get(name) ?? empty;
-    for (const version of now.versions) if (!old.versions.includes(version)) changes.push({ kind: 'version-added', name, version });
-    for (const version of old.versions) if (!now.versions.includes(version)) changes.push({ kind: 'version-removed', name, version });
+    for (const version of now.versions)
+      if (!old.versions.includes(version)) changes.push({ kind: 'version-added', name, version });
+    for (const version of old.versions)
+      if (!now.versions.includes(version)) changes.push({ kind: 'version-removed', name, version });
     for (const alias of new Set([...Object.keys(old.aliases), ...Object.keys(now.aliases)])) {
-      if (old.aliases[alias] !== now.aliases[alias]) changes.push({ kind: 'alias-moved', name, alias, from: old.aliases[alias], to: now.aliases[alias] });
+      if (old.aliases[alias] !== now.aliases[alias])
+        changes.push({ kind: 'alias-moved', name, alias, from: old.aliases[alias], to: now.aliases[alias] });
     }
   }
   return changes;
 }
 
-export function watchRepository(repo: string, onChange: (changes: RepositoryChange[], snapshot: RepositorySnapshot) => void, options: WatchOptions = {}): RepositoryWatcher {
+export function watchRepository(
+  repo: string,
+  onChange: (changes: RepositoryChange[], snapshot: RepositorySnapshot) => void,
+  options: WatchOptions = {},
+): RepositoryWatcher {
   const debounceMs = options.debounceMs ?? defaults.repository.watchDebounceMs;
   const pollMs = options.pollMs ?? defaults.repository.watchPollMs;
   const watchers = new Map<string, FSWatcher>();

@@ -42,7 +42,8 @@ export function createCallPlacement(thresholdMicros: number): CallPlacement {
   /** From the nearest size seen, scaled by rows: from a smaller size this overestimates (its fixed cost is counted per row). */
   const guessMicros = (size: number): number | undefined => {
     let nearest: number | undefined;
-    for (const seen of microsBySize.keys()) if (nearest === undefined || Math.abs(seen - size) < Math.abs(nearest - size)) nearest = seen;
+    for (const seen of microsBySize.keys())
+      if (nearest === undefined || Math.abs(seen - size) < Math.abs(nearest - size)) nearest = seen;
     return nearest === undefined ? undefined : microsBySize.get(nearest)! * 2 ** (size - nearest);
   };
 

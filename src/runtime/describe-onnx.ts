@@ -21,7 +21,11 @@ export async function describeOnnxModel(path: string): Promise<OnnxDescription> 
   await runtime.load();
   try {
     const { inputs, outputs } = runtime.metadata();
-    return { signature: { inputs, outputs }, producer: { name: facts.producer, version: facts.producerVersion }, opsets: facts.opsets };
+    return {
+      signature: { inputs, outputs },
+      producer: { name: facts.producer, version: facts.producerVersion },
+      opsets: facts.opsets,
+    };
   } finally {
     await runtime.unload();
   }

@@ -25,7 +25,10 @@ export interface FakeRuntime extends ModelRuntime {
 /** The iris classifier's signature, as skl2onnx exports it with ZipMap unwrapped. */
 export const irisSignature: Pick<FakeModel, 'inputs' | 'outputs' | 'classifier'> = {
   inputs: [{ name: 'float_input', datatype: 'FP32', shape: [-1, 4] }],
-  outputs: [{ name: 'output_label', datatype: 'INT64', shape: [-1] }, { name: 'output_probability', datatype: 'FP32', shape: [-1, 3] }],
+  outputs: [
+    { name: 'output_label', datatype: 'INT64', shape: [-1] },
+    { name: 'output_probability', datatype: 'FP32', shape: [-1, 3] },
+  ],
   classifier: { labelOutput: 'output_label', probabilityOutput: 'output_probability', classes: [0, 1, 2] },
 };
 
@@ -41,7 +44,15 @@ export const irisSignature: Pick<FakeModel, 'inputs' | 'outputs' | 'classifier'>
 export function createFakeRuntime(model: FakeModel): FakeRuntime {
   let loaded = false;
   const calls: number[] = [];
-  const metadata: ModelMetadata = { name: model.name, version: model.version, platform: 'fake', inputs: model.inputs, outputs: model.outputs, ...(model.classifier ? { classifier: model.classifier } : {}), properties: { runtime: 'fake' } };
+  const metadata: ModelMetadata = {
+    name: model.name,
+    version: model.version,
+    platform: 'fake',
+    inputs: model.inputs,
+    outputs: model.outputs,
+    ...(model.classifier ? { classifier: model.classifier } : {}),
+    properties: { runtime: 'fake' },
+  };
   return {
     calls,
     async load() {
@@ -59,7 +70,15 @@ export function createFakeRuntime(model: FakeModel): FakeRuntime {
       const sums = rowSums(request.inputs, rows, model.offset ?? 0);
       // As onnx.ts: no outputs named, or an empty list, asks for all of them.
       const wanted = request.outputs?.length ? request.outputs : model.outputs.map((output) => output.name);
-      return { outputs: wanted.map((name) => answer(model.outputs.find((output) => output.name === name)!, sums, model.classifier)) } satisfies InferenceResponse;
+      return {
+        outputs: wanted.map((name) =>
+          answer(
+            model.outputs.find((output) => output.name === name)!,
+            sums,
+            model.classifier,
+          ),
+        ),
+      } satisfies InferenceResponse;
     },
     async unload() {
       loaded = false;
@@ -68,8 +87,11 @@ export function createFakeRuntime(model: FakeModel): FakeRuntime {
 }
 
 /** The fake for every version a server loads: `models(name, version)` says what each is. */
-export function fakeRuntimes(models: (name: string, version: string) => Omit<FakeModel, 'name' | 'version'>): RuntimeFactory {
-  return (source) => createFakeRuntime({ name: source.name, version: source.version, ...models(source.name, source.version) });
+export function fakeRuntimes(
+  models: (name: string, version: string) => Omit<FakeModel, 'name' | 'version'>,
+): RuntimeFactory {
+  return (source) =>
+    createFakeRuntime({ name: source.name, version: source.version, ...models(source.name, source.version) });
 }
 
 function rowSums(inputs: Tensor[], rows: number, offset: number): number[] {
@@ -91,13 +113,15 @@ function answer(spec: TensorSpec, sums: number[], classifier: ClassifierInfo | u
   if (classifier && spec.name === classifier.probabilityOutput) {
     const data = new Float32Array(rows * classes);
     for (let row = 0; row < rows; row++) {
-      for (let column = 0; column < classes; column++) data[row * classes + column] = classes === 1 ? 1 : column === classOf(sums[row]!) ? 0.75 : 0.25 / (classes - 1);
+      for (let column = 0; column < classes; column++)
+        data[row * classes + column] = classes === 1 ? 1 : column === classOf(sums[row]!) ? 0.75 : 0.25 / (classes - 1);
     }
     return { name: spec.name, datatype: spec.datatype, shape: [rows, classes], data };
   }
   const shape = [rows, ...spec.shape.slice(1).map((dim) => (dim < 0 ? 1 : dim))];
   const width = elementCount(shape.slice(1));
-  const value = (row: number) => (classifier && spec.name === classifier.labelOutput ? classifier.classes[classOf(sums[row]!)]! : sums[row]!);
+  const value = (row: number) =>
+    classifier && spec.name === classifier.labelOutput ? classifier.classes[classOf(sums[row]!)]! : sums[row]!;
   return { name: spec.name, datatype: spec.datatype, shape, data: filled(spec, rows, width, value) };
 }
 

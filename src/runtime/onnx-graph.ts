@@ -1,6 +1,16 @@
 import protobuf from 'protobufjs';
 import { errors } from '../core/errors.js';
-import { LENGTH_DELIMITED, lengthDelimited, subFields, tag, textOf, VARINT, varintsOf, wireFields, type WireField } from './wire-fields.js';
+import {
+  LENGTH_DELIMITED,
+  lengthDelimited,
+  subFields,
+  tag,
+  textOf,
+  VARINT,
+  varintsOf,
+  wireFields,
+  type WireField,
+} from './wire-fields.js';
 
 /**
  * Reads and, where needed, rewrites an ONNX ModelProto (proto/onnx-ml.proto, the ML flavour that
@@ -41,7 +51,12 @@ const TENSOR_TYPE = { elemType: 1, shape: 2 };
 const SHAPE = { dim: 1 };
 const DIMENSION = { value: 1, param: 2 };
 /** TypeProto's `value` oneof: every member but tensor_type (1) is a type onnxruntime-node cannot return. */
-const NON_TENSOR_TYPES = new Map([[4, 'sequence'], [5, 'map'], [9, 'optional'], [8, 'sparse tensor']]);
+const NON_TENSOR_TYPES = new Map([
+  [4, 'sequence'],
+  [5, 'map'],
+  [9, 'optional'],
+  [8, 'sparse tensor'],
+]);
 const FLOAT = 1;
 
 interface NodeOutline {
@@ -82,7 +97,10 @@ export function inspectOnnx(bytes: Uint8Array, path: string): GraphFacts {
     if (!producer || producer.opType !== 'ZipMap') throw errors.unsupportedOutput(output.name, output.kind);
     const classes = zipmapClasses(bytes, producer);
     // Identity keeps the public output name while exposing ZipMap's [N, classes] float input.
-    replacements.set(producer.field, identityNode(producer.inputs[0]!, output.name, `${producer.name ?? 'ZipMap'}_berth_unwrapped`));
+    replacements.set(
+      producer.field,
+      identityNode(producer.inputs[0]!, output.name, `${producer.name ?? 'ZipMap'}_berth_unwrapped`),
+    );
     replacements.set(output.field, withTensorType(bytes, output.field, classes.length));
     zipmaps.push({ output: output.name, classes });
   }
@@ -109,24 +127,42 @@ function outline(bytes: Uint8Array): ModelOutline | undefined {
     if (field.number === MODEL.opsetImport) {
       const entry = subFields(bytes, field);
       const version = entry.find((part) => part.number === OPSET.version);
-      opsets[text(entry.find((part) => part.number === OPSET.domain)) || 'ai.onnx'] = version ? varintsOf(bytes, version)[0]! : 0;
+      opsets[text(entry.find((part) => part.number === OPSET.domain)) || 'ai.onnx'] = version
+        ? varintsOf(bytes, version)[0]!
+        : 0;
     } else if (field.number === MODEL.metadataProps) {
       const entry = subFields(bytes, field);
-      metadataProps[text(entry.find((part) => part.number === ENTRY.key)) ?? ''] = text(entry.find((part) => part.number === ENTRY.value)) ?? '';
+      metadataProps[text(entry.find((part) => part.number === ENTRY.key)) ?? ''] =
+        text(entry.find((part) => part.number === ENTRY.value)) ?? '';
     }
   }
   const graphFields = subFields(bytes, graph);
-  const nodes = graphFields.filter((field) => field.number === GRAPH.node).map((field): NodeOutline => {
-    const parts = subFields(bytes, field);
-    const all = (number: number) => parts.filter((part) => part.number === number);
-    return { field, name: text(all(NODE.name)[0]), opType: text(all(NODE.opType)[0]) ?? '', inputs: all(NODE.input).map((part) => textOf(bytes, part)), outputs: all(NODE.output).map((part) => textOf(bytes, part)), attributes: all(NODE.attribute) };
-  });
-  const outputs = graphFields.filter((field) => field.number === GRAPH.output).map((field) => {
-    const parts = subFields(bytes, field);
-    const type = parts.find((part) => part.number === VALUE_INFO.type);
-    const kind = type ? subFields(bytes, type).map((part) => NON_TENSOR_TYPES.get(part.number)).find(Boolean) : undefined;
-    return { field, name: text(parts.find((part) => part.number === VALUE_INFO.name)) ?? '', kind };
-  });
+  const nodes = graphFields
+    .filter((field) => field.number === GRAPH.node)
+    .map((field): NodeOutline => {
+      const parts = subFields(bytes, field);
+      const all = (number: number) => parts.filter((part) => part.number === number);
+      return {
+        field,
+        name: text(all(NODE.name)[0]),
+        opType: text(all(NODE.opType)[0]) ?? '',
+        inputs: all(NODE.input).map((part) => textOf(bytes, part)),
+        outputs: all(NODE.output).map((part) => textOf(bytes, part)),
+        attributes: all(NODE.attribute),
+      };
+    });
+  const outputs = graphFields
+    .filter((field) => field.number === GRAPH.output)
+    .map((field) => {
+      const parts = subFields(bytes, field);
+      const type = parts.find((part) => part.number === VALUE_INFO.type);
+      const kind = type
+        ? subFields(bytes, type)
+            .map((part) => NON_TENSOR_TYPES.get(part.number))
+            .find(Boolean)
+        : undefined;
+      return { field, name: text(parts.find((part) => part.number === VALUE_INFO.name)) ?? '', kind };
+    });
   const producer = text(fields.find((field) => field.number === MODEL.producerName)) ?? '';
   const producerVersion = text(fields.find((field) => field.number === MODEL.producerVersion)) ?? '';
   return { fields, graph, graphFields, nodes, outputs, producer, producerVersion, opsets, metadataProps };
@@ -134,13 +170,20 @@ function outline(bytes: Uint8Array): ModelOutline | undefined {
 
 function zipmapClasses(bytes: Uint8Array, node: NodeOutline): Array<number | string> {
   const attributes = node.attributes.map((field) => subFields(bytes, field));
-  const named = (name: string) => attributes.find((parts) => parts.some((part) => part.number === ATTRIBUTE.name && textOf(bytes, part) === name)) ?? [];
-  const ints = named('classlabels_int64s').filter((part) => part.number === ATTRIBUTE.ints).flatMap((part) => varintsOf(bytes, part));
+  const named = (name: string) =>
+    attributes.find((parts) => parts.some((part) => part.number === ATTRIBUTE.name && textOf(bytes, part) === name)) ??
+    [];
+  const ints = named('classlabels_int64s')
+    .filter((part) => part.number === ATTRIBUTE.ints)
+    .flatMap((part) => varintsOf(bytes, part));
   if (ints.length > 0) return ints;
-  return named('classlabels_strings').filter((part) => part.number === ATTRIBUTE.strings).map((part) => textOf(bytes, part));
+  return named('classlabels_strings')
+    .filter((part) => part.number === ATTRIBUTE.strings)
+    .map((part) => textOf(bytes, part));
 }
 
-const stringField = (writer: protobuf.Writer, number: number, value: string) => writer.uint32(tag(number, LENGTH_DELIMITED)).string(value);
+const stringField = (writer: protobuf.Writer, number: number, value: string) =>
+  writer.uint32(tag(number, LENGTH_DELIMITED)).string(value);
 const subMessage = (writer: protobuf.Writer, number: number) => writer.uint32(tag(number, LENGTH_DELIMITED)).fork();
 
 /** A NodeProto field (GraphProto.node): Identity from `input` to `output`. */
@@ -161,12 +204,19 @@ function withTensorType(bytes: Uint8Array, output: WireField, classes: number): 
   stringField(subMessage(type, SHAPE.dim), DIMENSION.param, 'N').ldelim();
   subMessage(type, SHAPE.dim).uint32(tag(DIMENSION.value, VARINT)).int64(classes).ldelim();
   type.ldelim().ldelim(); // shape, tensor_type
-  const kept = subFields(bytes, output).filter((part) => part.number !== VALUE_INFO.type).map((part) => bytes.subarray(part.start, part.end));
+  const kept = subFields(bytes, output)
+    .filter((part) => part.number !== VALUE_INFO.type)
+    .map((part) => bytes.subarray(part.start, part.end));
   return lengthDelimited(GRAPH.output, [...kept, lengthDelimited(VALUE_INFO.type, [type.finish()])]);
 }
 
 /** The model's bytes with some of its graph's fields replaced; everything else is copied as it is. */
 function spliceGraph(bytes: Uint8Array, model: ModelOutline, replacements: Map<WireField, Uint8Array>): Uint8Array {
-  const graph = lengthDelimited(MODEL.graph, model.graphFields.map((field) => replacements.get(field) ?? bytes.subarray(field.start, field.end)));
-  return Buffer.concat(model.fields.map((field) => (field === model.graph ? graph : bytes.subarray(field.start, field.end))));
+  const graph = lengthDelimited(
+    MODEL.graph,
+    model.graphFields.map((field) => replacements.get(field) ?? bytes.subarray(field.start, field.end)),
+  );
+  return Buffer.concat(
+    model.fields.map((field) => (field === model.graph ? graph : bytes.subarray(field.start, field.end))),
+  );
 }

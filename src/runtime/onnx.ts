@@ -50,7 +50,11 @@ export function sessionOptions(options: Settings['onnx']): ort.InferenceSession.
 /** Told of every model call: where it ran and how long onnxruntime computed (the server's metrics). */
 export type CallObserver = (thread: 'main' | 'onnxruntime', seconds: number) => void;
 
-export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Settings['onnx']>, observeCall?: CallObserver): ModelRuntime {
+export function createOnnxRuntime(
+  source: OnnxSource,
+  onnxSettings: Partial<Settings['onnx']>,
+  observeCall?: CallObserver,
+): ModelRuntime {
   // Callers outside the server (the image's build check, `deploy`'s measurement) name only what they set.
   const settings = { ...defaults.onnx, ...onnxSettings };
   const options = sessionOptions(settings);
@@ -74,16 +78,20 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   // Buffer's slice would not). Later the file is read again, which happens only if the thread the
   // session was on has stopped.
   const bytesForThread = async (): Promise<Uint8Array> =>
-    (keptBytes && new Uint8Array(keptBytes)) ?? inspectOnnx((await readModelFile({ ...source, sha256: meta!.properties.sha256 })).bytes, source.path).bytes;
+    (keptBytes && new Uint8Array(keptBytes)) ??
+    inspectOnnx((await readModelFile({ ...source, sha256: meta!.properties.sha256 })).bytes, source.path).bytes;
 
   // The model's session on the thread, made at the first long call, and made again if the thread
   // it was on has stopped (ortThread() is then a new one).
   const onThread = async (): Promise<ThreadSession> => {
     if (!threaded) {
       const made = (threaded = bytesForThread().then(loadOnThread));
-      made.then(() => {
-        if (threaded === made) threadedMade = made;
-      }, () => undefined);
+      made.then(
+        () => {
+          if (threaded === made) threadedMade = made;
+        },
+        () => undefined,
+      );
     }
     const making = threaded;
     const placed = await making.catch((cause: unknown) => {
@@ -96,7 +104,13 @@ export function createOnnxRuntime(source: OnnxSource, onnxSettings: Partial<Sett
   };
 
   const unload = async (): Promise<void> => {
-    const closing = [inline?.release(), threaded?.then(({ thread, loaded }) => thread.release(loaded.session), () => {})];
+    const closing = [
+      inline?.release(),
+      threaded?.then(
+        ({ thread, loaded }) => thread.release(loaded.session),
+        () => {},
+      ),
+    ];
     inline = undefined;
     threaded = undefined;
     keptBytes = undefined;
@@ -178,7 +192,11 @@ async function readModelFile(source: OnnxSource): Promise<{ bytes: Uint8Array; s
     throw errors.modelFileMissing(source.path);
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (source.sha256 && sha256 !== source.sha256) throw errors.modelInvalid(source.path, `sha256 ${sha256} does not match the recorded ${source.sha256}; the file was changed or truncated`);
+  if (source.sha256 && sha256 !== source.sha256)
+    throw errors.modelInvalid(
+      source.path,
+      `sha256 ${sha256} does not match the recorded ${source.sha256}; the file was changed or truncated`,
+    );
   return { bytes, sha256 };
 }
 
@@ -192,10 +210,20 @@ interface ThreadSession {
 
 function describe(session: SessionMetadata, source: OnnxSource, facts: GraphFacts, sha256: string): ModelMetadata {
   const spec = (entry: ort.InferenceSession.ValueMetadata, role: 'input' | 'output'): TensorSpec => {
-    if (!entry.isTensor) throw role === 'output' ? errors.unsupportedOutput(entry.name, 'non-tensor value') : errors.unsupportedInput(entry.name, 'non-tensor');
+    if (!entry.isTensor)
+      throw role === 'output'
+        ? errors.unsupportedOutput(entry.name, 'non-tensor value')
+        : errors.unsupportedInput(entry.name, 'non-tensor');
     const datatype = datatypeFromOrt(entry.type);
-    if (!datatype) throw role === 'output' ? errors.unsupportedOutput(entry.name, `${entry.type} tensor`) : errors.unsupportedInput(entry.name, entry.type);
-    return { name: entry.name, datatype, shape: entry.shape.map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : -1)) };
+    if (!datatype)
+      throw role === 'output'
+        ? errors.unsupportedOutput(entry.name, `${entry.type} tensor`)
+        : errors.unsupportedInput(entry.name, entry.type);
+    return {
+      name: entry.name,
+      datatype,
+      shape: entry.shape.map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : -1)),
+    };
   };
   const inputs = session.inputs.map((entry) => spec(entry, 'input'));
   const outputs = session.outputs.map((entry) => spec(entry, 'output'));
@@ -209,7 +237,9 @@ function describe(session: SessionMetadata, source: OnnxSource, facts: GraphFact
     properties: {
       sha256,
       producer: [facts.producer, facts.producerVersion].filter(Boolean).join(' '),
-      opset: Object.entries(facts.opsets).map(([domain, version]) => `${domain}=${version}`).join(','),
+      opset: Object.entries(facts.opsets)
+        .map(([domain, version]) => `${domain}=${version}`)
+        .join(','),
       ...(facts.zipmaps.length > 0 ? { zipmap: facts.zipmaps.map((zipmap) => zipmap.output).join(',') } : {}),
       ...source.properties,
     },
@@ -223,18 +253,36 @@ function describe(session: SessionMetadata, source: OnnxSource, facts: GraphFact
  */
 function detectClassifier(outputs: TensorSpec[], facts: GraphFacts): ClassifierInfo | undefined {
   const zipmap = facts.zipmaps[0];
-  const labels = outputs.filter((output) => output.shape.length === 1 && (output.datatype.startsWith('INT') || output.datatype === 'BYTES'));
+  const labels = outputs.filter(
+    (output) => output.shape.length === 1 && (output.datatype.startsWith('INT') || output.datatype === 'BYTES'),
+  );
   const probabilities = outputs.filter((output) => output.shape.length === 2 && output.datatype.startsWith('FP'));
-  if (zipmap && labels.length === 1) return { labelOutput: labels[0]!.name, probabilityOutput: zipmap.output, classes: zipmap.classes };
+  if (zipmap && labels.length === 1)
+    return { labelOutput: labels[0]!.name, probabilityOutput: zipmap.output, classes: zipmap.classes };
   if (outputs.length !== 2 || labels.length !== 1 || probabilities.length !== 1) return undefined;
   const classCount = probabilities[0]!.shape[1]!;
   if (classCount < 1) return undefined;
-  return { labelOutput: labels[0]!.name, probabilityOutput: probabilities[0]!.name, classes: Array.from({ length: classCount }, (_, index) => index) };
+  return {
+    labelOutput: labels[0]!.name,
+    probabilityOutput: probabilities[0]!.name,
+    classes: Array.from({ length: classCount }, (_, index) => index),
+  };
 }
 
 const ortTypes: Record<Datatype, ort.Tensor.Type> = {
-  BOOL: 'bool', UINT8: 'uint8', UINT16: 'uint16', UINT32: 'uint32', UINT64: 'uint64', INT8: 'int8', INT16: 'int16',
-  INT32: 'int32', INT64: 'int64', FP16: 'float16', FP32: 'float32', FP64: 'float64', BYTES: 'string',
+  BOOL: 'bool',
+  UINT8: 'uint8',
+  UINT16: 'uint16',
+  UINT32: 'uint32',
+  UINT64: 'uint64',
+  INT8: 'int8',
+  INT16: 'int16',
+  INT32: 'int32',
+  INT64: 'int64',
+  FP16: 'float16',
+  FP32: 'float32',
+  FP64: 'float64',
+  BYTES: 'string',
 };
 
 function toOrtTensor(tensor: Tensor): ort.Tensor {
@@ -252,5 +300,10 @@ function fromOrt(name: string, value: { type: string; data: unknown; dims: reado
   const datatype = datatypeFromOrt(value.type);
   if (!datatype) throw errors.unsupportedOutput(name, `${value.type} tensor`);
   const data = value.data as TensorData;
-  return { name, datatype, shape: Array.from(value.dims), data: datatype === 'FP16' ? float16BitsToFloat32(data as Uint16Array) : data };
+  return {
+    name,
+    datatype,
+    shape: Array.from(value.dims),
+    data: datatype === 'FP16' ? float16BitsToFloat32(data as Uint16Array) : data,
+  };
 }

@@ -56,7 +56,10 @@ const workerUrl = new URL(fromSource ? './ort-worker.ts' : './ort-worker.js', im
 function spawnWorker(): Worker {
   if (!fromSource) return new Worker(workerUrl, { execArgv: [] });
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => (register(), import(${JSON.stringify(workerUrl.href)})))`, { eval: true, execArgv: [] });
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then(({ register }) => (register(), import(${JSON.stringify(workerUrl.href)})))`,
+    { eval: true, execArgv: [] },
+  );
 }
 
 let current: OrtThread | undefined;
@@ -114,10 +117,13 @@ function startThread(): OrtThread {
     async load(bytes, options) {
       // A view into a larger buffer is copied (new Uint8Array copies; a Buffer's slice would not, and
       // moving its buffer would take the rest away from its owner).
-      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+      const owned =
+        bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
       sessions += 1; // from the start, so that a release meanwhile does not stop the thread under this load
       try {
-        return await call<OrtReply & LoadedSession>({ kind: 'load', bytes: owned, options }, [owned.buffer as ArrayBuffer]);
+        return await call<OrtReply & LoadedSession>({ kind: 'load', bytes: owned, options }, [
+          owned.buffer as ArrayBuffer,
+        ]);
       } catch (cause) {
         sessions -= 1;
         stopIfIdle();
@@ -126,7 +132,9 @@ function startThread(): OrtThread {
     },
     async run(session, inputs, fetches) {
       const copies = inputs.map((input) => ({ ...input, data: input.data.slice() as TensorData }));
-      const transfer = copies.flatMap((input) => (ArrayBuffer.isView(input.data) ? [input.data.buffer as ArrayBuffer] : []));
+      const transfer = copies.flatMap((input) =>
+        ArrayBuffer.isView(input.data) ? [input.data.buffer as ArrayBuffer] : [],
+      );
       return call<OrtReply & RunResult>({ kind: 'run', session, inputs: copies, fetches }, transfer);
     },
     async release(session) {

@@ -15,7 +15,8 @@ let nextSession = 1;
 parentPort!.on('message', (call: OrtCall) => {
   void handle(call).then(
     (reply) => parentPort!.postMessage(reply, transferablesOf(reply)),
-    (cause: unknown) => parentPort!.postMessage({ id: call.id, error: (cause as Error)?.message ?? String(cause) } satisfies OrtReply),
+    (cause: unknown) =>
+      parentPort!.postMessage({ id: call.id, error: (cause as Error)?.message ?? String(cause) } satisfies OrtReply),
   );
 });
 
@@ -31,7 +32,8 @@ async function handle(call: OrtCall): Promise<OrtReply> {
       const session = sessions.get(call.session);
       if (!session) throw new Error(`session ${call.session} was released`);
       const feeds: Record<string, ort.Tensor> = {};
-      for (const input of call.inputs) feeds[input.name] = new ort.Tensor(input.type as ort.Tensor.Type, input.data as never, input.dims);
+      for (const input of call.inputs)
+        feeds[input.name] = new ort.Tensor(input.type as ort.Tensor.Type, input.data as never, input.dims);
       const started = performance.now();
       const results = await session.run(feeds, call.fetches);
       const micros = (performance.now() - started) * 1000;
@@ -53,5 +55,9 @@ function wire(name: string, tensor: ort.Tensor): WireTensor {
 /** Output buffers are this thread's own, fresh per call: moved to the main thread, not copied. */
 function transferablesOf(reply: OrtReply): ArrayBuffer[] {
   if (!('tensors' in reply)) return [];
-  return [...new Set(reply.tensors.flatMap((tensor) => (ArrayBuffer.isView(tensor.data) ? [tensor.data.buffer as ArrayBuffer] : [])))];
+  return [
+    ...new Set(
+      reply.tensors.flatMap((tensor) => (ArrayBuffer.isView(tensor.data) ? [tensor.data.buffer as ArrayBuffer] : [])),
+    ),
+  ];
 }

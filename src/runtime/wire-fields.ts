@@ -39,7 +39,8 @@ export function wireFields(bytes: Uint8Array, start = 0, end = bytes.length): Wi
     if (wireType === LENGTH_DELIMITED) {
       const length = reader.uint32();
       valueStart = reader.pos;
-      if (valueStart + length > end) throw new Error(`field ${number} at offset ${fieldStart} runs past the end of its message`);
+      if (valueStart + length > end)
+        throw new Error(`field ${number} at offset ${fieldStart} runs past the end of its message`);
       reader.pos = valueStart + length;
     } else {
       reader.skipType(wireType);
@@ -50,20 +51,30 @@ export function wireFields(bytes: Uint8Array, start = 0, end = bytes.length): Wi
 }
 
 /** The fields of a sub-message field. */
-export const subFields = (bytes: Uint8Array, field: WireField): WireField[] => wireFields(bytes, lengthDelimitedValue(field), field.end);
+export const subFields = (bytes: Uint8Array, field: WireField): WireField[] =>
+  wireFields(bytes, lengthDelimitedValue(field), field.end);
 
 /** A string field's value (UTF-8). */
-export const textOf = (bytes: Uint8Array, field: WireField): string => Buffer.from(bytes.buffer, bytes.byteOffset + lengthDelimitedValue(field), field.end - field.valueStart).toString('utf8');
+export const textOf = (bytes: Uint8Array, field: WireField): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset + lengthDelimitedValue(field), field.end - field.valueStart).toString(
+    'utf8',
+  );
 
 /** Where the value of a field that must be length-delimited starts; a field of another wire type is malformed input here. */
 function lengthDelimitedValue(field: WireField): number {
-  if (field.wireType !== LENGTH_DELIMITED) throw new Error(`field ${field.number} at offset ${field.start} has wire type ${field.wireType}, expected a length-delimited value`);
+  if (field.wireType !== LENGTH_DELIMITED)
+    throw new Error(
+      `field ${field.number} at offset ${field.start} has wire type ${field.wireType}, expected a length-delimited value`,
+    );
   return field.valueStart;
 }
 
 /** Every varint in a repeated integer field, packed (one length-delimited run) or not. */
 export function varintsOf(bytes: Uint8Array, field: WireField): number[] {
-  if (field.wireType !== VARINT && field.wireType !== LENGTH_DELIMITED) throw new Error(`field ${field.number} at offset ${field.start} has wire type ${field.wireType}, expected integers`);
+  if (field.wireType !== VARINT && field.wireType !== LENGTH_DELIMITED)
+    throw new Error(
+      `field ${field.number} at offset ${field.start} has wire type ${field.wireType}, expected integers`,
+    );
   const reader = protobuf.Reader.create(bytes);
   reader.pos = field.valueStart;
   reader.len = field.end;

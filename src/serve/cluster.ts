@@ -45,8 +45,15 @@ export function runPrimary(count: number, logger: Logger): Promise<number> {
       }
     } else if (message?.type === 'berth:metrics-request') {
       aggregator.clusterMetrics().then(
-        (body) => worker.send({ type: 'berth:metrics-response', id: message.id, body, contentType: aggregator.contentType } satisfies Message),
-        (error: Error) => worker.send({ type: 'berth:metrics-response', id: message.id, error: error.message } satisfies Message),
+        (body) =>
+          worker.send({
+            type: 'berth:metrics-response',
+            id: message.id,
+            body,
+            contentType: aggregator.contentType,
+          } satisfies Message),
+        (error: Error) =>
+          worker.send({ type: 'berth:metrics-response', id: message.id, error: error.message } satisfies Message),
       );
     }
   });
@@ -99,7 +106,11 @@ export function joinCluster(registry: Registry<RegistryContentType>, onDrain: (r
     renderMetrics: () =>
       new Promise<{ contentType: string; body: string }>((resolve, reject) => {
         const id = nextId++;
-        pending.set(id, (message) => (message.error ? reject(new Error(message.error)) : resolve({ contentType: message.contentType!, body: message.body! })));
+        pending.set(id, (message) =>
+          message.error
+            ? reject(new Error(message.error))
+            : resolve({ contentType: message.contentType!, body: message.body! }),
+        );
         process.send?.({ type: 'berth:metrics-request', id } satisfies Message);
       }),
   };

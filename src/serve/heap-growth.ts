@@ -24,7 +24,11 @@ export interface HeapGrowthOptions {
  * (checked: the same peak RSS as passing it to node). `percent` is a validated integer.
  */
 export function governHeapGrowth(shed: Counter<string>, percent: number, options: HeapGrowthOptions = {}): () => void {
-  const { calmMs = 10_000, intervalMs = 1000, setGrowth = (value: number) => v8.setFlagsFromString(`--heap-growing-percent=${value}`) } = options;
+  const {
+    calmMs = 10_000,
+    intervalMs = 1000,
+    setGrowth = (value: number) => v8.setFlagsFromString(`--heap-growing-percent=${value}`),
+  } = options;
   if (percent <= 0) return () => undefined;
   let lastTotal = 0;
   let lastShedAt = 0;

@@ -25,13 +25,19 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
   // Exemplars need the OpenMetrics format, which prom-client's cross-worker aggregate does not keep.
   const metrics = createMetrics({ exemplars: prepared.settings.tracing.enabled && !inCluster });
   const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
-  const server: RunningServer = await startServer({ ...serveOptions, metrics, renderMetrics: membership?.renderMetrics }, prepared);
+  const server: RunningServer = await startServer(
+    { ...serveOptions, metrics, renderMetrics: membership?.renderMetrics },
+    prepared,
+  );
   governHeapGrowth(metrics.shed, server.settings.server.heapGrowthPercent);
   if (membership) server.dataplane.addReadinessGate(membership.isClusterReady);
 
   function drainAndExit(signal: string) {
     const force = setTimeout(() => {
-      server.logger.error({ drainSeconds: server.settings.server.drainSeconds }, 'drain overran the grace period; exiting');
+      server.logger.error(
+        { drainSeconds: server.settings.server.drainSeconds },
+        'drain overran the grace period; exiting',
+      );
       process.exit(1);
     }, server.settings.server.drainSeconds * 1000);
     force.unref();

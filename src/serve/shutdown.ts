@@ -30,7 +30,10 @@ export async function drain(parts: ServerParts, reason: string): Promise<void> {
   dataplane.startDraining();
   // Ctrl+C at a terminal has no load balancer or keep-alive client to wait for.
   const delaySeconds = reason === 'SIGINT' ? 0 : settings.server.drainDelaySeconds;
-  logger.info({ reason, drainDelaySeconds: delaySeconds }, 'draining: /ready is 503, every reply says Connection: close, finishing accepted requests');
+  logger.info(
+    { reason, drainDelaySeconds: delaySeconds },
+    'draining: /ready is 503, every reply says Connection: close, finishing accepted requests',
+  );
   // Keep serving while endpoints controllers and load balancers stop routing here, and while
   // every keep-alive client still sending is told to reconnect; only then are idle connections
   // closed, so none is closed under a request its client has just sent.

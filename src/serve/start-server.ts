@@ -67,10 +67,18 @@ export interface RunningServer {
 
 /** Finds the model and resolves its configuration (flags, environment, berth.yaml, defaults). */
 export async function prepareServe(options: ServeOptions) {
-  const location = options.target === undefined ? undefined : await locateModel(options.target, { hash: false, configPath: options.config });
+  const location =
+    options.target === undefined
+      ? undefined
+      : await locateModel(options.target, { hash: false, configPath: options.config });
   const configPath = options.config ?? location?.configPath;
   const file = location?.config ?? (configPath === undefined ? {} : await readConfigFile(configPath, false));
-  const resolved = resolveConfig({ file, flags: options.flags, env: options.env, baseDir: configPath === undefined ? undefined : dirname(configPath) });
+  const resolved = resolveConfig({
+    file,
+    flags: options.flags,
+    env: options.env,
+    baseDir: configPath === undefined ? undefined : dirname(configPath),
+  });
   const { server } = resolved.settings;
   if (server.apiKeyFile) server.apiKey = await readApiKeyFile(server.apiKeyFile);
   return { location, ...resolved };
@@ -80,7 +88,10 @@ export type PreparedServe = Awaited<ReturnType<typeof prepareServe>>;
 
 /** onnxruntime for every version, each model call timed into the metrics by where it ran. */
 export function onnxRuntimes(settings: Settings, metrics: Metrics): RuntimeFactory {
-  return (source) => createOnnxRuntime(source, settings.onnx, (thread, seconds) => metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds));
+  return (source) =>
+    createOnnxRuntime(source, settings.onnx, (thread, seconds) =>
+      metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds),
+    );
 }
 
 /** A collector that is down fails every export: said once a minute, not once a batch. */
@@ -103,16 +114,47 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   const logger = createLogger(settings.log.level, options.logDestination);
   for (const warning of warnings) logger.warn(warning);
   const metrics = options.metrics ?? createMetrics({ exemplars: settings.tracing.enabled });
-  const tracing = await startTracing({ settings: settings.tracing, env: options.env ?? {}, onExportError: exportErrorLog(logger) });
-  if (tracing) logger.info({ endpoint: settings.tracing.endpoint, sampleRatio: settings.tracing.sampleRatio }, 'tracing: exporting spans over OTLP/HTTP');
+  const tracing = await startTracing({
+    settings: settings.tracing,
+    env: options.env ?? {},
+    onExportError: exportErrorLog(logger),
+  });
+  if (tracing)
+    logger.info(
+      { endpoint: settings.tracing.endpoint, sampleRatio: settings.tracing.sampleRatio },
+      'tracing: exporting spans over OTLP/HTTP',
+    );
   // The container's memory limit sizes the body budget (both transports share it).
   const memoryLimit = containerMemoryLimit();
-  settings.server.maxBodyBytesInFlight = bodyBytesBudget(settings.server, settings.limits.maxBodyBytes, memoryLimit, process.memoryUsage.rss());
-  logger.info({ memoryLimit: memoryLimit ?? 'none', maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight }, 'memory budget');
+  settings.server.maxBodyBytesInFlight = bodyBytesBudget(
+    settings.server,
+    settings.limits.maxBodyBytes,
+    memoryLimit,
+    process.memoryUsage.rss(),
+  );
+  logger.info(
+    { memoryLimit: memoryLimit ?? 'none', maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight },
+    'memory budget',
+  );
 
   // Drift, live accuracy, payload log (docs/monitoring.md); berth.yaml's reference CSV is for a served file.
-  const monitoring = new ModelMonitoring({ settings: settings.monitoring, metrics, logger, codec: referenceRows(settings.limits), referenceCsv: location ? settings.monitoring.reference : '', maxRows: settings.limits.maxRows });
-  const { dataplane, manager } = createServingCore({ settings, runtimes: options.runtimes ?? onnxRuntimes(settings, metrics), metrics, logger, traffic, repository: location ? undefined : settings.repository.path, listener: monitoring });
+  const monitoring = new ModelMonitoring({
+    settings: settings.monitoring,
+    metrics,
+    logger,
+    codec: referenceRows(settings.limits),
+    referenceCsv: location ? settings.monitoring.reference : '',
+    maxRows: settings.limits.maxRows,
+  });
+  const { dataplane, manager } = createServingCore({
+    settings,
+    runtimes: options.runtimes ?? onnxRuntimes(settings, metrics),
+    metrics,
+    logger,
+    traffic,
+    repository: location ? undefined : settings.repository.path,
+    listener: monitoring,
+  });
   const counted = inferenceMetrics(metrics);
   dataplane.observe(counted.inference);
   dataplane.observeShadows(counted.shadow);
@@ -120,26 +162,42 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   monitoring.start();
 
   const gate = new RequestGate(settings, metrics, tracing);
-  const context = { dataplane, gate, settings, metrics, logger, renderMetrics: options.renderMetrics, typicalRow: typicalRows(monitoring, dataplane) };
+  const context = {
+    dataplane,
+    gate,
+    settings,
+    metrics,
+    logger,
+    renderMetrics: options.renderMetrics,
+    typicalRow: typicalRows(monitoring, dataplane),
+  };
   // The repository extension, over REST and gRPC alike: serving a repository with model control on (it needs the API key).
   const repository = manager.repository && settings.server.modelControl ? manager : undefined;
   if (repository) dataplane.addExtension('model_repository');
-  const app = await createHttpApp(context, [...(repository ? repositoryRoutes(repository) : []), ...monitoringRoutes(monitoring, context)]);
+  const app = await createHttpApp(context, [
+    ...(repository ? repositoryRoutes(repository) : []),
+    ...monitoringRoutes(monitoring, context),
+  ]);
   // Serving a repository without model control: whatever body a repository call carries (real OIP
   // clients send none, or octet-stream), the answer is that model control is off, not a media-type
   // complaint. A single model file has no repository: those paths are 404 like any other.
-  if (manager.repository && !repository) await app.register(async (scope) => {
-    acceptOipBodies(scope);
-    scope.all('/v2/repository/*', async () => {
-      throw errors.modelControlOff();
+  if (manager.repository && !repository)
+    await app.register(async (scope) => {
+      acceptOipBodies(scope);
+      scope.all('/v2/repository/*', async () => {
+        throw errors.modelControlOff();
+      });
     });
-  });
-  const address = await app.listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog }).catch((error: NodeJS.ErrnoException) => {
-    gate.close();
-    void monitoring.close();
-    void tracing?.shutdown();
-    throw error.code === 'EADDRINUSE' ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT') : error;
-  });
+  const address = await app
+    .listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog })
+    .catch((error: NodeJS.ErrnoException) => {
+      gate.close();
+      void monitoring.close();
+      void tracing?.shutdown();
+      throw error.code === 'EADDRINUSE'
+        ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT')
+        : error;
+    });
 
   let modelsLoaded: Promise<void>;
   if (location) {
@@ -147,7 +205,10 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     logger.info({ address, model: name, path: location.path }, 'listening; loading model');
     modelsLoaded = manager.loadFile(location.path, { ...modelConfig, name, version: location.version });
   } else {
-    logger.info({ address, repository: manager.repository, models: options.models ?? 'all' }, 'listening; loading models from the repository');
+    logger.info(
+      { address, repository: manager.repository, models: options.models ?? 'all' },
+      'listening; loading models from the repository',
+    );
     modelsLoaded = manager.serveRepository(options.models ?? []).then(() => manager.watch());
   }
   modelsLoaded = modelsLoaded.catch((error: unknown) => {
@@ -156,8 +217,17 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   });
 
   const server: RunningServer = {
-    app, dataplane, manager, gate, settings, metrics, logger, url: address, loaded: modelsLoaded,
-    shutdown: (reason) => drain({ app, grpc: server.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
+    app,
+    dataplane,
+    manager,
+    gate,
+    settings,
+    metrics,
+    logger,
+    url: address,
+    loaded: modelsLoaded,
+    shutdown: (reason) =>
+      drain({ app, grpc: server.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
   };
   // gRPC listens while the model loads (its stack loads at the first gRPC connection); the pod
   // turns ready only once both listen.

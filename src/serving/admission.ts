@@ -48,7 +48,10 @@ export class Admission {
   #standing = false;
   readonly #since = new Set<Ticket>();
 
-  constructor(readonly limits: AdmissionLimits, private readonly onShed: (reason: ShedReason) => void = () => undefined) {
+  constructor(
+    readonly limits: AdmissionLimits,
+    private readonly onShed: (reason: ShedReason) => void = () => undefined,
+  ) {
     if (limits.maxEventLoopLagMs > 0) this.#watchLag();
   }
 
@@ -57,12 +60,15 @@ export class Admission {
     const { maxInFlight, maxBodyBytesInFlight } = this.limits;
     if (exempt) return { ticket: { bytes: 0, handling: false } };
     if (this.#handling >= maxInFlight) return this.#shed('in_flight', errors.serverOverloaded(maxInFlight));
-    if (this.#lagMs > this.limits.maxEventLoopLagMs && this.limits.maxEventLoopLagMs > 0) return this.#shed('event_loop', errors.serverBusy(Math.round(this.#lagMs)));
+    if (this.#lagMs > this.limits.maxEventLoopLagMs && this.limits.maxEventLoopLagMs > 0)
+      return this.#shed('event_loop', errors.serverBusy(Math.round(this.#lagMs)));
     // A request alone, or beside one other, waits for nobody: its own long run is no queue.
-    if (this.limits.maxSojournMs > 0 && this.#handling >= 2 && this.#queueStands()) return this.#shed('standing_queue', errors.standingQueue(this.limits.maxSojournMs));
+    if (this.limits.maxSojournMs > 0 && this.#handling >= 2 && this.#queueStands())
+      return this.#shed('standing_queue', errors.standingQueue(this.limits.maxSojournMs));
     // One request alone may always use the whole budget, so a body within the limit is never
     // refused by an idle server whatever the budget.
-    if (bytes > 0 && this.#bytes > 0 && this.#bytes + bytes > maxBodyBytesInFlight) return this.#shed('body_bytes', errors.bodiesOverBudget(maxBodyBytesInFlight));
+    if (bytes > 0 && this.#bytes > 0 && this.#bytes + bytes > maxBodyBytesInFlight)
+      return this.#shed('body_bytes', errors.bodiesOverBudget(maxBodyBytesInFlight));
     this.#bytes += bytes;
     return { ticket: { bytes, handling: false } };
   }

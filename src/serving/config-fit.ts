@@ -11,10 +11,16 @@ export function checkConfigFits(model: ModelMetadata, config: ModelConfig): void
   const [input] = model.inputs;
   const columns = model.inputs.length === 1 && input!.shape.length === 2 ? input!.shape[1]! : -1;
   if (config.features && columns > 0 && config.features.length !== columns) {
-    throw errors.configModelMismatch(model.name, `model.features names ${config.features.length} features but input \`${input!.name}\` has ${columns} columns; name one feature per column, in column order`);
+    throw errors.configModelMismatch(
+      model.name,
+      `model.features names ${config.features.length} features but input \`${input!.name}\` has ${columns} columns; name one feature per column, in column order`,
+    );
   }
   const classes = model.classifier?.classes;
   if (config.labels && classes && config.labels.length !== classes.length) {
-    throw errors.configModelMismatch(model.name, `model.labels names ${config.labels.length} labels but the model has ${classes.length} classes (${classes.join(', ')}); name one label per class, in class order`);
+    throw errors.configModelMismatch(
+      model.name,
+      `model.labels names ${config.labels.length} labels but the model has ${classes.length} classes (${classes.join(', ')}); name one label per class, in class order`,
+    );
   }
 }

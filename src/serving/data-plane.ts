@@ -24,9 +24,18 @@ export class DataPlane {
   /** Each version's runtime with its shadow copy, made once per version. */
   readonly #shadowed = new WeakMap<ModelVersion, ModelRuntime>();
   /** Triton's extension names (binary data, configuration, statistics) and Berth's own dialects. */
-  readonly #extensions = new Set(['binary_tensor_data', 'model_configuration', 'statistics', 'berth_seed_dialect', 'kserve_v1']);
+  readonly #extensions = new Set([
+    'binary_tensor_data',
+    'model_configuration',
+    'statistics',
+    'berth_seed_dialect',
+    'kserve_v1',
+  ]);
 
-  constructor(readonly models: ModelSet, readonly settings: Settings) {}
+  constructor(
+    readonly models: ModelSet,
+    readonly settings: Settings,
+  ) {}
 
   observe(observer: InferenceObserver): void {
     this.observers.onInference(observer);
@@ -84,15 +93,29 @@ export class DataPlane {
     }
   }
 
-  modelMetadata(name: string, version?: string): { metadata: ModelMetadata; versions: string[]; traffic: Record<string, string | number> } {
+  modelMetadata(
+    name: string,
+    version?: string,
+  ): { metadata: ModelMetadata; versions: string[]; traffic: Record<string, string | number> } {
     const { model, entry } = this.models.ready(name, version);
-    const versions = [...model.versions.values()].filter((candidate) => candidate.state === 'ready').map((candidate) => candidate.version);
+    const versions = [...model.versions.values()]
+      .filter((candidate) => candidate.state === 'ready')
+      .map((candidate) => candidate.version);
     const traffic: Record<string, string | number> = {};
     if (model.current !== undefined) traffic.current_version = model.current;
-    if (model.traffic?.canary) Object.assign(traffic, { canary_version: model.traffic.canary.version, canary_percent: model.traffic.canary.percent });
+    if (model.traffic?.canary)
+      Object.assign(traffic, {
+        canary_version: model.traffic.canary.version,
+        canary_percent: model.traffic.canary.percent,
+      });
     if (model.traffic?.shadow) {
       const { shadowCompared, shadowDisagreed, shadowFailed } = model.stats;
-      Object.assign(traffic, { shadow_version: model.traffic.shadow.version, shadow_compared: shadowCompared, shadow_failed: shadowFailed, shadow_disagreement_rate: shadowCompared === 0 ? 0 : shadowDisagreed / shadowCompared });
+      Object.assign(traffic, {
+        shadow_version: model.traffic.shadow.version,
+        shadow_compared: shadowCompared,
+        shadow_failed: shadowFailed,
+        shadow_disagreement_rate: shadowCompared === 0 ? 0 : shadowDisagreed / shadowCompared,
+      });
     }
     return { metadata: entry.metadata, versions, traffic };
   }
@@ -109,16 +132,25 @@ export class DataPlane {
    * encodes the answer. The deadline is enforced where requests wait: the batcher's queue answers
    * 504 for a request whose deadline passes before its model call, so no timer per request here.
    */
-  async infer<Body, Reply>(name: string, version: string | undefined, codec: Codec<Body, Reply>, body: Body, context: RequestContext): Promise<Reply> {
+  async infer<Body, Reply>(
+    name: string,
+    version: string | undefined,
+    codec: Codec<Body, Reply>,
+    body: Body,
+    context: RequestContext,
+  ): Promise<Reply> {
     const { entry, runtime, config } = this.#route(name, version, context);
     // A sampled request's steps are spans of its trace (inference-trace.ts); otherwise `trace` is undefined and each step costs a check.
     const trace = context.trace?.inference;
-    if (trace) context.trace!.set({ 'berth.model': entry.metadata.name, 'berth.model.version': entry.metadata.version });
+    if (trace)
+      context.trace!.set({ 'berth.model': entry.metadata.name, 'berth.model.version': entry.metadata.version });
     const decoding = trace?.step('decode');
     let request: InferenceRequest;
     let encode: ReplyEncoder<Reply>;
     try {
-      const builder = new RequestBuilder(entry.metadata, this.settings.limits, { allowMissing: config.allowMissing === true });
+      const builder = new RequestBuilder(entry.metadata, this.settings.limits, {
+        allowMissing: config.allowMissing === true,
+      });
       encode = codec.decode(body, builder, { metadata: entry.metadata, config });
       request = this.#finish(builder, context);
     } catch (error) {
@@ -165,7 +197,9 @@ export class DataPlane {
     const { entry } = this.models.ready(name, chooseVersion(model, context.id));
     let runtime = entry.runtime;
     if (model.traffic?.shadow && context.origin === undefined) {
-      runtime = this.#shadowed.get(entry) ?? shadowed(entry.runtime, model, entry.version, this.observers.shadow, this.settings.server.requestTimeoutMs);
+      runtime =
+        this.#shadowed.get(entry) ??
+        shadowed(entry.runtime, model, entry.version, this.observers.shadow, this.settings.server.requestTimeoutMs);
       this.#shadowed.set(entry, runtime);
     }
     return { entry, runtime, config: model.config };

@@ -7,7 +7,14 @@ import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import { InferenceStats } from '../pipeline/inference-stats.js';
 import { checkModelName } from '../registry/layout.js';
-import { listModels, readAliases, resolveModel, watchRepository, type RepositoryWatcher, type ResolvedModel } from '../registry/index.js';
+import {
+  listModels,
+  readAliases,
+  resolveModel,
+  watchRepository,
+  type RepositoryWatcher,
+  type ResolvedModel,
+} from '../registry/index.js';
 import type { ModelRuntime, RuntimeFactory, RuntimeSource } from '../runtime/runtime.js';
 import { checkConfigFits } from './config-fit.js';
 import type { DataPlane } from './data-plane.js';
@@ -49,7 +56,10 @@ export class ModelManager implements ModelRepository {
   #switching = new Map<string, Promise<void>>();
   readonly #traffic: Record<string, TrafficPolicy>;
 
-  constructor(readonly dataplane: DataPlane, readonly options: ModelManagerOptions) {
+  constructor(
+    readonly dataplane: DataPlane,
+    readonly options: ModelManagerOptions,
+  ) {
     this.#traffic = options.traffic ?? {};
   }
 
@@ -67,7 +77,11 @@ export class ModelManager implements ModelRepository {
    * 1; it answers requests naming no version unless `makeCurrent` is false (a canary or shadow).
    */
   async loadFile(path: string, config: ModelConfig, makeCurrent = true): Promise<void> {
-    await this.#load({ name: config.name!, version: config.version ?? '1', path }, { ...config, traffic: config.traffic ?? this.#traffic[config.name!] }, makeCurrent);
+    await this.#load(
+      { name: config.name!, version: config.version ?? '1', path },
+      { ...config, traffic: config.traffic ?? this.#traffic[config.name!] },
+      makeCurrent,
+    );
   }
 
   /** Serves models from the registry: `refs` like `iris@production`; none = every model. */
@@ -76,7 +90,10 @@ export class ModelManager implements ModelRepository {
     const wanted = refs.length > 0 ? refs : (await listModels(repository)).map((model) => model.name);
     for (const ref of wanted) {
       const [name, alias] = ref.split('@') as [string, string | undefined];
-      this.#follow.set(name, alias ?? ((await readAliases(repository, name)).aliases.production ? 'production' : 'latest'));
+      this.#follow.set(
+        name,
+        alias ?? ((await readAliases(repository, name)).aliases.production ? 'production' : 'latest'),
+      );
     }
     await Promise.all([...this.#follow.keys()].map((name) => this.sync(name)));
   }
@@ -98,8 +115,22 @@ export class ModelManager implements ModelRepository {
     const current = this.models.has(name) ? this.models.model(name).current : undefined;
     const config = this.#configOf(resolved);
     if (current !== version) {
-      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference, properties: versionProperties(resolved) }, config, true);
-      this.options.logger.info({ model: name, from: current, to: version, ref }, current ? 'switched version' : 'serving version');
+      await this.#load(
+        {
+          name,
+          version,
+          path: resolved.path,
+          sha256: resolved.sha256,
+          reference: resolved.metadata.reference,
+          properties: versionProperties(resolved),
+        },
+        config,
+        true,
+      );
+      this.options.logger.info(
+        { model: name, from: current, to: version, ref },
+        current ? 'switched version' : 'serving version',
+      );
     }
     await this.#loadCandidates(name, config);
     await this.#retireUnneeded(name);
@@ -111,7 +142,18 @@ export class ModelManager implements ModelRepository {
     for (const version of [policy?.canary?.version, policy?.shadow?.version]) {
       if (version === undefined || this.models.model(name).versions.has(version)) continue;
       const resolved = await resolveModel(this.repository!, `${name}@${version}`);
-      await this.#load({ name, version, path: resolved.path, sha256: resolved.sha256, reference: resolved.metadata.reference, properties: versionProperties(resolved) }, config, false);
+      await this.#load(
+        {
+          name,
+          version,
+          path: resolved.path,
+          sha256: resolved.sha256,
+          reference: resolved.metadata.reference,
+          properties: versionProperties(resolved),
+        },
+        config,
+        false,
+      );
     }
   }
 
@@ -131,7 +173,15 @@ export class ModelManager implements ModelRepository {
   async #load(source: VersionSource, config: ModelConfig, makeCurrent: boolean): Promise<void> {
     const started = performance.now();
     const stats = new InferenceStats();
-    const { runtime, direct } = composeVersion(this.options.runtimes(source), { name: source.name, version: source.version, config, settings: this.options.settings, metrics: this.options.metrics, stats, emit: this.dataplane.observers.inference });
+    const { runtime, direct } = composeVersion(this.options.runtimes(source), {
+      name: source.name,
+      version: source.version,
+      config,
+      settings: this.options.settings,
+      metrics: this.options.metrics,
+      stats,
+      emit: this.dataplane.observers.inference,
+    });
     await this.models.load(source.name, source.version, runtime, config, false, stats);
     try {
       checkConfigFits(runtime.metadata(), config);
@@ -144,16 +194,35 @@ export class ModelManager implements ModelRepository {
     } catch (error) {
       // Zeros are not valid input for every model (a categorical column, say); the model loaded
       // fine, so it serves, without the warm-up.
-      this.options.logger.warn({ model: source.name, version: source.version, error: (error as Error).message }, 'warm-up inference failed; serving without it');
+      this.options.logger.warn(
+        { model: source.name, version: source.version, error: (error as Error).message },
+        'warm-up inference failed; serving without it',
+      );
     }
     const metadata = runtime.metadata();
-    await this.options.listener?.versionLoaded({ name: source.name, version: source.version, config, metadata, infer: (request) => direct.infer(request), reference: source.reference });
+    await this.options.listener?.versionLoaded({
+      name: source.name,
+      version: source.version,
+      config,
+      metadata,
+      infer: (request) => direct.infer(request),
+      reference: source.reference,
+    });
     stats.reset();
     if (makeCurrent) this.models.setCurrent(source.name, source.version);
     const seconds = (performance.now() - started) / 1000;
     this.options.metrics.modelLoadSeconds.set({ model: source.name, version: source.version }, seconds);
     this.options.metrics.modelReady.set({ model: source.name, version: source.version }, 1);
-    this.options.logger.info({ model: source.name, version: source.version, seconds: Math.round(seconds * 1000) / 1000, inputs: metadata.inputs, outputs: metadata.outputs.map((output) => output.name) }, 'model ready');
+    this.options.logger.info(
+      {
+        model: source.name,
+        version: source.version,
+        seconds: Math.round(seconds * 1000) / 1000,
+        inputs: metadata.inputs,
+        outputs: metadata.outputs.map((output) => output.name),
+      },
+      'model ready',
+    );
   }
 
   #configOf(resolved: ResolvedModel): ModelConfig {
@@ -164,11 +233,21 @@ export class ModelManager implements ModelRepository {
   /** Watches the repository and follows alias moves and new versions. */
   watch(): void {
     if (!this.repository || this.#watcher) return;
-    this.#watcher = watchRepository(this.repository, (changes) => {
-      for (const name of new Set(changes.map((change) => change.name))) {
-        if (this.#follow.has(name)) this.sync(name).catch((error: Error) => this.options.logger.error({ model: name, error: error.message }, 'version switch failed; previous version keeps serving'));
-      }
-    }, { onError: (error) => this.options.logger.warn({ error: String(error) }, 'repository watch error') });
+    this.#watcher = watchRepository(
+      this.repository,
+      (changes) => {
+        for (const name of new Set(changes.map((change) => change.name))) {
+          if (this.#follow.has(name))
+            this.sync(name).catch((error: Error) =>
+              this.options.logger.error(
+                { model: name, error: error.message },
+                'version switch failed; previous version keeps serving',
+              ),
+            );
+        }
+      },
+      { onError: (error) => this.options.logger.warn({ error: String(error) }, 'repository watch error') },
+    );
   }
 
   /** OIP repository extension: the index of the repository's models and versions with their state. */
@@ -180,7 +259,12 @@ export class ModelManager implements ModelRepository {
         const entry = served?.versions.get(String(version));
         const state = entry ? (entry.state === 'ready' ? 'READY' : entry.state.toUpperCase()) : 'UNAVAILABLE';
         if (readyOnly && state !== 'READY') continue;
-        index.push({ name: model.name, version: String(version), state, reason: this.withoutPaths(entry?.error ?? (served?.current === String(version) ? 'current' : '')) });
+        index.push({
+          name: model.name,
+          version: String(version),
+          state,
+          reason: this.withoutPaths(entry?.error ?? (served?.current === String(version) ? 'current' : '')),
+        });
       }
     }
     return index;
@@ -195,8 +279,16 @@ export class ModelManager implements ModelRepository {
   async loadModel(name: string, version?: unknown): Promise<void> {
     await this.#withoutPaths(async () => {
       checkModelName(name);
-      if (version !== undefined && ((typeof version !== 'string' && typeof version !== 'number') || !/^[1-9]\d{0,8}$/.test(String(version)))) throw errors.badVersion(String(version));
-      const ref = version !== undefined ? String(version) : this.#follow.get(name) ?? ((await readAliases(this.repository!, name)).aliases.production ? 'production' : 'latest');
+      if (
+        version !== undefined &&
+        ((typeof version !== 'string' && typeof version !== 'number') || !/^[1-9]\d{0,8}$/.test(String(version)))
+      )
+        throw errors.badVersion(String(version));
+      const ref =
+        version !== undefined
+          ? String(version)
+          : (this.#follow.get(name) ??
+            ((await readAliases(this.repository!, name)).aliases.production ? 'production' : 'latest'));
       await resolveModel(this.repository!, `${name}@${ref}`);
       this.#follow.set(name, ref);
       await this.sync(name);
@@ -244,7 +336,15 @@ function versionProperties(resolved: ResolvedModel): Record<string, string> {
 async function warmUp(runtime: ModelRuntime): Promise<void> {
   const inputs: Tensor[] = runtime.metadata().inputs.map((input) => {
     const shape = input.shape.map((dim) => (dim < 0 ? 1 : dim));
-    return { name: input.name, datatype: input.datatype, shape, data: allocate(input.datatype, shape.reduce((product, dim) => product * dim, 1)) };
+    return {
+      name: input.name,
+      datatype: input.datatype,
+      shape,
+      data: allocate(
+        input.datatype,
+        shape.reduce((product, dim) => product * dim, 1),
+      ),
+    };
   });
   await runtime.infer({ inputs });
 }

@@ -58,10 +58,23 @@ export class ModelSet {
   }
 
   /** Loads a version; it becomes current once ready unless `makeCurrent` is false. */
-  async load(name: string, version: string, runtime: ModelRuntime, config: ModelConfig, makeCurrent = true, stats = new InferenceStats()): Promise<ModelVersion> {
+  async load(
+    name: string,
+    version: string,
+    runtime: ModelRuntime,
+    config: ModelConfig,
+    makeCurrent = true,
+    stats = new InferenceStats(),
+  ): Promise<ModelVersion> {
     let model = this.#models.get(name);
     if (!model) {
-      model = { name, config, versions: new Map(), traffic: config.traffic, stats: { shadowCompared: 0, shadowDisagreed: 0, shadowFailed: 0 } };
+      model = {
+        name,
+        config,
+        versions: new Map(),
+        traffic: config.traffic,
+        stats: { shadowCompared: 0, shadowDisagreed: 0, shadowFailed: 0 },
+      };
       this.#models.set(name, model);
     }
     const entry: ModelVersion = { version, state: 'loading', runtime, stats };
@@ -89,7 +102,8 @@ export class ModelSet {
       if (version !== undefined) throw errors.unknownVersion(name, version);
       throw errors.modelNotReady(name);
     }
-    if (entry.state !== 'ready' || !entry.metadata) throw entry.state === 'unloaded' ? errors.unknownVersion(name, entry.version) : errors.modelNotReady(name);
+    if (entry.state !== 'ready' || !entry.metadata)
+      throw entry.state === 'unloaded' ? errors.unknownVersion(name, entry.version) : errors.modelNotReady(name);
     return { model, entry: entry as ModelVersion & { metadata: ModelMetadata } };
   }
 
@@ -105,12 +119,21 @@ export class ModelSet {
    */
   async unload(name: string, version?: string): Promise<void> {
     const model = this.model(name);
-    const targets = version === undefined ? [...model.versions.values()] : [model.versions.get(version) ?? (() => { throw errors.unknownVersion(name, version); })()];
+    const targets =
+      version === undefined
+        ? [...model.versions.values()]
+        : [
+            model.versions.get(version) ??
+              (() => {
+                throw errors.unknownVersion(name, version);
+              })(),
+          ];
     for (const entry of targets) {
       entry.state = 'unloaded';
       model.versions.delete(entry.version);
     }
-    if (model.current !== undefined && !model.versions.has(model.current)) model.current = [...model.versions.keys()].at(-1);
+    if (model.current !== undefined && !model.versions.has(model.current))
+      model.current = [...model.versions.keys()].at(-1);
     if (model.versions.size === 0) this.#models.delete(name);
     await Promise.all(targets.map((entry) => entry.runtime.unload()));
   }

@@ -32,10 +32,20 @@ export class RequestGate {
   readonly #expectedKey?: Buffer;
 
   /** @param tracing present when tracing is on (observe/tracing/): each admitted request gets a server span. */
-  constructor(readonly settings: Settings, metrics: Metrics, readonly tracing?: Tracing) {
+  constructor(
+    readonly settings: Settings,
+    metrics: Metrics,
+    readonly tracing?: Tracing,
+  ) {
     const { server, limits } = settings;
     this.admission = new Admission(
-      { maxInFlight: server.maxInFlight, maxBodyBytesInFlight: server.maxBodyBytesInFlight, maxBodyBytes: limits.maxBodyBytes, maxEventLoopLagMs: server.maxEventLoopLagMs, maxSojournMs: server.maxSojournMs },
+      {
+        maxInFlight: server.maxInFlight,
+        maxBodyBytesInFlight: server.maxBodyBytesInFlight,
+        maxBodyBytes: limits.maxBodyBytes,
+        maxEventLoopLagMs: server.maxEventLoopLagMs,
+        maxSojournMs: server.maxSojournMs,
+      },
       (reason) => metrics.shed.inc({ model: '', reason }),
     );
     this.#expectedKey = server.apiKey ? digest(server.apiKey) : undefined;

@@ -29,7 +29,15 @@ export interface VersionRuntimes {
  */
 export function composeVersion(inner: ModelRuntime, parts: VersionParts): VersionRuntimes {
   const direct = batched(inner, parts);
-  return { direct, runtime: observed(limitReplies(direct, parts.settings.limits), { model: parts.name, version: parts.version, stats: parts.stats, emit: parts.emit }) };
+  return {
+    direct,
+    runtime: observed(limitReplies(direct, parts.settings.limits), {
+      model: parts.name,
+      version: parts.version,
+      stats: parts.stats,
+      emit: parts.emit,
+    }),
+  };
 }
 
 /**
@@ -43,19 +51,24 @@ function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }
     async load() {
       await inner.load();
       const options = { ...settings.batching, ...config.batching };
-      outer = createBatcher(inner, batchingFor(inner.metadata(), settings, config) ?? { ...options, maxBatchSize: 1 }, {
-        batch: (rows, requests) => {
-          metrics.batchSize.observe({ model: name }, rows);
-          metrics.batchRequests.observe({ model: name }, requests);
+      outer = createBatcher(
+        inner,
+        batchingFor(inner.metadata(), settings, config) ?? { ...options, maxBatchSize: 1 },
+        {
+          batch: (rows, requests) => {
+            metrics.batchSize.observe({ model: name }, rows);
+            metrics.batchRequests.observe({ model: name }, requests);
+          },
+          queued: (seconds) => {
+            metrics.queueDuration.observe({ model: name }, seconds);
+            stats.queued(seconds);
+          },
+          depth: (depth) => metrics.queueDepth.set({ model: name }, depth),
+          shed: (reason) => metrics.shed.inc({ model: name, reason }),
+          executed: (rows, requests, merge, call, split) => stats.executed(rows, requests, merge, call, split),
         },
-        queued: (seconds) => {
-          metrics.queueDuration.observe({ model: name }, seconds);
-          stats.queued(seconds);
-        },
-        depth: (depth) => metrics.queueDepth.set({ model: name }, depth),
-        shed: (reason) => metrics.shed.inc({ model: name, reason }),
-        executed: (rows, requests, merge, call, split) => stats.executed(rows, requests, merge, call, split),
-      }, settings.server.requestTimeoutMs);
+        settings.server.requestTimeoutMs,
+      );
     },
     metadata: () => inner.metadata(),
     infer: (request) => outer.infer(request),
@@ -64,7 +77,11 @@ function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }
 }
 
 /** The adaptive batching a model version gets: undefined when it is off or the model has a fixed batch. */
-export function batchingFor(metadata: ModelMetadata, settings: Settings, config: ModelConfig): Settings['batching'] | undefined {
+export function batchingFor(
+  metadata: ModelMetadata,
+  settings: Settings,
+  config: ModelConfig,
+): Settings['batching'] | undefined {
   const options = { ...settings.batching, ...config.batching };
   return options.enabled && isBatchable(metadata) ? options : undefined;
 }

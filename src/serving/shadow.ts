@@ -9,12 +9,23 @@ import { responsesAgree } from './traffic.js';
  * reports the comparison. The copy never delays, changes or fails the primary's answer; the
  * shadow is looked up at each call, so a shadow version that is loading or gone is skipped.
  */
-export function shadowed(primary: ModelRuntime, model: ServedModel, primaryVersion: string, report: ShadowObserver, timeoutMs: number): ModelRuntime {
+export function shadowed(
+  primary: ModelRuntime,
+  model: ServedModel,
+  primaryVersion: string,
+  report: ShadowObserver,
+  timeoutMs: number,
+): ModelRuntime {
   const compare = (request: InferenceRequest, answer: InferenceResponse) => {
     const shadowVersion = model.traffic?.shadow?.version;
     const shadow = shadowVersion === undefined ? undefined : model.versions.get(shadowVersion);
     if (!shadow?.metadata || shadow.state !== 'ready' || shadowVersion === primaryVersion) return;
-    const copy: InferenceRequest = { inputs: request.inputs, outputs: request.outputs, deadline: Date.now() + timeoutMs, origin: 'shadow' };
+    const copy: InferenceRequest = {
+      inputs: request.inputs,
+      outputs: request.outputs,
+      deadline: Date.now() + timeoutMs,
+      origin: 'shadow',
+    };
     const step = request.trace?.step('shadow comparison', { 'berth.shadow.version': shadowVersion! });
     shadow.runtime.infer(copy).then(
       (response) => {
@@ -23,12 +34,24 @@ export function shadowed(primary: ModelRuntime, model: ServedModel, primaryVersi
         step?.end();
         model.stats.shadowCompared++;
         if (!agreed) model.stats.shadowDisagreed++;
-        report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, requestId: request.requestId, agreed });
+        report({
+          model: model.name,
+          version: primaryVersion,
+          shadowVersion: shadowVersion!,
+          requestId: request.requestId,
+          agreed,
+        });
       },
       (error: unknown) => {
         step?.end(error);
         model.stats.shadowFailed++;
-        report({ model: model.name, version: primaryVersion, shadowVersion: shadowVersion!, requestId: request.requestId, error });
+        report({
+          model: model.name,
+          version: primaryVersion,
+          shadowVersion: shadowVersion!,
+          requestId: request.requestId,
+          error,
+        });
       },
     );
   };

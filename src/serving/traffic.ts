@@ -7,7 +7,11 @@ import type { ServedModel } from './model-set.js';
  * choice is a hash of it, so a client retrying with the same X-Request-Id gets the same version
  * (sticky); without one it is random. Only ready versions are chosen.
  */
-export function chooseVersion(model: ServedModel, stickyKey: string | undefined, random: () => number = Math.random): string | undefined {
+export function chooseVersion(
+  model: ServedModel,
+  stickyKey: string | undefined,
+  random: () => number = Math.random,
+): string | undefined {
   const canary = model.traffic?.canary;
   if (!canary || canary.percent <= 0 || model.versions.get(canary.version)?.state !== 'ready') return model.current;
   const bucket = stickyKey ? (fnv1a(stickyKey) % 10_000) / 100 : random() * 100;
@@ -28,12 +32,17 @@ export function fnv1a(text: string): number {
  * Does the shadow agree with the primary? Classifiers: the same predicted class for every row.
  * Otherwise: every shared output within 1e-5 relative (+1e-6 absolute) elementwise.
  */
-export function responsesAgree(primary: InferenceResponse, shadow: InferenceResponse, metadata: ModelMetadata): boolean {
+export function responsesAgree(
+  primary: InferenceResponse,
+  shadow: InferenceResponse,
+  metadata: ModelMetadata,
+): boolean {
   const labelName = metadata.classifier?.labelOutput;
   const outputs = labelName ? primary.outputs.filter((output) => output.name === labelName) : primary.outputs;
   for (const output of outputs) {
     const other = shadow.outputs.find((candidate) => candidate.name === output.name);
-    if (!other || other.datatype !== output.datatype || elementCount(other.shape) !== elementCount(output.shape)) return false;
+    if (!other || other.datatype !== output.datatype || elementCount(other.shape) !== elementCount(output.shape))
+      return false;
     for (let i = 0; i < output.data.length; i++) {
       const a = output.data[i] as number | bigint | string;
       const b = other.data[i] as number | bigint | string;

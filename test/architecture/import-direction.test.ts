@@ -24,7 +24,25 @@ const layers: Record<string, { imports: string[]; types?: string[] }> = {
   import: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry', 'serving', 'protocol'] },
   profile: { imports: ['core', 'observe', 'registry', 'import'] },
   serve: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry', 'serving', 'protocol', 'http', 'grpc'] },
-  cli: { imports: ['core', 'runtime', 'pipeline', 'observe', 'registry', 'package', 'deploy', 'plan', 'serving', 'protocol', 'http', 'grpc', 'import', 'profile', 'serve'] },
+  cli: {
+    imports: [
+      'core',
+      'runtime',
+      'pipeline',
+      'observe',
+      'registry',
+      'package',
+      'deploy',
+      'plan',
+      'serving',
+      'protocol',
+      'http',
+      'grpc',
+      'import',
+      'profile',
+      'serve',
+    ],
+  },
 };
 
 const root = 'src';
@@ -32,7 +50,9 @@ const edges = importEdges(root);
 
 describe('import direction', () => {
   it('knows every area under src/', () => {
-    const unknown = [...new Set(sourceFiles(root).map(areaOf))].filter((area) => !area.endsWith('.ts') && !(area in layers));
+    const unknown = [...new Set(sourceFiles(root).map(areaOf))].filter(
+      (area) => !area.endsWith('.ts') && !(area in layers),
+    );
     assert.deepEqual(unknown, [], 'add the area to the table here and to CONTRIBUTING.md');
   });
 
@@ -43,16 +63,25 @@ describe('import direction', () => {
       const rule = layers[source];
       return !rule || !(rule.imports.includes(target) || (typeOnly && rule.types?.includes(target)));
     });
-    assert.deepEqual(against.map(({ from, to, typeOnly }) => `${from} → ${to}${typeOnly ? ' (type)' : ''}`), []);
+    assert.deepEqual(
+      against.map(({ from, to, typeOnly }) => `${from} → ${to}${typeOnly ? ' (type)' : ''}`),
+      [],
+    );
   });
 
   it('has no import cycle, type imports included', () => {
-    assert.deepEqual(cycles(edges).map((cycle) => cycle.join(' ↔ ')), []);
+    assert.deepEqual(
+      cycles(edges).map((cycle) => cycle.join(' ↔ ')),
+      [],
+    );
   });
 
   it('resolves every relative import to a file', () => {
     const files = new Set(sourceFiles(root));
     const dangling = edges.filter(({ to }) => !files.has(to) && !to.startsWith('http/dashboard/static/'));
-    assert.deepEqual(dangling.map(({ from, to }) => `${from} → ${to}`), []);
+    assert.deepEqual(
+      dangling.map(({ from, to }) => `${from} → ${to}`),
+      [],
+    );
   });
 });

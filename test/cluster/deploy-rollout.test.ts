@@ -4,7 +4,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { describeReplicaSets, imageOf, readDeployment, readyEndpoints, replicaSets, revisionOf, rolledOut } from './support/objects.js';
+import {
+  describeReplicaSets,
+  imageOf,
+  readDeployment,
+  readyEndpoints,
+  replicaSets,
+  revisionOf,
+  rolledOut,
+} from './support/objects.js';
 import { bed, berth, deleteNamespace, freshNamespace, kubectlOk, log, skip, steps, until } from './support/testbed.js';
 
 /**
@@ -72,8 +80,16 @@ describe('berth deploy on the test bed', { skip }, () => {
     await until('PDB iris reports currentHealthy 3, desiredHealthy 2, disruptionsAllowed 1', 30_000, async () => {
       const pdb = await bed().policy.readNamespacedPodDisruptionBudget({ namespace: ns, name });
       const s = pdb.status;
-      const done = s?.observedGeneration === pdb.metadata?.generation && s?.currentHealthy === 3 && s?.desiredHealthy === 2 && s?.disruptionsAllowed === 1 && s?.expectedPods === 3;
-      return { done, detail: `PDB: currentHealthy ${s?.currentHealthy}, desiredHealthy ${s?.desiredHealthy}, disruptionsAllowed ${s?.disruptionsAllowed}, expectedPods ${s?.expectedPods}` };
+      const done =
+        s?.observedGeneration === pdb.metadata?.generation &&
+        s?.currentHealthy === 3 &&
+        s?.desiredHealthy === 2 &&
+        s?.disruptionsAllowed === 1 &&
+        s?.expectedPods === 3;
+      return {
+        done,
+        detail: `PDB: currentHealthy ${s?.currentHealthy}, desiredHealthy ${s?.desiredHealthy}, disruptionsAllowed ${s?.disruptionsAllowed}, expectedPods ${s?.expectedPods}`,
+      };
     });
     const status = await berth(['status', name, '--namespace', ns, '--json']);
     assert.equal(status.code, 0, status.stderr);
@@ -94,21 +110,36 @@ describe('berth deploy on the test bed', { skip }, () => {
       assert.equal(result.code, 0, result.stderr);
     }
     const before = (await replicaSets(ns, name)).find((rs) => rs.revision === 1)!;
-    const deployed = await berth(['deploy', `${name}@production`, '--repository', repository, '--namespace', ns, '--timeout', '90']);
+    const deployed = await berth([
+      'deploy',
+      `${name}@production`,
+      '--repository',
+      repository,
+      '--namespace',
+      ns,
+      '--timeout',
+      '90',
+    ]);
     assert.equal(deployed.code, 0, deployed.stderr);
     assert.match(deployed.stdout, /\(revision 2\)/);
     await until('revision 2 has all 3 replicas; revision 1 scaled to 0', 60_000, async () => {
       const list = await replicaSets(ns, name);
       const rev2 = list.find((rs) => rs.revision === 2);
       const rev1 = list.find((rs) => rs.revision === 1);
-      return { done: rev2?.ready === 3 && rev2.replicas === 3 && rev1?.replicas === 0, detail: describeReplicaSets(list) };
+      return {
+        done: rev2?.ready === 3 && rev2.replicas === 3 && rev1?.replicas === 0,
+        detail: describeReplicaSets(list),
+      };
     });
     const list = await replicaSets(ns, name);
     const rev2 = list.find((rs) => rs.revision === 2)!;
     assert.notEqual(rev2.name, before.name, 'a new ReplicaSet');
     assert.equal(rev2.modelVersion, '2');
     assert.match(rev2.image!, /^localhost\/iris:2-[0-9a-f]{12}$/);
-    const pods = await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name},berth.dev/model-version=2` });
+    const pods = await bed().core.listNamespacedPod({
+      namespace: ns,
+      labelSelector: `app.kubernetes.io/instance=${name},berth.dev/model-version=2`,
+    });
     assert.equal(pods.items.filter((pod) => !pod.metadata?.deletionTimestamp).length, 3);
   });
 
@@ -116,36 +147,70 @@ describe('berth deploy on the test bed', { skip }, () => {
     const result = await berth(['rollback', name, '--namespace', ns, '--timeout', '90']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /rolling back from revision 2 to the template of revision 1/);
-    await until('revision 1\'s template is back (as revision 3) with 3 available replicas', 60_000, async () => {
+    await until("revision 1's template is back (as revision 3) with 3 available replicas", 60_000, async () => {
       const seen = await rolledOut(ns, name, 3);
       const live = await readDeployment(ns, name);
-      return { done: seen.done && revisionOf(live) === 3 && imageOf(live) === firstImage, detail: `${seen.detail}, image ${imageOf(live)}` };
+      return {
+        done: seen.done && revisionOf(live) === 3 && imageOf(live) === firstImage,
+        detail: `${seen.detail}, image ${imageOf(live)}`,
+      };
     });
     const history = await kubectlOk(['-n', ns, 'rollout', 'history', `deployment/${name}`]);
     log(`  kubectl rollout history:\n${history.trimEnd()}`);
     assert.match(history, /^3\s+berth: model iris version 1/m);
   });
 
-  step('a broken image: deploy --auto-rollback fails at once naming ImagePullBackOff and rolls back', 150_000, async () => {
-    const t0 = Date.now();
-    const result = await berth(['deploy', `${name}@production`, '--repository', repository, '--namespace', ns, '--image', brokenImage, '--auto-rollback', '--timeout', '60'], 150_000);
-    log(`  broken deploy took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    assert.equal(result.code, 1, `expected a failure, got: ${result.stdout}${result.stderr}`);
-    const message = result.stderr;
-    // The registry says the tag does not exist (the stage's message): waiting would not help.
-    assert.match(message, /rollout of `iris` in namespace `berth-ct-deploy` failed/);
-    assert.match(message, /ImagePullBackOff: cannot pull image berth\.invalid\/iris:does-not-exist: the registry has no such tag/);
-    assert.match(message, /check the name and tag/);
-    assert.match(message, /rolled back to revision 3, which is serving again/);
-    const live = await readDeployment(ns, name);
-    assert.equal(imageOf(live), firstImage, 'the template of the revision before the broken one');
-    assert.equal(revisionOf(live), 5);
-    assert.equal((await rolledOut(ns, name, 3)).done, true);
-    const list = await replicaSets(ns, name);
-    const broken = list.find((rs) => rs.image === brokenImage);
-    assert.equal(broken?.replicas, 0, `the broken ReplicaSet is scaled down: ${describeReplicaSets(list)}`);
-    const pods = await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` });
-    const waiting = pods.items.filter((pod) => !pod.metadata?.deletionTimestamp && pod.status?.containerStatuses?.some((c) => c.state?.waiting));
-    assert.deepEqual(waiting.map((pod) => pod.metadata?.name), [], 'no pod left waiting on the image');
-  });
+  step(
+    'a broken image: deploy --auto-rollback fails at once naming ImagePullBackOff and rolls back',
+    150_000,
+    async () => {
+      const t0 = Date.now();
+      const result = await berth(
+        [
+          'deploy',
+          `${name}@production`,
+          '--repository',
+          repository,
+          '--namespace',
+          ns,
+          '--image',
+          brokenImage,
+          '--auto-rollback',
+          '--timeout',
+          '60',
+        ],
+        150_000,
+      );
+      log(`  broken deploy took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      assert.equal(result.code, 1, `expected a failure, got: ${result.stdout}${result.stderr}`);
+      const message = result.stderr;
+      // The registry says the tag does not exist (the stage's message): waiting would not help.
+      assert.match(message, /rollout of `iris` in namespace `berth-ct-deploy` failed/);
+      assert.match(
+        message,
+        /ImagePullBackOff: cannot pull image berth\.invalid\/iris:does-not-exist: the registry has no such tag/,
+      );
+      assert.match(message, /check the name and tag/);
+      assert.match(message, /rolled back to revision 3, which is serving again/);
+      const live = await readDeployment(ns, name);
+      assert.equal(imageOf(live), firstImage, 'the template of the revision before the broken one');
+      assert.equal(revisionOf(live), 5);
+      assert.equal((await rolledOut(ns, name, 3)).done, true);
+      const list = await replicaSets(ns, name);
+      const broken = list.find((rs) => rs.image === brokenImage);
+      assert.equal(broken?.replicas, 0, `the broken ReplicaSet is scaled down: ${describeReplicaSets(list)}`);
+      const pods = await bed().core.listNamespacedPod({
+        namespace: ns,
+        labelSelector: `app.kubernetes.io/instance=${name}`,
+      });
+      const waiting = pods.items.filter(
+        (pod) => !pod.metadata?.deletionTimestamp && pod.status?.containerStatuses?.some((c) => c.state?.waiting),
+      );
+      assert.deepEqual(
+        waiting.map((pod) => pod.metadata?.name),
+        [],
+        'no pod left waiting on the image',
+      );
+    },
+  );
 });

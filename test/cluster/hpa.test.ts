@@ -29,7 +29,8 @@ describe('the generated HPA scales on simulated CPU', { skip }, () => {
     work = await mkdtemp(join(tmpdir(), 'berth-cluster-hpa-'));
     model = join(work, 'iris');
     await mkdir(model);
-    for (const file of ['model.onnx', 'reference.csv']) await copyFile(join('examples/iris', file), join(model, file)).catch(() => undefined);
+    for (const file of ['model.onnx', 'reference.csv'])
+      await copyFile(join('examples/iris', file), join(model, file)).catch(() => undefined);
     const config = parse(await readFile('examples/iris/berth.yaml', 'utf8')) as Record<string, unknown>;
     config.deploy = {
       autoscaling: { minReplicas: 1, maxReplicas: 2, targetCPUUtilization: 50, scaleDownStabilizationSeconds: 0 },
@@ -48,10 +49,16 @@ describe('the generated HPA scales on simulated CPU', { skip }, () => {
   const hpaLine = async () => {
     const h = await hpa();
     const cpu = h.status?.currentMetrics?.[0]?.resource?.current?.averageUtilization;
-    return { h, line: `HPA: cpu ${cpu ?? '<unknown>'}%/50%, current ${h.status?.currentReplicas}, desired ${h.status?.desiredReplicas}` };
+    return {
+      h,
+      line: `HPA: cpu ${cpu ?? '<unknown>'}%/50%, current ${h.status?.currentReplicas}, desired ${h.status?.desiredReplicas}`,
+    };
   };
-  const podNames = async () => (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })).items
-    .filter((pod) => !pod.metadata?.deletionTimestamp).map((pod) => pod.metadata!.name!).sort();
+  const podNames = async () =>
+    (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })).items
+      .filter((pod) => !pod.metadata?.deletionTimestamp)
+      .map((pod) => pod.metadata!.name!)
+      .sort();
 
   test('deploy with min 1 / max 2 / 50 % / stabilisation 0 from berth.yaml', { timeout: 120_000 }, async () => {
     const result = await berth(['deploy', model, '--namespace', ns, '--timeout', '60']);
@@ -73,17 +80,30 @@ describe('the generated HPA scales on simulated CPU', { skip }, () => {
     assert.ok(hot, 'a pod to load');
     await kubectlOk(['-n', ns, 'annotate', 'pod', hot, `${usageCpu}=200m`, '--overwrite']);
     log(`  annotated ${hot} with ${usageCpu}=200m`);
-    await until('HPA sees the load and the Deployment has 2 available replicas', 180_000, async () => {
-      const { h, line } = await hpaLine();
-      const rolled = await rolledOut(ns, name, 2);
-      return { done: h.status?.desiredReplicas === 2 && rolled.done, detail: `${line}; ${rolled.detail}` };
-    }, 2000);
+    await until(
+      'HPA sees the load and the Deployment has 2 available replicas',
+      180_000,
+      async () => {
+        const { h, line } = await hpaLine();
+        const rolled = await rolledOut(ns, name, 2);
+        return { done: h.status?.desiredReplicas === 2 && rolled.done, detail: `${line}; ${rolled.detail}` };
+      },
+      2000,
+    );
     const h = await hpa();
     const scaled = h.status?.conditions?.find((c) => c.type === 'AbleToScale');
     log(`  AbleToScale: ${scaled?.reason}: ${scaled?.message}`);
-    const events = await bed().core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${name}` });
-    const rescale = events.items.find((event) => event.reason === 'SuccessfulRescale' && /New size: 2/.test(event.message ?? ''));
-    assert.ok(rescale, `a SuccessfulRescale event to 2: ${events.items.map((e) => `${e.reason}: ${e.message}`).join(' | ')}`);
+    const events = await bed().core.listNamespacedEvent({
+      namespace: ns,
+      fieldSelector: `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${name}`,
+    });
+    const rescale = events.items.find(
+      (event) => event.reason === 'SuccessfulRescale' && /New size: 2/.test(event.message ?? ''),
+    );
+    assert.ok(
+      rescale,
+      `a SuccessfulRescale event to 2: ${events.items.map((e) => `${e.reason}: ${e.message}`).join(' | ')}`,
+    );
     assert.match(rescale.message!, /cpu resource utilization \(percentage of request\) above target/);
   });
 
@@ -91,14 +111,31 @@ describe('the generated HPA scales on simulated CPU', { skip }, () => {
     if (!hot) return t.skip('the scale-up step failed');
     await kubectlOk(['-n', ns, 'annotate', 'pod', hot, `${usageCpu}-`]);
     log(`  removed ${usageCpu} from ${hot}`);
-    await until('HPA scales the Deployment back to 1 replica', 180_000, async () => {
-      const { h, line } = await hpaLine();
-      const rolled = await rolledOut(ns, name, 1);
-      const pods = await podNames();
-      return { done: h.status?.desiredReplicas === 1 && rolled.done && pods.length === 1, detail: `${line}; ${rolled.detail}; pods ${pods.length}` };
-    }, 2000);
-    const events = await bed().core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${name}` });
-    assert.ok(events.items.some((event) => event.reason === 'SuccessfulRescale' && /New size: 1; reason: All metrics below target/.test(event.message ?? '')),
-      events.items.map((e) => `${e.reason}: ${e.message}`).join(' | '));
+    await until(
+      'HPA scales the Deployment back to 1 replica',
+      180_000,
+      async () => {
+        const { h, line } = await hpaLine();
+        const rolled = await rolledOut(ns, name, 1);
+        const pods = await podNames();
+        return {
+          done: h.status?.desiredReplicas === 1 && rolled.done && pods.length === 1,
+          detail: `${line}; ${rolled.detail}; pods ${pods.length}`,
+        };
+      },
+      2000,
+    );
+    const events = await bed().core.listNamespacedEvent({
+      namespace: ns,
+      fieldSelector: `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${name}`,
+    });
+    assert.ok(
+      events.items.some(
+        (event) =>
+          event.reason === 'SuccessfulRescale' &&
+          /New size: 1; reason: All metrics below target/.test(event.message ?? ''),
+      ),
+      events.items.map((e) => `${e.reason}: ${e.message}`).join(' | '),
+    );
   });
 });

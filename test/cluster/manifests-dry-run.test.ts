@@ -26,18 +26,42 @@ interface Variant {
 const base = ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml'];
 const variants: Variant[] = [
   { name: 'plain', flags: [], files: base },
-  { name: 'fixed replicas, NodePort, server-side drain delay', flags: ['--no-hpa', '--replicas', '2', '--service-type', 'NodePort', '--pre-stop', 'server'], files: ['service.yaml', 'deployment.yaml', 'pdb.yaml'] },
+  {
+    name: 'fixed replicas, NodePort, server-side drain delay',
+    flags: ['--no-hpa', '--replicas', '2', '--service-type', 'NodePort', '--pre-stop', 'server'],
+    files: ['service.yaml', 'deployment.yaml', 'pdb.yaml'],
+  },
   { name: 'NetworkPolicy', flags: ['--network-policy'], files: [...base, 'networkpolicy.yaml'] },
-  { name: 'ServiceMonitor', flags: ['--service-monitor'], files: [...base, 'servicemonitor.yaml'], needs: ['servicemonitors.monitoring.coreos.com'] },
-  { name: 'monitoring (PrometheusRule)', flags: ['--monitoring'], files: [...base, 'prometheus-rule.yaml'], needs: ['prometheusrules.monitoring.coreos.com'] },
+  {
+    name: 'ServiceMonitor',
+    flags: ['--service-monitor'],
+    files: [...base, 'servicemonitor.yaml'],
+    needs: ['servicemonitors.monitoring.coreos.com'],
+  },
+  {
+    name: 'monitoring (PrometheusRule)',
+    flags: ['--monitoring'],
+    files: [...base, 'prometheus-rule.yaml'],
+    needs: ['prometheusrules.monitoring.coreos.com'],
+  },
   {
     name: 'everything, LoadBalancer',
     flags: ['--network-policy', '--service-monitor', '--monitoring', '--service-type', 'LoadBalancer'],
     files: [...base, 'networkpolicy.yaml', 'servicemonitor.yaml', 'prometheus-rule.yaml'],
     needs: ['servicemonitors.monitoring.coreos.com', 'prometheusrules.monitoring.coreos.com'],
   },
-  { name: 'KServe RawDeployment', flags: ['--format', 'kserve'], files: ['inferenceservice.yaml'], needs: ['inferenceservices.serving.kserve.io'] },
-  { name: 'KServe Serverless', flags: ['--format', 'kserve', '--kserve-mode', 'Serverless'], files: ['inferenceservice.yaml'], needs: ['inferenceservices.serving.kserve.io'] },
+  {
+    name: 'KServe RawDeployment',
+    flags: ['--format', 'kserve'],
+    files: ['inferenceservice.yaml'],
+    needs: ['inferenceservices.serving.kserve.io'],
+  },
+  {
+    name: 'KServe Serverless',
+    flags: ['--format', 'kserve', '--kserve-mode', 'Serverless'],
+    files: ['inferenceservice.yaml'],
+    needs: ['inferenceservices.serving.kserve.io'],
+  },
 ];
 
 const crdFiles: Record<string, string> = {
@@ -58,7 +82,19 @@ describe('kubectl apply --dry-run=server -k accepts every variant berth manifest
     // Measured once here; every variant reuses the numbers (the measurement is not under test).
     for (const [index, variant] of variants.entries()) {
       const dir = join(work, String(index));
-      const result = await berth(['manifests', 'examples/iris', '--namespace', ns, '--load-seconds', '1.2', '--peak-rss-mb', '115', ...variant.flags, '--out', dir]);
+      const result = await berth([
+        'manifests',
+        'examples/iris',
+        '--namespace',
+        ns,
+        '--load-seconds',
+        '1.2',
+        '--peak-rss-mb',
+        '115',
+        ...variant.flags,
+        '--out',
+        dir,
+      ]);
       assert.equal(result.code, 0, `${variant.name}: ${result.stderr}`);
       dirs.set(variant.name, dir);
     }
@@ -76,7 +112,10 @@ describe('kubectl apply --dry-run=server -k accepts every variant berth manifest
       const result = await dryRun(variant);
       log(`  ${variant.name} without CRD: exit ${result.code}: ${result.stderr.trim().split('\n')[0]}`);
       assert.notEqual(result.code, 0, `${variant.name} was accepted without its CRD`);
-      assert.match(result.stderr, /no matches for kind|resource mapping not found|could not find the requested resource/);
+      assert.match(
+        result.stderr,
+        /no matches for kind|resource mapping not found|could not find the requested resource/,
+      );
     }
   });
 
@@ -84,33 +123,73 @@ describe('kubectl apply --dry-run=server -k accepts every variant berth manifest
     for (const [crd, file] of Object.entries(crdFiles)) {
       // Server-side: the KServe CRD (1 MB) is too large for client-side apply's annotation.
       await kubectlOk(['apply', '--server-side', '--field-manager', 'berth-cluster-test', '-f', join(crdDir, file)]);
-      await until(`CRD ${crd} Established`, 30_000, async () => {
-        const result = await kubectl(['get', 'crd', crd, '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']);
-        return { done: result.stdout === 'True', detail: `Established=${result.stdout || '?'}` };
-      }, 500);
+      await until(
+        `CRD ${crd} Established`,
+        30_000,
+        async () => {
+          const result = await kubectl([
+            'get',
+            'crd',
+            crd,
+            '-o',
+            'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+          ]);
+          return { done: result.stdout === 'True', detail: `Established=${result.stdout || '?'}` };
+        },
+        500,
+      );
     }
   });
 
   for (const variant of variants) {
     test(`${variant.name}: files, then accepted by the API server`, async () => {
       const dir = dirs.get(variant.name)!;
-      const written = (await readdir(dir)).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml').sort();
+      const written = (await readdir(dir))
+        .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
+        .sort();
       assert.deepEqual(written, [...variant.files].sort());
       const result = await dryRun(variant);
       log(`  ${variant.name}:\n${result.stdout.trimEnd().replace(/^/gm, '      ')}`);
       assert.equal(result.code, 0, `${variant.name} refused: ${result.stderr}`);
-      const accepted = result.stdout.trim().split('\n').filter((line) => line.endsWith('(server dry run)'));
+      const accepted = result.stdout
+        .trim()
+        .split('\n')
+        .filter((line) => line.endsWith('(server dry run)'));
       assert.equal(accepted.length, variant.files.length, result.stdout);
     });
   }
 
   test('berth deploy --dry-run=server (client-node, server-side apply) accepts the richest variants too', async () => {
-    for (const flags of [['--network-policy', '--service-monitor', '--monitoring'], ['--format', 'kserve']]) {
-      const result = await berth(['deploy', 'examples/iris', '--namespace', ns, '--load-seconds', '1.2', '--peak-rss-mb', '115', ...flags, '--dry-run=server']);
+    for (const flags of [
+      ['--network-policy', '--service-monitor', '--monitoring'],
+      ['--format', 'kserve'],
+    ]) {
+      const result = await berth([
+        'deploy',
+        'examples/iris',
+        '--namespace',
+        ns,
+        '--load-seconds',
+        '1.2',
+        '--peak-rss-mb',
+        '115',
+        ...flags,
+        '--dry-run=server',
+      ]);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, new RegExp(`server dry run: ${flags.includes('kserve') ? 1 : 7} objects accepted in namespace ${ns}`));
+      assert.match(
+        result.stdout,
+        new RegExp(`server dry run: ${flags.includes('kserve') ? 1 : 7} objects accepted in namespace ${ns}`),
+      );
     }
-    const stored = await kubectlOk(['-n', ns, 'get', 'deployments,services,inferenceservices,servicemonitors,prometheusrules', '-o', 'name']);
+    const stored = await kubectlOk([
+      '-n',
+      ns,
+      'get',
+      'deployments,services,inferenceservices,servicemonitors,prometheusrules',
+      '-o',
+      'name',
+    ]);
     assert.equal(stored.trim(), '', 'a dry run stores nothing');
   });
 });

@@ -15,7 +15,14 @@ export function seedContract(get: () => Subject): void {
         assert.equal(status, 200, JSON.stringify(json));
         assert.equal(json.prediction, subject.expected.classes[index]);
         assert.equal(json.label, subject.labels[subject.expected.classes[index]!]);
-        assert.ok(near(subject.labels.map((label) => json.probabilities[label]), subject.expected.probabilities[index]!, subject.tolerance), JSON.stringify(json));
+        assert.ok(
+          near(
+            subject.labels.map((label) => json.probabilities[label]),
+            subject.expected.probabilities[index]!,
+            subject.tolerance,
+          ),
+          JSON.stringify(json),
+        );
         assert.equal(json.model_version, '1');
       }
     });
@@ -28,8 +35,19 @@ export function seedContract(get: () => Subject): void {
       const all = await send(subject, '/models/iris/predict', { instances: subject.rows }, id);
       assert.equal(all.status, 200, JSON.stringify(all.json));
       assert.deepEqual(all.json.predictions, subject.expected.classes);
-      assert.deepEqual(all.json.labels, subject.expected.classes.map((index) => subject.labels[index]));
-      all.json.probabilities.forEach((row: Record<string, number>, index: number) => assert.ok(near(subject.labels.map((label) => row[label]!), subject.expected.probabilities[index]!, subject.tolerance)));
+      assert.deepEqual(
+        all.json.labels,
+        subject.expected.classes.map((index) => subject.labels[index]),
+      );
+      all.json.probabilities.forEach((row: Record<string, number>, index: number) =>
+        assert.ok(
+          near(
+            subject.labels.map((label) => row[label]!),
+            subject.expected.probabilities[index]!,
+            subject.tolerance,
+          ),
+        ),
+      );
     });
 
     it('refuses bad rows with 400 naming the feature and the row', async () => {
@@ -38,7 +56,10 @@ export function seedContract(get: () => Subject): void {
       const cases: Array<[unknown, RegExp]> = [
         [{ ...named, colour: 1 }, /unknown feature `colour`/],
         [{ ...named, sepal_width: null }, /feature `sepal_width` must be a number, got null/],
-        [{ instances: [subject.rows[0], [1, 'x', 3, 4]] }, /feature `sepal_width` in instances\[1\] must be a number, got "x"/],
+        [
+          { instances: [subject.rows[0], [1, 'x', 3, 4]] },
+          /feature `sepal_width` in instances\[1\] must be a number, got "x"/,
+        ],
         [{ features: [1, 2, 3] }, /expected 4 values per row, got 3 in `features`/],
         ['{"instances":[[1e309,1,1,1]]}', /value 0 of `float_input` is Infinity/],
       ];

@@ -30,21 +30,46 @@ async function files(): Promise<Record<string, string>> {
 
 test('model files are told apart by their first bytes', async () => {
   const paths = await files();
-  const kinds = Object.fromEntries(await Promise.all(Object.entries(paths).map(async ([name, path]) => [name, await detectArtifactKind(path)])));
+  const kinds = Object.fromEntries(
+    await Promise.all(Object.entries(paths).map(async ([name, path]) => [name, await detectArtifactKind(path)])),
+  );
   assert.deepEqual(kinds, {
-    'model.joblib': 'pickle', 'old.pkl': 'pickle', 'compressed.joblib': 'pickle', 'model.txt': 'lightgbm',
-    'model.json': 'xgboost', 'model.ubj': 'xgboost', 'notes.txt': 'unknown', 'data.json': 'unknown',
+    'model.joblib': 'pickle',
+    'old.pkl': 'pickle',
+    'compressed.joblib': 'pickle',
+    'model.txt': 'lightgbm',
+    'model.json': 'xgboost',
+    'model.ubj': 'xgboost',
+    'notes.txt': 'unknown',
+    'data.json': 'unknown',
   });
   assert.equal(await detectArtifactKind('test/fixtures/models/sk-forest-int/model.onnx'), 'onnx');
 });
 
 test('serve, register and build refuse a pickle or framework file with the berth import command to run', async () => {
   const paths = await files();
-  for (const [name, kind] of [['model.joblib', 'a Python pickle'], ['model.txt', 'a LightGBM model file'], ['model.ubj', 'an XGBoost model file']] as const) {
-    const expected = new RegExp(`is ${kind}.*not ONNX: Berth serves only ONNX and never loads pickles or framework files in the server; convert it once, with a parity check, by running: berth import ${paths[name]!.replace(/[.]/g, '\\.')}$`);
-    await assert.rejects(locateModel(paths[name]!), (error: Error & { code?: string }) => error.code === 'BERTH_NEEDS_IMPORT' && expected.test(error.message));
+  for (const [name, kind] of [
+    ['model.joblib', 'a Python pickle'],
+    ['model.txt', 'a LightGBM model file'],
+    ['model.ubj', 'an XGBoost model file'],
+  ] as const) {
+    const expected = new RegExp(
+      `is ${kind}.*not ONNX: Berth serves only ONNX and never loads pickles or framework files in the server; convert it once, with a parity check, by running: berth import ${paths[name]!.replace(/[.]/g, '\\.')}$`,
+    );
+    await assert.rejects(
+      locateModel(paths[name]!),
+      (error: Error & { code?: string }) => error.code === 'BERTH_NEEDS_IMPORT' && expected.test(error.message),
+    );
     // One locator serves every command; register goes through it too.
-    await assert.rejects(registerModel({ repository: join(paths[name]!, '..', 'repository'), source: paths[name]!, name: 'm', describe: () => Promise.reject(new Error('not reached')) }), { code: 'BERTH_NEEDS_IMPORT' });
+    await assert.rejects(
+      registerModel({
+        repository: join(paths[name]!, '..', 'repository'),
+        source: paths[name]!,
+        name: 'm',
+        describe: () => Promise.reject(new Error('not reached')),
+      }),
+      { code: 'BERTH_NEEDS_IMPORT' },
+    );
   }
   // Not a model format Berth knows: the ONNX loader's own error, as before.
   await assert.doesNotReject(locateModel(paths['notes.txt']!));
@@ -60,5 +85,10 @@ test('berth serve model.joblib says to run berth import, and exits 1', async () 
   const serve = spawnBerth(['serve', paths['model.joblib']!, '--port', '0']);
   const { code } = await serve.exit;
   assert.equal(code, 1);
-  assert.match(serve.output(), new RegExp(`^berth: .*model\\.joblib is a Python pickle .*by running: berth import ${paths['model.joblib']!.replace(/[.]/g, '\\.')}\\n$`));
+  assert.match(
+    serve.output(),
+    new RegExp(
+      `^berth: .*model\\.joblib is a Python pickle .*by running: berth import ${paths['model.joblib']!.replace(/[.]/g, '\\.')}\\n$`,
+    ),
+  );
 });

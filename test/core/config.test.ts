@@ -29,20 +29,36 @@ describe('configuration', () => {
       if (spec.path.startsWith('tracing.') && spec.env!.startsWith('OTEL_')) continue;
       assert.equal(spec.env, `BERTH_${spec.flag!.slice(2).replace(/-/g, '_').toUpperCase()}`);
     }
-    assert.equal(new Set(settingSpecs.map((spec) => spec.env)).size, settingSpecs.length, 'no two settings share a variable');
+    assert.equal(
+      new Set(settingSpecs.map((spec) => spec.env)).size,
+      settingSpecs.length,
+      'no two settings share a variable',
+    );
   });
 
   it('refuses bad values, saying which setting and where it came from', () => {
-    assert.throws(() => resolveConfig({ env: { BERTH_PORT: 'eighty' } }), /invalid setting BERTH_PORT: expected a non-negative integer, got "eighty"/);
+    assert.throws(
+      () => resolveConfig({ env: { BERTH_PORT: 'eighty' } }),
+      /invalid setting BERTH_PORT: expected a non-negative integer, got "eighty"/,
+    );
     assert.throws(() => resolveConfig({ file: { server: { port: 70000 } } }), /server.port/);
     assert.throws(() => resolveConfig({ flags: { 'log.level': 'loud' } }), /--log-level: expected one of fatal, error/);
     assert.throws(() => resolveConfig({ flags: { 'server.workers': '0' } }), /positive integer or "auto"/);
-    assert.throws(() => resolveConfig({ file: { model: { features: 'a,b' } } }), /model.features: must be a list of names/);
-    assert.throws(() => resolveConfig({ file: { model: { batching: { maxBatchSze: 3 } } } }), /unknown key `model.batching.maxBatchSze`; did you mean model.batching.maxBatchSize\?/);
+    assert.throws(
+      () => resolveConfig({ file: { model: { features: 'a,b' } } }),
+      /model.features: must be a list of names/,
+    );
+    assert.throws(
+      () => resolveConfig({ file: { model: { batching: { maxBatchSze: 3 } } } }),
+      /unknown key `model.batching.maxBatchSze`; did you mean model.batching.maxBatchSize\?/,
+    );
   });
 
   it('never echoes a secret in an error', () => {
-    assert.throws(() => resolveConfig({ file: { server: { apiKey: { nested: 'hunter2' } } } }), (error: Error) => !error.message.includes('hunter2'));
+    assert.throws(
+      () => resolveConfig({ file: { server: { apiKey: { nested: 'hunter2' } } } }),
+      (error: Error) => !error.message.includes('hunter2'),
+    );
   });
 
   it('refuses unknown keys, naming the closest known one', () => {
@@ -53,12 +69,20 @@ describe('configuration', () => {
       [{ limits: { maxBody: 1 } }, /unknown key `limits.maxBody`/],
       [{ nonsense: 1 }, /^berth.yaml: unknown key `nonsense`$/],
     ];
-    for (const [file, message] of cases) assert.throws(() => resolveConfig({ file }), (error: Error & { code?: string }) => error.code === 'BERTH_UNKNOWN_CONFIG_KEY' && message.test(error.message));
+    for (const [file, message] of cases)
+      assert.throws(
+        () => resolveConfig({ file }),
+        (error: Error & { code?: string }) => error.code === 'BERTH_UNKNOWN_CONFIG_KEY' && message.test(error.message),
+      );
   });
 
   it('turns model control on only with an API key, and takes the key once', () => {
     assert.throws(() => resolveConfig({ flags: { 'server.modelControl': 'true' } }), /needs an API key/);
-    assert.equal(resolveConfig({ flags: { 'server.modelControl': 'true', 'server.apiKeyFile': '/run/secrets/key' } }).settings.server.modelControl, true);
+    assert.equal(
+      resolveConfig({ flags: { 'server.modelControl': 'true', 'server.apiKeyFile': '/run/secrets/key' } }).settings
+        .server.modelControl,
+      true,
+    );
     assert.throws(() => resolveConfig({ flags: { 'server.apiKey': 'a', 'server.apiKeyFile': '/k' } }), /not both/);
   });
 });

@@ -9,12 +9,15 @@ import semver from 'semver';
  */
 describe('dependency engines', () => {
   it('every production dependency supports Node 20', () => {
-    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { dev?: boolean; engines?: { node?: string } | string[]; version?: string }> };
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
+      packages: Record<string, { dev?: boolean; engines?: { node?: string } | string[]; version?: string }>;
+    };
     const offenders: string[] = [];
     for (const [path, entry] of Object.entries(lock.packages)) {
       if (path === '' || entry.dev) continue;
       const range = !Array.isArray(entry.engines) ? entry.engines?.node : undefined;
-      if (range && !semver.satisfies('20.10.0', range) && !semver.satisfies('20.20.2', range)) offenders.push(`${path}@${entry.version} requires node ${range}`);
+      if (range && !semver.satisfies('20.10.0', range) && !semver.satisfies('20.20.2', range))
+        offenders.push(`${path}@${entry.version} requires node ${range}`);
     }
     assert.deepEqual(offenders, []);
   });

@@ -24,22 +24,37 @@ test('berth.yaml names and versions the model; unknown references say what is mi
   await writeFile(join(dir, 'berth.yaml'), 'model:\n  name: iris\n  version: 7\ndeploy:\n  replicas: 2\n');
   const source = await locateModel(dir);
   assert.deepEqual([source.name, source.version], ['iris', '7']);
-  await assert.rejects(locateModel(join(dir, 'nope.onnx')), (error: BerthError) => error.code === 'BERTH_MODEL_FILE_MISSING');
-  await assert.rejects(locateModel('iris@production'), (error: BerthError) => error.code === 'BERTH_MODEL_REF_UNRESOLVED');
-  const viaRegistry = await locateModel('iris@production', { registry: async () => ({ name: 'iris', version: '4', path: join(dir, 'model.onnx'), dir, sha256: 'f'.repeat(64) }) });
+  await assert.rejects(
+    locateModel(join(dir, 'nope.onnx')),
+    (error: BerthError) => error.code === 'BERTH_MODEL_FILE_MISSING',
+  );
+  await assert.rejects(
+    locateModel('iris@production'),
+    (error: BerthError) => error.code === 'BERTH_MODEL_REF_UNRESOLVED',
+  );
+  const viaRegistry = await locateModel('iris@production', {
+    registry: async () => ({ name: 'iris', version: '4', path: join(dir, 'model.onnx'), dir, sha256: 'f'.repeat(64) }),
+  });
   assert.deepEqual([viaRegistry.name, viaRegistry.version, viaRegistry.sha256], ['iris', '4', 'f'.repeat(64)]);
 });
 
-test('a folder\'s only .onnx file is its model; two are ambiguous; a bare file is named after itself', async () => {
+test("a folder's only .onnx file is its model; two are ambiguous; a bare file is named after itself", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'berth-locate-'));
   await copyFile(join(fixture, 'model.onnx'), join(dir, 'churn v2.onnx'));
   const only = await locateModel(dir, { hash: false });
-  assert.deepEqual([only.path, only.sha256, only.configPath, only.config], [join(dir, 'churn v2.onnx'), '', undefined, {}]);
+  assert.deepEqual(
+    [only.path, only.sha256, only.configPath, only.config],
+    [join(dir, 'churn v2.onnx'), '', undefined, {}],
+  );
   const bare = await locateModel(join(dir, 'churn v2.onnx'), { hash: false });
   assert.equal(bare.name, 'churn-v2', 'a file name is kept to the alphabet of URLs and metric labels');
   await copyFile(join(fixture, 'model.onnx'), join(dir, 'other.onnx'));
   await assert.rejects(locateModel(dir), /it has 2 \.onnx files/);
   await writeFile(join(dir, 'berth.yaml'), 'model:\n  nmae: x\n');
   await copyFile(join(fixture, 'model.onnx'), join(dir, 'model.onnx'));
-  await assert.rejects(locateModel(dir), (error: BerthError) => error.code === 'BERTH_UNKNOWN_CONFIG_KEY' && /model\.nmae.*did you mean model\.name/.test(error.message));
+  await assert.rejects(
+    locateModel(dir),
+    (error: BerthError) =>
+      error.code === 'BERTH_UNKNOWN_CONFIG_KEY' && /model\.nmae.*did you mean model\.name/.test(error.message),
+  );
 });

@@ -10,11 +10,41 @@ const files = (entries: Record<string, string>) => (path: string) => {
 
 describe('the container memory limit', () => {
   it('is cgroup v2 memory.max of the process cgroup, then v1 memory.limit_in_bytes; none when unlimited', () => {
-    assert.equal(containerMemoryLimit(files({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/memory.max': '536870912\n' })), 512 * 2 ** 20);
-    assert.equal(containerMemoryLimit(files({ '/proc/self/cgroup': '0::/kubepods/pod1/c1\n', '/sys/fs/cgroup/kubepods/pod1/c1/memory.max': '268435456\n' })), 256 * 2 ** 20);
-    assert.equal(containerMemoryLimit(files({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/memory.max': 'max\n' })), undefined);
-    assert.equal(containerMemoryLimit(files({ '/proc/self/cgroup': '9:memory:/docker/abc\n4:cpu:/docker/abc\n', '/sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes': '1073741824\n' })), 2 ** 30);
-    assert.equal(containerMemoryLimit(files({ '/proc/self/cgroup': '9:memory:/\n', '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712\n' })), undefined);
+    assert.equal(
+      containerMemoryLimit(files({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/memory.max': '536870912\n' })),
+      512 * 2 ** 20,
+    );
+    assert.equal(
+      containerMemoryLimit(
+        files({
+          '/proc/self/cgroup': '0::/kubepods/pod1/c1\n',
+          '/sys/fs/cgroup/kubepods/pod1/c1/memory.max': '268435456\n',
+        }),
+      ),
+      256 * 2 ** 20,
+    );
+    assert.equal(
+      containerMemoryLimit(files({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/memory.max': 'max\n' })),
+      undefined,
+    );
+    assert.equal(
+      containerMemoryLimit(
+        files({
+          '/proc/self/cgroup': '9:memory:/docker/abc\n4:cpu:/docker/abc\n',
+          '/sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes': '1073741824\n',
+        }),
+      ),
+      2 ** 30,
+    );
+    assert.equal(
+      containerMemoryLimit(
+        files({
+          '/proc/self/cgroup': '9:memory:/\n',
+          '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712\n',
+        }),
+      ),
+      undefined,
+    );
     assert.equal(containerMemoryLimit(files({})), undefined);
   });
 
@@ -23,9 +53,17 @@ describe('the container memory limit', () => {
     const body = settings.limits.maxBodyBytes;
     assert.equal(bodyBytesBudget({ ...settings.server, maxBodyBytesInFlight: 12345 }, body, 2 ** 30, 0), 12345);
     assert.equal(bodyBytesBudget(settings.server, body, undefined, 0), 2 * body);
-    assert.equal(bodyBytesBudget(settings.server, body, 8 * 2 ** 30, 100 * 2 ** 20), 2 * body, 'a large container keeps the standard budget');
+    assert.equal(
+      bodyBytesBudget(settings.server, body, 8 * 2 ** 30, 100 * 2 ** 20),
+      2 * body,
+      'a large container keeps the standard budget',
+    );
     const small = bodyBytesBudget(settings.server, body, 300 * 2 ** 20, 100 * 2 ** 20);
     assert.ok(small >= body && small < 2 * body, `a 300 MiB container holds fewer bodies (${small})`);
-    assert.equal(bodyBytesBudget(settings.server, body, 120 * 2 ** 20, 119 * 2 ** 20), body, 'never less than one body');
+    assert.equal(
+      bodyBytesBudget(settings.server, body, 120 * 2 ** 20, 119 * 2 ** 20),
+      body,
+      'never less than one body',
+    );
   });
 });

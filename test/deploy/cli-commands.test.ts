@@ -15,18 +15,41 @@ const fixture = new URL('../fixtures/models/sk-forest-int/', import.meta.url).pa
 function parse(definition: typeof manifests, argv: string[]): { args: string[]; options: Record<string, unknown> } {
   let captured: { args: string[]; options: Record<string, unknown> } | undefined;
   // main.ts adds --json to every command.
-  const command = definition.configure(new Command(definition.name).exitOverride()).option('--json').action((...params: unknown[]) => {
-    const self = params.at(-1) as Command;
-    captured = { args: params.slice(0, -2) as string[], options: self.opts() };
-  });
+  const command = definition
+    .configure(new Command(definition.name).exitOverride())
+    .option('--json')
+    .action((...params: unknown[]) => {
+      const self = params.at(-1) as Command;
+      captured = { args: params.slice(0, -2) as string[], options: self.opts() };
+    });
   command.parse(argv, { from: 'user' });
   return captured!;
 }
 
 test('flags parse into the options the deploy area reads', () => {
-  const { args, options } = parse(manifests, [fixture, '--no-hpa', '--replicas', '4', '--limits-memory', '1Gi', '--network-policy', '--format', 'kserve']);
+  const { args, options } = parse(manifests, [
+    fixture,
+    '--no-hpa',
+    '--replicas',
+    '4',
+    '--limits-memory',
+    '1Gi',
+    '--network-policy',
+    '--format',
+    'kserve',
+  ]);
   assert.deepEqual(args, [fixture]);
-  assert.deepEqual([options.hpa, options.replicas, options.limitsMemory, options.networkPolicy, options.format, options.serviceMonitor], [false, '4', '1Gi', true, 'kserve', undefined]);
+  assert.deepEqual(
+    [
+      options.hpa,
+      options.replicas,
+      options.limitsMemory,
+      options.networkPolicy,
+      options.format,
+      options.serviceMonitor,
+    ],
+    [false, '4', '1Gi', true, 'kserve', undefined],
+  );
   assert.equal(parse(manifests, [fixture]).options.hpa, undefined, 'the HPA flag is unset unless given');
   assert.equal(parse(deploy, [fixture, '--dry-run=server']).options.dryRun, 'server');
   assert.equal(parse(deploy, [fixture, '--dry-run']).options.dryRun, true);
@@ -34,9 +57,25 @@ test('flags parse into the options the deploy area reads', () => {
 
 test('berth manifests --out writes the files and kustomization.yaml', async () => {
   const out = join(await mkdtemp(join(tmpdir(), 'berth-cli-')), 'k8s');
-  const { options } = parse(manifests, [fixture, '--out', out, '--no-measure', '--peak-rss-mb', '120', '--load-seconds', '1', '--json']);
+  const { options } = parse(manifests, [
+    fixture,
+    '--out',
+    out,
+    '--no-measure',
+    '--peak-rss-mb',
+    '120',
+    '--load-seconds',
+    '1',
+    '--json',
+  ]);
   const result = await manifests.run([fixture], options);
-  assert.deepEqual((await readdir(out)).sort(), ['deployment.yaml', 'hpa.yaml', 'kustomization.yaml', 'pdb.yaml', 'service.yaml']);
+  assert.deepEqual((await readdir(out)).sort(), [
+    'deployment.yaml',
+    'hpa.yaml',
+    'kustomization.yaml',
+    'pdb.yaml',
+    'service.yaml',
+  ]);
   assert.match(result!.text!, /kubectl apply -k/);
   assert.deepEqual((result!.data as { warnings: string[] }).warnings, []);
 });

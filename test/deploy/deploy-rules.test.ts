@@ -18,13 +18,22 @@ test('a memory limit below the measured peak RSS warns that pods will be OOMKill
 
 test('a limit above the peak but under the margin warns more mildly', () => {
   const [warning] = warnings({ limitsMemory: '128Mi' });
-  assert.match(warning!, /leaves less than the recommended margin.*may be OOMKilled under load; Berth recommends 256Mi/);
+  assert.match(
+    warning!,
+    /leaves less than the recommended margin.*may be OOMKilled under load; Berth recommends 256Mi/,
+  );
   assert.deepEqual(warnings({ limitsMemory: '1Gi' }), []);
 });
 
 test('given (not measured) numbers are named as such; unmeasured models warn that values are assumed', () => {
-  assert.match(warnings({ limitsMemory: '64Mi' }, { facts: irisFacts({ measuredBy: 'flags' }) })[0]!, /the given peak RSS/);
-  const unmeasured = warnings({}, { facts: irisFacts({ loadSeconds: undefined, peakRssBytes: undefined, measuredBy: 'none' }) });
+  assert.match(
+    warnings({ limitsMemory: '64Mi' }, { facts: irisFacts({ measuredBy: 'flags' }) })[0]!,
+    /the given peak RSS/,
+  );
+  const unmeasured = warnings(
+    {},
+    { facts: irisFacts({ loadSeconds: undefined, peakRssBytes: undefined, measuredBy: 'none' }) },
+  );
   assert.equal(unmeasured.length, 1);
   assert.match(unmeasured[0]!, /not measured/);
 });
@@ -40,19 +49,50 @@ test('latest or missing tags, single replicas, ignored --replicas, loopback host
 });
 
 test('impossible combinations are errors that name the option', () => {
-  assert.throws(() => generate({ memory: '2Gi', limitsMemory: '1Gi' }), (error: BerthError) => badConfig(error) && /requests\.memory.*Kubernetes rejects/.test(error.message));
+  assert.throws(
+    () => generate({ memory: '2Gi', limitsMemory: '1Gi' }),
+    (error: BerthError) => badConfig(error) && /requests\.memory.*Kubernetes rejects/.test(error.message),
+  );
   assert.throws(() => generate({ cpu: '2', limitsCpu: '1' }), badConfig);
-  assert.throws(() => generate({ min: '5', max: '2' }), (error: BerthError) => /minReplicas 5 is more than maxReplicas 2/.test(error.message));
-  assert.throws(() => generate({ limitsMemory: 'lots' }), (error: BerthError) => /--limits-memory.*Kubernetes quantity/.test(error.message));
-  assert.throws(() => generate({ targetCpu: '150' }), (error: BerthError) => /--target-cpu/.test(error.message));
-  assert.throws(() => generate({ format: 'helm' }), (error: BerthError) => /plain, kserve/.test(error.message));
-  assert.throws(() => generate({ name: 'Not_A_Label' }), (error: BerthError) => /not-a-label/.test(error.message));
-  assert.throws(() => generate({}, { file: { replicas: 'three' } }), (error: BerthError) => /deploy\.replicas in berth\.yaml/.test(error.message));
+  assert.throws(
+    () => generate({ min: '5', max: '2' }),
+    (error: BerthError) => /minReplicas 5 is more than maxReplicas 2/.test(error.message),
+  );
+  assert.throws(
+    () => generate({ limitsMemory: 'lots' }),
+    (error: BerthError) => /--limits-memory.*Kubernetes quantity/.test(error.message),
+  );
+  assert.throws(
+    () => generate({ targetCpu: '150' }),
+    (error: BerthError) => /--target-cpu/.test(error.message),
+  );
+  assert.throws(
+    () => generate({ format: 'helm' }),
+    (error: BerthError) => /plain, kserve/.test(error.message),
+  );
+  assert.throws(
+    () => generate({ name: 'Not_A_Label' }),
+    (error: BerthError) => /not-a-label/.test(error.message),
+  );
+  assert.throws(
+    () => generate({}, { file: { replicas: 'three' } }),
+    (error: BerthError) => /deploy\.replicas in berth\.yaml/.test(error.message),
+  );
   assert.throws(() => generate({}, { file: ['not', 'a', 'mapping'] }), badConfig);
 });
 
 test('flags override berth.yaml, which overrides the defaults', () => {
-  const set = generate({ max: '9' }, { file: { autoscaling: { minReplicas: 2, maxReplicas: 4 }, resources: { requests: { cpu: '250m' } } } });
-  assert.deepEqual([set.options.autoscaling.minReplicas, set.options.autoscaling.maxReplicas, set.options.resources.requests.cpu], [2, 9, '250m']);
-  assert.equal(generate({}, { file: { autoscaling: { minReplicas: 30 } } }).options.autoscaling.maxReplicas, 30, 'max follows a large min');
+  const set = generate(
+    { max: '9' },
+    { file: { autoscaling: { minReplicas: 2, maxReplicas: 4 }, resources: { requests: { cpu: '250m' } } } },
+  );
+  assert.deepEqual(
+    [set.options.autoscaling.minReplicas, set.options.autoscaling.maxReplicas, set.options.resources.requests.cpu],
+    [2, 9, '250m'],
+  );
+  assert.equal(
+    generate({}, { file: { autoscaling: { minReplicas: 30 } } }).options.autoscaling.maxReplicas,
+    30,
+    'max follows a large min',
+  );
 });

@@ -16,36 +16,69 @@ import { generate } from './support/fixtures.js';
  * the JSON patch of a rollback) and how API errors are reported. The real control plane
  * (scripts/k8s-testbed.sh) is exercised by the next issue's tests.
  */
-interface Seen { method: string; url: string; contentType: string; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  contentType: string;
+  body: string;
+}
 
 async function apiServer() {
   const seen: Seen[] = [];
   const discovery: Record<string, object> = {
-    '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'services', namespaced: true, kind: 'Service', verbs: ['patch'] }] },
-    '/apis/apps/v1': { kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [{ name: 'deployments', namespaced: true, kind: 'Deployment', verbs: ['patch'] }] },
+    '/api/v1': {
+      kind: 'APIResourceList',
+      groupVersion: 'v1',
+      resources: [{ name: 'services', namespaced: true, kind: 'Service', verbs: ['patch'] }],
+    },
+    '/apis/apps/v1': {
+      kind: 'APIResourceList',
+      groupVersion: 'apps/v1',
+      resources: [{ name: 'deployments', namespaced: true, kind: 'Deployment', verbs: ['patch'] }],
+    },
   };
   const server = createServer(async (request: IncomingMessage, response) => {
     let body = '';
     for await (const chunk of request) body += chunk;
     seen.push({ method: request.method!, url: request.url!, contentType: request.headers['content-type'] ?? '', body });
     const path = request.url!.split('?')[0]!;
-    const reply = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    const reply = (status: number, value: unknown) =>
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     if (discovery[path]) return reply(200, discovery[path]);
-    if (path.endsWith('/deployments/missing')) return reply(404, { kind: 'Status', code: 404, message: 'deployments.apps "missing" not found' });
-    if (request.method === 'PATCH' && path.endsWith('/services/iris')) return reply(422, { kind: 'Status', code: 422, message: 'Service "iris" is invalid: spec.ports[0].port: Invalid value: 0' });
-    if (request.method === 'GET' && path.endsWith('/deployments/iris')) return reply(200, deploymentState({ revision: 2 }));
-    if (request.method === 'PATCH') return reply(200, body.startsWith('[') ? deploymentState({ revision: 3 }) : JSON.parse(body));
+    if (path.endsWith('/deployments/missing'))
+      return reply(404, { kind: 'Status', code: 404, message: 'deployments.apps "missing" not found' });
+    if (request.method === 'PATCH' && path.endsWith('/services/iris'))
+      return reply(422, {
+        kind: 'Status',
+        code: 422,
+        message: 'Service "iris" is invalid: spec.ports[0].port: Invalid value: 0',
+      });
+    if (request.method === 'GET' && path.endsWith('/deployments/iris'))
+      return reply(200, deploymentState({ revision: 2 }));
+    if (request.method === 'PATCH')
+      return reply(200, body.startsWith('[') ? deploymentState({ revision: 3 }) : JSON.parse(body));
     return reply(404, { kind: 'Status', code: 404, message: 'not here' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const dir = await mkdtemp(join(tmpdir(), 'berth-kube-'));
   const kubeconfig = join(dir, 'config');
-  await writeFile(kubeconfig, [
-    'apiVersion: v1', 'kind: Config', 'current-context: test',
-    'clusters:', `- name: test`, `  cluster: { server: "http://127.0.0.1:${(server.address() as AddressInfo).port}", insecure-skip-tls-verify: true }`,
-    'users:', '- name: test', '  user: { token: abc }',
-    'contexts:', '- name: test', '  context: { cluster: test, user: test, namespace: ml }',
-  ].join('\n'));
+  await writeFile(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: test',
+      'clusters:',
+      `- name: test`,
+      `  cluster: { server: "http://127.0.0.1:${(server.address() as AddressInfo).port}", insecure-skip-tls-verify: true }`,
+      'users:',
+      '- name: test',
+      '  user: { token: abc }',
+      'contexts:',
+      '- name: test',
+      '  context: { cluster: test, user: test, namespace: ml }',
+    ].join('\n'),
+  );
   return { seen, kubeconfig, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
@@ -63,7 +96,11 @@ test('server-side apply with field manager berth and force, dryRun=All for a ser
     assert.deepEqual([query.get('fieldManager'), query.get('force'), query.get('dryRun')], ['berth', 'true', 'All']);
     assert.equal(patch.contentType, 'application/apply-patch+yaml');
     const sent = JSON.parse(patch.body);
-    assert.deepEqual(sent.spec.template.spec.containers[0].lifecycle, { preStop: { sleep: { seconds: 5 } } }, 'client-node keeps every field');
+    assert.deepEqual(
+      sent.spec.template.spec.containers[0].lifecycle,
+      { preStop: { sleep: { seconds: 5 } } },
+      'client-node keeps every field',
+    );
     assert.deepEqual(sent.spec.template.spec.topologySpreadConstraints[0].matchLabelKeys, ['pod-template-hash']);
   } finally {
     await api.close();
@@ -83,17 +120,24 @@ test('rollback sends a JSON patch that replaces the template; 404 reads are unde
       { op: 'add', path: '/metadata/annotations/kubernetes.io~1change-cause', value: 'model 1' },
     ]);
     const service = generate().files[0]!.object;
-    await assert.rejects(cluster.apply({ ...service, metadata: { ...service.metadata, namespace: 'ml' } }, { dryRun: false }), (error: BerthError) => {
-      assert.equal(error.code, 'BERTH_KUBE_API');
-      assert.match(error.message, /apply Service\/iris: HTTP 422: Service "iris" is invalid/);
-      return true;
-    });
+    await assert.rejects(
+      cluster.apply({ ...service, metadata: { ...service.metadata, namespace: 'ml' } }, { dryRun: false }),
+      (error: BerthError) => {
+        assert.equal(error.code, 'BERTH_KUBE_API');
+        assert.match(error.message, /apply Service\/iris: HTTP 422: Service "iris" is invalid/);
+        return true;
+      },
+    );
   } finally {
     await api.close();
   }
 });
 
 test('without a kubeconfig the error says what to set', () => {
-  assert.throws(() => loadKubeConfig({ kubeconfig: '/nonexistent/config', home: undefined }), (error: BerthError) => error.code === 'BERTH_NO_KUBECONFIG' && /\/nonexistent\/config does not exist/.test(error.message));
+  assert.throws(
+    () => loadKubeConfig({ kubeconfig: '/nonexistent/config', home: undefined }),
+    (error: BerthError) =>
+      error.code === 'BERTH_NO_KUBECONFIG' && /\/nonexistent\/config does not exist/.test(error.message),
+  );
   assert.throws(() => loadKubeConfig({ kubeconfig: undefined, home: undefined }), /KUBECONFIG is not set/);
 });

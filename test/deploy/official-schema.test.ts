@@ -15,11 +15,37 @@ const combinations: Record<string, () => ReturnType<typeof generate>> = {
   defaults: () => generate(),
   'no HPA, fixed replicas': () => generate({ hpa: false, replicas: '5' }),
   'NetworkPolicy and ServiceMonitor': () => generate({ networkPolicy: true, serviceMonitor: true }),
-  'custom resources and namespace': () => generate({ cpu: '250m', memory: '512Mi', limitsCpu: '2', limitsMemory: '1Gi', namespace: 'ml-prod', image: 'registry.example.com/ml/iris:3-3f2a1bc0' }),
+  'custom resources and namespace': () =>
+    generate({
+      cpu: '250m',
+      memory: '512Mi',
+      limitsCpu: '2',
+      limitsMemory: '1Gi',
+      namespace: 'ml-prod',
+      image: 'registry.example.com/ml/iris:3-3f2a1bc0',
+    }),
   'tiny memory limit (warns, still valid)': () => generate({ limitsMemory: '64Mi' }),
-  'pre-stop by the server, no gRPC, LoadBalancer': () => generate({ preStop: 'server', serviceType: 'LoadBalancer' }, { settings: defaultSettings({ server: { grpcPort: 0 } }) }),
-  'unmeasured model, HPA 2–5 at 50 %': () => generate({ min: '2', max: '5', targetCpu: '50' }, { facts: irisFacts({ loadSeconds: undefined, peakRssBytes: undefined, measuredBy: 'none' }) }),
-  'from berth.yaml deploy: section': () => generate({}, { file: { autoscaling: { minReplicas: 4, maxReplicas: 8 }, resources: { limits: { memory: '768Mi' } }, networkPolicy: true } }),
+  'pre-stop by the server, no gRPC, LoadBalancer': () =>
+    generate(
+      { preStop: 'server', serviceType: 'LoadBalancer' },
+      { settings: defaultSettings({ server: { grpcPort: 0 } }) },
+    ),
+  'unmeasured model, HPA 2–5 at 50 %': () =>
+    generate(
+      { min: '2', max: '5', targetCpu: '50' },
+      { facts: irisFacts({ loadSeconds: undefined, peakRssBytes: undefined, measuredBy: 'none' }) },
+    ),
+  'from berth.yaml deploy: section': () =>
+    generate(
+      {},
+      {
+        file: {
+          autoscaling: { minReplicas: 4, maxReplicas: 8 },
+          resources: { limits: { memory: '768Mi' } },
+          networkPolicy: true,
+        },
+      },
+    ),
 };
 
 for (const [label, make] of Object.entries(combinations)) {
@@ -38,7 +64,9 @@ for (const [label, make] of Object.entries(combinations)) {
 }
 
 test('the schema check is not vacuous: it rejects wrong types, missing fields and unknown fields', () => {
-  const deployment = structuredClone(generate().files.find((entry) => entry.object.kind === 'Deployment')!.object) as Record<string, any>;
+  const deployment = structuredClone(
+    generate().files.find((entry) => entry.object.kind === 'Deployment')!.object,
+  ) as Record<string, any>;
   deployment.spec.replicas = 'three';
   assert.match(officialSchemaErrors(deployment as never).join(), /replicas must be integer/);
   const noSelector = structuredClone(deployment);
@@ -47,13 +75,18 @@ test('the schema check is not vacuous: it rejects wrong types, missing fields an
   assert.match(officialSchemaErrors(noSelector as never).join(), /selector/);
   deployment.spec.replicas = 1;
   deployment.spec.template.spec.containers[0].livenessprobe = {};
-  assert.deepEqual(unknownFields(deployment as never), ['.spec.template.spec.containers[0].livenessprobe is not a field of V1Container']);
+  assert.deepEqual(unknownFields(deployment as never), [
+    '.spec.template.spec.containers[0].livenessprobe is not a field of V1Container',
+  ]);
 });
 
 for (const mode of ['RawDeployment', 'Serverless'] as const) {
   test(`the KServe InferenceService (${mode}) has only fields of ${kserveSource}, and its pod parts pass the official schema`, () => {
     const set = generate({ format: 'kserve', kserveMode: mode });
-    assert.deepEqual(set.files.map((entry) => entry.file), ['inferenceservice.yaml']);
+    assert.deepEqual(
+      set.files.map((entry) => entry.file),
+      ['inferenceservice.yaml'],
+    );
     const object = parse(renderManifests(set.files)[0]!.text, { version: '1.1' }) as Record<string, unknown>;
     assert.deepEqual(kserveErrors(object), []);
   });

@@ -11,14 +11,26 @@ test('waits until the controller observed the new generation', () => {
 });
 
 test('waits for updated, then for old replicas to go, then for available', () => {
-  assert.match(rolloutStatus(deploymentState({ updated: 1, total: 4, available: 3 })).message, /1 of 3 new replicas have been updated/);
-  assert.match(rolloutStatus(deploymentState({ updated: 3, total: 4, available: 3 })).message, /1 old replicas are pending termination/);
-  assert.match(rolloutStatus(deploymentState({ updated: 3, total: 3, available: 2 })).message, /2 of 3 updated replicas are available/);
+  assert.match(
+    rolloutStatus(deploymentState({ updated: 1, total: 4, available: 3 })).message,
+    /1 of 3 new replicas have been updated/,
+  );
+  assert.match(
+    rolloutStatus(deploymentState({ updated: 3, total: 4, available: 3 })).message,
+    /1 old replicas are pending termination/,
+  );
+  assert.match(
+    rolloutStatus(deploymentState({ updated: 3, total: 3, available: 2 })).message,
+    /2 of 3 updated replicas are available/,
+  );
 });
 
 test('done when every replica is updated and available and no old one is left', () => {
   const status = rolloutStatus(deploymentState({}));
-  assert.deepEqual([status.done, status.failed, status.message], [true, false, 'deployment iris successfully rolled out']);
+  assert.deepEqual(
+    [status.done, status.failed, status.message],
+    [true, false, 'deployment iris successfully rolled out'],
+  );
   assert.deepEqual([status.desired, status.updated, status.available, status.old], [3, 3, 3, 0]);
 });
 

@@ -14,18 +14,40 @@ const labelled = () => {
 test('status shows replicas, model version, image, HPA state and pod problems', async () => {
   const cluster = fakeCluster({
     deployments: [labelled()],
-    pods: [[pod('iris-1', { ready: true, started: true }), pod('iris-2', { container: { state: { waiting: { reason: 'ErrImagePull' } } } })]],
+    pods: [
+      [
+        pod('iris-1', { ready: true, started: true }),
+        pod('iris-2', { container: { state: { waiting: { reason: 'ErrImagePull' } } } }),
+      ],
+    ],
     hpa: {
-      spec: { scaleTargetRef: { kind: 'Deployment', name: 'iris' }, minReplicas: 3, maxReplicas: 20, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] },
-      status: { currentReplicas: 3, desiredReplicas: 3, conditions: [{ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric' }] },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'iris' },
+        minReplicas: 3,
+        maxReplicas: 20,
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+        ],
+      },
+      status: {
+        currentReplicas: 3,
+        desiredReplicas: 3,
+        conditions: [{ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric' }],
+      },
     },
   });
   const summary = await deploymentStatus(cluster, 'default', 'iris');
-  assert.deepEqual([summary.model, summary.modelVersion, summary.image, summary.revision], ['iris', '3', 'iris:3-cccc', 4]);
+  assert.deepEqual(
+    [summary.model, summary.modelVersion, summary.image, summary.revision],
+    ['iris', '3', 'iris:3-cccc', 4],
+  );
   assert.deepEqual(summary.replicas, { desired: 3, updated: 3, ready: 2, available: 2 });
   assert.equal(summary.hpa!.currentCpu, undefined);
   assert.match(summary.hpa!.note!, /metrics-server/);
-  assert.deepEqual(summary.problems.map((problem) => problem.reason), ['ErrImagePull']);
+  assert.deepEqual(
+    summary.problems.map((problem) => problem.reason),
+    ['ErrImagePull'],
+  );
   const text = formatStatus(summary);
   assert.match(text, /model\s+iris version 3 \(sha256 cccccccccccc\)/);
   assert.match(text, /replicas\s+2\/3 available/);
@@ -34,5 +56,8 @@ test('status shows replicas, model version, image, HPA state and pod problems', 
 });
 
 test('status of a missing deployment is a clear error', async () => {
-  await assert.rejects(deploymentStatus(fakeCluster({ deployments: [undefined] }), 'ml', 'iris'), /no Deployment `iris` in namespace `ml`/);
+  await assert.rejects(
+    deploymentStatus(fakeCluster({ deployments: [undefined] }), 'ml', 'iris'),
+    /no Deployment `iris` in namespace `ml`/,
+  );
 });

@@ -17,9 +17,16 @@ test('strings that YAML 1.1 would read as booleans or numbers stay quoted', () =
 test('one file per object plus a kustomization listing them, written to disk', async () => {
   const set = generate({ networkPolicy: true });
   const rendered = renderManifests(set.files);
-  assert.deepEqual(rendered.map((file) => file.file), ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml', 'networkpolicy.yaml', 'kustomization.yaml']);
+  assert.deepEqual(
+    rendered.map((file) => file.file),
+    ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml', 'networkpolicy.yaml', 'kustomization.yaml'],
+  );
   const kustomization = parse(rendered.at(-1)!.text);
-  assert.deepEqual(kustomization, { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml', 'networkpolicy.yaml'] });
+  assert.deepEqual(kustomization, {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml', 'networkpolicy.yaml'],
+  });
   const dir = await mkdtemp(join(tmpdir(), 'berth-manifests-'));
   const written = await writeManifests(join(dir, 'k8s'), rendered);
   assert.equal(written.length, 6);
@@ -30,5 +37,8 @@ test('one file per object plus a kustomization listing them, written to disk', a
 test('the stream form has one document per object', () => {
   const set = generate();
   const documents = parseAllDocuments(renderStream(set.files));
-  assert.deepEqual(documents.map((document) => (document.toJS() as { kind: string }).kind), ['Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
+  assert.deepEqual(
+    documents.map((document) => (document.toJS() as { kind: string }).kind),
+    ['Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'],
+  );
 });

@@ -16,14 +16,38 @@ import { venvPython } from '../helpers/python-venv.js';
 test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains on SIGTERM', async () => {
   assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const berth = spawnBerth(['serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--drain-delay-seconds', '0', '--grpc-port', String(grpcPort)], {}, { built: true });
+  const berth = spawnBerth(
+    [
+      'serve',
+      'examples/iris',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--drain-delay-seconds',
+      '0',
+      '--grpc-port',
+      String(grpcPort),
+    ],
+    {},
+    { built: true },
+  );
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForReady(`${url}/ready`);
-    const predicted = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }) });
+    const predicted = await fetch(`${url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }),
+    });
     assert.equal(predicted.status, 200);
     assert.equal(((await predicted.json()) as { label: string }).label, 'setosa');
-    for (const [path, type] of [['/docs/swagger-ui.css', 'text/css'], ['/dashboard/app.js', 'javascript'], ['/openapi.json', 'application/json'], ['/metrics', 'text/plain']] as const) {
+    for (const [path, type] of [
+      ['/docs/swagger-ui.css', 'text/css'],
+      ['/dashboard/app.js', 'javascript'],
+      ['/openapi.json', 'application/json'],
+      ['/metrics', 'text/plain'],
+    ] as const) {
       const response = await fetch(`${url}${path}`);
       assert.equal(response.status, 200, path);
       assert.match(response.headers.get('content-type') ?? '', new RegExp(type), path);
@@ -50,5 +74,8 @@ test('the bundled CLI finds the Python helper it ships, and a framework missing 
   await writeFile(join(dir, 'model.joblib'), Buffer.from('\x80\x02cxgboost.sklearn\nXGBClassifier\n)\x81.', 'latin1'));
   const berth = spawnBerth(['import', join(dir, 'model.joblib'), '--python', python], {}, { built: true });
   assert.equal((await berth.exit).code, 1, berth.output());
-  assert.match(berth.output(), /berth: xgboost is not installed in \S+, and unpickling the artifact needs it; install it there with:\n {2}\S+python -m pip install xgboost\n/);
+  assert.match(
+    berth.output(),
+    /berth: xgboost is not installed in \S+, and unpickling the artifact needs it; install it there with:\n {2}\S+python -m pip install xgboost\n/,
+  );
 });

@@ -26,20 +26,39 @@ async function launch(t: TestContext): Promise<{ context: BrowserContext; close:
     headless: true,
     timeout: 90_000, // a first start on a cold page cache, beside the other test files
     viewport: { width: 1440, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
-  return { context, close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); } };
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Console errors, uncaught exceptions and CSP violations the page produced. */
 async function watchPage(page: Page): Promise<string[]> {
   const problems: string[] = [];
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   await page.exposeFunction('reportCspViolation', (directive: string) => problems.push(`CSP violation: ${directive}`));
   // A string: this project's TypeScript has no DOM types. Injected by the browser before the
   // page's own scripts, so the page's CSP does not apply to it.
-  await page.addInitScript("document.addEventListener('securitypolicyviolation', (event) => window.reportCspViolation(event.violatedDirective + ' ' + event.blockedURI))");
+  await page.addInitScript(
+    "document.addEventListener('securitypolicyviolation', (event) => window.reportCspViolation(event.violatedDirective + ' ' + event.blockedURI))",
+  );
   return problems;
 }
 
@@ -55,15 +74,28 @@ function driveTraffic(server: RunningServer, rows: Row[], shift: { petalLength: 
     while (running) {
       const row = rows[Math.floor(Math.random() * rows.length)]!;
       const [sepalLength, sepalWidth, petalLength, petalWidth] = row.values;
-      const body = { sepal_length: sepalLength, sepal_width: sepalWidth, petal_length: petalLength! + shift.petalLength, petal_width: petalWidth };
+      const body = {
+        sepal_length: sepalLength,
+        sepal_width: sepalWidth,
+        petal_length: petalLength! + shift.petalLength,
+        petal_width: petalWidth,
+      };
       try {
-        const response = await fetch(`${base}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const response = await fetch(`${base}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         await response.arrayBuffer();
         sent++;
         if (!response.ok) failed++;
         const id = response.headers.get('x-request-id');
         if (id && Math.random() < 0.5) {
-          const feedback = await fetch(`${base}/v2/models/iris/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, value: row.species }) });
+          const feedback = await fetch(`${base}/v2/models/iris/feedback`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ id, value: row.species }),
+          });
           await feedback.arrayBuffer();
         }
       } catch {
@@ -73,7 +105,13 @@ function driveTraffic(server: RunningServer, rows: Row[], shift: { petalLength: 
     }
   };
   const workers = Array.from({ length: 4 }, worker);
-  return { stop: async () => { running = false; await Promise.all(workers); return { sent, failed }; } };
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+      return { sent, failed };
+    },
+  };
 }
 
 async function referenceRows(): Promise<Row[]> {
@@ -88,7 +126,12 @@ async function referenceRows(): Promise<Row[]> {
  * A data-* attribute of a chart's series path, as a number (NaN while absent). Read from Node:
  * the page's CSP rightly refuses string evaluation, and this project's TypeScript has no DOM types.
  */
-async function attribute(page: Page, chart: string, series: string, name: 'data-points' | 'data-last'): Promise<number> {
+async function attribute(
+  page: Page,
+  chart: string,
+  series: string,
+  name: 'data-points' | 'data-last',
+): Promise<number> {
   const path = page.locator(`svg[data-chart="${chart}"] path[data-series="${series}"]`);
   return (await path.count()) === 0 ? NaN : Number(await path.first().getAttribute(name));
 }
@@ -104,7 +147,13 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 
 /** The chart's series as the page drew them (data-* attributes on each SVG path). */
 function chartSeries(page: Page, chart: string) {
-  return page.$$eval(`svg[data-chart="${chart}"] path[data-series]`, (paths) => paths.map((path) => ({ name: path.getAttribute('data-series')!, points: Number(path.getAttribute('data-points')), last: Number(path.getAttribute('data-last')) })));
+  return page.$$eval(`svg[data-chart="${chart}"] path[data-series]`, (paths) =>
+    paths.map((path) => ({
+      name: path.getAttribute('data-series')!,
+      points: Number(path.getAttribute('data-points')),
+      last: Number(path.getAttribute('data-last')),
+    })),
+  );
 }
 
 test('the dashboard shows live traffic, drift rising and live accuracy', { timeout: 240_000 }, async (t) => {
@@ -121,12 +170,24 @@ test('the dashboard shows live traffic, drift rising and live accuracy', { timeo
     assert.match(response!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
 
     // Live traffic: the request-rate series has several points and a non-zero rate.
-    await until('the request-rate chart to show live traffic', async () => (await attribute(page, 'requests', 'iris', 'data-points')) > 1 && (await attribute(page, 'requests', 'iris', 'data-last')) > 0, 20_000);
+    await until(
+      'the request-rate chart to show live traffic',
+      async () =>
+        (await attribute(page, 'requests', 'iris', 'data-points')) > 1 &&
+        (await attribute(page, 'requests', 'iris', 'data-last')) > 0,
+      20_000,
+    );
     const requests = await chartSeries(page, 'requests');
     assert.ok(requests[0]!.last > 1, `request rate ${requests[0]!.last}/s`);
     const latency = await chartSeries(page, 'latency');
-    assert.deepEqual(latency.map((entry) => entry.name), ['p50', 'p95', 'p99']);
-    assert.ok(latency.every((entry) => entry.points > 0 && entry.last > 0), JSON.stringify(latency));
+    assert.deepEqual(
+      latency.map((entry) => entry.name),
+      ['p50', 'p95', 'p99'],
+    );
+    assert.ok(
+      latency.every((entry) => entry.points > 0 && entry.last > 0),
+      JSON.stringify(latency),
+    );
     assert.ok((await chartSeries(page, 'predictions'))[0]!.last > 0);
 
     // The model with its version and signature.
@@ -136,11 +197,17 @@ test('the dashboard shows live traffic, drift rising and live accuracy', { timeo
 
     // Drift table: every feature of the reference profile, and the predictions.
     await page.waitForSelector('#quality table.drift-table tbody tr[data-feature="petal_width"]', { timeout: 20_000 });
-    const features = await page.$$eval('#quality table.drift-table tbody tr', (rows) => rows.map((row) => row.getAttribute('data-feature')));
+    const features = await page.$$eval('#quality table.drift-table tbody tr', (rows) =>
+      rows.map((row) => row.getAttribute('data-feature')),
+    );
     assert.deepEqual(features, ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'prediction']);
 
     // Live accuracy from the feedback the traffic posts.
-    await until('live accuracy to be charted', async () => (await attribute(page, 'accuracy-iris', 'accuracy', 'data-points')) > 0, 20_000);
+    await until(
+      'live accuracy to be charted',
+      async () => (await attribute(page, 'accuracy-iris', 'accuracy', 'data-points')) > 0,
+      20_000,
+    );
     const accuracy = (await chartSeries(page, 'accuracy-iris'))[0]!;
     assert.ok(accuracy.last > 0.8 && accuracy.last <= 1, `accuracy ${accuracy.last} on unshifted traffic`);
 
@@ -148,10 +215,16 @@ test('the dashboard shows live traffic, drift rising and live accuracy', { timeo
     shift.petalLength = 3;
     await page.waitForSelector('#quality tr.drifted[data-feature="petal_length"]', { timeout: 40_000 });
     // The table and the chart refresh from separate polls, so the chart may draw its next point a moment later.
-    const charted = async () => (await attribute(page, 'drift-iris', 'petal_length', 'data-points')) > 1 && (await attribute(page, 'drift-iris', 'petal_length', 'data-last')) > 0.2;
+    const charted = async () =>
+      (await attribute(page, 'drift-iris', 'petal_length', 'data-points')) > 1 &&
+      (await attribute(page, 'drift-iris', 'petal_length', 'data-last')) > 0.2;
     await until('the drift chart to show petal_length PSI over 0.2', charted, 15_000);
     // Shifted rows are mostly predicted wrong: let the accuracy chart show the drop (not asserted: feedback lags).
-    await until('accuracy to drop', async () => (await attribute(page, 'accuracy-iris', 'accuracy', 'data-last')) < 0.95, 15_000).catch(() => undefined);
+    await until(
+      'accuracy to drop',
+      async () => (await attribute(page, 'accuracy-iris', 'accuracy', 'data-last')) < 0.95,
+      15_000,
+    ).catch(() => undefined);
 
     await mkdir('test-artifacts', { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
@@ -185,7 +258,10 @@ test('with an API key the page asks for it and then shows the models', { timeout
     assert.equal(await page.locator('#key-form').isVisible(), false);
     // The key is sent as a Bearer header, never put in the URL.
     assert.doesNotMatch(page.url(), /dashboard-secret/);
-    assert.deepEqual(problems.filter((problem) => !/401/.test(problem)), []);
+    assert.deepEqual(
+      problems.filter((problem) => !/401/.test(problem)),
+      [],
+    );
   } finally {
     await browser.close();
     await server.shutdown('test done');
@@ -205,7 +281,10 @@ test('a model without a reference profile says so instead of drift charts', { ti
     assert.match(await card.innerText(), /no reference profile/);
     assert.equal(await card.locator('table.drift-table').count(), 0);
     // The 404s from …/drift are expected answers, not page errors.
-    assert.deepEqual(problems.filter((problem) => !/404/.test(problem)), []);
+    assert.deepEqual(
+      problems.filter((problem) => !/404/.test(problem)),
+      [],
+    );
   } finally {
     await browser.close();
     await server.shutdown('test done');

@@ -15,7 +15,16 @@ import { venvPython } from '../helpers/python-venv.js';
  * rewrites the dist/ other tests run from.
  */
 const root = resolve('.');
-const packed = ['package.json', 'package-lock.json', 'README.md', 'dist', 'proto', 'python', 'scripts/package', 'scripts/base-image'];
+const packed = [
+  'package.json',
+  'package-lock.json',
+  'README.md',
+  'dist',
+  'proto',
+  'python',
+  'scripts/package',
+  'scripts/base-image',
+];
 
 /** npm as a user runs it: none of the npm_* variables of the `npm test` around this test. */
 function npmEnvironment(): NodeJS.ProcessEnv {
@@ -27,7 +36,11 @@ function npmEnvironment(): NodeJS.ProcessEnv {
 
 function run(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, env: npmEnvironment(), encoding: 'utf8', timeout: 300_000 });
-  assert.equal(result.status, 0, `${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  assert.equal(
+    result.status,
+    0,
+    `${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`,
+  );
   return result.stdout;
 }
 
@@ -39,16 +52,44 @@ test('npm pack → npm install -g → `berth` serves, builds and imports a model
 
   // What `npm pack` runs around packing (prepare = the build, done already; prepack; postpack).
   run(process.execPath, ['scripts/package/shrinkwrap.mjs', 'write'], stage);
-  const [{ filename, files }] = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], stage)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const [{ filename, files }] = JSON.parse(
+    run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], stage),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const names = new Set(files.map((file) => file.path));
-  for (const needed of ['dist/cli/bin.js', 'dist/bundle/main.js', 'dist/bundle/ort-worker.js', 'dist/bundle/static/app.js', 'dist/http/dashboard/static/app.js', 'dist/runtime/onnx.js', 'proto/open_inference_grpc.proto', 'proto/onnx-ml.proto', 'proto/triton/grpc_service.proto', 'python/berth-import.py', 'python/berth_import/main.py', 'scripts/base-image/build.sh', 'npm-shrinkwrap.json', 'package.json', 'README.md']) {
+  for (const needed of [
+    'dist/cli/bin.js',
+    'dist/bundle/main.js',
+    'dist/bundle/ort-worker.js',
+    'dist/bundle/static/app.js',
+    'dist/http/dashboard/static/app.js',
+    'dist/runtime/onnx.js',
+    'proto/open_inference_grpc.proto',
+    'proto/onnx-ml.proto',
+    'proto/triton/grpc_service.proto',
+    'python/berth-import.py',
+    'python/berth_import/main.py',
+    'scripts/base-image/build.sh',
+    'npm-shrinkwrap.json',
+    'package.json',
+    'README.md',
+  ]) {
     assert.ok(names.has(needed), `${needed} is in the package`);
   }
-  assert.deepEqual([...names].filter((name) => /(^|\/)(src|test|node_modules|__pycache__)\//.test(name) || name === 'package-lock.json'), [], 'no sources, tests, caches or checkout-only files');
+  assert.deepEqual(
+    [...names].filter(
+      (name) => /(^|\/)(src|test|node_modules|__pycache__)\//.test(name) || name === 'package-lock.json',
+    ),
+    [],
+    'no sources, tests, caches or checkout-only files',
+  );
 
   // From the npm cache `npm ci` filled; the registry only for metadata the cache lacks.
   const prefix = join(scratch, 'prefix');
-  run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(scratch, filename)], scratch);
+  run(
+    'npm',
+    ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(scratch, filename)],
+    scratch,
+  );
   const berth = join(prefix, 'bin', 'berth');
   const installed = join(prefix, 'lib', 'node_modules', 'berth');
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -58,15 +99,26 @@ test('npm pack → npm install -g → `berth` serves, builds and imports a model
   const elsewhere = join(scratch, 'elsewhere');
   await mkdir(elsewhere);
   await cp(join(root, 'examples/iris'), join(elsewhere, 'iris'), { recursive: true });
-  const child = spawn(berth, ['serve', 'iris', '--host', '127.0.0.1', '--port', '0', '--drain-delay-seconds', '0'], { cwd: elsewhere, env: npmEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(berth, ['serve', 'iris', '--host', '127.0.0.1', '--port', '0', '--drain-delay-seconds', '0'], {
+    cwd: elsewhere,
+    env: npmEnvironment(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exit = once(child, 'exit');
   try {
     const url = await listeningAddress(() => output);
-    await until(async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200, () => output);
-    const predicted = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 }) });
+    await until(
+      async () => (await fetch(`${url}/ready`).catch(() => undefined))?.status === 200,
+      () => output,
+    );
+    const predicted = await fetch(`${url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 }),
+    });
     assert.equal(predicted.status, 200);
     assert.equal(((await predicted.json()) as { label: string }).label, 'virginica');
     for (const path of ['/docs/swagger-ui-bundle.js', '/dashboard/app.js', '/openapi.json']) {
@@ -81,10 +133,18 @@ test('npm pack → npm install -g → `berth` serves, builds and imports a model
   }
 
   // `berth build` finds the lock file the package carries (npm-shrinkwrap.json): a reproducible image.
-  const built = spawnSync(berth, ['build', 'iris', '--out', 'context'], { cwd: elsewhere, env: npmEnvironment(), encoding: 'utf8', timeout: 600_000 });
+  const built = spawnSync(berth, ['build', 'iris', '--out', 'context'], {
+    cwd: elsewhere,
+    env: npmEnvironment(),
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   assert.equal(built.status, 0, built.stderr);
   assert.doesNotMatch(built.stdout, /not reproducible/);
-  assert.match(built.stdout, /\nrun it with:\n {2}\S+ .*run --rm .*--publish 127\.0\.0\.1:8000:8000 .*iris:1-[0-9a-f]{12}\npush it with:\n/);
+  assert.match(
+    built.stdout,
+    /\nrun it with:\n {2}\S+ .*run --rm .*--publish 127\.0\.0\.1:8000:8000 .*iris:1-[0-9a-f]{12}\npush it with:\n/,
+  );
   assert.ok(existsSync(join(elsewhere, 'context', 'app', 'package-lock.json')));
 
   // `berth import` runs the Python helper that came with the package.
@@ -92,7 +152,9 @@ test('npm pack → npm install -g → `berth` serves, builds and imports a model
   const python = await venvPython(t, 'scripts/python/requirements/import-sklearn-1.9.txt');
   if (!python) return;
   run(python, ['-c', trainScript], elsewhere);
-  const imported = JSON.parse(run(berth, ['import', 'model.joblib', '--python', python, '--out', 'mine', '--json'], elsewhere)) as { report: { passed: boolean } };
+  const imported = JSON.parse(
+    run(berth, ['import', 'model.joblib', '--python', python, '--out', 'mine', '--json'], elsewhere),
+  ) as { report: { passed: boolean } };
   assert.equal(imported.report.passed, true, JSON.stringify(imported));
   assert.ok(existsSync(join(elsewhere, 'mine', 'model.onnx')));
 });
@@ -105,14 +167,17 @@ X, y = load_iris(return_X_y=True, as_frame=True)
 joblib.dump(LogisticRegression(max_iter=500).fit(X, y), "model.joblib")
 `;
 
-test('`npx berth` runs the checkout\'s command (built by `npm ci` through `prepare`)', () => {
+test("`npx berth` runs the checkout's command (built by `npm ci` through `prepare`)", () => {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   assert.equal(run('npx', ['--no', '--', 'berth', '-v'], root).trim(), version);
 });
 
 async function listeningAddress(output: () => string): Promise<string> {
   let address: string | undefined;
-  await until(async () => (address = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output())?.[1]) !== undefined, output);
+  await until(
+    async () => (address = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output())?.[1]) !== undefined,
+    output,
+  );
   return address!;
 }
 

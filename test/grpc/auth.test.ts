@@ -8,7 +8,10 @@ import { call, startGrpcStack, stopGrpcStack } from './client.js';
 
 const model = 'sk-forest-int';
 const key = 'grpc-test-key';
-const request = { model_name: model, inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [5.1, 3.5, 1.4, 0.2] } }] };
+const request = {
+  model_name: model,
+  inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [5.1, 3.5, 1.4, 0.2] } }],
+};
 
 describe('gRPC with an API key configured', () => {
   let server: RunningServer;
@@ -27,7 +30,10 @@ describe('gRPC with an API key configured', () => {
 
   it('refuses calls without the key, or with a wrong one', async () => {
     await assert.rejects(call(client, 'ModelInfer', request), unauthenticated);
-    await assert.rejects(call(client, 'ModelInfer', request, { metadata: { authorization: 'Bearer wrong' } }), unauthenticated);
+    await assert.rejects(
+      call(client, 'ModelInfer', request, { metadata: { authorization: 'Bearer wrong' } }),
+      unauthenticated,
+    );
     await assert.rejects(call(client, 'ModelInfer', request, { metadata: { authorization: key } }), unauthenticated);
     await assert.rejects(call(client, 'ModelMetadata', { name: model }), unauthenticated);
     await assert.rejects(call(client, 'ModelReady', { name: model }), unauthenticated);

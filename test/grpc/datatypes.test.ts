@@ -12,14 +12,24 @@ import { call, startGrpcStack, stopGrpcStack, rawStrings } from './client.js';
  */
 const models = ['torch-int64', 'sk-float64', 'sk-column-transformer', 'sk-tree-strings', 'torch-two-inputs'];
 
-const typedField: Record<string, string> = { FP32: 'fp32_contents', FP64: 'fp64_contents', INT64: 'int64_contents', BYTES: 'bytes_contents' };
+const typedField: Record<string, string> = {
+  FP32: 'fp32_contents',
+  FP64: 'fp64_contents',
+  INT64: 'int64_contents',
+  BYTES: 'bytes_contents',
+};
 
 function typedRequest(model: string, fixture: FixtureCase) {
   return {
     model_name: model,
     inputs: Object.entries(fixture.inputs).map(([name, input]) => ({
-      name, datatype: input.datatype, shape: input.shape,
-      contents: { [typedField[input.datatype]!]: input.datatype === 'BYTES' ? input.data.map((value) => Buffer.from(String(value))) : input.data },
+      name,
+      datatype: input.datatype,
+      shape: input.shape,
+      contents: {
+        [typedField[input.datatype]!]:
+          input.datatype === 'BYTES' ? input.data.map((value) => Buffer.from(String(value))) : input.data,
+      },
     })),
   };
 }
@@ -59,22 +69,36 @@ function fromRaw(datatype: string, bytes: Buffer): unknown[] {
   }
   const width = { FP32: 4, FP64: 8, INT64: 8 }[datatype]!;
   for (let offset = 0; offset < bytes.length; offset += width) {
-    out.push(datatype === 'FP32' ? view.getFloat32(offset, true) : datatype === 'FP64' ? view.getFloat64(offset, true) : Number(view.getBigInt64(offset, true)));
+    out.push(
+      datatype === 'FP32'
+        ? view.getFloat32(offset, true)
+        : datatype === 'FP64'
+          ? view.getFloat64(offset, true)
+          : Number(view.getBigInt64(offset, true)),
+    );
   }
   return out;
 }
 
 function outputsOf(reply: any): Record<string, { datatype: string; shape: number[]; data: unknown[] }> {
   const raw = reply.raw_output_contents.length > 0;
-  return Object.fromEntries(reply.outputs.map((output: any, index: number) => {
-    let data: unknown[];
-    if (raw) data = fromRaw(output.datatype, reply.raw_output_contents[index]);
-    else {
-      const values = (output.contents[typedField[output.datatype]!] ?? []) as unknown[];
-      data = values.map((value) => (output.datatype === 'BYTES' ? (value as Buffer).toString('utf8') : output.datatype === 'INT64' ? Number(value) : value));
-    }
-    return [output.name, { datatype: output.datatype, shape: output.shape.map(Number), data }];
-  }));
+  return Object.fromEntries(
+    reply.outputs.map((output: any, index: number) => {
+      let data: unknown[];
+      if (raw) data = fromRaw(output.datatype, reply.raw_output_contents[index]);
+      else {
+        const values = (output.contents[typedField[output.datatype]!] ?? []) as unknown[];
+        data = values.map((value) =>
+          output.datatype === 'BYTES'
+            ? (value as Buffer).toString('utf8')
+            : output.datatype === 'INT64'
+              ? Number(value)
+              : value,
+        );
+      }
+      return [output.name, { datatype: output.datatype, shape: output.shape.map(Number), data }];
+    }),
+  );
 }
 
 for (const model of models) {
@@ -90,18 +114,32 @@ for (const model of models) {
 
     for (const form of ['typed', 'raw'] as const) {
       it(`${form} contents give the original model's answers and REST's`, async () => {
-        const reply = await call(client, 'ModelInfer', form === 'typed' ? typedRequest(model, fixture) : rawRequest(model, fixture));
+        const reply = await call(
+          client,
+          'ModelInfer',
+          form === 'typed' ? typedRequest(model, fixture) : rawRequest(model, fixture),
+        );
         assert.equal(reply.raw_output_contents.length > 0, form === 'raw');
         const outputs = outputsOf(reply);
-        const rest = await post(server, `/v2/models/${model}/infer`, { inputs: Object.entries(fixture.inputs).map(([name, input]) => ({ name, ...input })) });
+        const rest = await post(server, `/v2/models/${model}/infer`, {
+          inputs: Object.entries(fixture.inputs).map(([name, input]) => ({ name, ...input })),
+        });
         assert.equal(rest.status, 200, JSON.stringify(rest.body));
         for (const [name, expected] of Object.entries(fixture.expected)) {
           const actual = outputs[name];
           assert.ok(actual, `output ${name} missing`);
           assert.equal(actual.datatype, expected.datatype);
           assert.deepEqual(actual.shape, expected.shape);
-          assert.equal(closeEnough(actual.data, expected.data, fixture.tolerance), -1, `${name} differs from the original model`);
-          assert.deepEqual(actual.data, rest.body.outputs.find((output: { name: string }) => output.name === name).data, `${name} differs from REST`);
+          assert.equal(
+            closeEnough(actual.data, expected.data, fixture.tolerance),
+            -1,
+            `${name} differs from the original model`,
+          );
+          assert.deepEqual(
+            actual.data,
+            rest.body.outputs.find((output: { name: string }) => output.name === name).data,
+            `${name} differs from REST`,
+          );
         }
       });
     }

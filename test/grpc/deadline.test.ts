@@ -20,10 +20,19 @@ describe('gRPC deadlines', () => {
   let release = () => {};
   let entered = () => {};
   const hold = () => (entered(), held ?? Promise.resolve());
-  const request = { model_name: 'iris', inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [5.1, 3.5, 1.4, 0.2] } }] };
+  const request = {
+    model_name: 'iris',
+    inputs: [
+      { name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [5.1, 3.5, 1.4, 0.2] } },
+    ],
+  };
 
   before(async () => {
-    server = await startTestServer('examples/iris', { 'server.requestTimeoutMs': 300 }, { runtimes: fakeRuntimes(() => ({ ...irisSignature, hold })) });
+    server = await startTestServer(
+      'examples/iris',
+      { 'server.requestTimeoutMs': 300 },
+      { runtimes: fakeRuntimes(() => ({ ...irisSignature, hold })) },
+    );
     grpc = await grpcOver(server);
     client = inferenceClient(grpc.port);
   });
@@ -34,7 +43,7 @@ describe('gRPC deadlines', () => {
     await server.shutdown('test done');
   });
 
-  it('caps the caller\'s deadline at the server\'s request timeout', async () => {
+  it("caps the caller's deadline at the server's request timeout", async () => {
     held = new Promise((resolve) => (release = resolve));
     const inside = new Promise<void>((resolve) => (entered = resolve));
     const first = call(client, 'ModelInfer', request, { deadlineMs: 10_000 });
@@ -43,7 +52,11 @@ describe('gRPC deadlines', () => {
     const second = call(client, 'ModelInfer', request, { deadlineMs: 10_000 });
     await assert.rejects(second, (error: ServiceError) => {
       assert.equal(status[error.code], 'DEADLINE_EXCEEDED', error.details);
-      assert.match(error.details, /request did not finish within its .*deadline/, 'the server answered, not the client giving up');
+      assert.match(
+        error.details,
+        /request did not finish within its .*deadline/,
+        'the server answered, not the client giving up',
+      );
       return true;
     });
     held = undefined;

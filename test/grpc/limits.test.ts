@@ -19,7 +19,8 @@ const mib = 1024 * 1024;
 function irisRows(rows: number) {
   const source = new Float32Array(fixture.inputs.float_input!.data as number[]);
   const values = new Float32Array(rows * 4);
-  for (let row = 0; row < rows; row++) values.set(source.subarray((row % rowsOfFixture) * 4, (row % rowsOfFixture) * 4 + 4), row * 4);
+  for (let row = 0; row < rows; row++)
+    values.set(source.subarray((row % rowsOfFixture) * 4, (row % rowsOfFixture) * 4 + 4), row * 4);
   return {
     model_name: model,
     inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4] }],
@@ -40,7 +41,11 @@ describe('gRPC large messages with the default 64 MiB limit', () => {
   const rows = 300_000;
   // Clients have a 4 MiB receive limit of their own: raised too, for large replies.
   before(async () => {
-    ({ server, grpc, client } = await startGrpcStack(`${fixturesDir}/${model}`, { 'limits.maxRows': rows }, { client: { 'grpc.max_receive_message_length': 64 * mib } }));
+    ({ server, grpc, client } = await startGrpcStack(
+      `${fixturesDir}/${model}`,
+      { 'limits.maxRows': rows },
+      { client: { 'grpc.max_receive_message_length': 64 * mib } },
+    ));
   });
   after(() => stopGrpcStack({ server, grpc, client }));
 
@@ -55,17 +60,22 @@ describe('gRPC large messages with the default 64 MiB limit', () => {
     assert.ok(labels!.length + probabilities!.length > 4 * mib);
     const expected = fixture.expected.output_label!.data as number[];
     const got = new BigInt64Array(new Uint8Array(labels!).buffer);
-    for (const row of [0, 1, 13, 14, 150_001, rows - 1]) assert.equal(Number(got[row]), expected[row % rowsOfFixture], `row ${row}`);
+    for (const row of [0, 1, 13, 14, 150_001, rows - 1])
+      assert.equal(Number(got[row]), expected[row % rowsOfFixture], `row ${row}`);
   });
 
   it('accepts the same rows as typed contents', async () => {
     const raw = irisRows(rows);
     const values = Array.from(new Float32Array(new Uint8Array(raw.raw_input_contents[0]!).buffer));
-    const reply = await call(client, 'ModelInfer', { model_name: model, inputs: [{ ...raw.inputs[0], contents: { fp32_contents: values } }], outputs: [{ name: 'output_label' }] });
+    const reply = await call(client, 'ModelInfer', {
+      model_name: model,
+      inputs: [{ ...raw.inputs[0], contents: { fp32_contents: values } }],
+      outputs: [{ name: 'output_label' }],
+    });
     assert.equal(reply.outputs[0].contents.int64_contents.length, rows);
   });
 
-  it('a client left at grpc\'s 4 MiB default cannot receive the reply (RESOURCE_EXHAUSTED)', async () => {
+  it("a client left at grpc's 4 MiB default cannot receive the reply (RESOURCE_EXHAUSTED)", async () => {
     const small = inferenceClient(grpc.port);
     await assert.rejects(call(small, 'ModelInfer', irisRows(rows)), resourceExhausted(/larger than max/i));
     small.close();
@@ -78,7 +88,11 @@ describe('gRPC message limit set to 1 MiB', () => {
   let client: Client;
   // Clients have a 4 MiB receive limit of their own: raised too, for large replies.
   before(async () => {
-    ({ server, grpc, client } = await startGrpcStack(`${fixturesDir}/${model}`, { 'grpc.maxMessageBytes': mib }, { client: { 'grpc.max_receive_message_length': 64 * mib } }));
+    ({ server, grpc, client } = await startGrpcStack(
+      `${fixturesDir}/${model}`,
+      { 'grpc.maxMessageBytes': mib },
+      { client: { 'grpc.max_receive_message_length': 64 * mib } },
+    ));
   });
   after(() => stopGrpcStack({ server, grpc, client }));
 

@@ -31,7 +31,9 @@ function outputValues(reply: any, name: string): unknown[] {
   assert.ok(index >= 0, `output ${name} missing`);
   const output = reply.outputs[index];
   if (reply.raw_output_contents.length === 0) {
-    const values = Object.values(output.contents ?? {}).find((field) => Array.isArray(field) && field.length > 0) as unknown[];
+    const values = Object.values(output.contents ?? {}).find(
+      (field) => Array.isArray(field) && field.length > 0,
+    ) as unknown[];
     return values.map((value) => (typeof value === 'string' ? Number(value) : value));
   }
   const bytes: Buffer = reply.raw_output_contents[index];
@@ -74,7 +76,8 @@ describe('gRPC inference service (iris forest)', () => {
     assert.equal(reply.name, rest.name);
     assert.deepEqual(reply.versions, rest.versions);
     assert.equal(reply.platform, 'onnx_onnxv1');
-    const tensors = (list: Array<{ name: string; datatype: string; shape: Array<string | number> }>) => list.map((tensor) => ({ ...tensor, shape: tensor.shape.map(Number) }));
+    const tensors = (list: Array<{ name: string; datatype: string; shape: Array<string | number> }>) =>
+      list.map((tensor) => ({ ...tensor, shape: tensor.shape.map(Number) }));
     assert.deepEqual(tensors(reply.inputs), rest.inputs);
     assert.deepEqual(tensors(reply.outputs), rest.outputs);
   });
@@ -85,7 +88,9 @@ describe('gRPC inference service (iris forest)', () => {
     assert.equal(reply.model_name, model);
     assert.equal(reply.model_version, '1');
     assert.equal(reply.raw_output_contents.length, 0);
-    const rest = await post(server, `/v2/models/${model}/infer`, { inputs: [{ name: 'float_input', datatype: 'FP32', shape: input.shape, data: input.data }] });
+    const rest = await post(server, `/v2/models/${model}/infer`, {
+      inputs: [{ name: 'float_input', datatype: 'FP32', shape: input.shape, data: input.data }],
+    });
     assert.equal(rest.status, 200);
     for (const [name, expected] of Object.entries(fixture.expected)) {
       const values = outputValues(reply, name);
@@ -93,15 +98,25 @@ describe('gRPC inference service (iris forest)', () => {
       assert.deepEqual(output.shape.map(Number), expected.shape);
       assert.equal(output.datatype, expected.datatype);
       assert.equal(closeEnough(values, expected.data, fixture.tolerance), -1, `${name} differs from sklearn`);
-      assert.deepEqual(values, rest.body.outputs.find((candidate: { name: string }) => candidate.name === name).data, `${name} differs from REST`);
+      assert.deepEqual(
+        values,
+        rest.body.outputs.find((candidate: { name: string }) => candidate.name === name).data,
+        `${name} differs from REST`,
+      );
     }
   });
 
   it('ModelInfer with raw_input_contents answers raw with the same values', async () => {
-    const [typed, raw] = await Promise.all([call(client, 'ModelInfer', typedRequest()), call(client, 'ModelInfer', rawRequest())]);
+    const [typed, raw] = await Promise.all([
+      call(client, 'ModelInfer', typedRequest()),
+      call(client, 'ModelInfer', rawRequest()),
+    ]);
     assert.equal(raw.raw_output_contents.length, raw.outputs.length);
-    assert.ok(raw.outputs.every((output: { contents?: unknown }) => output.contents === undefined || output.contents === null));
-    for (const name of Object.keys(fixture.expected)) assert.deepEqual(outputValues(raw, name), outputValues(typed, name));
+    assert.ok(
+      raw.outputs.every((output: { contents?: unknown }) => output.contents === undefined || output.contents === null),
+    );
+    for (const name of Object.keys(fixture.expected))
+      assert.deepEqual(outputValues(raw, name), outputValues(typed, name));
   });
 
   it('binary_data_output chooses the reply form either way', async () => {
@@ -112,9 +127,19 @@ describe('gRPC inference service (iris forest)', () => {
 
   it('returns only the requested outputs, in the order asked', async () => {
     const reply = await call(client, 'ModelInfer', rawRequest({ outputs: [{ name: 'output_probability' }] }));
-    assert.deepEqual(reply.outputs.map((output: { name: string }) => output.name), ['output_probability']);
+    assert.deepEqual(
+      reply.outputs.map((output: { name: string }) => output.name),
+      ['output_probability'],
+    );
     assert.equal(reply.raw_output_contents.length, 1);
-    assert.equal(closeEnough(outputValues(reply, 'output_probability'), fixture.expected.output_probability!.data, fixture.tolerance), -1);
+    assert.equal(
+      closeEnough(
+        outputValues(reply, 'output_probability'),
+        fixture.expected.output_probability!.data,
+        fixture.tolerance,
+      ),
+      -1,
+    );
   });
 
   it('echoes x-request-id metadata, or makes one', async () => {
@@ -136,21 +161,69 @@ describe('gRPC inference service (iris forest)', () => {
     await rejects('ModelInfer', typedRequest({ model_name: 'nope' }), status.NOT_FOUND, /^unknown model `nope`$/);
     await rejects('ModelMetadata', { name: 'nope' }, status.NOT_FOUND, /unknown model `nope`/);
     await rejects('ModelReady', { name: 'nope' }, status.NOT_FOUND, /unknown model `nope`/);
-    await rejects('ModelInfer', typedRequest({ model_version: '9' }), status.NOT_FOUND, /model `sk-forest-int` has no version `9`/);
+    await rejects(
+      'ModelInfer',
+      typedRequest({ model_version: '9' }),
+      status.NOT_FOUND,
+      /model `sk-forest-int` has no version `9`/,
+    );
   });
 
   it('wrong datatype, shape or contents → INVALID_ARGUMENT saying what and where', async () => {
-    await rejects('ModelInfer', { model_name: model, inputs: [{ name: 'float_input', datatype: 'FP64', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] }, status.INVALID_ARGUMENT, /datatype FP32 expected for `float_input`, got FP64/);
-    await rejects('ModelInfer', { model_name: model, inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3] } }] }, status.INVALID_ARGUMENT, /shape \[1,4\] of `float_input` does not match 3 values/);
-    await rejects('ModelInfer', { model_name: model, inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] }, status.INVALID_ARGUMENT, /belong in contents.fp32_contents, got contents.fp64_contents/);
-    await rejects('ModelInfer', rawRequest({ raw_input_contents: [Buffer.alloc(10)] }), status.INVALID_ARGUMENT, /raw bytes of `float_input` are 10 bytes; FP32 of shape \[14,4\] needs 224/);
-    await rejects('ModelInfer', typedRequest({ outputs: [{ name: 'nope' }] }), status.INVALID_ARGUMENT, /unknown output `nope`/);
+    await rejects(
+      'ModelInfer',
+      {
+        model_name: model,
+        inputs: [{ name: 'float_input', datatype: 'FP64', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }],
+      },
+      status.INVALID_ARGUMENT,
+      /datatype FP32 expected for `float_input`, got FP64/,
+    );
+    await rejects(
+      'ModelInfer',
+      {
+        model_name: model,
+        inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3] } }],
+      },
+      status.INVALID_ARGUMENT,
+      /shape \[1,4\] of `float_input` does not match 3 values/,
+    );
+    await rejects(
+      'ModelInfer',
+      {
+        model_name: model,
+        inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }],
+      },
+      status.INVALID_ARGUMENT,
+      /belong in contents.fp32_contents, got contents.fp64_contents/,
+    );
+    await rejects(
+      'ModelInfer',
+      rawRequest({ raw_input_contents: [Buffer.alloc(10)] }),
+      status.INVALID_ARGUMENT,
+      /raw bytes of `float_input` are 10 bytes; FP32 of shape \[14,4\] needs 224/,
+    );
+    await rejects(
+      'ModelInfer',
+      typedRequest({ outputs: [{ name: 'nope' }] }),
+      status.INVALID_ARGUMENT,
+      /unknown output `nope`/,
+    );
     await rejects('ModelInfer', { model_name: model }, status.INVALID_ARGUMENT, /`inputs` must be a non-empty list/);
   });
 
   it('a request over maxRows → RESOURCE_EXHAUSTED', async () => {
     const rows = server.settings.limits.maxRows + 1;
-    await rejects('ModelInfer', { model_name: model, inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4] }], raw_input_contents: [Buffer.alloc(rows * 16)] }, status.RESOURCE_EXHAUSTED, /rows is more than the limit/);
+    await rejects(
+      'ModelInfer',
+      {
+        model_name: model,
+        inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4] }],
+        raw_input_contents: [Buffer.alloc(rows * 16)],
+      },
+      status.RESOURCE_EXHAUSTED,
+      /rows is more than the limit/,
+    );
   });
 
   it('close() lets in-flight calls finish, then refuses new ones', async () => {
@@ -161,12 +234,20 @@ describe('gRPC inference service (iris forest)', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const dataplane = new Proxy(server.dataplane, {
       get(target, key) {
-        if (key === 'infer') return async (...args: Parameters<DataPlane['infer']>) => (entered(), await gate, target.infer(...args));
+        if (key === 'infer')
+          return async (...args: Parameters<DataPlane['infer']>) => (entered(), await gate, target.infer(...args));
         const value = Reflect.get(target, key);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const own = await startGrpcServer({ dataplane, gate: server.gate, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
+    const own = await startGrpcServer({
+      dataplane,
+      gate: server.gate,
+      settings: server.settings,
+      logger: server.logger,
+      port: 0,
+      host: '127.0.0.1',
+    });
     const ownClient = inferenceClient(own.port);
     const inFlight = call(ownClient, 'ModelInfer', rawRequest());
     await inside;
@@ -174,7 +255,10 @@ describe('gRPC inference service (iris forest)', () => {
     release();
     assert.equal((await inFlight).outputs.length, 2);
     await closed;
-    await assert.rejects(call(ownClient, 'ServerLive', {}, { deadlineMs: 2_000 }), (error: ServiceError) => error.code === status.UNAVAILABLE);
+    await assert.rejects(
+      call(ownClient, 'ServerLive', {}, { deadlineMs: 2_000 }),
+      (error: ServiceError) => error.code === status.UNAVAILABLE,
+    );
     ownClient.close();
   });
 
@@ -188,21 +272,46 @@ describe('gRPC inference service (iris forest)', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const own = await startGrpcServer({ dataplane, gate: server.gate, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
+    const own = await startGrpcServer({
+      dataplane,
+      gate: server.gate,
+      settings: server.settings,
+      logger: server.logger,
+      port: 0,
+      host: '127.0.0.1',
+    });
     const ownClient = inferenceClient(own.port);
     const stuck = call(ownClient, 'ModelInfer', rawRequest());
     await inside;
     await own.close(50);
-    await assert.rejects(stuck, (error: ServiceError) => error.code === status.CANCELLED || error.code === status.UNAVAILABLE);
+    await assert.rejects(
+      stuck,
+      (error: ServiceError) => error.code === status.CANCELLED || error.code === status.UNAVAILABLE,
+    );
     ownClient.close();
   });
 
   it('serves several clients that connect at once to a new listener (the first connection loads the gRPC stack)', async () => {
-    const own = await startGrpcServer({ dataplane: server.dataplane, gate: server.gate, settings: server.settings, logger: server.logger, port: 0, host: '127.0.0.1' });
+    const own = await startGrpcServer({
+      dataplane: server.dataplane,
+      gate: server.gate,
+      settings: server.settings,
+      logger: server.logger,
+      port: 0,
+      host: '127.0.0.1',
+    });
     const clients = [0, 1, 2].map(() => inferenceClient(own.port));
     try {
       const replies = await Promise.all(clients.map((client) => call(client, 'ModelInfer', rawRequest())));
-      for (const reply of replies) assert.equal(closeEnough(outputValues(reply, 'output_probability'), fixture.expected.output_probability!.data, fixture.tolerance), -1);
+      for (const reply of replies)
+        assert.equal(
+          closeEnough(
+            outputValues(reply, 'output_probability'),
+            fixture.expected.output_probability!.data,
+            fixture.tolerance,
+          ),
+          -1,
+        );
     } finally {
       for (const client of clients) client.close();
       await own.close(1_000);

@@ -11,13 +11,23 @@ export interface BerthProcess {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnBerth(args: string[], env: Record<string, string> = {}, options: { built?: boolean } = {}): BerthProcess {
+export function spawnBerth(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { built?: boolean } = {},
+): BerthProcess {
   const entry = options.built ? ['dist/cli/bin.js'] : ['--import', 'tsx', 'src/cli/bin.ts'];
-  const child = spawn(process.execPath, [...entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...entry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exit = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   return { child, output: () => output, exit };
 }
 

@@ -19,7 +19,15 @@ export async function venvPython(t: TestContext, requirements: string): Promise<
 
 /** The folder of the venv made for `requirements`, or undefined when it has not been made (also used by bench/). */
 export async function venvDir(requirements: string): Promise<string | undefined> {
-  const hash = createHash('sha256').update(await readFile(requirements)).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(await readFile(requirements))
+    .digest('hex')
+    .slice(0, 12);
   const dir = join(hostFacts().berthCache, 'venvs', `${basename(requirements, '.txt')}-${hash}`);
-  return (await access(join(dir, '.complete')).then(() => true, () => false)) ? dir : undefined;
+  return (await access(join(dir, '.complete')).then(
+    () => true,
+    () => false,
+  ))
+    ? dir
+    : undefined;
 }

@@ -22,8 +22,23 @@ export function loadCase(name: string): FixtureCase {
 }
 
 /** A real server on an ephemeral port with the model loaded; logs silenced. `runtimes` replaces onnxruntime (the fake). */
-export async function startTestServer(target: string, flags: Record<string, unknown> = {}, extra: { name?: string; config?: string; runtimes?: RuntimeFactory } = {}): Promise<RunningServer> {
-  const server = await startServer({ target, ...extra, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', ...flags } });
+export async function startTestServer(
+  target: string,
+  flags: Record<string, unknown> = {},
+  extra: { name?: string; config?: string; runtimes?: RuntimeFactory } = {},
+): Promise<RunningServer> {
+  const server = await startServer({
+    target,
+    ...extra,
+    flags: {
+      'server.port': 0,
+      'server.host': '127.0.0.1',
+      'server.grpcPort': 0,
+      'server.drainDelaySeconds': 0,
+      'log.level': 'silent',
+      ...flags,
+    },
+  });
   try {
     await server.loaded;
   } catch (error) {
@@ -35,7 +50,12 @@ export async function startTestServer(target: string, flags: Record<string, unkn
 
 /** POST JSON through fastify's inject. */
 export async function post(server: RunningServer, url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await server.app.inject({ method: 'POST', url, payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  const response = await server.app.inject({
+    method: 'POST',
+    url,
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { status: response.statusCode, headers: response.headers, body: safeJson(response.body), raw: response.body };
 }
 

@@ -6,9 +6,20 @@ import { hostFacts } from '../../src/core/env.js';
 
 /** Is `program` (a path, or a name looked up on PATH) an executable file? */
 async function installed(program: string): Promise<boolean> {
-  const candidates = isAbsolute(program) ? [program] : hostFacts().path.split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  const candidates = isAbsolute(program)
+    ? [program]
+    : hostFacts()
+        .path.split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, program));
   for (const candidate of candidates) {
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return true;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }

@@ -17,13 +17,24 @@ function partialRequest(port: number, declared: number, sent: string): { socket:
   socket.on('error', () => undefined);
   let text = '';
   socket.on('data', (chunk) => (text += chunk));
-  socket.write(`POST /predict HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n${sent}`);
+  socket.write(
+    `POST /predict HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n${sent}`,
+  );
   return { socket, reply: once(socket, 'close').then(() => text) };
 }
 
 async function fast(server: RunningServer, payload = body) {
-  const response = await fetch(`${server.url}/predict`, { method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(20_000) });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { error?: string } };
+  const response = await fetch(`${server.url}/predict`, {
+    method: 'POST',
+    body: payload,
+    headers: { 'content-type': 'application/json' },
+    signal: AbortSignal.timeout(20_000),
+  });
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as { error?: string },
+  };
 }
 
 // Clients and server share one event loop on a machine that may be starved: shedding on lag or a
@@ -33,7 +44,11 @@ const onlyThisShedding = { 'server.maxEventLoopLagMs': 0, 'server.maxSojournMs':
 describe('slow uploads', () => {
   let server: RunningServer;
   before(async () => {
-    server = await startTestServer('examples/iris', { 'server.maxInFlight': 10, 'server.requestReceiveTimeoutMs': 1500, ...onlyThisShedding });
+    server = await startTestServer('examples/iris', {
+      'server.maxInFlight': 10,
+      'server.requestReceiveTimeoutMs': 1500,
+      ...onlyThisShedding,
+    });
   });
   after(async () => server.shutdown('test done'));
 
@@ -45,11 +60,18 @@ describe('slow uploads', () => {
     // Eight at a time, within the ten slots: the slow uploads hold none of them.
     for (let round = 0; round < 3; round++) {
       const replies = await Promise.all(Array.from({ length: 8 }, () => fast(server)));
-      assert.deepEqual(replies.map((reply) => reply.status), Array(8).fill(200), 'every fast client is served while the slow ones upload');
+      assert.deepEqual(
+        replies.map((reply) => reply.status),
+        Array(8).fill(200),
+        'every fast client is served while the slow ones upload',
+      );
     }
 
     // The server closes every slow upload itself (bounded wait: the test fails rather than hangs).
-    const answered = await Promise.race([Promise.all(slow.map((request) => request.reply)), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000))]);
+    const answered = await Promise.race([
+      Promise.all(slow.map((request) => request.reply)),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000)),
+    ]);
     assert.ok(answered, 'the server closed every slow upload');
     for (const text of answered) {
       assert.match(text, /^HTTP\/1\.1 408 /);
@@ -63,7 +85,11 @@ describe('bytes in flight', () => {
   let server: RunningServer;
   const declared = 100_000;
   before(async () => {
-    server = await startTestServer('examples/iris', { 'server.maxBodyBytesInFlight': 3 * declared, 'server.requestReceiveTimeoutMs': 10_000, ...onlyThisShedding });
+    server = await startTestServer('examples/iris', {
+      'server.maxBodyBytesInFlight': 3 * declared,
+      'server.requestReceiveTimeoutMs': 10_000,
+      ...onlyThisShedding,
+    });
   });
   after(async () => server.shutdown('test done'));
 
@@ -72,7 +98,10 @@ describe('bytes in flight', () => {
     // Three uploads of 100 kB each hold the whole 300 kB budget while their bodies arrive.
     const held = Array.from({ length: 3 }, () => partialRequest(port, declared, '{"instances":['));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const shed = await fast(server, JSON.stringify({ instances: Array.from({ length: 10 }, () => [5.1, 3.5, 1.4, 0.2]) }));
+    const shed = await fast(
+      server,
+      JSON.stringify({ instances: Array.from({ length: 10 }, () => [5.1, 3.5, 1.4, 0.2]) }),
+    );
     assert.equal(shed.status, 429);
     assert.equal(shed.retryAfter, '1');
     assert.match(shed.body.error!, /receiving as many request bytes as it holds at once \(300000 bytes\)/);
@@ -87,7 +116,11 @@ describe('bytes in flight', () => {
       text = `${text}[5.1,3.5,1.4,0.2]]}`;
       socket.write(text.slice(start.length).padEnd(declared - start.length, ' '));
     }
-    const answers = await Promise.all(held.map(({ reply, socket }) => Promise.race([reply, new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(String(chunk))))])));
+    const answers = await Promise.all(
+      held.map(({ reply, socket }) =>
+        Promise.race([reply, new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(String(chunk))))]),
+      ),
+    );
     for (const answer of answers) assert.match(answer, /^HTTP\/1\.1 200 /);
     held.forEach(({ socket }) => socket.destroy());
     assert.equal((await fast(server)).status, 200);

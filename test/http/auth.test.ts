@@ -10,7 +10,18 @@ describe('API key', () => {
   const key = 's3cret-key-value';
   before(async () => {
     const destination = new Writable({ write: (chunk, _, done) => ((logs += chunk), done()) });
-    server = await startServer({ target: 'examples/iris', flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'server.apiKey': key, 'log.level': 'debug' }, logDestination: destination as never });
+    server = await startServer({
+      target: 'examples/iris',
+      flags: {
+        'server.port': 0,
+        'server.host': '127.0.0.1',
+        'server.grpcPort': 0,
+        'server.drainDelaySeconds': 0,
+        'server.apiKey': key,
+        'log.level': 'debug',
+      },
+      logDestination: destination as never,
+    });
     await server.loaded;
   });
   after(async () => server.shutdown('test done'));
@@ -18,7 +29,12 @@ describe('API key', () => {
   const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
 
   it('is required on prediction and metadata routes', async () => {
-    for (const response of [await post(server, '/predict', row), await post(server, '/predict', row, { authorization: 'Bearer wrong' }), await get(server, '/v2/models/iris'), await post(server, '/predict', row, { authorization: key })]) {
+    for (const response of [
+      await post(server, '/predict', row),
+      await post(server, '/predict', row, { authorization: 'Bearer wrong' }),
+      await get(server, '/v2/models/iris'),
+      await post(server, '/predict', row, { authorization: key }),
+    ]) {
       assert.equal(response.status, 401);
       assert.match(response.body.error, /API key/);
     }
@@ -26,7 +42,8 @@ describe('API key', () => {
   });
 
   it('is not required on probes and /metrics', async () => {
-    for (const path of ['/healthz', '/ready', '/v2/health/live', '/v2/health/ready', '/metrics']) assert.equal((await get(server, path)).status, 200, path);
+    for (const path of ['/healthz', '/ready', '/v2/health/live', '/v2/health/ready', '/metrics'])
+      assert.equal((await get(server, path)).status, 200, path);
   });
 
   it('never appears in logs', async () => {

@@ -17,8 +17,26 @@ import { call, inferenceClient } from '../grpc/client.js';
  * X-Request-Id, the same checks answer over gRPC, the process keeps serving, no unknown name
  * becomes a metric label, and its peak memory stays under the limit `berth manifests` writes.
  */
-interface HttpCase { title: string; method?: string; path: unknown; headers?: Record<string, string>; body?: unknown; text?: unknown; auth?: boolean; status: number; error?: string; allow?: string; requestIdNot?: string }
-interface GrpcCase { title: string; request: unknown; auth?: boolean; code: keyof typeof grpcStatus; error: string }
+interface HttpCase {
+  title: string;
+  method?: string;
+  path: unknown;
+  headers?: Record<string, string>;
+  body?: unknown;
+  text?: unknown;
+  auth?: boolean;
+  status: number;
+  error?: string;
+  allow?: string;
+  requestIdNot?: string;
+}
+interface GrpcCase {
+  title: string;
+  request: unknown;
+  auth?: boolean;
+  code: keyof typeof grpcStatus;
+  error: string;
+}
 
 const corpus = (file: string) => JSON.parse(readFileSync(join('test/fixtures/hostile', file), 'utf8'));
 const key = 'hostile-corpus-key';
@@ -51,16 +69,39 @@ function expand(value: unknown): unknown {
   return out;
 }
 
-function send(port: number, testCase: HttpCase): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
-  const text = testCase.text !== undefined ? (expand(testCase.text) as string) : testCase.body !== undefined ? JSON.stringify(expand(testCase.body)) : undefined;
-  const headers: Record<string, string> = { ...(text !== undefined ? { 'content-type': 'application/json' } : {}), ...(testCase.auth === false ? {} : { authorization: `Bearer ${key}` }), ...testCase.headers };
-  if (text !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(text));
+function send(
+  port: number,
+  testCase: HttpCase,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const text =
+    testCase.text !== undefined
+      ? (expand(testCase.text) as string)
+      : testCase.body !== undefined
+        ? JSON.stringify(expand(testCase.body))
+        : undefined;
+  const headers: Record<string, string> = {
+    ...(text !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(testCase.auth === false ? {} : { authorization: `Bearer ${key}` }),
+    ...testCase.headers,
+  };
+  if (text !== undefined && headers['content-length'] === undefined)
+    headers['content-length'] = String(Buffer.byteLength(text));
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, method: testCase.method ?? 'POST', path: expand(testCase.path) as string, headers, timeout: 60_000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, text: body }));
-    });
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: testCase.method ?? 'POST',
+        path: expand(testCase.path) as string,
+        headers,
+        timeout: 60_000,
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, text: body }));
+      },
+    );
     request.on('error', reject);
     // A server may answer a declared body past its limit before reading it, then close; a client
     // that is still writing megabytes gets EPIPE instead of reading that answer. Large bodies go
@@ -89,13 +130,34 @@ describe('hostile corpus', () => {
 
   before(async () => {
     // The limit `berth manifests` writes for this model: measured under load with its settings.
-    const prepared = await prepareManifests({ ref: 'examples/iris', flags: {}, overrides: {}, measure: (path, settings) => measureModel(path, { settings, rounds: 2 }) });
-    const container = (prepared.files.find((entry) => entry.object.kind === 'Deployment')!.object as any).spec.template.spec.containers[0];
+    const prepared = await prepareManifests({
+      ref: 'examples/iris',
+      flags: {},
+      overrides: {},
+      measure: (path, settings) => measureModel(path, { settings, rounds: 2 }),
+    });
+    const container = (prepared.files.find((entry) => entry.object.kind === 'Deployment')!.object as any).spec.template
+      .spec.containers[0];
     limitBytes = parseQuantity(container.resources.limits.memory)!;
     dir = mkdtempSync(join(tmpdir(), 'berth-hostile-'));
     writeFileSync(join(dir, 'key'), `${key}\n`);
     [port, grpcPort] = [await freePort(), await freePort()];
-    server = spawnBerth(['serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort), '--api-key-file', join(dir, 'key'), '--log-requests', 'false', '--drain-delay-seconds', '0']);
+    server = spawnBerth([
+      'serve',
+      'examples/iris',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--grpc-port',
+      String(grpcPort),
+      '--api-key-file',
+      join(dir, 'key'),
+      '--log-requests',
+      'false',
+      '--drain-delay-seconds',
+      '0',
+    ]);
     await waitForReady(`http://127.0.0.1:${port}/ready`);
     client = inferenceClient(grpcPort, { 'grpc.max_send_message_length': 64 * 2 ** 20 });
   });
@@ -128,24 +190,42 @@ describe('hostile corpus', () => {
   for (const testCase of corpus('grpc.json') as GrpcCase[]) {
     it(`gRPC: ${testCase.title} → ${testCase.code}`, async () => {
       const metadata: Record<string, string> = testCase.auth === false ? {} : { authorization: `Bearer ${key}` };
-      await assert.rejects(call(client, 'ModelInfer', expand(testCase.request) as object, { metadata }), (error: ServiceError) => {
-        assert.equal(grpcStatus[error.code], testCase.code, error.details);
-        assert.ok(error.details.includes(testCase.error), `${error.details.slice(0, 300)} should say ${testCase.error}`);
-        assert.ok(error.details.length < 2000, 'the message is short');
-        assert.ok(error.metadata instanceof Metadata);
-        return true;
-      });
+      await assert.rejects(
+        call(client, 'ModelInfer', expand(testCase.request) as object, { metadata }),
+        (error: ServiceError) => {
+          assert.equal(grpcStatus[error.code], testCase.code, error.details);
+          assert.ok(
+            error.details.includes(testCase.error),
+            `${error.details.slice(0, 300)} should say ${testCase.error}`,
+          );
+          assert.ok(error.details.length < 2000, 'the message is short');
+          assert.ok(error.metadata instanceof Metadata);
+          return true;
+        },
+      );
     });
   }
 
   it('keeps serving, records no metric per unknown name or refused caller, and stays under the memory limit berth manifests writes', async () => {
-    const predict = await send(port, { title: 'predict', path: '/predict', body: { features: [5.1, 3.5, 1.4, 0.2] }, status: 200 });
+    const predict = await send(port, {
+      title: 'predict',
+      path: '/predict',
+      body: { features: [5.1, 3.5, 1.4, 0.2] },
+      status: 200,
+    });
     assert.equal(predict.status, 200);
     const metrics = (await send(port, { title: 'metrics', method: 'GET', path: '/metrics', status: 200 })).text;
     const models = new Set([...metrics.matchAll(/model="([^"]*)"/g)].map((match) => match[1]));
-    assert.deepEqual([...models].sort(), ['', '_unknown', 'iris'].filter((name) => models.has(name)).sort(), `label values: ${[...models].join(', ')}`);
+    assert.deepEqual(
+      [...models].sort(),
+      ['', '_unknown', 'iris'].filter((name) => models.has(name)).sort(),
+      `label values: ${[...models].join(', ')}`,
+    );
     assert.ok(models.has('_unknown'), 'unknown names are counted under one label');
     const peak = peakRssBytes(server.child.pid!);
-    assert.ok(peak < limitBytes, `peak RSS ${Math.round(peak / 2 ** 20)} MiB under the ${Math.round(limitBytes / 2 ** 20)} MiB limit`);
+    assert.ok(
+      peak < limitBytes,
+      `peak RSS ${Math.round(peak / 2 ** 20)} MiB under the ${Math.round(limitBytes / 2 ** 20)} MiB limit`,
+    );
   });
 });

@@ -21,7 +21,25 @@ describe('OpenAPI document and Swagger UI', () => {
   it('describes every route, and the model-specific bodies', async () => {
     const { body } = await get(server, '/openapi.json');
     const paths = Object.keys(body.paths);
-    for (const path of ['/healthz', '/ready', '/predict', '/models/{name}/predict', '/v2', '/v2/health/live', '/v2/health/ready', '/v2/models/{name}', '/v2/models/{name}/versions/{version}', '/v2/models/{name}/ready', '/v2/models/{name}/infer', '/v2/models/{name}/versions/{version}/infer', '/v1/models/{name}', '/v1/models/{name}:predict', '/metrics', '/v2/models/iris/infer', '/models/iris/predict']) {
+    for (const path of [
+      '/healthz',
+      '/ready',
+      '/predict',
+      '/models/{name}/predict',
+      '/v2',
+      '/v2/health/live',
+      '/v2/health/ready',
+      '/v2/models/{name}',
+      '/v2/models/{name}/versions/{version}',
+      '/v2/models/{name}/ready',
+      '/v2/models/{name}/infer',
+      '/v2/models/{name}/versions/{version}/infer',
+      '/v1/models/{name}',
+      '/v1/models/{name}:predict',
+      '/metrics',
+      '/v2/models/iris/infer',
+      '/models/iris/predict',
+    ]) {
       assert.ok(paths.includes(path), `${path} is documented`);
     }
     const named = body.paths['/predict'].post.requestBody.content['application/json'].schema.oneOf[0];

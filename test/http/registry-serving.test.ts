@@ -26,7 +26,12 @@ async function makeRepository(): Promise<string> {
 // Model control (the repository extension) is on only with an API key.
 const key = 'registry-test-key';
 const auth = { authorization: `Bearer ${key}` };
-const control = (server: RunningServer, path: string, body?: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+const control = (server: RunningServer, path: string, body?: unknown) =>
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
 
 // The load clients share the server's event loop, so on a starved machine the loop lags and the
 // server would rightly shed them with 429: shedding on lag and standing queues is off here (its
@@ -34,13 +39,30 @@ const control = (server: RunningServer, path: string, body?: unknown) => fetch(`
 const noShedding = { 'server.maxEventLoopLagMs': 0, 'server.maxSojournMs': 0 };
 
 async function serve(repository: string, config?: string): Promise<RunningServer> {
-  const server = await startServer({ config, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', 'repository.path': repository, 'server.modelControl': true, 'server.apiKey': key, ...noShedding } });
+  const server = await startServer({
+    config,
+    flags: {
+      'server.port': 0,
+      'server.host': '127.0.0.1',
+      'server.grpcPort': 0,
+      'server.drainDelaySeconds': 0,
+      'log.level': 'silent',
+      'repository.path': repository,
+      'server.modelControl': true,
+      'server.apiKey': key,
+      ...noShedding,
+    },
+  });
   await server.loaded;
   return server;
 }
 
 async function predict(server: RunningServer, requestId?: string) {
-  const response = await fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify(row), headers: { ...auth, 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) } });
+  const response = await fetch(`${server.url}/predict`, {
+    method: 'POST',
+    body: JSON.stringify(row),
+    headers: { ...auth, 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
+  });
   return { status: response.status, body: (await response.json()) as { model_version: string; error?: string } };
 }
 
@@ -68,7 +90,9 @@ describe('serving from the registry', () => {
     const { status, body } = await predict(server);
     assert.equal(status, 200);
     assert.equal(body.model_version, '1');
-    const metadata = (await (await fetch(`${server.url}/v2/models/iris`, { headers: auth })).json()) as ModelMetadataReply;
+    const metadata = (await (
+      await fetch(`${server.url}/v2/models/iris`, { headers: auth })
+    ).json()) as ModelMetadataReply;
     assert.deepEqual(metadata.versions, ['1']);
   });
 
@@ -84,17 +108,28 @@ describe('serving from the registry', () => {
     const clients = Array.from({ length: 16 }, client);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await setAlias({ repository, name: 'iris', alias: 'production', target: '2' });
-    await until(async () => outcomes.slice(-20).length === 20 && outcomes.slice(-20).every((outcome) => outcome.version === '2'));
+    await until(
+      async () => outcomes.slice(-20).length === 20 && outcomes.slice(-20).every((outcome) => outcome.version === '2'),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     stop = true;
     await Promise.all(clients);
     const failed = outcomes.filter((outcome) => outcome.status !== 200);
     assert.deepEqual(failed, [], 'zero failed requests through the switch');
-    assert.ok(outcomes.some((outcome) => outcome.version === '1') && outcomes.some((outcome) => outcome.version === '2'), 'both versions answered');
+    assert.ok(
+      outcomes.some((outcome) => outcome.version === '1') && outcomes.some((outcome) => outcome.version === '2'),
+      'both versions answered',
+    );
     const firstNew = outcomes.findIndex((outcome) => outcome.version === '2');
-    assert.ok(outcomes.slice(firstNew + 16).every((outcome) => outcome.version === '2'), 'once switched, new requests go to the new version');
+    assert.ok(
+      outcomes.slice(firstNew + 16).every((outcome) => outcome.version === '2'),
+      'once switched, new requests go to the new version',
+    );
     await until(async () => {
-      const index = (await (await control(server, '/v2/repository/index')).json()) as Array<{ version: string; state: string }>;
+      const index = (await (await control(server, '/v2/repository/index')).json()) as Array<{
+        version: string;
+        state: string;
+      }>;
       return index.find((entry) => entry.version === '1')?.state === 'UNAVAILABLE';
     });
   });
@@ -108,7 +143,11 @@ describe('serving from the registry', () => {
     appendFileSync(join(repository, 'iris', '3', 'model.onnx'), Buffer.from([0]));
     await setAlias({ repository, name: 'iris', alias: 'production', target: '3' });
     await until(async () => {
-      const index = (await (await control(server, '/v2/repository/index')).json()) as Array<{ version: string; state: string; reason: string }>;
+      const index = (await (await control(server, '/v2/repository/index')).json()) as Array<{
+        version: string;
+        state: string;
+        reason: string;
+      }>;
       const three = index.find((entry) => entry.version === '3');
       return three?.state === 'FAILED' && /sha256/.test(three.reason);
     });
@@ -145,7 +184,8 @@ describe('serving from the registry', () => {
       assert.match(JSON.parse(text).error, message);
       assert.ok(!text.includes(repository) && !text.includes(tmpdir()), `no path on disk in ${text}`);
     }
-    for (let i = 0; i < 200; i++) assert.equal((await control(server, `/v2/repository/models/unknown-${i}/load`)).status, 404);
+    for (let i = 0; i < 200; i++)
+      assert.equal((await control(server, `/v2/repository/models/unknown-${i}/load`)).status, 404);
     // Alias following went on through all of that: a moved alias is still followed.
     await setAlias({ repository, name: 'iris', alias: 'production', target: '1' });
     await until(async () => (await predict(server)).body.model_version === '1');
@@ -155,7 +195,16 @@ describe('serving from the registry', () => {
 describe('model control off (the default)', () => {
   it('answers 403 on the repository extension, saying how to turn it on', async () => {
     const repository = await makeRepository();
-    const server = await startServer({ flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', 'repository.path': repository } });
+    const server = await startServer({
+      flags: {
+        'server.port': 0,
+        'server.host': '127.0.0.1',
+        'server.grpcPort': 0,
+        'server.drainDelaySeconds': 0,
+        'log.level': 'silent',
+        'repository.path': repository,
+      },
+    });
     try {
       await server.loaded;
       const response = await fetch(`${server.url}/v2/repository/models/iris/unload`, { method: 'POST' });
@@ -188,21 +237,36 @@ describe('canary and shadow traffic', () => {
     for (let index = 0; index < 600; index++) versions.push((await predict(server, `req-${index}`)).body.model_version);
     const share = versions.filter((version) => version === '2').length / versions.length;
     assert.ok(share > 0.06 && share < 0.14, `canary share ${share}`);
-    assert.ok(versions.every((version) => version === '1' || version === '2'), 'the shadow never answers');
-    for (let index = 0; index < 50; index++) assert.equal((await predict(server, `req-${index}`)).body.model_version, versions[index], 'same id, same version');
+    assert.ok(
+      versions.every((version) => version === '1' || version === '2'),
+      'the shadow never answers',
+    );
+    for (let index = 0; index < 50; index++)
+      assert.equal(
+        (await predict(server, `req-${index}`)).body.model_version,
+        versions[index],
+        'same id, same version',
+      );
   });
 
   it('compares the shadow and reports the disagreement rate', async () => {
     await until(async () => {
-      const metadata = (await (await fetch(`${server.url}/v2/models/iris`, { headers: auth })).json()) as ModelMetadataReply;
+      const metadata = (await (
+        await fetch(`${server.url}/v2/models/iris`, { headers: auth })
+      ).json()) as ModelMetadataReply;
       return Number(metadata.parameters.shadow_compared) >= 500;
     });
-    const metadata = (await (await fetch(`${server.url}/v2/models/iris`, { headers: auth })).json()) as ModelMetadataReply;
+    const metadata = (await (
+      await fetch(`${server.url}/v2/models/iris`, { headers: auth })
+    ).json()) as ModelMetadataReply;
     assert.equal(metadata.parameters.shadow_version, '3');
     assert.equal(typeof metadata.parameters.shadow_disagreement_rate, 'number');
     const rate = Number(metadata.parameters.shadow_disagreement_rate);
     assert.ok(rate >= 0 && rate <= 1);
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    assert.match(text, /berth_shadow_comparisons_total\{model="iris",version="1",shadow_version="3",agreed="true"\} \d+/);
+    assert.match(
+      text,
+      /berth_shadow_comparisons_total\{model="iris",version="1",shadow_version="3",agreed="true"\} \d+/,
+    );
   });
 });

@@ -20,7 +20,20 @@ describe('schemathesis over /openapi.json', () => {
   before(async () => {
     port = await freePort();
     reports = mkdtempSync(join(tmpdir(), 'berth-schemathesis-'));
-    server = spawnBerth(['serve', 'examples/iris', '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--log-requests', 'false', '--drain-delay-seconds', '0']);
+    server = spawnBerth([
+      'serve',
+      'examples/iris',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--grpc-port',
+      '0',
+      '--log-requests',
+      'false',
+      '--drain-delay-seconds',
+      '0',
+    ]);
     await waitForReady(`http://127.0.0.1:${port}/ready`);
   });
   after(async () => {
@@ -33,7 +46,21 @@ describe('schemathesis over /openapi.json', () => {
     const python = await venvPython(t, 'scripts/python/requirements/schemathesis.txt');
     if (!python) return;
     const config = resolve('test/http/schemathesis.toml');
-    const args = ['--no-color', '--config-file', config, 'run', `http://127.0.0.1:${port}/openapi.json`, '--max-examples', '20', '--seed', '1', '--report', 'junit', '--report-dir', reports];
+    const args = [
+      '--no-color',
+      '--config-file',
+      config,
+      'run',
+      `http://127.0.0.1:${port}/openapi.json`,
+      '--max-examples',
+      '20',
+      '--seed',
+      '1',
+      '--report',
+      'junit',
+      '--report-dir',
+      reports,
+    ];
     const result = await runProgram(join(dirname(python), 'schemathesis'), args, { cwd: reports, timeoutMs: 300_000 });
     const output = `${result.stdout}${result.stderr}`;
     assert.equal(result.code, 0, output.slice(-4000));

@@ -18,16 +18,34 @@ import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
  */
 const body = JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
 
-type Outcome = { kind: 'ok'; closing: boolean } | { kind: 'http'; status: number } | { kind: 'refused' } | { kind: 'broken'; message: string };
+type Outcome =
+  | { kind: 'ok'; closing: boolean }
+  | { kind: 'http'; status: number }
+  | { kind: 'refused' }
+  | { kind: 'broken'; message: string };
 
 function predict(port: number, agent: Agent): Promise<Outcome> {
   return new Promise((resolve) => {
     let sent = false;
-    const request = httpRequest({ host: '127.0.0.1', port, path: '/predict', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      response.resume();
-      const closing = response.headers.connection === 'close';
-      response.on('end', () => resolve(response.statusCode === 200 ? { kind: 'ok', closing } : { kind: 'http', status: response.statusCode ?? 0 }));
-    });
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/predict',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        response.resume();
+        const closing = response.headers.connection === 'close';
+        response.on('end', () =>
+          resolve(
+            response.statusCode === 200 ? { kind: 'ok', closing } : { kind: 'http', status: response.statusCode ?? 0 },
+          ),
+        );
+      },
+    );
     request.on('finish', () => (sent = true));
     request.on('error', (error: NodeJS.ErrnoException) => {
       // Refused = the server no longer accepts connections: never accepted, so not lost.
@@ -46,7 +64,19 @@ const noShedding = ['--max-event-loop-lag-ms', '0', '--max-sojourn-ms', '0'];
 describe('graceful shutdown', () => {
   it('loses no accepted request when SIGTERM arrives under load', async () => {
     const port = await freePort();
-    const server = spawnBerth(['serve', 'examples/iris', '--port', String(port), '--host', '127.0.0.1', '--grpc-port', '0', '--log-requests', 'false', ...noShedding]);
+    const server = spawnBerth([
+      'serve',
+      'examples/iris',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--grpc-port',
+      '0',
+      '--log-requests',
+      'false',
+      ...noShedding,
+    ]);
     await waitForReady(`http://127.0.0.1:${port}/ready`);
 
     const agent = new Agent({ keepAlive: true, maxSockets: 32 });
@@ -63,7 +93,8 @@ describe('graceful shutdown', () => {
     };
     const workers = Array.from({ length: 32 }, worker);
     // SIGTERM once load is flowing: a count, not a time, so a slow machine waits longer.
-    for (const until = Date.now() + 30_000; outcomes.length < 100 && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const until = Date.now() + 30_000; outcomes.length < 100 && Date.now() < until;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const before = outcomes.length;
     server.child.kill('SIGTERM');
 
@@ -85,9 +116,16 @@ describe('graceful shutdown', () => {
 
     const broken = outcomes.filter((outcome) => outcome.kind === 'broken' || outcome.kind === 'http');
     assert.deepEqual(broken, [], 'every accepted request completed with 200');
-    assert.equal(outcomes.filter((outcome) => outcome.kind === 'ok' && outcome.closing).length, 32, 'each of the 32 keep-alive clients was told Connection: close');
+    assert.equal(
+      outcomes.filter((outcome) => outcome.kind === 'ok' && outcome.closing).length,
+      32,
+      'each of the 32 keep-alive clients was told Connection: close',
+    );
     assert.ok(before >= 100, `load was flowing before SIGTERM (${before} requests)`);
-    assert.ok(outcomes.filter((outcome) => outcome.kind === 'ok').length > before, 'requests kept being served during the drain delay');
+    assert.ok(
+      outcomes.filter((outcome) => outcome.kind === 'ok').length > before,
+      'requests kept being served during the drain delay',
+    );
     assert.equal(exit.code, 0, server.output());
     assert.match(server.output(), /drained; exiting/);
   });

@@ -16,25 +16,35 @@ async function pickle(): Promise<{ dir: string; artifact: string }> {
 
 test('a Python that cannot be run is named, with the flag to pass', async () => {
   const { dir, artifact } = await pickle();
-  await assert.rejects(importModel({ artifact, python: join(dir, 'no-such-python'), name: 'm' }), { code: 'BERTH_IMPORT_NO_PYTHON', message: /cannot run .*no-such-python \(not found\); pass --python with the Python the model was trained with/ });
+  await assert.rejects(importModel({ artifact, python: join(dir, 'no-such-python'), name: 'm' }), {
+    code: 'BERTH_IMPORT_NO_PYTHON',
+    message: /cannot run .*no-such-python \(not found\); pass --python with the Python the model was trained with/,
+  });
 });
 
 test('a file that is no model format Berth knows is refused before anything runs', async () => {
   const { dir } = await pickle();
   await writeFile(join(dir, 'notes.txt'), 'hello\n');
-  await assert.rejects(importModel({ artifact: join(dir, 'notes.txt'), python: 'python3' }), { code: 'BERTH_IMPORT_ARTIFACT_UNKNOWN' });
+  await assert.rejects(importModel({ artifact: join(dir, 'notes.txt'), python: 'python3' }), {
+    code: 'BERTH_IMPORT_ARTIFACT_UNKNOWN',
+  });
   await assert.rejects(importModel({ artifact: join(dir, 'missing.joblib') }), { code: 'BERTH_MODEL_FILE_MISSING' });
 });
 
-test('someone else\'s folder is never written into, and a missing sample is named', async () => {
+test("someone else's folder is never written into, and a missing sample is named", async () => {
   const { dir, artifact } = await pickle();
   await mkdir(join(dir, 'mine'));
   await writeFile(join(dir, 'mine', 'notes.md'), 'keep me\n');
-  await assert.rejects(importModel({ artifact, out: join(dir, 'mine'), python: 'python3' }), { code: 'BERTH_IMPORT_OUT_NOT_EMPTY' });
-  await assert.rejects(importModel({ artifact, sample: join(dir, 'nope.csv'), python: 'python3' }), { code: 'BERTH_IMPORT_BAD_SAMPLE', message: /nope\.csv: file not found/ });
+  await assert.rejects(importModel({ artifact, out: join(dir, 'mine'), python: 'python3' }), {
+    code: 'BERTH_IMPORT_OUT_NOT_EMPTY',
+  });
+  await assert.rejects(importModel({ artifact, sample: join(dir, 'nope.csv'), python: 'python3' }), {
+    code: 'BERTH_IMPORT_BAD_SAMPLE',
+    message: /nope\.csv: file not found/,
+  });
 });
 
-test('the default name is the file\'s, or its folder\'s for a file called model', () => {
+test("the default name is the file's, or its folder's for a file called model", () => {
   assert.equal(defaultName('/home/me/churn v2.pkl'), 'churn-v2');
   assert.equal(defaultName('/home/me/iris-deploy/model.joblib'), 'iris-deploy');
   assert.equal(defaultName('/home/me/_tmp/Pipeline.pkl'), 'tmp');

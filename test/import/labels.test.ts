@@ -6,15 +6,26 @@ const target = (values: string[]) => ({ name: 'species', values });
 
 test('--labels names the classes in order, and must name each one', () => {
   assert.deepEqual(chooseLabels([0, 1], ['no', 'yes'], undefined, null), { labels: ['no', 'yes'], source: 'flag' });
-  assert.throws(() => chooseLabels([0, 1, 2], ['no', 'yes'], undefined, null), /--labels names 2 classes, but the model has 3 \(0, 1, 2\)/);
+  assert.throws(
+    () => chooseLabels([0, 1, 2], ['no', 'yes'], undefined, null),
+    /--labels names 2 classes, but the model has 3 \(0, 1, 2\)/,
+  );
 });
 
 test('string classes are their own names', () => {
-  assert.deepEqual(chooseLabels(['churns', 'stays'], undefined, ['stays'], target(['x'])), { labels: ['churns', 'stays'], source: 'model' });
+  assert.deepEqual(chooseLabels(['churns', 'stays'], undefined, ['stays'], target(['x'])), {
+    labels: ['churns', 'stays'],
+    source: 'model',
+  });
 });
 
 test('class numbers take the names the target column pairs them with', () => {
-  const choice = chooseLabels([0, 1, 2], undefined, [0, 0, 1, 2, 2, 1], target(['setosa', 'setosa', 'versicolor', 'virginica', 'virginica', 'virginica']));
+  const choice = chooseLabels(
+    [0, 1, 2],
+    undefined,
+    [0, 0, 1, 2, 2, 1],
+    target(['setosa', 'setosa', 'versicolor', 'virginica', 'virginica', 'virginica']),
+  );
   assert.deepEqual(choice.labels, ['setosa', 'versicolor', 'virginica']);
   assert.equal(choice.source, 'sample');
   assert.match(choice.detail!, /match on 5 of 6 rows/);

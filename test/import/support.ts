@@ -35,11 +35,24 @@ const script = 'scripts/fixtures/import_artifacts.py';
  * script is seeded, so its output is kept like the venvs are: under the cache, by the content of
  * the script and of the venv's requirements, and made again when either changes.
  */
-export async function makeArtifacts(python: string, only?: string[]): Promise<{ dir: string; manifest: Record<string, ArtifactCase> }> {
+export async function makeArtifacts(
+  python: string,
+  only?: string[],
+): Promise<{ dir: string; manifest: Record<string, ArtifactCase> }> {
   const venv = basename(dirname(dirname(python)));
-  const key = createHash('sha256').update(await readFile(script)).update(venv).update(only?.join(',') ?? '').digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(await readFile(script))
+    .update(venv)
+    .update(only?.join(',') ?? '')
+    .digest('hex')
+    .slice(0, 12);
   const dir = join(hostFacts().berthCache, 'import-artifacts', `${venv}-${key}`);
-  if (!(await access(join(dir, 'manifest.json')).then(() => true, () => false))) {
+  if (
+    !(await access(join(dir, 'manifest.json')).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     // Made aside and renamed into place: a run beside this one never sees half a folder.
     const making = `${dir}.${process.pid}`;
     await rm(making, { recursive: true, force: true });
@@ -48,7 +61,10 @@ export async function makeArtifacts(python: string, only?: string[]): Promise<{ 
     if (run.code !== 0) throw new Error(`import_artifacts.py failed (${run.code}):\n${run.stderr.slice(-2000)}`);
     await rename(making, dir).catch(() => rm(making, { recursive: true, force: true }));
   }
-  return { dir, manifest: JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<string, ArtifactCase> };
+  return {
+    dir,
+    manifest: JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<string, ArtifactCase>,
+  };
 }
 
 export async function pythonFor(t: TestContext, which: keyof typeof requirements): Promise<string | undefined> {
@@ -79,7 +95,12 @@ export function predictRow(row: Array<number | string | null>, features: string[
 }
 
 /** /predict with the manifest's rows (named when the model names its features) and the same rows as OIP v2 tensors. */
-export async function servesLikeTheOriginal(folder: string, name: string, entry: ArtifactCase, result: ImportResult): Promise<void> {
+export async function servesLikeTheOriginal(
+  folder: string,
+  name: string,
+  entry: ArtifactCase,
+  result: ImportResult,
+): Promise<void> {
   const server = await startTestServer(folder);
   try {
     const rows = entry.rows!;
@@ -88,31 +109,69 @@ export async function servesLikeTheOriginal(folder: string, name: string, entry:
     const features = result.features ?? null;
     const predict = await post(server, '/predict', { instances: rows.map((row) => predictRow(row, features)) });
     assert.equal(predict.status, 200, predict.raw);
-    const metadata = (await get(server, `/v2/models/${name}`)).body as { inputs: Array<{ name: string; datatype: string; shape: number[] }>; outputs: Array<{ name: string }> };
-    const inputs = metadata.inputs.length === 1
-      ? [{ name: metadata.inputs[0]!.name, datatype: metadata.inputs[0]!.datatype, shape: [rows.length, rows[0]!.length], data: rows.flat().map((value) => value ?? missingValue) }]
-      : metadata.inputs.map((input) => {
-        const column = features!.indexOf(input.name);
-        return { name: input.name, datatype: input.datatype, shape: [rows.length, 1], data: rows.map((row) => row[column] ?? missingValue) };
-      });
+    const metadata = (await get(server, `/v2/models/${name}`)).body as {
+      inputs: Array<{ name: string; datatype: string; shape: number[] }>;
+      outputs: Array<{ name: string }>;
+    };
+    const inputs =
+      metadata.inputs.length === 1
+        ? [
+            {
+              name: metadata.inputs[0]!.name,
+              datatype: metadata.inputs[0]!.datatype,
+              shape: [rows.length, rows[0]!.length],
+              data: rows.flat().map((value) => value ?? missingValue),
+            },
+          ]
+        : metadata.inputs.map((input) => {
+            const column = features!.indexOf(input.name);
+            return {
+              name: input.name,
+              datatype: input.datatype,
+              shape: [rows.length, 1],
+              data: rows.map((row) => row[column] ?? missingValue),
+            };
+          });
     const v2 = await post(server, `/v2/models/${name}/infer`, { inputs });
     assert.equal(v2.status, 200, v2.raw);
-    const outputs = new Map((v2.body.outputs as Array<{ name: string; data: unknown[] }>).map((output) => [output.name, output.data]));
+    const outputs = new Map(
+      (v2.body.outputs as Array<{ name: string; data: unknown[] }>).map((output) => [output.name, output.data]),
+    );
 
     if (expected.values) {
-      assert.equal(closeEnough(predict.body.predictions, expected.values, tolerance), -1, `/predict ${JSON.stringify(predict.body.predictions)} vs ${JSON.stringify(expected.values)}`);
-      assert.equal(closeEnough(outputs.get(metadata.outputs[0]!.name)!, expected.values, tolerance), -1, 'OIP v2 values');
+      assert.equal(
+        closeEnough(predict.body.predictions, expected.values, tolerance),
+        -1,
+        `/predict ${JSON.stringify(predict.body.predictions)} vs ${JSON.stringify(expected.values)}`,
+      );
+      assert.equal(
+        closeEnough(outputs.get(metadata.outputs[0]!.name)!, expected.values, tolerance),
+        -1,
+        'OIP v2 values',
+      );
       return;
     }
     assert.deepEqual(predict.body.predictions.map(String), expected.labels!.map(String), '/predict labels');
     const [labelOutput, probabilityOutput] = metadata.outputs.map((output) => output.name);
     assert.deepEqual(outputs.get(labelOutput!)!.map(String), expected.labels!.map(String), 'OIP v2 labels');
-    if (result.labels.labels) assert.deepEqual(predict.body.labels, expected.labels!.map((label) => result.labels.labels![result.report.kind === 'classifier' ? classIndex(result, label) : 0]));
+    if (result.labels.labels)
+      assert.deepEqual(
+        predict.body.labels,
+        expected.labels!.map(
+          (label) => result.labels.labels![result.report.kind === 'classifier' ? classIndex(result, label) : 0],
+        ),
+      );
     if (expected.probabilities) {
       const names = Object.keys(predict.body.probabilities[0]);
-      const served = (predict.body.probabilities as Array<Record<string, number>>).flatMap((row) => names.map((label) => row[label]!));
+      const served = (predict.body.probabilities as Array<Record<string, number>>).flatMap((row) =>
+        names.map((label) => row[label]!),
+      );
       assert.equal(closeEnough(served, expected.probabilities.flat(), tolerance), -1, '/predict probabilities');
-      assert.equal(closeEnough(outputs.get(probabilityOutput!)!, expected.probabilities.flat(), tolerance), -1, 'OIP v2 probabilities');
+      assert.equal(
+        closeEnough(outputs.get(probabilityOutput!)!, expected.probabilities.flat(), tolerance),
+        -1,
+        'OIP v2 probabilities',
+      );
     }
   } finally {
     await server.shutdown('test done');

@@ -1,6 +1,11 @@
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { findPerfAnalyzer, runPerfAnalyzer, type PerfAnalyzer, type PerfAnalyzerRun } from '../../bench/perf-analyzer.js';
+import {
+  findPerfAnalyzer,
+  runPerfAnalyzer,
+  type PerfAnalyzer,
+  type PerfAnalyzerRun,
+} from '../../bench/perf-analyzer.js';
 import { freePort, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
 import { cannotRun } from '../helpers/system-program.js';
 
@@ -13,7 +18,18 @@ import { cannotRun } from '../helpers/system-program.js';
  */
 async function serve(target: string): Promise<{ process: BerthProcess; http: string; grpc: string }> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const process = spawnBerth(['serve', target, '--port', String(httpPort), '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--log-requests', 'false']);
+  const process = spawnBerth([
+    'serve',
+    target,
+    '--port',
+    String(httpPort),
+    '--host',
+    '127.0.0.1',
+    '--grpc-port',
+    String(grpcPort),
+    '--log-requests',
+    'false',
+  ]);
   await waitForReady(`http://127.0.0.1:${httpPort}/ready`);
   return { process, http: `127.0.0.1:${httpPort}`, grpc: `127.0.0.1:${grpcPort}` };
 }
@@ -35,11 +51,69 @@ describe('perf_analyzer against berth serve', () => {
   });
 
   const runs: Array<[string, () => PerfAnalyzerRun]> = [
-    ['iris over HTTP, binary tensors', () => ({ model: 'iris', url: iris.http, protocol: 'http', tensors: 'binary', concurrency: 2, windowMs: 300, windowRequests: 50, stability: 1000 })],
-    ['iris over HTTP, JSON tensors', () => ({ model: 'iris', url: iris.http, protocol: 'http', tensors: 'json', concurrency: 2, windowMs: 300, windowRequests: 50, stability: 1000 })],
-    ['iris over gRPC', () => ({ model: 'iris', url: iris.grpc, protocol: 'grpc', concurrency: 2, windowMs: 300, windowRequests: 50, stability: 1000 })],
-    ['iris over HTTP with 8 rows per request', () => ({ model: 'iris', url: iris.http, protocol: 'http', concurrency: 2, windowMs: 300, windowRequests: 50, batchSize: 8, stability: 1000 })],
-    ['a fixed-batch model (max_batch_size 0) over HTTP', () => ({ model: 'torch-fixed-batch', url: fixedBatch.http, protocol: 'http', concurrency: 1, windowMs: 300, windowRequests: 50, stability: 1000 })],
+    [
+      'iris over HTTP, binary tensors',
+      () => ({
+        model: 'iris',
+        url: iris.http,
+        protocol: 'http',
+        tensors: 'binary',
+        concurrency: 2,
+        windowMs: 300,
+        windowRequests: 50,
+        stability: 1000,
+      }),
+    ],
+    [
+      'iris over HTTP, JSON tensors',
+      () => ({
+        model: 'iris',
+        url: iris.http,
+        protocol: 'http',
+        tensors: 'json',
+        concurrency: 2,
+        windowMs: 300,
+        windowRequests: 50,
+        stability: 1000,
+      }),
+    ],
+    [
+      'iris over gRPC',
+      () => ({
+        model: 'iris',
+        url: iris.grpc,
+        protocol: 'grpc',
+        concurrency: 2,
+        windowMs: 300,
+        windowRequests: 50,
+        stability: 1000,
+      }),
+    ],
+    [
+      'iris over HTTP with 8 rows per request',
+      () => ({
+        model: 'iris',
+        url: iris.http,
+        protocol: 'http',
+        concurrency: 2,
+        windowMs: 300,
+        windowRequests: 50,
+        batchSize: 8,
+        stability: 1000,
+      }),
+    ],
+    [
+      'a fixed-batch model (max_batch_size 0) over HTTP',
+      () => ({
+        model: 'torch-fixed-batch',
+        url: fixedBatch.http,
+        protocol: 'http',
+        concurrency: 1,
+        windowMs: 300,
+        windowRequests: 50,
+        stability: 1000,
+      }),
+    ],
   ];
   for (const [title, run] of runs) {
     it(`completes and reports throughput: ${title}`, async (t: TestContext) => {

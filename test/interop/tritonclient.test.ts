@@ -38,25 +38,55 @@ describe('tritonclient against berth serve', () => {
     if (repository) rmSync(repository, { recursive: true, force: true });
   });
 
-  it('HTTP, asyncio HTTP and gRPC clients get the framework\'s answers from every fixture model, JSON and binary, compressed or not', async (t: TestContext) => {
+  it("HTTP, asyncio HTTP and gRPC clients get the framework's answers from every fixture model, JSON and binary, compressed or not", async (t: TestContext) => {
     const python = await venvPython(t, tritonclientRequirements);
     if (!python) return;
     repository = mkdtempSync(join(tmpdir(), 'berth-tritonclient-'));
-    for (const name of models) await registerModel({ repository, source: join(fixturesDir, name), name, describe: describeOnnxModel });
+    for (const name of models)
+      await registerModel({ repository, source: join(fixturesDir, name), name, describe: describeOnnxModel });
     const keyFile = join(repository, 'api-key');
     writeFileSync(keyFile, `${apiKey}\n`);
     const [httpPort, grpcPort] = [await freePort(), await freePort()];
-    server = spawnBerth(['serve', '--repository', repository, '--model-control', 'true', '--api-key-file', keyFile, '--port', String(httpPort), '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--log-requests', 'false']);
+    server = spawnBerth([
+      'serve',
+      '--repository',
+      repository,
+      '--model-control',
+      'true',
+      '--api-key-file',
+      keyFile,
+      '--port',
+      String(httpPort),
+      '--host',
+      '127.0.0.1',
+      '--grpc-port',
+      String(grpcPort),
+      '--log-requests',
+      'false',
+    ]);
     await waitForReady(`http://127.0.0.1:${httpPort}/ready`, 60_000);
 
-    const run = await runProgram(python, ['test/interop/tritonclient_matrix.py', `127.0.0.1:${httpPort}`, `127.0.0.1:${grpcPort}`, fixturesDir, ...models], { timeoutMs: 300_000, env: { ...process.env, BERTH_TEST_API_KEY: apiKey } });
+    const run = await runProgram(
+      python,
+      ['test/interop/tritonclient_matrix.py', `127.0.0.1:${httpPort}`, `127.0.0.1:${grpcPort}`, fixturesDir, ...models],
+      { timeoutMs: 300_000, env: { ...process.env, BERTH_TEST_API_KEY: apiKey } },
+    );
     assert.equal(run.code, 0, `${run.stderr.slice(-3000)}\n${server.output().slice(-2000)}`);
     const checks = (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { checks: Check[] }).checks;
     const failed = checks.filter((check) => !check.ok);
-    assert.deepEqual(failed.map((check) => `${check.client} ${check.model} ${check.case}: ${check.detail}`), []);
+    assert.deepEqual(
+      failed.map((check) => `${check.client} ${check.model} ${check.case}: ${check.detail}`),
+      [],
+    );
     for (const client of ['http', 'http-asyncio', 'grpc']) {
-      for (const model of models) assert.ok(checks.some((check) => check.client === client && check.model === model && check.ok), `${client} × ${model} ran`);
+      for (const model of models)
+        assert.ok(
+          checks.some((check) => check.client === client && check.model === model && check.ok),
+          `${client} × ${model} ran`,
+        );
     }
-    t.diagnostic(`${checks.length} checks passed: ${models.length} models × HTTP (12 forms + defaults), asyncio HTTP (12), gRPC (3), config, statistics, repository`);
+    t.diagnostic(
+      `${checks.length} checks passed: ${models.length} models × HTTP (12 forms + defaults), asyncio HTTP (12), gRPC (3), config, statistics, repository`,
+    );
   });
 });

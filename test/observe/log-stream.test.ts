@@ -25,9 +25,15 @@ test('the log buffer is capped: a turn whose lines go beyond it are dropped and 
   for (let i = 120; i < 130; i++) logger.info({ i }, 'third turn');
   const dropped = droppedLogLines() - before;
   await writtenOut(stream);
-  const written = (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { i: number });
+  const written = (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { i: number });
   assert.equal(dropped, 100);
-  assert.deepEqual(written.map((line) => line.i), [...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 120 + i)]);
+  assert.deepEqual(
+    written.map((line) => line.i),
+    [...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 120 + i)],
+  );
 
   const metrics = createMetrics({ processMetrics: false });
   const text = await metrics.registry.metrics();
@@ -44,8 +50,14 @@ test('lines longer than a write chunk (2 KiB) are written whole, in order', asyn
   const long = 'x'.repeat(10_000);
   for (let i = 0; i < 50; i++) logger.info({ i, text: i % 5 === 0 ? long : 'short' }, 'line');
   await writtenOut(stream);
-  const written = (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { i: number; text: string });
-  assert.deepEqual(written.map((line) => line.i), Array.from({ length: 50 }, (_, i) => i));
+  const written = (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { i: number; text: string });
+  assert.deepEqual(
+    written.map((line) => line.i),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
   assert.equal(written[5]!.text, long);
   stream.destroy();
   await rm(dir, { recursive: true, force: true });
@@ -63,7 +75,13 @@ test('lines reach the file within the gathering interval, without a flush', asyn
     await new Promise((resolve) => setTimeout(resolve, 20));
     text = await readFile(path, 'utf8');
   }
-  assert.deepEqual(text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { msg: string }).msg), ['one', 'two']);
+  assert.deepEqual(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { msg: string }).msg),
+    ['one', 'two'],
+  );
   stream.destroy();
   await rm(dir, { recursive: true, force: true });
 });

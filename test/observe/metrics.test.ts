@@ -9,7 +9,12 @@ describe('/metrics', () => {
   before(async () => {
     server = await startTestServer('examples/iris');
     await post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
-    await post(server, '/predict', { instances: [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] });
+    await post(server, '/predict', {
+      instances: [
+        [5.1, 3.5, 1.4, 0.2],
+        [6.7, 3.0, 5.2, 2.3],
+      ],
+    });
     await post(server, '/predict', { sepal_length: 'x' });
   });
   after(async () => server.shutdown('test done'));
@@ -18,7 +23,21 @@ describe('/metrics', () => {
     const { status, headers, raw } = await get(server, '/metrics');
     assert.equal(status, 200);
     assert.match(String(headers['content-type']), /^text\/plain; version=0.0.4/);
-    for (const family of ['berth_http_requests_total', 'berth_http_request_duration_seconds', 'berth_inference_duration_seconds', 'berth_inference_rows_total', 'berth_http_requests_in_flight', 'berth_model_load_seconds', 'berth_model_ready', 'berth_batch_size', 'berth_queue_duration_seconds', 'berth_model_call_duration_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {
+    for (const family of [
+      'berth_http_requests_total',
+      'berth_http_request_duration_seconds',
+      'berth_inference_duration_seconds',
+      'berth_inference_rows_total',
+      'berth_http_requests_in_flight',
+      'berth_model_load_seconds',
+      'berth_model_ready',
+      'berth_batch_size',
+      'berth_queue_duration_seconds',
+      'berth_model_call_duration_seconds',
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       assert.match(raw, new RegExp(`^# TYPE ${family} `, 'm'), family);
     }
   });
@@ -47,7 +66,10 @@ describe('/metrics with every model call on the onnxruntime thread', () => {
     try {
       await post(server, '/predict', { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
       const { raw } = await get(server, '/metrics');
-      assert.match(raw, /^berth_model_call_duration_seconds_count\{model="iris",version="1",thread="onnxruntime"\} 3$/m);
+      assert.match(
+        raw,
+        /^berth_model_call_duration_seconds_count\{model="iris",version="1",thread="onnxruntime"\} 3$/m,
+      );
       assert.doesNotMatch(raw, /thread="main"/);
     } finally {
       await server.shutdown('test done');

@@ -27,16 +27,30 @@ test('the default tag is the image berth manifests puts in the Deployment', asyn
 test('a registry reference builds the registered version, tagged as berth manifests tags it', async (t) => {
   const repository = await temp('berth-build-repo-');
   t.after(() => rm(repository, { recursive: true, force: true }));
-  for (let i = 0; i < 2; i++) await registerModel({ repository, source: iris, name: 'iris', describe: describeOnnxModel });
+  for (let i = 0; i < 2; i++)
+    await registerModel({ repository, source: iris, name: 'iris', describe: describeOnnxModel });
   await setAlias({ repository, name: 'iris', alias: 'production', target: '1' });
   const request = await buildRequest('iris@production', { registry: registryLookup(repository) });
-  const prepared = await prepareManifests({ ref: 'iris@production', flags: {}, overrides: {}, registry: registryLookup(repository) });
+  const prepared = await prepareManifests({
+    ref: 'iris@production',
+    flags: {},
+    overrides: {},
+    registry: registryLookup(repository),
+  });
   assert.equal(request.tag, prepared.options.image);
   assert.match(request.tag, /^localhost\/iris:1-[0-9a-f]{12}$/);
   assert.equal(request.model.version, '1');
-  assert.equal(request.model.metadataPath, join(repository, 'iris', '1', 'berth-version.json'), 'the registry metadata goes into the image');
+  assert.equal(
+    request.model.metadataPath,
+    join(repository, 'iris', '1', 'berth-version.json'),
+    'the registry metadata goes into the image',
+  );
 });
 
 test('the engine is podman or docker; anything else is a usage error before the model is read', async () => {
-  await assert.rejects(buildRequest('/nonexistent/model.onnx', { engine: 'buildah' }), (error: { code?: string; message: string }) => error.code === 'BERTH_BAD_USAGE' && /--engine takes podman or docker/.test(error.message));
+  await assert.rejects(
+    buildRequest('/nonexistent/model.onnx', { engine: 'buildah' }),
+    (error: { code?: string; message: string }) =>
+      error.code === 'BERTH_BAD_USAGE' && /--engine takes podman or docker/.test(error.message),
+  );
 });

@@ -7,7 +7,9 @@ import { defaults } from '../../src/core/defaults.js';
 import type { InferenceRequest } from '../../src/core/inference.js';
 import type { ModelRuntime } from '../../src/runtime/runtime.js';
 
-const row = (values: number[]): InferenceRequest => ({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: Float32Array.from(values) }] });
+const row = (values: number[]): InferenceRequest => ({
+  inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: Float32Array.from(values) }],
+});
 
 async function irisRuntime(): Promise<ModelRuntime> {
   const runtime = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, defaults.onnx);
@@ -18,7 +20,10 @@ async function irisRuntime(): Promise<ModelRuntime> {
 /** Counts the calls reaching the wrapped runtime. */
 function counting(inner: ModelRuntime) {
   const calls: number[] = [];
-  const runtime: ModelRuntime = { ...inner, infer: (request) => (calls.push(request.inputs[0]!.shape[0]!), inner.infer(request)) };
+  const runtime: ModelRuntime = {
+    ...inner,
+    infer: (request) => (calls.push(request.inputs[0]!.shape[0]!), inner.infer(request)),
+  };
   return { runtime, calls };
 }
 
@@ -27,7 +32,12 @@ describe('adaptive batcher', () => {
     const inner = await irisRuntime();
     const { runtime, calls } = counting(inner);
     const batcher = createBatcher(runtime, { ...defaults.batching });
-    const rows = Array.from({ length: 40 }, (_, index) => [4 + (index % 4), 2 + (index % 3) * 0.5, 1 + (index % 6), 0.1 + (index % 5) * 0.5]);
+    const rows = Array.from({ length: 40 }, (_, index) => [
+      4 + (index % 4),
+      2 + (index % 3) * 0.5,
+      1 + (index % 6),
+      0.1 + (index % 5) * 0.5,
+    ]);
     const batched = await Promise.all(rows.map((values) => batcher.infer(row(values))));
     assert.deepEqual(calls, [40], 'one model call for 40 concurrent requests');
     for (const [index, values] of rows.entries()) {
@@ -43,8 +53,14 @@ describe('adaptive batcher', () => {
     assert.deepEqual(calls, [1]);
     calls.length = 0;
     await Promise.all(Array.from({ length: 20 }, () => batcher.infer(row([5, 3, 1, 0.2]))));
-    assert.ok(calls.every((size) => size <= 8), `calls ${calls}`);
-    assert.equal(calls.reduce((sum, size) => sum + size, 0), 20);
+    assert.ok(
+      calls.every((size) => size <= 8),
+      `calls ${calls}`,
+    );
+    assert.equal(
+      calls.reduce((sum, size) => sum + size, 0),
+      20,
+    );
   });
 
   it('sends a backlog beyond maxBatchSize as several calls in one round, not one call per event-loop turn', async () => {
@@ -54,7 +70,15 @@ describe('adaptive batcher', () => {
     const started: number[] = [];
     let third!: () => void;
     const thirdStarted = new Promise<void>((resolve) => (third = resolve));
-    const gated: ModelRuntime = { ...inner, infer: async (request) => (started.push(request.inputs[0]!.shape[0]!), started.length === 3 && third(), await gate, inner.infer(request)) };
+    const gated: ModelRuntime = {
+      ...inner,
+      infer: async (request) => (
+        started.push(request.inputs[0]!.shape[0]!),
+        started.length === 3 && third(),
+        await gate,
+        inner.infer(request)
+      ),
+    };
     const batcher = createBatcher(gated, { ...defaults.batching, maxBatchSize: 8 });
     const answers = Promise.all(Array.from({ length: 20 }, () => batcher.infer(row([5, 3, 1, 0.2]))));
     await thirdStarted;
@@ -74,8 +98,15 @@ describe('adaptive batcher', () => {
       },
     };
     const batcher = createBatcher(poisoned, { ...defaults.batching });
-    const results = await Promise.allSettled([batcher.infer(row([5, 3, 1, 0.2])), batcher.infer(row([666, 3, 1, 0.2])), batcher.infer(row([6, 3, 5, 2]))]);
-    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const results = await Promise.allSettled([
+      batcher.infer(row([5, 3, 1, 0.2])),
+      batcher.infer(row([666, 3, 1, 0.2])),
+      batcher.infer(row([6, 3, 5, 2])),
+    ]);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
   });
 
   it('sheds with 429 and Retry-After when the queue is full', async () => {
@@ -90,7 +121,7 @@ describe('adaptive batcher', () => {
     }
   });
 
-  it('answers 504 as soon as a queued request\'s deadline passes, without waiting for the call in front', async () => {
+  it("answers 504 as soon as a queued request's deadline passes, without waiting for the call in front", async () => {
     const inner = await irisRuntime();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -100,7 +131,10 @@ describe('adaptive batcher', () => {
     const batcher = createBatcher(slow, { ...defaults.batching, maxBatchSize: 1 });
     const first = batcher.infer(row([5, 3, 1, 0.2]));
     await inside; // the first call is running now; the next request queues behind it
-    await assert.rejects(batcher.infer({ ...row([5, 3, 1, 0.2]), deadline: Date.now() + 20 }), (error: { status: number }) => error.status === 504);
+    await assert.rejects(
+      batcher.infer({ ...row([5, 3, 1, 0.2]), deadline: Date.now() + 20 }),
+      (error: { status: number }) => error.status === 504,
+    );
     // answered while the model call in front of it still runs
     release();
     await first;
@@ -119,15 +153,19 @@ describe('adaptive batcher', () => {
     assert.deepEqual(fake.calls, [3], 'one call for three requests spread over three turns');
   });
 
-  it('sends at once, without waiting out the delay, when the queue holds maxBatchSize rows', { timeout: 10_000 }, async () => {
-    const fake = createFakeRuntime({ name: 'iris', version: '1', ...irisSignature });
-    await fake.load();
-    const batcher = createBatcher(fake, { ...defaults.batching, maxBatchSize: 2, maxQueueDelayMicros: 60_000_000 });
-    const first = batcher.infer(row([5, 3, 1, 0.2]));
-    await new Promise((resolve) => setImmediate(resolve));
-    await Promise.all([first, batcher.infer(row([6, 3, 5, 2]))]);
-    assert.deepEqual(fake.calls, [2], 'two rows fill the batch: no minute-long wait');
-  });
+  it(
+    'sends at once, without waiting out the delay, when the queue holds maxBatchSize rows',
+    { timeout: 10_000 },
+    async () => {
+      const fake = createFakeRuntime({ name: 'iris', version: '1', ...irisSignature });
+      await fake.load();
+      const batcher = createBatcher(fake, { ...defaults.batching, maxBatchSize: 2, maxQueueDelayMicros: 60_000_000 });
+      const first = batcher.infer(row([5, 3, 1, 0.2]));
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all([first, batcher.infer(row([6, 3, 5, 2]))]);
+      assert.deepEqual(fake.calls, [2], 'two rows fill the batch: no minute-long wait');
+    },
+  );
 
   it('unloads once the requests it holds are answered, and takes no new ones meanwhile', async () => {
     let release!: () => void;

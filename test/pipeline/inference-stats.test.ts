@@ -6,7 +6,9 @@ import { InferenceStats } from '../../src/pipeline/inference-stats.js';
 import { createOnnxRuntime } from '../../src/runtime/onnx.js';
 import type { InferenceRequest } from '../../src/core/inference.js';
 
-const rows = (count: number): InferenceRequest => ({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [count, 4], data: new Float32Array(count * 4).fill(1) }] });
+const rows = (count: number): InferenceRequest => ({
+  inputs: [{ name: 'float_input', datatype: 'FP32', shape: [count, 4], data: new Float32Array(count * 4).fill(1) }],
+});
 
 /** The statistics extension's counters, fed by the batcher the way a served model feeds them. */
 describe('inference statistics', () => {
@@ -14,7 +16,11 @@ describe('inference statistics', () => {
     const inner = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, defaults.onnx);
     await inner.load();
     const stats = new InferenceStats();
-    const batcher = createBatcher(inner, { ...defaults.batching }, { queued: (seconds) => stats.queued(seconds), executed: (...call) => stats.executed(...call) });
+    const batcher = createBatcher(
+      inner,
+      { ...defaults.batching },
+      { queued: (seconds) => stats.queued(seconds), executed: (...call) => stats.executed(...call) },
+    );
     await Promise.all([batcher.infer(rows(1)), batcher.infer(rows(2)), batcher.infer(rows(3))]);
     await batcher.infer(rows(1));
     assert.equal(stats.queue.count, 4);
@@ -35,6 +41,9 @@ describe('inference statistics', () => {
     assert.deepEqual(stats.fail, { count: 1, ns: 1e6 });
     assert.ok(stats.lastInference > 0);
     stats.reset();
-    assert.equal(stats.inferenceCount + stats.success.count + stats.fail.count + stats.lastInference + stats.batches.size, 0);
+    assert.equal(
+      stats.inferenceCount + stats.success.count + stats.fail.count + stats.lastInference + stats.batches.size,
+      0,
+    );
   });
 });

@@ -9,7 +9,12 @@ const bin = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 const iris = fileURLToPath(new URL('../../examples/iris', import.meta.url));
 
 test('bench a model folder: berth serve starts, the sample uses berth.yaml feature names, the server stops', async () => {
-  const result = await runBench({ target: iris, launcher: { program: process.execPath, args: ['--import', 'tsx', bin] }, connections: 2, requests: 10 });
+  const result = await runBench({
+    target: iris,
+    launcher: { program: process.execPath, args: ['--import', 'tsx', bin] },
+    connections: 2,
+    requests: 10,
+  });
   assert.match(result.url, /^http:\/\/127\.0\.0\.1:\d+\/predict$/);
   assert.deepEqual(result.body, { sepal_length: 0, sepal_width: 0, petal_length: 0, petal_width: 0 });
   assert.equal(result.run!.requests.completed, 10, 'the run stops after its requests, however long they take');
@@ -20,7 +25,12 @@ test('bench a model folder: berth serve starts, the sample uses berth.yaml featu
 
 test('a model the server cannot load is reported with its output', async () => {
   await assert.rejects(
-    runBench({ target: fileURLToPath(new URL('./no-such-model', import.meta.url)), launcher: { program: process.execPath, args: ['--import', 'tsx', bin] }, durationSeconds: 1 }),
-    (error: Error & { code?: string }) => error.code === 'BERTH_BENCH_SERVER_FAILED' && /did not become ready: it exited/.test(error.message),
+    runBench({
+      target: fileURLToPath(new URL('./no-such-model', import.meta.url)),
+      launcher: { program: process.execPath, args: ['--import', 'tsx', bin] },
+      durationSeconds: 1,
+    }),
+    (error: Error & { code?: string }) =>
+      error.code === 'BERTH_BENCH_SERVER_FAILED' && /did not become ready: it exited/.test(error.message),
   );
 });

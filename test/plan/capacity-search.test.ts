@@ -13,10 +13,16 @@ function fakeServer(limit: number, ceiling: number) {
     const p99 = rate <= limit ? 5 : 200;
     return {
       mode: options.rate === undefined ? 'fixed-concurrency' : 'fixed-rate',
-      url: options.url, method: 'POST', connections: options.connections ?? 16, durationSeconds: 5,
+      url: options.url,
+      method: 'POST',
+      connections: options.connections ?? 16,
+      durationSeconds: 5,
       requests: { completed: rate * 5, perSecond: rate },
       latencyMs: { p50: 1, p90: 2, p99, p999: p99, max: p99, mean: 1 },
-      errors: 0, timeouts: 0, non2xx: 0, statusCodes: { 200: rate * 5 },
+      errors: 0,
+      timeouts: 0,
+      non2xx: 0,
+      statusCodes: { 200: rate * 5 },
     };
   };
   return { run, offered };
@@ -42,14 +48,50 @@ test('a server that meets the SLO at its ceiling: capacity = ceiling, flagged', 
 });
 
 test('no passing rate is an error that says why', async () => {
-  await assert.rejects(findCapacity({ request: { url: 'http://x/predict' }, sloP99Ms: 50, iterations: 3 }, fakeServer(0, 1000).run), (error: Error & { code?: string }) => error.code === 'BERTH_NO_CAPACITY' && /p99 200 ms > 50 ms/.test(error.message));
+  await assert.rejects(
+    findCapacity({ request: { url: 'http://x/predict' }, sloP99Ms: 50, iterations: 3 }, fakeServer(0, 1000).run),
+    (error: Error & { code?: string }) =>
+      error.code === 'BERTH_NO_CAPACITY' && /p99 200 ms > 50 ms/.test(error.message),
+  );
 });
 
 test('a step fails on errors, non-2xx, timeouts or a shortfall of the offered rate', () => {
-  const base = { mode: 'fixed-rate' as const, url: '', method: 'POST', connections: 8, durationSeconds: 5, latencyMs: { p50: 1, p90: 1, p99: 1, p999: 1, max: 1, mean: 1 }, statusCodes: {} };
-  assert.equal(judgeStep({ ...base, requests: { completed: 500, perSecond: 100 }, errors: 0, timeouts: 0, non2xx: 0 }, 100, 50, 0.95).pass, true);
-  assert.match(judgeStep({ ...base, requests: { completed: 400, perSecond: 80 }, errors: 0, timeouts: 0, non2xx: 0 }, 100, 50, 0.95).why!, /achieved 80 of 100/);
-  assert.match(judgeStep({ ...base, requests: { completed: 500, perSecond: 100 }, errors: 1, timeouts: 2, non2xx: 3 }, 100, 50, 0.95).why!, /1 errors, 2 timeouts, 3 non-2xx/);
+  const base = {
+    mode: 'fixed-rate' as const,
+    url: '',
+    method: 'POST',
+    connections: 8,
+    durationSeconds: 5,
+    latencyMs: { p50: 1, p90: 1, p99: 1, p999: 1, max: 1, mean: 1 },
+    statusCodes: {},
+  };
+  assert.equal(
+    judgeStep(
+      { ...base, requests: { completed: 500, perSecond: 100 }, errors: 0, timeouts: 0, non2xx: 0 },
+      100,
+      50,
+      0.95,
+    ).pass,
+    true,
+  );
+  assert.match(
+    judgeStep(
+      { ...base, requests: { completed: 400, perSecond: 80 }, errors: 0, timeouts: 0, non2xx: 0 },
+      100,
+      50,
+      0.95,
+    ).why!,
+    /achieved 80 of 100/,
+  );
+  assert.match(
+    judgeStep(
+      { ...base, requests: { completed: 500, perSecond: 100 }, errors: 1, timeouts: 2, non2xx: 3 },
+      100,
+      50,
+      0.95,
+    ).why!,
+    /1 errors, 2 timeouts, 3 non-2xx/,
+  );
 });
 
 test('a real capacity search over a socket: probe, then the ceiling tried at a fixed rate', async () => {
@@ -58,12 +100,22 @@ test('a real capacity search over a socket: probe, then the ceiling tried at a f
     // Runs of 20 requests rather than of a time, a p99 goal no answer misses and no shortfall
     // check: what the machine measures cannot change the outcome (the search itself is tested above).
     const request = { url: `${server.url}/predict`, method: 'POST', body: '{"features":[0,0,0,0]}', requests: 20 };
-    const result = await findCapacity({ request, sloP99Ms: 600_000, minAchievedRatio: 0, iterations: 1, connections: 2, maxConnections: 4 });
+    const result = await findCapacity({
+      request,
+      sloP99Ms: 600_000,
+      minAchievedRatio: 0,
+      iterations: 1,
+      connections: 2,
+      maxConnections: 4,
+    });
     assert.equal(result.probe.mode, 'fixed-concurrency');
     assert.equal(result.probe.requests.completed, 20);
     assert.ok(result.ceilingRps >= 1);
     assert.equal(result.steps.length, 1);
-    assert.deepEqual({ pass: result.steps[0]!.pass, rate: result.steps[0]!.rate, atCeiling: result.atCeiling, rps: result.rps }, { pass: true, rate: result.ceilingRps, atCeiling: true, rps: result.ceilingRps });
+    assert.deepEqual(
+      { pass: result.steps[0]!.pass, rate: result.steps[0]!.rate, atCeiling: result.atCeiling, rps: result.rps },
+      { pass: true, rate: result.ceilingRps, atCeiling: true, rps: result.ceilingRps },
+    );
   } finally {
     await server.close();
   }

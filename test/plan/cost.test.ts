@@ -57,8 +57,14 @@ test('a prices file replaces parts of the catalogue and rejects typos', () => {
   assert.equal(prices.controlPlane.monthly, 72);
   assert.match(prices.source, /^prices\.yaml/);
   assert.equal(fixedPodsCost(3, prices).rows[1].monthly, 172.8);
-  assert.throws(() => parsePrices('pod: { hourlyy: 1 }', 'p.yaml'), /p\.yaml: `pod\.hourlyy` is not a price setting; known: hourly, cpu/);
-  assert.throws(() => parsePrices('pod: { hourly: cheap }', 'p.yaml'), /`pod\.hourly` must be a number ≥ 0, got "cheap"/);
+  assert.throws(
+    () => parsePrices('pod: { hourlyy: 1 }', 'p.yaml'),
+    /p\.yaml: `pod\.hourlyy` is not a price setting; known: hourly, cpu/,
+  );
+  assert.throws(
+    () => parsePrices('pod: { hourly: cheap }', 'p.yaml'),
+    /`pod\.hourly` must be a number ≥ 0, got "cheap"/,
+  );
   assert.throws(() => parsePrices('vm: [1, 2]', 'p.yaml'), /`vm` must be a mapping/);
   assert.throws(() => parsePrices('a: [', 'p.yaml'), /is not valid YAML/);
 });

@@ -1,13 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyMemory, limitRate, reconcile, replicasForUtilization, scaleDownLimit, scaleUpLimit, stabilize } from '../../src/plan/hpa-algorithm.js';
+import {
+  emptyMemory,
+  limitRate,
+  reconcile,
+  replicasForUtilization,
+  scaleDownLimit,
+  scaleUpLimit,
+  stabilize,
+} from '../../src/plan/hpa-algorithm.js';
 import { hpaSpec } from '../../src/plan/hpa-spec.js';
 
 // Every expected number below is worked out by hand from the Kubernetes algorithm
 // (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details),
 // not from running the code.
 
-const observe = (current: number, utilization: number, unready = 0, now = 0) => ({ now, currentReplicas: current, readyPods: current - unready, unreadyPods: unready, utilization });
+const observe = (current: number, utilization: number, unready = 0, now = 0) => ({
+  now,
+  currentReplicas: current,
+  readyPods: current - unready,
+  unreadyPods: unready,
+  utilization,
+});
 
 test('tolerance: a ratio of 1.05 changes nothing', () => {
   // target 60%, measured 63% → 63/60 = 1.05, within 1 ± 0.1 → stay at 4.
@@ -54,7 +68,9 @@ test('default scale-up policies: max(+100%, +4 pods) per 15 s, measured from the
 });
 
 test('scale-down policies limit the step', () => {
-  const spec = hpaSpec({ scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } });
+  const spec = hpaSpec({
+    scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] },
+  });
   const down = spec.behavior.scaleDown;
   assert.equal(scaleDownLimit(0, 10, down, emptyMemory), 9);
   // 1 pod removed 30 s ago: the period started at 11 → 11 − 1 = 10 → no further removal.
@@ -62,7 +78,10 @@ test('scale-down policies limit the step', () => {
   assert.equal(scaleDownLimit(60, 10, down, memory), 10);
   assert.deepEqual(limitRate(60, 10, 2, spec, memory), { replicas: 10, reason: 'ScaleDownLimit' });
   // Percent truncates: 50% of 5 pods → int32(2.5) = 2 may remain.
-  assert.equal(scaleDownLimit(0, 5, { ...down, policies: [{ type: 'Percent', value: 50, periodSeconds: 15 }] }, emptyMemory), 2);
+  assert.equal(
+    scaleDownLimit(0, 5, { ...down, policies: [{ type: 'Percent', value: 50, periodSeconds: 15 }] }, emptyMemory),
+    2,
+  );
 });
 
 test('min/max clamp the result, with the controller reasons', () => {
@@ -79,7 +98,10 @@ test('min/max clamp the result, with the controller reasons', () => {
 test('scale-down stabilisation: the highest recommendation of the last 300 s wins', () => {
   const spec = hpaSpec();
   // Recommendations of 8 every 15 s up to t = 585, then the load drops.
-  const memory = { ...emptyMemory, recommendations: Array.from({ length: 40 }, (_, i) => ({ at: i * 15, replicas: 8 })) };
+  const memory = {
+    ...emptyMemory,
+    recommendations: Array.from({ length: 40 }, (_, i) => ({ at: i * 15, replicas: 8 })),
+  };
   assert.equal(stabilize(600, 8, 2, spec, memory).replicas, 8);
   // At t = 885 the last 8 (t = 585) is exactly 300 s old and no longer counts.
   let state = memory as typeof memory;
@@ -90,13 +112,23 @@ test('scale-down stabilisation: the highest recommendation of the last 300 s win
 
 test('scale-up stabilisation window: the lowest recent recommendation wins', () => {
   const spec = hpaSpec({ scaleUp: { stabilizationWindowSeconds: 60 } });
-  const memory = { ...emptyMemory, recommendations: [{ at: 0, replicas: 3 }, { at: 15, replicas: 9 }] };
+  const memory = {
+    ...emptyMemory,
+    recommendations: [
+      { at: 0, replicas: 3 },
+      { at: 15, replicas: 9 },
+    ],
+  };
   assert.equal(stabilize(30, 3, 9, spec, memory).replicas, 3);
   assert.equal(stabilize(61, 3, 9, spec, memory).replicas, 9);
 });
 
 test('no ready pods: no metrics, no scaling', () => {
-  const decision = reconcile({ now: 0, currentReplicas: 3, readyPods: 0, unreadyPods: 3, utilization: 0 }, hpaSpec(), emptyMemory);
+  const decision = reconcile(
+    { now: 0, currentReplicas: 3, readyPods: 0, unreadyPods: 3, utilization: 0 },
+    hpaSpec(),
+    emptyMemory,
+  );
   assert.equal(decision.desiredReplicas, 3);
   assert.equal(decision.reason, 'FailedGetResourceMetric');
 });

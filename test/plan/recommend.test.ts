@@ -7,10 +7,16 @@ import { parseTraffic } from '../../src/plan/traffic-pattern.js';
 
 const day = (spec: string) => {
   const traffic = parseTraffic(spec);
-  return { traffic: traffic.rpsAt, peak: traffic.peak, durationSeconds: 86_400, capacityPerPod: 40, startupSeconds: 30 };
+  return {
+    traffic: traffic.rpsAt,
+    peak: traffic.peak,
+    durationSeconds: 86_400,
+    capacityPerPod: 40,
+    startupSeconds: 30,
+  };
 };
 
-test('diurnal traffic: no minute at risk, and no dearer than seed 004\'s 2–10 at 70%', () => {
+test("diurnal traffic: no minute at risk, and no dearer than seed 004's 2–10 at 70%", () => {
   const input = day('diurnal:peak=400,trough=40');
   const rec = recommendHpa(input);
   assert.equal(rec.summary.minutesAtRisk, 0);
@@ -20,7 +26,14 @@ test('diurnal traffic: no minute at risk, and no dearer than seed 004\'s 2–10 
   assert.ok(rec.summary.podHours <= seed.podHours + 1e-9);
   assert.equal(rec.candidates.length, 6);
   // Re-simulating the recommendation gives the same numbers (deterministic).
-  const again = simulateHpa({ ...input, hpa: hpaSpec({ minReplicas: rec.minReplicas, maxReplicas: rec.maxReplicas, targetUtilization: rec.targetUtilization }) }).summary;
+  const again = simulateHpa({
+    ...input,
+    hpa: hpaSpec({
+      minReplicas: rec.minReplicas,
+      maxReplicas: rec.maxReplicas,
+      targetUtilization: rec.targetUtilization,
+    }),
+  }).summary;
   assert.deepEqual(again, rec.summary);
 });
 

@@ -25,11 +25,21 @@ export async function startTestServer(options: { status?: number } = {}): Promis
     req.on('end', () => {
       if (req.method === 'GET' && req.url === '/v1/models') return reply(res, 200, { models: ['iris'] });
       if (req.method === 'GET' && req.url === '/v2/models/iris') {
-        return reply(res, 200, { name: 'iris', versions: ['1'], platform: 'onnx_onnxv1', inputs: [{ name: 'float_input', datatype: 'FP32', shape: [-1, 4] }], outputs: [] });
+        return reply(res, 200, {
+          name: 'iris',
+          versions: ['1'],
+          platform: 'onnx_onnxv1',
+          inputs: [{ name: 'float_input', datatype: 'FP32', shape: [-1, 4] }],
+          outputs: [],
+        });
       }
       if (req.method === 'POST' && (req.url === '/predict' || req.url === '/v2/models/iris/infer')) {
         if (bodies.length < 5) bodies.push(body);
-        return reply(res, options.status ?? 200, options.status && options.status >= 300 ? { error: 'no' } : { prediction: 0 });
+        return reply(
+          res,
+          options.status ?? 200,
+          options.status && options.status >= 300 ? { error: 'no' } : { prediction: 0 },
+        );
       }
       reply(res, 404, { error: 'no route' });
     });
@@ -39,9 +49,10 @@ export async function startTestServer(options: { status?: number } = {}): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     bodies,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

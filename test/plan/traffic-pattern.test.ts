@@ -37,11 +37,14 @@ test('pattern mistakes say what is wrong and what is expected', () => {
     ['diurnal:peak', /`peak` is not key=value/],
   ];
   for (const [spec, message] of cases) {
-    assert.throws(() => parseTraffic(spec), (error: Error & { code?: string }) => {
-      assert.match(error.message, message, spec);
-      assert.match(error.message, /use constant:RPS/);
-      return error.code === 'BERTH_BAD_TRAFFIC' || error.code === 'BERTH_BAD_DURATION';
-    });
+    assert.throws(
+      () => parseTraffic(spec),
+      (error: Error & { code?: string }) => {
+        assert.match(error.message, message, spec);
+        assert.match(error.message, /use constant:RPS/);
+        return error.code === 'BERTH_BAD_TRAFFIC' || error.code === 'BERTH_BAD_DURATION';
+      },
+    );
   }
 });
 

@@ -30,8 +30,14 @@ export function checkXml(xml: string): XmlElement[] {
     checkText(text, i);
     if (stack.length > 0) stack.at(-1)!.text += text;
     if (open < 0) break;
-    if (xml.startsWith('<?', open)) { i = xml.indexOf('?>', open) + 2; continue; }
-    if (xml.startsWith('<!--', open)) { i = xml.indexOf('-->', open) + 3; continue; }
+    if (xml.startsWith('<?', open)) {
+      i = xml.indexOf('?>', open) + 2;
+      continue;
+    }
+    if (xml.startsWith('<!--', open)) {
+      i = xml.indexOf('-->', open) + 3;
+      continue;
+    }
     const close = xml.indexOf('>', open);
     if (close < 0) throw new Error(`unclosed tag at ${open}`);
     const body = xml.slice(open + 1, close);

@@ -11,14 +11,22 @@ import { get, post, startTestServer } from '../helpers/server.js';
 import { modelFolder } from '../observe/monitoring/model-folder.js';
 
 describe('berth profile', () => {
-  it('profiles the model\'s features and its predictions, and writes a profile the server reads', async () => {
+  it("profiles the model's features and its predictions, and writes a profile the server reads", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'berth-profile-'));
     try {
       const out = join(dir, 'profile.json');
       const result = await profileData({ data: 'examples/iris/reference.csv', model: 'examples/iris', out });
-      assert.deepEqual(result.profile.features.map((feature) => feature.name), ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'], 'the model\'s features, not the species column');
+      assert.deepEqual(
+        result.profile.features.map((feature) => feature.name),
+        ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+        "the model's features, not the species column",
+      );
       assert.equal(result.profile.prediction?.kind, 'categorical');
-      assert.deepEqual(result.profile.prediction?.kind === 'categorical' && result.profile.prediction.categories.map((category) => category.value).sort(), ['setosa', 'versicolor', 'virginica']);
+      assert.deepEqual(
+        result.profile.prediction?.kind === 'categorical' &&
+          result.profile.prediction.categories.map((category) => category.value).sort(),
+        ['setosa', 'versicolor', 'virginica'],
+      );
       assert.match(formatProfile(result), /prediction \(model\)\s+categorical\s+3 values/);
       assert.deepEqual(JSON.parse(await readFile(out, 'utf8')), JSON.parse(JSON.stringify(result.profile)));
 
@@ -48,7 +56,10 @@ describe('berth profile', () => {
       assert.equal(result.profile.features.length, 4);
       assert.ok(result.profile.prediction);
       const plain = await profileData({ data: 'examples/iris/reference.csv' });
-      assert.deepEqual(plain.profile.features.map((feature) => feature.kind), ['numeric', 'numeric', 'numeric', 'numeric', 'categorical']);
+      assert.deepEqual(
+        plain.profile.features.map((feature) => feature.kind),
+        ['numeric', 'numeric', 'numeric', 'numeric', 'categorical'],
+      );
       assert.equal(plain.profile.prediction, null);
     } finally {
       await rm(repository, { recursive: true, force: true });

@@ -27,7 +27,11 @@ function random(seed: number) {
     state ^= state << 5;
     return (state >>> 0) / 2 ** 32;
   };
-  return { next, int: (below: number) => Math.floor(next() * below), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
+  return {
+    next,
+    int: (below: number) => Math.floor(next() * below),
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+  };
 }
 
 /** The decode path a request takes after the body is read, minus HTTP (against the model's signature, any subset of its inputs). */
@@ -48,7 +52,26 @@ function decode(body: Buffer, headerLength: string | undefined): 'ok' | BerthErr
   }
 }
 
-const weirdNumbers = [-1, 0, 1, 3, 7, 2 ** 31, 2 ** 32 + 4, 2 ** 53, 2 ** 64, -0, 0.5, 1e300, Number.MAX_SAFE_INTEGER, '16', null, true, [], {}];
+const weirdNumbers = [
+  -1,
+  0,
+  1,
+  3,
+  7,
+  2 ** 31,
+  2 ** 32 + 4,
+  2 ** 53,
+  2 ** 64,
+  -0,
+  0.5,
+  1e300,
+  Number.MAX_SAFE_INTEGER,
+  '16',
+  null,
+  true,
+  [],
+  {},
+];
 
 /** A body whose JSON is changed in one structural way. */
 function mutatedJson(rng: ReturnType<typeof random>) {
@@ -57,12 +80,24 @@ function mutatedJson(rng: ReturnType<typeof random>) {
   const json = JSON.parse(body.subarray(0, headerLength).toString('utf8')) as { inputs: Array<Record<string, any>> };
   const target = rng.pick(json.inputs);
   switch (rng.int(6)) {
-    case 0: target.parameters = { binary_data_size: rng.pick(weirdNumbers) }; break;
-    case 1: target.shape = target.shape.map(() => rng.pick(weirdNumbers)); break;
-    case 2: target.datatype = rng.pick(['FP32', 'BYTES', 'BOOL', 'FP16', 'UINT64', 'X', 7]); break;
-    case 3: target.parameters = { ...target.parameters, shared_memory_region: 'r' }; break;
-    case 4: json.inputs.reverse(); break;
-    default: target.data = [1, 2]; break;
+    case 0:
+      target.parameters = { binary_data_size: rng.pick(weirdNumbers) };
+      break;
+    case 1:
+      target.shape = target.shape.map(() => rng.pick(weirdNumbers));
+      break;
+    case 2:
+      target.datatype = rng.pick(['FP32', 'BYTES', 'BOOL', 'FP16', 'UINT64', 'X', 7]);
+      break;
+    case 3:
+      target.parameters = { ...target.parameters, shared_memory_region: 'r' };
+      break;
+    case 4:
+      json.inputs.reverse();
+      break;
+    default:
+      target.data = [1, 2];
+      break;
   }
   const header = Buffer.from(JSON.stringify(json));
   return { body: Buffer.concat([header, body.subarray(headerLength)]), headerLength: String(header.length) };
@@ -75,7 +110,16 @@ function mutatedBytes(rng: ReturnType<typeof random>) {
   const flips = rng.int(8);
   for (let i = 0; i < flips; i++) copy[rng.int(copy.length)] = rng.int(256);
   const cut = rng.next() < 0.3 ? copy.subarray(0, rng.int(copy.length + 1)) : copy;
-  const length = rng.pick([String(headerLength), String(headerLength + rng.int(9) - 4), '-1', '0', String(cut.length + 1), 'x', ' 12 ', undefined]);
+  const length = rng.pick([
+    String(headerLength),
+    String(headerLength + rng.int(9) - 4),
+    '-1',
+    '0',
+    String(cut.length + 1),
+    'x',
+    ' 12 ',
+    undefined,
+  ]);
   return { body: cut, headerLength: length };
 }
 

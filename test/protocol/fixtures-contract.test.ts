@@ -1,6 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeEnough, fixtureNames, fixturesDir, loadCase, post, startTestServer, type FixtureCase } from '../helpers/server.js';
+import {
+  closeEnough,
+  fixtureNames,
+  fixturesDir,
+  loadCase,
+  post,
+  startTestServer,
+  type FixtureCase,
+} from '../helpers/server.js';
 import type { RunningServer } from '../../src/serve/start-server.js';
 
 /**
@@ -13,7 +21,9 @@ const servable = fixtureNames().filter((name) => Object.keys(loadCase(name).expe
 function nest(data: unknown[], shape: number[]): unknown[] {
   if (shape.length <= 1) return data;
   const width = data.length / shape[0]!;
-  return Array.from({ length: shape[0]! }, (_, row) => nest(data.slice(row * width, (row + 1) * width), shape.slice(1)));
+  return Array.from({ length: shape[0]! }, (_, row) =>
+    nest(data.slice(row * width, (row + 1) * width), shape.slice(1)),
+  );
 }
 
 function v2Body(fixture: FixtureCase, nested = false, rows?: [number, number]) {
@@ -37,13 +47,17 @@ function rowsOf(fixture: FixtureCase): unknown[] {
     const width = input.data.length / count;
     return Array.from({ length: count }, (_, row) => input.data.slice(row * width, (row + 1) * width));
   }
-  return Array.from({ length: count }, (_, row) => Object.fromEntries(inputs.map(([name, input]) => [name, input.data[row]])));
+  return Array.from({ length: count }, (_, row) =>
+    Object.fromEntries(inputs.map(([name, input]) => [name, input.data[row]])),
+  );
 }
 
 for (const name of servable) {
   const fixture = loadCase(name);
   const rank2 = Object.values(fixture.inputs).every((input) => input.shape.length === 2);
-  const rowDialects = rank2 && (Object.keys(fixture.inputs).length === 1 || Object.values(fixture.inputs).every((input) => input.shape[1] === 1));
+  const rowDialects =
+    rank2 &&
+    (Object.keys(fixture.inputs).length === 1 || Object.values(fixture.inputs).every((input) => input.shape[1] === 1));
 
   describe(`fixture ${name} (${fixture.framework})`, () => {
     let server: RunningServer;
@@ -58,7 +72,11 @@ for (const name of servable) {
         assert.ok(actual, `output ${outputName} missing; got ${outputs.map((output) => output.name).join(', ')}`);
         assert.deepEqual(actual.shape, expected.shape, `shape of ${outputName}`);
         const bad = closeEnough(actual.data, expected.data, fixture.tolerance);
-        assert.equal(bad, -1, `${outputName}[${bad}] = ${actual.data[bad]} but ${fixture.framework} says ${expected.data[bad]}`);
+        assert.equal(
+          bad,
+          -1,
+          `${outputName}[${bad}] = ${actual.data[bad]} but ${fixture.framework} says ${expected.data[bad]}`,
+        );
       }
     };
 
@@ -78,15 +96,25 @@ for (const name of servable) {
 
     it('returns only the outputs asked for', async () => {
       const wanted = Object.keys(fixture.expected)[0]!;
-      const response = await post(server, `/v2/models/${name}/infer`, { ...v2Body(fixture), outputs: [{ name: wanted }] });
+      const response = await post(server, `/v2/models/${name}/infer`, {
+        ...v2Body(fixture),
+        outputs: [{ name: wanted }],
+      });
       assert.equal(response.status, 200, JSON.stringify(response.body));
-      assert.deepEqual(response.body.outputs.map((output: { name: string }) => output.name), [wanted]);
+      assert.deepEqual(
+        response.body.outputs.map((output: { name: string }) => output.name),
+        [wanted],
+      );
     });
 
     it('answers concurrent one-row requests bit-identically to one batched request', async () => {
       const rows = Object.values(fixture.inputs)[0]!.shape[0]!;
       const whole = await post(server, `/v2/models/${name}/infer`, v2Body(fixture));
-      const single = await Promise.all(Array.from({ length: rows }, (_, row) => post(server, `/v2/models/${name}/infer`, v2Body(fixture, false, [row, row + 1]))));
+      const single = await Promise.all(
+        Array.from({ length: rows }, (_, row) =>
+          post(server, `/v2/models/${name}/infer`, v2Body(fixture, false, [row, row + 1])),
+        ),
+      );
       for (const [index, output] of whole.body.outputs.entries()) {
         const pieces = single.flatMap((response) => response.body.outputs[index].data);
         assert.deepEqual(pieces, output.data, `output ${output.name}`);
@@ -95,7 +123,8 @@ for (const name of servable) {
 
     if (rowDialects) {
       it('seed /predict {"instances"} and KServe v1 :predict agree with the framework', async () => {
-        const labelOutput = Object.keys(fixture.expected).find((key) => /label/.test(key)) ?? Object.keys(fixture.expected)[0]!;
+        const labelOutput =
+          Object.keys(fixture.expected).find((key) => /label/.test(key)) ?? Object.keys(fixture.expected)[0]!;
         const expected = fixture.expected[labelOutput]!;
         const width = expected.data.length / expected.shape[0]!;
         const expectedRows = width === 1 ? expected.data : nest(expected.data, expected.shape);
@@ -105,12 +134,19 @@ for (const name of servable) {
         assert.equal(v1.status, 200, JSON.stringify(v1.body));
         for (const predictions of [seed.body.predictions, v1.body.predictions]) {
           const flat = (predictions as unknown[]).flat(3);
-          assert.equal(closeEnough(flat, (expectedRows as unknown[]).flat(3), fixture.tolerance), -1, `${JSON.stringify(predictions)} vs ${JSON.stringify(expectedRows)}`);
+          assert.equal(
+            closeEnough(flat, (expectedRows as unknown[]).flat(3), fixture.tolerance),
+            -1,
+            `${JSON.stringify(predictions)} vs ${JSON.stringify(expectedRows)}`,
+          );
         }
         const probabilityOutput = Object.keys(fixture.expected).find((key) => /prob/.test(key));
         if (probabilityOutput) {
           const probabilities = seed.body.probabilities.flatMap((row: Record<string, number>) => Object.values(row));
-          assert.equal(closeEnough(probabilities, fixture.expected[probabilityOutput]!.data, { abs: 1e-5, rel: 1e-4 }), -1);
+          assert.equal(
+            closeEnough(probabilities, fixture.expected[probabilityOutput]!.data, { abs: 1e-5, rel: 1e-4 }),
+            -1,
+          );
         }
       });
     }

@@ -15,7 +15,9 @@ import { rawStrings } from '../grpc/client.js';
 import { decodeWith, signature } from '../helpers/codec.js';
 
 /** protobufjs over the shipped proto, as grpc-js serializes with proto-loader. */
-const Contents = new protobuf.Root().loadSync(protoPath, { keepCase: true }).lookupType('inference.InferTensorContents');
+const Contents = new protobuf.Root()
+  .loadSync(protoPath, { keepCase: true })
+  .lookupType('inference.InferTensorContents');
 
 const limits = defaults.limits;
 
@@ -36,7 +38,8 @@ const samples: Record<Datatype, Tensor['data']> = {
   BYTES: ['héllo', ''],
 };
 
-const catalogueCode = (factory: { code: string }) => (error: unknown) => (error as { code?: string }).code === factory.code;
+const catalogueCode = (factory: { code: string }) => (error: unknown) =>
+  (error as { code?: string }).code === factory.code;
 
 describe('raw contents', () => {
   for (const datatype of datatypes) {
@@ -49,7 +52,10 @@ describe('raw contents', () => {
   }
 
   it('is little-endian with no padding', () => {
-    assert.deepEqual([...dataToRaw({ datatype: 'INT32', data: new Int32Array([1, -2]) })], [1, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff]);
+    assert.deepEqual(
+      [...dataToRaw({ datatype: 'INT32', data: new Int32Array([1, -2]) })],
+      [1, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff],
+    );
     assert.deepEqual([...dataToRaw({ datatype: 'FP16', data: new Float32Array([1]) })], [0x00, 0x3c]);
   });
 
@@ -68,7 +74,11 @@ describe('raw contents', () => {
   });
 
   it('refuses a size that does not match the shape, naming both', () => {
-    assert.throws(() => rawToData(Buffer.alloc(12), 'FP32', [2, 2], 'float_input'), (error: Error) => catalogueCode(errors.rawSizeMismatch)(error) && /12 bytes; FP32 of shape \[2,2\] needs 16/.test(error.message));
+    assert.throws(
+      () => rawToData(Buffer.alloc(12), 'FP32', [2, 2], 'float_input'),
+      (error: Error) =>
+        catalogueCode(errors.rawSizeMismatch)(error) && /12 bytes; FP32 of shape \[2,2\] needs 16/.test(error.message),
+    );
   });
 
   it('refuses malformed BYTES: short prefix, overrun, left-over bytes, invalid UTF-8, huge shapes', () => {
@@ -77,7 +87,10 @@ describe('raw contents', () => {
     assert.throws(() => rawToData(Buffer.concat([rawStrings(['a']), Buffer.from([0])]), 'BYTES', [1], 'plan'), bad);
     assert.throws(() => rawToData(rawStrings(['a']), 'BYTES', [2], 'plan'), bad);
     assert.throws(() => rawToData(rawStrings(['a']), 'BYTES', [1e9], 'plan'), bad);
-    assert.throws(() => rawToData(Buffer.from([1, 0, 0, 0, 0xff]), 'BYTES', [1], 'plan'), catalogueCode(errors.badValue));
+    assert.throws(
+      () => rawToData(Buffer.from([1, 0, 0, 0, 0xff]), 'BYTES', [1], 'plan'),
+      catalogueCode(errors.badValue),
+    );
   });
 
   it('refuses BOOL bytes other than 0 and 1', () => {
@@ -89,18 +102,32 @@ describe('typed contents', () => {
   for (const datatype of datatypes.filter((type) => type !== 'FP16')) {
     it(`${datatype} round-trips through its contents field on the wire`, () => {
       const data = samples[datatype];
-      const wire = Contents.toObject(Contents.decode(Contents.encode(Contents.fromObject(dataToContents({ datatype, data }))).finish()), { longs: String, arrays: true });
+      const wire = Contents.toObject(
+        Contents.decode(Contents.encode(Contents.fromObject(dataToContents({ datatype, data }))).finish()),
+        { longs: String, arrays: true },
+      );
       const back = contentsToData(wire, datatype, 'x');
       assert.deepEqual(Array.from(back as ArrayLike<unknown>), Array.from(data as ArrayLike<unknown>));
     });
   }
 
   it('range-checks INT8 values carried in int_contents', () => {
-    assert.throws(() => contentsToData({ int_contents: [1, 300] }, 'INT8', 'x'), (error: Error) => catalogueCode(errors.badValue)(error) && /value 1 of `x` must be an integer from -128 to 127/.test(error.message));
+    assert.throws(
+      () => contentsToData({ int_contents: [1, 300] }, 'INT8', 'x'),
+      (error: Error) =>
+        catalogueCode(errors.badValue)(error) &&
+        /value 1 of `x` must be an integer from -128 to 127/.test(error.message),
+    );
   });
 
   it('names the right field when values are in the wrong one', () => {
-    assert.throws(() => contentsToData({ int_contents: [1, 2], fp32_contents: [] }, 'FP32', 'float_input'), (error: Error) => /values of `float_input` \(FP32\) belong in contents.fp32_contents, got contents.int_contents/.test(error.message));
+    assert.throws(
+      () => contentsToData({ int_contents: [1, 2], fp32_contents: [] }, 'FP32', 'float_input'),
+      (error: Error) =>
+        /values of `float_input` \(FP32\) belong in contents.fp32_contents, got contents.int_contents/.test(
+          error.message,
+        ),
+    );
   });
 
   it('refuses FP16 typed contents: the spec has no field for it', () => {
@@ -110,7 +137,11 @@ describe('typed contents', () => {
 
 describe('ModelInferRequest decoding', () => {
   const input = { name: 'x', datatype: 'FP32', shape: ['1', '2'], contents: { fp32_contents: [1, 2] } };
-  const model = signature('m', [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }], [{ name: 'y', datatype: 'FP32', shape: [-1] }]);
+  const model = signature(
+    'm',
+    [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }],
+    [{ name: 'y', datatype: 'FP32', shape: [-1] }],
+  );
   const decode = (message: object) => decodeWith(grpcInferCodec, { model_name: 'm', ...message }, model, { limits });
   const answer = { outputs: [{ name: 'y', datatype: 'FP32' as const, shape: [1], data: new Float32Array([3]) }] };
   /** Whether the reply to a decoded request is raw. */
@@ -120,7 +151,13 @@ describe('ModelInferRequest decoding', () => {
   };
 
   it('decodes typed inputs, id, outputs and parameters', () => {
-    const { request } = decode({ model_version: '3', id: 'r1', inputs: [input], outputs: [{ name: 'y' }], parameters: { n: { parameter_choice: 'int64_param', int64_param: '7' } } });
+    const { request } = decode({
+      model_version: '3',
+      id: 'r1',
+      inputs: [input],
+      outputs: [{ name: 'y' }],
+      parameters: { n: { parameter_choice: 'int64_param', int64_param: '7' } },
+    });
     assert.deepEqual(request.outputs, ['y']);
     assert.equal(request.id, 'r1');
     assert.deepEqual(request.parameters, { n: 7 });
@@ -130,30 +167,58 @@ describe('ModelInferRequest decoding', () => {
   });
 
   it('answers raw when asked raw, unless binary_data_output says otherwise', () => {
-    const raw = { inputs: [{ ...input, contents: null }], raw_input_contents: [dataToRaw({ datatype: 'FP32', data: new Float32Array([1, 2]) })] };
+    const raw = {
+      inputs: [{ ...input, contents: null }],
+      raw_input_contents: [dataToRaw({ datatype: 'FP32', data: new Float32Array([1, 2]) })],
+    };
     assert.equal(rawReply(raw), true);
-    assert.equal(rawReply({ ...raw, parameters: { binary_data_output: { parameter_choice: 'bool_param', bool_param: false } } }), false);
-    assert.equal(rawReply({ inputs: [input], parameters: { binary_data_output: { parameter_choice: 'bool_param', bool_param: true } } }), true);
+    assert.equal(
+      rawReply({ ...raw, parameters: { binary_data_output: { parameter_choice: 'bool_param', bool_param: false } } }),
+      false,
+    );
+    assert.equal(
+      rawReply({
+        inputs: [input],
+        parameters: { binary_data_output: { parameter_choice: 'bool_param', bool_param: true } },
+      }),
+      true,
+    );
   });
 
   it('refuses raw and typed contents together, and a raw count that differs from the inputs', () => {
     const raw = dataToRaw({ datatype: 'FP32', data: new Float32Array([1, 2]) });
     assert.throws(() => decode({ inputs: [input], raw_input_contents: [raw] }), catalogueCode(errors.mixedContents));
-    assert.throws(() => decode({ inputs: [{ ...input, contents: null }], raw_input_contents: [raw, raw] }), catalogueCode(errors.rawContentsCount));
+    assert.throws(
+      () => decode({ inputs: [{ ...input, contents: null }], raw_input_contents: [raw, raw] }),
+      catalogueCode(errors.rawContentsCount),
+    );
   });
 
   it('refuses no inputs, unknown datatypes, bad shapes and oversized shapes before allocating', () => {
     assert.throws(() => decode({ inputs: [] }), /`inputs` must be/);
     assert.throws(() => decode({ inputs: [{ ...input, datatype: 'FP8' }] }), catalogueCode(errors.unknownDatatype));
     assert.throws(() => decode({ inputs: [{ ...input, shape: ['-1', '2'] }] }), catalogueCode(errors.badShape));
-    assert.throws(() => decode({ inputs: [{ ...input, shape: ['100000000', '100000000'] }], raw_input_contents: [Buffer.alloc(0)] }), catalogueCode(errors.tooManyValues));
+    assert.throws(
+      () =>
+        decode({ inputs: [{ ...input, shape: ['100000000', '100000000'] }], raw_input_contents: [Buffer.alloc(0)] }),
+      catalogueCode(errors.tooManyValues),
+    );
   });
 
   it('checks each input against the signature as it decodes it', () => {
     assert.throws(() => decode({ inputs: [{ ...input, name: 'z' }] }), catalogueCode(errors.unknownInput));
-    assert.throws(() => decode({ inputs: [{ ...input, datatype: 'FP64', contents: { fp64_contents: [1, 2] } }] }), catalogueCode(errors.wrongDatatype));
-    assert.throws(() => decode({ inputs: [{ ...input, shape: ['1', '3'], contents: { fp32_contents: [1, 2, 3] } }] }), catalogueCode(errors.wrongShape));
-    assert.throws(() => decode({ inputs: [input], outputs: [{ name: 'y' }, { name: 'y' }] }), catalogueCode(errors.duplicateOutput));
+    assert.throws(
+      () => decode({ inputs: [{ ...input, datatype: 'FP64', contents: { fp64_contents: [1, 2] } }] }),
+      catalogueCode(errors.wrongDatatype),
+    );
+    assert.throws(
+      () => decode({ inputs: [{ ...input, shape: ['1', '3'], contents: { fp32_contents: [1, 2, 3] } }] }),
+      catalogueCode(errors.wrongShape),
+    );
+    assert.throws(
+      () => decode({ inputs: [input], outputs: [{ name: 'y' }, { name: 'y' }] }),
+      catalogueCode(errors.duplicateOutput),
+    );
   });
 });
 
@@ -163,12 +228,23 @@ describe('ModelInferResponse encoding', () => {
 
   it('is typed by default and echoes id and version', () => {
     const reply = encodeInferResponse(model, { id: 'r1', inputs: [] }, { outputs }, false);
-    assert.deepEqual(reply, { model_name: 'm', model_version: '1', id: 'r1', outputs: [{ name: 'label', datatype: 'INT64', shape: [2], contents: { int64_contents: ['0', '2'] } }], raw_output_contents: [] });
+    assert.deepEqual(reply, {
+      model_name: 'm',
+      model_version: '1',
+      id: 'r1',
+      outputs: [{ name: 'label', datatype: 'INT64', shape: [2], contents: { int64_contents: ['0', '2'] } }],
+      raw_output_contents: [],
+    });
   });
 
   it('is raw when asked, and always when an output is FP16', () => {
     assert.equal(encodeInferResponse(model, { inputs: [] }, { outputs }, true).raw_output_contents.length, 1);
-    const half = encodeInferResponse(model, { inputs: [] }, { outputs: [...outputs, { name: 'h', datatype: 'FP16', shape: [1], data: new Float32Array([1]) }] }, false);
+    const half = encodeInferResponse(
+      model,
+      { inputs: [] },
+      { outputs: [...outputs, { name: 'h', datatype: 'FP16', shape: [1], data: new Float32Array([1]) }] },
+      false,
+    );
     assert.equal(half.raw_output_contents.length, 2);
     assert.ok(half.outputs.every((output) => output.contents === undefined));
   });
@@ -197,6 +273,13 @@ describe('gRPC status mapping', () => {
   });
 
   it('passes typed parameters through as plain values', () => {
-    assert.deepEqual(fromWireParameters({ a: { parameter_choice: 'bool_param', bool_param: true }, b: { parameter_choice: 'uint64_param', uint64_param: '18446744073709551615' }, c: { parameter_choice: 'string_param', string_param: 's' } }), { a: true, b: '18446744073709551615', c: 's' });
+    assert.deepEqual(
+      fromWireParameters({
+        a: { parameter_choice: 'bool_param', bool_param: true },
+        b: { parameter_choice: 'uint64_param', uint64_param: '18446744073709551615' },
+        c: { parameter_choice: 'string_param', string_param: 's' },
+      }),
+      { a: true, b: '18446744073709551615', c: 's' },
+    );
   });
 });

@@ -19,7 +19,11 @@ before(async () => {
 after(() => work.cleanup());
 
 function child(args: string[], onOutput?: (chunk: string) => void): Promise<ProgramResult> {
-  return runProgram(process.execPath, ['--import', 'tsx', registerChild, ...args], { cwd: projectRoot, timeoutMs: 120_000, onOutput });
+  return runProgram(process.execPath, ['--import', 'tsx', registerChild, ...args], {
+    cwd: projectRoot,
+    timeoutMs: 120_000,
+    onOutput,
+  });
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, limitMs = 90_000): Promise<T> {
@@ -37,26 +41,50 @@ const lastLine = (result: ProgramResult) => JSON.parse(result.stdout.trim().spli
 test('two processes publishing the same version number at once get distinct versions', async () => {
   const barrier = join(work.path, 'barrier');
   await mkdir(barrier);
-  const runs = [child([repository, model, 'raced', 'barrier', barrier]), child([repository, model, 'raced', 'barrier', barrier])];
+  const runs = [
+    child([repository, model, 'raced', 'barrier', barrier]),
+    child([repository, model, 'raced', 'barrier', barrier]),
+  ];
   // Both have staged everything and chose their number; neither has published.
   const ready = await waitFor('both children to reach publish', async () => {
     const entries = (await readdir(barrier)).filter((entry) => entry.startsWith('ready-'));
     return entries.length === 2 ? entries : undefined;
   });
-  assert.deepEqual(ready.map((entry) => entry.split('-').at(-1)), ['1', '1'], 'both picked version 1: a real collision');
+  assert.deepEqual(
+    ready.map((entry) => entry.split('-').at(-1)),
+    ['1', '1'],
+    'both picked version 1: a real collision',
+  );
   await writeFile(join(barrier, 'go'), '');
   const results = await Promise.all(runs);
   for (const result of results) assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(results.map(lastLine).map((entry) => entry.version).sort(), [1, 2]);
+  assert.deepEqual(
+    results
+      .map(lastLine)
+      .map((entry) => entry.version)
+      .sort(),
+    [1, 2],
+  );
   assert.deepEqual(await listVersions(repository, 'raced'), [1, 2]);
-  for (const version of [1, 2]) assert.equal((await resolveModel(repository, `raced@${version}`)).metadata.version, version, 'metadata names its own folder');
+  for (const version of [1, 2])
+    assert.equal(
+      (await resolveModel(repository, `raced@${version}`)).metadata.version,
+      version,
+      'metadata names its own folder',
+    );
   assert.equal((await verifyRepository({ repository })).ok, true);
 });
 
 test('several registers racing freely all succeed with distinct numbers', async () => {
   const results = await Promise.all([1, 2, 3].map(() => child([repository, model, 'free-for-all'])));
   for (const result of results) assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(results.map(lastLine).map((entry) => entry.version).sort(), [1, 2, 3]);
+  assert.deepEqual(
+    results
+      .map(lastLine)
+      .map((entry) => entry.version)
+      .sort(),
+    [1, 2, 3],
+  );
   assert.equal((await verifyRepository({ repository })).ok, true);
 });
 

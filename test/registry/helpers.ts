@@ -56,7 +56,11 @@ export async function writeTinyModel(folder: string, offset: number, file = `tin
 export const registerChild = join(projectRoot, 'test/registry/register-child.ts');
 
 /** A temp folder with an empty repository path and a tiny model in it: the setup most registry tests share. */
-export async function repositoryWorkspace(): Promise<{ work: Awaited<ReturnType<typeof tempFolder>>; repository: string; model: string }> {
+export async function repositoryWorkspace(): Promise<{
+  work: Awaited<ReturnType<typeof tempFolder>>;
+  repository: string;
+  model: string;
+}> {
   const work = await tempFolder();
   return { work, repository: join(work.path, 'repo'), model: await writeTinyModel(work.path, 1) };
 }

@@ -3,7 +3,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { errors } from '../../src/core/errors.js';
-import { deleteVersion, listModels, registerModel, resolveModel, rollback, setAlias } from '../../src/registry/index.js';
+import {
+  deleteVersion,
+  listModels,
+  registerModel,
+  resolveModel,
+  rollback,
+  setAlias,
+} from '../../src/registry/index.js';
 import { describe, fixtureFolder, tempFolder, writeTinyModel } from './helpers.js';
 
 let work: Awaited<ReturnType<typeof tempFolder>>;
@@ -19,10 +26,21 @@ after(() => work.cleanup());
 
 test('three registers make versions 1, 2, 3 with hash, signature, producer and metrics', async () => {
   for (const [index, source] of models.entries()) {
-    const result = await registerModel({ repository, source, name: 'tiny', describe, metrics: { score: index / 10 }, params: { offset: String(index + 1) }, description: `offset ${index + 1}` });
+    const result = await registerModel({
+      repository,
+      source,
+      name: 'tiny',
+      describe,
+      metrics: { score: index / 10 },
+      params: { offset: String(index + 1) },
+      description: `offset ${index + 1}`,
+    });
     assert.equal(result.version, index + 1);
   }
-  assert.deepEqual(await readdir(join(repository, 'tiny')).then((entries) => entries.filter((entry) => /^\d+$/.test(entry)).sort()), ['1', '2', '3']);
+  assert.deepEqual(
+    await readdir(join(repository, 'tiny')).then((entries) => entries.filter((entry) => /^\d+$/.test(entry)).sort()),
+    ['1', '2', '3'],
+  );
   const latest = await resolveModel(repository, 'tiny');
   assert.equal(latest.version, 3);
   assert.equal(latest.path, join(repository, 'tiny', '3', 'model.onnx'));
@@ -43,17 +61,29 @@ test('three registers make versions 1, 2, 3 with hash, signature, producer and m
 });
 
 test('alias, move, rollback step back through the history', async () => {
-  assert.deepEqual(await setAlias({ repository, name: 'tiny', alias: 'production', target: '1' }), { name: 'tiny', alias: 'production', from: undefined, to: 1 });
+  assert.deepEqual(await setAlias({ repository, name: 'tiny', alias: 'production', target: '1' }), {
+    name: 'tiny',
+    alias: 'production',
+    from: undefined,
+    to: 1,
+  });
   await setAlias({ repository, name: 'tiny', alias: 'production', target: '2' });
   await setAlias({ repository, name: 'tiny', alias: 'staging', target: 'latest' });
   await setAlias({ repository, name: 'tiny', alias: 'production', target: 'staging' });
   assert.equal((await resolveModel(repository, 'tiny@production')).version, 3);
   assert.deepEqual((await resolveModel(repository, 'tiny@3')).aliases, ['production', 'staging']);
 
-  assert.deepEqual(await rollback({ repository, name: 'tiny', alias: 'production' }), { name: 'tiny', alias: 'production', from: 3, to: 2 });
+  assert.deepEqual(await rollback({ repository, name: 'tiny', alias: 'production' }), {
+    name: 'tiny',
+    alias: 'production',
+    from: 3,
+    to: 2,
+  });
   assert.equal((await resolveModel(repository, 'tiny@production')).version, 2);
   assert.equal((await rollback({ repository, name: 'tiny', alias: 'production' })).to, 1);
-  await assert.rejects(rollback({ repository, name: 'tiny', alias: 'production' }), { code: errors.noAliasHistory.code });
+  await assert.rejects(rollback({ repository, name: 'tiny', alias: 'production' }), {
+    code: errors.noAliasHistory.code,
+  });
   await assert.rejects(rollback({ repository, name: 'tiny', alias: 'canary' }), { code: errors.unknownAlias.code });
 
   const aliases = JSON.parse(await readFile(join(repository, 'tiny', 'aliases.json'), 'utf8'));
@@ -65,8 +95,12 @@ test('unknown names, versions and aliases are 404s', async () => {
   await assert.rejects(resolveModel(repository, 'nope'), { code: errors.unknownModel.code });
   await assert.rejects(resolveModel(repository, 'tiny@9'), { code: errors.unknownVersion.code });
   await assert.rejects(resolveModel(repository, 'tiny@canary'), { code: errors.unknownAlias.code });
-  await assert.rejects(setAlias({ repository, name: 'tiny', alias: 'production', target: '9' }), { code: errors.unknownVersion.code });
-  await assert.rejects(setAlias({ repository, name: 'tiny', alias: 'latest', target: '1' }), { code: errors.badAliasName.code });
+  await assert.rejects(setAlias({ repository, name: 'tiny', alias: 'production', target: '9' }), {
+    code: errors.unknownVersion.code,
+  });
+  await assert.rejects(setAlias({ repository, name: 'tiny', alias: 'latest', target: '1' }), {
+    code: errors.badAliasName.code,
+  });
 });
 
 test('delete is refused while an alias points at the version; a deleted number is never reused', async () => {
@@ -92,7 +126,10 @@ test('list shows every model with versions and aliases', async () => {
   const [tiny] = await listModels(repository);
   assert.equal(tiny!.name, 'tiny');
   assert.equal(tiny!.latest, 4);
-  assert.deepEqual(tiny!.versions.map((entry) => entry.version), [1, 2, 4]);
+  assert.deepEqual(
+    tiny!.versions.map((entry) => entry.version),
+    [1, 2, 4],
+  );
   assert.deepEqual(tiny!.aliases, { production: 1, staging: 2 });
   assert.deepEqual(tiny!.versions[0]!.aliases, ['production']);
   await assert.rejects(listModels(repository, 'nope'), { code: errors.unknownModel.code });
@@ -110,17 +147,35 @@ test('a folder is registered with its berth.yaml: name, features and labels come
   assert.equal(meta.producer.name, 'skl2onnx');
   assert.ok(meta.opsets['ai.onnx.ml']! >= 1);
   // ZipMap is unwrapped at load, so the recorded signature is the served one.
-  assert.deepEqual(meta.signature.outputs.map((output) => output.datatype), ['INT64', 'FP32']);
+  assert.deepEqual(
+    meta.signature.outputs.map((output) => output.datatype),
+    ['INT64', 'FP32'],
+  );
   assert.deepEqual(Object.keys(meta.files).sort(), ['berth.yaml', 'model.onnx']);
-  assert.equal(await readFile(join(result.path, '..', 'berth.yaml'), 'utf8'), await readFile(join(folder, 'berth.yaml'), 'utf8'));
+  assert.equal(
+    await readFile(join(result.path, '..', 'berth.yaml'), 'utf8'),
+    await readFile(join(folder, 'berth.yaml'), 'utf8'),
+  );
 });
 
 test('a file that is not ONNX is refused and leaves nothing behind', async () => {
   const bogus = join(work.path, 'bogus.onnx');
   await (await import('node:fs/promises')).writeFile(bogus, 'not a model');
-  await assert.rejects(registerModel({ repository, source: bogus, name: 'bogus', describe }), { code: errors.modelInvalid.code });
-  await assert.rejects(registerModel({ repository, source: join(work.path, 'absent.onnx'), name: 'x', describe }), { code: errors.modelFileMissing.code });
-  await assert.rejects(registerModel({ repository, source: models[0]!, describe }), { code: errors.badModelName.code }, 'a bare file needs --name');
-  await assert.rejects(readdir(join(repository, 'bogus')), { code: 'ENOENT' }, 'no model folder for a failed first register');
+  await assert.rejects(registerModel({ repository, source: bogus, name: 'bogus', describe }), {
+    code: errors.modelInvalid.code,
+  });
+  await assert.rejects(registerModel({ repository, source: join(work.path, 'absent.onnx'), name: 'x', describe }), {
+    code: errors.modelFileMissing.code,
+  });
+  await assert.rejects(
+    registerModel({ repository, source: models[0]!, describe }),
+    { code: errors.badModelName.code },
+    'a bare file needs --name',
+  );
+  await assert.rejects(
+    readdir(join(repository, 'bogus')),
+    { code: 'ENOENT' },
+    'no model folder for a failed first register',
+  );
   assert.deepEqual(await readdir(join(repository, '.berth-tmp')), []);
 });

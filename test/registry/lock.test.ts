@@ -48,19 +48,34 @@ test('a lock held by a live process makes others wait, then fail with a clear er
 test('an old lock is stale even when its owner cannot be checked (another host)', async () => {
   const lock = join(repository, 'tiny', '.lock');
   await writeFile(lock, JSON.stringify({ host: 'elsewhere', pid: 1, token: 'old', at: Date.now() - 120_000 }));
-  const change = await setAlias({ repository, name: 'tiny', alias: 'production', target: '3', lock: { timeoutMs: 1_000, staleMs: 60_000 } });
+  const change = await setAlias({
+    repository,
+    name: 'tiny',
+    alias: 'production',
+    target: '3',
+    lock: { timeoutMs: 1_000, staleMs: 60_000 },
+  });
   assert.equal(change.to, 3);
 });
 
 test('concurrent alias moves in one process are serialised: none is lost from the history', async () => {
   const lock = { timeoutMs: 10_000, staleMs: 60_000 };
-  await Promise.all(['1', '2', '3', '1', '2', '3'].map((target, index) => setAlias({ repository, name: 'tiny', alias: `a${index % 2}`, target, lock })));
+  await Promise.all(
+    ['1', '2', '3', '1', '2', '3'].map((target, index) =>
+      setAlias({ repository, name: 'tiny', alias: `a${index % 2}`, target, lock }),
+    ),
+  );
   const aliases = JSON.parse(await readFile(join(repository, 'tiny', 'aliases.json'), 'utf8'));
   assert.equal(aliases.aliases.a0.history.length + 1 + aliases.aliases.a1.history.length + 1, 6);
 });
 
 test('withLock releases on error', async () => {
   const path = join(work.path, 'plain.lock');
-  await assert.rejects(withLock(path, { timeoutMs: 100, staleMs: 1_000 }, async () => { throw new Error('boom'); }), /boom/);
+  await assert.rejects(
+    withLock(path, { timeoutMs: 100, staleMs: 1_000 }, async () => {
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
   assert.equal(await withLock(path, { timeoutMs: 100, staleMs: 1_000 }, async () => 'again'), 'again');
 });

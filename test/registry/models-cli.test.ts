@@ -18,12 +18,32 @@ after(() => work.cleanup());
 
 async function berth(args: string[], env: Record<string, string> = {}) {
   const { BERTH_REPOSITORY: _ignored, ...base } = process.env;
-  const result = await runProgram(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/bin.ts'), ...args], { cwd: projectRoot, env: { ...base, ...env }, timeoutMs: 60_000 });
+  const result = await runProgram(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/bin.ts'), ...args], {
+    cwd: projectRoot,
+    env: { ...base, ...env },
+    timeoutMs: 60_000,
+  });
   return { ...result, json: () => JSON.parse(result.stdout) };
 }
 
 test('register, alias, rollback, show, list, delete, verify through the CLI', async () => {
-  const first = await berth(['models', 'register', model, '--name', 'tiny', '--metrics', 'accuracy=0.9', 'f1=0.8', '--params', 'depth=3', '--description', 'first cut', '--repository', repository, '--json']);
+  const first = await berth([
+    'models',
+    'register',
+    model,
+    '--name',
+    'tiny',
+    '--metrics',
+    'accuracy=0.9',
+    'f1=0.8',
+    '--params',
+    'depth=3',
+    '--description',
+    'first cut',
+    '--repository',
+    repository,
+    '--json',
+  ]);
   assert.equal(first.code, 0, first.stderr);
   const registered = first.json();
   assert.equal(registered.version, 1);
@@ -69,7 +89,17 @@ test('register, alias, rollback, show, list, delete, verify through the CLI', as
 });
 
 test('user mistakes are one-line errors with exit code 1', async () => {
-  const badMetric = await berth(['models', 'register', model, '--name', 'tiny', '--metrics', 'accuracy=high', '--repository', repository]);
+  const badMetric = await berth([
+    'models',
+    'register',
+    model,
+    '--name',
+    'tiny',
+    '--metrics',
+    'accuracy=high',
+    '--repository',
+    repository,
+  ]);
   assert.equal(badMetric.code, 1);
   assert.equal(badMetric.stderr.trim(), 'berth: --metrics `accuracy=high`: expected KEY=NUMBER');
   const badRef = await berth(['models', 'show', 'tiny@', '--repository', repository]);
@@ -77,19 +107,36 @@ test('user mistakes are one-line errors with exit code 1', async () => {
   assert.match(badRef.stderr, /is not a model reference/);
 });
 
-test('--reference-data stores per-feature statistics of the model\'s features with the version', async (t) => {
+test("--reference-data stores per-feature statistics of the model's features with the version", async (t) => {
   const folder = fixtureFolder('sk-forest-int');
   if (!folder) return t.skip('test/fixtures/models/sk-forest-int is missing; run scripts/fixtures');
   const csv = join(work.path, 'reference.csv');
-  const rows = ['5.1,3.5,1.4,0.2,setosa', '7.0,3.2,4.7,1.4,versicolor', '6.3,3.3,6.0,2.5,virginica', '5.8,2.7,5.1,1.9,virginica'];
+  const rows = [
+    '5.1,3.5,1.4,0.2,setosa',
+    '7.0,3.2,4.7,1.4,versicolor',
+    '6.3,3.3,6.0,2.5,virginica',
+    '5.8,2.7,5.1,1.9,virginica',
+  ];
   await writeFile(csv, ['sepal_length,sepal_width,petal_length,petal_width,species', ...rows].join('\n'));
-  const result = await berth(['models', 'register', folder, '--reference-data', csv, '--repository', repository, '--json']);
+  const result = await berth([
+    'models',
+    'register',
+    folder,
+    '--reference-data',
+    csv,
+    '--repository',
+    repository,
+    '--json',
+  ]);
   assert.equal(result.code, 0, result.stderr);
   const reference = result.json().metadata.reference;
   assert.equal(reference.source, csv);
   assert.equal(reference.profile.rows, 4);
   // berth.yaml names four features, so the label column is not profiled as one.
-  assert.deepEqual(reference.profile.features.map((feature: { name: string }) => feature.name), ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+  assert.deepEqual(
+    reference.profile.features.map((feature: { name: string }) => feature.name),
+    ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+  );
   const shown = await berth(['models', 'show', 'sk-forest-int', '--repository', repository]);
   assert.match(shown.stdout, /^reference\s+statistics from .*reference\.csv$/m);
 });

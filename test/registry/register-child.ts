@@ -28,5 +28,11 @@ if (mode === 'barrier') {
     while (!existsSync(join(folder!, 'go'))) await sleep(5);
   };
 }
-const result = await registerModel({ repository: repository!, source: source!, name, describe: describeOnnxModel, hooks });
+const result = await registerModel({
+  repository: repository!,
+  source: source!,
+  name,
+  describe: describeOnnxModel,
+  hooks,
+});
 process.stdout.write(`${JSON.stringify({ version: result.version, sha256: result.metadata.sha256 })}\n`);

@@ -14,7 +14,8 @@ let repository: string;
 before(async () => {
   work = await tempFolder();
   repository = join(work.path, 'repo');
-  for (const offset of [1, 2, 3, 4]) await registerModel({ repository, source: await writeTinyModel(work.path, offset), name: 'tiny', describe });
+  for (const offset of [1, 2, 3, 4])
+    await registerModel({ repository, source: await writeTinyModel(work.path, offset), name: 'tiny', describe });
   await registerModel({ repository, source: await writeTinyModel(work.path, 5), name: 'other', describe });
 });
 after(() => work.cleanup());
@@ -37,8 +38,16 @@ test('verify reports a changed, a truncated and a missing file by version', asyn
   const report = await verifyRepository({ repository });
   assert.equal(report.ok, false);
   const status = Object.fromEntries(report.versions.map((check) => [`${check.name}@${check.version}`, check.status]));
-  assert.deepEqual(status, { 'other@1': 'OK', 'tiny@1': 'TAMPERED', 'tiny@2': 'TAMPERED', 'tiny@3': 'MISSING', 'tiny@4': 'OK' });
-  const problems = Object.fromEntries(report.versions.map((check) => [check.version + check.name, check.problems.join('; ')]));
+  assert.deepEqual(status, {
+    'other@1': 'OK',
+    'tiny@1': 'TAMPERED',
+    'tiny@2': 'TAMPERED',
+    'tiny@3': 'MISSING',
+    'tiny@4': 'OK',
+  });
+  const problems = Object.fromEntries(
+    report.versions.map((check) => [check.version + check.name, check.problems.join('; ')]),
+  );
   assert.match(problems['1tiny']!, /model\.onnx: sha256 /);
   assert.match(problems['2tiny']!, /10 bytes, \d+ recorded \(truncated or replaced\)/);
   assert.match(problems['3tiny']!, /model\.onnx: missing/);
@@ -62,12 +71,18 @@ test('resolve hands the recorded sha256 to the runtime, which refuses a tampered
   const source = await writeTinyModel(work.path, 9);
   const { name, version } = await registerModel({ repository, source, name: 'guarded', describe });
   const resolved = await resolveModel(repository, `${name}@${version}`);
-  const good = createOnnxRuntime({ path: resolved.path, name, version: String(version), sha256: resolved.sha256 }, defaults.onnx);
+  const good = createOnnxRuntime(
+    { path: resolved.path, name, version: String(version), sha256: resolved.sha256 },
+    defaults.onnx,
+  );
   await good.load();
   await good.unload();
 
   await appendFile(resolved.path, Buffer.from([0]));
-  const tampered = createOnnxRuntime({ path: resolved.path, name, version: String(version), sha256: resolved.sha256 }, defaults.onnx);
+  const tampered = createOnnxRuntime(
+    { path: resolved.path, name, version: String(version), sha256: resolved.sha256 },
+    defaults.onnx,
+  );
   await assert.rejects(tampered.load(), (error: Error & { code?: string }) => {
     assert.equal(error.code, errors.modelInvalid.code);
     assert.match(error.message, /does not match the recorded/);

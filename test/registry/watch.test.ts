@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { deleteVersion, diffSnapshots, registerModel, rollback, setAlias, watchRepository, type ModelState, type RepositoryChange, type RepositorySnapshot } from '../../src/registry/index.js';
+import {
+  deleteVersion,
+  diffSnapshots,
+  registerModel,
+  rollback,
+  setAlias,
+  watchRepository,
+  type ModelState,
+  type RepositoryChange,
+  type RepositorySnapshot,
+} from '../../src/registry/index.js';
 import { describe, repositoryWorkspace, type tempFolder } from './helpers.js';
 
 let work: Awaited<ReturnType<typeof tempFolder>>;

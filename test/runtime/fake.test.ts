@@ -2,14 +2,21 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFakeRuntime, fakeRuntimes, irisSignature } from '../../src/runtime/fake.js';
 
-const row = (values: number[]) => ({ inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [values.length / 4, 4], data: Float32Array.from(values) }] });
+const row = (values: number[]) => ({
+  inputs: [
+    { name: 'float_input', datatype: 'FP32' as const, shape: [values.length / 4, 4], data: Float32Array.from(values) },
+  ],
+});
 
 describe('fake runtime', () => {
   it('answers a classifier row from the sum of its values: class ⌊s⌋ mod 3, probability 0.75', async () => {
     const runtime = createFakeRuntime({ name: 'iris', version: '1', ...irisSignature });
     await runtime.load();
     const { outputs } = await runtime.infer(row([5.1, 3.5, 1.4, 0.2, 1, 1, 0, 0]));
-    assert.deepEqual(outputs.map((output) => output.name), ['output_label', 'output_probability']);
+    assert.deepEqual(
+      outputs.map((output) => output.name),
+      ['output_label', 'output_probability'],
+    );
     assert.deepEqual([...(outputs[0]!.data as BigInt64Array)], [1n, 2n]);
     assert.deepEqual(outputs[1]!.shape, [2, 3]);
     assert.deepEqual([...(outputs[1]!.data as Float32Array)], [0.125, 0.75, 0.125, 0.125, 0.125, 0.75]);
@@ -26,13 +33,38 @@ describe('fake runtime', () => {
 
   it('fills other outputs with the row sum in their datatype', async () => {
     const runtime = createFakeRuntime({
-      name: 'm', version: '1',
-      inputs: [{ name: 'a', datatype: 'INT32', shape: [-1, 2] }, { name: 'b', datatype: 'BYTES', shape: [-1] }],
-      outputs: [{ name: 'f', datatype: 'FP64', shape: [-1, 2] }, { name: 'i', datatype: 'INT64', shape: [-1] }, { name: 's', datatype: 'BYTES', shape: [-1] }, { name: 'ok', datatype: 'BOOL', shape: [-1] }],
+      name: 'm',
+      version: '1',
+      inputs: [
+        { name: 'a', datatype: 'INT32', shape: [-1, 2] },
+        { name: 'b', datatype: 'BYTES', shape: [-1] },
+      ],
+      outputs: [
+        { name: 'f', datatype: 'FP64', shape: [-1, 2] },
+        { name: 'i', datatype: 'INT64', shape: [-1] },
+        { name: 's', datatype: 'BYTES', shape: [-1] },
+        { name: 'ok', datatype: 'BOOL', shape: [-1] },
+      ],
     });
     await runtime.load();
-    const { outputs } = await runtime.infer({ inputs: [{ name: 'a', datatype: 'INT32', shape: [1, 2], data: Int32Array.from([2, 3]) }, { name: 'b', datatype: 'BYTES', shape: [1], data: ['xyz'] }] });
-    assert.deepEqual(outputs.map((output) => [output.shape, Array.from(output.data as ArrayLike<unknown>)]), [[[1, 2], [8, 8]], [[1], [8n]], [[1], ['8']], [[1], [1]]]);
+    const { outputs } = await runtime.infer({
+      inputs: [
+        { name: 'a', datatype: 'INT32', shape: [1, 2], data: Int32Array.from([2, 3]) },
+        { name: 'b', datatype: 'BYTES', shape: [1], data: ['xyz'] },
+      ],
+    });
+    assert.deepEqual(
+      outputs.map((output) => [output.shape, Array.from(output.data as ArrayLike<unknown>)]),
+      [
+        [
+          [1, 2],
+          [8, 8],
+        ],
+        [[1], [8n]],
+        [[1], ['8']],
+        [[1], [1]],
+      ],
+    );
   });
 
   it('is not ready before load or after unload', async () => {

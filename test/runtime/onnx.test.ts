@@ -12,9 +12,21 @@ describe('onnxruntime session options', () => {
   it('intra-op threads wait without spinning, so they leave the other core to HTTP', async () => {
     // Every call inline: on a loaded machine a preempted call can look long enough for the
     // onnxruntime thread, whose start-up would then be counted here as if it were spinning.
-    const runtime = createOnnxRuntime({ path: 'examples/iris/model.onnx', name: 'iris', version: '1' }, { intraOpThreads: 2, threadAboveMicros: Number.MAX_SAFE_INTEGER });
+    const runtime = createOnnxRuntime(
+      { path: 'examples/iris/model.onnx', name: 'iris', version: '1' },
+      { intraOpThreads: 2, threadAboveMicros: Number.MAX_SAFE_INTEGER },
+    );
     await runtime.load();
-    const row = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] };
+    const row = {
+      inputs: [
+        {
+          name: 'float_input',
+          datatype: 'FP32' as const,
+          shape: [1, 4],
+          data: Float32Array.from([5.1, 3.5, 1.4, 0.2]),
+        },
+      ],
+    };
     for (let i = 0; i < 50; i++) await runtime.infer(row);
     // onnxruntime's default (allow_spinning=1) keeps its pool thread busy between calls: on two
     // cores this loop then used 2.0 cores for every core of wall time; without spinning, 1.25.
@@ -33,13 +45,30 @@ const forestSource = { path: 'test/fixtures/models/bench-forest/model.onnx', nam
 
 function caseRequest(name: string, metadata: ModelMetadata) {
   const { inputs } = loadCase(name);
-  return decodeWith(v2Codec, { json: { inputs: Object.entries(inputs).map(([input, tensor]) => ({ name: input, ...tensor })) } }, metadata).request;
+  return decodeWith(
+    v2Codec,
+    { json: { inputs: Object.entries(inputs).map(([input, tensor]) => ({ name: input, ...tensor })) } },
+    metadata,
+  ).request;
 }
 
-const irisRow = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] };
+const irisRow = {
+  inputs: [
+    { name: 'float_input', datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) },
+  ],
+};
 
 function forestRows(rows: number) {
-  return { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [rows, 50], data: Float32Array.from({ length: rows * 50 }, (_, i) => Math.sin(i)) }] };
+  return {
+    inputs: [
+      {
+        name: 'float_input',
+        datatype: 'FP32' as const,
+        shape: [rows, 50],
+        data: Float32Array.from({ length: rows * 50 }, (_, i) => Math.sin(i)),
+      },
+    ],
+  };
 }
 
 describe('the onnxruntime thread', () => {
@@ -78,7 +107,11 @@ describe('the onnxruntime thread', () => {
   it('holds a model file over inlineModelMaxBytes once, on the thread, and a smaller one on both sides', async () => {
     const placements = async (settings: Partial<typeof defaults.onnx>) => {
       const seen: string[] = [];
-      const runtime = createOnnxRuntime(forestSource, { threadAboveMicros: Number.MAX_SAFE_INTEGER, ...settings }, (thread) => seen.push(thread));
+      const runtime = createOnnxRuntime(
+        forestSource,
+        { threadAboveMicros: Number.MAX_SAFE_INTEGER, ...settings },
+        (thread) => seen.push(thread),
+      );
       await runtime.load();
       assert.equal(runtime.metadata().inputs[0]!.name, 'float_input');
       for (let i = 0; i < 3; i++) await runtime.infer(forestRows(1));
@@ -87,11 +120,18 @@ describe('the onnxruntime thread', () => {
     };
     assert.deepEqual(await placements({}), ['main', 'main', 'main']);
     // With the bench forest's 8.5 MB file over the limit, even its short calls run on the thread.
-    assert.deepEqual(await placements({ inlineModelMaxBytes: 1024 * 1024 }), ['onnxruntime', 'onnxruntime', 'onnxruntime']);
+    assert.deepEqual(await placements({ inlineModelMaxBytes: 1024 * 1024 }), [
+      'onnxruntime',
+      'onnxruntime',
+      'onnxruntime',
+    ]);
   });
 
-  it('makes a model\'s thread session again after the thread stops', async () => {
-    for (const [source, request] of [[irisSource, irisRow], [forestSource, forestRows(2)]] as const) {
+  it("makes a model's thread session again after the thread stops", async () => {
+    for (const [source, request] of [
+      [irisSource, irisRow],
+      [forestSource, forestRows(2)],
+    ] as const) {
       // Both read their file again: iris has a main-thread twin, the forest (over the limit) has none.
       const runtime = createOnnxRuntime(source, { threadAboveMicros: 0, inlineModelMaxBytes: 1024 * 1024 });
       await runtime.load();
@@ -103,15 +143,29 @@ describe('the onnxruntime thread', () => {
     }
   });
 
-  it('rejects a call onnxruntime refuses with onnxruntime\'s own message, as inline', async () => {
-    const bad = { inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 3], data: Float32Array.from([1, 2, 3]) }] };
+  it("rejects a call onnxruntime refuses with onnxruntime's own message, as inline", async () => {
+    const bad = {
+      inputs: [{ name: 'float_input', datatype: 'FP32' as const, shape: [1, 3], data: Float32Array.from([1, 2, 3]) }],
+    };
     const messages = [];
     for (const threadAboveMicros of [Number.MAX_SAFE_INTEGER, 0]) {
       const runtime = createOnnxRuntime(irisSource, { threadAboveMicros });
       await runtime.load();
-      messages.push(await runtime.infer(bad).then(() => 'resolved', (error: Error) => error.message));
+      messages.push(
+        await runtime.infer(bad).then(
+          () => 'resolved',
+          (error: Error) => error.message,
+        ),
+      );
       // The session survives a refused call.
-      assert.equal((await runtime.infer({ inputs: [{ ...bad.inputs[0]!, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }] })).outputs.length, 2);
+      assert.equal(
+        (
+          await runtime.infer({
+            inputs: [{ ...bad.inputs[0]!, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) }],
+          })
+        ).outputs.length,
+        2,
+      );
       await runtime.unload();
     }
     assert.match(messages[0]!, /dimensions/i);

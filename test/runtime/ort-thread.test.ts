@@ -17,7 +17,11 @@ describe('the onnxruntime thread handle', () => {
     const loading = thread.load(forestBytes, options);
     await releasing;
     const forest = await loading;
-    const { tensors } = await thread.run(forest.session, [{ name: 'float_input', type: 'float32', data: new Float32Array(100), dims: [2, 50] }], ['label']);
+    const { tensors } = await thread.run(
+      forest.session,
+      [{ name: 'float_input', type: 'float32', data: new Float32Array(100), dims: [2, 50] }],
+      ['label'],
+    );
     await thread.release(forest.session);
     assert.deepEqual(tensors[0]!.dims, [2]);
   });

@@ -4,29 +4,68 @@ import protobuf from 'protobufjs';
 import { lengthDelimited, subFields, textOf, varintsOf, wireFields } from '../../src/runtime/wire-fields.js';
 
 test('fields are listed in order with their extent, and sub-messages are stepped over unread', () => {
-  const inner = protobuf.Writer.create().uint32((1 << 3) | 2).string('x').finish();
+  const inner = protobuf.Writer.create()
+    .uint32((1 << 3) | 2)
+    .string('x')
+    .finish();
   const bytes = protobuf.Writer.create()
-    .uint32((1 << 3) | 0).int64(300)
-    .uint32((2 << 3) | 2).string('héllo')
-    .uint32((3 << 3) | 2).bytes(inner)
-    .uint32((4 << 3) | 5).fixed32(7)
-    .uint32((5 << 3) | 1).double(1.5)
+    .uint32((1 << 3) | 0)
+    .int64(300)
+    .uint32((2 << 3) | 2)
+    .string('héllo')
+    .uint32((3 << 3) | 2)
+    .bytes(inner)
+    .uint32((4 << 3) | 5)
+    .fixed32(7)
+    .uint32((5 << 3) | 1)
+    .double(1.5)
     .finish();
   const fields = wireFields(bytes);
-  assert.deepEqual(fields.map((field) => [field.number, field.wireType]), [[1, 0], [2, 2], [3, 2], [4, 5], [5, 1]]);
+  assert.deepEqual(
+    fields.map((field) => [field.number, field.wireType]),
+    [
+      [1, 0],
+      [2, 2],
+      [3, 2],
+      [4, 5],
+      [5, 1],
+    ],
+  );
   assert.equal(fields.at(-1)!.end, bytes.length);
   assert.deepEqual(varintsOf(bytes, fields[0]!), [300]);
   assert.equal(textOf(bytes, fields[1]!), 'héllo');
   assert.equal(textOf(bytes, subFields(bytes, fields[2]!)[0]!), 'x');
-  assert.deepEqual(Buffer.from(bytes.subarray(fields[2]!.start, fields[2]!.end)), Buffer.from(lengthDelimited(3, [inner])));
+  assert.deepEqual(
+    Buffer.from(bytes.subarray(fields[2]!.start, fields[2]!.end)),
+    Buffer.from(lengthDelimited(3, [inner])),
+  );
 });
 
 test('repeated integers are read packed or one field each, including int64 beyond 32 bits', () => {
-  const packed = protobuf.Writer.create().uint32((8 << 3) | 2).fork().int64(1).int64(2 ** 40).int64(-1).ldelim().finish();
+  const packed = protobuf.Writer.create()
+    .uint32((8 << 3) | 2)
+    .fork()
+    .int64(1)
+    .int64(2 ** 40)
+    .int64(-1)
+    .ldelim()
+    .finish();
   assert.deepEqual(varintsOf(packed, wireFields(packed)[0]!), [1, 2 ** 40, -1]);
-  const unpacked = protobuf.Writer.create().uint32(8 << 3).int64(4).uint32(8 << 3).int64(5).finish();
-  assert.deepEqual(wireFields(unpacked).flatMap((field) => varintsOf(unpacked, field)), [4, 5]);
-  const empty = protobuf.Writer.create().uint32((8 << 3) | 2).fork().ldelim().finish();
+  const unpacked = protobuf.Writer.create()
+    .uint32(8 << 3)
+    .int64(4)
+    .uint32(8 << 3)
+    .int64(5)
+    .finish();
+  assert.deepEqual(
+    wireFields(unpacked).flatMap((field) => varintsOf(unpacked, field)),
+    [4, 5],
+  );
+  const empty = protobuf.Writer.create()
+    .uint32((8 << 3) | 2)
+    .fork()
+    .ldelim()
+    .finish();
   assert.deepEqual(varintsOf(empty, wireFields(empty)[0]!), []);
 });
 

@@ -6,7 +6,12 @@ import { governHeapGrowth } from '../../src/serve/heap-growth.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('heap growth is limited while requests are shed, and V8 policy returns once calm', async () => {
-  const shed = new Counter({ name: 'shed_total', help: 'h', labelNames: ['model', 'reason'], registers: [new Registry()] });
+  const shed = new Counter({
+    name: 'shed_total',
+    help: 'h',
+    labelNames: ['model', 'reason'],
+    registers: [new Registry()],
+  });
   const calls: number[] = [];
   const stop = governHeapGrowth(shed, 30, { calmMs: 200, intervalMs: 20, setGrowth: (percent) => calls.push(percent) });
   await sleep(100);

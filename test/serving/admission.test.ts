@@ -13,7 +13,10 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('admission', () => {
   it('gives bodies still arriving bytes but no slot, and frees both when the reply is done', () => {
     const shed: ShedReason[] = [];
-    const admission = new Admission({ maxInFlight: 1, maxBodyBytesInFlight: 100, maxBodyBytes: 80, maxEventLoopLagMs: 0, maxSojournMs: 0 }, (reason) => shed.push(reason));
+    const admission = new Admission(
+      { maxInFlight: 1, maxBodyBytesInFlight: 100, maxBodyBytes: 80, maxEventLoopLagMs: 0, maxSojournMs: 0 },
+      (reason) => shed.push(reason),
+    );
     const uploading = admission.enter(60).ticket!;
     const second = admission.enter(30).ticket!;
     assert.ok(admission.enter(20).refusal, '60 + 30 + 20 bytes pass the budget of 100');
@@ -24,13 +27,23 @@ describe('admission', () => {
     admission.leave(uploading);
     assert.equal(admission.enter(80).refusal, undefined, 'all free again');
     assert.deepEqual(shed, ['body_bytes', 'in_flight']);
-    assert.equal(admission.declaredBytes({ 'transfer-encoding': 'chunked' }), 80, 'a chunked body counts as the body limit');
+    assert.equal(
+      admission.declaredBytes({ 'transfer-encoding': 'chunked' }),
+      80,
+      'a chunked body counts as the body limit',
+    );
     assert.equal(admission.declaredBytes({ 'content-length': '999999' }), 80);
     assert.equal(admission.declaredBytes({}), 0);
   });
 
   it('lets long turns pass while fewer than two requests are handled (a model loading, a busy machine)', async () => {
-    const admission = new Admission({ maxInFlight: 100, maxBodyBytesInFlight: 100, maxBodyBytes: 100, maxEventLoopLagMs: 100, maxSojournMs: 0 });
+    const admission = new Admission({
+      maxInFlight: 100,
+      maxBodyBytesInFlight: 100,
+      maxBodyBytes: 100,
+      maxEventLoopLagMs: 100,
+      maxSojournMs: 0,
+    });
     try {
       admission.handle(admission.enter(0).ticket!);
       for (let round = 0; round < 4; round++) {
@@ -45,7 +58,13 @@ describe('admission', () => {
   });
 
   it('sheds while the event loop runs late on two ticks in a row, and admits again once it keeps time', async () => {
-    const admission = new Admission({ maxInFlight: 100, maxBodyBytesInFlight: 100, maxBodyBytes: 100, maxEventLoopLagMs: 100, maxSojournMs: 0 });
+    const admission = new Admission({
+      maxInFlight: 100,
+      maxBodyBytesInFlight: 100,
+      maxBodyBytes: 100,
+      maxEventLoopLagMs: 100,
+      maxSojournMs: 0,
+    });
     try {
       // Two requests being handled: the long turns are requests queueing.
       for (let i = 0; i < 2; i++) admission.handle(admission.enter(0).ticket!);
@@ -68,7 +87,13 @@ describe('admission', () => {
   });
 
   it('sheds while requests queue in the server (a standing queue), not for a request that is merely long', async () => {
-    const admission = new Admission({ maxInFlight: 100, maxBodyBytesInFlight: 100, maxBodyBytes: 100, maxEventLoopLagMs: 0, maxSojournMs: 100 });
+    const admission = new Admission({
+      maxInFlight: 100,
+      maxBodyBytesInFlight: 100,
+      maxBodyBytes: 100,
+      maxEventLoopLagMs: 0,
+      maxSojournMs: 100,
+    });
     const long = admission.enter(0).ticket!;
     admission.handle(long);
     await tick(600);

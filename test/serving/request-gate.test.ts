@@ -9,8 +9,17 @@ import { RequestGate, type Arrival } from '../../src/serving/request-gate.js';
 
 /** The one way in for HTTP and gRPC: these are the rules both transports get, without a socket. */
 const gate = (server: Partial<Settings['server']> = {}) =>
-  new RequestGate({ ...defaults, server: { ...defaults.server, maxEventLoopLagMs: 0, maxSojournMs: 0, ...server } } as Settings, createMetrics({ processMetrics: false }));
-const arrival = (extra: Partial<Arrival> = {}): Arrival => ({ requestId: undefined, authorization: undefined, bytes: 10, open: false, ...extra });
+  new RequestGate(
+    { ...defaults, server: { ...defaults.server, maxEventLoopLagMs: 0, maxSojournMs: 0, ...server } } as Settings,
+    createMetrics({ processMetrics: false }),
+  );
+const arrival = (extra: Partial<Arrival> = {}): Arrival => ({
+  requestId: undefined,
+  authorization: undefined,
+  bytes: 10,
+  open: false,
+  ...extra,
+});
 const admitted = (entered: RequestContext | BerthError): RequestContext => {
   if (entered instanceof BerthError) throw entered;
   return entered;
@@ -18,17 +27,26 @@ const admitted = (entered: RequestContext | BerthError): RequestContext => {
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('request gate', () => {
-  it('keeps a caller\'s request id that is a safe token and replaces any other with a UUID', () => {
+  it("keeps a caller's request id that is a safe token and replaces any other with a UUID", () => {
     const requestGate = gate();
     assert.equal(requestGate.requestId('order-42:retry@eu/1'), 'order-42:retry@eu/1');
-    for (const unsafe of ['', 'a b', 'line\nbreak', 'x'.repeat(129), 42, ['a'], undefined]) assert.match(requestGate.requestId(unsafe), uuid, JSON.stringify(unsafe));
+    for (const unsafe of ['', 'a b', 'line\nbreak', 'x'.repeat(129), 42, ['a'], undefined])
+      assert.match(requestGate.requestId(unsafe), uuid, JSON.stringify(unsafe));
     assert.equal(admitted(requestGate.enter(arrival({ requestId: 'abc' }))).id, 'abc');
     requestGate.close();
   });
 
   it('asks for the API key, when the server has one, of every request but probes and scrapes', () => {
     const requestGate = gate({ apiKey: 'sesame' });
-    for (const authorization of [undefined, '', 'sesame', 'Bearer sesam', 'Bearer sesame2', 'Basic sesame', ['Bearer sesame']]) {
+    for (const authorization of [
+      undefined,
+      '',
+      'sesame',
+      'Bearer sesam',
+      'Bearer sesame2',
+      'Basic sesame',
+      ['Bearer sesame'],
+    ]) {
       const refused = requestGate.enter(arrival({ authorization }));
       assert.ok(refused instanceof BerthError && refused.status === 401, `refused: ${JSON.stringify(authorization)}`);
     }
@@ -61,14 +79,17 @@ describe('request gate', () => {
     requestGate.close();
   });
 
-  it('starts the deadline when the body has arrived: the caller\'s, capped by server.requestTimeoutMs', () => {
+  it("starts the deadline when the body has arrived: the caller's, capped by server.requestTimeoutMs", () => {
     const requestGate = gate({ requestTimeoutMs: 1000 });
     const check = (callerDeadline: number | undefined, low: number, high: number) => {
       const context = admitted(requestGate.enter(arrival()));
       const before = Date.now();
       requestGate.handle(context, callerDeadline);
       const after = Date.now();
-      assert.ok(context.deadline! >= before + low && context.deadline! <= after + high, `${context.deadline! - before} ms for caller ${callerDeadline === undefined ? 'none' : callerDeadline - before}`);
+      assert.ok(
+        context.deadline! >= before + low && context.deadline! <= after + high,
+        `${context.deadline! - before} ms for caller ${callerDeadline === undefined ? 'none' : callerDeadline - before}`,
+      );
       requestGate.leave(context);
     };
     check(undefined, 1000, 1000);

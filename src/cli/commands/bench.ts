@@ -8,13 +8,17 @@ import { addSettingFlags } from '../setting-flags.js';
  */
 export const benchCommand: CommandDefinition = {
   name: 'bench',
-  summary: 'load-test a URL or a model: requests/s, latency percentiles, errors; --find-capacity for the per-pod capacity',
+  summary:
+    'load-test a URL or a model: requests/s, latency percentiles, errors; --find-capacity for the per-pod capacity',
   configure: (command) =>
     addSettingFlags(
       command
         .argument('<target>', 'http(s)://host:port[/route], or a model.onnx / model folder to serve and test')
         .option('--path <route>', 'route to call: /predict (default), /v2/models/NAME/infer, /v1/models/NAME:predict …')
-        .option('--model <name>', 'model whose metadata the sample body is built from (default: the one the route or server names)')
+        .option(
+          '--model <name>',
+          'model whose metadata the sample body is built from (default: the one the route or server names)',
+        )
         .option('--body <json>', 'request body (default: a row of zeros built from the model metadata)')
         .option('--body-file <file>', 'request body from a file')
         .option('--method <method>', 'HTTP method (default POST with a body, GET without)')
@@ -23,7 +27,13 @@ export const benchCommand: CommandDefinition = {
       ['plan.bench'],
     ).addHelpText('after', '\nSave a capacity for `berth plan`: berth bench URL --find-capacity --json > bench.json'),
   async run([target], options) {
-    const [{ runBench, parseHeaders }, { formatBench }, { createProgressDisplay }, { resolveConfig }, { settingFlagValues }] = await Promise.all([
+    const [
+      { runBench, parseHeaders },
+      { formatBench },
+      { createProgressDisplay },
+      { resolveConfig },
+      { settingFlagValues },
+    ] = await Promise.all([
       import('../../plan/bench.js'),
       import('../../plan/bench-text.js'),
       import('../../plan/progress-bar.js'),

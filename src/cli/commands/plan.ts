@@ -2,7 +2,15 @@ import type { CommandDefinition } from '../command.js';
 import { addSettingFlags } from '../setting-flags.js';
 
 /** The settings `berth plan` takes as flags: its own, and the HPA it simulates (the one `berth manifests` writes). */
-const planSettings = ['plan.sloP99Ms', 'plan.hpa', 'plan.simulation', 'plan.recommend', 'deploy.autoscaling.minReplicas', 'deploy.autoscaling.maxReplicas', 'deploy.autoscaling.targetCPUUtilization'];
+const planSettings = [
+  'plan.sloP99Ms',
+  'plan.hpa',
+  'plan.simulation',
+  'plan.recommend',
+  'deploy.autoscaling.minReplicas',
+  'deploy.autoscaling.maxReplicas',
+  'deploy.autoscaling.targetCPUUtilization',
+];
 
 /**
  * `berth plan`: HPA simulation, monthly cost table and HPA recommendation; writes plan.svg and
@@ -14,7 +22,10 @@ export const planCommand: CommandDefinition = {
   configure: (command) =>
     addSettingFlags(
       command
-        .requiredOption('--traffic <pattern|file.csv>', 'constant:100 | diurnal:peak=400,trough=40[,period=24h] | spiky:base=50,peak=500,every=1h,duration=5m | a CSV of requests/s per minute')
+        .requiredOption(
+          '--traffic <pattern|file.csv>',
+          'constant:100 | diurnal:peak=400,trough=40[,period=24h] | spiky:base=50,peak=500,every=1h,duration=5m | a CSV of requests/s per minute',
+        )
         .option('--capacity <rps>', 'requests/s one pod serves within the SLO')
         .option('--from-bench <file>', 'read the capacity from `berth bench --find-capacity --json` output')
         .option('--prices <file>', 'price catalogue YAML replacing parts of the default (seed 004, AWS June 2026)')
@@ -23,18 +34,20 @@ export const planCommand: CommandDefinition = {
       planSettings,
     ),
   async run(_args, options) {
-    const [{ runPlan }, { formatPlan }, { resolveConfig }, { readConfigFile }, { settingFlagValues }] = await Promise.all([
-      import('../../plan/plan.js'),
-      import('../../plan/plan-text.js'),
-      import('../../core/config.js'),
-      import('../../core/config-file.js'),
-      import('../../core/config/flags.js'),
-    ]);
+    const [{ runPlan }, { formatPlan }, { resolveConfig }, { readConfigFile }, { settingFlagValues }] =
+      await Promise.all([
+        import('../../plan/plan.js'),
+        import('../../plan/plan-text.js'),
+        import('../../core/config.js'),
+        import('../../core/config-file.js'),
+        import('../../core/config/flags.js'),
+      ]);
     const file = typeof options.config === 'string' ? await readConfigFile(options.config, false) : {};
     const { settings, given } = resolveConfig({ file, flags: settingFlagValues(options, planSettings) });
     const { autoscaling } = settings.deploy;
     // Only an HPA someone chose is "your HPA"; otherwise runPlan simulates the default one.
-    const chosen = (key: 'minReplicas' | 'maxReplicas' | 'targetCPUUtilization') => (given.has(`deploy.autoscaling.${key}`) ? autoscaling[key] : undefined);
+    const chosen = (key: 'minReplicas' | 'maxReplicas' | 'targetCPUUtilization') =>
+      given.has(`deploy.autoscaling.${key}`) ? autoscaling[key] : undefined;
     const { result } = await runPlan({
       traffic: options.traffic as string,
       capacity: options.capacity === undefined ? undefined : Number(options.capacity),

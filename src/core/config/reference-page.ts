@@ -11,7 +11,7 @@ export function configurationPage(): string {
     '',
     '<!-- Generated from the config schema (src/core/config/) by `npm run docs:config`; do not edit. -->',
     '',
-    'Every setting has a default and a place in `berth.yaml`; many also have a flag, and the server\'s a `BERTH_*`',
+    "Every setting has a default and a place in `berth.yaml`; many also have a flag, and the server's a `BERTH_*`",
     'environment variable named after the flag. Precedence, highest first: flag, environment variable, `berth.yaml`,',
     'default. A key `berth.yaml` does not know is refused, naming the closest known key; a bad value is refused',
     'naming the setting and where it came from. Secrets are never printed. Paths in `berth.yaml` are relative to its',
@@ -20,10 +20,13 @@ export function configurationPage(): string {
     '',
     'The flags belong to the commands that use the settings: server, grpc, limits, batching, onnx, log and',
     'repository to `berth serve` (repository.path also to the commands that take NAME@ALIAS); deploy to',
-    '`berth manifests` and `berth deploy`; plan and deploy.autoscaling\'s HPA to `berth plan`; plan.bench to',
+    "`berth manifests` and `berth deploy`; plan and deploy.autoscaling's HPA to `berth plan`; plan.bench to",
     '`berth bench`.',
     '',
-    `Contents: ${Object.entries(berthYamlSchema.fields).filter(([, node]) => hasSettings(node)).map(([key]) => `[${key}](#${key})`).join(' · ')}`,
+    `Contents: ${Object.entries(berthYamlSchema.fields)
+      .filter(([, node]) => hasSettings(node))
+      .map(([key]) => `[${key}](#${key})`)
+      .join(' · ')}`,
   ];
   for (const [key, node] of Object.entries(berthYamlSchema.fields)) {
     if (isSection(node)) lines.push(...sectionText(node, [key], 2));
@@ -44,7 +47,14 @@ function sectionText(section: Section, path: string[], level: number): string[] 
     if (isField(node)) rows.push([[...path, node.yaml ?? key].join('.'), node]);
     else if (isSection(node)) nested.push(...sectionText(node, [...path, key], Math.min(level + 1, 4)));
   }
-  return ['', `${'#'.repeat(level)} ${path.join('.')}`, '', section.doc, ...(rows.length > 0 ? ['', ...table(rows)] : []), ...nested];
+  return [
+    '',
+    `${'#'.repeat(level)} ${path.join('.')}`,
+    '',
+    section.doc,
+    ...(rows.length > 0 ? ['', ...table(rows)] : []),
+    ...nested,
+  ];
 }
 
 function table(rows: Array<[string, Field<unknown>]>): string[] {
@@ -54,7 +64,9 @@ function table(rows: Array<[string, Field<unknown>]>): string[] {
     '| Key | Type | Default | Flag | Variable | Meaning |',
     '|---|---|---|---|---|---|',
     ...rows.map(([key, field]) => {
-      const flags = [field.short, field.flag, ...(field.aliases ?? [])].filter(Boolean).map(code).join(', ') + (field.switch === 'negatable' ? `, \`--no-${field.flag!.slice(2)}\`` : '');
+      const flags =
+        [field.short, field.flag, ...(field.aliases ?? [])].filter(Boolean).map(code).join(', ') +
+        (field.switch === 'negatable' ? `, \`--no-${field.flag!.slice(2)}\`` : '');
       return `| ${code(key)} | ${cell(field.type)} | ${cell(defaultShown(field))} | ${flags} | ${code(field.env)} | ${cell(field.doc)} |`;
     }),
   ];
@@ -89,7 +101,9 @@ function objectSchema(fields: Fields, doc?: string): JsonSchema {
       const [head, ...rest] = (node.yaml ?? key).split('.');
       if (rest.length === 0) properties[head!] = node.jsonSchema;
       else {
-        const holder = (properties[head!] ??= { type: 'object', additionalProperties: false, properties: {} }) as { properties: Record<string, JsonSchema> };
+        const holder = (properties[head!] ??= { type: 'object', additionalProperties: false, properties: {} }) as {
+          properties: Record<string, JsonSchema>;
+        };
         holder.properties[rest.join('.')] = node.jsonSchema;
       }
     }

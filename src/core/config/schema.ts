@@ -1,4 +1,13 @@
-import { isField, isSection, section, type Field, type Fields, type Resolved, type Section, type Settable } from './field.js';
+import {
+  isField,
+  isSection,
+  section,
+  type Field,
+  type Fields,
+  type Resolved,
+  type Section,
+  type Settable,
+} from './field.js';
 import { dashboard } from './sections/dashboard.js';
 import { deploy } from './sections/deploy.js';
 import { importing } from './sections/import.js';
@@ -16,7 +25,7 @@ import { tracing } from './sections/tracing.js';
  * berth.yaml, BERTH_* variables and flags (core/config.ts) and the reference page
  * docs/configuration.md (config/reference-page.ts) all come from here.
  */
-export const settingsSchema = section('Berth\'s settings.', {
+export const settingsSchema = section("Berth's settings.", {
   server,
   grpc,
   limits,
@@ -51,7 +60,8 @@ export type SettingEntry = Field<unknown> & {
 function collect(fields: Fields, path: string[], out: SettingEntry[]): SettingEntry[] {
   for (const [key, node] of Object.entries(fields)) {
     if (isSection(node)) collect(node.fields, [...path, key], out);
-    else if (isField(node)) out.push({ ...node, path: [...path, key].join('.'), yamlPath: [...path, node.yaml ?? key].join('.') });
+    else if (isField(node))
+      out.push({ ...node, path: [...path, key].join('.'), yamlPath: [...path, node.yaml ?? key].join('.') });
   }
   return out;
 }

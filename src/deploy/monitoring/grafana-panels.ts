@@ -36,11 +36,18 @@ export function rowPanel(id: number, title: string, y: number): Record<string, u
 }
 
 export function timeseriesPanel(id: number, spec: TimeseriesSpec, gridPos: GridPos): Record<string, unknown> {
-  const steps = spec.threshold === undefined
-    ? [{ color: 'green', value: null }]
-    : spec.thresholdBelow
-      ? [{ color: 'red', value: null }, { color: 'green', value: spec.threshold }]
-      : [{ color: 'green', value: null }, { color: 'red', value: spec.threshold }];
+  const steps =
+    spec.threshold === undefined
+      ? [{ color: 'green', value: null }]
+      : spec.thresholdBelow
+        ? [
+            { color: 'red', value: null },
+            { color: 'green', value: spec.threshold },
+          ]
+        : [
+            { color: 'green', value: null },
+            { color: 'red', value: spec.threshold },
+          ];
   return {
     id,
     type: 'timeseries',
@@ -67,8 +74,17 @@ export function timeseriesPanel(id: number, spec: TimeseriesSpec, gridPos: GridP
       },
       overrides: [],
     },
-    options: { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } },
-    targets: spec.targets.map((target, index) => ({ refId: String.fromCharCode(65 + index), datasource, expr: target.expr, legendFormat: target.legend, range: true })),
+    options: {
+      legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+      tooltip: { mode: 'multi', sort: 'desc' },
+    },
+    targets: spec.targets.map((target, index) => ({
+      refId: String.fromCharCode(65 + index),
+      datasource,
+      expr: target.expr,
+      legendFormat: target.legend,
+      range: true,
+    })),
   };
 }
 

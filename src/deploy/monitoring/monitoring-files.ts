@@ -17,7 +17,11 @@ export interface Attachment {
 export function monitoringFiles(context: ManifestContext): { files: ManifestFile[]; attachments: Attachment[] } {
   const thresholds = alertThresholds(context.settings.monitoring);
   const { name } = context.options;
-  const dashboard = grafanaDashboard({ title: `Berth: ${name}`, uid: dashboardUid(name, context.options.namespace), thresholds });
+  const dashboard = grafanaDashboard({
+    title: `Berth: ${name}`,
+    uid: dashboardUid(name, context.options.namespace),
+    thresholds,
+  });
   return {
     files: [{ file: 'prometheus-rule.yaml', object: prometheusRule(context, thresholds) }],
     attachments: [{ file: 'grafana-dashboard.json', text: `${JSON.stringify(dashboard, null, 2)}\n` }],

@@ -22,7 +22,13 @@ export function sumRate(metric: string, matchers: Matchers, window: string, by: 
 }
 
 /** The q-quantile of a histogram, aggregated by `by` (plus `le`). */
-export function histogramQuantile(q: number, histogram: string, matchers: Matchers, window: string, by: readonly string[]): string {
+export function histogramQuantile(
+  q: number,
+  histogram: string,
+  matchers: Matchers,
+  window: string,
+  by: readonly string[],
+): string {
   return `histogram_quantile(${q}, ${sumRate(`${histogram}_bucket`, matchers, window, ['le', ...by])})`;
 }
 

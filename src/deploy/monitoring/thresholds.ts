@@ -27,6 +27,12 @@ export function alertThresholds(monitoring: Settings['monitoring']): AlertThresh
     driftPsi: monitoring.drift.psiThreshold,
     minAccuracy: a.minAccuracy,
     minFeedbackSamples: a.minFeedbackSamples,
-    for: { errors: a.errorFor, latency: a.latencyFor, notReady: a.notReadyFor, drift: a.driftFor, accuracy: a.accuracyFor },
+    for: {
+      errors: a.errorFor,
+      latency: a.latencyFor,
+      notReady: a.notReadyFor,
+      drift: a.driftFor,
+      accuracy: a.accuracyFor,
+    },
   };
 }

@@ -19,9 +19,17 @@ export function tracingEnv(options: DeployOptions, settings: Settings): V1EnvVar
   // berth.yaml's own tracing settings reach the pod through settingsEnv (env.ts).
   if (!tracing.enabled) env.push({ name: 'BERTH_TRACING', value: 'true' });
   if (collector !== '') env.push({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: collector });
-  if (tracing.serviceName === defaults.tracing.serviceName) env.push({ name: 'OTEL_SERVICE_NAME', value: options.name });
+  if (tracing.serviceName === defaults.tracing.serviceName)
+    env.push({ name: 'OTEL_SERVICE_NAME', value: options.name });
   const field = (name: string, fieldPath: string): V1EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
-  env.push(field('K8S_POD_NAME', 'metadata.name'), field('K8S_NAMESPACE', 'metadata.namespace'), field('K8S_NODE_NAME', 'spec.nodeName'));
-  env.push({ name: 'OTEL_RESOURCE_ATTRIBUTES', value: `k8s.pod.name=$(K8S_POD_NAME),k8s.namespace.name=$(K8S_NAMESPACE),k8s.node.name=$(K8S_NODE_NAME),k8s.deployment.name=${options.name}` });
+  env.push(
+    field('K8S_POD_NAME', 'metadata.name'),
+    field('K8S_NAMESPACE', 'metadata.namespace'),
+    field('K8S_NODE_NAME', 'spec.nodeName'),
+  );
+  env.push({
+    name: 'OTEL_RESOURCE_ATTRIBUTES',
+    value: `k8s.pod.name=$(K8S_POD_NAME),k8s.namespace.name=$(K8S_NAMESPACE),k8s.node.name=$(K8S_NODE_NAME),k8s.deployment.name=${options.name}`,
+  });
   return env;
 }

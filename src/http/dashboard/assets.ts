@@ -35,7 +35,8 @@ async function load(dir: string): Promise<Map<string, Asset>> {
   const assets = new Map<string, Asset>();
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const contentType = contentTypes[extname(entry.name)];
-    if (entry.isFile() && contentType) assets.set(entry.name, { body: await readFile(join(dir, entry.name)), contentType });
+    if (entry.isFile() && contentType)
+      assets.set(entry.name, { body: await readFile(join(dir, entry.name)), contentType });
   }
   return assets;
 }

@@ -10,7 +10,9 @@ export function metricNamesModule(): string {
 // Generated from src/core/metric-names.ts by \`npm run generate\`; do not edit.
 
 /** Berth's metric names (and the process metrics it reads), by key. */
-export const metricNames = /** @type {const} */ (${JSON.stringify(metricNames, null, 2).replace(/"([^"]+)":/g, '$1:').replace(/"/g, "'")});
+export const metricNames = /** @type {const} */ (${JSON.stringify(metricNames, null, 2)
+    .replace(/"([^"]+)":/g, '$1:')
+    .replace(/"/g, "'")});
 
 /** Requests that reach a model: the same pattern as the generated Grafana dashboard and alerts (anchored, as PromQL's). */
 export const inferenceRoute = /^(?:${inferenceRoutePattern})$/;

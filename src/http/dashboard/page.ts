@@ -20,7 +20,12 @@ const trafficCards: Array<[id: string, title: string]> = [
  */
 export function dashboardPage(config: Settings['dashboard']): string {
   const v = encodeURIComponent(berthVersion);
-  const cards = trafficCards.map(([id, title]) => `      <article class="card"><header><h3>${title}</h3><span class="big" id="kpi-${id}">–</span></header><div id="chart-${id}"></div></article>`).join('\n');
+  const cards = trafficCards
+    .map(
+      ([id, title]) =>
+        `      <article class="card"><header><h3>${title}</h3><span class="big" id="kpi-${id}">–</span></header><div id="chart-${id}"></div></article>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

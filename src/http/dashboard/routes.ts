@@ -43,7 +43,11 @@ export function dashboardRoutes({ settings }: HttpContext): Route[] {
   const page = dashboardPage(settings.dashboard);
   return [
     {
-      method: 'GET', url: '/', summary: 'Dashboard page (HTML) for browsers: models, live traffic, latency and errors, drift and live accuracy charts; {"status":"alive"} (KServe v1 liveness) for any other client', tag: 'monitoring',
+      method: 'GET',
+      url: '/',
+      summary:
+        'Dashboard page (HTML) for browsers: models, live traffic, latency and errors, drift and live accuracy charts; {"status":"alive"} (KServe v1 liveness) for any other client',
+      tag: 'monitoring',
       handler: async (request, reply) => {
         reply.header('vary', 'accept');
         // KServe's model server answers GET / with {"status": "alive"}, and its clients probe it so.
@@ -52,7 +56,11 @@ export function dashboardRoutes({ settings }: HttpContext): Route[] {
       },
     },
     {
-      method: 'GET', url: '/dashboard/:file', summary: 'The dashboard page\'s scripts, stylesheet and icon, served by Berth (no CDN)', tag: 'monitoring', errors: [404],
+      method: 'GET',
+      url: '/dashboard/:file',
+      summary: "The dashboard page's scripts, stylesheet and icon, served by Berth (no CDN)",
+      tag: 'monitoring',
+      errors: [404],
       handler: async (request, reply) => {
         const name = (request.params as { file: string }).file;
         const asset = (await dashboardAssets()).get(name);

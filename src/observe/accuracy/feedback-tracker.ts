@@ -75,7 +75,10 @@ export class FeedbackTracker {
     this.task = options.task;
     this.maxPending = options.maxPending ?? feedback.maxPending;
     this.maxAgeMs = (options.windowSeconds ?? feedback.windowSeconds) * 1000;
-    this.outcomes = new SlidingWindow(['number'], { maxRows: options.windowRows ?? feedback.windowRows, maxAgeMs: this.maxAgeMs });
+    this.outcomes = new SlidingWindow(['number'], {
+      maxRows: options.windowRows ?? feedback.windowRows,
+      maxAgeMs: this.maxAgeMs,
+    });
   }
 
   /** Remember what was predicted for a request (one value per row of the request). */
@@ -143,7 +146,11 @@ export class FeedbackTracker {
   }
 
   /** Record outcomes directly, when the caller has both prediction and truth (feedback by inputs). */
-  recordOutcome(predictions: ReadonlyArray<unknown>, truths: ReadonlyArray<unknown>, now: number = Date.now()): FeedbackOutcome {
+  recordOutcome(
+    predictions: ReadonlyArray<unknown>,
+    truths: ReadonlyArray<unknown>,
+    now: number = Date.now(),
+  ): FeedbackOutcome {
     for (const truth of truths) validateTruth(this.task, truth);
     this.outcomes.evict(now);
     if (this.task === 'classification') {
@@ -187,9 +194,10 @@ export class FeedbackTracker {
 }
 
 function validateTruth(task: Task, truth: unknown): void {
-  const shown = truth === undefined ? 'nothing' : JSON.stringify(truth) ?? String(truth);
+  const shown = truth === undefined ? 'nothing' : (JSON.stringify(truth) ?? String(truth));
   if (task === 'regression') {
-    if (typeof truth === 'boolean' || !Number.isFinite(toNumber(truth))) throw errors.badFeedbackValue('a finite number', shown);
+    if (typeof truth === 'boolean' || !Number.isFinite(toNumber(truth)))
+      throw errors.badFeedbackValue('a finite number', shown);
   } else if (isMissing(truth) || !['string', 'number', 'boolean'].includes(typeof truth)) {
     throw errors.badFeedbackValue('a class label (string or number)', shown);
   }

@@ -30,7 +30,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   const seen = new Set<string>();
   for (const name of header) {
     if (name === '') throw errors.badCsv(source, headerRecord.line, 'a header cell is empty');
-    if (seen.has(name)) throw errors.badCsv(source, headerRecord.line, `column \`${name}\` appears twice in the header`);
+    if (seen.has(name))
+      throw errors.badCsv(source, headerRecord.line, `column \`${name}\` appears twice in the header`);
     seen.add(name);
   }
   const rows: string[][] = [];
@@ -80,16 +81,23 @@ function splitRecords(text: string, delimiter: string, source: string): CsvRecor
     const ch = text[i]!;
     if (inQuotes) {
       if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else inQuotes = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
       } else {
         if (ch === '\n') line++;
         field += ch;
       }
       continue;
     }
-    if (ch === '"' && field === '') { inQuotes = true; quotedField = true; }
-    else if (ch === delimiter) { fields.push(field); field = ''; }
-    else if (ch === '\n' || ch === '\r') {
+    if (ch === '"' && field === '') {
+      inQuotes = true;
+      quotedField = true;
+    } else if (ch === delimiter) {
+      fields.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       endRecord();
       line++;

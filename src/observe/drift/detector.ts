@@ -71,11 +71,26 @@ export class DriftDetector {
     const windowSeconds = options.windowSeconds ?? drift.windowSeconds;
     checkSetting('windowRows', windowRows, Number.isInteger(windowRows) && windowRows >= 1, 'an integer ≥ 1');
     checkSetting('windowSeconds', windowSeconds, windowSeconds > 0, 'positive');
-    checkSetting('minSamples', this.minSamples, Number.isInteger(this.minSamples) && this.minSamples >= 0, 'an integer ≥ 0');
+    checkSetting(
+      'minSamples',
+      this.minSamples,
+      Number.isInteger(this.minSamples) && this.minSamples >= 0,
+      'an integer ≥ 0',
+    );
     checkSetting('psiEpsilon', this.epsilon, this.epsilon > 0 && this.epsilon < 1, 'between 0 and 1');
     checkSetting('psiThreshold', this.thresholds.psi, this.thresholds.psi >= 0, '≥ 0');
-    checkSetting('ksPValueThreshold', this.thresholds.ksPValue, this.thresholds.ksPValue > 0 && this.thresholds.ksPValue < 1, 'between 0 and 1');
-    checkSetting('chi2PValueThreshold', this.thresholds.chi2PValue, this.thresholds.chi2PValue > 0 && this.thresholds.chi2PValue < 1, 'between 0 and 1');
+    checkSetting(
+      'ksPValueThreshold',
+      this.thresholds.ksPValue,
+      this.thresholds.ksPValue > 0 && this.thresholds.ksPValue < 1,
+      'between 0 and 1',
+    );
+    checkSetting(
+      'chi2PValueThreshold',
+      this.thresholds.chi2PValue,
+      this.thresholds.chi2PValue > 0 && this.thresholds.chi2PValue < 1,
+      'between 0 and 1',
+    );
     this.columns = profile.prediction ? [...profile.features, profile.prediction] : [...profile.features];
     this.predictionColumn = profile.prediction ? this.columns.length - 1 : -1;
     this.window = new SlidingWindow(
@@ -93,7 +108,9 @@ export class DriftDetector {
       const positional = Array.isArray(row) || ArrayBuffer.isView(row);
       const slot = this.window.append(now);
       for (let c = 0; c < featureCount; c++) {
-        const value = positional ? (row as ArrayLike<unknown>)[c] : (row as Record<string, unknown>)[this.columns[c]!.name];
+        const value = positional
+          ? (row as ArrayLike<unknown>)[c]
+          : (row as Record<string, unknown>)[this.columns[c]!.name];
         this.write(c, slot, value);
       }
       if (this.predictionColumn >= 0 && predictions) this.write(this.predictionColumn, slot, predictions[r]);
@@ -101,7 +118,12 @@ export class DriftDetector {
   }
 
   /** Record a row-major [rows × features] matrix, as a batch tensor carries it. */
-  observeMatrix(values: ArrayLike<number>, rowCount: number, predictions?: ArrayLike<unknown>, now: number = Date.now()): void {
+  observeMatrix(
+    values: ArrayLike<number>,
+    rowCount: number,
+    predictions?: ArrayLike<unknown>,
+    now: number = Date.now(),
+  ): void {
     this.window.evict(now);
     const featureCount = this.profile.features.length;
     for (let r = 0; r < rowCount; r++) {
@@ -157,7 +179,13 @@ export class DriftDetector {
     }
     const values = this.window.numbers(column);
     const k = Math.min(values.length, profile.sample.length);
-    return scoreNumeric(profile, values, this.window.size, k > 0 ? this.referenceSample(profile, column, k) : new Float64Array(0), settings);
+    return scoreNumeric(
+      profile,
+      values,
+      this.window.size,
+      k > 0 ? this.referenceSample(profile, column, k) : new Float64Array(0),
+      settings,
+    );
   }
 
   /** The first k reference sample values, sorted; cached while k stays the same. */

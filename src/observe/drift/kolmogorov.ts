@@ -18,10 +18,12 @@ const SCALE_UP = 2 ** SCALE_EXP;
 const SCALE_DOWN = 2 ** -SCALE_EXP;
 // B_{2j}/(2j)/(2j−1) for j = 8 … 1, highest power first (as np.polyval takes them), written to
 // scipy's digits; the double nearest each is what runs.
-// eslint-disable-next-line no-loss-of-precision
-const STIRLING = [-2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4, -5.952380952380952381e-4,
-  // eslint-disable-next-line no-loss-of-precision
-  7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2];
+/* eslint-disable no-loss-of-precision */
+const STIRLING = [
+  -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
+  -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
+];
+/* eslint-enable no-loss-of-precision */
 
 /** Pr(D_n > x) for integer n ≥ 1. */
 export function kolmogorovSurvival(n: number, x: number): number {
@@ -98,7 +100,7 @@ function logFactorial(k: number): number {
   }
   // Stirling with the Bernoulli terms: relative error far below double precision for k ≥ 1024.
   const r = 1 / (k + 1);
-  const series = r * (1 / 12 - r * r * (1 / 360 - r * r * (1 / 1260 - r * r / 1680)));
+  const series = r * (1 / 12 - r * r * (1 / 360 - r * r * (1 / 1260 - (r * r) / 1680)));
   return (k + 0.5) * Math.log(k + 1) - (k + 1) + LOG_2PI / 2 + series;
 }
 
@@ -221,8 +223,14 @@ export function pelzGoodCdf(n: number, x: number): number {
 function ldexp(x: number, e: number): number {
   let out = x;
   let rest = e;
-  while (rest > 512) { out *= 2 ** 512; rest -= 512; }
-  while (rest < -512) { out *= 2 ** -512; rest += 512; }
+  while (rest > 512) {
+    out *= 2 ** 512;
+    rest -= 512;
+  }
+  while (rest < -512) {
+    out *= 2 ** -512;
+    rest += 512;
+  }
   return out * 2 ** rest;
 }
 

@@ -47,7 +47,8 @@ export function ks2Sample(sorted1: ArrayLike<number>, sorted2: ArrayLike<number>
   let d = ksStatistic(sorted1, sorted2);
   if (Math.max(n1, n2) <= maxExactSampleSize) {
     const exact = exactPValue(n1, n2, d);
-    if (exact.pvalue >= 0 && exact.pvalue <= 1) return { statistic: exact.statistic, pvalue: exact.pvalue, method: 'exact' };
+    if (exact.pvalue >= 0 && exact.pvalue <= 1)
+      return { statistic: exact.statistic, pvalue: exact.pvalue, method: 'exact' };
     d = exact.statistic; // scipy falls back with the rounded statistic
   }
   const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];

@@ -10,7 +10,8 @@ type Json = Record<string, unknown>;
 
 export function parseProfile(value: unknown, where = 'profile'): ReferenceProfile {
   const profile = object(value, where);
-  if (profile.format !== profileFormat) fail(`${where}.format`, `must be "${profileFormat}", got ${JSON.stringify(profile.format)}`);
+  if (profile.format !== profileFormat)
+    fail(`${where}.format`, `must be "${profileFormat}", got ${JSON.stringify(profile.format)}`);
   count(profile.rows, `${where}.rows`);
   object(profile.settings, `${where}.settings`);
   if (!Array.isArray(profile.features)) fail(`${where}.features`, 'must be an array');
@@ -20,8 +21,12 @@ export function parseProfile(value: unknown, where = 'profile'): ReferenceProfil
     if (names.has(checked.name)) fail(`${where}.features[${i}].name`, `\`${checked.name}\` appears twice`);
     names.add(checked.name);
   });
-  if (profile.prediction !== null && profile.prediction !== undefined) checkFeature(profile.prediction, `${where}.prediction`);
-  return { ...(profile as unknown as ReferenceProfile), prediction: (profile.prediction as FeatureProfile | undefined) ?? null };
+  if (profile.prediction !== null && profile.prediction !== undefined)
+    checkFeature(profile.prediction, `${where}.prediction`);
+  return {
+    ...(profile as unknown as ReferenceProfile),
+    prediction: (profile.prediction as FeatureProfile | undefined) ?? null,
+  };
 }
 
 function checkFeature(value: unknown, where: string): FeatureProfile {
@@ -31,9 +36,11 @@ function checkFeature(value: unknown, where: string): FeatureProfile {
   count(feature.missing, `${where}.missing`);
   if (feature.kind === 'numeric') {
     const cuts = numbers(feature.cuts, `${where}.cuts`);
-    for (let i = 1; i < cuts.length; i++) if (!(cuts[i]! > cuts[i - 1]!)) fail(`${where}.cuts`, 'must be strictly increasing');
+    for (let i = 1; i < cuts.length; i++)
+      if (!(cuts[i]! > cuts[i - 1]!)) fail(`${where}.cuts`, 'must be strictly increasing');
     const shares = numbers(feature.proportions, `${where}.proportions`);
-    if ((feature.count as number) > 0 && shares.length !== cuts.length + 1) fail(`${where}.proportions`, `needs ${cuts.length + 1} entries (one more than cuts), has ${shares.length}`);
+    if ((feature.count as number) > 0 && shares.length !== cuts.length + 1)
+      fail(`${where}.proportions`, `needs ${cuts.length + 1} entries (one more than cuts), has ${shares.length}`);
     numbers(feature.sample, `${where}.sample`);
   } else if (feature.kind === 'categorical') {
     if (!Array.isArray(feature.categories)) fail(`${where}.categories`, 'must be an array');
@@ -43,7 +50,8 @@ function checkFeature(value: unknown, where: string): FeatureProfile {
       count(category.count, `${where}.categories[${i}].count`);
     });
     count(feature.otherCount, `${where}.otherCount`);
-    if (feature.valueType !== 'number' && feature.valueType !== 'string') fail(`${where}.valueType`, 'must be "number" or "string"');
+    if (feature.valueType !== 'number' && feature.valueType !== 'string')
+      fail(`${where}.valueType`, 'must be "number" or "string"');
   } else {
     fail(`${where}.kind`, 'must be "numeric" or "categorical"');
   }
@@ -60,7 +68,8 @@ function count(value: unknown, where: string): void {
 }
 
 function numbers(value: unknown, where: string): number[] {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'number' && Number.isFinite(item))) fail(where, 'must be an array of finite numbers');
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'number' && Number.isFinite(item)))
+    fail(where, 'must be an array of finite numbers');
   return value as number[];
 }
 

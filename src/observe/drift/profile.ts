@@ -92,7 +92,8 @@ export type ProfileRow = Readonly<Record<string, unknown>> | ReadonlyArray<unkno
 export function buildProfile(rows: ReadonlyArray<ProfileRow>, options: BuildProfileOptions): ReferenceProfile {
   const source = options.source ?? 'rows';
   if (rows.length === 0) throw errors.referenceEmpty(source);
-  if (options.predictions && options.predictions.length !== rows.length) throw errors.predictionCountMismatch(rows.length, options.predictions.length);
+  if (options.predictions && options.predictions.length !== rows.length)
+    throw errors.predictionCountMismatch(rows.length, options.predictions.length);
   const settings = resolveSettings(options);
   const categorical = new Set(options.categorical ?? []);
   const numeric = new Set(options.numeric ?? []);
@@ -101,12 +102,19 @@ export function buildProfile(rows: ReadonlyArray<ProfileRow>, options: BuildProf
     const forced = categorical.has(name) ? 'categorical' : numeric.has(name) ? 'numeric' : undefined;
     return profileColumn(name, column, forced, settings);
   });
-  const prediction = options.predictions ? profileColumn('prediction', options.predictions, options.predictionKind, settings) : null;
+  const prediction = options.predictions
+    ? profileColumn('prediction', options.predictions, options.predictionKind, settings)
+    : null;
   return { format: profileFormat, rows: rows.length, settings, features, prediction };
 }
 
 /** Profile of one column; `kind` decided from the values unless forced. */
-export function profileColumn(name: string, values: ReadonlyArray<unknown>, kind: FeatureKind | undefined, settings: ProfileSettings): FeatureProfile {
+export function profileColumn(
+  name: string,
+  values: ReadonlyArray<unknown>,
+  kind: FeatureKind | undefined,
+  settings: ProfileSettings,
+): FeatureProfile {
   const decided = kind ?? inferKind(values, settings.categoricalMaxDistinct);
   return decided === 'numeric' ? numericProfile(name, values, settings) : categoricalProfile(name, values, settings);
 }
@@ -145,15 +153,26 @@ function numericProfile(name: string, values: ReadonlyArray<unknown>, settings: 
     std: finite(moments.std),
     min: finite(moments.min),
     max: finite(moments.max),
-    quantiles: { levels: profileQuantileLevels, values: sorted.length > 0 ? profileQuantileLevels.map((q) => quantileSorted(sorted, q)) : [] },
+    quantiles: {
+      levels: profileQuantileLevels,
+      values: sorted.length > 0 ? profileQuantileLevels.map((q) => quantileSorted(sorted, q)) : [],
+    },
     cuts,
     proportions: sorted.length > 0 ? proportions(bucketCounts(cuts, sorted)) : [],
     // Sample from the data in its original order so the seed, not the sort, decides the picks.
-    sample: deterministicSample(numbers.filter((x) => !Number.isNaN(x)), settings.referenceSampleSize, settings.sampleSeed),
+    sample: deterministicSample(
+      numbers.filter((x) => !Number.isNaN(x)),
+      settings.referenceSampleSize,
+      settings.sampleSeed,
+    ),
   };
 }
 
-function categoricalProfile(name: string, values: ReadonlyArray<unknown>, settings: ProfileSettings): CategoricalProfile {
+function categoricalProfile(
+  name: string,
+  values: ReadonlyArray<unknown>,
+  settings: ProfileSettings,
+): CategoricalProfile {
   const numericKeys = values.every((value) => isMissing(value) || isNumeric(value));
   const counts = new Map<string, number>();
   let missing = 0;
@@ -190,7 +209,8 @@ function resolveSettings(options: Partial<ProfileSettings>): ProfileSettings {
   };
   for (const [key, value] of Object.entries(settings)) {
     const min = key === 'bins' ? 2 : key === 'sampleSeed' || key === 'categoricalMaxDistinct' ? 0 : 1;
-    if (!Number.isInteger(value) || value < min) throw errors.badMonitoringSetting(`monitoring.drift.${key}`, `must be an integer ≥ ${min}, got ${value}`);
+    if (!Number.isInteger(value) || value < min)
+      throw errors.badMonitoringSetting(`monitoring.drift.${key}`, `must be an integer ≥ ${min}, got ${value}`);
   }
   return settings;
 }

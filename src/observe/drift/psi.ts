@@ -22,7 +22,8 @@ export const defaultPsiEpsilon = 1e-4;
 
 /** PSI between two proportion vectors of the same length (see the definition above). */
 export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>, epsilon = defaultPsiEpsilon): number {
-  if (expected.length !== actual.length) throw new RangeError(`psi: ${expected.length} expected vs ${actual.length} actual buckets`);
+  if (expected.length !== actual.length)
+    throw new RangeError(`psi: ${expected.length} expected vs ${actual.length} actual buckets`);
   let total = 0;
   for (let k = 0; k < expected.length; k++) {
     const e = expected[k]! > 0 ? expected[k]! : epsilon;
@@ -74,12 +75,20 @@ export function proportions(counts: ArrayLike<number>): number[] {
 }
 
 /** PSI of numeric current values against stored reference cuts and bucket proportions. */
-export function numericPsi(cuts: readonly number[], referenceProportions: ArrayLike<number>, current: ArrayLike<number>, epsilon = defaultPsiEpsilon): number {
+export function numericPsi(
+  cuts: readonly number[],
+  referenceProportions: ArrayLike<number>,
+  current: ArrayLike<number>,
+  epsilon = defaultPsiEpsilon,
+): number {
   return psi(referenceProportions, proportions(bucketCounts(cuts, current)), epsilon);
 }
 
 /** Reference and current counts aligned on the union of their categories (reference order first). */
-export function alignCategories(reference: ReadonlyMap<string, number>, current: ReadonlyMap<string, number>): { categories: string[]; reference: number[]; current: number[] } {
+export function alignCategories(
+  reference: ReadonlyMap<string, number>,
+  current: ReadonlyMap<string, number>,
+): { categories: string[]; reference: number[]; current: number[] } {
   const categories = [...reference.keys()];
   for (const key of current.keys()) if (!reference.has(key)) categories.push(key);
   return {
@@ -90,7 +99,11 @@ export function alignCategories(reference: ReadonlyMap<string, number>, current:
 }
 
 /** PSI of categorical counts; categories seen on one side only get ε on the other. */
-export function categoricalPsi(reference: ReadonlyMap<string, number>, current: ReadonlyMap<string, number>, epsilon = defaultPsiEpsilon): number {
+export function categoricalPsi(
+  reference: ReadonlyMap<string, number>,
+  current: ReadonlyMap<string, number>,
+  epsilon = defaultPsiEpsilon,
+): number {
   const aligned = alignCategories(reference, current);
   return psi(proportions(aligned.reference), proportions(aligned.current), epsilon);
 }

@@ -59,7 +59,13 @@ export type DriftScore = NumericDriftScore | CategoricalDriftScore;
  * is the first k values of the profile's sample, sorted, k = min(values, sample) — the KS test
  * compares it with k live values spread evenly over the window.
  */
-export function scoreNumeric(profile: NumericProfile, values: Float64Array, windowRows: number, referenceSorted: Float64Array, settings: ScoreSettings): NumericDriftScore {
+export function scoreNumeric(
+  profile: NumericProfile,
+  values: Float64Array,
+  windowRows: number,
+  referenceSorted: Float64Array,
+  settings: ScoreSettings,
+): NumericDriftScore {
   const samples = values.length;
   const comparable = samples > 0 && profile.count > 0;
   const psiValue = comparable ? numericPsi(profile.cuts, profile.proportions, values, settings.epsilon) : null;
@@ -90,7 +96,13 @@ export function scoreNumeric(profile: NumericProfile, values: Float64Array, wind
 }
 
 /** Categorical scores from the window's counts per category key and its missing count. */
-export function scoreCategorical(profile: CategoricalProfile, counts: ReadonlyMap<string, number>, missing: number, windowRows: number, settings: ScoreSettings): CategoricalDriftScore {
+export function scoreCategorical(
+  profile: CategoricalProfile,
+  counts: ReadonlyMap<string, number>,
+  missing: number,
+  windowRows: number,
+  settings: ScoreSettings,
+): CategoricalDriftScore {
   const known = new Map(profile.categories.map((entry) => [entry.value, entry.count]));
   if (profile.otherCount > 0) known.set(otherCategory, profile.otherCount);
   // Live values outside the stored categories belong to the reference's "other" bucket when
@@ -103,7 +115,9 @@ export function scoreCategorical(profile: CategoricalProfile, counts: ReadonlyMa
   const samples = windowRows - missing;
   const aligned = alignCategories(known, live);
   const comparable = samples > 0 && profile.count > 0;
-  const psiValue = comparable ? psi(proportions(aligned.reference), proportions(aligned.current), settings.epsilon) : null;
+  const psiValue = comparable
+    ? psi(proportions(aligned.reference), proportions(aligned.current), settings.epsilon)
+    : null;
   const chi = comparable ? chiSquareContingency([aligned.reference, aligned.current]) : null;
   const reasons: string[] = [];
   if (samples >= settings.minSamples) {

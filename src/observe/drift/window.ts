@@ -24,13 +24,18 @@ export class SlidingWindow {
   private length = 0;
 
   constructor(types: readonly ColumnType[], limits: WindowLimits) {
-    if (!Number.isInteger(limits.maxRows) || limits.maxRows < 1) throw new RangeError(`window maxRows must be a positive integer, got ${limits.maxRows}`);
+    if (!Number.isInteger(limits.maxRows) || limits.maxRows < 1)
+      throw new RangeError(`window maxRows must be a positive integer, got ${limits.maxRows}`);
     if (!(limits.maxAgeMs > 0)) throw new RangeError(`window maxAgeMs must be positive, got ${limits.maxAgeMs}`);
     this.capacity = limits.maxRows;
     this.maxAgeMs = limits.maxAgeMs;
     this.times = new Float64Array(this.capacity);
-    this.numberColumns = types.map((type) => (type === 'number' ? new Float64Array(this.capacity).fill(Number.NaN) : undefined));
-    this.stringColumns = types.map((type) => (type === 'string' ? new Array<string | null>(this.capacity).fill(null) : undefined));
+    this.numberColumns = types.map((type) =>
+      type === 'number' ? new Float64Array(this.capacity).fill(Number.NaN) : undefined,
+    );
+    this.stringColumns = types.map((type) =>
+      type === 'string' ? new Array<string | null>(this.capacity).fill(null) : undefined,
+    );
   }
 
   /** Rows currently held (call `evict(now)` first for an age-exact count). */

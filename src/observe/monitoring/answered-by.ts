@@ -5,7 +5,10 @@
  * them all (see FeedbackTracker, where that cost 50–140 µs per request).
  */
 export class AnsweredBy {
-  private readonly byModel = new Map<string, { versions: Map<string, { version: string; seq: number }>; ids: string[]; seqs: number[]; head: number }>();
+  private readonly byModel = new Map<
+    string,
+    { versions: Map<string, { version: string; seq: number }>; ids: string[]; seqs: number[]; head: number }
+  >();
   private seq = 0;
 
   constructor(private readonly limit: number) {}

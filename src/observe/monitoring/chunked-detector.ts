@@ -34,7 +34,12 @@ export class ChunkedDriftDetector {
   }
 
   /** Rows as a row-major [rows × profile features] matrix. */
-  observeMatrix(values: ArrayLike<unknown>, rows: number, predictions: ArrayLike<unknown> | undefined, now: number): void {
+  observeMatrix(
+    values: ArrayLike<unknown>,
+    rows: number,
+    predictions: ArrayLike<unknown> | undefined,
+    now: number,
+  ): void {
     const matrix = values as ArrayLike<number>;
     if (this.chunks.length === 1) {
       this.chunks[0]!.detector.observeMatrix(matrix, rows, predictions, now);
@@ -75,5 +80,10 @@ function merge(parts: DriftReport[]): DriftReport {
   if (rest.length === 0) return first;
   const features = parts.flatMap((part) => part.features);
   const drifted = features.filter((score) => score.drifted).map((score) => score.feature);
-  return { ...first, features, drifted_features: drifted, drifted: drifted.length > 0 || (first.prediction?.drifted ?? false) };
+  return {
+    ...first,
+    features,
+    drifted_features: drifted,
+    drifted: drifted.length > 0 || (first.prediction?.drifted ?? false),
+  };
 }

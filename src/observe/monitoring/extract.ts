@@ -46,7 +46,8 @@ export interface PredictionPlan {
 /** Which columns of the model's input carry each profile feature; null when none can be mapped. */
 export function planFeatures(layout: RowLayoutLike | string, profileFeatures: readonly string[]): FeaturePlan | null {
   if (typeof layout === 'string') return null;
-  const known = layout.features.length > 0 ? layout.features : profileFeatures.length === layout.width ? [...profileFeatures] : [];
+  const known =
+    layout.features.length > 0 ? layout.features : profileFeatures.length === layout.width ? [...profileFeatures] : [];
   const features: string[] = [];
   const columns: number[] = [];
   const unmatched: string[] = [];
@@ -59,7 +60,8 @@ export function planFeatures(layout: RowLayoutLike | string, profileFeatures: re
     }
   }
   if (features.length === 0) return null;
-  const identity = layout.kind === 'tabular' && columns.length === layout.width && columns.every((column, i) => column === i);
+  const identity =
+    layout.kind === 'tabular' && columns.length === layout.width && columns.every((column, i) => column === i);
   return {
     kind: layout.kind,
     features,
@@ -86,7 +88,10 @@ export function planPrediction(metadata: ModelMetadata, config: ModelConfig): Pr
 }
 
 /** The request's rows as a row-major [rows × plan.features] matrix, or null when it has none. */
-export function extractRows(request: InferenceRequest, plan: FeaturePlan): { values: ArrayLike<unknown>; rows: number } | null {
+export function extractRows(
+  request: InferenceRequest,
+  plan: FeaturePlan,
+): { values: ArrayLike<unknown>; rows: number } | null {
   if (plan.kind === 'tabular') {
     const tensor = find(request.inputs, plan.input);
     if (!tensor || tensor.shape.length !== 2 || tensor.shape[1] !== plan.width) return null;

@@ -46,12 +46,24 @@ export function clearVersion(metrics: Metrics, model: string, version: string, f
     metrics.featureDrifted.remove({ ...base, feature });
   }
   for (const method of methods) metrics.predictionDrift.remove({ ...base, method });
-  for (const gauge of [metrics.modelDrifted, metrics.driftWindowRows, metrics.liveAccuracy, metrics.liveMae, metrics.liveRmse, metrics.feedbackSamples]) gauge.remove(base);
+  for (const gauge of [
+    metrics.modelDrifted,
+    metrics.driftWindowRows,
+    metrics.liveAccuracy,
+    metrics.liveMae,
+    metrics.liveRmse,
+    metrics.feedbackSamples,
+  ])
+    gauge.remove(base);
 }
 
 type Labels = Record<string, string>;
 
-function setOrRemove(gauge: { set(labels: Labels, value: number): void; remove(labels: Labels): void }, labels: Labels, value: number | null | undefined): void {
+function setOrRemove(
+  gauge: { set(labels: Labels, value: number): void; remove(labels: Labels): void },
+  labels: Labels,
+  value: number | null | undefined,
+): void {
   if (value === null || value === undefined || !Number.isFinite(value)) gauge.remove(labels);
   else gauge.set(labels, value);
 }

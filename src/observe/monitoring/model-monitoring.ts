@@ -8,7 +8,13 @@
  */
 import type { ModelConfig, Settings } from '../../core/config.js';
 import { errors } from '../../core/errors.js';
-import type { InferenceEvent, InferenceRequest, InferenceResponse, LoadedVersion, ModelMetadata } from '../../core/inference.js';
+import type {
+  InferenceEvent,
+  InferenceRequest,
+  InferenceResponse,
+  LoadedVersion,
+  ModelMetadata,
+} from '../../core/inference.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { MonitoringReport } from './drift-rule.js';
@@ -49,7 +55,9 @@ export class ModelMonitoring {
   constructor(options: MonitoringOptions) {
     this.options = options;
     this.settings = options.settings;
-    this.payloadLog = options.settings.payloadLog.enabled ? new ServerPayloadLog(options.settings.payloadLog, options.metrics) : null;
+    this.payloadLog = options.settings.payloadLog.enabled
+      ? new ServerPayloadLog(options.settings.payloadLog, options.metrics)
+      : null;
     this.answeredBy = new AnsweredBy(options.settings.feedback.maxPending);
   }
 
@@ -63,7 +71,8 @@ export class ModelMonitoring {
       if (monitor) {
         monitor.observe(event, Date.now());
         // Canary or shadow: remember which version answered, so feedback by id finds it.
-        if (versions!.size > 1 && event.requestId !== undefined && event.response) this.answeredBy.remember(event.model, event.requestId, event.version);
+        if (versions!.size > 1 && event.requestId !== undefined && event.response)
+          this.answeredBy.remember(event.model, event.requestId, event.version);
       }
     } catch (error) {
       this.options.logger.debug({ model: event.model, error: String(error) }, 'drift observe failed');
@@ -77,23 +86,56 @@ export class ModelMonitoring {
     const layout = this.options.codec.layout(metadata, config);
     const prediction = planPrediction(metadata, config);
     const reference = await this.findReference(loaded, metadata, layout);
-    let features = reference ? planFeatures(layout, reference.profile.features.map((feature) => feature.name)) : null;
+    let features = reference
+      ? planFeatures(
+          layout,
+          reference.profile.features.map((feature) => feature.name),
+        )
+      : null;
     if (reference && !features) {
-      this.options.logger.warn({ model: name, version, reference: reference.source }, 'no reference feature matches a model input; drift is off for this version');
+      this.options.logger.warn(
+        { model: name, version, reference: reference.source },
+        'no reference feature matches a model input; drift is off for this version',
+      );
     }
     let usable = reference;
     if (reference && features && features.unmatched.length > 0) {
-      this.options.logger.warn({ model: name, version, features: features.unmatched }, 'reference features the model does not take are left out of drift');
+      this.options.logger.warn(
+        { model: name, version, features: features.unmatched },
+        'reference features the model does not take are left out of drift',
+      );
       const kept = new Set(features.features);
-      usable = { ...reference, profile: { ...reference.profile, features: reference.profile.features.filter((feature) => kept.has(feature.name)) } };
+      usable = {
+        ...reference,
+        profile: {
+          ...reference.profile,
+          features: reference.profile.features.filter((feature) => kept.has(feature.name)),
+        },
+      };
       features = { ...features, unmatched: [] };
     }
-    if (usable && features) usable = { ...usable, profile: asFloat32Inputs(usable.profile, float32Features(features, metadata)) };
-    const monitor = new VersionMonitor({ model: name, version, settings: this.settings, features, prediction, reference: features ? usable : null });
+    if (usable && features)
+      usable = { ...usable, profile: asFloat32Inputs(usable.profile, float32Features(features, metadata)) };
+    const monitor = new VersionMonitor({
+      model: name,
+      version,
+      settings: this.settings,
+      features,
+      prediction,
+      reference: features ? usable : null,
+    });
     let versions = this.monitors.get(name);
     if (!versions) this.monitors.set(name, (versions = new Map()));
     versions.set(version, monitor);
-    this.options.logger.info({ model: name, version, drift: monitor.detector ? monitor.reference!.source : 'off (no reference profile)', feedback: monitor.task ?? 'off' }, 'monitoring');
+    this.options.logger.info(
+      {
+        model: name,
+        version,
+        drift: monitor.detector ? monitor.reference!.source : 'off (no reference profile)',
+        feedback: monitor.task ?? 'off',
+      },
+      'monitoring',
+    );
   }
 
   versionUnloaded(name: string, version: string): void {
@@ -101,16 +143,28 @@ export class ModelMonitoring {
     if (!monitor) return;
     this.monitors.get(name)!.delete(version);
     if (this.monitors.get(name)!.size === 0) this.monitors.delete(name);
-    clearVersion(this.options.metrics, name, version, monitor.reference?.profile.features.map((feature) => feature.name) ?? []);
+    clearVersion(
+      this.options.metrics,
+      name,
+      version,
+      monitor.reference?.profile.features.map((feature) => feature.name) ?? [],
+    );
   }
 
-  private async findReference(loaded: LoadedVersion, metadata: ModelMetadata, layout: RowLayoutLike | string): Promise<Reference | null> {
+  private async findReference(
+    loaded: LoadedVersion,
+    metadata: ModelMetadata,
+    layout: RowLayoutLike | string,
+  ): Promise<Reference | null> {
     if (loaded.reference) {
       try {
         return storedReference(loaded.reference, `${loaded.name}@${loaded.version} reference.profile`);
       } catch (error) {
         // A registry version is immutable: refusing to serve it would not repair it.
-        this.options.logger.error({ model: loaded.name, version: loaded.version, error: (error as Error).message }, 'stored reference profile is unusable; drift is off for this version');
+        this.options.logger.error(
+          { model: loaded.name, version: loaded.version, error: (error as Error).message },
+          'stored reference profile is unusable; drift is off for this version',
+        );
         return null;
       }
     }
@@ -118,14 +172,18 @@ export class ModelMonitoring {
     if (path === '') return null;
     // berth.yaml asked for it: a reference that does not fit the model fails the load, loudly.
     const { codec } = this.options;
-    return modelReference(path, {
-      metadata,
-      config: loaded.config,
-      layout,
-      encode: (rows) => codec.encode(rows, metadata, loaded.config),
-      infer: (request) => loaded.infer(request),
-      maxRows: this.options.maxRows ?? 1000,
-    }, this.settings.drift);
+    return modelReference(
+      path,
+      {
+        metadata,
+        config: loaded.config,
+        layout,
+        encode: (rows) => codec.encode(rows, metadata, loaded.config),
+        infer: (request) => loaded.infer(request),
+        maxRows: this.options.maxRows ?? 1000,
+      },
+      this.settings.drift,
+    );
   }
 
   /** The monitor of a version; without a version, the one answering requests that name none. */
@@ -147,7 +205,11 @@ export class ModelMonitoring {
    */
   feedbackById(name: string, requestId: string, truth: unknown, current: string | undefined) {
     const monitor = this.feedbackMonitor(name, this.answeredBy.version(name, requestId), current);
-    if (this.settings.feedback.maxPending === 0) throw errors.notMonitored(name, 'monitoring.feedback.maxPending is 0, so predictions are not remembered by request id; send {"instances", "values"} instead');
+    if (this.settings.feedback.maxPending === 0)
+      throw errors.notMonitored(
+        name,
+        'monitoring.feedback.maxPending is 0, so predictions are not remembered by request id; send {"instances", "values"} instead',
+      );
     return this.counted(monitor, () => monitor.feedbackById(requestId, truth, Date.now()));
   }
 
@@ -155,7 +217,8 @@ export class ModelMonitoring {
   feedbackByOutcome(name: string, version: string, response: InferenceResponse, truths: unknown[]) {
     const monitor = this.feedbackMonitor(name, version, version);
     const predictions = monitor.predictionsOf(response) ?? [];
-    if (predictions.length !== truths.length) throw errors.badFeedbackValue(`${predictions.length} value(s), one per instance`, String(truths.length));
+    if (predictions.length !== truths.length)
+      throw errors.badFeedbackValue(`${predictions.length} value(s), one per instance`, String(truths.length));
     return this.counted(monitor, () => monitor.feedbackByOutcome(predictions, truths, Date.now()));
   }
 
@@ -172,18 +235,29 @@ export class ModelMonitoring {
       outcome = record();
     } catch (error) {
       const code = (error as { code?: string }).code;
-      this.options.metrics.feedback.inc({ model: monitor.model, outcome: code === errors.unknownPredictionId.code ? 'unmatched' : 'rejected' });
+      this.options.metrics.feedback.inc({
+        model: monitor.model,
+        outcome: code === errors.unknownPredictionId.code ? 'unmatched' : 'rejected',
+      });
       throw error;
     }
     this.options.metrics.feedback.inc({ model: monitor.model, outcome: 'matched' });
     const accuracy = monitor.accuracy(Date.now())!;
     publishAccuracy(this.options.metrics, monitor.model, monitor.version, accuracy);
-    return { model: monitor.model, version: monitor.version, rows: outcome.rows, ...(outcome.correct === undefined ? {} : { correct: outcome.correct }), accuracy };
+    return {
+      model: monitor.model,
+      version: monitor.version,
+      rows: outcome.rows,
+      ...(outcome.correct === undefined ? {} : { correct: outcome.correct }),
+      accuracy,
+    };
   }
 
   /** Recomputes every report and the gauges now (also what the timer does). */
   refresh(): Promise<void> {
-    this.refreshing ??= this.refreshAll().finally(() => { this.refreshing = null; });
+    this.refreshing ??= this.refreshAll().finally(() => {
+      this.refreshing = null;
+    });
     return this.refreshing;
   }
 
@@ -193,7 +267,10 @@ export class ModelMonitoring {
         try {
           await this.publish(monitor, await monitor.report(Date.now(), true));
         } catch (error) {
-          this.options.logger.warn({ model: monitor.model, version: monitor.version, error: String(error) }, 'drift report failed');
+          this.options.logger.warn(
+            { model: monitor.model, version: monitor.version, error: String(error) },
+            'drift report failed',
+          );
         }
         await new Promise((resolve) => setImmediate(resolve));
       }

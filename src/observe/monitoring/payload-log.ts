@@ -23,17 +23,18 @@ export class ServerPayloadLog {
       maxFileBytes: settings.maxFileBytes,
       maxTotalBytes: settings.maxTotalBytes,
       maxQueueBytes: settings.maxQueueBytes,
-      sink: settings.sinkUrl === ''
-        ? null
-        : {
-          url: settings.sinkUrl,
-          mode: settings.sinkMode as 'binary' | 'structured',
-          eventTypes: settings.sinkEventTypes as 'kserve' | 'berth',
-          timeoutMs: settings.sinkTimeoutMs,
-          maxInFlight: settings.sinkMaxInFlight,
-          maxPending: settings.sinkMaxPending,
-          backoffMs: settings.sinkBackoffMs,
-        },
+      sink:
+        settings.sinkUrl === ''
+          ? null
+          : {
+              url: settings.sinkUrl,
+              mode: settings.sinkMode as 'binary' | 'structured',
+              eventTypes: settings.sinkEventTypes as 'kserve' | 'berth',
+              timeoutMs: settings.sinkTimeoutMs,
+              maxInFlight: settings.sinkMaxInFlight,
+              maxPending: settings.sinkMaxPending,
+              backoffMs: settings.sinkBackoffMs,
+            },
     });
     this.metrics = metrics;
     this.last = this.logger.counters();
@@ -47,7 +48,12 @@ export class ServerPayloadLog {
       requestId: event.requestId ?? request.id ?? '',
       model: event.model,
       version: event.version,
-      request: { ...(request.id === undefined ? {} : { id: request.id }), inputs: request.inputs, ...(request.outputs ? { outputs: request.outputs } : {}), ...(request.parameters ? { parameters: request.parameters } : {}) },
+      request: {
+        ...(request.id === undefined ? {} : { id: request.id }),
+        inputs: request.inputs,
+        ...(request.outputs ? { outputs: request.outputs } : {}),
+        ...(request.parameters ? { parameters: request.parameters } : {}),
+      },
       response: event.response ?? { error: event.error instanceof Error ? event.error.message : String(event.error) },
       ...(event.error === undefined ? {} : { status: (event.error as { status?: number }).status ?? 500 }),
       latencyMs: Math.round(event.seconds * 1e6) / 1e3,

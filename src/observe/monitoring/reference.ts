@@ -39,21 +39,30 @@ export interface ProfilingModel {
  * The reference profile of a model from a file: a CSV of reference rows (profiled here, with the
  * model's own predictions on them) or a profile JSON written by `berth profile --out`.
  */
-export async function modelReference(path: string, model: ProfilingModel, drift: Settings['monitoring']['drift']): Promise<Reference> {
-  if (path.toLowerCase().endsWith('.json')) return storedReference({ source: path, profile: await readJson(path) }, path);
+export async function modelReference(
+  path: string,
+  model: ProfilingModel,
+  drift: Settings['monitoring']['drift'],
+): Promise<Reference> {
+  if (path.toLowerCase().endsWith('.json'))
+    return storedReference({ source: path, profile: await readJson(path) }, path);
   const { layout, metadata } = model;
-  if (typeof layout === 'string') throw errors.badConfig('monitoring.reference', `model \`${metadata.name}\` ${layout}`);
-  const datatypes = layout.kind === 'tabular' ? Array.from({ length: layout.width }, () => metadata.inputs[0]!.datatype) : metadata.inputs.map((input) => input.datatype);
+  if (typeof layout === 'string')
+    throw errors.badConfig('monitoring.reference', `model \`${metadata.name}\` ${layout}`);
+  const datatypes =
+    layout.kind === 'tabular'
+      ? Array.from({ length: layout.width }, () => metadata.inputs[0]!.datatype)
+      : metadata.inputs.map((input) => input.datatype);
   const prediction = planPrediction(metadata, model.config);
   const predict = prediction
     ? async (rows: unknown[][]) => {
-      const out: unknown[] = [];
-      for (let start = 0; start < rows.length; start += model.maxRows) {
-        const response = await model.infer(model.encode(rows.slice(start, start + model.maxRows)));
-        out.push(...(extractPredictions(response, prediction) ?? []));
+        const out: unknown[] = [];
+        for (let start = 0; start < rows.length; start += model.maxRows) {
+          const response = await model.infer(model.encode(rows.slice(start, start + model.maxRows)));
+          out.push(...(extractPredictions(response, prediction) ?? []));
+        }
+        return out;
       }
-      return out;
-    }
     : undefined;
   return csvReference(path, { features: layout.features, datatypes, predict, task: prediction?.task, drift });
 }
@@ -91,9 +100,17 @@ export interface CsvReferenceOptions {
 /** Profile a reference CSV for a model: its feature columns, and its own predictions on them. */
 export async function csvReference(path: string, options: CsvReferenceOptions): Promise<Reference> {
   const table = await readCsv(path);
-  const features = options.features.length > 0 ? options.features : table.header.length === options.datatypes.length ? table.header : [];
+  const features =
+    options.features.length > 0
+      ? options.features
+      : table.header.length === options.datatypes.length
+        ? table.header
+        : [];
   if (features.length === 0) {
-    throw errors.badConfig('monitoring.reference', `${path} has ${table.header.length} columns for a model of ${options.datatypes.length} unnamed features; name them in berth.yaml model.features`);
+    throw errors.badConfig(
+      'monitoring.reference',
+      `${path} has ${table.header.length} columns for a model of ${options.datatypes.length} unnamed features; name them in berth.yaml model.features`,
+    );
   }
   const indexes = features.map((name) => {
     const index = table.header.indexOf(name);
@@ -101,7 +118,9 @@ export async function csvReference(path: string, options: CsvReferenceOptions): 
     return index;
   });
   if (table.rows.length === 0) throw errors.referenceEmpty(path);
-  const rows = table.rows.map((row) => indexes.map((index, column) => cell(row[index]!, options.datatypes[column] ?? 'FP64')));
+  const rows = table.rows.map((row) =>
+    indexes.map((index, column) => cell(row[index]!, options.datatypes[column] ?? 'FP64')),
+  );
   const predictions = options.predict ? await options.predict(rows) : undefined;
   const { bins, referenceSampleSize, sampleSeed, categoricalMaxDistinct, maxCategories } = options.drift;
   const profile = buildProfile(rows, {
@@ -136,12 +155,18 @@ function cell(text: string, datatype: Datatype): unknown {
  */
 export function asFloat32Inputs(profile: ReferenceProfile, isFloat32: (feature: string) => boolean): ReferenceProfile {
   const features = profile.features.map((feature): FeatureProfile => {
-    if (feature.kind !== 'numeric' || !isFloat32(feature.name) || feature.proportions.length !== feature.cuts.length + 1) return feature;
+    if (
+      feature.kind !== 'numeric' ||
+      !isFloat32(feature.name) ||
+      feature.proportions.length !== feature.cuts.length + 1
+    )
+      return feature;
     const cuts: number[] = [];
     const shares: number[] = [feature.proportions[0]!];
     feature.cuts.forEach((cut, i) => {
       const rounded = Math.fround(cut);
-      if (cuts.length > 0 && rounded === cuts[cuts.length - 1]) shares.push(shares.pop()! + feature.proportions[i + 1]!);
+      if (cuts.length > 0 && rounded === cuts[cuts.length - 1])
+        shares.push(shares.pop()! + feature.proportions[i + 1]!);
       else {
         cuts.push(rounded);
         shares.push(feature.proportions[i + 1]!);
@@ -159,6 +184,11 @@ export function float32Features(plan: FeaturePlan, metadata: ModelMetadata): (fe
     const all = isFloat32(metadata.inputs.find((input) => input.name === plan.input)?.datatype);
     return () => all;
   }
-  const byFeature = new Map(plan.features.map((feature, i) => [feature, isFloat32(metadata.inputs.find((input) => input.name === plan.inputs[i])?.datatype)]));
+  const byFeature = new Map(
+    plan.features.map((feature, i) => [
+      feature,
+      isFloat32(metadata.inputs.find((input) => input.name === plan.inputs[i])?.datatype),
+    ]),
+  );
   return (feature) => byFeature.get(feature) ?? false;
 }

@@ -43,17 +43,31 @@ export class VersionMonitor {
     this.prediction = options.prediction;
     this.reference = options.reference;
     const { drift, feedback } = options.settings;
-    this.detector = options.reference && options.features
-      ? new ChunkedDriftDetector(options.reference.profile, {
-        windowRows: drift.windowRows,
-        windowSeconds: drift.windowSeconds,
-        minSamples: drift.minSamples,
-        psiEpsilon: drift.psiEpsilon,
-        thresholds: { psi: drift.psiThreshold, ksPValue: drift.ksPValueThreshold, chi2PValue: drift.chi2PValueThreshold },
-      }, drift.reportChunkFeatures)
-      : null;
+    this.detector =
+      options.reference && options.features
+        ? new ChunkedDriftDetector(
+            options.reference.profile,
+            {
+              windowRows: drift.windowRows,
+              windowSeconds: drift.windowSeconds,
+              minSamples: drift.minSamples,
+              psiEpsilon: drift.psiEpsilon,
+              thresholds: {
+                psi: drift.psiThreshold,
+                ksPValue: drift.ksPValueThreshold,
+                chi2PValue: drift.chi2PValueThreshold,
+              },
+            },
+            drift.reportChunkFeatures,
+          )
+        : null;
     this.feedback = options.prediction
-      ? new FeedbackTracker({ task: options.prediction.task, maxPending: feedback.maxPending, windowRows: feedback.windowRows, windowSeconds: feedback.windowSeconds })
+      ? new FeedbackTracker({
+          task: options.prediction.task,
+          maxPending: feedback.maxPending,
+          windowRows: feedback.windowRows,
+          windowSeconds: feedback.windowSeconds,
+        })
       : null;
   }
 
@@ -67,9 +81,16 @@ export class VersionMonitor {
     const predictions = this.prediction ? extractPredictions(event.response, this.prediction) : null;
     if (this.detector && this.features) {
       const rows = extractRows(event.request, this.features);
-      if (rows) this.detector.observeMatrix(rows.values, rows.rows, predictions && predictions.length === rows.rows ? predictions : undefined, now);
+      if (rows)
+        this.detector.observeMatrix(
+          rows.values,
+          rows.rows,
+          predictions && predictions.length === rows.rows ? predictions : undefined,
+          now,
+        );
     }
-    if (this.feedback && predictions && event.requestId !== undefined) this.feedback.recordPrediction(event.requestId, predictions, now);
+    if (this.feedback && predictions && event.requestId !== undefined)
+      this.feedback.recordPrediction(event.requestId, predictions, now);
   }
 
   /** Predictions of a response, as the window and the feedback tracker see them. */
@@ -84,12 +105,18 @@ export class VersionMonitor {
 
   /** Feedback with the predictions made for it just now (feedback by inputs). */
   feedbackByOutcome(predictions: unknown[], truths: unknown[], now: number): FeedbackOutcome {
-    return this.feedback!.recordOutcome(predictions, truths.map((truth) => this.normalize(truth)), now);
+    return this.feedback!.recordOutcome(
+      predictions,
+      truths.map((truth) => this.normalize(truth)),
+      now,
+    );
   }
 
   private normalize(truth: unknown): unknown {
     if (!this.prediction) return truth;
-    return Array.isArray(truth) ? truth.map((value) => normalizeTruth(value, this.prediction!)) : normalizeTruth(truth, this.prediction);
+    return Array.isArray(truth)
+      ? truth.map((value) => normalizeTruth(value, this.prediction!))
+      : normalizeTruth(truth, this.prediction);
   }
 
   accuracy(now: number): FeedbackReport | null {
@@ -102,21 +129,36 @@ export class VersionMonitor {
     const cacheMs = this.settings.drift.reportCacheSeconds * 1000;
     if (!fresh && this.cached && now - this.cached.at < cacheMs) return this.cached.report;
     // Concurrent callers share one computation.
-    this.computing ??= this.compute(now).finally(() => { this.computing = null; });
+    this.computing ??= this.compute(now).finally(() => {
+      this.computing = null;
+    });
     return this.computing;
   }
 
   private async compute(now: number): Promise<MonitoringReport> {
     const drift = await this.detector!.report(now, nextTurn);
-    const report = publicReport(drift, { ksStatistic: this.settings.drift.ksStatisticThreshold }, {
-      model: this.model,
-      version: this.version,
-      reference: { source: this.reference!.source, rows: this.reference!.profile.rows },
-      accuracy: this.accuracy(now) ?? emptyAccuracy,
-    });
+    const report = publicReport(
+      drift,
+      { ksStatistic: this.settings.drift.ksStatisticThreshold },
+      {
+        model: this.model,
+        version: this.version,
+        reference: { source: this.reference!.source, rows: this.reference!.profile.rows },
+        accuracy: this.accuracy(now) ?? emptyAccuracy,
+      },
+    );
     this.cached = { at: now, report };
     return report;
   }
 }
 
-const emptyAccuracy: FeedbackReport = { task: 'regression', samples: 0, accuracy: null, mae: null, rmse: null, pending: 0, received: 0, unmatched: 0 };
+const emptyAccuracy: FeedbackReport = {
+  task: 'regression',
+  samples: 0,
+  accuracy: null,
+  mae: null,
+  rmse: null,
+  pending: 0,
+  received: 0,
+  unmatched: 0,
+};

@@ -42,18 +42,33 @@ export const eventTypes: Record<EventFlavour, Record<EventKind, string>> = {
 
 /** Context attributes (spec §3.1 required + optional) and extensions, as strings. */
 export function eventAttributes(input: InferenceEventInput, flavour: EventFlavour): Record<string, string> {
-  const source = input.source ?? `/v2/models/${encodeURIComponent(input.model)}${input.version ? `/versions/${encodeURIComponent(input.version)}` : ''}`;
+  const source =
+    input.source ??
+    `/v2/models/${encodeURIComponent(input.model)}${input.version ? `/versions/${encodeURIComponent(input.version)}` : ''}`;
   const base = { specversion: '1.0', type: eventTypes[flavour][input.kind], source, time: input.time };
   if (flavour === 'kserve') {
-    return { ...base, id: input.requestId, inferenceservicename: input.model, endpoint: input.version, component: 'predictor' };
+    return {
+      ...base,
+      id: input.requestId,
+      inferenceservicename: input.model,
+      endpoint: input.version,
+      component: 'predictor',
+    };
   }
-  return { ...base, id: `${input.requestId}.${input.kind}`, requestid: input.requestId, model: input.model, modelversion: input.version };
+  return {
+    ...base,
+    id: `${input.requestId}.${input.kind}`,
+    requestid: input.requestId,
+    model: input.model,
+    modelversion: input.version,
+  };
 }
 
 /** Binary content mode: `ce-<attribute>` headers, data as the body. */
 export function binaryEvent(input: InferenceEventInput, flavour: EventFlavour): HttpMessage {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  for (const [name, value] of Object.entries(eventAttributes(input, flavour))) headers[`ce-${name}`] = headerSafe(value);
+  for (const [name, value] of Object.entries(eventAttributes(input, flavour)))
+    headers[`ce-${name}`] = headerSafe(value);
   return { headers, body: input.dataJson };
 }
 

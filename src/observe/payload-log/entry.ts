@@ -55,7 +55,8 @@ function needsReplacer(value: unknown, depth = 0): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (ArrayBuffer.isView(value) || depth > 64) return true;
   if (Array.isArray(value)) {
-    for (const item of value) if (typeof item === 'object' || typeof item === 'bigint' ? needsReplacer(item, depth + 1) : false) return true;
+    for (const item of value)
+      if (typeof item === 'object' || typeof item === 'bigint' ? needsReplacer(item, depth + 1) : false) return true;
     return false;
   }
   for (const key in value) if (needsReplacer((value as Record<string, unknown>)[key], depth + 1)) return true;
@@ -82,5 +83,14 @@ export function serializeEntry(entry: PayloadEntry, now: Date): SerializedEntry 
     ...(entry.latencyMs === undefined ? {} : { latency_ms: entry.latencyMs }),
   });
   const line = `${head.slice(0, -1)},"request":${requestJson},"response":${responseJson}}\n`;
-  return { requestId: entry.requestId, model: entry.model, version, timestamp, requestJson, responseJson, line, bytes: Buffer.byteLength(line) };
+  return {
+    requestId: entry.requestId,
+    model: entry.model,
+    version,
+    timestamp,
+    requestJson,
+    responseJson,
+    line,
+    bytes: Buffer.byteLength(line),
+  };
 }

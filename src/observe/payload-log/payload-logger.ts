@@ -67,34 +67,38 @@ export class PayloadLogger {
   constructor(options: PayloadLoggerOptions = {}) {
     const settings = defaults.monitoring.payloadLog;
     this.sampleRate = options.sampleRate ?? settings.sampleRate;
-    if (!(this.sampleRate >= 0 && this.sampleRate <= 1)) throw errors.badMonitoringSetting('monitoring.payloadLog.sampleRate', `must be between 0 and 1, got ${this.sampleRate}`);
+    if (!(this.sampleRate >= 0 && this.sampleRate <= 1))
+      throw errors.badMonitoringSetting(
+        'monitoring.payloadLog.sampleRate',
+        `must be between 0 and 1, got ${this.sampleRate}`,
+      );
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     const dir = options.dir === undefined ? settings.dir : options.dir;
     this.file = dir
       ? new RotatingFileWriter({
-        dir,
-        baseName: options.baseName ?? 'payloads',
-        maxFileBytes: options.maxFileBytes ?? settings.maxFileBytes,
-        maxTotalBytes: options.maxTotalBytes ?? settings.maxTotalBytes,
-        maxQueueBytes: options.maxQueueBytes ?? settings.maxQueueBytes,
-        ...(options.errorBackoffMs === undefined ? {} : { errorBackoffMs: options.errorBackoffMs }),
-      })
+          dir,
+          baseName: options.baseName ?? 'payloads',
+          maxFileBytes: options.maxFileBytes ?? settings.maxFileBytes,
+          maxTotalBytes: options.maxTotalBytes ?? settings.maxTotalBytes,
+          maxQueueBytes: options.maxQueueBytes ?? settings.maxQueueBytes,
+          ...(options.errorBackoffMs === undefined ? {} : { errorBackoffMs: options.errorBackoffMs }),
+        })
       : null;
     const sink = options.sink;
     this.sink = sink?.url
       ? new HttpEventSink({
-        url: sink.url,
-        mode: sink.mode ?? settings.sinkMode,
-        eventTypes: sink.eventTypes ?? settings.sinkEventTypes,
-        timeoutMs: sink.timeoutMs ?? settings.sinkTimeoutMs,
-        maxInFlight: sink.maxInFlight ?? settings.sinkMaxInFlight,
-        maxPending: sink.maxPending ?? settings.sinkMaxPending,
-        backoffMs: sink.backoffMs ?? settings.sinkBackoffMs,
-        now: this.now,
-        ...(sink.source ? { source: sink.source } : {}),
-        ...(sink.fetch ? { fetch: sink.fetch } : {}),
-      })
+          url: sink.url,
+          mode: sink.mode ?? settings.sinkMode,
+          eventTypes: sink.eventTypes ?? settings.sinkEventTypes,
+          timeoutMs: sink.timeoutMs ?? settings.sinkTimeoutMs,
+          maxInFlight: sink.maxInFlight ?? settings.sinkMaxInFlight,
+          maxPending: sink.maxPending ?? settings.sinkMaxPending,
+          backoffMs: sink.backoffMs ?? settings.sinkBackoffMs,
+          now: this.now,
+          ...(sink.source ? { source: sink.source } : {}),
+          ...(sink.fetch ? { fetch: sink.fetch } : {}),
+        })
       : null;
   }
 

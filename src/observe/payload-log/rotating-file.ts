@@ -34,7 +34,15 @@ export interface RotatingFileCounters {
 const batchBytes = 1024 * 1024;
 
 export class RotatingFileWriter {
-  readonly counters: RotatingFileCounters = { written: 0, writtenBytes: 0, dropped: 0, rotated: 0, deleted: 0, errors: 0, queuedBytes: 0 };
+  readonly counters: RotatingFileCounters = {
+    written: 0,
+    writtenBytes: 0,
+    dropped: 0,
+    rotated: 0,
+    deleted: 0,
+    errors: 0,
+    queuedBytes: 0,
+  };
   private readonly options: Required<RotatingFileOptions>;
   private queue: Array<{ line: string; bytes: number }> = [];
   private head = 0;
@@ -46,9 +54,13 @@ export class RotatingFileWriter {
   private failedUntil = 0;
 
   constructor(options: RotatingFileOptions) {
-    if (!(options.maxFileBytes > 0)) throw errors.badMonitoringSetting('monitoring.payloadLog.maxFileBytes', 'must be positive');
+    if (!(options.maxFileBytes > 0))
+      throw errors.badMonitoringSetting('monitoring.payloadLog.maxFileBytes', 'must be positive');
     if (options.maxTotalBytes < options.maxFileBytes) {
-      throw errors.badMonitoringSetting('monitoring.payloadLog.maxTotalBytes', `${options.maxTotalBytes} is below maxFileBytes ${options.maxFileBytes}`);
+      throw errors.badMonitoringSetting(
+        'monitoring.payloadLog.maxTotalBytes',
+        `${options.maxTotalBytes} is below maxFileBytes ${options.maxFileBytes}`,
+      );
     }
     this.options = { errorBackoffMs: 1000, ...options };
   }
@@ -59,13 +71,21 @@ export class RotatingFileWriter {
 
   /** Queue one line (ending in \n) of `bytes` UTF-8 bytes. Returns false when it was dropped. */
   enqueue(line: string, bytes: number): boolean {
-    if (this.closed || bytes > this.options.maxFileBytes || this.counters.queuedBytes + bytes > this.options.maxQueueBytes || Date.now() < this.failedUntil) {
+    if (
+      this.closed ||
+      bytes > this.options.maxFileBytes ||
+      this.counters.queuedBytes + bytes > this.options.maxQueueBytes ||
+      Date.now() < this.failedUntil
+    ) {
       this.counters.dropped++;
       return false;
     }
     this.queue.push({ line, bytes });
     this.counters.queuedBytes += bytes;
-    if (!this.pumping) this.pumping = this.pump().finally(() => { this.pumping = null; });
+    if (!this.pumping)
+      this.pumping = this.pump().finally(() => {
+        this.pumping = null;
+      });
     return true;
   }
 
@@ -88,7 +108,10 @@ export class RotatingFileWriter {
       try {
         if (!this.handle) await this.openActive();
         const batch = this.takeBatch();
-        if (batch.count === 0) { await this.rotate(); continue; }
+        if (batch.count === 0) {
+          await this.rotate();
+          continue;
+        }
         await this.handle!.appendFile(batch.text);
         this.activeBytes += batch.bytes;
         this.counters.written += batch.count;
@@ -112,7 +135,11 @@ export class RotatingFileWriter {
     let bytes = 0;
     while (this.head < this.queue.length) {
       const next = this.queue[this.head]!;
-      if (this.activeBytes + bytes + next.bytes > this.options.maxFileBytes || (lines.length > 0 && bytes + next.bytes > batchBytes)) break;
+      if (
+        this.activeBytes + bytes + next.bytes > this.options.maxFileBytes ||
+        (lines.length > 0 && bytes + next.bytes > batchBytes)
+      )
+        break;
       lines.push(next.line);
       bytes += next.bytes;
       this.head++;

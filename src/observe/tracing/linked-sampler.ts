@@ -9,8 +9,19 @@ import { SamplingDecision, type Sampler, type SamplingResult } from '@openteleme
  */
 export function linkedSampler(inner: Sampler): Sampler {
   return {
-    shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
-      if (links.length > 0 && trace.getSpanContext(context) === undefined && links.some((link) => (link.context.traceFlags & TraceFlags.SAMPLED) !== 0)) {
+    shouldSample(
+      context: Context,
+      traceId: string,
+      name: string,
+      kind: SpanKind,
+      attributes: Attributes,
+      links: Link[],
+    ): SamplingResult {
+      if (
+        links.length > 0 &&
+        trace.getSpanContext(context) === undefined &&
+        links.some((link) => (link.context.traceFlags & TraceFlags.SAMPLED) !== 0)
+      ) {
         return { decision: SamplingDecision.RECORD_AND_SAMPLED };
       }
       return inner.shouldSample(context, traceId, name, kind, attributes, links);

@@ -4,7 +4,15 @@ import { defaultTextMapGetter, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api
 import { parseKeyPairsIntoRecord, setGlobalErrorHandler, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 import { defaults } from '../../core/defaults.js';
 import { errors } from '../../core/errors.js';
 import { berthVersion } from '../../core/version.js';
@@ -32,7 +40,10 @@ export function createOtelTracing({ settings, env, onExportError }: TracingOptio
     resource: resourceFromAttributes({
       ...resourceAttributes,
       // OTEL_SERVICE_NAME (the setting) wins over service.name in OTEL_RESOURCE_ATTRIBUTES, as the SDK specification says.
-      'service.name': settings.serviceName === defaults.tracing.serviceName ? (resourceAttributes['service.name'] ?? settings.serviceName) : settings.serviceName,
+      'service.name':
+        settings.serviceName === defaults.tracing.serviceName
+          ? (resourceAttributes['service.name'] ?? settings.serviceName)
+          : settings.serviceName,
       'service.version': berthVersion,
       // Each process exports on its own (every --workers worker): the instance id tells them apart.
       'service.instance.id': randomUUID(),
@@ -41,7 +52,14 @@ export function createOtelTracing({ settings, env, onExportError }: TracingOptio
     }),
     spanLimits: { attributeValueLengthLimit: settings.maxAttributeChars },
     sampler: linkedSampler(standardSampler(env.OTEL_TRACES_SAMPLER, settings.sampleRatio)),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: settings.export.delayMs, maxQueueSize: settings.export.maxQueue, maxExportBatchSize: settings.export.maxBatch, exportTimeoutMillis: settings.export.timeoutMs })],
+    spanProcessors: [
+      new BatchSpanProcessor(exporter, {
+        scheduledDelayMillis: settings.export.delayMs,
+        maxQueueSize: settings.export.maxQueue,
+        maxExportBatchSize: settings.export.maxBatch,
+        exportTimeoutMillis: settings.export.timeoutMs,
+      }),
+    ],
   });
   // The SDK reports failed exports here (and nowhere else): they never reach a request.
   setGlobalErrorHandler((error) => onExportError(error instanceof Error ? error.message : String(error)));
@@ -50,7 +68,14 @@ export function createOtelTracing({ settings, env, onExportError }: TracingOptio
 
   return {
     request({ name, traceparent, tracestate, attributes }: TraceArrival) {
-      const carrier = typeof traceparent === 'string' ? { traceparent, tracestate: typeof tracestate === 'string' && tracestate.length <= maxTracestateChars ? tracestate : undefined } : undefined;
+      const carrier =
+        typeof traceparent === 'string'
+          ? {
+              traceparent,
+              tracestate:
+                typeof tracestate === 'string' && tracestate.length <= maxTracestateChars ? tracestate : undefined,
+            }
+          : undefined;
       const parent = carrier ? propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter) : ROOT_CONTEXT;
       return new ServerSpan(tracer, tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent));
     },
@@ -69,6 +94,10 @@ function standardSampler(name: string | undefined, ratio: number): Sampler {
     always_off: () => new AlwaysOffSampler(),
   };
   const make = byName[name ?? 'parentbased_traceidratio'];
-  if (!make) throw errors.badConfig('OTEL_TRACES_SAMPLER', `expected one of ${Object.keys(byName).join(', ')}, got ${JSON.stringify(name)}`);
+  if (!make)
+    throw errors.badConfig(
+      'OTEL_TRACES_SAMPLER',
+      `expected one of ${Object.keys(byName).join(', ')}, got ${JSON.stringify(name)}`,
+    );
   return make();
 }

@@ -1,6 +1,12 @@
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { BerthError } from '../../core/errors.js';
-import type { InferenceTrace, ModelCallTrace, RequestTrace, TraceAttributes, TraceStep } from '../../core/inference-trace.js';
+import type {
+  InferenceTrace,
+  ModelCallTrace,
+  RequestTrace,
+  TraceAttributes,
+  TraceStep,
+} from '../../core/inference-trace.js';
 
 /**
  * gRPC codes that make a server span an error (OpenTelemetry's semantic conventions for RPC):
@@ -15,7 +21,10 @@ export class ServerSpan implements RequestTrace {
   readonly inference?: InferenceSpans;
   #ended = false;
 
-  constructor(tracer: Tracer, readonly span: Span) {
+  constructor(
+    tracer: Tracer,
+    readonly span: Span,
+  ) {
     this.traceId = span.spanContext().traceId;
     if (span.isRecording()) this.inference = new InferenceSpans(tracer, span, this.traceId);
   }
@@ -43,7 +52,11 @@ export class ServerSpan implements RequestTrace {
 export class InferenceSpans implements InferenceTrace {
   readonly #context: Context;
 
-  constructor(readonly tracer: Tracer, readonly server: Span, readonly traceId: string) {
+  constructor(
+    readonly tracer: Tracer,
+    readonly server: Span,
+    readonly traceId: string,
+  ) {
     this.#context = trace.setSpan(ROOT_CONTEXT, server);
   }
 
@@ -60,9 +73,18 @@ export class InferenceSpans implements InferenceTrace {
     const traced: InferenceSpans[] = [];
     for (const request of requests) if (request.trace instanceof InferenceSpans) traced.push(request.trace);
     const attributes = { 'berth.batch.requests': requests.length, 'berth.batch.rows': rows };
-    const batch = requests.length > 1 ? this.tracer.startSpan('batch', { root: true, attributes, links: traced.map((request) => ({ context: request.server.spanContext() })) }) : undefined;
+    const batch =
+      requests.length > 1
+        ? this.tracer.startSpan('batch', {
+            root: true,
+            attributes,
+            links: traced.map((request) => ({ context: request.server.spanContext() })),
+          })
+        : undefined;
     const links = batch ? [{ context: batch.spanContext() }] : undefined;
-    const spans = traced.map((request) => request.tracer.startSpan('model call', { attributes, links }, request.#context));
+    const spans = traced.map((request) =>
+      request.tracer.startSpan('model call', { attributes, links }, request.#context),
+    );
     if (batch) spans.push(batch);
     return {
       ranOn(thread) {

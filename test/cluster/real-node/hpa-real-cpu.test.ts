@@ -23,7 +23,9 @@ const request = '200m';
 const maxReplicas = 3;
 
 /** 100 rows per request: enough work per call that the load is the model's, not only HTTP's. */
-const batchBody = JSON.stringify({ instances: Array.from({ length: 100 }, (_, index) => [5.1 + (index % 10) / 10, 3.5, 1.4, 0.2]) });
+const batchBody = JSON.stringify({
+  instances: Array.from({ length: 100 }, (_, index) => [5.1 + (index % 10) / 10, 3.5, 1.4, 0.2]),
+});
 
 describe('the generated HPA scales real pods on real CPU', { skip: skipReal }, () => {
   let work = '';
@@ -33,7 +35,8 @@ describe('the generated HPA scales real pods on real CPU', { skip: skipReal }, (
     work = await mkdtemp(join(tmpdir(), 'berth-rn-hpa-'));
     model = join(work, 'iris');
     await mkdir(model);
-    for (const file of ['model.onnx', 'reference.csv']) await copyFile(join('examples/iris', file), join(model, file)).catch(() => undefined);
+    for (const file of ['model.onnx', 'reference.csv'])
+      await copyFile(join('examples/iris', file), join(model, file)).catch(() => undefined);
     const config = parse(await readFile('examples/iris/berth.yaml', 'utf8')) as Record<string, unknown>;
     config.deploy = {
       autoscaling: { minReplicas: 1, maxReplicas, targetCPUUtilization: 50, scaleDownStabilizationSeconds: 0 },
@@ -51,11 +54,23 @@ describe('the generated HPA scales real pods on real CPU', { skip: skipReal }, (
   const hpaLine = async () => {
     const h = await bed().autoscaling.readNamespacedHorizontalPodAutoscaler({ namespace: ns, name });
     const cpu = h.status?.currentMetrics?.[0]?.resource?.current?.averageUtilization;
-    return { h, cpu, line: `HPA: cpu ${cpu ?? '<unknown>'}%/50%, current ${h.status?.currentReplicas}, desired ${h.status?.desiredReplicas}` };
+    return {
+      h,
+      cpu,
+      line: `HPA: cpu ${cpu ?? '<unknown>'}%/50%, current ${h.status?.currentReplicas}, desired ${h.status?.desiredReplicas}`,
+    };
   };
-  const pods = async () => (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })).items.filter((pod) => !pod.metadata?.deletionTimestamp);
-  const rescales = async (pattern: RegExp) => (await bed().core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${name}` }))
-    .items.filter((event) => event.reason === 'SuccessfulRescale' && pattern.test(event.message ?? ''));
+  const pods = async () =>
+    (
+      await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })
+    ).items.filter((pod) => !pod.metadata?.deletionTimestamp);
+  const rescales = async (pattern: RegExp) =>
+    (
+      await bed().core.listNamespacedEvent({
+        namespace: ns,
+        fieldSelector: `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${name}`,
+      })
+    ).items.filter((event) => event.reason === 'SuccessfulRescale' && pattern.test(event.message ?? ''));
 
   test('deploy min 1 / max 3 / 50 % of 200m; the node has room for max', { timeout: 25 * 60_000 }, async () => {
     const image = await pushedImage('examples/iris');
@@ -64,48 +79,92 @@ describe('the generated HPA scales real pods on real CPU', { skip: skipReal }, (
     const nodeObject = await bed().core.readNode({ name: node().nodeName });
     const allocatable = parseQuantity(nodeObject.status!.allocatable!.cpu!)!;
     const millicores = (cores: number) => `${Math.round(cores * 1000)}m`;
-    log(`  node allocatable cpu ${millicores(allocatable)}; ${maxReplicas} × ${request} = ${millicores(maxReplicas * parseQuantity(request)!)}`);
+    log(
+      `  node allocatable cpu ${millicores(allocatable)}; ${maxReplicas} × ${request} = ${millicores(maxReplicas * parseQuantity(request)!)}`,
+    );
     assert.ok(maxReplicas * parseQuantity(request)! <= allocatable, 'max replicas fit the node');
     assert.equal((await rolledOut(ns, name, 1)).done, true);
-    await until('metrics-server reports the pod\'s CPU and the HPA reads it', 180_000, async () => {
-      const { cpu, line } = await hpaLine();
-      return { done: cpu !== undefined, detail: line };
-    }, 2000);
+    await until(
+      "metrics-server reports the pod's CPU and the HPA reads it",
+      180_000,
+      async () => {
+        const { cpu, line } = await hpaLine();
+        return { done: cpu !== undefined, detail: line };
+      },
+      2000,
+    );
   });
 
-  test(`a load of 100-row requests: real CPU above target, the HPA scales to ${maxReplicas} Ready pods`, { timeout: 8 * 60_000 }, async () => {
-    const load = traffic(await serviceUrl(ns, name), { keepAlive: true, rate: 400, connections: 4, body: batchBody, maxSeconds: 420 });
-    let peak = 0;
-    try {
-      await until(`the HPA scales to ${maxReplicas} and every pod is Ready`, 360_000, async () => {
-        const { h, cpu, line } = await hpaLine();
-        peak = Math.max(peak, cpu ?? 0);
-        const list = await pods();
-        const ready = list.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-        const pending = list.filter((pod) => pod.status?.phase === 'Pending').length;
-        return { done: h.status?.desiredReplicas === maxReplicas && ready === maxReplicas, detail: `${line}; pods ${list.length}, ready ${ready}, pending ${pending}` };
-      }, 3000);
-    } finally {
-      log(`  load: ${describeTraffic(await load.stop())}`);
-    }
-    const metrics = await kubectlOk(['-n', ns, 'top', 'pods', '--no-headers']);
-    log(`  kubectl top pods (metrics-server):\n${metrics.trimEnd()}`);
-    log(`  peak HPA utilisation seen: ${peak}% of ${request}`);
-    console.log(`HPA on real CPU: scaled to ${maxReplicas} at ${peak}% of the ${request} request`);
-    assert.ok(peak > 50, `CPU above the 50 % target: ${peak}%`);
-    const up = await rescales(/New size: [23]; reason: cpu resource utilization \(percentage of request\) above target/);
-    assert.ok(up.length > 0, 'SuccessfulRescale above target');
-    assert.equal((await pods()).filter((pod) => pod.status?.phase === 'Pending').length, 0, 'every pod found room on the node');
-  });
+  test(
+    `a load of 100-row requests: real CPU above target, the HPA scales to ${maxReplicas} Ready pods`,
+    { timeout: 8 * 60_000 },
+    async () => {
+      const load = traffic(await serviceUrl(ns, name), {
+        keepAlive: true,
+        rate: 400,
+        connections: 4,
+        body: batchBody,
+        maxSeconds: 420,
+      });
+      let peak = 0;
+      try {
+        await until(
+          `the HPA scales to ${maxReplicas} and every pod is Ready`,
+          360_000,
+          async () => {
+            const { h, cpu, line } = await hpaLine();
+            peak = Math.max(peak, cpu ?? 0);
+            const list = await pods();
+            const ready = list.filter((pod) =>
+              pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+            ).length;
+            const pending = list.filter((pod) => pod.status?.phase === 'Pending').length;
+            return {
+              done: h.status?.desiredReplicas === maxReplicas && ready === maxReplicas,
+              detail: `${line}; pods ${list.length}, ready ${ready}, pending ${pending}`,
+            };
+          },
+          3000,
+        );
+      } finally {
+        log(`  load: ${describeTraffic(await load.stop())}`);
+      }
+      const metrics = await kubectlOk(['-n', ns, 'top', 'pods', '--no-headers']);
+      log(`  kubectl top pods (metrics-server):\n${metrics.trimEnd()}`);
+      log(`  peak HPA utilisation seen: ${peak}% of ${request}`);
+      console.log(`HPA on real CPU: scaled to ${maxReplicas} at ${peak}% of the ${request} request`);
+      assert.ok(peak > 50, `CPU above the 50 % target: ${peak}%`);
+      const up = await rescales(
+        /New size: [23]; reason: cpu resource utilization \(percentage of request\) above target/,
+      );
+      assert.ok(up.length > 0, 'SuccessfulRescale above target');
+      assert.equal(
+        (await pods()).filter((pod) => pod.status?.phase === 'Pending').length,
+        0,
+        'every pod found room on the node',
+      );
+    },
+  );
 
   test('the load stops: the HPA scales back to 1', { timeout: 8 * 60_000 }, async () => {
-    await until('the HPA scales the Deployment back to 1 pod', 360_000, async () => {
-      const { h, line } = await hpaLine();
-      const rolled = await rolledOut(ns, name, 1);
-      const list = await pods();
-      return { done: h.status?.desiredReplicas === 1 && h.status?.currentReplicas === 1 && rolled.done && list.length === 1, detail: `${line}; ${rolled.detail}; pods ${list.length}` };
-    }, 3000);
-    assert.ok((await rescales(/New size: 1; reason: All metrics below target/)).length > 0, 'SuccessfulRescale below target');
+    await until(
+      'the HPA scales the Deployment back to 1 pod',
+      360_000,
+      async () => {
+        const { h, line } = await hpaLine();
+        const rolled = await rolledOut(ns, name, 1);
+        const list = await pods();
+        return {
+          done: h.status?.desiredReplicas === 1 && h.status?.currentReplicas === 1 && rolled.done && list.length === 1,
+          detail: `${line}; ${rolled.detail}; pods ${list.length}`,
+        };
+      },
+      3000,
+    );
+    assert.ok(
+      (await rescales(/New size: 1; reason: All metrics below target/)).length > 0,
+      'SuccessfulRescale below target',
+    );
     const status = await berth(['status', name, '--namespace', ns]);
     assert.equal(status.code, 0, status.stderr);
     log(`  berth status:\n${status.stdout}`);

@@ -55,56 +55,127 @@ describe('memory limits on a real node', { skip: skipReal }, () => {
     await deleteNamespace(ns, true);
   });
 
-  test('the limit berth manifests writes holds a flood plus the largest requests: 0 OOMKilled', { timeout: 30 * 60_000 }, async () => {
-    image = await pushedImage('examples/iris');
-    const deployed = await berth(['deploy', 'examples/iris', '--image', image, '--namespace', ns, '--no-hpa', '--replicas', '1', '--timeout', '240'], 300_000);
-    assert.equal(deployed.code, 0, deployed.stderr);
-    await until('1 pod available', 120_000, () => rolledOut(ns, name, 1), 2000);
-    const [pod] = (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })).items;
-    const limit = pod!.spec!.containers[0]!.resources!.limits!.memory!;
-    log(`  memory limit written by berth manifests: ${limit}`);
+  test(
+    'the limit berth manifests writes holds a flood plus the largest requests: 0 OOMKilled',
+    { timeout: 30 * 60_000 },
+    async () => {
+      image = await pushedImage('examples/iris');
+      const deployed = await berth(
+        [
+          'deploy',
+          'examples/iris',
+          '--image',
+          image,
+          '--namespace',
+          ns,
+          '--no-hpa',
+          '--replicas',
+          '1',
+          '--timeout',
+          '240',
+        ],
+        300_000,
+      );
+      assert.equal(deployed.code, 0, deployed.stderr);
+      await until('1 pod available', 120_000, () => rolledOut(ns, name, 1), 2000);
+      const [pod] = (
+        await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })
+      ).items;
+      const limit = pod!.spec!.containers[0]!.resources!.limits!.memory!;
+      log(`  memory limit written by berth manifests: ${limit}`);
 
-    const url = await serviceUrl(ns, name);
-    const { maxRows, maxBodyBytes } = defaults.limits;
-    const largest = largestBody(maxRows, maxBodyBytes - 4096);
-    assert.ok(largest.length <= maxBodyBytes && largest.length > maxBodyBytes * 0.95, `the body is just under the limit: ${largest.length} of ${maxBodyBytes} bytes`);
-    const one = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: largest });
-    assert.equal(one.status, 200, `the largest allowed request is answered: ${await one.clone().text().then((text) => text.slice(0, 200))}`);
-    assert.equal(((await one.json()) as { predictions: unknown[] }).predictions.length, maxRows);
+      const url = await serviceUrl(ns, name);
+      const { maxRows, maxBodyBytes } = defaults.limits;
+      const largest = largestBody(maxRows, maxBodyBytes - 4096);
+      assert.ok(
+        largest.length <= maxBodyBytes && largest.length > maxBodyBytes * 0.95,
+        `the body is just under the limit: ${largest.length} of ${maxBodyBytes} bytes`,
+      );
+      const one = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: largest });
+      assert.equal(
+        one.status,
+        200,
+        `the largest allowed request is answered: ${await one
+          .clone()
+          .text()
+          .then((text) => text.slice(0, 200))}`,
+      );
+      assert.equal(((await one.json()) as { predictions: unknown[] }).predictions.length, maxRows);
 
-    const flood = traffic(url, { keepAlive: true, rate: 100_000, connections: 64, body: irisBody });
-    const big = traffic(url, { keepAlive: true, rate: 1000, connections: 2, body: largest });
-    await new Promise((resolve) => setTimeout(resolve, 30_000));
-    const [small, large] = await Promise.all([flood.stop(), big.stop()]);
-    log(`  flood:   ${describeTraffic(small)}`);
-    log(`  largest: ${describeTraffic(large)}`);
-    assert.ok(small.requests > 0 && (large.statusCodes['200'] ?? 0) > 0, 'both kinds of requests were answered');
+      const flood = traffic(url, { keepAlive: true, rate: 100_000, connections: 64, body: irisBody });
+      const big = traffic(url, { keepAlive: true, rate: 1000, connections: 2, body: largest });
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
+      const [small, large] = await Promise.all([flood.stop(), big.stop()]);
+      log(`  flood:   ${describeTraffic(small)}`);
+      log(`  largest: ${describeTraffic(large)}`);
+      assert.ok(small.requests > 0 && (large.statusCodes['200'] ?? 0) > 0, 'both kinds of requests were answered');
 
-    const after = await bed().core.readNamespacedPod({ namespace: ns, name: pod!.metadata!.name! });
-    const status = after.status!.containerStatuses![0]!;
-    const memory = await containerMemory(after.metadata!.uid!, status.containerID!);
-    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-    log(`  container memory: peak ${mib(memory.peak)} of a ${mib(memory.limit)} limit (${((memory.peak / memory.limit) * 100).toFixed(0)}%)`);
-    console.log(`memory under flood + largest requests: peak ${mib(memory.peak)} of ${limit}`);
-    assert.equal(memory.limit, parseQuantity(limit), 'the kernel enforces the limit berth manifests wrote');
-    assert.equal(status.lastState?.terminated?.reason, undefined, `no earlier termination (lastState: ${JSON.stringify(status.lastState)})`);
-    assert.equal(status.restartCount, 0, 'no restart');
-    assert.ok(status.state?.running, 'still running');
-  });
+      const after = await bed().core.readNamespacedPod({ namespace: ns, name: pod!.metadata!.name! });
+      const status = after.status!.containerStatuses![0]!;
+      const memory = await containerMemory(after.metadata!.uid!, status.containerID!);
+      const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+      log(
+        `  container memory: peak ${mib(memory.peak)} of a ${mib(memory.limit)} limit (${((memory.peak / memory.limit) * 100).toFixed(0)}%)`,
+      );
+      console.log(`memory under flood + largest requests: peak ${mib(memory.peak)} of ${limit}`);
+      assert.equal(memory.limit, parseQuantity(limit), 'the kernel enforces the limit berth manifests wrote');
+      assert.equal(
+        status.lastState?.terminated?.reason,
+        undefined,
+        `no earlier termination (lastState: ${JSON.stringify(status.lastState)})`,
+      );
+      assert.equal(status.restartCount, 0, 'no restart');
+      assert.ok(status.state?.running, 'still running');
+    },
+  );
 
-  test('a deliberately low limit: OOMKilled, named in plain words by berth deploy and berth status', { timeout: 10 * 60_000 }, async (t) => {
-    if (!image) return t.skip('no image');
-    const deployed = await berth(['deploy', 'examples/iris', '--image', image, '--namespace', ns, '--name', tight, '--no-hpa', '--replicas', '1',
-      '--cpu', '100m', '--memory', '32Mi', '--limits-memory', '32Mi', '--timeout', '300'], 360_000);
-    assert.equal(deployed.code, 1, deployed.stdout);
-    assert.match(deployed.stderr, /memory limit 32Mi is below the measured peak RSS/, 'the manifests warned before');
-    assert.match(deployed.stderr, /OOMKilled: killed for using more memory than its limit of 32Mi \(OOMKilled, restarted \d+ times\); raise --limits-memory/);
-    assert.match(deployed.stderr, /[1-9]\d* OOMKilled/, 'the rollout report counts it');
-    const status = await berth(['status', tight, '--namespace', ns]);
-    assert.equal(status.code, 0, status.stderr);
-    log(`  berth status:\n${status.stdout}`);
-    assert.match(status.stdout, /problem +iris-tight-[a-z0-9-]+: OOMKilled — (was )?killed for using more memory than its limit of 32Mi/);
-    const [pod] = (await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${tight}` })).items;
-    assert.equal(pod!.status!.containerStatuses![0]!.lastState?.terminated?.reason, 'OOMKilled');
-  });
+  test(
+    'a deliberately low limit: OOMKilled, named in plain words by berth deploy and berth status',
+    { timeout: 10 * 60_000 },
+    async (t) => {
+      if (!image) return t.skip('no image');
+      const deployed = await berth(
+        [
+          'deploy',
+          'examples/iris',
+          '--image',
+          image,
+          '--namespace',
+          ns,
+          '--name',
+          tight,
+          '--no-hpa',
+          '--replicas',
+          '1',
+          '--cpu',
+          '100m',
+          '--memory',
+          '32Mi',
+          '--limits-memory',
+          '32Mi',
+          '--timeout',
+          '300',
+        ],
+        360_000,
+      );
+      assert.equal(deployed.code, 1, deployed.stdout);
+      assert.match(deployed.stderr, /memory limit 32Mi is below the measured peak RSS/, 'the manifests warned before');
+      assert.match(
+        deployed.stderr,
+        /OOMKilled: killed for using more memory than its limit of 32Mi \(OOMKilled, restarted \d+ times\); raise --limits-memory/,
+      );
+      assert.match(deployed.stderr, /[1-9]\d* OOMKilled/, 'the rollout report counts it');
+      const status = await berth(['status', tight, '--namespace', ns]);
+      assert.equal(status.code, 0, status.stderr);
+      log(`  berth status:\n${status.stdout}`);
+      assert.match(
+        status.stdout,
+        /problem +iris-tight-[a-z0-9-]+: OOMKilled — (was )?killed for using more memory than its limit of 32Mi/,
+      );
+      const [pod] = (
+        await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${tight}` })
+      ).items;
+      assert.equal(pod!.status!.containerStatuses![0]!.lastState?.terminated?.reason, 'OOMKilled');
+    },
+  );
 });

@@ -4,7 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageOf, readDeployment, readyEndpoints, revisionOf, rolledOut } from '../support/objects.js';
-import { describeTraffic, irisFacts, oldPodsGone, pushedImage, serviceUrl, skipReal, traffic, type TrafficSummary } from '../support/real-node.js';
+import {
+  describeTraffic,
+  irisFacts,
+  oldPodsGone,
+  pushedImage,
+  serviceUrl,
+  skipReal,
+  traffic,
+  type TrafficSummary,
+} from '../support/real-node.js';
 import { berth, deleteNamespace, freshNamespace, log, until } from '../support/testbed.js';
 
 /**
@@ -40,49 +49,99 @@ describe('rolling updates under load through the Service', { skip: skipReal }, (
   test('two model versions, pushed; the first deployed with 3 ready endpoints', { timeout: 30 * 60_000 }, async () => {
     // The example (an unregistered file: version 1) and another iris classifier, a logistic
     // regression, registered as iris version 1.
-    const registered = await berth(['models', 'register', 'test/fixtures/models/sk-pipeline-logreg', '--name', name, '--repository', repository]);
+    const registered = await berth([
+      'models',
+      'register',
+      'test/fixtures/models/sk-pipeline-logreg',
+      '--name',
+      name,
+      '--repository',
+      repository,
+    ]);
     assert.equal(registered.code, 0, registered.stderr);
     versions.push({ args: ['examples/iris'], image: await pushedImage('examples/iris') });
-    versions.push({ args: [`${name}@1`, '--repository', repository], image: await pushedImage(`${name}@1`, ['--repository', repository]) });
+    versions.push({
+      args: [`${name}@1`, '--repository', repository],
+      image: await pushedImage(`${name}@1`, ['--repository', repository]),
+    });
     assert.notEqual(versions[0]!.image, versions[1]!.image);
-    const deployed = await berth(['deploy', ...versions[0]!.args, '--image', versions[0]!.image, ...irisFacts, '--namespace', ns, '--timeout', '240'], 300_000);
+    const deployed = await berth(
+      [
+        'deploy',
+        ...versions[0]!.args,
+        '--image',
+        versions[0]!.image,
+        ...irisFacts,
+        '--namespace',
+        ns,
+        '--timeout',
+        '240',
+      ],
+      300_000,
+    );
     assert.equal(deployed.code, 0, deployed.stderr);
-    await until('the HPA raises the Deployment to minReplicas 3, all available', 180_000, () => rolledOut(ns, name, 3), 2000);
+    await until(
+      'the HPA raises the Deployment to minReplicas 3, all available',
+      180_000,
+      () => rolledOut(ns, name, 3),
+      2000,
+    );
     await until('Service iris has 3 ready endpoints', 60_000, async () => {
       const ready = await readyEndpoints(ns, name);
       return { done: ready.length === 3, detail: `ready endpoints: ${ready.join(', ') || 'none'}` };
     });
   });
 
-  test(`${rollouts} rollouts with keep-alive and new-connection clients: 0 failed requests`, { timeout: rollouts * 6 * 60_000 }, async (t) => {
-    if (versions.length < 2) return t.skip('the deploy step failed');
-    const url = await serviceUrl(ns, name);
-    const results: Array<{ rollout: number; revision: number; summaries: TrafficSummary[] }> = [];
-    for (let rollout = 1; rollout <= rollouts; rollout++) {
-      const target = versions[rollout % 2]!;
-      const clients = [traffic(url, { keepAlive: true, rate }), traffic(url, { keepAlive: false, rate })];
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      const deployed = await berth(['deploy', ...target.args, '--image', target.image, ...irisFacts, '--namespace', ns, '--timeout', '300'], 360_000);
-      assert.equal(deployed.code, 0, deployed.stderr);
-      // Until the last old pod has exited: its drain is part of the rollout.
-      await oldPodsGone(ns, name, target.image);
-      const summaries = await Promise.all(clients.map((client) => client.stop()));
-      const live = await readDeployment(ns, name);
-      assert.equal(imageOf(live), target.image);
-      results.push({ rollout, revision: revisionOf(live)!, summaries });
-      log(`  rollout ${rollout} (revision ${revisionOf(live)}, ${target.args[0]}): ${deployed.stdout.split('\n').find((line) => line.startsWith('pods ')) ?? ''}`);
-      for (const summary of summaries) log(`    ${describeTraffic(summary)}`);
-    }
-    const byMode = (mode: TrafficSummary['mode']) => results.map((result) => result.summaries.find((summary) => summary.mode === mode)!);
-    for (const mode of ['keep-alive', 'new connection per request'] as const) {
-      const runs = byMode(mode);
-      const requests = runs.reduce((sum, run) => sum + run.requests, 0);
-      const failed = runs.reduce((sum, run) => sum + run.failed, 0);
-      log(`${mode}: ${failed} failed of ${requests} requests over ${rollouts} rollouts; p99 per rollout ${runs.map((run) => `${run.p99} ms`).join(', ')}`);
-      console.log(`rollouts under load (${mode}): ${failed} failed of ${requests}; p99 ${runs.map((run) => run.p99).join('/')} ms`);
-      assert.ok(runs.every((run) => run.requests > 0), `${mode}: traffic flowed during every rollout`);
-      assert.equal(failed, 0, `${mode}: failed requests during rollouts: ${runs.map(describeTraffic).join('; ')}`);
-    }
-    assert.deepEqual(results.map((result) => result.revision), results.map((_, index) => index + 2), 'each rollout is a new revision');
-  });
+  test(
+    `${rollouts} rollouts with keep-alive and new-connection clients: 0 failed requests`,
+    { timeout: rollouts * 6 * 60_000 },
+    async (t) => {
+      if (versions.length < 2) return t.skip('the deploy step failed');
+      const url = await serviceUrl(ns, name);
+      const results: Array<{ rollout: number; revision: number; summaries: TrafficSummary[] }> = [];
+      for (let rollout = 1; rollout <= rollouts; rollout++) {
+        const target = versions[rollout % 2]!;
+        const clients = [traffic(url, { keepAlive: true, rate }), traffic(url, { keepAlive: false, rate })];
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        const deployed = await berth(
+          ['deploy', ...target.args, '--image', target.image, ...irisFacts, '--namespace', ns, '--timeout', '300'],
+          360_000,
+        );
+        assert.equal(deployed.code, 0, deployed.stderr);
+        // Until the last old pod has exited: its drain is part of the rollout.
+        await oldPodsGone(ns, name, target.image);
+        const summaries = await Promise.all(clients.map((client) => client.stop()));
+        const live = await readDeployment(ns, name);
+        assert.equal(imageOf(live), target.image);
+        results.push({ rollout, revision: revisionOf(live)!, summaries });
+        log(
+          `  rollout ${rollout} (revision ${revisionOf(live)}, ${target.args[0]}): ${deployed.stdout.split('\n').find((line) => line.startsWith('pods ')) ?? ''}`,
+        );
+        for (const summary of summaries) log(`    ${describeTraffic(summary)}`);
+      }
+      const byMode = (mode: TrafficSummary['mode']) =>
+        results.map((result) => result.summaries.find((summary) => summary.mode === mode)!);
+      for (const mode of ['keep-alive', 'new connection per request'] as const) {
+        const runs = byMode(mode);
+        const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+        const failed = runs.reduce((sum, run) => sum + run.failed, 0);
+        log(
+          `${mode}: ${failed} failed of ${requests} requests over ${rollouts} rollouts; p99 per rollout ${runs.map((run) => `${run.p99} ms`).join(', ')}`,
+        );
+        console.log(
+          `rollouts under load (${mode}): ${failed} failed of ${requests}; p99 ${runs.map((run) => run.p99).join('/')} ms`,
+        );
+        assert.ok(
+          runs.every((run) => run.requests > 0),
+          `${mode}: traffic flowed during every rollout`,
+        );
+        assert.equal(failed, 0, `${mode}: failed requests during rollouts: ${runs.map(describeTraffic).join('; ')}`);
+      }
+      assert.deepEqual(
+        results.map((result) => result.revision),
+        results.map((_, index) => index + 2),
+        'each rollout is a new revision',
+      );
+    },
+  );
 });

@@ -13,7 +13,8 @@ export function revisionOf(object: V1Deployment | V1ReplicaSet): number | undefi
   return value === undefined ? undefined : Number(value);
 }
 
-export const readDeployment = (namespace: string, name: string) => bed().apps.readNamespacedDeployment({ namespace, name });
+export const readDeployment = (namespace: string, name: string) =>
+  bed().apps.readNamespacedDeployment({ namespace, name });
 
 export function imageOf(object: V1Deployment | V1ReplicaSet): string | undefined {
   return object.spec?.template?.spec?.containers[0]?.image;
@@ -24,15 +25,29 @@ export async function rolledOut(namespace: string, name: string, atLeast = 1): P
   const d = await readDeployment(namespace, name);
   const s = d.status ?? {};
   const want = d.spec?.replicas ?? 0;
-  const done = (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0)
-    && want >= atLeast && s.updatedReplicas === want && s.replicas === want && s.availableReplicas === want;
-  return { done, detail: `deployment ${name}: spec ${want}, updated ${s.updatedReplicas ?? 0}, total ${s.replicas ?? 0}, available ${s.availableReplicas ?? 0}, revision ${revisionOf(d) ?? '-'}` };
+  const done =
+    (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+    want >= atLeast &&
+    s.updatedReplicas === want &&
+    s.replicas === want &&
+    s.availableReplicas === want;
+  return {
+    done,
+    detail: `deployment ${name}: spec ${want}, updated ${s.updatedReplicas ?? 0}, total ${s.replicas ?? 0}, available ${s.availableReplicas ?? 0}, revision ${revisionOf(d) ?? '-'}`,
+  };
 }
 
 /** Ready endpoints of a Service, from its EndpointSlices (discovery.k8s.io/v1). */
 export async function readyEndpoints(namespace: string, service: string): Promise<string[]> {
-  const slices = await bed().discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${service}` });
-  return slices.items.flatMap((slice) => (slice.endpoints ?? []).filter((endpoint) => endpoint.conditions?.ready === true).flatMap((endpoint) => endpoint.addresses));
+  const slices = await bed().discovery.listNamespacedEndpointSlice({
+    namespace,
+    labelSelector: `kubernetes.io/service-name=${service}`,
+  });
+  return slices.items.flatMap((slice) =>
+    (slice.endpoints ?? [])
+      .filter((endpoint) => endpoint.conditions?.ready === true)
+      .flatMap((endpoint) => endpoint.addresses),
+  );
 }
 
 export interface ReplicaSetSummary {
@@ -45,15 +60,20 @@ export interface ReplicaSetSummary {
 }
 
 export async function replicaSets(namespace: string, instance: string): Promise<ReplicaSetSummary[]> {
-  const list = await bed().apps.listNamespacedReplicaSet({ namespace, labelSelector: `app.kubernetes.io/instance=${instance}` });
-  return list.items.map((rs) => ({
-    name: rs.metadata!.name!,
-    revision: revisionOf(rs),
-    replicas: rs.spec?.replicas ?? 0,
-    ready: rs.status?.readyReplicas ?? 0,
-    image: imageOf(rs),
-    modelVersion: rs.spec?.template?.metadata?.labels?.['berth.dev/model-version'],
-  })).sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
+  const list = await bed().apps.listNamespacedReplicaSet({
+    namespace,
+    labelSelector: `app.kubernetes.io/instance=${instance}`,
+  });
+  return list.items
+    .map((rs) => ({
+      name: rs.metadata!.name!,
+      revision: revisionOf(rs),
+      replicas: rs.spec?.replicas ?? 0,
+      ready: rs.status?.readyReplicas ?? 0,
+      image: imageOf(rs),
+      modelVersion: rs.spec?.template?.metadata?.labels?.['berth.dev/model-version'],
+    }))
+    .sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
 }
 
 export function describeReplicaSets(list: readonly ReplicaSetSummary[]): string {

@@ -19,9 +19,12 @@ export interface RealNode {
 }
 
 const registry = process.env.K8S_REAL_NODE_REGISTRY;
-export const realNode: RealNode | undefined = testbed && registry ? { registry, nodeName: process.env.K8S_REAL_NODE_NAME ?? '' } : undefined;
+export const realNode: RealNode | undefined =
+  testbed && registry ? { registry, nodeName: process.env.K8S_REAL_NODE_NAME ?? '' } : undefined;
 
-export const skipReal: string | false = realNode ? false : 'needs the test bed\'s real node: run `npm run test:cluster` (it builds, starts and stops it)';
+export const skipReal: string | false = realNode
+  ? false
+  : "needs the test bed's real node: run `npm run test:cluster` (it builds, starts and stops it)";
 
 export function node(): RealNode {
   if (!realNode) throw new Error('the real node is not configured (K8S_REAL_NODE_REGISTRY)');
@@ -55,9 +58,17 @@ function ensureBaseImages(): Promise<{ base: string; builder: string }> {
   const { K8S_REAL_NODE_BASE_IMAGE: base, K8S_REAL_NODE_BUILDER_IMAGE: builder } = process.env;
   if (base && builder) return Promise.resolve({ base, builder });
   baseImages ??= (async () => {
-    const built = await runProgram('bash', [join(repoRoot, 'scripts/base-image/build.sh')], { cwd: repoRoot, timeoutMs: 20 * 60_000 });
+    const built = await runProgram('bash', [join(repoRoot, 'scripts/base-image/build.sh')], {
+      cwd: repoRoot,
+      timeoutMs: 20 * 60_000,
+    });
     if (built.code !== 0) throw new Error(`scripts/base-image/build.sh failed:\n${built.stderr.slice(-3000)}`);
-    const values = Object.fromEntries(built.stdout.trim().split('\n').map((line) => line.split('=') as [string, string]));
+    const values = Object.fromEntries(
+      built.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split('=') as [string, string]),
+    );
     return { base: values.BASE_IMAGE!, builder: values.BUILDER_IMAGE! };
   })();
   return baseImages;
@@ -71,21 +82,45 @@ export async function buildAndPush(model: string, extra: readonly string[] = [])
   const { base, builder } = await ensureBaseImages();
   berthRoot ??= freshBerthRoot(log);
   const root = await berthRoot;
-  const args = ['build', model, '--push', imageRepository(), '--base-image', base, '--builder-image', builder, '--json', ...extra];
+  const args = [
+    'build',
+    model,
+    '--push',
+    imageRepository(),
+    '--base-image',
+    base,
+    '--builder-image',
+    builder,
+    '--json',
+    ...extra,
+  ];
   log(`$ berth ${args.join(' ')}`);
-  const result = await runProgram(process.execPath, [join(root, 'dist/cli/bin.js'), ...args], { cwd: repoRoot, timeoutMs: 20 * 60_000 });
-  if (result.code !== 0) throw new Error(`berth build --push failed (exit ${result.code}):\n${result.stderr.slice(-4000)}`);
+  const result = await runProgram(process.execPath, [join(root, 'dist/cli/bin.js'), ...args], {
+    cwd: repoRoot,
+    timeoutMs: 20 * 60_000,
+  });
+  if (result.code !== 0)
+    throw new Error(`berth build --push failed (exit ${result.code}):\n${result.stderr.slice(-4000)}`);
   const built = JSON.parse(result.stdout) as BuildResult;
-  log(`  pushed ${built.image?.pushed?.reference} (build ${built.image?.seconds} s, push ${built.image?.pushed?.seconds} s)`);
+  log(
+    `  pushed ${built.image?.pushed?.reference} (build ${built.image?.seconds} s, push ${built.image?.pushed?.seconds} s)`,
+  );
   return built;
 }
 
 /** The registry's digest for repository:tag (Distribution API HEAD of the manifest), or undefined. */
 export async function registryDigest(repository: string, tag: string): Promise<string | undefined> {
   const [host, ...path] = repository.split('/');
-  const accept = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.index.v1+json'].join(', ');
-  const response = await fetch(`http://${host}/v2/${path.join('/')}/manifests/${tag}`, { method: 'HEAD', headers: { accept } });
-  return response.status === 200 ? response.headers.get('docker-content-digest') ?? undefined : undefined;
+  const accept = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.oci.image.index.v1+json',
+  ].join(', ');
+  const response = await fetch(`http://${host}/v2/${path.join('/')}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: { accept },
+  });
+  return response.status === 200 ? (response.headers.get('docker-content-digest') ?? undefined) : undefined;
 }
 
 /**
@@ -93,11 +128,17 @@ export async function registryDigest(repository: string, tag: string): Promise<s
  * already has its tag (an earlier file of the same run pushed it).
  */
 export async function pushedImage(model: string, extra: readonly string[] = []): Promise<string> {
-  const [{ buildRequest }, { registryLookup }] = await Promise.all([import('../../../src/package/build-request.js'), import('../../../src/registry/catalog.js')]);
+  const [{ buildRequest }, { registryLookup }] = await Promise.all([
+    import('../../../src/package/build-request.js'),
+    import('../../../src/registry/catalog.js'),
+  ]);
   const options = new Map<string, string>();
   for (let index = 0; index < extra.length; index += 2) options.set(extra[index]!, extra[index + 1]!);
   const repository = options.get('--repository');
-  const request = await buildRequest(model, { tag: options.get('--tag'), registry: repository === undefined ? undefined : registryLookup(repository) });
+  const request = await buildRequest(model, {
+    tag: options.get('--tag'),
+    registry: repository === undefined ? undefined : registryLookup(repository),
+  });
   const tag = request.tag.split(':').at(-1)!;
   const digest = await registryDigest(imageRepository(), tag);
   if (digest) return `${imageRepository()}:${tag}@${digest}`;
@@ -107,11 +148,18 @@ export async function pushedImage(model: string, extra: readonly string[] = []):
 
 /** Waits until every pod of `instance` runs `image` and none is terminating: a rollout's drain is over. */
 export async function oldPodsGone(namespace: string, instance: string, image: string): Promise<void> {
-  await until('the old pods have exited', 120_000, async () => {
-    const pods = (await bed().core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${instance}` })).items;
-    const leaving = pods.filter((pod) => pod.metadata?.deletionTimestamp || pod.spec?.containers[0]?.image !== image);
-    return { done: leaving.length === 0, detail: `${leaving.length} old pod(s) still there` };
-  }, 1000);
+  await until(
+    'the old pods have exited',
+    120_000,
+    async () => {
+      const pods = (
+        await bed().core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${instance}` })
+      ).items;
+      const leaving = pods.filter((pod) => pod.metadata?.deletionTimestamp || pod.spec?.containers[0]?.image !== image);
+      return { done: leaving.length === 0, detail: `${leaving.length} old pod(s) still there` };
+    },
+    1000,
+  );
 }
 
 /** The Service's ClusterIP URL (reachable here: the tests run in the cluster's namespace). */
@@ -146,7 +194,17 @@ export interface Traffic {
  * the connections it closes. Every response time is kept, so the p99 covers exactly the window
  * in which traffic flowed.
  */
-export function traffic(url: string, options: { keepAlive: boolean; rate: number; connections?: number; body?: string; maxSeconds?: number; timeoutMs?: number }): Traffic {
+export function traffic(
+  url: string,
+  options: {
+    keepAlive: boolean;
+    rate: number;
+    connections?: number;
+    body?: string;
+    maxSeconds?: number;
+    timeoutMs?: number;
+  },
+): Traffic {
   const connections = options.connections ?? 4;
   const body = options.body ?? irisBody;
   const agent = options.keepAlive ? new http.Agent({ keepAlive: true, maxSockets: connections }) : undefined;
@@ -158,30 +216,49 @@ export function traffic(url: string, options: { keepAlive: boolean; rate: number
   let stopped = false;
   const count = (table: Record<string, number>, key: string) => void (table[key] = (table[key] ?? 0) + 1);
 
-  const once = () => new Promise<void>((resolve) => {
-    const started = performance.now();
-    const request = http.request(url, {
-      method: 'POST',
-      agent: agent ?? false,
-      timeout: options.timeoutMs ?? 10_000,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(agent ? {} : { connection: 'close' }) },
-    }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (error: NodeJS.ErrnoException) => { count(errors, error.code ?? error.message); resolve(); });
-      response.on('end', () => {
-        recorder.add(performance.now() - started);
-        const code = response.statusCode ?? 0;
-        let parsed = false;
-        try { parsed = typeof JSON.parse(Buffer.concat(chunks).toString('utf8')) === 'object'; } catch { parsed = false; }
-        count(statusCodes, code >= 200 && code < 300 && !parsed ? `${code} (not JSON)` : String(code));
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const request = http.request(
+        url,
+        {
+          method: 'POST',
+          agent: agent ?? false,
+          timeout: options.timeoutMs ?? 10_000,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            ...(agent ? {} : { connection: 'close' }),
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', (error: NodeJS.ErrnoException) => {
+            count(errors, error.code ?? error.message);
+            resolve();
+          });
+          response.on('end', () => {
+            recorder.add(performance.now() - started);
+            const code = response.statusCode ?? 0;
+            let parsed = false;
+            try {
+              parsed = typeof JSON.parse(Buffer.concat(chunks).toString('utf8')) === 'object';
+            } catch {
+              parsed = false;
+            }
+            count(statusCodes, code >= 200 && code < 300 && !parsed ? `${code} (not JSON)` : String(code));
+            resolve();
+          });
+        },
+      );
+      request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        count(errors, error.code ?? error.message);
         resolve();
       });
+      request.end(body);
     });
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    request.on('error', (error: NodeJS.ErrnoException) => { count(errors, error.code ?? error.message); resolve(); });
-    request.end(body);
-  });
 
   const worker = async (index: number) => {
     let next = Date.now() + (interval * index) / connections;
@@ -219,6 +296,9 @@ export function traffic(url: string, options: { keepAlive: boolean; rate: number
 }
 
 export function describeTraffic(summary: TrafficSummary): string {
-  const why = summary.failed > 0 ? ` (answers ${JSON.stringify(summary.statusCodes)}, errors ${JSON.stringify(summary.errors)})` : '';
+  const why =
+    summary.failed > 0
+      ? ` (answers ${JSON.stringify(summary.statusCodes)}, errors ${JSON.stringify(summary.errors)})`
+      : '';
   return `${summary.mode}: ${summary.requests} requests, ${summary.failed} failed${why}; p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms`;
 }

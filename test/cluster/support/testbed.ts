@@ -1,5 +1,10 @@
 import {
-  AppsV1Api, AutoscalingV2Api, CoreV1Api, DiscoveryV1Api, KubeConfig, PolicyV1Api,
+  AppsV1Api,
+  AutoscalingV2Api,
+  CoreV1Api,
+  DiscoveryV1Api,
+  KubeConfig,
+  PolicyV1Api,
 } from '@kubernetes/client-node';
 import { test, type TestContext } from 'node:test';
 import { runProgram, type ProgramResult } from '../../../src/core/programs.js';
@@ -41,10 +46,13 @@ function connect(): Testbed | undefined {
 export const testbed = connect();
 
 /** `test(name, { skip }, …)`: false on the test bed, otherwise why the test does not run. */
-export const skip: string | false = testbed ? false : 'needs the Kubernetes test bed: run `npm run test:cluster` (it builds, starts and stops it)';
+export const skip: string | false = testbed
+  ? false
+  : 'needs the Kubernetes test bed: run `npm run test:cluster` (it builds, starts and stops it)';
 
 export function bed(): Testbed {
-  if (!testbed) throw new Error('the Kubernetes test bed is not configured (K8S_TESTBED_KUBECONFIG, K8S_TESTBED_KUBECTL)');
+  if (!testbed)
+    throw new Error('the Kubernetes test bed is not configured (K8S_TESTBED_KUBECONFIG, K8S_TESTBED_KUBECTL)');
   return testbed;
 }
 
@@ -81,7 +89,10 @@ export function kubectl(args: readonly string[], timeoutMs = 60_000): Promise<Pr
 /** kubectl that must succeed; returns its stdout. */
 export async function kubectlOk(args: readonly string[], timeoutMs = 60_000): Promise<string> {
   const result = await kubectl(args, timeoutMs);
-  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+  if (result.code !== 0)
+    throw new Error(
+      `kubectl ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   return result.stdout;
 }
 
@@ -95,7 +106,12 @@ export interface Observation {
  * Polls `probe` every `pollMs` until it reports done; logs each new observation; fails with the
  * last one after `timeoutMs`. Returns the seconds it took.
  */
-export async function until(what: string, timeoutMs: number, probe: () => Promise<Observation>, pollMs = 1000): Promise<number> {
+export async function until(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<Observation>,
+  pollMs = 1000,
+): Promise<number> {
   const t0 = Date.now();
   let last = '';
   log(`waiting (≤ ${timeoutMs / 1000} s): ${what}`);
@@ -113,7 +129,8 @@ export async function until(what: string, timeoutMs: number, probe: () => Promis
       log(`  ok after ${seconds.toFixed(1)} s: ${what}`);
       return seconds;
     }
-    if (Date.now() - t0 >= timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for: ${what}; last seen: ${last}`);
+    if (Date.now() - t0 >= timeoutMs)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for: ${what}; last seen: ${last}`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
@@ -123,16 +140,22 @@ export async function freshNamespace(name: string): Promise<string> {
   await kubectlOk(['delete', 'namespace', name, '--ignore-not-found', '--wait=true'], 120_000);
   await kubectlOk(['create', 'namespace', name]);
   // Pods are refused until the ServiceAccount controller has created "default".
-  await until(`ServiceAccount default in ${name}`, 30_000, async () => {
-    const result = await kubectl(['-n', name, 'get', 'serviceaccount', 'default', '-o', 'name']);
-    return { done: result.code === 0, detail: result.code === 0 ? 'present' : 'not yet' };
-  }, 500);
+  await until(
+    `ServiceAccount default in ${name}`,
+    30_000,
+    async () => {
+      const result = await kubectl(['-n', name, 'get', 'serviceaccount', 'default', '-o', 'name']);
+      return { done: result.code === 0, detail: result.code === 0 ? 'present' : 'not yet' };
+    },
+    500,
+  );
   return name;
 }
 
 /** Deletes a namespace; with `wait`, until its pods are gone (on a real node they hold CPU and memory the next test may need). */
 export async function deleteNamespace(name: string, wait = false): Promise<void> {
-  if (testbed) await kubectl(['delete', 'namespace', name, '--ignore-not-found', `--wait=${wait}`, '--timeout=180s'], 200_000);
+  if (testbed)
+    await kubectl(['delete', 'namespace', name, '--ignore-not-found', `--wait=${wait}`, '--timeout=180s'], 200_000);
 }
 
 /**

@@ -14,19 +14,43 @@ const fixture = new URL('../../fixtures/models/sk-forest-int/', import.meta.url)
 
 test('--monitoring adds the PrometheusRule (in kustomization.yaml) and the Grafana dashboard (beside it)', () => {
   const plain = generate();
-  assert.equal(plain.files.some((entry) => entry.object.kind === 'PrometheusRule'), false);
+  assert.equal(
+    plain.files.some((entry) => entry.object.kind === 'PrometheusRule'),
+    false,
+  );
   assert.deepEqual(plain.attachments, []);
 
   const set = generate({ monitoring: true });
-  assert.deepEqual(set.files.map((entry) => entry.file), ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml', 'prometheus-rule.yaml']);
-  assert.deepEqual(set.attachments.map((entry) => entry.file), ['grafana-dashboard.json']);
+  assert.deepEqual(
+    set.files.map((entry) => entry.file),
+    ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml', 'prometheus-rule.yaml'],
+  );
+  assert.deepEqual(
+    set.attachments.map((entry) => entry.file),
+    ['grafana-dashboard.json'],
+  );
   const dashboard = JSON.parse(set.attachments[0]!.text);
   assert.equal(dashboard.title, 'Berth: iris');
-  const kustomization = parseYaml(renderManifests(set.files).find((entry) => entry.file === 'kustomization.yaml')!.text);
-  assert.deepEqual(kustomization.resources, ['service.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml', 'prometheus-rule.yaml']);
+  const kustomization = parseYaml(
+    renderManifests(set.files).find((entry) => entry.file === 'kustomization.yaml')!.text,
+  );
+  assert.deepEqual(kustomization.resources, [
+    'service.yaml',
+    'deployment.yaml',
+    'hpa.yaml',
+    'pdb.yaml',
+    'prometheus-rule.yaml',
+  ]);
 
-  assert.equal(generate({}, { file: { monitoring: true } }).files.at(-1)!.file, 'prometheus-rule.yaml', 'berth.yaml deploy.monitoring: true');
-  assert.deepEqual(generate({ monitoring: true, format: 'kserve' }).files.map((entry) => entry.file), ['inferenceservice.yaml', 'prometheus-rule.yaml']);
+  assert.equal(
+    generate({}, { file: { monitoring: true } }).files.at(-1)!.file,
+    'prometheus-rule.yaml',
+    'berth.yaml deploy.monitoring: true',
+  );
+  assert.deepEqual(
+    generate({ monitoring: true, format: 'kserve' }).files.map((entry) => entry.file),
+    ['inferenceservice.yaml', 'prometheus-rule.yaml'],
+  );
 });
 
 test('dashboard uids are stable, short and Grafana-safe', () => {
@@ -41,12 +65,22 @@ test('berth manifests --monitoring --out writes prometheus-rule.yaml and grafana
   const out = join(await mkdtemp(join(tmpdir(), 'berth-monitoring-')), 'k8s');
   const command = manifests.configure(new Command('manifests').exitOverride()).option('--json');
   let options: Record<string, unknown> = {};
-  command.action((_ref: unknown, _opts: unknown, self: Command) => { options = self.opts(); });
+  command.action((_ref: unknown, _opts: unknown, self: Command) => {
+    options = self.opts();
+  });
   command.parse([fixture, '--monitoring', '--out', out, '--no-measure', '--json'], { from: 'user' });
   assert.equal(options.monitoring, true);
   await manifests.run([fixture], options);
   const files = (await readdir(out)).sort();
-  assert.deepEqual(files, ['deployment.yaml', 'grafana-dashboard.json', 'hpa.yaml', 'kustomization.yaml', 'pdb.yaml', 'prometheus-rule.yaml', 'service.yaml']);
+  assert.deepEqual(files, [
+    'deployment.yaml',
+    'grafana-dashboard.json',
+    'hpa.yaml',
+    'kustomization.yaml',
+    'pdb.yaml',
+    'prometheus-rule.yaml',
+    'service.yaml',
+  ]);
   const rule = parseYaml(await readFile(join(out, 'prometheus-rule.yaml'), 'utf8'));
   assert.equal(rule.kind, 'PrometheusRule');
   const dashboard = JSON.parse(await readFile(join(out, 'grafana-dashboard.json'), 'utf8'));

@@ -1,4 +1,14 @@
-import type { CoreV1Event, V1Deployment, V1EndpointSlice, V1Node, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1Deployment,
+  V1EndpointSlice,
+  V1Node,
+  V1Pod,
+  V1PodTemplateSpec,
+  V1ReplicaSet,
+  V1Service,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import type { Cluster } from '../../../src/deploy/cluster.js';
 import type { KubeObject } from '../../../src/deploy/kube-object.js';
 
@@ -68,7 +78,13 @@ export function fakeCluster(recording: Recording): FakeCluster {
     },
     async listEndpointSlices() {
       if (recording.endpointSlices) return structuredClone(at(recording.endpointSlices, sliceCalls++));
-      return [endpointSlice(lastPods.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((pod) => pod.metadata!.name!))];
+      return [
+        endpointSlice(
+          lastPods
+            .filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+            .map((pod) => pod.metadata!.name!),
+        ),
+      ];
     },
     async listNodesAndPods() {
       return structuredClone(recording.room);
@@ -89,11 +105,18 @@ export function fakeCluster(recording: Recording): FakeCluster {
 
 /** One EndpointSlice with a ready endpoint per named pod (and not-ready ones for `notReady`). */
 export function endpointSlice(ready: string[], notReady: string[] = []): V1EndpointSlice {
-  const endpoint = (name: string, isReady: boolean, index: number) => ({ addresses: [`10.244.0.${index + 10}`], conditions: { ready: isReady }, targetRef: { kind: 'Pod', name } });
+  const endpoint = (name: string, isReady: boolean, index: number) => ({
+    addresses: [`10.244.0.${index + 10}`],
+    conditions: { ready: isReady },
+    targetRef: { kind: 'Pod', name },
+  });
   return {
     addressType: 'IPv4',
     metadata: { name: 'iris-abcde', labels: { 'kubernetes.io/service-name': 'iris' } },
-    endpoints: [...ready.map((name, index) => endpoint(name, true, index)), ...notReady.map((name, index) => endpoint(name, false, index + ready.length))],
+    endpoints: [
+      ...ready.map((name, index) => endpoint(name, true, index)),
+      ...notReady.map((name, index) => endpoint(name, false, index + ready.length)),
+    ],
   };
 }
 
@@ -104,24 +127,60 @@ export function fakeClock() {
 }
 
 export const template = (image: string, hash?: string): V1PodTemplateSpec => ({
-  metadata: { labels: { 'app.kubernetes.io/name': 'iris', 'app.kubernetes.io/instance': 'iris', ...(hash ? { 'pod-template-hash': hash } : {}) } },
+  metadata: {
+    labels: {
+      'app.kubernetes.io/name': 'iris',
+      'app.kubernetes.io/instance': 'iris',
+      ...(hash ? { 'pod-template-hash': hash } : {}),
+    },
+  },
   spec: { containers: [{ name: 'server', image, resources: { limits: { memory: '256Mi' } } }] },
 });
 
-export function deploymentState(state: { generation?: number; observed?: number; replicas?: number; updated?: number; total?: number; available?: number; ready?: number; revision?: number; image?: string; progressDeadline?: boolean }): V1Deployment {
+export function deploymentState(state: {
+  generation?: number;
+  observed?: number;
+  replicas?: number;
+  updated?: number;
+  total?: number;
+  available?: number;
+  ready?: number;
+  revision?: number;
+  image?: string;
+  progressDeadline?: boolean;
+}): V1Deployment {
   const replicas = state.replicas ?? 3;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'iris', namespace: 'default', uid: 'dep-uid', generation: state.generation ?? 2, annotations: state.revision ? { 'deployment.kubernetes.io/revision': String(state.revision) } : {} },
-    spec: { replicas, selector: { matchLabels: { 'app.kubernetes.io/name': 'iris', 'app.kubernetes.io/instance': 'iris' } }, template: template(state.image ?? 'iris:2-bbbb') },
+    metadata: {
+      name: 'iris',
+      namespace: 'default',
+      uid: 'dep-uid',
+      generation: state.generation ?? 2,
+      annotations: state.revision ? { 'deployment.kubernetes.io/revision': String(state.revision) } : {},
+    },
+    spec: {
+      replicas,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'iris', 'app.kubernetes.io/instance': 'iris' } },
+      template: template(state.image ?? 'iris:2-bbbb'),
+    },
     status: {
       observedGeneration: state.observed ?? state.generation ?? 2,
       replicas: state.total ?? replicas,
       updatedReplicas: state.updated ?? replicas,
       availableReplicas: state.available ?? replicas,
       readyReplicas: state.ready ?? state.available ?? replicas,
-      conditions: state.progressDeadline ? [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "iris-abc" has timed out progressing.' }] : [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }],
+      conditions: state.progressDeadline
+        ? [
+            {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: 'ReplicaSet "iris-abc" has timed out progressing.',
+            },
+          ]
+        : [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }],
     },
   };
 }
@@ -130,7 +189,10 @@ export function replicaSet(revision: number, image: string, hash: string, change
   return {
     metadata: {
       name: `iris-${hash}`,
-      annotations: { 'deployment.kubernetes.io/revision': String(revision), ...(changeCause ? { 'kubernetes.io/change-cause': changeCause } : {}) },
+      annotations: {
+        'deployment.kubernetes.io/revision': String(revision),
+        ...(changeCause ? { 'kubernetes.io/change-cause': changeCause } : {}),
+      },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'iris', uid: 'dep-uid', controller: true }],
     },
     spec: { selector: { matchLabels: {} }, template: template(image, hash) },
@@ -139,17 +201,50 @@ export function replicaSet(revision: number, image: string, hash: string, change
 
 type ContainerState = NonNullable<NonNullable<V1Pod['status']>['containerStatuses']>[number];
 
-export function pod(name: string, options: { hash?: string; phase?: string; ready?: boolean; started?: boolean; container?: Partial<ContainerState>; unschedulable?: string; created?: string } = {}): V1Pod {
+export function pod(
+  name: string,
+  options: {
+    hash?: string;
+    phase?: string;
+    ready?: boolean;
+    started?: boolean;
+    container?: Partial<ContainerState>;
+    unschedulable?: string;
+    created?: string;
+  } = {},
+): V1Pod {
   return {
-    metadata: { name, labels: { 'app.kubernetes.io/name': 'iris', 'app.kubernetes.io/instance': 'iris', 'pod-template-hash': options.hash ?? 'new' }, creationTimestamp: new Date(options.created ?? '2026-01-01T00:00:10Z') },
+    metadata: {
+      name,
+      labels: {
+        'app.kubernetes.io/name': 'iris',
+        'app.kubernetes.io/instance': 'iris',
+        'pod-template-hash': options.hash ?? 'new',
+      },
+      creationTimestamp: new Date(options.created ?? '2026-01-01T00:00:10Z'),
+    },
     spec: { containers: [{ name: 'server', image: 'iris:3-cccc', resources: { limits: { memory: '256Mi' } } }] },
     status: {
       phase: options.phase ?? 'Running',
       conditions: [
-        options.unschedulable ? { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: options.unschedulable } : { type: 'PodScheduled', status: 'True' },
+        options.unschedulable
+          ? { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: options.unschedulable }
+          : { type: 'PodScheduled', status: 'True' },
         { type: 'Ready', status: options.ready ? 'True' : 'False' },
       ],
-      containerStatuses: options.unschedulable ? undefined : [{ name: 'server', image: 'iris:3-cccc', imageID: '', ready: options.ready ?? false, restartCount: 0, started: options.started, ...options.container }],
+      containerStatuses: options.unschedulable
+        ? undefined
+        : [
+            {
+              name: 'server',
+              image: 'iris:3-cccc',
+              imageID: '',
+              ready: options.ready ?? false,
+              restartCount: 0,
+              started: options.started,
+              ...options.container,
+            },
+          ],
     },
   };
 }

@@ -6,7 +6,15 @@ import type { KubeObject } from '../../../src/deploy/kube-object.js';
 
 /** Facts of the iris forest as measured on a dev machine (load 1.0 s, peak RSS 115 MiB). */
 export function irisFacts(overrides: Partial<ModelFacts> = {}): ModelFacts {
-  return { name: 'iris', version: '3', sha256: '3f2a1bc0'.repeat(8), loadSeconds: 1, peakRssBytes: 115 * 2 ** 20, measuredBy: 'child-process', ...overrides };
+  return {
+    name: 'iris',
+    version: '3',
+    sha256: '3f2a1bc0'.repeat(8),
+    loadSeconds: 1,
+    peakRssBytes: 115 * 2 ** 20,
+    measuredBy: 'child-process',
+    ...overrides,
+  };
 }
 
 export function defaultSettings(file: Record<string, unknown> = {}): Settings {
@@ -14,8 +22,14 @@ export function defaultSettings(file: Record<string, unknown> = {}): Settings {
 }
 
 /** Manifests from commander-style deploy flags (`{ limitsMemory: '1Gi' }`) and a berth.yaml `deploy:` section, over given server settings. */
-export function generate(flags: Record<string, unknown> = {}, options: { file?: unknown; facts?: ModelFacts; settings?: Settings } = {}): ManifestSet {
-  const resolved = resolveConfig({ file: options.file === undefined ? {} : { deploy: options.file }, flags: settingFlagValues(flags, ['deploy']) });
+export function generate(
+  flags: Record<string, unknown> = {},
+  options: { file?: unknown; facts?: ModelFacts; settings?: Settings } = {},
+): ManifestSet {
+  const resolved = resolveConfig({
+    file: options.file === undefined ? {} : { deploy: options.file },
+    flags: settingFlagValues(flags, ['deploy']),
+  });
   const settings = options.settings ? { ...options.settings, deploy: resolved.settings.deploy } : resolved.settings;
   return generateManifests({ settings, given: resolved.given }, options.facts ?? irisFacts());
 }

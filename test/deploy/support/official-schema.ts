@@ -66,7 +66,10 @@ export function unknownFields(object: { apiVersion: string; kind: string }): str
 export function unknownIn(value: unknown, type: string, path: string): string[] {
   if (value === null || value === undefined) return [];
   const array = /^Array<(.+)>$/.exec(type);
-  if (array) return Array.isArray(value) ? value.flatMap((item, index) => unknownIn(item, array[1]!, `${path}[${index}]`)) : [`${path} is not a list`];
+  if (array)
+    return Array.isArray(value)
+      ? value.flatMap((item, index) => unknownIn(item, array[1]!, `${path}[${index}]`))
+      : [`${path} is not a list`];
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
   if (map) return Object.entries(value as object).flatMap(([key, item]) => unknownIn(item, map[1]!, `${path}.${key}`));
   const attributes = registry[type]?.getAttributeTypeMap?.();

@@ -23,11 +23,29 @@ test('the traffic route patterns match exactly the routes that run a model', () 
   // Building the route tables touches nothing in the context; handlers are never called here.
   const context = { settings: resolveConfig({}).settings } as unknown as HttpContext;
   const routes = [
-    ...healthRoutes(context), ...v2Routes(context), ...seedRoutes(context), ...v1Routes(context), ...dashboardRoutes(context),
-    ...monitoringRoutes({} as never, context), ...repositoryRoutes({} as never),
+    ...healthRoutes(context),
+    ...v2Routes(context),
+    ...seedRoutes(context),
+    ...v1Routes(context),
+    ...dashboardRoutes(context),
+    ...monitoringRoutes({} as never, context),
+    ...repositoryRoutes({} as never),
   ];
-  const expected = ['/predict', '/models/:name/predict', '/v1/models/:name(^[^:/]+)::predict', '/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer'];
-  assert.deepEqual(routes.filter((route) => expected.includes(route.url)).map((route) => route.url).sort(), [...expected].sort(), 'the route table still has these urls');
+  const expected = [
+    '/predict',
+    '/models/:name/predict',
+    '/v1/models/:name(^[^:/]+)::predict',
+    '/v2/models/:name/infer',
+    '/v2/models/:name/versions/:version/infer',
+  ];
+  assert.deepEqual(
+    routes
+      .filter((route) => expected.includes(route.url))
+      .map((route) => route.url)
+      .sort(),
+    [...expected].sort(),
+    'the route table still has these urls',
+  );
   const grafana = new RegExp(`^(?:${inferenceRoutePattern})$`); // PromQL regex matchers are anchored
   for (const route of routes) {
     const wanted = expected.includes(route.url);

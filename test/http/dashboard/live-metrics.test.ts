@@ -43,12 +43,18 @@ test('rates, error ratios and latency quantiles from two scrapes of a real regis
 
 test('the rate window slides: points compare with the scrape about windowSeconds earlier', () => {
   const live = new LiveMetrics(10);
-  const at = (count: number) => parsePrometheusText(`berth_http_requests_total{route="/predict",model="m",status="200"} ${count}`);
+  const at = (count: number) =>
+    parsePrometheusText(`berth_http_requests_total{route="/predict",model="m",status="200"} ${count}`);
   live.add(0, at(0));
   for (let second = 2; second <= 30; second += 2) {
     const point = live.add(second * 1000, at(second * 10 + (second > 20 ? (second - 20) * 90 : 0)));
     if (second === 10) assert.equal(point.requests.get('m'), 10);
-    if (second === 30) assert.equal(point.requests.get('m'), 100, 'the last 10 s ran at 100/s; the earlier slow part is out of the window');
+    if (second === 30)
+      assert.equal(
+        point.requests.get('m'),
+        100,
+        'the last 10 s ran at 100/s; the earlier slow part is out of the window',
+      );
   }
   assert.ok(live.snapshots.length <= 7, 'only the window is kept');
 });

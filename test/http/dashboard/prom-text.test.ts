@@ -6,19 +6,25 @@ import { loadStatic } from './support.js';
 const { parsePrometheusText } = await loadStatic('prom-text.js');
 
 test('parses samples, labels with escapes, special values and TYPE lines', () => {
-  const scrape = parsePrometheusText([
-    '# HELP berth_http_requests_total HTTP requests answered.',
-    '# TYPE berth_http_requests_total counter',
-    'berth_http_requests_total{route="/predict",model="iris",status="200"} 42',
-    'weird{path="a\\"b\\\\c\\nd",empty=""} +Inf 1700000000000',
-    'gauge_without_labels -1.5e-3',
-    'not_a_number NaN',
-    'lower_case_nan Nan',
-    'broken{label="x" 1',
-    '',
-  ].join('\n'));
+  const scrape = parsePrometheusText(
+    [
+      '# HELP berth_http_requests_total HTTP requests answered.',
+      '# TYPE berth_http_requests_total counter',
+      'berth_http_requests_total{route="/predict",model="iris",status="200"} 42',
+      'weird{path="a\\"b\\\\c\\nd",empty=""} +Inf 1700000000000',
+      'gauge_without_labels -1.5e-3',
+      'not_a_number NaN',
+      'lower_case_nan Nan',
+      'broken{label="x" 1',
+      '',
+    ].join('\n'),
+  );
   assert.equal(scrape.types.get('berth_http_requests_total'), 'counter');
-  assert.deepEqual(scrape.samples[0], { name: 'berth_http_requests_total', labels: { route: '/predict', model: 'iris', status: '200' }, value: 42 });
+  assert.deepEqual(scrape.samples[0], {
+    name: 'berth_http_requests_total',
+    labels: { route: '/predict', model: 'iris', status: '200' },
+    value: 42,
+  });
   assert.deepEqual(scrape.samples[1], { name: 'weird', labels: { path: 'a"b\\c\nd', empty: '' }, value: Infinity });
   assert.equal(scrape.samples[2].value, -0.0015);
   assert.ok(Number.isNaN(scrape.samples[3].value));
@@ -35,6 +41,9 @@ test('reads everything prom-client writes for Berth', async () => {
   const dataLines = text.split('\n').filter((line: string) => line !== '' && !line.startsWith('#'));
   assert.equal(scrape.samples.length, dataLines.length);
   assert.equal(scrape.types.get('berth_http_request_duration_seconds'), 'histogram');
-  const bucket = scrape.samples.find((sample: { name: string; labels: Record<string, string> }) => sample.name === 'berth_http_request_duration_seconds_bucket' && sample.labels.le === '0.005');
+  const bucket = scrape.samples.find(
+    (sample: { name: string; labels: Record<string, string> }) =>
+      sample.name === 'berth_http_request_duration_seconds_bucket' && sample.labels.le === '0.005',
+  );
   assert.equal(bucket.value, 1);
 });

@@ -28,7 +28,14 @@ test('GET / is the dashboard page for a browser, under a strict Content-Security
   assert.equal(page.status, 200);
   assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/);
   assert.equal(page.headers['content-security-policy'], contentSecurityPolicy);
-  for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]) assert.ok(contentSecurityPolicy.includes(directive), directive);
+  for (const directive of [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+  ])
+    assert.ok(contentSecurityPolicy.includes(directive), directive);
   assert.doesNotMatch(contentSecurityPolicy, /unsafe-inline|unsafe-eval|https?:/);
   assert.equal(page.headers['x-content-type-options'], 'nosniff');
   assert.equal(page.headers['referrer-policy'], 'no-referrer');
@@ -43,7 +50,12 @@ test('GET / is the dashboard page for a browser, under a strict Content-Security
 });
 
 test('GET / answers an API client (no Accept, */*, JSON) with KServe v1 liveness JSON', async () => {
-  for (const headers of [{} as Record<string, string>, { accept: '*/*' }, { accept: 'application/json' }, { accept: 'text/html;q=0, */*' }]) {
+  for (const headers of [
+    {} as Record<string, string>,
+    { accept: '*/*' },
+    { accept: 'application/json' },
+    { accept: 'text/html;q=0, */*' },
+  ]) {
     const reply = await get(open, '/', headers);
     assert.equal(reply.status, 200);
     assert.equal(reply.headers['content-type'], 'application/json');
@@ -73,7 +85,13 @@ test('every asset the page and its modules reference is served with its type', a
 });
 
 test('only the asset files themselves can be fetched', async () => {
-  for (const path of ['/dashboard/nope.js', '/dashboard/..%2Froutes.ts', '/dashboard/%2e%2e%2fassets.ts', '/dashboard/', '/dashboard/tsconfig.json']) {
+  for (const path of [
+    '/dashboard/nope.js',
+    '/dashboard/..%2Froutes.ts',
+    '/dashboard/%2e%2e%2fassets.ts',
+    '/dashboard/',
+    '/dashboard/tsconfig.json',
+  ]) {
     const response = await get(open, path);
     assert.equal(response.status, 404, path);
     assert.equal(typeof response.body.error, 'string', path);
@@ -94,5 +112,8 @@ test('the dashboard routes are documented in /openapi.json under monitoring', as
   const document = (await get(open, '/openapi.json')).body;
   assert.deepEqual(document.paths['/'].get.tags, ['monitoring']);
   assert.deepEqual(document.paths['/dashboard/{file}'].get.tags, ['monitoring']);
-  assert.deepEqual(document.paths['/dashboard/{file}'].get.parameters.map((parameter: { name: string }) => parameter.name), ['file']);
+  assert.deepEqual(
+    document.paths['/dashboard/{file}'].get.parameters.map((parameter: { name: string }) => parameter.name),
+    ['file'],
+  );
 });

@@ -9,6 +9,10 @@ import { runProgram } from '../../../src/core/programs.js';
  */
 test('the dashboard scripts type-check against the DOM', { timeout: 120_000 }, async () => {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = await runProgram(process.execPath, [tsc, '-p', new URL('./tsconfig.static.json', import.meta.url).pathname]);
+  const result = await runProgram(process.execPath, [
+    tsc,
+    '-p',
+    new URL('./tsconfig.static.json', import.meta.url).pathname,
+  ]);
   assert.equal(result.code, 0, result.stdout + result.stderr);
 });

@@ -30,7 +30,10 @@ describe('FeedbackTracker', () => {
     const report = tracker.report(T0);
     assert.equal(report.mae, 2);
     assert.equal(report.rmse, Math.sqrt(5));
-    assert.throws(() => (tracker.recordPrediction('c', [1], T0), tracker.feedback('c', 'tall', T0)), code(errors.badFeedbackValue));
+    assert.throws(
+      () => (tracker.recordPrediction('c', [1], T0), tracker.feedback('c', 'tall', T0)),
+      code(errors.badFeedbackValue),
+    );
   });
 
   it('accepts feedback once, forgets the least recent predictions past maxPending, and counts misses', () => {
@@ -51,8 +54,20 @@ describe('FeedbackTracker', () => {
     tracker.recordPrediction('batch', [1, 1, 1, 1], T0);
     tracker.recordPrediction('next', [1, 1], T0);
     assert.throws(() => tracker.feedback('small', 1, T0), code(errors.unknownPredictionId));
-    tracker.recordPrediction('huge', Array.from({ length: 6 }, () => 0), T0);
-    assert.throws(() => tracker.feedback('huge', Array.from({ length: 6 }, () => 0), T0), code(errors.unknownPredictionId));
+    tracker.recordPrediction(
+      'huge',
+      Array.from({ length: 6 }, () => 0),
+      T0,
+    );
+    assert.throws(
+      () =>
+        tracker.feedback(
+          'huge',
+          Array.from({ length: 6 }, () => 0),
+          T0,
+        ),
+      code(errors.unknownPredictionId),
+    );
     assert.equal(tracker.report(T0).pending, 1, 'only `next` fits beside nothing else');
   });
 
@@ -74,7 +89,11 @@ describe('FeedbackTracker', () => {
     }
     tracker.recordPrediction('r4997', [0], T0); // recorded again: now the youngest
     tracker.recordPrediction('new', [0], T0);
-    assert.throws(() => tracker.feedback('r4996', 0, T0), code(errors.unknownPredictionId), 'r4996 was the oldest left (r4998 was answered)');
+    assert.throws(
+      () => tracker.feedback('r4996', 0, T0),
+      code(errors.unknownPredictionId),
+      'r4996 was the oldest left (r4998 was answered)',
+    );
     for (const id of ['r4999', 'r4997', 'new']) assert.deepEqual(tracker.feedback(id, 0, T0), { rows: 1, correct: 1 });
     assert.equal(tracker.report(T0).pending, 0);
   });

@@ -1,13 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chiSquareContingency, chiSquareGoodnessOfFit } from '../../../src/observe/drift/chi-square.js';
-import { chiSquareSurvival, logGamma, regularizedGammaP, regularizedGammaQ } from '../../../src/observe/drift/special.js';
+import {
+  chiSquareSurvival,
+  logGamma,
+  regularizedGammaP,
+  regularizedGammaQ,
+} from '../../../src/observe/drift/special.js';
 import { assertClose, driftFixture } from './fixtures.js';
 
 interface ChiFixture {
   chi2_sf: Array<{ x: number; dof: number; sf: number }>;
   goodness_of_fit: Array<{ observed: number[]; expected: number[]; statistic: number; pvalue: number }>;
-  contingency: Array<{ name: string; table: number[][]; statistic: number; pvalue: number; dof: number; expect_drift?: boolean }>;
+  contingency: Array<{
+    name: string;
+    table: number[][];
+    statistic: number;
+    pvalue: number;
+    dof: number;
+    expect_drift?: boolean;
+  }>;
 }
 const fixture = driftFixture<ChiFixture>('chi_square.json');
 
@@ -28,7 +40,12 @@ describe('chi-square survival function against scipy.stats.chi2.sf', () => {
   });
 
   it('keeps P + Q = 1 and Γ(n) = (n−1)!', () => {
-    for (const [a, x] of [[0.5, 0.2], [3, 2], [10, 15], [50, 49]] as const) {
+    for (const [a, x] of [
+      [0.5, 0.2],
+      [3, 2],
+      [10, 15],
+      [50, 49],
+    ] as const) {
       assertClose(regularizedGammaP(a, x) + regularizedGammaQ(a, x), 1, 1e-14, 0, `a=${a} x=${x}`);
     }
     assertClose(logGamma(6), Math.log(120), 1e-14, 0, 'ln Γ(6)');
@@ -56,8 +73,14 @@ describe('chi-square tests against scipy.stats', () => {
   }
 
   it('drops categories absent from both samples instead of dividing by zero', () => {
-    const withEmpty = chiSquareContingency([[10, 0, 20], [15, 0, 5]]);
-    const without = chiSquareContingency([[10, 20], [15, 5]]);
+    const withEmpty = chiSquareContingency([
+      [10, 0, 20],
+      [15, 0, 5],
+    ]);
+    const without = chiSquareContingency([
+      [10, 20],
+      [15, 5],
+    ]);
     assert.deepEqual(withEmpty, without);
     assert.deepEqual(chiSquareContingency([[10], [20]]), { statistic: 0, pvalue: 1, dof: 0 });
   });

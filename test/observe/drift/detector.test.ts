@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DriftDetector, type CategoricalDriftScore, type NumericDriftScore } from '../../../src/observe/drift/detector.js';
+import {
+  DriftDetector,
+  type CategoricalDriftScore,
+  type NumericDriftScore,
+} from '../../../src/observe/drift/detector.js';
 import { FeedbackTracker } from '../../../src/observe/accuracy/feedback-tracker.js';
 import { buildProfile } from '../../../src/observe/drift/profile.js';
 import { seededRandom } from '../../../src/observe/drift/sample.js';
@@ -8,7 +12,10 @@ import { assertClose, driftFixture } from './fixtures.js';
 
 function normals(count: number, mean: number, seed: number): number[] {
   const random = seededRandom(seed);
-  return Array.from({ length: count }, () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  return Array.from(
+    { length: count },
+    () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
+  );
 }
 const colours = (count: number, weights: number[], seed: number) => {
   const random = seededRandom(seed);
@@ -69,19 +76,33 @@ describe('DriftDetector', () => {
   });
 
   it('gives scipy’s ks_2samp and chi2_contingency values when the samples are the same', () => {
-    const ks = driftFixture<{ cases: Array<{ name: string; x: number[]; y: number[]; statistic: number; pvalue: number }> }>('ks.json');
+    const ks = driftFixture<{
+      cases: Array<{ name: string; x: number[]; y: number[]; statistic: number; pvalue: number }>;
+    }>('ks.json');
     const c = ks.cases.find((item) => item.name === 'normal_shift_1000_1000')!;
-    const detector = new DriftDetector(buildProfile(c.x.map((x) => [x]), { features: ['x'] }));
-    detector.observe(c.y.map((y) => [y]), undefined, T0);
+    const detector = new DriftDetector(
+      buildProfile(
+        c.x.map((x) => [x]),
+        { features: ['x'] },
+      ),
+    );
+    detector.observe(
+      c.y.map((y) => [y]),
+      undefined,
+      T0,
+    );
     const score = detector.report(T0).features[0] as NumericDriftScore;
     assert.equal(score.ks_samples, 1000);
     assertClose(score.ks_statistic!, c.statistic, 0, 1e-12, 'statistic');
     assertClose(score.ks_pvalue!, c.pvalue, 1e-10, 1e-300, 'p-value');
 
-    const chi = driftFixture<{ contingency: Array<{ name: string; table: number[][]; statistic: number; pvalue: number }> }>('chi_square.json');
+    const chi = driftFixture<{
+      contingency: Array<{ name: string; table: number[][]; statistic: number; pvalue: number }>;
+    }>('chi_square.json');
     for (const name of ['same_categories', 'shifted_categories']) {
       const { table, statistic, pvalue } = chi.contingency.find((item) => item.name === name)!;
-      const expand = (counts: number[]) => counts.flatMap((count, k) => Array.from({ length: count }, () => ['abcd'[k]]));
+      const expand = (counts: number[]) =>
+        counts.flatMap((count, k) => Array.from({ length: count }, () => ['abcd'[k]]));
       const categorical = new DriftDetector(buildProfile(expand(table[0]!), { features: ['c'] }));
       categorical.observe(expand(table[1]!), undefined, T0);
       const score = categorical.report(T0).features[0] as CategoricalDriftScore;
@@ -118,9 +139,22 @@ describe('DriftDetector', () => {
   it('reads object rows, positional rows and a row-major matrix alike', () => {
     const one = new DriftDetector(profile);
     const two = new DriftDetector(profile);
-    const three = new DriftDetector(buildProfile([[1, 2], [3, 4], [5, 6]], { features: ['p', 'q'] }));
+    const three = new DriftDetector(
+      buildProfile(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        { features: ['p', 'q'] },
+      ),
+    );
     const batch = live(200, 0.5, [0.5, 0.3, 0.15, 0.05], 500);
-    one.observe(batch.rows.map(([a, b, colour]) => ({ a, b, colour })), batch.predictions, T0);
+    one.observe(
+      batch.rows.map(([a, b, colour]) => ({ a, b, colour })),
+      batch.predictions,
+      T0,
+    );
     two.observe(batch.rows, batch.predictions, T0);
     assert.deepEqual(one.report(T0), two.report(T0));
     three.observeMatrix(new Float32Array([1, 2, 3, 4]), 2, undefined, T0);
@@ -138,8 +172,16 @@ describe('DriftDetector', () => {
   });
 
   it('rejects settings that cannot work, with the catalogue error', () => {
-    for (const options of [{ windowRows: 0 }, { windowSeconds: -1 }, { thresholds: { ksPValue: 1.5 } }, { psiEpsilon: 0 }]) {
-      assert.throws(() => new DriftDetector(profile, options), (error: Error & { code?: string }) => error.code === 'BERTH_BAD_MONITORING_SETTING');
+    for (const options of [
+      { windowRows: 0 },
+      { windowSeconds: -1 },
+      { thresholds: { ksPValue: 1.5 } },
+      { psiEpsilon: 0 },
+    ]) {
+      assert.throws(
+        () => new DriftDetector(profile, options),
+        (error: Error & { code?: string }) => error.code === 'BERTH_BAD_MONITORING_SETTING',
+      );
     }
   });
 

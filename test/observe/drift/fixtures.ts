@@ -15,7 +15,10 @@ export function driftFixture<T>(name: string): T {
  */
 export function assertClose(actual: number, expected: number, rtol: number, atol: number, label: string): void {
   const tolerance = Math.max(rtol * Math.abs(expected), atol);
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: got ${actual}, expected ${expected} (tolerance ${tolerance})`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance,
+    `${label}: got ${actual}, expected ${expected} (tolerance ${tolerance})`,
+  );
 }
 
 /** Ascending Float64Array of plain numbers. */

@@ -4,7 +4,15 @@ import { kolmogorovSurvival } from '../../../src/observe/drift/kolmogorov.js';
 import { ks2Sample, ksStatistic } from '../../../src/observe/drift/ks.js';
 import { assertClose, driftFixture, sorted } from './fixtures.js';
 
-interface KsCase { name: string; x: number[]; y: number[]; statistic: number; pvalue: number; method: 'exact' | 'asymptotic'; expect_drift?: boolean }
+interface KsCase {
+  name: string;
+  x: number[];
+  y: number[];
+  statistic: number;
+  pvalue: number;
+  method: 'exact' | 'asymptotic';
+  expect_drift?: boolean;
+}
 
 const ks = driftFixture<{ cases: KsCase[] }>('ks.json');
 const kstwo = driftFixture<{ grid: Array<{ n: number; x: number; sf: number }> }>('kstwo.json');

@@ -5,18 +5,35 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { errors } from '../../../src/core/errors.js';
 import { profileFromCsv } from '../../../src/observe/drift/profile-csv.js';
-import { buildProfile, inferKind, otherCategory, type CategoricalProfile, type NumericProfile } from '../../../src/observe/drift/profile.js';
+import {
+  buildProfile,
+  inferKind,
+  otherCategory,
+  type CategoricalProfile,
+  type NumericProfile,
+} from '../../../src/observe/drift/profile.js';
 import { seededRandom } from '../../../src/observe/drift/sample.js';
 
 function normals(count: number, mean: number, seed: number): number[] {
   const random = seededRandom(seed);
-  return Array.from({ length: count }, () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  return Array.from(
+    { length: count },
+    () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
+  );
 }
 
 describe('buildProfile', () => {
   const xs = normals(2000, 10, 1);
-  const rows = xs.map((x, i) => ({ x, colour: ['red', 'green', 'blue'][i % 3], flag: i % 4 === 0 ? 1 : 0, gap: i % 10 === 0 ? null : x }));
-  const profile = buildProfile(rows, { features: ['x', 'colour', 'flag', 'gap'], predictions: rows.map((row) => (row.x > 10 ? 'high' : 'low')) });
+  const rows = xs.map((x, i) => ({
+    x,
+    colour: ['red', 'green', 'blue'][i % 3],
+    flag: i % 4 === 0 ? 1 : 0,
+    gap: i % 10 === 0 ? null : x,
+  }));
+  const profile = buildProfile(rows, {
+    features: ['x', 'colour', 'flag', 'gap'],
+    predictions: rows.map((row) => (row.x > 10 ? 'high' : 'low')),
+  });
 
   it('profiles numeric features: moments, quantile buckets, a bounded deterministic sample', () => {
     const x = profile.features[0] as NumericProfile;
@@ -30,7 +47,11 @@ describe('buildProfile', () => {
     assert.equal(x.quantiles.values[0], x.min);
     const small = buildProfile(rows, { features: ['x'], referenceSampleSize: 50 });
     assert.equal((small.features[0] as NumericProfile).sample.length, 50);
-    assert.deepEqual(buildProfile(rows, { features: ['x'], referenceSampleSize: 50 }), small, 'same data, same profile');
+    assert.deepEqual(
+      buildProfile(rows, { features: ['x'], referenceSampleSize: 50 }),
+      small,
+      'same data, same profile',
+    );
   });
 
   it('profiles strings and few-valued integers as categorical, and counts missing values', () => {
@@ -41,7 +62,10 @@ describe('buildProfile', () => {
     const flag = profile.features[2] as CategoricalProfile;
     assert.equal(flag.kind, 'categorical');
     assert.equal(flag.valueType, 'number');
-    assert.deepEqual(flag.categories, [{ value: '0', count: 1500 }, { value: '1', count: 500 }]);
+    assert.deepEqual(flag.categories, [
+      { value: '0', count: 1500 },
+      { value: '1', count: 500 },
+    ]);
     const gap = profile.features[3] as NumericProfile;
     assert.equal(gap.missing, 200);
     assert.equal(gap.missingRate, 0.1);
@@ -53,7 +77,10 @@ describe('buildProfile', () => {
   });
 
   it('keeps the most frequent categories and counts the rest together', () => {
-    const many = buildProfile(Array.from({ length: 100 }, (_, i) => [`c${i % 20}`]), { features: ['c'], maxCategories: 5 });
+    const many = buildProfile(
+      Array.from({ length: 100 }, (_, i) => [`c${i % 20}`]),
+      { features: ['c'], maxCategories: 5 },
+    );
     const c = many.features[0] as CategoricalProfile;
     assert.equal(c.categories.length, 5);
     assert.equal(c.otherCount, 75);
@@ -66,9 +93,18 @@ describe('buildProfile', () => {
     assert.equal(buildProfile([[1], [2]], { features: ['a'], numeric: ['a'] }).features[0]!.kind, 'numeric');
     assert.equal(inferKind([1.5, 2, 3], 10), 'numeric');
     assert.equal(inferKind(['1', '2', ''], 10), 'categorical');
-    assert.throws(() => buildProfile([], { features: ['a'] }), (e: Error & { code?: string }) => e.code === errors.referenceEmpty.code);
-    assert.throws(() => buildProfile([[1]], { features: ['a'], predictions: [1, 2] }), (e: Error & { code?: string }) => e.code === errors.predictionCountMismatch.code);
-    assert.throws(() => buildProfile([[1]], { features: ['a'], bins: 1 }), (e: Error & { code?: string }) => e.code === errors.badMonitoringSetting.code);
+    assert.throws(
+      () => buildProfile([], { features: ['a'] }),
+      (e: Error & { code?: string }) => e.code === errors.referenceEmpty.code,
+    );
+    assert.throws(
+      () => buildProfile([[1]], { features: ['a'], predictions: [1, 2] }),
+      (e: Error & { code?: string }) => e.code === errors.predictionCountMismatch.code,
+    );
+    assert.throws(
+      () => buildProfile([[1]], { features: ['a'], bins: 1 }),
+      (e: Error & { code?: string }) => e.code === errors.badMonitoringSetting.code,
+    );
   });
 });
 
@@ -77,15 +113,30 @@ describe('profileFromCsv', () => {
     const dir = await mkdtemp(join(tmpdir(), 'berth-profile-'));
     try {
       const lines = ['sepal_length,species,label'];
-      normals(300, 5.8, 2).forEach((x, i) => lines.push(`${x.toFixed(2)},${i % 2 ? 'setosa' : '"virginica"'},${i % 3}`));
+      normals(300, 5.8, 2).forEach((x, i) =>
+        lines.push(`${x.toFixed(2)},${i % 2 ? 'setosa' : '"virginica"'},${i % 3}`),
+      );
       lines.push(',setosa,0');
       await writeFile(join(dir, 'iris.csv'), lines.join('\n'));
       const profile = await profileFromCsv(join(dir, 'iris.csv'), { predictionColumn: 'label' });
-      assert.deepEqual(profile.features.map((f) => [f.name, f.kind]), [['sepal_length', 'numeric'], ['species', 'categorical']]);
+      assert.deepEqual(
+        profile.features.map((f) => [f.name, f.kind]),
+        [
+          ['sepal_length', 'numeric'],
+          ['species', 'categorical'],
+        ],
+      );
       assert.equal(profile.rows, 301);
       assert.equal(profile.features[0]!.missing, 1);
-      assert.deepEqual((profile.prediction as CategoricalProfile).categories.map((c) => c.value).sort(), ['0', '1', '2']);
-      await assert.rejects(profileFromCsv(join(dir, 'iris.csv'), { features: ['petal_width'] }), /no column `petal_width`/);
+      assert.deepEqual((profile.prediction as CategoricalProfile).categories.map((c) => c.value).sort(), [
+        '0',
+        '1',
+        '2',
+      ]);
+      await assert.rejects(
+        profileFromCsv(join(dir, 'iris.csv'), { features: ['petal_width'] }),
+        /no column `petal_width`/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

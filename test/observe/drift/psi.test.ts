@@ -1,12 +1,30 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bucketOf, categoricalPsi, numericPsi, proportions, bucketCounts, psi, quantileCuts } from '../../../src/observe/drift/psi.js';
+import {
+  bucketOf,
+  categoricalPsi,
+  numericPsi,
+  proportions,
+  bucketCounts,
+  psi,
+  quantileCuts,
+} from '../../../src/observe/drift/psi.js';
 import { linspaceLevels, quantileSorted } from '../../../src/observe/drift/quantile.js';
 import { assertClose, driftFixture, sorted } from './fixtures.js';
 
 interface PsiFixture {
   epsilon: number;
-  numeric: Array<{ name: string; reference: number[]; current: number[]; bins: number; cuts: number[]; expected: number[]; actual: number[]; psi: number; expect_drift?: boolean }>;
+  numeric: Array<{
+    name: string;
+    reference: number[];
+    current: number[];
+    bins: number;
+    cuts: number[];
+    expected: number[];
+    actual: number[];
+    psi: number;
+    expect_drift?: boolean;
+  }>;
   categorical: Array<{ name: string; reference: Record<string, number>; current: Record<string, number>; psi: number }>;
 }
 const fixture = driftFixture<PsiFixture>('psi.json');
@@ -28,7 +46,10 @@ describe('numeric PSI against the numpy reference', () => {
 
   it('puts values on a cut in the upper bucket and values beyond the range in the end buckets', () => {
     const cuts = [1, 2, 3];
-    assert.deepEqual([-100, 0.5, 1, 1.5, 2, 3, 100].map((value) => bucketOf(cuts, value)), [0, 0, 1, 1, 2, 3, 3]);
+    assert.deepEqual(
+      [-100, 0.5, 1, 1.5, 2, 3, 100].map((value) => bucketOf(cuts, value)),
+      [0, 0, 1, 1, 2, 3, 3],
+    );
   });
 
   it('reproduces numpy linspace levels and linear quantiles', () => {
@@ -43,12 +64,22 @@ describe('numeric PSI against the numpy reference', () => {
 describe('PSI definition', () => {
   it('is zero for identical distributions and replaces only empty buckets with epsilon', () => {
     assert.equal(psi([0.5, 0.5], [0.5, 0.5]), 0);
-    assertClose(psi([0.5, 0.5, 0], [0.5, 0.4, 0.1]), (0.4 - 0.5) * Math.log(0.4 / 0.5) + (0.1 - 1e-4) * Math.log(0.1 / 1e-4), 1e-15, 0, 'psi');
+    assertClose(
+      psi([0.5, 0.5, 0], [0.5, 0.4, 0.1]),
+      (0.4 - 0.5) * Math.log(0.4 / 0.5) + (0.1 - 1e-4) * Math.log(0.1 / 1e-4),
+      1e-15,
+      0,
+      'psi',
+    );
   });
 
   for (const c of fixture.categorical) {
     it(`categorical ${c.name} against numpy`, () => {
-      const value = categoricalPsi(new Map(Object.entries(c.reference)), new Map(Object.entries(c.current)), fixture.epsilon);
+      const value = categoricalPsi(
+        new Map(Object.entries(c.reference)),
+        new Map(Object.entries(c.current)),
+        fixture.epsilon,
+      );
       assertClose(value, c.psi, 0, 1e-12, 'psi');
     });
   }

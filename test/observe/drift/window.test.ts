@@ -12,7 +12,13 @@ describe('SlidingWindow', () => {
     }
     assert.equal(window.size, 3);
     assert.deepEqual([...window.numbers(0)], [30, 40, 50]);
-    assert.deepEqual(window.counts(1), { counts: new Map([['odd', 2], ['even', 1]]), missing: 0 });
+    assert.deepEqual(window.counts(1), {
+      counts: new Map([
+        ['odd', 2],
+        ['even', 1],
+      ]),
+      missing: 0,
+    });
     assert.deepEqual(window.span(), { oldest: 3, newest: 5 });
   });
 

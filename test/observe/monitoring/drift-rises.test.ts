@@ -13,7 +13,11 @@ import { irisFolder } from './model-folder.js';
  * reference (no drift), then rows with petal_length shifted by +3 cm (drift) — the report and the
  * Prometheus gauges must say so — then post the true labels and read live accuracy.
  */
-const table = readFileSync('examples/iris/reference.csv', 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+const table = readFileSync('examples/iris/reference.csv', 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split(','));
 const referenceRows = table.map((cells) => cells.slice(0, 4).map(Number));
 const species = table.map((cells) => cells[4]!);
 
@@ -55,19 +59,28 @@ describe('drift rises when the input distribution shifts (iris, served with refe
     assert.equal(status, 200, JSON.stringify(body));
     assert.equal(body.reference.rows, 150);
     assert.equal(body.reference.source, join(dir, 'reference.csv'), 'relative to the berth.yaml');
-    assert.deepEqual(body.features.map((score: { feature: string }) => score.feature), ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    assert.deepEqual(
+      body.features.map((score: { feature: string }) => score.feature),
+      ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+    );
     assert.equal(body.prediction.kind, 'categorical');
     assert.equal(body.sample_size, 0);
     assert.equal(body.drifted, false);
   });
 
   it('does not flag rows drawn from the reference', async () => {
-    await send(server, sample(300, 7).map((i) => referenceRows[i]!));
+    await send(
+      server,
+      sample(300, 7).map((i) => referenceRows[i]!),
+    );
     const { body } = await get(server, '/v2/models/iris/versions/1/drift');
     assert.equal(body.sample_size, 300);
     for (const score of body.features) {
       assert.equal(score.drifted, false, `${score.feature}: ${JSON.stringify(score)}`);
-      assert.ok(score.psi < 0.2 && score.ks_pvalue > 0.01, `${score.feature}: psi ${score.psi}, ks p ${score.ks_pvalue}`);
+      assert.ok(
+        score.psi < 0.2 && score.ks_pvalue > 0.01,
+        `${score.feature}: psi ${score.psi}, ks p ${score.ks_pvalue}`,
+      );
     }
     assert.equal(body.prediction.drifted, false, JSON.stringify(body.prediction));
     assert.equal(body.drifted, false);
@@ -76,7 +89,10 @@ describe('drift rises when the input distribution shifts (iris, served with refe
   it('flags petal_length once it is shifted by +3 cm, in the report and the gauges', async () => {
     // Replace the whole window's worth of traffic: 10 000 rows would be slow, so shift enough
     // that the shifted rows dominate (600 of 900).
-    await send(server, sample(600, 8).map((i) => referenceRows[i]!.map((value, column) => (column === 2 ? value + 3 : value))));
+    await send(
+      server,
+      sample(600, 8).map((i) => referenceRows[i]!.map((value, column) => (column === 2 ? value + 3 : value))),
+    );
     const { body } = await get(server, '/v2/models/iris/drift');
     assert.equal(body.sample_size, 900);
     assert.equal(body.drifted, true);
@@ -90,8 +106,13 @@ describe('drift rises when the input distribution shifts (iris, served with refe
     const metrics = (await get(server, '/metrics')).raw;
     assert.equal(gauge(metrics, 'berth_feature_drifted{model="iris",version="1",feature="petal_length"}'), 1);
     assert.equal(gauge(metrics, 'berth_feature_drifted{model="iris",version="1",feature="sepal_width"}'), 0);
-    assert.ok(gauge(metrics, 'berth_feature_drift{model="iris",version="1",feature="petal_length",method="psi"}')! > 0.5);
-    assert.ok(gauge(metrics, 'berth_feature_drift{model="iris",version="1",feature="petal_length",method="ks_statistic"}')! > 0.3);
+    assert.ok(
+      gauge(metrics, 'berth_feature_drift{model="iris",version="1",feature="petal_length",method="psi"}')! > 0.5,
+    );
+    assert.ok(
+      gauge(metrics, 'berth_feature_drift{model="iris",version="1",feature="petal_length",method="ks_statistic"}')! >
+        0.3,
+    );
     assert.equal(gauge(metrics, 'berth_model_drifted{model="iris",version="1"}'), 1);
     assert.equal(gauge(metrics, 'berth_drift_window_rows{model="iris",version="1"}'), 900);
     assert.ok(gauge(metrics, 'berth_prediction_drift{model="iris",version="1",method="chi2_pvalue"}')! < 0.01);

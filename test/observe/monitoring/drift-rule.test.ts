@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DriftDetector, type CategoricalDriftScore, type NumericDriftScore } from '../../../src/observe/drift/detector.js';
+import {
+  DriftDetector,
+  type CategoricalDriftScore,
+  type NumericDriftScore,
+} from '../../../src/observe/drift/detector.js';
 import { FeedbackTracker } from '../../../src/observe/accuracy/feedback-tracker.js';
 import { buildProfile } from '../../../src/observe/drift/profile.js';
 import { seededRandom } from '../../../src/observe/drift/sample.js';
@@ -10,20 +14,38 @@ import { asFloat32Inputs } from '../../../src/observe/monitoring/reference.js';
 
 function normals(count: number, mean: number, seed: number): number[] {
   const random = seededRandom(seed);
-  return Array.from({ length: count }, () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  return Array.from(
+    { length: count },
+    () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
+  );
 }
 
 const T0 = Date.UTC(2025, 0, 1);
 const rule = { ksStatistic: 0.1 };
-const about = { model: 'm', version: '1', reference: { source: 'ref.csv', rows: 5000 }, accuracy: new FeedbackTracker({ task: 'regression' }).report(T0) };
+const about = {
+  model: 'm',
+  version: '1',
+  reference: { source: 'ref.csv', rows: 5000 },
+  accuracy: new FeedbackTracker({ task: 'regression' }).report(T0),
+};
 
 /** 5 000 reference rows of N(0,1), and a 5 000-row live window of N(shift, 1). */
 function scoreAfterShift(shift: number, seed: number) {
-  const profile = buildProfile(normals(5000, 0, 1).map((x) => [x]), { features: ['x'] });
+  const profile = buildProfile(
+    normals(5000, 0, 1).map((x) => [x]),
+    { features: ['x'] },
+  );
   const detector = new DriftDetector(profile, { windowRows: 5000 });
-  detector.observe(normals(5000, shift, seed).map((x) => [x]), undefined, T0);
+  detector.observe(
+    normals(5000, shift, seed).map((x) => [x]),
+    undefined,
+    T0,
+  );
   const raw = detector.report(T0);
-  return { raw: raw.features[0] as NumericDriftScore, ruled: publicReport(raw, rule, about).features[0] as NumericDriftScore };
+  return {
+    raw: raw.features[0] as NumericDriftScore,
+    ruled: publicReport(raw, rule, about).features[0] as NumericDriftScore,
+  };
 }
 
 describe('the default drift rule: PSI > 0.2 OR (KS p < 0.01 AND KS statistic > 0.1)', () => {
@@ -36,7 +58,10 @@ describe('the default drift rule: PSI > 0.2 OR (KS p < 0.01 AND KS statistic > 0
 
   it('does not flag a 0.1 sd shift that the KS p-value alone calls significant at 5 000 rows', () => {
     const { raw, ruled } = scoreAfterShift(0.1, 14);
-    assert.ok(raw.ks_pvalue! < 0.01 && raw.reasons.includes('ks'), `the p-value alone flags it: ${JSON.stringify(raw)}`);
+    assert.ok(
+      raw.ks_pvalue! < 0.01 && raw.reasons.includes('ks'),
+      `the p-value alone flags it: ${JSON.stringify(raw)}`,
+    );
     assert.ok(raw.ks_statistic! < 0.1);
     assert.equal(ruled.drifted, false);
     assert.deepEqual(ruled.reasons, []);
@@ -49,13 +74,40 @@ describe('the default drift rule: PSI > 0.2 OR (KS p < 0.01 AND KS statistic > 0
   });
 
   it('leaves PSI and categorical reasons alone', () => {
-    const base = { feature: 'x', kind: 'numeric', samples: 500, missing_rate: 0, reference_missing_rate: 0, ks_samples: 500, mean: 0, reference_mean: 0 } as const;
-    const psiOnly = applyDriftRule({ ...base, psi: 0.3, ks_statistic: 0.05, ks_pvalue: 0.001, drifted: true, reasons: ['psi', 'ks'] }, rule);
+    const base = {
+      feature: 'x',
+      kind: 'numeric',
+      samples: 500,
+      missing_rate: 0,
+      reference_missing_rate: 0,
+      ks_samples: 500,
+      mean: 0,
+      reference_mean: 0,
+    } as const;
+    const psiOnly = applyDriftRule(
+      { ...base, psi: 0.3, ks_statistic: 0.05, ks_pvalue: 0.001, drifted: true, reasons: ['psi', 'ks'] },
+      rule,
+    );
     assert.deepEqual(psiOnly.reasons, ['psi']);
     assert.equal(psiOnly.drifted, true);
-    const big = applyDriftRule({ ...base, psi: 0.1, ks_statistic: 0.3, ks_pvalue: 0.001, drifted: true, reasons: ['ks'] }, rule);
+    const big = applyDriftRule(
+      { ...base, psi: 0.1, ks_statistic: 0.3, ks_pvalue: 0.001, drifted: true, reasons: ['ks'] },
+      rule,
+    );
     assert.equal(big.drifted, true);
-    const chi: CategoricalDriftScore = { feature: 'c', kind: 'categorical', samples: 500, missing_rate: 0, reference_missing_rate: 0, psi: 0.01, chi2: 30, chi2_pvalue: 1e-6, dof: 2, drifted: true, reasons: ['chi2'] };
+    const chi: CategoricalDriftScore = {
+      feature: 'c',
+      kind: 'categorical',
+      samples: 500,
+      missing_rate: 0,
+      reference_missing_rate: 0,
+      psi: 0.01,
+      chi2: 30,
+      chi2_pvalue: 1e-6,
+      dof: 2,
+      drifted: true,
+      reasons: ['chi2'],
+    };
     assert.equal(applyDriftRule(chi, rule), chi);
   });
 });
@@ -76,7 +128,9 @@ describe('ChunkedDriftDetector', () => {
     const chunked = new ChunkedDriftDetector(profile, {}, 2);
     chunked.observeMatrix(matrix, 1000, livePredictions, T0);
     let turns = 0;
-    const merged = await chunked.report(T0, async () => { turns++; });
+    const merged = await chunked.report(T0, async () => {
+      turns++;
+    });
     assert.equal(turns, 2, 'three chunks of ≤ 2 features, a yield between each');
     const expected = whole.report(T0);
     assert.deepEqual(merged.features, expected.features);
@@ -92,12 +146,19 @@ describe('the profile as a float32 model sees it', () => {
     const profile = buildProfile([[1.5], [2.5], [3.5], [4.5]], { features: ['x'], bins: 4 });
     const feature = profile.features[0]!;
     assert.equal(feature.kind, 'numeric');
-    const edited = { ...profile, features: [{ ...feature, cuts: [0.1, 0.1 + 1e-12, 3.1], proportions: [0.25, 0.25, 0.25, 0.25], sample: [3.1] }] } as typeof profile;
+    const edited = {
+      ...profile,
+      features: [{ ...feature, cuts: [0.1, 0.1 + 1e-12, 3.1], proportions: [0.25, 0.25, 0.25, 0.25], sample: [3.1] }],
+    } as typeof profile;
     const seen = asFloat32Inputs(edited, () => true).features[0]!;
     assert.ok(seen.kind === 'numeric');
     assert.deepEqual(seen.cuts, [Math.fround(0.1), Math.fround(3.1)]);
     assert.deepEqual(seen.proportions, [0.25, 0.5, 0.25]);
     assert.deepEqual(seen.sample, [Math.fround(3.1)]);
-    assert.equal(asFloat32Inputs(edited, () => false).features[0], edited.features[0], 'float64 inputs keep the profile');
+    assert.equal(
+      asFloat32Inputs(edited, () => false).features[0],
+      edited.features[0],
+      'float64 inputs keep the profile',
+    );
   });
 });

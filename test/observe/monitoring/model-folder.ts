@@ -7,7 +7,11 @@ import { join } from 'node:path';
  * with `monitoring` appended to its berth.yaml and `files` written beside it — so each test picks
  * its own monitoring settings without touching the examples or fixtures.
  */
-export async function modelFolder(source: string, monitoring: string, files: Record<string, string> = {}): Promise<string> {
+export async function modelFolder(
+  source: string,
+  monitoring: string,
+  files: Record<string, string> = {},
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-monitoring-'));
   await copyFile(join(source, 'model.onnx'), join(dir, 'model.onnx'));
   const yaml = await readFile(join(source, 'berth.yaml'), 'utf8');
@@ -19,5 +23,7 @@ export async function modelFolder(source: string, monitoring: string, files: Rec
 
 /** examples/iris with its reference.csv. */
 export async function irisFolder(monitoring: string): Promise<string> {
-  return modelFolder('examples/iris', monitoring, { 'reference.csv': await readFile('examples/iris/reference.csv', 'utf8') });
+  return modelFolder('examples/iris', monitoring, {
+    'reference.csv': await readFile('examples/iris/reference.csv', 'utf8'),
+  });
 }

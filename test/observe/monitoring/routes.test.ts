@@ -40,7 +40,10 @@ describe('monitoring routes: errors', () => {
 
   it('still takes feedback without a reference profile', async () => {
     const predicted = await post(server, '/predict', { features: setosa });
-    const answer = await post(server, '/v2/models/sk-forest-int/feedback', { id: predicted.headers['x-request-id'], value: 'setosa' });
+    const answer = await post(server, '/v2/models/sk-forest-int/feedback', {
+      id: predicted.headers['x-request-id'],
+      value: 'setosa',
+    });
     assert.equal(answer.status, 200, answer.raw);
     assert.equal(answer.body.accuracy.accuracy, 1);
   });
@@ -85,7 +88,10 @@ describe('feedback for a regressor: MAE and RMSE', () => {
     const predicted = await post(server, '/predict', { instances: [rows.slice(0, 10), rows.slice(10, 20)] });
     const [a, b] = predicted.body.predictions as number[];
     // Truths 3 above and 4 below the predictions: MAE 3.5, RMSE √12.5.
-    const answer = await post(server, '/v2/models/sk-regressor/feedback', { id: predicted.headers['x-request-id'], value: [a! + 3, b! - 4] });
+    const answer = await post(server, '/v2/models/sk-regressor/feedback', {
+      id: predicted.headers['x-request-id'],
+      value: [a! + 3, b! - 4],
+    });
     assert.equal(answer.status, 200, answer.raw);
     assert.equal(answer.body.accuracy.task, 'regression');
     assert.ok(Math.abs(answer.body.accuracy.mae - 3.5) < 1e-3, JSON.stringify(answer.body));
@@ -99,19 +105,37 @@ describe('feedback for a regressor: MAE and RMSE', () => {
   });
 });
 
-describe('a registry version\'s stored profile, with canary traffic', () => {
+describe("a registry version's stored profile, with canary traffic", () => {
   let repository: string;
   let server: RunningServer;
   before(async () => {
     repository = mkdtempSync(join(tmpdir(), 'berth-repo-'));
-    const profile = await profileFromCsv('examples/iris/reference.csv', { features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] });
+    const profile = await profileFromCsv('examples/iris/reference.csv', {
+      features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+    });
     for (let i = 0; i < 2; i++) {
-      await registerModel({ repository, source: 'examples/iris', name: 'iris', describe: describeOnnxModel, reference: { source: 'examples/iris/reference.csv', profile } });
+      await registerModel({
+        repository,
+        source: 'examples/iris',
+        name: 'iris',
+        describe: describeOnnxModel,
+        reference: { source: 'examples/iris/reference.csv', profile },
+      });
     }
     await setAlias({ repository, name: 'iris', alias: 'production', target: '1' });
     const config = join(repository, 'berth.yaml');
     await writeFile(config, 'traffic:\n  iris:\n    canary: { version: 2, percent: 50 }\n');
-    server = await startServer({ config, flags: { 'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'silent', 'repository.path': repository } });
+    server = await startServer({
+      config,
+      flags: {
+        'server.port': 0,
+        'server.host': '127.0.0.1',
+        'server.grpcPort': 0,
+        'server.drainDelaySeconds': 0,
+        'log.level': 'silent',
+        'repository.path': repository,
+      },
+    });
     await server.loaded;
   });
   after(async () => {
@@ -148,8 +172,12 @@ describe('a model with one input per feature (ColumnTransformer), string column 
   let server: RunningServer;
   before(async () => {
     const inputs = loadCase('sk-column-transformer').inputs;
-    const rows = inputs.plan!.data.map((plan, i) => `${inputs.monthly_spend!.data[i]},${plan},${inputs.tenure_months!.data[i]}`);
-    dir = await modelFolder('test/fixtures/models/sk-column-transformer', 'monitoring:\n  reference: ref.csv\n', { 'ref.csv': `monthly_spend,plan,tenure_months\n${rows.join('\n')}\n` });
+    const rows = inputs.plan!.data.map(
+      (plan, i) => `${inputs.monthly_spend!.data[i]},${plan},${inputs.tenure_months!.data[i]}`,
+    );
+    dir = await modelFolder('test/fixtures/models/sk-column-transformer', 'monitoring:\n  reference: ref.csv\n', {
+      'ref.csv': `monthly_spend,plan,tenure_months\n${rows.join('\n')}\n`,
+    });
     server = await startTestServer(dir);
   });
   after(async () => {
@@ -159,12 +187,23 @@ describe('a model with one input per feature (ColumnTransformer), string column 
 
   it('profiles the columns by name and reads each live row from three tensors', async () => {
     const inputs = loadCase('sk-column-transformer').inputs;
-    const instances = inputs.plan!.data.map((plan, i) => ({ plan, tenure_months: inputs.tenure_months!.data[i], monthly_spend: inputs.monthly_spend!.data[i] }));
+    const instances = inputs.plan!.data.map((plan, i) => ({
+      plan,
+      tenure_months: inputs.tenure_months!.data[i],
+      monthly_spend: inputs.monthly_spend!.data[i],
+    }));
     assert.equal((await post(server, '/predict', { instances })).status, 200);
     const { status, body } = await get(server, '/v2/models/sk-column-transformer/drift');
     assert.equal(status, 200, JSON.stringify(body));
     // The model's order, whatever the CSV's.
-    assert.deepEqual(body.features.map((score: { feature: string; kind: string }) => [score.feature, score.kind]), [['plan', 'categorical'], ['tenure_months', 'numeric'], ['monthly_spend', 'numeric']]);
+    assert.deepEqual(
+      body.features.map((score: { feature: string; kind: string }) => [score.feature, score.kind]),
+      [
+        ['plan', 'categorical'],
+        ['tenure_months', 'numeric'],
+        ['monthly_spend', 'numeric'],
+      ],
+    );
     assert.equal(body.sample_size, instances.length);
     const plan = body.features[0];
     assert.equal(plan.samples, instances.length);
@@ -178,26 +217,57 @@ describe('payload logging', () => {
   let dir: string;
   let server: RunningServer;
   before(async () => {
-    dir = await irisFolder('monitoring:\n  reference: reference.csv\n  payloadLog:\n    dir: logs\n    sampleRate: 1\n');
+    dir = await irisFolder(
+      'monitoring:\n  reference: reference.csv\n  payloadLog:\n    dir: logs\n    sampleRate: 1\n',
+    );
     server = await startTestServer(dir);
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 
   it('writes each inference as a JSON line with its request id, model and version, and flushes on drain', async () => {
     await post(server, '/predict', { features: setosa }, { 'x-request-id': 'logged-1' });
-    await post(server, '/v2/models/iris/infer', { inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: setosa }] }, { 'x-request-id': 'logged-2' });
-    await post(server, '/v2/models/iris/feedback', { instances: [setosa], values: ['setosa'] }, { 'x-request-id': 'not-traffic' });
-    const bad = await post(server, '/v2/models/iris/infer', { inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 'x'] }] });
+    await post(
+      server,
+      '/v2/models/iris/infer',
+      { inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: setosa }] },
+      { 'x-request-id': 'logged-2' },
+    );
+    await post(
+      server,
+      '/v2/models/iris/feedback',
+      { instances: [setosa], values: ['setosa'] },
+      { 'x-request-id': 'not-traffic' },
+    );
+    const bad = await post(server, '/v2/models/iris/infer', {
+      inputs: [{ name: 'float_input', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 'x'] }],
+    });
     assert.equal(bad.status, 400, 'refused before the data plane: not an inference');
     await server.shutdown('test done');
-    const lines = (await readFile(join(dir, 'logs', 'payloads.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    assert.deepEqual(lines.map((line) => line.request_id), ['logged-1', 'logged-2']);
-    assert.deepEqual(lines.map((line) => [line.model, line.version]), [['iris', '1'], ['iris', '1']]);
+    const lines = (await readFile(join(dir, 'logs', 'payloads.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      lines.map((line) => line.request_id),
+      ['logged-1', 'logged-2'],
+    );
+    assert.deepEqual(
+      lines.map((line) => [line.model, line.version]),
+      [
+        ['iris', '1'],
+        ['iris', '1'],
+      ],
+    );
     assert.deepEqual(lines[0].request.inputs[0].data, Array.from(new Float32Array(setosa)));
-    assert.deepEqual(lines[1].response.outputs.find((output: { name: string }) => output.name === 'output_label').data, [0]);
+    assert.deepEqual(
+      lines[1].response.outputs.find((output: { name: string }) => output.name === 'output_label').data,
+      [0],
+    );
     assert.ok(lines[0].latency_ms >= 0);
     assert.deepEqual(await readdir(join(dir, 'logs')), ['payloads.jsonl']);
-    const counted = (await server.metrics.registry.metrics()).split('\n').filter((line) => line.startsWith('berth_payload_log_entries_total'));
+    const counted = (await server.metrics.registry.metrics())
+      .split('\n')
+      .filter((line) => line.startsWith('berth_payload_log_entries_total'));
     assert.deepEqual(counted, ['berth_payload_log_entries_total{outcome="written"} 2']);
   });
 });
@@ -220,7 +290,10 @@ describe('monitoring switched off', () => {
     const drift = await get(server, '/v2/models/iris/drift');
     assert.equal(drift.status, 404);
     assert.match(drift.body.error, /not monitored: monitoring\.enabled is false/);
-    const feedback = await post(server, '/v2/models/iris/feedback', { id: predicted.headers['x-request-id'], value: 'setosa' });
+    const feedback = await post(server, '/v2/models/iris/feedback', {
+      id: predicted.headers['x-request-id'],
+      value: 'setosa',
+    });
     assert.equal(feedback.status, 404);
     assert.doesNotMatch((await get(server, '/metrics')).raw, /berth_feature_drift\{/);
   });
@@ -229,7 +302,9 @@ describe('monitoring switched off', () => {
 describe('a reference that does not fit the model', () => {
   it('fails the load, naming the missing column', async () => {
     const reference = readFileSync('examples/iris/reference.csv', 'utf8').replace('petal_width', 'petal_wide');
-    const dir = await modelFolder('examples/iris', 'monitoring:\n  reference: reference.csv\n', { 'reference.csv': reference });
+    const dir = await modelFolder('examples/iris', 'monitoring:\n  reference: reference.csv\n', {
+      'reference.csv': reference,
+    });
     try {
       await assert.rejects(startTestServer(dir), /has no column `petal_width`/);
     } finally {

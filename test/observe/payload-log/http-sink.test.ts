@@ -5,13 +5,20 @@ import { describe, it } from 'node:test';
 import { binaryEvent, structuredEvent } from '../../../src/observe/payload-log/cloudevents.js';
 import { PayloadLogger } from '../../../src/observe/payload-log/payload-logger.js';
 
-interface Received { headers: IncomingMessage['headers']; body: string }
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 
-async function listen(handler: (request: IncomingMessage, received: Received[]) => boolean): Promise<{ server: Server; url: string; received: Received[] }> {
+async function listen(
+  handler: (request: IncomingMessage, received: Received[]) => boolean,
+): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((request, response) => {
     let body = '';
-    request.on('data', (chunk) => { body += chunk; });
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
     request.on('end', () => {
       received.push({ headers: request.headers, body });
       if (handler(request, received)) response.end();
@@ -21,7 +28,14 @@ async function listen(handler: (request: IncomingMessage, received: Received[]) 
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`, received };
 }
 
-const entry = { requestId: 'abc', model: 'iris', version: '2', timestamp: '2025-01-01T00:00:00.000Z', request: { instances: [[1, 2]] }, response: { predictions: [0] } };
+const entry = {
+  requestId: 'abc',
+  model: 'iris',
+  version: '2',
+  timestamp: '2025-01-01T00:00:00.000Z',
+  request: { instances: [[1, 2]] },
+  response: { predictions: [0] },
+};
 
 describe('CloudEvents HTTP sink', () => {
   it('posts a request and a response event in binary mode, KServe style', async () => {
@@ -51,11 +65,22 @@ describe('CloudEvents HTTP sink', () => {
     await logger.flush();
     await logger.close();
     server.close();
-    const events = received.map((r) => { assert.match(String(r.headers['content-type']), /^application\/cloudevents\+json/); return JSON.parse(r.body); });
+    const events = received.map((r) => {
+      assert.match(String(r.headers['content-type']), /^application\/cloudevents\+json/);
+      return JSON.parse(r.body);
+    });
     const request = events.find((event) => event.type === 'dev.berth.inference.request');
     assert.deepEqual(request, {
-      specversion: '1.0', type: 'dev.berth.inference.request', source: '/v2/models/iris/versions/2', time: '2025-01-01T00:00:00.000Z',
-      id: 'abc.request', requestid: 'abc', model: 'iris', modelversion: '2', datacontenttype: 'application/json', data: entry.request,
+      specversion: '1.0',
+      type: 'dev.berth.inference.request',
+      source: '/v2/models/iris/versions/2',
+      time: '2025-01-01T00:00:00.000Z',
+      id: 'abc.request',
+      requestid: 'abc',
+      model: 'iris',
+      modelversion: '2',
+      datacontenttype: 'application/json',
+      data: entry.request,
     });
     assert.ok(events.some((event) => event.id === 'abc.response' && event.data.predictions[0] === 0));
   });
@@ -88,9 +113,20 @@ describe('CloudEvents HTTP sink', () => {
   });
 
   it('percent-encodes header values the HTTP binding does not allow raw', () => {
-    const message = binaryEvent({ kind: 'request', requestId: 'ü"%', model: 'm', version: '', time: 't', dataJson: '{}' }, 'berth');
+    const message = binaryEvent(
+      { kind: 'request', requestId: 'ü"%', model: 'm', version: '', time: 't', dataJson: '{}' },
+      'berth',
+    );
     assert.equal(message.headers['ce-requestid'], '%C3%BC%22%25');
     assert.equal(message.headers['ce-source'], '/v2/models/m');
-    assert.deepEqual(JSON.parse(structuredEvent({ kind: 'response', requestId: 'r', model: 'm', version: '1', time: 't', dataJson: '[1]' }, 'kserve').body).data, [1]);
+    assert.deepEqual(
+      JSON.parse(
+        structuredEvent(
+          { kind: 'response', requestId: 'r', model: 'm', version: '1', time: 't', dataJson: '[1]' },
+          'kserve',
+        ).body,
+      ).data,
+      [1],
+    );
   });
 });

@@ -8,8 +8,12 @@ import { serializeEntry } from '../../../src/observe/payload-log/entry.js';
 import { PayloadLogger } from '../../../src/observe/payload-log/payload-logger.js';
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'berth-payload-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'berth-payload-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const entry = (i: number) => ({
   requestId: `req-${i}`,
@@ -31,8 +35,22 @@ describe('PayloadLogger', () => {
     await logger.close();
     const [line] = (await readFile(join(dir, 'payloads.jsonl'), 'utf8')).trim().split('\n');
     assert.deepEqual(JSON.parse(line!), {
-      request_id: 'req-1', model: 'iris', version: '3', timestamp: '2025-01-01T00:00:00.000Z', status: 200, latency_ms: 0.8,
-      request: { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [5.099999904632568, 3.5, 1.399999976158142, 0.20000000298023224] }] },
+      request_id: 'req-1',
+      model: 'iris',
+      version: '3',
+      timestamp: '2025-01-01T00:00:00.000Z',
+      status: 200,
+      latency_ms: 0.8,
+      request: {
+        inputs: [
+          {
+            name: 'x',
+            datatype: 'FP32',
+            shape: [1, 4],
+            data: [5.099999904632568, 3.5, 1.399999976158142, 0.20000000298023224],
+          },
+        ],
+      },
       response: { outputs: [{ name: 'label', data: [0] }] },
     });
   });
@@ -79,9 +97,24 @@ describe('PayloadLogger', () => {
 
 describe('serializeEntry', () => {
   it('writes one JSON line with typed arrays as arrays and big integers as strings', () => {
-    const serialized = serializeEntry({ requestId: 'r', model: 'm', request: { big: BigInt('9007199254740993'), ids: new BigInt64Array([1n]) }, response: undefined }, new Date(0));
+    const serialized = serializeEntry(
+      {
+        requestId: 'r',
+        model: 'm',
+        request: { big: BigInt('9007199254740993'), ids: new BigInt64Array([1n]) },
+        response: undefined,
+      },
+      new Date(0),
+    );
     assert.ok(serialized.line.endsWith('}\n'));
     assert.equal(serialized.bytes, Buffer.byteLength(serialized.line));
-    assert.deepEqual(JSON.parse(serialized.line), { request_id: 'r', model: 'm', version: '', timestamp: '1970-01-01T00:00:00.000Z', request: { big: '9007199254740993', ids: [1] }, response: null });
+    assert.deepEqual(JSON.parse(serialized.line), {
+      request_id: 'r',
+      model: 'm',
+      version: '',
+      timestamp: '1970-01-01T00:00:00.000Z',
+      request: { big: '9007199254740993', ids: [1] },
+      response: null,
+    });
   });
 });

@@ -31,7 +31,12 @@ export interface Jaeger {
 /** Where scripts/tracing/jaeger.sh builds the binary; undefined when it is not built. */
 export async function jaegerBinary(): Promise<string | undefined> {
   const path = execFileSync('bash', ['scripts/tracing/jaeger.sh', 'path'], { encoding: 'utf8' }).trim();
-  return (await access(path, constants.X_OK).then(() => true, () => false)) ? path : undefined;
+  return (await access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  ))
+    ? path
+    : undefined;
 }
 
 export async function startJaeger(binary: string): Promise<Jaeger> {
@@ -39,7 +44,9 @@ export async function startJaeger(binary: string): Promise<Jaeger> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-jaeger-'));
   const config = join(dir, 'config.yaml');
   // Jaeger's all-in-one configuration, on loopback ports of our own and with nothing else listening.
-  await writeFile(config, `
+  await writeFile(
+    config,
+    `
 service:
   extensions: [jaeger_storage, jaeger_query]
   pipelines:
@@ -76,7 +83,8 @@ processors:
 exporters:
   jaeger_storage_exporter:
     trace_storage: memory_store
-`);
+`,
+  );
   const child: ChildProcess = spawn(binary, ['--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
@@ -90,8 +98,17 @@ exporters:
 
   const spansOf = (body: unknown): StoredSpan[] => {
     const resourceSpans = (body as { result?: { resourceSpans?: unknown[] } }).result?.resourceSpans ?? [];
-    return (resourceSpans as Array<{ resource?: { attributes?: Attr[] }; scopeSpans?: Array<{ spans?: RawSpan[] }> }>).flatMap((resourceSpan) =>
-      (resourceSpan.scopeSpans ?? []).flatMap((scope) => (scope.spans ?? []).map((span) => ({ ...span, attributes: attributesOf(span.attributes), links: span.links ?? [], resource: attributesOf(resourceSpan.resource?.attributes) }))),
+    return (
+      resourceSpans as Array<{ resource?: { attributes?: Attr[] }; scopeSpans?: Array<{ spans?: RawSpan[] }> }>
+    ).flatMap((resourceSpan) =>
+      (resourceSpan.scopeSpans ?? []).flatMap((scope) =>
+        (scope.spans ?? []).map((span) => ({
+          ...span,
+          attributes: attributesOf(span.attributes),
+          links: span.links ?? [],
+          resource: attributesOf(resourceSpan.resource?.attributes),
+        })),
+      ),
     );
   };
   /** Polls: the collector batches, so spans appear a moment after they are sent. */
@@ -111,7 +128,12 @@ exporters:
     traces: (service) => {
       const start = new Date(Date.now() - 3_600_000).toISOString();
       const end = new Date(Date.now() + 60_000).toISOString();
-      const search = new URLSearchParams({ 'query.service_name': service, 'query.start_time_min': start, 'query.start_time_max': end, 'query.num_traces': '1000' });
+      const search = new URLSearchParams({
+        'query.service_name': service,
+        'query.start_time_min': start,
+        'query.start_time_max': end,
+        'query.num_traces': '1000',
+      });
       return poll(`${query}/api/v3/traces?${search}`, (spans) => spans.length > 0);
     },
     async stop() {
@@ -123,7 +145,10 @@ exporters:
 }
 
 type Attr = { key: string; value: Record<string, unknown> };
-type RawSpan = Omit<StoredSpan, 'attributes' | 'links' | 'resource'> & { attributes?: Attr[]; links?: StoredSpan['links'] };
+type RawSpan = Omit<StoredSpan, 'attributes' | 'links' | 'resource'> & {
+  attributes?: Attr[];
+  links?: StoredSpan['links'];
+};
 
 /** OTLP JSON attributes ({ key, value: { stringValue | intValue | … } }) as a plain object. */
 function attributesOf(attributes: Attr[] = []): Record<string, unknown> {

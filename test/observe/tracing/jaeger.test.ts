@@ -11,7 +11,10 @@ import { jaegerBinary, startJaeger, type Jaeger, type StoredSpan } from './jaege
  * Berth's spans in a real trace backend: Jaeger v2 (scripts/tracing/jaeger.sh builds it; CI
  * does), receiving OTLP/HTTP and queried through its API, as a user would look a request up.
  */
-const rows = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]];
+const rows = [
+  [5.1, 3.5, 1.4, 0.2],
+  [6.7, 3.0, 5.2, 2.3],
+];
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 /** A caller's W3C traceparent, sampled. */
 const caller = () => ({ traceId: hex(16), spanId: hex(8) });
@@ -33,7 +36,7 @@ function backend(t: TestContext): Jaeger | undefined {
 }
 
 describe('tracing into Jaeger', () => {
-  it('follows callers\' traceparent over HTTP and gRPC through decode, queue, one batched model call and encode', async (t) => {
+  it("follows callers' traceparent over HTTP and gRPC through decode, queue, one batched model call and encode", async (t) => {
     const jaeger = backend(t);
     if (!jaeger) return;
     const service = `berth-test-${hex(4)}`;
@@ -44,9 +47,16 @@ describe('tracing into Jaeger', () => {
       target: 'examples/iris',
       logDestination: { write: (line: string) => void lines.push(line) },
       flags: {
-        'server.port': 0, 'server.host': '127.0.0.1', 'server.grpcPort': 0, 'server.drainDelaySeconds': 0, 'log.level': 'info',
-        'tracing.enabled': true, 'tracing.endpoint': jaeger.otlpUrl, 'tracing.serviceName': service,
-        'batching.maxBatchSize': 6, 'batching.maxQueueDelayMicros': 3_000_000,
+        'server.port': 0,
+        'server.host': '127.0.0.1',
+        'server.grpcPort': 0,
+        'server.drainDelaySeconds': 0,
+        'log.level': 'info',
+        'tracing.enabled': true,
+        'tracing.endpoint': jaeger.otlpUrl,
+        'tracing.serviceName': service,
+        'batching.maxBatchSize': 6,
+        'batching.maxQueueDelayMicros': 3_000_000,
       },
     });
     await server.loaded;
@@ -56,11 +66,23 @@ describe('tracing into Jaeger', () => {
     const rpc = caller();
     const { name: input } = server.dataplane.modelMetadata('iris').metadata.inputs[0]!;
     const predict = (headers: Record<string, string>) =>
-      fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify({ instances: rows }), headers: { 'content-type': 'application/json', ...headers } });
+      fetch(`${server.url}/predict`, {
+        method: 'POST',
+        body: JSON.stringify({ instances: rows }),
+        headers: { 'content-type': 'application/json', ...headers },
+      });
     const [traced, untraced, grpcReply] = await Promise.all([
       predict({ traceparent: traceparent(http), tracestate: 'caller=7' }),
       predict({}),
-      call(client, 'ModelInfer', { model_name: 'iris', inputs: [{ name: input, datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: rows.flat() } }] }, { metadata: { traceparent: traceparent(rpc) } }),
+      call(
+        client,
+        'ModelInfer',
+        {
+          model_name: 'iris',
+          inputs: [{ name: input, datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: rows.flat() } }],
+        },
+        { metadata: { traceparent: traceparent(rpc) } },
+      ),
     ]);
     assert.equal(traced.status, 200, await traced.text());
     assert.equal(untraced.status, 200);
@@ -77,7 +99,7 @@ describe('tracing into Jaeger', () => {
     // HTTP: the caller's span → Berth's server span → its steps.
     const httpSpans = await jaeger.trace(http.traceId, 5);
     const server1 = only(httpSpans, 'POST /predict');
-    assert.equal(hexId(server1.parentSpanId), http.spanId, 'the server span continues the caller\'s span');
+    assert.equal(hexId(server1.parentSpanId), http.spanId, "the server span continues the caller's span");
     assert.match(String(server1.kind), /^(2|SPAN_KIND_SERVER)$/);
     assert.equal(server1.traceState, 'caller=7', 'tracestate is carried on');
     assert.equal(server1.attributes['http.route'], '/predict');
@@ -98,7 +120,11 @@ describe('tracing into Jaeger', () => {
     // One batch carried all three requests: its span (a trace of its own) links to each request, and each request's model call links to it.
     assert.equal(httpCall.links.length, 1);
     const batchLink = { traceId: hexId(httpCall.links[0]!.traceId), spanId: hexId(httpCall.links[0]!.spanId) };
-    assert.deepEqual(grpcCall.links.map((link) => hexId(link.spanId)), [batchLink.spanId], 'the gRPC request rode in the same batch');
+    assert.deepEqual(
+      grpcCall.links.map((link) => hexId(link.spanId)),
+      [batchLink.spanId],
+      'the gRPC request rode in the same batch',
+    );
     const batch = only(await jaeger.trace(batchLink.traceId, 1), 'batch');
     assert.equal(hexId(batch.spanId), batchLink.spanId);
     assert.equal(batch.parentSpanId ? hexId(batch.parentSpanId) : '', '');
@@ -116,21 +142,58 @@ describe('tracing into Jaeger', () => {
     if (!jaeger) return;
     const service = `berth-workers-${hex(4)}`;
     const port = await freePort();
-    const berth = spawnBerth(['serve', 'examples/iris', '--port', String(port), '--host', '127.0.0.1', '--grpc-port', '0', '--drain-delay-seconds', '0', '--workers', '2', '--tracing', 'true', '--otlp-endpoint', jaeger.otlpUrl, '--trace-service-name', service]);
+    const berth = spawnBerth([
+      'serve',
+      'examples/iris',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--grpc-port',
+      '0',
+      '--drain-delay-seconds',
+      '0',
+      '--workers',
+      '2',
+      '--tracing',
+      'true',
+      '--otlp-endpoint',
+      jaeger.otlpUrl,
+      '--trace-service-name',
+      service,
+    ]);
     try {
       await waitForReady(`http://127.0.0.1:${port}/ready`, 60_000);
       // Separate connections, so the kernel spreads them over both workers.
-      await Promise.all(Array.from({ length: 100 }, () => fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', body: JSON.stringify({ instances: rows }), headers: { 'content-type': 'application/json', connection: 'close' } }).then((response) => assert.equal(response.status, 200))));
+      await Promise.all(
+        Array.from({ length: 100 }, () =>
+          fetch(`http://127.0.0.1:${port}/predict`, {
+            method: 'POST',
+            body: JSON.stringify({ instances: rows }),
+            headers: { 'content-type': 'application/json', connection: 'close' },
+          }).then((response) => assert.equal(response.status, 200)),
+        ),
+      );
     } finally {
       berth.child.kill('SIGTERM');
     }
     assert.equal((await berth.exit).code, 0, berth.output());
-    const servedBy = new Set(berth.output().split('\n').filter((line) => line.includes('"route":"/predict"')).map((line) => JSON.parse(line).pid as number));
+    const servedBy = new Set(
+      berth
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"route":"/predict"'))
+        .map((line) => JSON.parse(line).pid as number),
+    );
     assert.equal(servedBy.size, 2, 'both workers served requests');
     const spans = await jaeger.traces(service);
     const exporters = new Set(spans.map((span) => Number(span.resource['process.pid'])));
     assert.deepEqual([...exporters].sort(), [...servedBy].sort(), 'each worker exported its own spans');
-    assert.equal(new Set(spans.map((span) => span.resource['service.instance.id'])).size, 2, 'each worker is an instance of its own');
+    assert.equal(
+      new Set(spans.map((span) => span.resource['service.instance.id'])).size,
+      2,
+      'each worker is an instance of its own',
+    );
   });
 });
 
@@ -147,7 +210,10 @@ function assertSteps(spans: StoredSpan[], server: StoredSpan): StoredSpan {
   const modelCall = only(children, 'model call');
   assert.equal(Number(modelCall.attributes['berth.batch.requests']), 3);
   assert.equal(Number(modelCall.attributes['berth.batch.rows']), 6);
-  assert.ok(['main', 'onnxruntime'].includes(String(modelCall.attributes['berth.model.thread'])), 'the model call says where it ran');
+  assert.ok(
+    ['main', 'onnxruntime'].includes(String(modelCall.attributes['berth.model.thread'])),
+    'the model call says where it ran',
+  );
   assert.equal(Number(only(children, 'decode').attributes['berth.rows']), 2);
   return modelCall;
 }
@@ -155,7 +221,9 @@ function assertSteps(spans: StoredSpan[], server: StoredSpan): StoredSpan {
 /** OTLP JSON ids are hex; some encoders give base64. */
 function hexId(id: string | undefined): string {
   if (!id) return '';
-  return /^[0-9a-f]+$/i.test(id) && (id.length === 32 || id.length === 16) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex');
+  return /^[0-9a-f]+$/i.test(id) && (id.length === 32 || id.length === 16)
+    ? id.toLowerCase()
+    : Buffer.from(id, 'base64').toString('hex');
 }
 
 /** The spans as an indented tree with each span's duration and attributes (the test's diagnostic). */
@@ -171,9 +239,14 @@ function treeText(spans: StoredSpan[]): string {
     for (const span of byParent.get(parent) ?? []) {
       const raw = span as unknown as { startTimeUnixNano: string; endTimeUnixNano: string };
       const ms = (Number(BigInt(raw.endTimeUnixNano) - BigInt(raw.startTimeUnixNano)) / 1e6).toFixed(3);
-      const attributes = Object.entries(span.attributes).filter(([key]) => !key.startsWith('@jaeger@')).map(([key, value]) => `${key}=${value}`).join(' ');
+      const attributes = Object.entries(span.attributes)
+        .filter(([key]) => !key.startsWith('@jaeger@'))
+        .map(([key, value]) => `${key}=${value}`)
+        .join(' ');
       const links = span.links.length > 0 ? ` links→${span.links.map((link) => hexId(link.spanId)).join(',')}` : '';
-      out.push(`${'  '.repeat(depth)}${span.name} [${hexId(span.traceId).slice(0, 8)}/${hexId(span.spanId)}${span.parentSpanId ? ` parent ${hexId(span.parentSpanId)}` : ''}] ${ms} ms ${attributes}${links}`);
+      out.push(
+        `${'  '.repeat(depth)}${span.name} [${hexId(span.traceId).slice(0, 8)}/${hexId(span.spanId)}${span.parentSpanId ? ` parent ${hexId(span.parentSpanId)}` : ''}] ${ms} ms ${attributes}${links}`,
+      );
       walk(hexId(span.spanId), depth + 1);
     }
   };

@@ -23,10 +23,26 @@ export async function otlpCapture() {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      const sent = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Omit<SentSpan, 'attributes'> & { attributes?: Array<{ key: string; value: Record<string, unknown> }> }> }> }> };
-      for (const resource of sent.resourceSpans) for (const scope of resource.scopeSpans) for (const span of scope.spans) {
-        spans.push({ ...span, links: span.links ?? [], attributes: Object.fromEntries((span.attributes ?? []).map(({ key, value }) => [key, Object.values(value)[0]])) });
-      }
+      const sent = JSON.parse(body) as {
+        resourceSpans: Array<{
+          scopeSpans: Array<{
+            spans: Array<
+              Omit<SentSpan, 'attributes'> & { attributes?: Array<{ key: string; value: Record<string, unknown> }> }
+            >;
+          }>;
+        }>;
+      };
+      for (const resource of sent.resourceSpans)
+        for (const scope of resource.scopeSpans)
+          for (const span of scope.spans) {
+            spans.push({
+              ...span,
+              links: span.links ?? [],
+              attributes: Object.fromEntries(
+                (span.attributes ?? []).map(({ key, value }) => [key, Object.values(value)[0]]),
+              ),
+            });
+          }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });

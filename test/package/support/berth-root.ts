@@ -19,13 +19,32 @@ export async function freshBerthRoot(log: (line: string) => void): Promise<strin
   const root = join(repoRoot, '.cache', 'berth-build-test', `root-${process.pid}`);
   log(`dist/ is ${entry ? 'older than src/' : 'missing'}; compiling src/ into ${root}`);
   await mkdir(root, { recursive: true });
-  for (const name of ['package.json', 'package-lock.json', 'proto']) await cp(join(repoRoot, name), join(root, name), { recursive: true });
+  for (const name of ['package.json', 'package-lock.json', 'proto'])
+    await cp(join(repoRoot, name), join(root, name), { recursive: true });
   const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   // noEmitOnError off: a type error in someone's unfinished file elsewhere should not stop this test.
-  const result = await runProgram(process.execPath, [tsc, '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', join(root, 'dist'), '--noEmitOnError', 'false', '--sourceMap', 'false'], { cwd: repoRoot, timeoutMs: 300_000 });
-  if (!(await stat(join(root, 'dist', 'cli', 'bin.js')).catch(() => undefined))) throw new Error(`tsc did not emit dist/cli/bin.js:\n${result.stdout}${result.stderr}`);
+  const result = await runProgram(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      join(repoRoot, 'tsconfig.build.json'),
+      '--outDir',
+      join(root, 'dist'),
+      '--noEmitOnError',
+      'false',
+      '--sourceMap',
+      'false',
+    ],
+    { cwd: repoRoot, timeoutMs: 300_000 },
+  );
+  if (!(await stat(join(root, 'dist', 'cli', 'bin.js')).catch(() => undefined)))
+    throw new Error(`tsc did not emit dist/cli/bin.js:\n${result.stdout}${result.stderr}`);
   // `npm run build` also copies assets kept beside the sources (the dashboard's static files).
-  await cp(join(repoRoot, 'src'), join(root, 'dist'), { recursive: true, filter: async (source) => (await stat(source)).isDirectory() || !source.endsWith('.ts') });
+  await cp(join(repoRoot, 'src'), join(root, 'dist'), {
+    recursive: true,
+    filter: async (source) => (await stat(source)).isDirectory() || !source.endsWith('.ts'),
+  });
   return root;
 }
 

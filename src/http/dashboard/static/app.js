@@ -36,14 +36,72 @@ const quality = new QualityView($('quality'), history);
  *   series: (point: LivePoint) => Array<[string, number | undefined]>, kpi: (point: LivePoint) => string }>}
  */
 const trafficCharts = [
-  { id: 'requests', label: 'Inference requests per second by model', format: compact, series: (p) => [...p.requests], kpi: (p) => `${compact(total(p.requests))}/s` },
-  { id: 'latency', label: 'Request latency p50, p95, p99 in milliseconds', format: ms, series: (p) => [['p50', scale(p.p50, 1000)], ['p95', scale(p.p95, 1000)], ['p99', scale(p.p99, 1000)]], kpi: (p) => (p.p99 === undefined ? '–' : `p99 ${duration(p.p99)}`) },
-  { id: 'errors', label: 'Share of inference requests that failed', format: percent, series: (p) => [['5xx', p.errors5xx], ['4xx', p.errors4xx]], kpi: (p) => (p.errors5xx === undefined ? '–' : `${percent(p.errors5xx)} 5xx`) },
-  { id: 'predictions', label: 'Rows predicted per second by model', format: compact, series: (p) => [...p.predictions], kpi: (p) => `${compact(total(p.predictions))}/s` },
-  { id: 'batch', label: 'Mean rows per model call after batching', format: compact, series: (p) => [['rows per call', p.batchMean], ['queued', p.queueDepth]], kpi: (p) => (p.batchMean === undefined ? '–' : `${compact(p.batchMean)} rows/call`) },
-  { id: 'queue', label: 'Time waiting in the batch queue, p99, milliseconds', format: ms, series: (p) => [['queue p99', scale(p.queueP99, 1000)]], kpi: (p) => (p.queueP99 === undefined ? '–' : duration(p.queueP99)) },
-  { id: 'cpu', label: 'CPU used by the server process, cores', format: compact, series: (p) => [['cores', p.cpu]], kpi: (p) => (p.cpu === undefined ? '–' : `${percent(p.cpu)} of a core`) },
-  { id: 'memory', label: 'Resident memory of the server process, MiB', format: (v) => `${compact(v)} MiB`, series: (p) => [['resident', scale(p.memory, 2 ** -20)]], kpi: (p) => (p.memory === undefined ? '–' : bytes(p.memory)) },
+  {
+    id: 'requests',
+    label: 'Inference requests per second by model',
+    format: compact,
+    series: (p) => [...p.requests],
+    kpi: (p) => `${compact(total(p.requests))}/s`,
+  },
+  {
+    id: 'latency',
+    label: 'Request latency p50, p95, p99 in milliseconds',
+    format: ms,
+    series: (p) => [
+      ['p50', scale(p.p50, 1000)],
+      ['p95', scale(p.p95, 1000)],
+      ['p99', scale(p.p99, 1000)],
+    ],
+    kpi: (p) => (p.p99 === undefined ? '–' : `p99 ${duration(p.p99)}`),
+  },
+  {
+    id: 'errors',
+    label: 'Share of inference requests that failed',
+    format: percent,
+    series: (p) => [
+      ['5xx', p.errors5xx],
+      ['4xx', p.errors4xx],
+    ],
+    kpi: (p) => (p.errors5xx === undefined ? '–' : `${percent(p.errors5xx)} 5xx`),
+  },
+  {
+    id: 'predictions',
+    label: 'Rows predicted per second by model',
+    format: compact,
+    series: (p) => [...p.predictions],
+    kpi: (p) => `${compact(total(p.predictions))}/s`,
+  },
+  {
+    id: 'batch',
+    label: 'Mean rows per model call after batching',
+    format: compact,
+    series: (p) => [
+      ['rows per call', p.batchMean],
+      ['queued', p.queueDepth],
+    ],
+    kpi: (p) => (p.batchMean === undefined ? '–' : `${compact(p.batchMean)} rows/call`),
+  },
+  {
+    id: 'queue',
+    label: 'Time waiting in the batch queue, p99, milliseconds',
+    format: ms,
+    series: (p) => [['queue p99', scale(p.queueP99, 1000)]],
+    kpi: (p) => (p.queueP99 === undefined ? '–' : duration(p.queueP99)),
+  },
+  {
+    id: 'cpu',
+    label: 'CPU used by the server process, cores',
+    format: compact,
+    series: (p) => [['cores', p.cpu]],
+    kpi: (p) => (p.cpu === undefined ? '–' : `${percent(p.cpu)} of a core`),
+  },
+  {
+    id: 'memory',
+    label: 'Resident memory of the server process, MiB',
+    format: (v) => `${compact(v)} MiB`,
+    series: (p) => [['resident', scale(p.memory, 2 ** -20)]],
+    kpi: (p) => (p.memory === undefined ? '–' : bytes(p.memory)),
+  },
 ];
 const charts = new Map(trafficCharts.map((chart) => [chart.id, new LineChart($(`chart-${chart.id}`), chart)]));
 
@@ -112,14 +170,16 @@ async function loadModels() {
   try {
     const list = await getJson('/v1/models');
     modelNames = Array.isArray(list.models) ? list.models.map(String) : [];
-    modelMetadata = await Promise.all(modelNames.map(async (name) => {
-      try {
-        return await getJson(`/v2/models/${encodeURIComponent(name)}`);
-      } catch (error) {
-        if (error instanceof AuthRequired) throw error;
-        return { name, error: message(error) };
-      }
-    }));
+    modelMetadata = await Promise.all(
+      modelNames.map(async (name) => {
+        try {
+          return await getJson(`/v2/models/${encodeURIComponent(name)}`);
+        } catch (error) {
+          if (error instanceof AuthRequired) throw error;
+          return { name, error: message(error) };
+        }
+      }),
+    );
     renderModels($('models'), modelMetadata, latest, serverStatus);
     quality.setModels(modelNames);
     hideKeyForm();
@@ -131,15 +191,17 @@ async function loadModels() {
 
 async function loadDrift() {
   const now = Date.now();
-  await Promise.all(modelNames.map(async (name) => {
-    try {
-      quality.setState(name, { report: await getJson(`/v2/models/${encodeURIComponent(name)}/drift`) }, now);
-    } catch (error) {
-      if (error instanceof AuthRequired) return showKeyForm();
-      // 404: the version has no reference profile (or the server has no drift route).
-      quality.setState(name, { unavailable: message(error) }, now);
-    }
-  }));
+  await Promise.all(
+    modelNames.map(async (name) => {
+      try {
+        quality.setState(name, { report: await getJson(`/v2/models/${encodeURIComponent(name)}/drift`) }, now);
+      } catch (error) {
+        if (error instanceof AuthRequired) return showKeyForm();
+        // 404: the version has no reference profile (or the server has no drift route).
+        quality.setState(name, { unavailable: message(error) }, now);
+      }
+    }),
+  );
 }
 
 /** Runs `task` now and then `ms` after each run ends (never two at once). @param {() => Promise<void>} task @param {number} intervalMs */
@@ -152,7 +214,8 @@ async function every(task, intervalMs) {
 function setStatus(status) {
   const pill = $('server-status');
   pill.textContent = status;
-  pill.className = status === 'ready' ? 'pill ok' : status === 'unreachable' || status === 'draining' ? 'pill bad' : 'pill';
+  pill.className =
+    status === 'ready' ? 'pill ok' : status === 'unreachable' || status === 'draining' ? 'pill bad' : 'pill';
 }
 
 /** @param {string} text */
@@ -161,7 +224,11 @@ function notice(text) {
   box.textContent = text;
   box.hidden = false;
   clearTimeout(Number(box.dataset.timer));
-  box.dataset.timer = String(setTimeout(() => { box.hidden = true; }, 10_000));
+  box.dataset.timer = String(
+    setTimeout(() => {
+      box.hidden = true;
+    }, 10_000),
+  );
 }
 
 /** @param {unknown} error */

@@ -14,7 +14,9 @@ export function el(tag, attributes = {}, ...children) {
   }
   for (const child of children) {
     if (child === undefined || child === null) continue;
-    element.append(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    element.append(
+      typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child,
+    );
   }
   return element;
 }
@@ -29,13 +31,23 @@ export function psiBar(value, threshold) {
   bar.setAttribute('height', '10');
   const scale = threshold * 2.5;
   const back = document.createElementNS(ns, 'rect');
-  for (const [key, v] of Object.entries({ x: 0, y: 0, width: 100, height: 10, rx: 2, class: 'bar-back' })) back.setAttribute(key, String(v));
+  for (const [key, v] of Object.entries({ x: 0, y: 0, width: 100, height: 10, rx: 2, class: 'bar-back' }))
+    back.setAttribute(key, String(v));
   const front = document.createElementNS(ns, 'rect');
   const width = value === null ? 0 : Math.max(1, Math.min(100, (value / scale) * 100));
-  for (const [key, v] of Object.entries({ x: 0, y: 0, width, height: 10, rx: 2, class: value !== null && value > threshold ? 'bar-over' : 'bar-ok' })) front.setAttribute(key, String(v));
+  for (const [key, v] of Object.entries({
+    x: 0,
+    y: 0,
+    width,
+    height: 10,
+    rx: 2,
+    class: value !== null && value > threshold ? 'bar-over' : 'bar-ok',
+  }))
+    front.setAttribute(key, String(v));
   const mark = document.createElementNS(ns, 'line');
   const at = (threshold / scale) * 100;
-  for (const [key, v] of Object.entries({ x1: at, x2: at, y1: 0, y2: 10, class: 'bar-mark' })) mark.setAttribute(key, String(v));
+  for (const [key, v] of Object.entries({ x1: at, x2: at, y1: 0, y2: 10, class: 'bar-mark' }))
+    mark.setAttribute(key, String(v));
   bar.append(back, front, mark);
   return bar;
 }

@@ -11,7 +11,18 @@
  */
 
 const svgNs = 'http://www.w3.org/2000/svg';
-export const palette = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5'];
+export const palette = [
+  '#2563eb',
+  '#16a34a',
+  '#f59e0b',
+  '#dc2626',
+  '#9333ea',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#ea580c',
+  '#4f46e5',
+];
 const margin = { top: 10, right: 12, bottom: 22, left: 52 };
 
 /** @param {string} tag @param {Record<string, string | number>} attributes */
@@ -50,7 +61,11 @@ export class LineChart {
     const height = 170;
     const { min = 0, max, threshold, format } = this.options;
     const start = now - spanSeconds * 1000;
-    const values = series.flatMap((entry) => entry.points.filter(([t, v]) => t >= start && v !== undefined && Number.isFinite(v)).map(([, v]) => /** @type {number} */ (v)));
+    const values = series.flatMap((entry) =>
+      entry.points
+        .filter(([t, v]) => t >= start && v !== undefined && Number.isFinite(v))
+        .map(([, v]) => /** @type {number} */ (v)),
+    );
     let top = Math.max(max ?? -Infinity, ...values, threshold === undefined ? -Infinity : threshold * 1.15);
     if (max !== undefined) top = max;
     if (!Number.isFinite(top) || top <= min) top = min + 1;
@@ -60,7 +75,8 @@ export class LineChart {
     const plotW = width - margin.left - margin.right;
     const plotH = height - margin.top - margin.bottom;
     const x = (/** @type {number} */ t) => margin.left + ((t - start) / (spanSeconds * 1000)) * plotW;
-    const y = (/** @type {number} */ v) => margin.top + plotH - ((Math.min(Math.max(v, min), top) - min) / (top - min)) * plotH;
+    const y = (/** @type {number} */ v) =>
+      margin.top + plotH - ((Math.min(Math.max(v, min), top) - min) / (top - min)) * plotH;
 
     const root = this.svg;
     root.replaceChildren();
@@ -69,7 +85,9 @@ export class LineChart {
     root.setAttribute('height', String(height));
 
     for (let tick = min; tick <= top + step / 1e6; tick += step) {
-      root.append(svg('line', { class: 'gridline', x1: margin.left, x2: width - margin.right, y1: y(tick), y2: y(tick) }));
+      root.append(
+        svg('line', { class: 'gridline', x1: margin.left, x2: width - margin.right, y1: y(tick), y2: y(tick) }),
+      );
       const label = svg('text', { class: 'axis', x: margin.left - 6, y: y(tick) + 4, 'text-anchor': 'end' });
       label.textContent = format(tick);
       root.append(label);
@@ -79,11 +97,27 @@ export class LineChart {
       const t = now - ago * 1000;
       const label = svg('text', { class: 'axis', x: x(t), y: height - 6, 'text-anchor': ago === 0 ? 'end' : 'middle' });
       label.textContent = ago === 0 ? 'now' : ago % 60 === 0 ? `−${ago / 60}m` : `−${ago}s`;
-      root.append(svg('line', { class: 'tick', x1: x(t), x2: x(t), y1: margin.top + plotH, y2: margin.top + plotH + 4 }), label);
+      root.append(
+        svg('line', { class: 'tick', x1: x(t), x2: x(t), y1: margin.top + plotH, y2: margin.top + plotH + 4 }),
+        label,
+      );
     }
     if (threshold !== undefined) {
-      root.append(svg('line', { class: 'threshold', x1: margin.left, x2: width - margin.right, y1: y(threshold), y2: y(threshold) }));
-      const label = svg('text', { class: 'threshold-label', x: width - margin.right - 4, y: y(threshold) - 4, 'text-anchor': 'end' });
+      root.append(
+        svg('line', {
+          class: 'threshold',
+          x1: margin.left,
+          x2: width - margin.right,
+          y1: y(threshold),
+          y2: y(threshold),
+        }),
+      );
+      const label = svg('text', {
+        class: 'threshold-label',
+        x: width - margin.right - 4,
+        y: y(threshold) - 4,
+        'text-anchor': 'end',
+      });
       label.textContent = this.options.thresholdLabel ?? format(threshold);
       root.append(label);
     }
@@ -105,7 +139,14 @@ export class LineChart {
         drawn++;
       }
       const last = [...visible].reverse().find(([, v]) => v !== undefined && Number.isFinite(v))?.[1];
-      const path = svg('path', { class: 'line', d, stroke: color, 'data-series': entry.name, 'data-points': drawn, 'data-last': last ?? '' });
+      const path = svg('path', {
+        class: 'line',
+        d,
+        stroke: color,
+        'data-series': entry.name,
+        'data-points': drawn,
+        'data-last': last ?? '',
+      });
       root.append(path);
       if (drawn === 1 && last !== undefined) {
         const [t] = /** @type {[number, number]} */ (visible.find(([, v]) => v !== undefined && Number.isFinite(v)));
@@ -122,7 +163,12 @@ export class LineChart {
       this.legend.append(item);
     });
     if (series.length === 0) {
-      const empty = svg('text', { class: 'empty', x: margin.left + plotW / 2, y: margin.top + plotH / 2, 'text-anchor': 'middle' });
+      const empty = svg('text', {
+        class: 'empty',
+        x: margin.left + plotW / 2,
+        y: margin.top + plotH / 2,
+        'text-anchor': 'middle',
+      });
       empty.textContent = 'no data yet';
       root.append(empty);
     }

@@ -57,15 +57,27 @@ export function livePoint(older, newer, seconds) {
   const requestsName = m.httpRequests;
   const total = rate(sum(newer, requestsName, isInference), sum(older, requestsName, isInference));
   const ratio = (/** @type {RegExp} */ status) => {
-    const filter = (/** @type {Record<string, string>} */ labels) => isInference(labels) && status.test(labels.status ?? '');
+    const filter = (/** @type {Record<string, string>} */ labels) =>
+      isInference(labels) && status.test(labels.status ?? '');
     const failed = rate(sum(newer, requestsName, filter) ?? 0, sum(older, requestsName, filter) ?? 0);
     return total ? (failed ?? 0) / total : total === 0 ? 0 : undefined;
   };
 
-  const requests = perKeyRate(sumBy(newer, requestsName, 'model', isInference), sumBy(older, requestsName, 'model', isInference), seconds);
-  const predictions = perKeyRate(sumBy(newer, m.inferenceRows, 'model'), sumBy(older, m.inferenceRows, 'model'), seconds);
+  const requests = perKeyRate(
+    sumBy(newer, requestsName, 'model', isInference),
+    sumBy(older, requestsName, 'model', isInference),
+    seconds,
+  );
+  const predictions = perKeyRate(
+    sumBy(newer, m.inferenceRows, 'model'),
+    sumBy(older, m.inferenceRows, 'model'),
+    seconds,
+  );
 
-  const latency = bucketIncrease(buckets(newer, m.httpDuration, isInference), buckets(older, m.httpDuration, isInference));
+  const latency = bucketIncrease(
+    buckets(newer, m.httpDuration, isInference),
+    buckets(older, m.httpDuration, isInference),
+  );
   /** @type {LivePoint['perModel']} */
   const perModel = new Map();
   for (const [model, modelRate] of requests) {
@@ -73,7 +85,11 @@ export function livePoint(older, newer, seconds) {
     const failed = (/** @type {Record<string, string>} */ labels) => mine(labels) && /^5/.test(labels.status ?? '');
     const modelLatency = bucketIncrease(buckets(newer, m.httpDuration, mine), buckets(older, m.httpDuration, mine));
     const failedRate = rate(sum(newer, requestsName, failed) ?? 0, sum(older, requestsName, failed) ?? 0) ?? 0;
-    perModel.set(model, { rate: modelRate, p99: histogramQuantile(0.99, modelLatency), errorRatio: modelRate > 0 ? failedRate / modelRate : undefined });
+    perModel.set(model, {
+      rate: modelRate,
+      p99: histogramQuantile(0.99, modelLatency),
+      errorRatio: modelRate > 0 ? failedRate / modelRate : undefined,
+    });
   }
 
   const batchRows = increase(sum(newer, `${m.batchSize}_sum`), sum(older, `${m.batchSize}_sum`));

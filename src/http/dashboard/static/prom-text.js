@@ -39,7 +39,10 @@ function parseSample(line) {
     at++;
     for (;;) {
       while (line[at] === ' ' || line[at] === ',') at++;
-      if (line[at] === '}') { at++; break; }
+      if (line[at] === '}') {
+        at++;
+        break;
+      }
       const labelMatch = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(line.slice(at));
       if (!labelMatch) return undefined;
       at += labelMatch[0].length;
@@ -53,7 +56,7 @@ function parseSample(line) {
       while (at < line.length && line[at] !== '"') {
         if (line[at] === '\\') {
           const next = line[at + 1];
-          value += next === 'n' ? '\n' : next ?? '';
+          value += next === 'n' ? '\n' : (next ?? '');
           at += 2;
         } else {
           value += line[at];

@@ -35,10 +35,11 @@ export class QualityView {
 
   /** Keep one card per served model, in order. @param {string[]} models */
   setModels(models) {
-    for (const name of [...this.cards.keys()]) if (!models.includes(name)) {
-      this.cards.get(name)?.card.remove();
-      this.cards.delete(name);
-    }
+    for (const name of [...this.cards.keys()])
+      if (!models.includes(name)) {
+        this.cards.get(name)?.card.remove();
+        this.cards.delete(name);
+      }
     for (const name of models) if (!this.cards.has(name)) this.cards.set(name, this.createCard(name, 0.2));
     this.host.replaceChildren(...models.map((name) => /** @type {HTMLElement} */ (this.cards.get(name)?.card)));
     if (models.length === 0) this.host.replaceChildren(el('p', { class: 'muted' }, 'No model is served yet.'));
@@ -51,18 +52,44 @@ export class QualityView {
     const badge = el('span', { class: 'pill' }, '…');
     const summary = el('p', { class: 'muted small' });
     const table = el('div', { class: 'table-wrap' });
-    const accuracyText = el('p', { class: 'muted small' }, 'Post the true values to POST /v2/models/' + name + '/feedback to see live accuracy.');
-    const card = el('article', { class: 'card quality', 'data-model': name },
+    const accuracyText = el(
+      'p',
+      { class: 'muted small' },
+      'Post the true values to POST /v2/models/' + name + '/feedback to see live accuracy.',
+    );
+    const card = el(
+      'article',
+      { class: 'card quality', 'data-model': name },
       el('header', {}, el('h3', {}, `${name} · drift and accuracy`), badge),
       summary,
-      el('div', { class: 'quality-grid' },
+      el(
+        'div',
+        { class: 'quality-grid' },
         el('div', {}, el('h4', {}, 'PSI per feature'), psiHost),
-        el('div', {}, el('h4', {}, 'Live accuracy'), accuracyHost, accuracyText)),
-      table);
+        el('div', {}, el('h4', {}, 'Live accuracy'), accuracyHost, accuracyText),
+      ),
+      table,
+    );
     return {
-      card, badge, summary, table, accuracyText, threshold,
-      psi: new LineChart(psiHost, { id: `drift-${name}`, label: `PSI per feature of ${name}`, format: compact, threshold, thresholdLabel: `threshold ${threshold}` }),
-      accuracy: new LineChart(accuracyHost, { id: `accuracy-${name}`, label: `Live accuracy of ${name}`, format: percent, max: 1 }),
+      card,
+      badge,
+      summary,
+      table,
+      accuracyText,
+      threshold,
+      psi: new LineChart(psiHost, {
+        id: `drift-${name}`,
+        label: `PSI per feature of ${name}`,
+        format: compact,
+        threshold,
+        thresholdLabel: `threshold ${threshold}`,
+      }),
+      accuracy: new LineChart(accuracyHost, {
+        id: `accuracy-${name}`,
+        label: `Live accuracy of ${name}`,
+        format: percent,
+        max: 1,
+      }),
     };
   }
 
@@ -71,10 +98,12 @@ export class QualityView {
     this.states.set(name, state);
     const report = state.report;
     if (report) {
-      for (const score of report.features) this.history.push(`drift:${name}`, score.feature, now, score.psi ?? undefined);
+      for (const score of report.features)
+        this.history.push(`drift:${name}`, score.feature, now, score.psi ?? undefined);
       if (report.prediction) this.history.push(`drift:${name}`, 'prediction', now, report.prediction.psi ?? undefined);
       // Without the gauge (a server older than the metric), chart the report's own number.
-      if (!this.gaugeSeen.has(name) && report.accuracy?.accuracy != null) this.history.push(`accuracy:${name}`, 'accuracy', now, report.accuracy.accuracy);
+      if (!this.gaugeSeen.has(name) && report.accuracy?.accuracy != null)
+        this.history.push(`accuracy:${name}`, 'accuracy', now, report.accuracy.accuracy);
     }
     this.render(name, now);
   }
@@ -114,14 +143,25 @@ export class QualityView {
       return;
     }
     if (!report) return;
-    view.badge.className = report.drifted ? 'pill bad' : report.sample_size < report.thresholds.min_samples ? 'pill' : 'pill ok';
-    view.badge.textContent = report.drifted ? 'drift' : report.sample_size < report.thresholds.min_samples ? 'collecting' : 'stable';
+    view.badge.className = report.drifted
+      ? 'pill bad'
+      : report.sample_size < report.thresholds.min_samples
+        ? 'pill'
+        : 'pill ok';
+    view.badge.textContent = report.drifted
+      ? 'drift'
+      : report.sample_size < report.thresholds.min_samples
+        ? 'collecting'
+        : 'stable';
     const reference = report.reference?.rows ? ` · reference ${report.reference.rows} rows` : '';
     view.summary.textContent = `${report.version ? `version ${report.version} · ` : ''}window ${report.sample_size} rows over ${Math.round(report.window.span_seconds)} s${reference} · flagged at PSI > ${report.thresholds.psi}${report.thresholds.ks_pvalue === undefined ? '' : `, KS p < ${report.thresholds.ks_pvalue}`} with ≥ ${report.thresholds.min_samples} rows`;
     view.table.replaceChildren(driftTable(report));
     const accuracy = report.accuracy;
     if (accuracy) {
-      const headline = accuracy.task === 'regression' ? `MAE ${fixed(accuracy.mae)} · RMSE ${fixed(accuracy.rmse)}` : `accuracy ${accuracy.accuracy === null ? '–' : percent(accuracy.accuracy)}`;
+      const headline =
+        accuracy.task === 'regression'
+          ? `MAE ${fixed(accuracy.mae)} · RMSE ${fixed(accuracy.rmse)}`
+          : `accuracy ${accuracy.accuracy === null ? '–' : percent(accuracy.accuracy)}`;
       view.accuracyText.textContent = `${headline} over ${accuracy.samples} outcomes · ${accuracy.pending} predictions await feedback · ${accuracy.received} received (${accuracy.unmatched} unmatched)`;
     }
   }
@@ -131,17 +171,50 @@ export class QualityView {
 function driftTable(report) {
   const threshold = report.thresholds.psi;
   const rows = [...report.features, ...(report.prediction ? [{ ...report.prediction, feature: 'prediction' }] : [])];
-  return el('table', { class: 'drift-table' },
-    el('thead', {}, el('tr', {}, ...['feature', 'kind', 'PSI', '', 'KS D', 'p-value', 'mean live / ref', 'missing', 'status'].map((title) => el('th', {}, title)))),
-    el('tbody', {}, ...rows.map((score) => el('tr', { 'data-feature': score.feature, class: score.drifted ? 'drifted' : undefined },
-      el('td', { class: 'mono' }, score.feature),
-      el('td', { class: 'muted' }, score.kind),
-      el('td', { class: 'num' }, fixed(score.psi)),
-      el('td', {}, psiBar(score.psi, threshold)),
-      el('td', { class: 'num' }, score.kind === 'numeric' ? fixed(score.ks_statistic) : '–'),
-      el('td', { class: 'num' }, pValue(score.kind === 'numeric' ? score.ks_pvalue : score.chi2_pvalue)),
-      el('td', { class: 'num' }, score.kind === 'numeric' ? `${fixed(score.mean, 2)} / ${fixed(score.reference_mean, 2)}` : '–'),
-      el('td', { class: 'num' }, percent(score.missing_rate)),
-      el('td', {}, el('span', { class: score.drifted ? 'pill bad' : 'pill ok' }, score.drifted ? `drift (${score.reasons.join(', ')})` : 'ok')),
-    ))));
+  return el(
+    'table',
+    { class: 'drift-table' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...['feature', 'kind', 'PSI', '', 'KS D', 'p-value', 'mean live / ref', 'missing', 'status'].map((title) =>
+          el('th', {}, title),
+        ),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      ...rows.map((score) =>
+        el(
+          'tr',
+          { 'data-feature': score.feature, class: score.drifted ? 'drifted' : undefined },
+          el('td', { class: 'mono' }, score.feature),
+          el('td', { class: 'muted' }, score.kind),
+          el('td', { class: 'num' }, fixed(score.psi)),
+          el('td', {}, psiBar(score.psi, threshold)),
+          el('td', { class: 'num' }, score.kind === 'numeric' ? fixed(score.ks_statistic) : '–'),
+          el('td', { class: 'num' }, pValue(score.kind === 'numeric' ? score.ks_pvalue : score.chi2_pvalue)),
+          el(
+            'td',
+            { class: 'num' },
+            score.kind === 'numeric' ? `${fixed(score.mean, 2)} / ${fixed(score.reference_mean, 2)}` : '–',
+          ),
+          el('td', { class: 'num' }, percent(score.missing_rate)),
+          el(
+            'td',
+            {},
+            el(
+              'span',
+              { class: score.drifted ? 'pill bad' : 'pill ok' },
+              score.drifted ? `drift (${score.reasons.join(', ')})` : 'ok',
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
