@@ -115,18 +115,7 @@ export class ModelManager implements ModelRepository {
     const current = this.models.has(name) ? this.models.model(name).current : undefined;
     const config = this.#configOf(resolved);
     if (current !== version) {
-      await this.#load(
-        {
-          name,
-          version,
-          path: resolved.path,
-          sha256: resolved.sha256,
-          reference: resolved.metadata.reference,
-          properties: versionProperties(resolved),
-        },
-        config,
-        true,
-      );
+      await this.#load(registeredVersion(name, version, resolved), config, true);
       this.options.logger.info(
         { model: name, from: current, to: version, ref },
         current ? 'switched version' : 'serving version',
@@ -142,18 +131,7 @@ export class ModelManager implements ModelRepository {
     for (const version of [policy?.canary?.version, policy?.shadow?.version]) {
       if (version === undefined || this.models.model(name).versions.has(version)) continue;
       const resolved = await resolveModel(this.repository!, `${name}@${version}`);
-      await this.#load(
-        {
-          name,
-          version,
-          path: resolved.path,
-          sha256: resolved.sha256,
-          reference: resolved.metadata.reference,
-          properties: versionProperties(resolved),
-        },
-        config,
-        false,
-      );
+      await this.#load(registeredVersion(name, version, resolved), config, false);
     }
   }
 
@@ -347,4 +325,16 @@ async function warmUp(runtime: ModelRuntime): Promise<void> {
     };
   });
   await runtime.infer({ inputs });
+}
+
+/** What the model set loads for a registered version. */
+function registeredVersion(name: string, version: string, resolved: Awaited<ReturnType<typeof resolveModel>>) {
+  return {
+    name,
+    version,
+    path: resolved.path,
+    sha256: resolved.sha256,
+    reference: resolved.metadata.reference,
+    properties: versionProperties(resolved),
+  };
 }
