@@ -6,7 +6,7 @@
  * the "off" run of its own round: the ratios' median and range say what tracing costs and how
  * sure that is on a shared machine.
  *
- *   npm run build && flock /work/wt/heavy.lock node --import tsx bench/tracing.ts [--rounds 5] [--seconds 3]
+ *   npm run build && node --import tsx bench/tracing.ts [--rounds 5] [--seconds 3]
  *
  * Writes bench/results/tracing.json and prints a table.
  */

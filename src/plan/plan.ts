@@ -12,7 +12,7 @@ import { recommendHpa, type Candidate } from './recommend.js';
 import { timeline, type TimelineBucket } from './timeline.js';
 
 /**
- * `berth plan`: simulate the HPA on the traffic, price the ways of running it (seed 004's table),
+ * `berth plan`: simulate the HPA on the traffic, price the ways of running it (the deployment tutorial's table),
  * recommend HPA settings, and write plan.svg and plan.json into `out`.
  */
 export interface PlanOptions {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { get, post, startTestServer } from '../helpers/server.js';
 import type { RunningServer } from '../../src/serve/start-server.js';
 
-/** /metrics in Prometheus text format with the families issue #2 names, labelled by route/model/status. */
+/** /metrics in Prometheus text format with the families Berth exports, labelled by route/model/status. */
 describe('/metrics', () => {
   let server: RunningServer;
   before(async () => {

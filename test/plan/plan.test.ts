@@ -10,7 +10,7 @@ import { generate, objectOf, type Loose } from '../deploy/support/fixtures.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'berth-plan-'));
 
-test("seed 004 inputs: 100 req/s, the table's fixed 3 pods and single VM rows", async () => {
+test("the deployment tutorial's inputs: 100 req/s, the table's fixed 3 pods and single VM rows", async () => {
   const out = scratch();
   try {
     // Seed 004's HPA: 2–10 pods at 70% (Berth's default is the HPA `berth manifests` writes, 3–20).

@@ -16,7 +16,7 @@ const day = (spec: string) => {
   };
 };
 
-test("diurnal traffic: no minute at risk, and no dearer than seed 004's 2–10 at 70%", () => {
+test("diurnal traffic: no minute at risk, and no dearer than the deployment tutorial's 2–10 at 70%", () => {
   const input = day('diurnal:peak=400,trough=40');
   const rec = recommendHpa(input);
   assert.equal(rec.summary.minutesAtRisk, 0);

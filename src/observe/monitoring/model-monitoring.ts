@@ -1,5 +1,5 @@
 /**
- * Monitoring for every model the server serves (issue 7). The model manager tells it when a
+ * Monitoring for every model the server serves. The model manager tells it when a
  * version starts serving (`versionLoaded`: find the reference profile, plan how to read rows and
  * predictions from its tensors, create the detector and feedback tracker) and when it stops
  * (`versionUnloaded`: drop it and its Prometheus series). The data plane's observer feeds every

@@ -15,14 +15,14 @@ export const plan = section(
       defaultText: "the bench result's",
     }),
     /**
-     * The default price catalogue: seed 004's cost table ("Source: AWS Pricing Calculator, June
+     * The default price catalogue: the deployment tutorial's cost table ("Source: AWS Pricing Calculator, June
      * 2026"), 720 hours a month. `berth plan --prices prices.yaml` replaces any part of it.
      */
     prices: {
       currency: 'USD',
-      source: 'seed 004 (AWS Pricing Calculator, June 2026)',
+      source: 'the deployment tutorial (AWS Pricing Calculator, June 2026)',
       hoursPerMonth: 720,
-      /** US$0.10 per pod-hour on EKS; `cpu` is the vCPU one pod gets (seed 004's limit, 500m). */
+      /** US$0.10 per pod-hour on EKS; `cpu` is the vCPU one pod gets (the deployment tutorial's limit, 500m). */
       pod: { hourly: 0.1, cpu: 0.5 },
       controlPlane: { name: 'EKS control plane', monthly: 72 },
       vm: { name: 't3.medium', monthly: 150, vcpu: 2 },
