@@ -12,7 +12,7 @@ import { bed, berth, deleteNamespace, freshNamespace, log, until } from '../supp
  * `berth manifests` derives from the measured model gets a flood of small requests and, at the
  * same time, the largest requests the server accepts (limits.maxRows rows in a body just under
  * limits.maxBodyBytes): no restart, no OOMKilled, and the cgroup's peak usage is reported against
- * the limit. (2) A deliberately low limit (32Mi, less than node itself needs to start): the kernel
+ * the limit. (2) A deliberately low limit (16Mi, less than node itself needs to start): the kernel
  * kills the server (OOMKilled), and `berth deploy` and `berth status` say so in plain words.
  */
 const ns = 'berth-rn-memory';
@@ -150,19 +150,19 @@ describe('memory limits on a real node', { skip: skipReal }, () => {
           '--cpu',
           '100m',
           '--memory',
-          '32Mi',
+          '16Mi',
           '--limits-memory',
-          '32Mi',
+          '16Mi',
           '--timeout',
           '300',
         ],
         360_000,
       );
       assert.equal(deployed.code, 1, deployed.stdout);
-      assert.match(deployed.stderr, /memory limit 32Mi is below the measured peak RSS/, 'the manifests warned before');
+      assert.match(deployed.stderr, /memory limit 16Mi is below the measured peak RSS/, 'the manifests warned before');
       assert.match(
         deployed.stderr,
-        /OOMKilled: killed for using more memory than its limit of 32Mi \(OOMKilled, restarted \d+ times\); raise --limits-memory/,
+        /OOMKilled: killed for using more memory than its limit of 16Mi \(OOMKilled, restarted \d+ times\); raise --limits-memory/,
       );
       assert.match(deployed.stderr, /[1-9]\d* OOMKilled/, 'the rollout report counts it');
       const status = await berth(['status', tight, '--namespace', ns]);
@@ -170,7 +170,7 @@ describe('memory limits on a real node', { skip: skipReal }, () => {
       log(`  berth status:\n${status.stdout}`);
       assert.match(
         status.stdout,
-        /problem +iris-tight-[a-z0-9-]+: OOMKilled — (was )?killed for using more memory than its limit of 32Mi/,
+        /problem +iris-tight-[a-z0-9-]+: OOMKilled — (was )?killed for using more memory than its limit of 16Mi/,
       );
       const [pod] = (
         await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${tight}` })
