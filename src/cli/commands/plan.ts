@@ -28,7 +28,10 @@ export const planCommand: CommandDefinition = {
         )
         .option('--capacity <rps>', 'requests/s one pod serves within the SLO')
         .option('--from-bench <file>', 'read the capacity from `berth bench --find-capacity --json` output')
-        .option('--prices <file>', 'price catalogue YAML replacing parts of the default (the deployment tutorial, AWS June 2026)')
+        .option(
+          '--prices <file>',
+          'price catalogue YAML replacing parts of the default (the deployment tutorial, AWS June 2026)',
+        )
         .option('--config <berth.yaml>', 'take the HPA (deploy.autoscaling) and the plan settings from this berth.yaml')
         .option('--out <dir>', 'folder for plan.svg and plan.json', '.'),
       planSettings,
