@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Settings } from '../core/config.js';
 import { errors } from '../core/errors.js';
+import { freePort } from '../core/free-port.js';
 import { startProgram, type StartedProgram } from '../core/programs.js';
 import { bodyBytesBudget } from '../core/memory-limit.js';
 
@@ -179,16 +179,6 @@ function peakRss(pid: number): number {
     // not Linux
   }
   throw errors.measureFailed(`process ${pid}`, 'peak memory is read from /proc (Linux)');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Keeps `--import tsx` and similar, so the child resolves Berth's modules as this process does. */

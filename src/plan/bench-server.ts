@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { errors } from '../core/errors.js';
+import { freePort } from '../core/free-port.js';
 import { startProgram } from '../core/programs.js';
 
 /**
@@ -19,18 +19,7 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort };
 
 export async function startBerthServer(
   target: string,
