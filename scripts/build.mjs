@@ -10,5 +10,6 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 cpSync('src/http/dashboard/static', 'dist/http/dashboard/static', { recursive: true });
-await import('./bundle.mjs');
+const { bundleCli } = await import('./bundle.mjs');
+await bundleCli('dist/bundle');
 chmodSync('dist/cli/bin.js', 0o755);

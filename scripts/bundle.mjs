@@ -2,7 +2,8 @@ import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
- * Bundles the CLI into dist/bundle/ (run by `npm run build` after tsc). Node 20 has no module
+ * Bundles the CLI into dist/bundle/ (run by `npm run build` after tsc; `npm test` makes one of its own
+ * from the working tree, see scripts/run-tests.mjs). Node 20 has no module
  * compile cache, so loading ~600 files from node_modules was most of a cold start: measured
  * 520–550 ms unbundled, 350–380 ms bundled (spawn → /ready 200, iris). Split into chunks so the
  * server never parses the commands it does not run. dist/cli/bin.js loads the bundle.
@@ -21,26 +22,27 @@ import { build } from 'esbuild';
  * Minified and ASCII-only, the serve chunk is 1.16 MB and RSS 1 s after /ready fell ~3.5 MB
  * (111 → 108 MB, five interleaved spawns each). Licence comments go to *.LEGAL.txt beside each chunk.
  */
-const outdir = 'dist/bundle';
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  // The onnxruntime thread's module is loaded by file name (src/runtime/ort-thread.ts), so it is an entry of its own.
-  entryPoints: { main: 'src/cli/main.ts', 'ort-worker': 'src/runtime/ort-worker.ts' },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['onnxruntime-node', 'swagger-ui-dist', 'autocannon', '@kubernetes/client-node'],
-  // Bundled CommonJS packages call require(); ESM output has none of its own.
-  banner: {
-    js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);",
-  },
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
-cpSync('src/http/dashboard/static', `${outdir}/static`, { recursive: true });
+export async function bundleCli(outdir) {
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    // The onnxruntime thread's module is loaded by file name (src/runtime/ort-thread.ts), so it is an entry of its own.
+    entryPoints: { main: 'src/cli/main.ts', 'ort-worker': 'src/runtime/ort-worker.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['onnxruntime-node', 'swagger-ui-dist', 'autocannon', '@kubernetes/client-node'],
+    // Bundled CommonJS packages call require(); ESM output has none of its own.
+    banner: {
+      js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);",
+    },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  cpSync('src/http/dashboard/static', `${outdir}/static`, { recursive: true });
+}

@@ -10,8 +10,8 @@ import { venvPython } from '../helpers/python-venv.js';
 
 /**
  * The built CLI as `npm start` and the image run it: dist/cli/bin.js loading the esbuild bundle
- * (scripts/bundle.mjs). Every other test runs src/ through tsx, so this is where a dependency
- * that breaks when bundled (one reading its own files, say) shows up.
+ * (scripts/bundle.mjs), from the place `npm run build` puts it. Other tests that start the CLI run
+ * a bundle of the working tree made for the run; in-process tests import src/ through tsx.
  */
 test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains on SIGTERM', async () => {
   assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { berthCli } from './berth-cli.js';
 
 /**
- * `berth …` as a real child process: through tsx by default, so tests need no build step; with
- * `built`, the compiled CLI as `npm start` and the image run it (dist/cli/bin.js and its bundle).
+ * `berth …` as a real child process: the working tree's command (test/helpers/berth-cli.ts) by
+ * default, so tests need no build step; with `built`, the compiled CLI as `npm start` and the image
+ * run it (dist/cli/bin.js and its bundle).
  */
 export interface BerthProcess {
   child: ChildProcess;
@@ -16,7 +18,7 @@ export function spawnBerth(
   env: Record<string, string> = {},
   options: { built?: boolean } = {},
 ): BerthProcess {
-  const entry = options.built ? ['dist/cli/bin.js'] : ['--import', 'tsx', 'src/cli/bin.ts'];
+  const entry = options.built ? ['dist/cli/bin.js'] : berthCli;
   const child = spawn(process.execPath, [...entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

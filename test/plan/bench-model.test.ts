@@ -2,16 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { runBench } from '../../src/plan/bench.js';
+import { berthCli } from '../helpers/berth-cli.js';
 
-// `berth bench <model folder>`: the real `berth serve` in a child process (this checkout's CLI run
-// through tsx, as `npm test` does), on a free port, stopped afterwards.
-const bin = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
+// `berth bench <model folder>`: the real `berth serve` in a child process (this checkout's CLI),
+// on a free port, stopped afterwards.
 const iris = fileURLToPath(new URL('../../examples/iris', import.meta.url));
 
 test('bench a model folder: berth serve starts, the sample uses berth.yaml feature names, the server stops', async () => {
   const result = await runBench({
     target: iris,
-    launcher: { program: process.execPath, args: ['--import', 'tsx', bin] },
+    launcher: { program: process.execPath, args: berthCli },
     connections: 2,
     requests: 10,
   });
@@ -27,7 +27,7 @@ test('a model the server cannot load is reported with its output', async () => {
   await assert.rejects(
     runBench({
       target: fileURLToPath(new URL('./no-such-model', import.meta.url)),
-      launcher: { program: process.execPath, args: ['--import', 'tsx', bin] },
+      launcher: { program: process.execPath, args: berthCli },
       durationSeconds: 1,
     }),
     (error: Error & { code?: string }) =>

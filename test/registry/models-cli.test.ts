@@ -3,6 +3,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runProgram } from '../../src/core/programs.js';
+import { berthCli } from '../helpers/berth-cli.js';
 import { fixtureFolder, projectRoot, repositoryWorkspace, type tempFolder } from './helpers.js';
 
 /** `berth models …` end to end: the real CLI in a child process, text and --json. */
@@ -18,7 +19,7 @@ after(() => work.cleanup());
 
 async function berth(args: string[], env: Record<string, string> = {}) {
   const { BERTH_REPOSITORY: _ignored, ...base } = process.env;
-  const result = await runProgram(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/bin.ts'), ...args], {
+  const result = await runProgram(process.execPath, [...berthCli, ...args], {
     cwd: projectRoot,
     env: { ...base, ...env },
     timeoutMs: 60_000,

@@ -24,7 +24,8 @@ export interface StoredSpan {
 export interface Jaeger {
   otlpUrl: string;
   trace(traceId: string, minSpans: number): Promise<StoredSpan[]>;
-  traces(service: string): Promise<StoredSpan[]>;
+  /** The service's spans, polled until `enough` holds (by default: any at all). */
+  traces(service: string, enough?: (spans: StoredSpan[]) => boolean): Promise<StoredSpan[]>;
   stop(): Promise<void>;
 }
 
@@ -125,7 +126,7 @@ exporters:
   return {
     otlpUrl: `http://127.0.0.1:${otlp}/v1/traces`,
     trace: (traceId, minSpans) => poll(`${query}/api/v3/traces/${traceId}`, (spans) => spans.length >= minSpans),
-    traces: (service) => {
+    traces: (service, enough = (spans) => spans.length > 0) => {
       const start = new Date(Date.now() - 3_600_000).toISOString();
       const end = new Date(Date.now() + 60_000).toISOString();
       const search = new URLSearchParams({
@@ -134,7 +135,7 @@ exporters:
         'query.start_time_max': end,
         'query.num_traces': '1000',
       });
-      return poll(`${query}/api/v3/traces?${search}`, (spans) => spans.length > 0);
+      return poll(`${query}/api/v3/traces?${search}`, enough);
     },
     async stop() {
       child.kill('SIGTERM');
