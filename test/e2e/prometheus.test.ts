@@ -8,7 +8,7 @@ import { startProgram, type StartedProgram } from '../../src/core/programs.js';
 import type { RunningServer } from '../../src/serve/start-server.js';
 import { seededRandom } from '../../src/observe/drift/sample.js';
 import { freePort } from '../helpers/process.js';
-import { startTestServer } from '../helpers/server.js';
+import { noShedding, startTestServer } from '../helpers/server.js';
 import { requireProgram } from '../helpers/system-program.js';
 import { irisFolder } from '../observe/monitoring/model-folder.js';
 
@@ -107,7 +107,7 @@ test(
     model = await irisFolder(
       'monitoring:\n  reference: reference.csv\n  drift:\n    reportIntervalSeconds: 1\n    windowRows: 2000\n',
     );
-    server = await startTestServer(model);
+    server = await startTestServer(model, noShedding);
     const berth = server.url.replace('0.0.0.0', '127.0.0.1');
     const port = await freePort();
     const config = join(dir, 'prometheus.yml');

@@ -22,6 +22,13 @@ export function loadCase(name: string): FixtureCase {
 }
 
 /** A real server on an ephemeral port with the model loaded; logs silenced. `runtimes` replaces onnxruntime (the fake). */
+/**
+ * Flags for a server whose load clients share its event loop: on a starved machine the loop lags
+ * and the server would rightly shed them with 429, so shedding on lag and standing queues is off
+ * where a test is about something else (its own tests cover it).
+ */
+export const noShedding = { 'server.maxEventLoopLagMs': 0, 'server.maxSojournMs': 0 };
+
 export async function startTestServer(
   target: string,
   flags: Record<string, unknown> = {},

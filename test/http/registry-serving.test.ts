@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 import { registerModel, rollback, setAlias } from '../../src/registry/index.js';
 import { startServer, type RunningServer } from '../../src/serve/start-server.js';
+import { noShedding } from '../helpers/server.js';
 
 /**
  * Serving from the registry: three versions of one model, an alias moved under sustained load
@@ -32,11 +33,6 @@ const control = (server: RunningServer, path: string, body?: unknown) =>
     headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify(body ?? {}),
   });
-
-// The load clients share the server's event loop, so on a starved machine the loop lags and the
-// server would rightly shed them with 429: shedding on lag and standing queues is off here (its
-// own tests cover it), because this file is about the switch, not about overload.
-const noShedding = { 'server.maxEventLoopLagMs': 0, 'server.maxSojournMs': 0 };
 
 async function serve(repository: string, config?: string): Promise<RunningServer> {
   const server = await startServer({
