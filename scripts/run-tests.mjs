@@ -59,6 +59,7 @@ await build({
   logLevel: 'warning',
 });
 const durationsOut = join(scratch, 'file-durations.json');
+const cpuLog = join(scratch, 'file-cpu.jsonl');
 const reporter = new URL('./test-file-durations.mjs', import.meta.url).pathname;
 // Ctrl-C and SIGTERM reach the test processes too; once they have stopped, the scratch folders go.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => undefined);
@@ -67,6 +68,8 @@ const result = spawnSync(
   [
     '--import',
     'tsx',
+    '--import',
+    new URL('./test-file-cpu.mjs', import.meta.url).pathname,
     '--test',
     `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
@@ -75,20 +78,40 @@ const result = spawnSync(
     `--test-reporter-destination=${durationsOut}`,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch, BERTH_TEST_CLI: join(cli, 'cli', 'bin.js') } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, TMPDIR: scratch, BERTH_TEST_CLI: join(cli, 'cli', 'bin.js'), BERTH_TEST_CPU_LOG: cpuLog },
+  },
 );
 
 const measured = Object.fromEntries(
   Object.entries(readJson(durationsOut)).map(([file, ms]) => [relative(process.cwd(), file), ms]),
 );
+const cpu = {};
+try {
+  for (const line of readFileSync(cpuLog, 'utf8').split('\n').filter(Boolean)) {
+    const { file, ms } = JSON.parse(line);
+    cpu[relative(process.cwd(), file)] = ms;
+  }
+} catch {
+  // No file finished, or not Linux.
+}
 rmSync(scratch, { recursive: true, force: true });
 rmSync(cli, { recursive: true, force: true });
-const slowest = Object.entries(measured)
-  .sort((a, b) => b[1] - a[1])
-  .slice(0, 10);
-if (slowest.length > 1) {
-  console.log(`\nslowest files (${files.length} files, ${concurrency} at a time):`);
-  for (const [file, ms] of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(7)} s  ${file}`);
+const seconds = (ms) => (ms === undefined ? '' : (ms / 1000).toFixed(1)).padStart(7);
+const top = (times) =>
+  Object.entries(times)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([file]) => file);
+if (Object.keys(measured).length > 1) {
+  const cpuTotal = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+  console.log(
+    `\n${files.length} files, ${concurrency} at a time; CPU time of the files and what they ran: ${seconds(cpuTotal).trim()} s`,
+  );
+  console.log('   wall     CPU');
+  for (const file of new Set([...top(measured), ...top(cpu)]))
+    console.log(`${seconds(measured[file])} s ${seconds(cpu[file])} s  ${file}`);
 }
 try {
   mkdirSync(join(cacheFile, '..'), { recursive: true });
