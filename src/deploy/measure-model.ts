@@ -32,20 +32,21 @@ export interface MeasureOptions {
   /** Requests each client sends. */
   rounds?: number;
   timeoutMs?: number;
+  /** Node arguments that run the berth CLI; by default this package's, with this process's loader. */
+  cli?: string[];
 }
 
 // Relative to this module, two folders below the package root in src/, dist/ and dist/bundle/ alike.
 const cliPath = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
 export async function measureModel(path: string, options: MeasureOptions): Promise<Measurement> {
-  const { settings, rounds = 3, timeoutMs = 300_000 } = options;
+  const { settings, rounds = 3, timeoutMs = 300_000, cli = [...loaderArgs(process.execArgv), cliPath] } = options;
   const port = await freePort();
   const started = performance.now();
   const server = startProgram(
     process.execPath,
     [
-      ...loaderArgs(process.execArgv),
-      cliPath,
+      ...cli,
       'serve',
       path,
       '--host',

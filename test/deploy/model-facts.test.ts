@@ -9,6 +9,7 @@ import { measureModel } from '../../src/deploy/measure-model.js';
 import { imageTag, withOverrides } from '../../src/deploy/model-facts.js';
 import { prepareManifests } from '../../src/deploy/prepare.js';
 import { irisFacts } from './support/fixtures.js';
+import { berthCli } from '../helpers/berth-cli.js';
 
 const fixture = new URL('../fixtures/models/sk-forest-int/', import.meta.url).pathname;
 
@@ -25,7 +26,7 @@ test('flags override measured facts', () => {
 
 test('measures a real server under the largest requests its settings allow, as many as its body budget admits', async () => {
   const { settings } = resolveConfig({});
-  const measured = await measureModel(join(fixture, 'model.onnx'), { settings, rounds: 2 });
+  const measured = await measureModel(join(fixture, 'model.onnx'), { settings, rounds: 2, cli: berthCli });
   assert.ok(measured.loadSeconds > 0);
   assert.ok(
     measured.peakRssBytes > 30 * 2 ** 20,
@@ -45,7 +46,7 @@ test('measures a real server under the largest requests its settings allow, as m
     'no answer but served, too large (the full body) or shed',
   );
   await assert.rejects(
-    measureModel(join(fixture, 'cases.json'), { settings }),
+    measureModel(join(fixture, 'cases.json'), { settings, cli: berthCli }),
     (error: BerthError) => error.code === 'BERTH_MEASURE_FAILED',
   );
 });
@@ -54,7 +55,11 @@ test('measures a model with its session on both sides, as a server under load ho
   // The bench forest's session takes ~105 MB on each side; node with onnxruntime ~60 MB. Few rows
   // keep the test short; 2,000 still run on the onnxruntime thread.
   const { settings } = resolveConfig({ flags: { 'limits.maxRows': 2000 } });
-  const measured = await measureModel('test/fixtures/models/bench-forest/model.onnx', { settings, rounds: 1 });
+  const measured = await measureModel('test/fixtures/models/bench-forest/model.onnx', {
+    settings,
+    rounds: 1,
+    cli: berthCli,
+  });
   assert.ok(
     measured.peakRssBytes > 250 * 2 ** 20,
     `peak RSS ${Math.round(measured.peakRssBytes / 2 ** 20)} MiB leaves out one of the forest's two sessions`,
@@ -72,7 +77,7 @@ test('prepareManifests: model folder → measured facts → manifests, berth.yam
     ref: dir,
     flags: { serviceMonitor: true },
     overrides: { loadSeconds: 2 },
-    measure: (path, settings) => measureModel(path, { settings, rounds: 1 }),
+    measure: (path, settings) => measureModel(path, { settings, rounds: 1, cli: berthCli }),
   });
   assert.equal(prepared.facts.measuredBy, 'flags');
   assert.equal(prepared.facts.loadSeconds, 2);

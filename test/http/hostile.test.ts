@@ -9,6 +9,7 @@ import { measureModel } from '../../src/deploy/measure-model.js';
 import { prepareManifests } from '../../src/deploy/prepare.js';
 import { parseQuantity } from '../../src/core/quantity.js';
 import { freePort, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
+import { berthCli } from '../helpers/berth-cli.js';
 import { call, inferenceClient } from '../grpc/client.js';
 
 /**
@@ -134,7 +135,7 @@ describe('hostile corpus', () => {
       ref: 'examples/iris',
       flags: {},
       overrides: {},
-      measure: (path, settings) => measureModel(path, { settings, rounds: 2 }),
+      measure: (path, settings) => measureModel(path, { settings, rounds: 2, cli: berthCli }),
     });
     const container = (prepared.files.find((entry) => entry.object.kind === 'Deployment')!.object as any).spec.template
       .spec.containers[0];
