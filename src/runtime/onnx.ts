@@ -6,7 +6,7 @@ import { errors } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import { datatypeFromOrt, type Datatype, type Tensor, type TensorData, type TensorSpec } from '../core/tensor.js';
 import { float16BitsToFloat32, float32ToFloat16Bits } from './float16.js';
-import { createCallPlacement } from './call-placement.js';
+import { createCallPlacement, type CallPlacement } from './call-placement.js';
 import { inspectOnnx, type GraphFacts } from './onnx-graph.js';
 import { ortThread, type LoadedSession, type OrtThread, type WireTensor } from './ort-thread.js';
 import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata } from '../core/inference.js';
@@ -50,15 +50,31 @@ export function sessionOptions(options: Settings['onnx']): ort.InferenceSession.
 /** Told of every model call: where it ran and how long onnxruntime computed (the server's metrics). */
 export type CallObserver = (thread: 'main' | 'onnxruntime', seconds: number) => void;
 
+/**
+ * Whether requests other than the one calling are being handled now (the server's admission). A
+ * long call made alone holds nobody up inline, so it does not start the thread's session, a
+ * second copy of the model: a server at rest that answered a few one-row calls of the bench
+ * forest (each 300–500 µs with cold caches, over the threshold) held it from then on, 90 MB.
+ * Without it (callers outside the server) every long call counts as holding others up.
+ */
+export type OthersInFlight = () => boolean;
+
+export interface OnnxRuntimeOptions {
+  observeCall?: CallObserver;
+  othersInFlight?: OthersInFlight;
+  /** Where calls run; default learnt from the model's calls against `threadAboveMicros`. */
+  placement?: CallPlacement;
+}
+
 export function createOnnxRuntime(
   source: OnnxSource,
   onnxSettings: Partial<Settings['onnx']>,
-  observeCall?: CallObserver,
+  { observeCall, othersInFlight = () => true, placement: chosenPlacement }: OnnxRuntimeOptions = {},
 ): ModelRuntime {
   // Callers outside the server (the image's build check, `deploy`'s measurement) name only what they set.
   const settings = { ...defaults.onnx, ...onnxSettings };
   const options = sessionOptions(settings);
-  const placement = createCallPlacement(settings.threadAboveMicros);
+  const placement = chosenPlacement ?? createCallPlacement(settings.threadAboveMicros);
   let inline: ort.InferenceSession | undefined;
   let inlineRuns = 0;
   let threaded: Promise<ThreadSession> | undefined;
@@ -150,7 +166,7 @@ export function createOnnxRuntime(
       const long = !placement.inline(rows);
       const threadStarting = threadedMade === undefined || threadedMade !== threaded;
       if (inline && (!long || (threadStarting && placement.inline(rows, true)))) {
-        if (long && !threaded) void onThread().catch(() => undefined);
+        if (long && !threaded && othersInFlight()) void onThread().catch(() => undefined);
         const feeds: Record<string, ort.Tensor> = {};
         for (const input of request.inputs) feeds[input.name] = toOrtTensor(input);
         // onnxruntime-node computes in a setImmediate callback that run() queues synchronously;
