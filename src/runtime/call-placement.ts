@@ -35,10 +35,11 @@ const SMOOTHING_UP = 0.05;
  */
 const EXPLORE_FACTOR = 64;
 /**
- * A size class is judged on its fastest of this many first calls, and runs inline meanwhile: the
- * first calls after a load are the slowest (cold caches), and one of them taken over the threshold
- * started the thread's session, a second copy of the model (90 MB for the bench forest, whose
- * one-row calls take ~90 µs), held from then on by a server that had answered a few requests.
+ * A size class is judged on its fastest of this many first calls, and runs inline meanwhile, however
+ * long they took: the first calls after a load are the slowest (cold caches), and on a loaded
+ * machine one may be preempted for tens of ms. One such call started the thread's session, a
+ * second copy of the model (iris's first one-row call took 280 µs against its ~90 µs), held from
+ * then on by a server that had answered a few requests.
  */
 const FIRST_SAMPLES = 3;
 
@@ -60,8 +61,8 @@ export function createCallPlacement(thresholdMicros: number): CallPlacement {
       if (thresholdMicros <= 0) return false;
       const size = sizeOf(rows);
       const known = microsBySize.get(size);
-      const exploring = threadStarting || samplesBySize.get(size)! < FIRST_SAMPLES;
-      if (known !== undefined) return known < thresholdMicros * (exploring ? EXPLORE_FACTOR : 1);
+      if (known !== undefined && samplesBySize.get(size)! < FIRST_SAMPLES) return true;
+      if (known !== undefined) return known < thresholdMicros * (threadStarting ? EXPLORE_FACTOR : 1);
       // A size never seen runs inline once, to be timed, unless even a generous guess makes it
       // long: judged from one-row calls, a 128-row iris batch would look like 4 ms, not its 60 µs.
       const guess = guessMicros(size);
