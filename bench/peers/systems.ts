@@ -128,7 +128,7 @@ export const berth = (baseline?: { dir: string; name: string }): System => ({
   id: baseline ? 'berth-baseline' : 'berth',
   label: baseline ? `Berth /predict, baseline: ${baseline.name}` : 'Berth /predict',
   settings: baseline
-    ? `the same, built from ${baseline.dir}`
+    ? 'the same defaults, from the baseline checkout’s own build (`--baseline`)'
     : 'berth serve with its defaults (batching, access log, metrics, drift monitoring on)',
   models: ['iris', 'forest'],
   readyPath: () => '/ready',
