@@ -9,7 +9,7 @@
  * class (rows rounded down to a power of two): a call's time is mostly fixed cost for a few rows and
  * mostly per-row cost for many, so one per-row figure would misjudge one or the other. A size class
  * is timed inline for its first `FIRST_SAMPLES` calls, so a few calls per class may hold the loop:
- * each at most 64× the threshold by the guess from its neighbours.
+ * the first only if the guess from its neighbours is under 64× the threshold.
  */
 export interface CallPlacement {
   /**
