@@ -253,10 +253,15 @@ export function formatPeerReport(run: PeerRun): string {
         )} | ${spread(
           ok.map((s) => s.idlePssMb),
           1,
-        )} | ${spread(
-          ok.map((s) => s.peakRssMb),
-          1,
-        )} | ${spread(
+        )} | ${
+          // A system measured at rest only (the floor) was never loaded: it has no peak.
+          ok.every((s) => s.peakRssMb === 0)
+            ? '–'
+            : spread(
+                ok.map((s) => s.peakRssMb),
+                1,
+              )
+        } | ${spread(
           ok.map((s) => s.processes),
           0,
         )} |`,
