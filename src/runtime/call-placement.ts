@@ -8,8 +8,8 @@
  * The expectation is learnt from the model's own calls, inline and on the thread alike, per size
  * class (rows rounded down to a power of two): a call's time is mostly fixed cost for a few rows and
  * mostly per-row cost for many, so one per-row figure would misjudge one or the other. A size class
- * is timed inline the first time it comes, so one call per class may hold the loop: at most 64×
- * the threshold by the guess from its neighbours.
+ * is timed inline for its first `FIRST_SAMPLES` calls, so a few calls per class may hold the loop:
+ * the first only if the guess from its neighbours is under 64× the threshold.
  */
 export interface CallPlacement {
   /**
@@ -34,9 +34,18 @@ const SMOOTHING_UP = 0.05;
  * threshold; so do known sizes while the thread's session is being made.
  */
 const EXPLORE_FACTOR = 64;
+/**
+ * A size class is judged on its fastest of this many first calls, and runs inline meanwhile, however
+ * long they took: the first calls after a load are the slowest (cold caches), and on a loaded
+ * machine one may be preempted for tens of ms. One such call started the thread's session, a
+ * second copy of the model (iris's first one-row call took 280 µs against its ~90 µs), held from
+ * then on by a server that had answered a few requests.
+ */
+const FIRST_SAMPLES = 3;
 
 export function createCallPlacement(thresholdMicros: number): CallPlacement {
   const microsBySize = new Map<number, number>();
+  const samplesBySize = new Map<number, number>();
   const sizeOf = (rows: number) => Math.floor(Math.log2(Math.max(1, rows)));
 
   /** From the nearest size seen, scaled by rows: from a smaller size this overestimates (its fixed cost is counted per row). */
@@ -52,6 +61,7 @@ export function createCallPlacement(thresholdMicros: number): CallPlacement {
       if (thresholdMicros <= 0) return false;
       const size = sizeOf(rows);
       const known = microsBySize.get(size);
+      if (known !== undefined && samplesBySize.get(size)! < FIRST_SAMPLES) return true;
       if (known !== undefined) return known < thresholdMicros * (threadStarting ? EXPLORE_FACTOR : 1);
       // A size never seen runs inline once, to be timed, unless even a generous guess makes it
       // long: judged from one-row calls, a 128-row iris batch would look like 4 ms, not its 60 µs.
@@ -61,7 +71,10 @@ export function createCallPlacement(thresholdMicros: number): CallPlacement {
     record(rows, micros) {
       const size = sizeOf(rows);
       const previous = microsBySize.get(size);
+      const samples = samplesBySize.get(size) ?? 0;
+      samplesBySize.set(size, samples + 1);
       if (previous === undefined) microsBySize.set(size, micros);
+      else if (samples < FIRST_SAMPLES) microsBySize.set(size, Math.min(previous, micros));
       else microsBySize.set(size, previous + (micros - previous) * (micros < previous ? SMOOTHING_DOWN : SMOOTHING_UP));
     },
   };

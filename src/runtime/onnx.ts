@@ -6,7 +6,7 @@ import { errors } from '../core/errors.js';
 import type { Settings } from '../core/config.js';
 import { datatypeFromOrt, type Datatype, type Tensor, type TensorData, type TensorSpec } from '../core/tensor.js';
 import { float16BitsToFloat32, float32ToFloat16Bits } from './float16.js';
-import { createCallPlacement } from './call-placement.js';
+import { createCallPlacement, type CallPlacement } from './call-placement.js';
 import { inspectOnnx, type GraphFacts } from './onnx-graph.js';
 import { ortThread, type LoadedSession, type OrtThread, type WireTensor } from './ort-thread.js';
 import type { ClassifierInfo, InferenceRequest, InferenceResponse, ModelMetadata } from '../core/inference.js';
@@ -50,35 +50,47 @@ export function sessionOptions(options: Settings['onnx']): ort.InferenceSession.
 /** Told of every model call: where it ran and how long onnxruntime computed (the server's metrics). */
 export type CallObserver = (thread: 'main' | 'onnxruntime', seconds: number) => void;
 
+/**
+ * Whether requests other than the one calling are being handled now (the server's admission). A
+ * long call made alone holds nobody up inline, so it does not start the thread's session, a
+ * second copy of the model: a server at rest that answered a few one-row calls of the bench
+ * forest (each 300–500 µs with cold caches, over the threshold) held it from then on, 90 MB.
+ * Without it (callers outside the server) every long call counts as holding others up.
+ */
+export type OthersInFlight = () => boolean;
+
+export interface OnnxRuntimeOptions {
+  observeCall?: CallObserver;
+  othersInFlight?: OthersInFlight;
+  /** Where calls run; default learnt from the model's calls against `threadAboveMicros`. */
+  placement?: CallPlacement;
+}
+
 export function createOnnxRuntime(
   source: OnnxSource,
   onnxSettings: Partial<Settings['onnx']>,
-  observeCall?: CallObserver,
+  { observeCall, othersInFlight = () => true, placement: chosenPlacement }: OnnxRuntimeOptions = {},
 ): ModelRuntime {
   // Callers outside the server (the image's build check, `deploy`'s measurement) name only what they set.
   const settings = { ...defaults.onnx, ...onnxSettings };
   const options = sessionOptions(settings);
-  const placement = createCallPlacement(settings.threadAboveMicros);
+  const placement = chosenPlacement ?? createCallPlacement(settings.threadAboveMicros);
   let inline: ort.InferenceSession | undefined;
   let inlineRuns = 0;
   let threaded: Promise<ThreadSession> | undefined;
   /** `threaded` once it has resolved: until then a model with a main-thread session computes there. */
   let threadedMade: Promise<ThreadSession> | undefined;
-  let keptBytes: Uint8Array | undefined;
   let meta: ModelMetadata | undefined;
 
   const loadOnThread = async (bytes: Uint8Array): Promise<ThreadSession> => {
     const thread = ortThread();
     const loaded = await thread.load(bytes, options);
-    keptBytes = undefined;
     return { thread, loaded };
   };
-  // A model with a main-thread session keeps its bytes until its first long call makes the thread's;
-  // they go as a copy, since the thread takes over the buffer it gets (new Uint8Array copies; a
-  // Buffer's slice would not). Later the file is read again, which happens only if the thread the
-  // session was on has stopped.
+  // A model with a main-thread session reads its file again when its first long call makes the
+  // thread's (checked against the sha256 it loaded with), rather than hold the bytes in the
+  // meantime: most models never make one, and the bench forest's would be 8.5 MB held at rest.
   const bytesForThread = async (): Promise<Uint8Array> =>
-    (keptBytes && new Uint8Array(keptBytes)) ??
     inspectOnnx((await readModelFile({ ...source, sha256: meta!.properties.sha256 })).bytes, source.path).bytes;
 
   // The model's session on the thread, made at the first long call, and made again if the thread
@@ -113,7 +125,6 @@ export function createOnnxRuntime(
     ];
     inline = undefined;
     threaded = undefined;
-    keptBytes = undefined;
     await Promise.all(closing);
   };
 
@@ -125,7 +136,6 @@ export function createOnnxRuntime(
       try {
         if (facts.bytes.byteLength <= settings.inlineModelMaxBytes) {
           inline = await ort.InferenceSession.create(facts.bytes, options);
-          keptBytes = facts.bytes;
           described = { inputs: inline.inputMetadata, outputs: inline.outputMetadata };
         } else {
           const placed = await loadOnThread(facts.bytes);
@@ -156,7 +166,7 @@ export function createOnnxRuntime(
       const long = !placement.inline(rows);
       const threadStarting = threadedMade === undefined || threadedMade !== threaded;
       if (inline && (!long || (threadStarting && placement.inline(rows, true)))) {
-        if (long && !threaded) void onThread().catch(() => undefined);
+        if (long && !threaded && othersInFlight()) void onThread().catch(() => undefined);
         const feeds: Record<string, ort.Tensor> = {};
         for (const input of request.inputs) feeds[input.name] = toOrtTensor(input);
         // onnxruntime-node computes in a setImmediate callback that run() queues synchronously;

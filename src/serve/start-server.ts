@@ -87,11 +87,13 @@ export async function prepareServe(options: ServeOptions) {
 export type PreparedServe = Awaited<ReturnType<typeof prepareServe>>;
 
 /** onnxruntime for every version, each model call timed into the metrics by where it ran. */
-export function onnxRuntimes(settings: Settings, metrics: Metrics): RuntimeFactory {
+export function onnxRuntimes(settings: Settings, metrics: Metrics, gate: RequestGate): RuntimeFactory {
   return (source) =>
-    createOnnxRuntime(source, settings.onnx, (thread, seconds) =>
-      metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds),
-    );
+    createOnnxRuntime(source, settings.onnx, {
+      observeCall: (thread, seconds) =>
+        metrics.modelCallDuration.observe({ model: source.name, version: source.version, thread }, seconds),
+      othersInFlight: () => gate.admission.handling > 1,
+    });
 }
 
 /** A collector that is down fails every export: said once a minute, not once a batch. */
@@ -146,9 +148,10 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     referenceCsv: location ? settings.monitoring.reference : '',
     maxRows: settings.limits.maxRows,
   });
+  const gate = new RequestGate(settings, metrics, tracing);
   const { dataplane, manager } = createServingCore({
     settings,
-    runtimes: options.runtimes ?? onnxRuntimes(settings, metrics),
+    runtimes: options.runtimes ?? onnxRuntimes(settings, metrics, gate),
     metrics,
     logger,
     traffic,
@@ -161,7 +164,6 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   dataplane.observe(monitoring.observe);
   monitoring.start();
 
-  const gate = new RequestGate(settings, metrics, tracing);
   const context = {
     dataplane,
     gate,

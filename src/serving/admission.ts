@@ -55,6 +55,11 @@ export class Admission {
     if (limits.maxEventLoopLagMs > 0) this.#watchLag();
   }
 
+  /** Requests being handled now (their bodies arrived, their replies not yet done). */
+  get handling(): number {
+    return this.#handling;
+  }
+
   /** A ticket for an admitted request, or the refusal to send; `exempt` (probes, scrapes) is never refused. */
   enter(bytes: number, exempt = false): { ticket?: Ticket; refusal?: BerthError } {
     const { maxInFlight, maxBodyBytesInFlight } = this.limits;

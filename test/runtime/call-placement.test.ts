@@ -7,9 +7,12 @@ describe('call placement', () => {
     assert.equal(createCallPlacement(250).inline(100_000), true);
   });
 
-  it('sends a size to the thread once calls of that size took longer than the threshold', () => {
+  it('sends a size to the thread once its first three calls all took longer than the threshold', () => {
     const placement = createCallPlacement(250);
     placement.record(1000, 1100);
+    placement.record(1000, 1200);
+    assert.equal(placement.inline(1000), true); // two calls: still timed inline
+    placement.record(1000, 1050);
     assert.equal(placement.inline(1000), false);
     placement.record(1, 30);
     assert.equal(placement.inline(1), true);
@@ -22,6 +25,18 @@ describe('call placement', () => {
     placement.record(128, 60);
     assert.equal(placement.inline(128), true);
     assert.equal(placement.inline(1 << 20), false); // guessed 0.5 s: straight to the thread
+  });
+
+  it('judges a size by the fastest of its first three calls: one slow first call sends nothing to the thread', () => {
+    const placement = createCallPlacement(250);
+    placement.record(1, 40_000); // the first call after a load, preempted on a busy machine
+    assert.equal(placement.inline(1), true);
+    assert.equal(placement.inline(1, true), true);
+    placement.record(1, 90);
+    placement.record(1, 95);
+    assert.equal(placement.inline(1), true);
+    for (let i = 0; i < 3; i++) placement.record(1, 300); // a short spike: the average follows slowly
+    assert.equal(placement.inline(1), true);
   });
 
   it('follows a size class as its calls get slower or faster, slower ones only when it lasts', () => {
@@ -37,8 +52,10 @@ describe('call placement', () => {
 
   it('while the thread starts, keeps a long size inline unless it is over 64 times the threshold', () => {
     const placement = createCallPlacement(250);
-    placement.record(64, 400); // a 64-row batch just over the threshold
-    placement.record(4096, 20_000); // one far over it
+    for (let i = 0; i < 3; i++) {
+      placement.record(64, 400); // a 64-row batch just over the threshold
+      placement.record(4096, 20_000); // one far over it
+    }
     assert.equal(placement.inline(64), false);
     assert.equal(placement.inline(64, true), true);
     assert.equal(placement.inline(4096, true), false);

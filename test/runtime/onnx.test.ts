@@ -110,7 +110,7 @@ describe('the onnxruntime thread', () => {
       const runtime = createOnnxRuntime(
         forestSource,
         { threadAboveMicros: Number.MAX_SAFE_INTEGER, ...settings },
-        (thread) => seen.push(thread),
+        { observeCall: (thread) => seen.push(thread) },
       );
       await runtime.load();
       assert.equal(runtime.metadata().inputs[0]!.name, 'float_input');
@@ -125,6 +125,36 @@ describe('the onnxruntime thread', () => {
       'onnxruntime',
       'onnxruntime',
     ]);
+  });
+
+  it('starts the thread session for a long call only when other requests are in flight', async () => {
+    // Every call long, and short enough to run inline while the thread's session is being made.
+    const placement = { inline: (_rows: number, threadStarting = false) => threadStarting, record: () => undefined };
+    const calls = async (othersInFlight: boolean) => {
+      const seen: string[] = [];
+      const runtime = createOnnxRuntime(
+        irisSource,
+        {},
+        { placement, othersInFlight: () => othersInFlight, observeCall: (thread) => seen.push(thread) },
+      );
+      await runtime.load();
+      seen.length = 0; // the warm-up
+      // With others in flight the thread's session is made in the background, and calls go there
+      // once it is; alone, 40 calls over a second (the thread starts in well under that) stay inline.
+      for (let i = 0; i < (othersInFlight ? 400 : 40) && !seen.includes('onnxruntime'); i++) {
+        await runtime.infer(irisRow);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await runtime.unload();
+      return seen;
+    };
+    const alone = await calls(false);
+    assert.equal(alone.length, 40);
+    assert.ok(
+      alone.every((thread) => thread === 'main'),
+      'a call made alone started the thread',
+    );
+    assert.equal((await calls(true)).at(-1), 'onnxruntime');
   });
 
   it("makes a model's thread session again after the thread stops", async () => {
