@@ -1,24 +1,27 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runProgram } from '../src/core/programs.js';
 import { freePort } from '../src/plan/bench-server.js';
 import { runLoadTest } from '../src/plan/load-test.js';
 import { answers, requestBody, testRows } from './peers/requests.js';
 import { formatPeerReport, type PeerRun, type Measurement, type Start } from './peers/report.js';
-import { mlserverFiles, systems, type ModelName, type Ports, type System } from './peers/systems.js';
+import { berth, mlserverFiles, systems, type ModelName, type Ports, type System } from './peers/systems.js';
 import { packageVersions, prepareWorkspace } from './peers/workspace.js';
 import { cpuSecondsOf, processTree, rssMbOf, startServer, type ServerUnderTest } from './servers.js';
 
 /**
- * `npm run bench:peers [-- --reps 3 --seconds 6 --models iris,forest --systems berth,fastapi-ort-1w --merge]`:
+ * `npm run bench:peers [-- --reps 3 --seconds 6 --models iris,forest --systems berth,fastapi-ort-1w
+ * --connections 16,64 --baseline DIR --out peers --merge]`:
  * Berth beside the servers its users would run instead, on this machine, in one run.
  *
  * Each repetition starts every system afresh, one at a time with nothing under load (cold start:
  * spawn to the first 200 from its readiness path), checks its answers, leaves them all idle 15 s
  * (idle RSS of each process tree), then loads each in turn with the same load generator
  * (autocannon, in this process, on loopback): a discarded warm-up, then the measured run. The
- * order of systems reverses every other repetition. Writes bench/results/peers.json and peers.md.
+ * order of systems reverses every other repetition. Writes bench/results/<out>.json and .md
+ * (default peers). `--baseline DIR` runs Berth from another built checkout beside this one (a
+ * change's before and after in one run); `--connections` limits the load points.
  */
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -28,13 +31,23 @@ const warmupSeconds = Number(option('warmup') ?? 2);
 const idleSeconds = 15;
 const models = (option('models') ?? 'iris,forest').split(',') as ModelName[];
 const only = option('systems')?.split(',');
-// --merge: keep what bench/results/peers.json holds for the models not run now (a run split in two).
+const connectionCounts = option('connections')?.split(',').map(Number);
+const out = option('out') ?? 'peers';
+if (!/^[a-z0-9-]+$/.test(out)) throw new Error(`--out ${out}: a file name in bench/results, without extension`);
+const baselineDir = option('baseline');
+// --merge: keep what bench/results/<out>.json holds for the models not run now (a run split in two).
 const merge = args.includes('--merge');
-const chosen = systems.filter((system) => !only || only.includes(system.id));
+const baseline = baselineDir && berth({ dir: resolve(baselineDir), name: option('baseline-name') ?? baselineDir });
+const chosen = [...systems, ...(baseline ? [baseline] : [])].filter(
+  (system) => !only || only.includes(system.id) || system === baseline,
+);
 const logDir = 'bench/results/logs/peers';
 mkdirSync(logDir, { recursive: true });
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const connectionsFor = (model: ModelName) =>
+  (model === 'iris' ? [16, 64] : [64]).filter((count) => !connectionCounts || connectionCounts.includes(count));
 
 /** The points measured for a system: every one at 16 and 64 connections on iris, at 64 on the forest; Berth's OIP v2 beside its /predict. */
 function pointsOf(
@@ -47,8 +60,7 @@ function pointsOf(
     path: system.path(model),
     body: requestBody(system.dialect(model), row, system.v2Input?.(model)),
   };
-  const connections = model === 'iris' ? [16, 64] : [64];
-  const points = connections.map((count) => ({ ...main, connections: count }));
+  const points = connectionsFor(model).map((count) => ({ ...main, connections: count }));
   if (system.id === 'berth' && model === 'iris')
     points.push({
       label: 'Berth OIP v2 REST',
@@ -166,10 +178,10 @@ for (const model of models) {
         processes: server.processCount(),
       });
 
-    for (const connections of model === 'iris' ? [16, 64] : [64]) {
+    for (const connections of connectionsFor(model)) {
       for (const system of order) {
         const server = running.get(system.id);
-        if (!server) continue;
+        if (!server || system.startOnly) continue;
         for (const point of pointsOf(system, model).filter((candidate) => candidate.connections === connections)) {
           const load = (durationSeconds: number) =>
             runLoadTest({
@@ -228,7 +240,7 @@ const commit = (await runProgram('git', ['rev-parse', '--short', 'HEAD'])).stdou
 const onnxruntimeNode = (
   JSON.parse(readFileSync('node_modules/onnxruntime-node/package.json', 'utf8')) as { version: string }
 ).version;
-const earlier = merge ? (JSON.parse(readFileSync('bench/results/peers.json', 'utf8')) as PeerRun) : undefined;
+const earlier = merge ? (JSON.parse(readFileSync(`bench/results/${out}.json`, 'utf8')) as PeerRun) : undefined;
 const kept = <T extends { model: ModelName }>(items: T[] | undefined) =>
   (items ?? []).filter((item) => !models.includes(item.model));
 const run: PeerRun = {
@@ -257,6 +269,6 @@ const run: PeerRun = {
 };
 const report = formatPeerReport(run);
 process.stdout.write(`${report}\n`);
-writeFileSync('bench/results/peers.json', `${JSON.stringify(run, null, 2)}\n`);
-writeFileSync('bench/results/peers.md', `${report}\n`);
-log('wrote bench/results/peers.json and peers.md');
+writeFileSync(`bench/results/${out}.json`, `${JSON.stringify(run, null, 2)}\n`);
+writeFileSync(`bench/results/${out}.md`, `${report}\n`);
+log(`wrote bench/results/${out}.json and ${out}.md`);

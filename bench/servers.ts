@@ -169,7 +169,9 @@ export const startCeiling = (logFile: string) => startBare('ceiling-server', log
 export const startFloor = (logFile: string) => startBare('floor-server', logFile);
 
 /** A bench script compiled to plain JavaScript beside the CLI's build (packages stay in node_modules). */
-export function compiledBenchScript(name: 'ceiling-server' | 'floor-server' | 'tail-probe'): string {
+export function compiledBenchScript(
+  name: 'ceiling-server' | 'floor-server' | 'ort-floor-server' | 'tail-probe',
+): string {
   const outfile = `dist/bench/${name}.js`;
   buildSync({
     entryPoints: [`bench/${name}.ts`],

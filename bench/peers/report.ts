@@ -127,31 +127,80 @@ export function judgePeers(run: PeerRun): PeerVerdict[] {
       met: Math.max(...p999) <= 5,
     });
   }
-  const startsOf = (system: string) =>
-    run.starts.filter((start) => start.system === system && start.model === 'iris').filter(measured);
+  for (const model of ['iris', 'forest'] as const) verdicts.push(...judgeStarts(run, model));
+  verdicts.push(...judgeBaseline(run));
+  return verdicts;
+}
+
+const startsOf = (run: PeerRun, system: string, model: ModelName) =>
+  run.starts.filter((start) => start.system === system && start.model === model).filter(measured);
+
+/** Per-repetition ratio of a start figure of Berth's to the same figure of a system started in the same repetition. */
+function startRatios(
+  run: PeerRun,
+  model: ModelName,
+  other: string,
+  value: (start: Extract<Start, { coldStartMs: number }>) => number,
+): number[] {
+  return startsOf(run, 'berth', model).flatMap((start) => {
+    const beside = startsOf(run, other, model).find((candidate) => candidate.rep === start.rep);
+    return beside && value(beside) > 0 ? [value(start) / value(beside)] : [];
+  });
+}
+
+/** Idle RSS and cold start against the leanest and the fastest peer (its median), with the ratio per repetition. */
+function judgeStarts(run: PeerRun, model: ModelName): PeerVerdict[] {
   const peers = run.systems.filter(
-    (system) => !system.reference && system.id !== 'berth' && startsOf(system.id).length > 0,
+    (system) => !system.reference && !system.id.startsWith('berth') && startsOf(run, system.id, model).length > 0,
   );
-  const berthStarts = startsOf('berth');
-  if (peers.length > 0 && berthStarts.length > 0) {
-    const byMedian = (value: (start: Extract<Start, { coldStartMs: number }>) => number) =>
-      peers
-        .map((peer) => ({ peer, value: median(startsOf(peer.id).map(value)) }))
-        .sort((x, y) => x.value - y.value)[0]!;
-    const leanest = byMedian((start) => start.idleRssMb);
-    const idle = berthStarts.map((start) => start.idleRssMb);
-    verdicts.push({
-      target: `idle RSS ≤ the leanest peer’s (${leanest.peer.label}: ${leanest.value.toFixed(1)} MB)`,
-      value: `${spread(idle, 1)} MB`,
+  const berthStarts = startsOf(run, 'berth', model);
+  if (peers.length === 0 || berthStarts.length === 0) return [];
+  const byMedian = (value: (start: Extract<Start, { coldStartMs: number }>) => number) =>
+    peers
+      .map((peer) => ({ peer, value: median(startsOf(run, peer.id, model).map(value)) }))
+      .sort((x, y) => x.value - y.value)[0]!;
+  const leanest = byMedian((start) => start.idleRssMb);
+  const idle = berthStarts.map((start) => start.idleRssMb);
+  const idleRatios = startRatios(run, model, leanest.peer.id, (start) => start.idleRssMb);
+  const fastest = byMedian((start) => start.coldStartMs);
+  const cold = berthStarts.map((start) => start.coldStartMs);
+  const coldRatios = startRatios(run, model, fastest.peer.id, (start) => start.coldStartMs);
+  return [
+    {
+      target: `${model}: idle RSS ≤ the leanest peer’s (${leanest.peer.label}: ${leanest.value.toFixed(1)} MB)`,
+      value: `${spread(idle, 1)} MB; per repetition ${spread(idleRatios)}× its`,
       met: median(idle) <= leanest.value,
-    });
-    const fastest = byMedian((start) => start.coldStartMs);
-    const cold = berthStarts.map((start) => start.coldStartMs);
-    verdicts.push({
-      target: `cold start ≤ 1/3 of the fastest peer’s (${fastest.peer.label}: ${Math.round(fastest.value)} ms)`,
-      value: `${spread(cold, 0)} ms = ${(median(cold) / fastest.value).toFixed(2)} of it`,
+    },
+    {
+      target: `${model}: cold start ≤ 1/3 of the fastest peer’s (${fastest.peer.label}: ${Math.round(fastest.value)} ms)`,
+      value: `${spread(cold, 0)} ms = ${(median(cold) / fastest.value).toFixed(2)} of it; per repetition ${spread(coldRatios)}× its`,
       met: median(cold) <= fastest.value / 3,
+    },
+  ];
+}
+
+/** With `--baseline`: this checkout's Berth against the baseline's, per repetition (not targets: the change's effect). */
+function judgeBaseline(run: PeerRun): PeerVerdict[] {
+  const verdicts: PeerVerdict[] = [];
+  for (const model of ['iris', 'forest'] as const) {
+    if (startsOf(run, 'berth-baseline', model).length === 0) continue;
+    const cold = startRatios(run, model, 'berth-baseline', (start) => start.coldStartMs);
+    const idle = startRatios(run, model, 'berth-baseline', (start) => start.idleRssMb);
+    verdicts.push({
+      target: `${model}: cold start and idle RSS, this tree ÷ the baseline`,
+      value: `cold start ${spread(cold)}×, idle RSS ${spread(idle)}×`,
+      met: median(cold) <= 1 && median(idle) <= 1,
     });
+    const at64 = (system: string) => (m: Measurement) =>
+      m.model === model && m.system === system && m.connections === 64 && m.label.startsWith('Berth /predict');
+    const rps = perRep(run, at64('berth'), at64('berth-baseline'), (m) => m.rps);
+    const p99 = perRep(run, at64('berth'), at64('berth-baseline'), (m) => m.p99);
+    if (rps.length > 0)
+      verdicts.push({
+        target: `${model}: c64 req/s and p99, this tree ÷ the baseline`,
+        value: `req/s ${spread(rps)}×, p99 ${spread(p99)}×`,
+        met: median(rps) >= 0.95 && median(p99) <= 1.05,
+      });
   }
   return verdicts;
 }

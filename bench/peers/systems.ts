@@ -52,6 +52,8 @@ export interface System {
   launch: (model: ModelName, ports: Ports, workspace: Workspace) => Launch;
   /** Not a peer: a reference point (the ceiling), left out of "the fastest/leanest peer". */
   reference?: boolean;
+  /** Started and measured at rest only, never loaded (it serves no requests). */
+  startOnly?: boolean;
 }
 
 const here = (...parts: string[]) => resolve('bench/peers', ...parts);
@@ -118,6 +120,38 @@ const fastapiOnnx = (workers: number): System => ({
   }),
 });
 
+/**
+ * Berth from the built CLI (dist/cli/bin.js) of this checkout or, as a baseline beside it in the
+ * same run, of another built checkout of the repository (`--baseline DIR`).
+ */
+export const berth = (baseline?: { dir: string; name: string }): System => ({
+  id: baseline ? 'berth-baseline' : 'berth',
+  label: baseline ? `Berth /predict, baseline: ${baseline.name}` : 'Berth /predict',
+  settings: baseline
+    ? `the same, built from ${baseline.dir}`
+    : 'berth serve with its defaults (batching, access log, metrics, drift monitoring on)',
+  models: ['iris', 'forest'],
+  readyPath: () => '/ready',
+  path: (model) => (model === 'iris' ? '/predict' : '/v2/models/bench-forest/infer'),
+  dialect: (model) => (model === 'iris' ? 'named' : 'v2'),
+  v2Input: () => 'float_input',
+  launch: (model, { http, grpc }) => ({
+    program: process.execPath,
+    args: [
+      'dist/cli/bin.js',
+      'serve',
+      model === 'iris' ? 'examples/iris' : 'test/fixtures/models/bench-forest',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(http),
+      '--grpc-port',
+      String(grpc),
+    ],
+    cwd: baseline?.dir,
+  }),
+});
+
 export const systems: System[] = [
   {
     id: 'ceiling',
@@ -134,29 +168,21 @@ export const systems: System[] = [
     }),
   },
   {
-    id: 'berth',
-    label: 'Berth /predict',
-    settings: 'berth serve with its defaults (batching, access log, metrics, drift monitoring on)',
+    id: 'ort-floor',
+    label: 'Floor: node:http + onnxruntime-node, the session made, nothing else',
+    settings: 'bench/ort-floor-server.ts (start and rest only: it answers no requests)',
     models: ['iris', 'forest'],
+    reference: true,
+    startOnly: true,
     readyPath: () => '/ready',
-    path: (model) => (model === 'iris' ? '/predict' : '/v2/models/bench-forest/infer'),
-    dialect: (model) => (model === 'iris' ? 'named' : 'v2'),
-    v2Input: () => 'float_input',
-    launch: (model, { http, grpc }) => ({
+    path: () => '/ready',
+    dialect: () => 'named',
+    launch: (model, { http }) => ({
       program: process.execPath,
-      args: [
-        'dist/cli/bin.js',
-        'serve',
-        model === 'iris' ? 'examples/iris' : 'test/fixtures/models/bench-forest',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(http),
-        '--grpc-port',
-        String(grpc),
-      ],
+      args: [compiledBenchScript('ort-floor-server'), onnxFile(model), String(http)],
     }),
   },
+  berth(),
   seed(1),
   seed(2),
   fastapiOnnx(1),
