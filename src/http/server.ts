@@ -121,8 +121,9 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime;
     const route = request.routeOptions.url ?? 'unmatched';
-    const model = modelLabel(request, route, reply.statusCode);
-    metrics.httpRequests.inc({ route, model, status: String(reply.statusCode) });
+    const status = reply.statusCode;
+    const model = modelLabel(request, route, status);
+    metrics.requestCounts.update(`${route}\n${model}\n${status}`, () => ({ route, model, status: String(status) }));
     const trace = request.context?.trace;
     observeLatency(metrics.httpDuration, { route, model }, ms / 1000, trace?.inference?.traceId);
     if (settings.log.requests && route !== '/metrics') {
@@ -133,7 +134,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
           method: request.method,
           route,
           model: model || undefined,
-          status: reply.statusCode,
+          status,
           ms: Math.round(ms * 10) / 10,
         },
         'request',
