@@ -1,17 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { freePort } from '../src/plan/bench-server.js';
 import { compiledBenchScript, startServer } from './servers.js';
 
 /**
- * `npm run bench:tail [-- --reps 3 --seconds 8 --connections 64 --target examples/iris] [-- serve flags]`:
+ * `npm run bench:tail [-- --reps 3 --seconds 8 --connections 64 --target examples/iris --node-flags '--max-semi-space-size=32' --out tail] [-- serve flags]`:
  * what Berth's slowest responses under load are made of. Berth runs from dist/ with a probe loaded
  * (bench/tail-probe.ts: GC pauses, event-loop turns over 3 ms, worker threads started) and V8's
  * `--trace-gc-nvp` (bytes promoted to the old generation per scavenge). autocannon records when each
  * response ended and whether it was its connection's first. The report gives, per repetition, the
  * percentiles with and without each connection's first response, the GC time and promotion per
  * request, the server's per-phase histograms (/metrics deltas), and the slowest bursts of responses
- * beside the server events that overlap them.
+ * beside the server events that overlap them. `--node-flags` are given to the server's node (V8's
+ * heap sizes); `--out NAME` also writes the report to bench/results/NAME.md.
  */
 const args = process.argv.slice(2);
 const split = args.indexOf('--');
@@ -23,6 +25,9 @@ const reps = Number(option('reps', '3'));
 const seconds = Number(option('seconds', '8'));
 const connections = Number(option('connections', '64'));
 const target = option('target', 'examples/iris');
+const nodeFlags = option('node-flags', '').split(' ').filter(Boolean);
+const out = option('out', '');
+if (out && !/^[a-z0-9-]+$/.test(out)) throw new Error(`--out ${out}: a file name in bench/results, without extension`);
 const body = JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
 
 mkdirSync('bench/results/logs', { recursive: true });
@@ -33,6 +38,7 @@ const port = await freePort();
 const server = await startServer({
   program: process.execPath,
   args: [
+    ...nodeFlags,
     '--trace-gc-nvp',
     '--import',
     `./${compiledBenchScript('tail-probe')}`,
@@ -90,7 +96,7 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length - 1e-9) - 1))] ?? 0;
 const f = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 const lines: string[] = [
-  `bench:tail: ${target}, ${connections} connections, ${reps} × ${seconds} s after 2 s of warm-up`,
+  `bench:tail: ${target}, ${connections} connections, ${reps} × ${seconds} s after 2 s of warm-up${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''} (${new Date().toISOString()}, load average ${loadavg()[0]!.toFixed(2)})`,
   '',
 ];
 lines.push(
@@ -231,3 +237,4 @@ for (const burst of bursts.sort((a, b) => b.max - a.max).slice(0, 8)) {
   );
 }
 process.stdout.write(`${lines.join('\n')}\n`);
+if (out) writeFileSync(`bench/results/${out}.md`, `${lines.join('\n')}\n`);

@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip, createInflate, deflate, gzip } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../core/errors.js';
 
 /**
@@ -10,7 +10,9 @@ import { errors } from '../core/errors.js';
  * @fastify/compress, whose dependencies (readable-stream, minipass, mime-db) added 0.3 MB to the
  * serve bundle and ~4 MB to idle RSS (five interleaved spawns each), past the 100 MB target.
  */
-export function compressBothWays(app: FastifyInstance, minReplyBytes: number): void {
+
+/** Request bodies sent with Content-Encoding gzip or deflate; any other coding is 415. */
+export function inflateRequestBodies(app: FastifyInstance): void {
   // Inflated while it arrives, so fastify's body limit counts what the body expands to: a small
   // compressed body cannot grow past the limit in memory.
   app.addHook('preParsing', (request, _reply, payload, done) => {
@@ -30,16 +32,26 @@ export function compressBothWays(app: FastifyInstance, minReplyBytes: number): v
     payload.pipe(inflater).pipe(inflated);
     done(null, inflated as Readable);
   });
+}
 
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (
-      (typeof payload !== 'string' && !Buffer.isBuffer(payload)) ||
-      reply.hasHeader('content-encoding') ||
-      !compressible(reply.getHeader('content-type'))
-    )
+/**
+ * The reply's compression, as a step of the server's one onSend hook: replies of at least
+ * `minReplyBytes` in a compressible type, in the encoding the client prefers.
+ */
+export function compressReply(
+  minReplyBytes: number,
+): (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: null, payload: unknown) => void,
+) => void {
+  return (request, reply, payload, done) => {
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
+    // The size first: most replies (one prediction) are small, and this is every reply's path.
+    if (Buffer.byteLength(payload) < minReplyBytes) return done(null, payload);
+    if (reply.hasHeader('content-encoding') || !compressible(reply.getHeader('content-type')))
       return done(null, payload);
-    const size = Buffer.byteLength(payload);
-    if (size < minReplyBytes) return done(null, payload);
     reply.header('vary', reply.hasHeader('vary') ? `${reply.getHeader('vary')}, accept-encoding` : 'accept-encoding');
     const encoding = preferredEncoding(request.headers['accept-encoding']);
     if (encoding === undefined) return done(null, payload);
@@ -49,7 +61,7 @@ export function compressBothWays(app: FastifyInstance, minReplyBytes: number): v
       reply.header('content-encoding', encoding);
       done(null, compressed);
     });
-  });
+  };
 }
 
 /** JSON, text (not event streams, which must flush as they go), scripts, SVG and binary tensors. */

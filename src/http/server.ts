@@ -6,7 +6,7 @@ import { observeLatency } from '../observe/metrics.js';
 import type { TraceArrival } from '../observe/tracing/tracing.js';
 import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
-import { compressBothWays } from './compression.js';
+import { compressReply, inflateRequestBodies } from './compression.js';
 import { errorReply } from './error-reply.js';
 import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
@@ -68,16 +68,18 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   // Hooks take `done` rather than being async: each async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(baselineHeaders).header('x-request-id', request.id);
+    // fastify builds routeOptions afresh on each read: read once.
+    const { config, url } = request.routeOptions;
     // Before any body handling: a wrong method is answered whatever it carries.
-    const allowed = (request.routeOptions.config as { allowed?: string[] } | undefined)?.allowed;
+    const allowed = (config as { allowed?: string[] } | undefined)?.allowed;
     if (allowed) {
       reply.header('allow', allowed.join(', '));
       return done(errors.methodNotAllowed(request.method, request.url.split('?')[0]!, allowed));
     }
     // Admission control: under a flood, a 429 that skips JSON parsing, validation and the model
     // is the cheapest answer, so the process keeps answering everything. Probes are never shed.
-    const open = openRoutes.has(request.routeOptions.url ?? '');
-    const trace = gate.tracing && !open ? traceArrival(request) : undefined;
+    const open = openRoutes.has(url ?? '');
+    const trace = gate.tracing && !open ? traceArrival(request, url) : undefined;
     const entered = gate.enter({
       requestId: request.id,
       authorization: request.headers.authorization,
@@ -103,18 +105,25 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     done();
   });
 
-  // Decided when the reply is written, not when the request arrived: every reply sent while
-  // draining tells its client to reconnect elsewhere, even one accepted before the drain began.
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  // One onSend hook for every reply's last touches (fastify runs each hook through its own runner):
+  const compress = compressReply(settings.server.compressMinBytes);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    // Decided when the reply is written, not when the request arrived: every reply sent while
+    // draining tells its client to reconnect elsewhere, even one accepted before the drain began.
     if (dataplane.draining) reply.header('connection', 'close');
-    done(null, payload);
+    // JSON is application/json with no charset parameter (RFC 8259 §11 defines none); fastify adds one.
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8')
+      reply.header('content-type', 'application/json');
+    compress(request, reply, payload, done);
   });
+  inflateRequestBodies(app);
 
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime;
     const route = request.routeOptions.url ?? 'unmatched';
-    const model = modelLabel(request, route, reply.statusCode);
-    metrics.httpRequests.inc({ route, model, status: String(reply.statusCode) });
+    const status = reply.statusCode;
+    const model = modelLabel(request, route, status);
+    metrics.requestCounts.update(`${route}\n${model}\n${status}`, () => ({ route, model, status: String(status) }));
     const trace = request.context?.trace;
     observeLatency(metrics.httpDuration, { route, model }, ms / 1000, trace?.inference?.traceId);
     if (settings.log.requests && route !== '/metrics') {
@@ -125,7 +134,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
           method: request.method,
           route,
           model: model || undefined,
-          status: reply.statusCode,
+          status,
           ms: Math.round(ms * 10) / 10,
         },
         'request',
@@ -153,14 +162,6 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
       logger,
     );
   });
-
-  // JSON is application/json with no charset parameter (RFC 8259 §11 defines none); fastify adds one.
-  app.addHook('onSend', (_, reply, payload, done) => {
-    if (reply.getHeader('content-type') === 'application/json; charset=utf-8')
-      reply.header('content-type', 'application/json');
-    done(null, payload);
-  });
-  compressBothWays(app, settings.server.compressMinBytes);
 
   const routes: Route[] = [
     ...healthRoutes(context),
@@ -198,8 +199,7 @@ function registerMethodNotAllowed(app: FastifyInstance, routes: Route[]): void {
 }
 
 /** The server span of an HTTP request, named and described as OpenTelemetry's HTTP semantic conventions say. */
-function traceArrival(request: FastifyRequest): TraceArrival {
-  const route = request.routeOptions.url;
+function traceArrival(request: FastifyRequest, route: string | undefined): TraceArrival {
   const attributes: TraceAttributes = {
     'http.request.method': request.method,
     'url.path': request.url.split('?')[0]!,

@@ -8,7 +8,8 @@ export function inferenceMetrics(metrics: Metrics): { inference: InferenceObserv
     inference(event) {
       const labels = { model: event.model, version: event.version };
       observeLatency(metrics.inferenceDuration, labels, event.seconds, event.request.trace?.traceId);
-      if (event.error === undefined) metrics.inferenceRows.inc(labels, event.rows);
+      if (event.error === undefined)
+        metrics.rowCounts.update(`${event.model}\n${event.version}`, () => labels, event.rows);
       else
         metrics.inferenceErrors.inc({
           ...labels,

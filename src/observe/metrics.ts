@@ -28,7 +28,8 @@ export function createMetrics(options: { processMetrics?: boolean; exemplars?: b
   const payloadLog = { collect: () => collectHooks.payloadLog?.() };
   const counter = <L extends string>(spec: MetricSpec<L>, extra: { collect?: (this: Counter<L>) => void } = {}) =>
     new Counter<L>({ ...common(spec), registers, ...extra });
-  const gauge = <L extends string>(spec: MetricSpec<L>) => new Gauge<L>({ ...common(spec), registers });
+  const gauge = <L extends string>(spec: MetricSpec<L>, extra: { collect?: (this: Gauge<L>) => void } = {}) =>
+    new Gauge<L>({ ...common(spec), registers, ...extra });
   const histogram = <L extends string>(spec: MetricSpec<L>) =>
     new Histogram<L>({ ...common(spec), buckets: [...spec.buckets!], registers });
   const latency = <L extends string>(spec: MetricSpec<L>) => {
@@ -41,13 +42,20 @@ export function createMetrics(options: { processMetrics?: boolean; exemplars?: b
     if (exemplars) exemplarHistograms.add(made as Histogram<string>);
     return made;
   };
+  const requestCounts = new Gathered<'route' | 'model' | 'status'>('counter');
+  const rowCounts = new Gathered<'model' | 'version'>('counter');
+  const depths = new Gathered<'model'>('gauge');
   return {
     registry,
-    httpRequests: counter(m.httpRequests),
+    httpRequests: counter(m.httpRequests, { collect: requestCounts.collector() }),
+    /** berth_http_requests_total on the request path, gathered until read (`Gathered`). */
+    requestCounts,
     httpDuration: latency(m.httpDuration),
     inFlight: gauge(m.inFlight),
     inferenceDuration: latency(m.inferenceDuration),
-    inferenceRows: counter(m.inferenceRows),
+    inferenceRows: counter(m.inferenceRows, { collect: rowCounts.collector() }),
+    /** berth_inference_rows_total on the request path, gathered until read. */
+    rowCounts,
     inferenceErrors: counter(m.inferenceErrors),
     modelLoadSeconds: gauge(m.modelLoadSeconds),
     modelReady: gauge(m.modelReady),
@@ -55,7 +63,9 @@ export function createMetrics(options: { processMetrics?: boolean; exemplars?: b
     batchSize: histogram(m.batchSize),
     batchRequests: histogram(m.batchRequests),
     queueDuration: histogram(m.queueDuration),
-    queueDepth: gauge(m.queueDepth),
+    queueDepth: gauge(m.queueDepth, { collect: depths.collector() }),
+    /** berth_queue_depth as each enqueue and batch changes it, set when read. */
+    depths,
     shadowComparisons: counter(m.shadowComparisons),
     logLinesDropped: counter(m.logLinesDropped, { collect: collectDroppedLines() }),
     shed: counter(m.shed),
@@ -81,6 +91,42 @@ export function createMetrics(options: { processMetrics?: boolean; exemplars?: b
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Updates to a metric on the request path, kept in plain numbers by label set and applied when the
+ * registry reads the metric (a scrape, the cluster's aggregate, the dashboard), so what it exposes
+ * is the same. A request then pays a Map lookup where prom-client checks, hashes and copies the
+ * labels (0.2–0.9 µs per update, measured in process; a one-row /predict made eight updates).
+ * A counter's updates add up until the next read; a gauge's last one is its value.
+ */
+export class Gathered<L extends string> {
+  readonly #pending = new Map<string, { labels: LabelValues<L>; value: number; changed: boolean }>();
+
+  constructor(readonly kind: 'counter' | 'gauge') {}
+
+  /** An increment (counter) or the new value (gauge) of the label set `key` names; `labels` is called only for a new key. */
+  update(key: string, labels: () => LabelValues<L>, value = 1): void {
+    let entry = this.#pending.get(key);
+    if (!entry) this.#pending.set(key, (entry = { labels: labels(), value: 0, changed: false }));
+    entry.value = this.kind === 'counter' ? entry.value + value : value;
+    entry.changed = true;
+  }
+
+  /** The metric's `collect` option: prom-client calls it, with the metric as `this`, before each read. */
+  collector(): (this: { inc?: unknown; set?: unknown }) => void {
+    const pending = this.#pending;
+    const counter = this.kind === 'counter';
+    return function (this: { inc?: unknown; set?: unknown }) {
+      for (const entry of pending.values()) {
+        if (!entry.changed) continue;
+        if (counter) (this as Counter<L>).inc(entry.labels, entry.value);
+        else (this as Gauge<L>).set(entry.labels, entry.value);
+        if (counter) entry.value = 0;
+        entry.changed = false;
+      }
+    };
+  }
+}
 
 /**
  * Observes a latency. With exemplars on (tracing on: `createMetrics({ exemplars: true })`), a

@@ -22,20 +22,27 @@ export function responseToRows(
     classifier && response.outputs.find((tensor) => tensor.name === classifier.probabilityOutput);
   if (labelTensor && probabilityTensor) {
     const { names, indexOfLabel } = classNames(model, config);
-    const probabilities = toJsonValues(probabilityTensor);
+    // Read from the typed array itself: no array of boxed values per answer (this runs per request).
+    const { data } = probabilityTensor;
+    const probabilities =
+      data instanceof Float32Array || data instanceof Float64Array ? data : toJsonValues(probabilityTensor);
     const width = probabilityTensor.shape[1] ?? 1;
     const columns = Math.min(width, names.length);
-    return toRows(labelTensor).map((cell, row) => {
-      const label = unwrapSingle(cell);
+    const labels = toRows(labelTensor);
+    const rows: RowPrediction[] = new Array(labels.length);
+    for (let row = 0; row < labels.length; row++) {
+      const label = unwrapSingle(labels[row]);
       const index = indexOfLabel.get(String(label));
       const name = index !== undefined ? names[index] : typeof label === 'string' ? label : undefined;
       const byClass: Record<string, number> = {};
       for (let column = 0; column < columns; column++)
-        byClass[names[column]!] = shortestFloat32(probabilities[row * width + column] as number);
-      return name !== undefined
-        ? { prediction: label, label: name, probabilities: byClass }
-        : { prediction: label, probabilities: byClass };
-    });
+        byClass[names[column]!] = probabilityValue(probabilities[row * width + column]);
+      rows[row] =
+        name !== undefined
+          ? { prediction: label, label: name, probabilities: byClass }
+          : { prediction: label, probabilities: byClass };
+    }
+    return rows;
   }
   return toRows(response.outputs[0] as Tensor).map((value) => ({ prediction: unwrapSingle(value) }));
 }
@@ -54,6 +61,12 @@ const classNames = perModelAndConfig((model, config): ClassNames => {
   const names = labels && labels.length === classes.length ? labels : classes.map(String);
   return { names, indexOfLabel: new Map(classes.map((label, index) => [String(label), index])) };
 });
+
+/** A probability as JSON shows it: the shortest float32 text, and NaN or Infinity as a string (JSON has neither). */
+function probabilityValue(value: unknown): number {
+  if (typeof value !== 'number') return value as number;
+  return Number.isFinite(value) ? shortestFloat32(value) : (String(value) as unknown as number);
+}
 
 /**
  * The shortest decimal that reads back as the same float32: people read this dialect, and

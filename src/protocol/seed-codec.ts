@@ -73,8 +73,16 @@ export function encodeSeedResponse(
   single: boolean,
 ) {
   const predictions = responseToRows(model, config, response);
+  if (single) {
+    // Built field by field rather than spread: this is every one-row answer.
+    const row: Record<string, unknown> = { prediction: predictions[0]!.prediction };
+    if (predictions[0]!.label !== undefined) row.label = predictions[0]!.label;
+    if (predictions[0]!.probabilities !== undefined) row.probabilities = predictions[0]!.probabilities;
+    row.model_name = model.name;
+    row.model_version = model.version;
+    return row;
+  }
   const meta = { model_name: model.name, model_version: model.version };
-  if (single) return { ...predictions[0], ...meta };
   const out: Record<string, unknown> = { predictions: predictions.map((row) => row.prediction) };
   if (predictions.some((row) => row.label !== undefined)) out.labels = predictions.map((row) => row.label);
   if (predictions.some((row) => row.probabilities !== undefined))

@@ -47,6 +47,7 @@ export function composeVersion(inner: ModelRuntime, parts: VersionParts): Versio
  */
 function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }: VersionParts): ModelRuntime {
   let outer: ModelRuntime = inner;
+  const depthLabels = () => ({ model: name });
   return {
     async load() {
       await inner.load();
@@ -63,7 +64,7 @@ function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }
             metrics.queueDuration.observe({ model: name }, seconds);
             stats.queued(seconds);
           },
-          depth: (depth) => metrics.queueDepth.set({ model: name }, depth),
+          depth: (depth) => metrics.depths.update(name, depthLabels, depth),
           shed: (reason) => metrics.shed.inc({ model: name, reason }),
           executed: (rows, requests, merge, call, split) => stats.executed(rows, requests, merge, call, split),
         },

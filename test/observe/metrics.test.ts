@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get, post, startTestServer } from '../helpers/server.js';
+import { createMetrics } from '../../src/observe/metrics.js';
 import type { RunningServer } from '../../src/serve/start-server.js';
 
 /** /metrics in Prometheus text format with the families Berth exports, labelled by route/model/status. */
@@ -74,5 +75,28 @@ describe('/metrics with every model call on the onnxruntime thread', () => {
     } finally {
       await server.shutdown('test done');
     }
+  });
+});
+
+/** Updates gathered on the request path reach prom-client when the registry reads the metric. */
+describe('gathered metric updates', () => {
+  it('counters add what gathered since the last read, once; gauges show the last value', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const labels = () => ({ route: '/predict', model: 'iris', status: '200' });
+    metrics.requestCounts.update('/predict\niris\n200', labels);
+    metrics.requestCounts.update('/predict\niris\n200', labels, 2);
+    metrics.httpRequests.inc({ route: '/predict', model: 'iris', status: '200' }, 10);
+    metrics.depths.update('iris', () => ({ model: 'iris' }), 5);
+    metrics.depths.update('iris', () => ({ model: 'iris' }), 3);
+    const value = async (name: string) => (await metrics.registry.getSingleMetric(name)!.get()).values[0]?.value;
+    assert.equal(await value('berth_http_requests_total'), 13);
+    assert.equal(await value('berth_http_requests_total'), 13, 'a second read adds nothing');
+    metrics.requestCounts.update('/predict\niris\n200', labels);
+    assert.equal(await value('berth_http_requests_total'), 14);
+    assert.equal(await value('berth_queue_depth'), 3);
+    assert.match(
+      await metrics.registry.metrics(),
+      /berth_http_requests_total\{route="\/predict",model="iris",status="200"\} 14/,
+    );
   });
 });
