@@ -25,6 +25,8 @@ const options = JSON.parse(readFileSync(0, 'utf8')) as Options;
 const started = performance.now();
 const latencies: Record<string, number[]> = {};
 const timeoutsBySecond: number[] = [];
+const shedBySecond: number[] = [];
+const second = () => Math.floor((performance.now() - started) / 1000);
 const instance = autocannon({
   url: options.url,
   method: 'POST',
@@ -35,13 +37,13 @@ const instance = autocannon({
   duration: options.duration,
   timeout: options.timeout,
 });
-instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) =>
-  (latencies[status] ??= []).push(ms),
-);
+instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+  (latencies[status] ??= []).push(ms);
+  if (status === 429) shedBySecond[second()] = (shedBySecond[second()] ?? 0) + 1;
+});
 instance.on('reqError', (error: Error) => {
   if (!error.message.includes('timed out')) return;
-  const second = Math.floor((performance.now() - started) / 1000);
-  timeoutsBySecond[second] = (timeoutsBySecond[second] ?? 0) + 1;
+  timeoutsBySecond[second()] = (timeoutsBySecond[second()] ?? 0) + 1;
 });
 const result = await instance;
 
@@ -49,11 +51,14 @@ const all = Object.values(latencies).flat();
 const statuses = Object.fromEntries(Object.entries(latencies).map(([status, list]) => [status, list.length]));
 process.stdout.write(
   `${JSON.stringify({
+    // What the generator managed to send: on a shared machine it may fall short of the rate asked.
+    sentRps: Math.round((result.requests.sent ?? 0) / options.duration),
     answeredRps: Math.round(all.length / options.duration),
     statuses,
     timeouts: result.timeouts,
     otherErrors: result.errors - result.timeouts,
     timeoutsBySecond: Array.from(timeoutsBySecond, (n) => n ?? 0),
+    shedBySecond: Array.from(shedBySecond, (n) => n ?? 0),
     allMs: percentiles(all),
     okMs: percentiles(latencies[200] ?? []),
     shedMs: percentiles(latencies[429] ?? []),

@@ -337,7 +337,9 @@ const cases: Record<string, () => Promise<unknown>> = {
       probeStatuses: { connections8: probe8.statuses, connections64: probe64.statuses },
       halfLoad: {
         offeredRps: Math.round(capacity / 2),
+        sentRps: half.sentRps,
         statuses: half.statuses,
+        shedBySecond: half.shedBySecond,
         timeouts: half.timeouts,
         allMs: half.allMs,
       },

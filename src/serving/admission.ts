@@ -7,7 +7,7 @@ export interface AdmissionLimits {
   maxBodyBytesInFlight: number;
   /** The body limit: what a request without Content-Length (chunked) is counted as. */
   maxBodyBytes: number;
-  /** Event-loop lag past which new requests are shed; 0 = off. */
+  /** Event-loop lag past which fewer requests are handled at once (#watchLag); 0 = off. */
   maxEventLoopLagMs: number;
   /** Time in the server (body arrived → reply done) that even the fastest recent request took, past which new ones are shed; 0 = off. */
   maxSojournMs: number;
@@ -40,7 +40,6 @@ const sojournWindowMs = 500;
 export class Admission {
   #handling = 0;
   #bytes = 0;
-  #lagMs = 0;
   #lagTimer?: NodeJS.Timeout;
   /** Requests handled at once that keep the event loop's turns under its lag limit (#watchLag), and the most handled since its last tick. */
   #limit: number;
@@ -151,11 +150,11 @@ export class Admission {
    * the server has seen them. So the lag steers how many requests are handled at once, as TCP's
    * congestion window is steered (RFC 5681): halved from what is in flight while the loop runs
    * late on two ticks in a row (one long turn, a large model call, is no flood), and grown by an
-   * eighth per tick while it keeps time and at least half the limit is used (a limit grown while
-   * unused would let the next burst in whole; RFC 7661). Past the limit a request is refused at its headers,
-   * which costs a fraction of serving it, so the turns shorten and the clients waiting are
-   * answered, most with a quick 429. Lag counts only while at least two requests are handled:
-   * long turns with fewer (a model loading) are not requests queueing.
+   * eighth per tick while it keeps time and at least half the limit is in use (a limit grown
+   * while unused would let the next burst in whole; RFC 7661). Past the limit a request is
+   * refused at its headers, which costs a fraction of serving it, so the turns shorten and the
+   * clients waiting are answered, most with a quick 429. Lag counts only while at least two
+   * requests are handled: long turns with fewer (a model loading) are not requests queueing.
    */
   #watchLag(): void {
     const periodMs = 50;
@@ -165,13 +164,11 @@ export class Admission {
       const now = performance.now();
       const lag = this.#handling >= 2 ? Math.max(0, now - last - periodMs) : 0;
       last = now;
-      this.#lagMs = Math.min(lag, previousLag);
+      const late = Math.min(lag, previousLag) > this.limits.maxEventLoopLagMs;
       previousLag = lag;
-      const { maxInFlight, maxEventLoopLagMs } = this.limits;
-      if (this.#lagMs > maxEventLoopLagMs)
-        this.#limit = Math.max(1, Math.floor(Math.min(this.#limit, this.#handling) / 2));
+      if (late) this.#limit = Math.max(1, Math.floor(Math.min(this.#limit, this.#handling) / 2));
       else if (this.#peak >= this.#limit / 2)
-        this.#limit = Math.min(maxInFlight, this.#limit + Math.ceil(this.#limit / 8));
+        this.#limit = Math.min(this.limits.maxInFlight, this.#limit + Math.ceil(this.#limit / 8));
       this.#peak = this.#handling;
     }, periodMs).unref();
   }
