@@ -160,10 +160,16 @@ export class Admission {
     const periodMs = 50;
     let last = performance.now();
     let previousLag = 0;
+    let previousUse = performance.eventLoopUtilization();
     this.#lagTimer = setInterval(() => {
       const now = performance.now();
-      const lag = this.#handling >= 2 ? Math.max(0, now - last - periodMs) : 0;
+      const use = performance.eventLoopUtilization();
+      // Only as late as the loop was busy: time it sat idle, or waited for a core the machine gave
+      // to others, is no work admitted, and refusing requests would not shorten it.
+      const busyMs = use.active - previousUse.active;
+      const lag = this.#handling >= 2 ? Math.max(0, Math.min(now - last - periodMs, busyMs)) : 0;
       last = now;
+      previousUse = use;
       const late = Math.min(lag, previousLag) > this.limits.maxEventLoopLagMs;
       previousLag = lag;
       if (late) this.#limit = Math.max(1, Math.floor(Math.min(this.#limit, this.#handling) / 2));
