@@ -1,12 +1,11 @@
 import { readFileSync, mkdtempSync, writeFileSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { runProgram, startProgram, type StartedProgram } from '../src/core/programs.js';
 import { freePort } from '../src/plan/bench-server.js';
-import { acceptQueueOf } from './servers.js';
+import { acceptQueueOf, cpuSecondsOf } from './servers.js';
 
 /**
  * The hostile-traffic figures, one case at a time against `berth serve examples/iris` in its own
@@ -309,39 +308,65 @@ const cases: Record<string, () => Promise<unknown>> = {
   async flood() {
     const server = await serve([iris, ...(process.env.BENCH_EXTRA ? process.env.BENCH_EXTRA.split(' ') : [])]);
     const body = JSON.stringify({ instances: Array.from({ length: 200 }, () => row) });
-    const run = (options: Record<string, unknown>) =>
-      autocannon({
-        url: `${server.url}/predict`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        ...options,
+    const load = async (connections: number, duration: number, rate?: number) => {
+      const options = { url: `${server.url}/predict`, body, connections, rate, duration, timeout: 2 };
+      const run = await runProgram(process.execPath, ['--import', 'tsx', 'bench/flood-client.ts'], {
+        input: JSON.stringify(options),
       });
-    const probe = await run({ connections: 8, duration: 3 });
-    const capacity = probe.requests.average;
+      if (run.code !== 0) throw new Error(`flood client failed: ${run.stderr.slice(-400)}`);
+      return JSON.parse(run.stdout) as { answeredRps: number } & Record<string, unknown>;
+    };
+    // Capacity closed-loop at two concurrencies: batching answers more per second when many wait.
+    const probe8 = await load(8, 3);
+    const probe64 = await load(64, 3);
+    const capacity = Math.max(probe8.answeredRps, probe64.answeredRps);
+    // Half the capacity from as many clients as the flood: nothing should be shed.
+    const half = await load(400, 5, Math.round(capacity / 2));
     const peakBefore = server.peakMb();
+    // The server's longest event-loop turn (prom-client's lag gauges are reset at each scrape).
+    const before = serverSide(await (await fetch(`${server.url}/metrics`)).text());
     // Connections the kernel holds that the server has not accepted yet, sampled through the flood.
-    let acceptQueuePeak = 0;
-    const sampler = setInterval(() => (acceptQueuePeak = Math.max(acceptQueuePeak, acceptQueueOf(server.port))), 100);
-    const flood = await run({ connections: 400, overallRate: Math.ceil(capacity * 4), duration: 8, timeout: 2 });
+    const acceptQueueBySecond: number[] = [];
+    const floodStart = performance.now();
+    const sampler = setInterval(() => {
+      const second = Math.floor((performance.now() - floodStart) / 1000);
+      acceptQueueBySecond[second] = Math.max(acceptQueueBySecond[second] ?? 0, acceptQueueOf(server.port));
+    }, 50);
+    const cpuBefore = cpuSecondsOf([server.program.pid!]);
+    const flood = await load(400, 8, capacity * 4);
     clearInterval(sampler);
-    const statuses: Record<string, number> = {};
-    for (const [code, { count: n }] of Object.entries(flood.statusCodeStats as Record<string, { count: number }>))
-      statuses[code] = n;
-
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const result = {
-      capacityRps: Math.round(capacity),
-      offeredRps: Math.ceil(capacity * 4),
-      statuses,
-      timeouts: flood.timeouts,
-      errors: flood.errors,
-      p99Ms: flood.latency.p99,
+      capacityRps: { connections8: probe8.answeredRps, connections64: probe64.answeredRps },
+      probeStatuses: { connections8: probe8.statuses, connections64: probe64.statuses },
+      halfLoad: {
+        offeredRps: Math.round(capacity / 2),
+        sentRps: half.sentRps,
+        statuses: half.statuses,
+        shedBySecond: half.shedBySecond,
+        timeouts: half.timeouts,
+        allMs: half.allMs,
+      },
+      offeredRps: capacity * 4,
+      ...flood,
+      acceptQueuePeak: Math.max(...acceptQueueBySecond),
+      acceptQueueBySecond,
+      // How late the server's timers ran through the flood (perf_hooks' event-loop delay, 10 ms resolution).
+      serverLoopDelayMs: Object.fromEntries(
+        ['p50', 'p99', 'max'].map((stat) => [
+          stat,
+          Math.round(1000 * Number(new RegExp(`^nodejs_eventloop_lag_${stat}_seconds (\\S+)`, 'm').exec(metrics)?.[1])),
+        ]),
+      ),
+      // CPU the server's process used per second of flood (all its threads): below 1 it was not
+      // busy but waiting for a core this shared machine did not give it.
+      // Runnable processes on this machine (1-minute average) as the flood ended: other work competes for its cores.
+      machineLoadAverage: loadavg()[0],
+      serverCpuPerSecond: Math.round(((cpuSecondsOf([server.program.pid!]) - cpuBefore) / 8) * 100) / 100,
       peakMbBefore: peakBefore,
       peakMb: server.peakMb(),
-      ...serverSide(await (await fetch(`${server.url}/metrics`)).text()),
-      acceptQueuePeak,
+      ...since(before, serverSide(metrics)),
     };
-
     await server.stop();
     return result;
   },
@@ -548,6 +573,18 @@ function serverSide(metrics: string) {
     serverAnswers: total,
     serverOver1s: total - bucket('1'),
     serverOver250ms: total - bucket('0.25'),
+  };
+}
+
+/** The flood's own share of the server's counters: what they read after it less what they read before. */
+function since(before: ReturnType<typeof serverSide>, after: ReturnType<typeof serverSide>) {
+  const shedReasons = { ...after.shedReasons };
+  for (const [reason, n] of Object.entries(before.shedReasons)) shedReasons[reason]! -= n;
+  return {
+    shedReasons,
+    serverAnswers: after.serverAnswers - before.serverAnswers,
+    serverOver1s: after.serverOver1s - before.serverOver1s,
+    serverOver250ms: after.serverOver250ms - before.serverOver250ms,
   };
 }
 

@@ -7,7 +7,7 @@ export interface AdmissionLimits {
   maxBodyBytesInFlight: number;
   /** The body limit: what a request without Content-Length (chunked) is counted as. */
   maxBodyBytes: number;
-  /** Event-loop lag past which new requests are shed; 0 = off. */
+  /** Event-loop lag past which fewer requests are handled at once (#watchLag); 0 = off. */
   maxEventLoopLagMs: number;
   /** Time in the server (body arrived → reply done) that even the fastest recent request took, past which new ones are shed; 0 = off. */
   maxSojournMs: number;
@@ -40,8 +40,10 @@ const sojournWindowMs = 500;
 export class Admission {
   #handling = 0;
   #bytes = 0;
-  #lagMs = 0;
   #lagTimer?: NodeJS.Timeout;
+  /** Requests handled at once that keep the event loop's turns under its lag limit (#watchLag), and the most handled since its last tick. */
+  #limit: number;
+  #peak = 0;
   /** CoDel's signal (RFC 8289): the shortest sojourn of the current window, and whether the last window's was past the limit. */
   #windowStart = performance.now();
   #windowMin = Infinity;
@@ -52,6 +54,7 @@ export class Admission {
     readonly limits: AdmissionLimits,
     private readonly onShed: (reason: ShedReason) => void = () => undefined,
   ) {
+    this.#limit = limits.maxInFlight;
     if (limits.maxEventLoopLagMs > 0) this.#watchLag();
   }
 
@@ -65,8 +68,8 @@ export class Admission {
     const { maxInFlight, maxBodyBytesInFlight } = this.limits;
     if (exempt) return { ticket: { bytes: 0, handling: false } };
     if (this.#handling >= maxInFlight) return this.#shed('in_flight', errors.serverOverloaded(maxInFlight));
-    if (this.#lagMs > this.limits.maxEventLoopLagMs && this.limits.maxEventLoopLagMs > 0)
-      return this.#shed('event_loop', errors.serverBusy(Math.round(this.#lagMs)));
+    if (this.#handling >= this.#limit)
+      return this.#shed('event_loop', errors.serverBusy(this.#limit, this.limits.maxEventLoopLagMs));
     // A request alone, or beside one other, waits for nobody: its own long run is no queue.
     if (this.limits.maxSojournMs > 0 && this.#handling >= 2 && this.#queueStands())
       return this.#shed('standing_queue', errors.standingQueue(this.limits.maxSojournMs));
@@ -88,6 +91,7 @@ export class Admission {
     ticket.since = performance.now();
     this.#since.add(ticket);
     this.#handling++;
+    this.#peak = Math.max(this.#peak, this.#handling);
     return true;
   }
 
@@ -122,6 +126,11 @@ export class Admission {
     return this.#standing;
   }
 
+  /** Requests handled at once that the event loop's lag allows now (maxInFlight while it keeps time). */
+  get concurrencyLimit(): number {
+    return Math.min(this.#limit, this.limits.maxInFlight);
+  }
+
   close(): void {
     clearInterval(this.#lagTimer);
   }
@@ -139,22 +148,39 @@ export class Admission {
   }
 
   /**
-   * Lag = how late a 50 ms timer fires. Under a flood the loop's turns grow long and requests
-   * wait unread in socket buffers; shedding while two ticks in a row came late keeps a single
-   * long turn (a large model call) from refusing anyone. Lag counts only while at least two
-   * requests are being handled: long turns with fewer (a model loading, the machine busy with
-   * other work) are not requests queueing, and refusing the next one would help nobody.
+   * Lag = how late a 50 ms timer fires: how long the event loop's turns run. Node accepts one
+   * connection per turn (libuv since 1.45), and every request waits out the turn in which it
+   * arrives, unread, where no per-request timing sees it; under a flood the turns grow with the
+   * work admitted, new connections wait in the kernel's accept queue and clients time out before
+   * the server has seen them. So the lag steers how many requests are handled at once, as TCP's
+   * congestion window is steered (RFC 5681): halved from what is in flight while the loop runs
+   * late on two ticks in a row (one long turn, a large model call, is no flood), and grown by an
+   * eighth per tick while it keeps time and at least half the limit is in use (a limit grown
+   * while unused would let the next burst in whole; RFC 7661). Past the limit a request is
+   * refused at its headers, which costs a fraction of serving it, so the turns shorten and the
+   * clients waiting are answered, most with a quick 429. Lag counts only while at least two
+   * requests are handled: long turns with fewer (a model loading) are not requests queueing.
    */
   #watchLag(): void {
     const periodMs = 50;
     let last = performance.now();
     let previousLag = 0;
+    let previousUse = performance.eventLoopUtilization();
     this.#lagTimer = setInterval(() => {
       const now = performance.now();
-      const lag = this.#handling >= 2 ? Math.max(0, now - last - periodMs) : 0;
+      const use = performance.eventLoopUtilization();
+      // Only as late as the loop was busy: time it sat idle, or waited for a core the machine gave
+      // to others, is no work admitted, and refusing requests would not shorten it.
+      const busyMs = use.active - previousUse.active;
+      const lag = this.#handling >= 2 ? Math.max(0, Math.min(now - last - periodMs, busyMs)) : 0;
       last = now;
-      this.#lagMs = Math.min(lag, previousLag);
+      previousUse = use;
+      const late = Math.min(lag, previousLag) > this.limits.maxEventLoopLagMs;
       previousLag = lag;
+      if (late) this.#limit = Math.max(1, Math.floor(Math.min(this.#limit, this.#handling) / 2));
+      else if (this.#peak >= this.#limit / 2)
+        this.#limit = Math.min(this.limits.maxInFlight, this.#limit + Math.ceil(this.#limit / 8));
+      this.#peak = this.#handling;
     }, periodMs).unref();
   }
 }

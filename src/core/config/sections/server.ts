@@ -79,12 +79,12 @@ export const server = section(
       flag: '--max-body-bytes-in-flight',
     }),
     /**
-     * Event-loop lag past which new requests are shed before their body is read: the loop is
-     * saturated, and requests are waiting unread in socket buffers, where no in-flight count sees
-     * them (a flood's client timeouts).
+     * Event-loop turn length the server keeps to by handling fewer requests at once
+     * (serving/admission.ts). Each connection waits turns before it is accepted, a kubelet probe
+     * too: 100 ms keeps ten connections ahead of a probe within its default 1 s timeout.
      */
-    maxEventLoopLagMs: integer(500, {
-      doc: 'event-loop lag past which new requests get 429 + Retry-After (0 = off)',
+    maxEventLoopLagMs: integer(100, {
+      doc: 'event-loop lag past which fewer requests are handled at once, the rest getting 429 + Retry-After (0 = off)',
       flag: '--max-event-loop-lag-ms',
     }),
     /**
