@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', '.test-cli-*/', 'node_modules/', 'test/fixtures/', '**/*.d.ts'] },
+  { ignores: ['dist/', 'build/', '.cache/', '.test-cli-*/', 'node_modules/', 'test/fixtures/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
