@@ -9,9 +9,9 @@ import { errors } from '../core/errors.js';
  * ("deflate" is zlib format, RFC 9110 §8.4.1.2). Written on node:zlib rather than taken from
  * @fastify/compress, whose dependencies (readable-stream, minipass, mime-db) added 0.3 MB to the
  * serve bundle and ~4 MB to idle RSS (five interleaved spawns each), past the 100 MB target.
+ *
+ * This half: request bodies sent with Content-Encoding gzip or deflate; any other coding is 415.
  */
-
-/** Request bodies sent with Content-Encoding gzip or deflate; any other coding is 415. */
 export function inflateRequestBodies(app: FastifyInstance): void {
   // Inflated while it arrives, so fastify's body limit counts what the body expands to: a small
   // compressed body cannot grow past the limit in memory.

@@ -119,9 +119,10 @@ export class Gathered<L extends string> {
     return function (this: { inc?: unknown; set?: unknown }) {
       for (const entry of pending.values()) {
         if (!entry.changed) continue;
-        if (counter) (this as Counter<L>).inc(entry.labels, entry.value);
-        else (this as Gauge<L>).set(entry.labels, entry.value);
-        if (counter) entry.value = 0;
+        if (counter) {
+          (this as Counter<L>).inc(entry.labels, entry.value);
+          entry.value = 0;
+        } else (this as Gauge<L>).set(entry.labels, entry.value);
         entry.changed = false;
       }
     };

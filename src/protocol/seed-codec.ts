@@ -75,9 +75,10 @@ export function encodeSeedResponse(
   const predictions = responseToRows(model, config, response);
   if (single) {
     // Built field by field rather than spread: this is every one-row answer.
-    const row: Record<string, unknown> = { prediction: predictions[0]!.prediction };
-    if (predictions[0]!.label !== undefined) row.label = predictions[0]!.label;
-    if (predictions[0]!.probabilities !== undefined) row.probabilities = predictions[0]!.probabilities;
+    const { prediction, label, probabilities } = predictions[0]!;
+    const row: Record<string, unknown> = { prediction };
+    if (label !== undefined) row.label = label;
+    if (probabilities !== undefined) row.probabilities = probabilities;
     row.model_name = model.name;
     row.model_version = model.version;
     return row;

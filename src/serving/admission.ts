@@ -126,9 +126,9 @@ export class Admission {
     return this.#standing;
   }
 
-  /** Requests handled at once that the event loop's lag allows now (maxInFlight while it keeps time). */
+  /** Requests handled at once that the event loop's lag allows now (never past maxInFlight, which it starts at). */
   get concurrencyLimit(): number {
-    return Math.min(this.#limit, this.limits.maxInFlight);
+    return this.#limit;
   }
 
   close(): void {

@@ -21,7 +21,14 @@ export function loadCase(name: string): FixtureCase {
   return JSON.parse(readFileSync(join(fixturesDir, name, 'cases.json'), 'utf8')) as FixtureCase;
 }
 
-/** A real server on an ephemeral port with the model loaded; logs silenced. `runtimes` replaces onnxruntime (the fake). */
+/** A test server's listeners: HTTP on an ephemeral loopback port, no gRPC, and no drain delay on shutdown. */
+export const loopbackFlags = {
+  'server.port': 0,
+  'server.host': '127.0.0.1',
+  'server.grpcPort': 0,
+  'server.drainDelaySeconds': 0,
+};
+
 /**
  * Flags for a server whose load clients share its event loop: on a starved machine the loop lags
  * and the server would rightly shed them with 429, so shedding on lag and standing queues is off
@@ -29,6 +36,7 @@ export function loadCase(name: string): FixtureCase {
  */
 export const noShedding = { 'server.maxEventLoopLagMs': 0, 'server.maxSojournMs': 0 };
 
+/** A real server on an ephemeral port with the model loaded; logs silenced. `runtimes` replaces onnxruntime (the fake). */
 export async function startTestServer(
   target: string,
   flags: Record<string, unknown> = {},
@@ -38,10 +46,7 @@ export async function startTestServer(
     target,
     ...extra,
     flags: {
-      'server.port': 0,
-      'server.host': '127.0.0.1',
-      'server.grpcPort': 0,
-      'server.drainDelaySeconds': 0,
+      ...loopbackFlags,
       'log.level': 'silent',
       ...flags,
     },

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { fakeRuntimes, irisSignature } from '../../src/runtime/fake.js';
 import type { RunningServer } from '../../src/serve/start-server.js';
-import { startTestServer } from '../helpers/server.js';
+import { noShedding, startTestServer } from '../helpers/server.js';
 
 /**
  * Slow clients and floods over real sockets. Counts and bounded waits only: which requests are
@@ -38,17 +38,13 @@ async function fast(server: RunningServer, payload = body) {
   };
 }
 
-// Clients and server share one event loop on a machine that may be starved: shedding on lag or a
-// standing queue would answer 429 for a reason other than the one each test is about.
-const onlyThisShedding = { 'server.maxEventLoopLagMs': 0, 'server.maxSojournMs': 0 };
-
 describe('slow uploads', () => {
   let server: RunningServer;
   before(async () => {
     server = await startTestServer('examples/iris', {
       'server.maxInFlight': 10,
       'server.requestReceiveTimeoutMs': 1500,
-      ...onlyThisShedding,
+      ...noShedding,
     });
   });
   after(async () => server.shutdown('test done'));
@@ -89,7 +85,7 @@ describe('bytes in flight', () => {
     server = await startTestServer('examples/iris', {
       'server.maxBodyBytesInFlight': 3 * declared,
       'server.requestReceiveTimeoutMs': 10_000,
-      ...onlyThisShedding,
+      ...noShedding,
     });
   });
   after(async () => server.shutdown('test done'));
@@ -165,7 +161,7 @@ describe('a flood', () => {
   describe('past the requests handled at once', () => {
     let server: RunningServer;
     before(async () => {
-      server = await startTestServer('examples/iris', { 'server.maxInFlight': 8, ...onlyThisShedding }, heldModel);
+      server = await startTestServer('examples/iris', { 'server.maxInFlight': 8, ...noShedding }, heldModel);
     });
     after(async () => {
       release();

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { get, post } from '../helpers/server.js';
+import { get, loopbackFlags, post } from '../helpers/server.js';
 import { startServer, type RunningServer } from '../../src/serve/start-server.js';
 
 describe('API key', () => {
@@ -13,10 +13,7 @@ describe('API key', () => {
     server = await startServer({
       target: 'examples/iris',
       flags: {
-        'server.port': 0,
-        'server.host': '127.0.0.1',
-        'server.grpcPort': 0,
-        'server.drainDelaySeconds': 0,
+        ...loopbackFlags,
         'server.apiKey': key,
         'log.level': 'debug',
       },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describeOnnxModel } from '../../src/runtime/describe-onnx.js';
 import { registerModel, rollback, setAlias } from '../../src/registry/index.js';
 import { startServer, type RunningServer } from '../../src/serve/start-server.js';
-import { noShedding } from '../helpers/server.js';
+import { loopbackFlags, noShedding } from '../helpers/server.js';
 
 /**
  * Serving from the registry: three versions of one model, an alias moved under sustained load
@@ -38,10 +38,7 @@ async function serve(repository: string, config?: string): Promise<RunningServer
   const server = await startServer({
     config,
     flags: {
-      'server.port': 0,
-      'server.host': '127.0.0.1',
-      'server.grpcPort': 0,
-      'server.drainDelaySeconds': 0,
+      ...loopbackFlags,
       'log.level': 'silent',
       'repository.path': repository,
       'server.modelControl': true,
@@ -193,10 +190,7 @@ describe('model control off (the default)', () => {
     const repository = await makeRepository();
     const server = await startServer({
       flags: {
-        'server.port': 0,
-        'server.host': '127.0.0.1',
-        'server.grpcPort': 0,
-        'server.drainDelaySeconds': 0,
+        ...loopbackFlags,
         'log.level': 'silent',
         'repository.path': repository,
       },

@@ -9,7 +9,7 @@ import { describeOnnxModel } from '../../../src/runtime/describe-onnx.js';
 import { profileFromCsv } from '../../../src/observe/drift/profile-csv.js';
 import { registerModel, setAlias } from '../../../src/registry/index.js';
 import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
-import { get, loadCase, post, startTestServer } from '../../helpers/server.js';
+import { get, loadCase, loopbackFlags, post, startTestServer } from '../../helpers/server.js';
 import { irisFolder, modelFolder } from './model-folder.js';
 
 /**
@@ -128,10 +128,7 @@ describe("a registry version's stored profile, with canary traffic", () => {
     server = await startServer({
       config,
       flags: {
-        'server.port': 0,
-        'server.host': '127.0.0.1',
-        'server.grpcPort': 0,
-        'server.drainDelaySeconds': 0,
+        ...loopbackFlags,
         'log.level': 'silent',
         'repository.path': repository,
       },

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { call, grpcOver, inferenceClient } from '../../grpc/client.js';
 import { cannotRun } from '../../helpers/system-program.js';
 import { freePort, spawnBerth, waitForReady } from '../../helpers/process.js';
+import { loopbackFlags } from '../../helpers/server.js';
 import { startServer } from '../../../src/serve/start-server.js';
 import { jaegerBinary, startJaeger, type Jaeger, type StoredSpan } from './jaeger-backend.js';
 
@@ -47,10 +48,7 @@ describe('tracing into Jaeger', () => {
       target: 'examples/iris',
       logDestination: { write: (line: string) => void lines.push(line) },
       flags: {
-        'server.port': 0,
-        'server.host': '127.0.0.1',
-        'server.grpcPort': 0,
-        'server.drainDelaySeconds': 0,
+        ...loopbackFlags,
         'log.level': 'info',
         'tracing.enabled': true,
         'tracing.endpoint': jaeger.otlpUrl,

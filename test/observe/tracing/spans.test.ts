@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loopbackFlags } from '../../helpers/server.js';
 import { startServer, type RunningServer } from '../../../src/serve/start-server.js';
 import { otlpCapture, type SentSpan } from './otlp-capture.js';
 
@@ -25,10 +26,7 @@ async function serve(flags: Record<string, unknown>, config?: string) {
     config,
     logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) },
     flags: {
-      'server.port': 0,
-      'server.host': '127.0.0.1',
-      'server.grpcPort': 0,
-      'server.drainDelaySeconds': 0,
+      ...loopbackFlags,
       'tracing.enabled': true,
       'tracing.endpoint': capture.url,
       ...flags,
