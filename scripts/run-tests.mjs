@@ -51,9 +51,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'berth-tests-'));
 // checkout), so the paths it finds relative to itself (proto/, python/, package.json) are the same.
 const cli = mkdtempSync(join(process.cwd(), '.test-cli-'));
 await bundleCli(join(cli, 'bundle'));
+const cliEntry = join(cli, 'cli', 'bin.js');
 await build({
   entryPoints: ['src/cli/bin.ts'],
-  outfile: join(cli, 'cli', 'bin.js'),
+  outfile: cliEntry,
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
@@ -80,7 +81,7 @@ const result = spawnSync(
   ],
   {
     stdio: 'inherit',
-    env: { ...process.env, TMPDIR: scratch, BERTH_TEST_CLI: join(cli, 'cli', 'bin.js'), BERTH_TEST_CPU_LOG: cpuLog },
+    env: { ...process.env, TMPDIR: scratch, BERTH_TEST_CLI: cliEntry, BERTH_TEST_CPU_LOG: cpuLog },
   },
 );
 
