@@ -99,6 +99,14 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     done();
   });
 
+  // A body is read and parsed in a slice of the event loop's time (loop-slices.ts), so that one
+  // turn does not parse every readable socket's request while new connections wait to be accepted.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const turn = request.context?.ticket?.bytes ? gate.admission.slices.wait() : undefined;
+    if (turn) void turn.then(() => done(null, payload));
+    else done(null, payload);
+  });
+
   // The body has arrived (or there is none): from here the request takes a slot and its deadline runs.
   app.addHook('preHandler', (request, _reply, done) => {
     if (request.context && gate.handle(request.context)) metrics.inFlight.inc();

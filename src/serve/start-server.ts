@@ -149,15 +149,18 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     maxRows: settings.limits.maxRows,
   });
   const gate = new RequestGate(settings, metrics, tracing);
-  const { dataplane, manager } = createServingCore({
-    settings,
-    runtimes: options.runtimes ?? onnxRuntimes(settings, metrics, gate),
-    metrics,
-    logger,
-    traffic,
-    repository: location ? undefined : settings.repository.path,
-    listener: monitoring,
-  });
+  const { dataplane, manager } = createServingCore(
+    {
+      settings,
+      runtimes: options.runtimes ?? onnxRuntimes(settings, metrics, gate),
+      metrics,
+      logger,
+      traffic,
+      repository: location ? undefined : settings.repository.path,
+      listener: monitoring,
+    },
+    gate.admission.slices,
+  );
   const counted = inferenceMetrics(metrics);
   dataplane.observe(counted.inference);
   dataplane.observeShadows(counted.shadow);

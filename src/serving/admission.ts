@@ -1,4 +1,5 @@
 import { errors, withRetryAfter, type BerthError } from '../core/errors.js';
+import { LoopSlices } from './loop-slices.js';
 
 export interface AdmissionLimits {
   /** Requests whose body has arrived and that are being handled. */
@@ -49,6 +50,8 @@ export class Admission {
   #windowMin = Infinity;
   #standing = false;
   readonly #since = new Set<Ticket>();
+  /** The event loop's time for admitted requests' costly steps (loop-slices.ts); the data plane waits on it too. */
+  readonly slices = new LoopSlices();
 
   constructor(
     readonly limits: AdmissionLimits,
@@ -70,6 +73,9 @@ export class Admission {
     if (this.#handling >= maxInFlight) return this.#shed('in_flight', errors.serverOverloaded(maxInFlight));
     if (this.#handling >= this.#limit)
       return this.#shed('event_loop', errors.serverBusy(this.#limit, this.limits.maxEventLoopLagMs));
+    // Admitted requests already wait longer than the lag limit for the loop's time: more would wait longer.
+    if (this.limits.maxEventLoopLagMs > 0 && this.slices.oldestWaitMs() > this.limits.maxEventLoopLagMs)
+      return this.#shed('event_loop', errors.standingQueue(this.limits.maxEventLoopLagMs));
     // A request alone, or beside one other, waits for nobody: its own long run is no queue.
     if (this.limits.maxSojournMs > 0 && this.#handling >= 2 && this.#queueStands())
       return this.#shed('standing_queue', errors.standingQueue(this.limits.maxSojournMs));

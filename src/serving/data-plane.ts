@@ -6,6 +6,7 @@ import { RequestBuilder } from '../pipeline/request-builder.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
 import type { Codec, ReplyEncoder } from './codec.js';
 import type { ModelSet, ModelVersion } from './model-set.js';
+import { LoopSlices } from './loop-slices.js';
 import { Observers } from './observers.js';
 import type { RequestContext } from './request-context.js';
 import { shadowed } from './shadow.js';
@@ -21,6 +22,7 @@ export class DataPlane {
   readonly #readinessGates: Array<() => boolean> = [];
   /** Told of every inference and shadow comparison; the model manager wires them into each version. */
   readonly observers = new Observers();
+  /** The event loop's time for admitted requests' costly steps, shared by every transport (loop-slices.ts). */
   /** Each version's runtime with its shadow copy, made once per version. */
   readonly #shadowed = new WeakMap<ModelVersion, ModelRuntime>();
   /** Triton's extension names (binary data, configuration, statistics) and Berth's own dialects. */
@@ -32,9 +34,11 @@ export class DataPlane {
     'kserve_v1',
   ]);
 
+  /** @param slices the event loop's time for admitted requests' costly steps (loop-slices.ts), shared with admission. */
   constructor(
     readonly models: ModelSet,
     readonly settings: Settings,
+    readonly slices = new LoopSlices(),
   ) {}
 
   observe(observer: InferenceObserver): void {
@@ -163,6 +167,9 @@ export class DataPlane {
       decoding!.end();
     }
     const response = await runtime.infer(request);
+    // A batch's answers arrive together: each is encoded and written in a slice of its own turn.
+    const turn = this.slices.wait();
+    if (turn) await turn;
     const encoding = trace?.step('encode');
     try {
       const reply = encode(response, request);

@@ -1,0 +1,84 @@
+/**
+ * Admitted requests' main-thread work, run in slices of about `sliceMs` per event-loop turn.
+ *
+ * Node accepts one connection per event-loop turn (libuv ≥ 1.45 no longer accepts in a loop), so
+ * a turn's length sets how fast a burst of new connections leaves the kernel's accept queue. In
+ * one turn libuv hands over every readable socket, and one model call's promise answers its
+ * whole batch: under a flood a turn parsed, encoded and wrote hundreds of requests (100–1,300 ms),
+ * and connections waited unaccepted until their clients timed out. Here each request's costly
+ * steps (reading and parsing its body, encoding its answer) wait their turn when the current
+ * slice is spent: each waiter is let go from its own setImmediate callback, after which Node runs
+ * every microtask it set off (parse, decode, encode, write) before the next callback, so a slice
+ * ends on its measured time. The turn's poll phase, and its accept, comes between slices.
+ *
+ * A request that finds no queue and time left in the slice goes on at once (no hop): at low load
+ * nothing waits. While the longest waiter has waited past the lag limit, new requests are shed
+ * at their headers (admission.ts), which costs a fraction of serving them.
+ */
+export class LoopSlices {
+  readonly #waiting: Array<{ go: () => void; since: number }> = [];
+  #sliceStart = 0;
+  #inSlice = false;
+  /** setImmediate callbacks queued to let a waiter go; each lets one go, or queues itself again. */
+  #grantsQueued = 0;
+
+  constructor(readonly sliceMs = defaultSliceMs) {}
+
+  /** Undefined: go on now. A promise: go on when it resolves, in a later slice (FIFO). */
+  wait(): Promise<void> | undefined {
+    if (this.sliceMs <= 0 || (this.#waiting.length === 0 && this.#room())) return undefined;
+    return new Promise((resolve) => {
+      this.#waiting.push({ go: resolve, since: performance.now() });
+      this.#queueGrant();
+    });
+  }
+
+  /** Requests waiting for a slice. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** How long the longest waiter has waited, in ms (0 when none waits). */
+  oldestWaitMs(): number {
+    const oldest = this.#waiting[0];
+    return oldest ? performance.now() - oldest.since : 0;
+  }
+
+  /**
+   * Time left in the current slice; the first work after a slice ended starts a new one. A slice
+   * ends at the next check phase (an immediate queued when it starts runs there, before the
+   * immediates queued after it), so each turn's poll phase sees a fresh budget or a queue.
+   */
+  #room(): boolean {
+    const now = performance.now();
+    if (!this.#inSlice) {
+      this.#inSlice = true;
+      this.#sliceStart = now;
+      setImmediate(this.#endSlice);
+      return true;
+    }
+    return now - this.#sliceStart < this.sliceMs;
+  }
+
+  readonly #endSlice = () => {
+    this.#inSlice = false;
+  };
+
+  #queueGrant(): void {
+    if (this.#grantsQueued >= Math.min(maxGrantsQueued, this.#waiting.length)) return;
+    this.#grantsQueued++;
+    setImmediate(this.#grant);
+  }
+
+  readonly #grant = () => {
+    this.#grantsQueued--;
+    if (this.#waiting.length > 0 && this.#room()) this.#waiting.shift()!.go();
+    // Immediates queued now run in the next turn: an over-spent slice waits out a poll phase.
+    if (this.#waiting.length > 0) this.#queueGrant();
+  };
+}
+
+/** A turn of one slice (plus the request that overruns it) and a poll phase accepts hundreds of connections a second. */
+const defaultSliceMs = 1;
+/** Waiters let go per check phase at most (each runs to its next wait or its reply). */
+const maxGrantsQueued = 16;
