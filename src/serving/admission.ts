@@ -10,8 +10,10 @@ export interface AdmissionLimits {
   maxBodyBytes: number;
   /** Event-loop lag past which fewer requests are handled at once (#watchLag); 0 = off. */
   maxEventLoopLagMs: number;
-  /** Time in the server (body arrived → reply done) that even the fastest recent request took, past which new ones are shed; 0 = off. */
+  /** Time in the server (body arrived → reply done) that even the fastest recent request took, or that the oldest waited for a loop slice, past which new ones are shed; 0 = off. */
   maxSojournMs: number;
+  /** The event loop's time per slice for admitted requests' costly steps (loop-slices.ts); absent or 0 = no slices. */
+  loopSliceMicros?: number;
 }
 
 /** One request's claim on the server's capacity, from its headers until its reply is done. */
@@ -51,13 +53,14 @@ export class Admission {
   #standing = false;
   readonly #since = new Set<Ticket>();
   /** The event loop's time for admitted requests' costly steps (loop-slices.ts); the data plane waits on it too. */
-  readonly slices = new LoopSlices();
+  readonly slices: LoopSlices;
 
   constructor(
     readonly limits: AdmissionLimits,
     private readonly onShed: (reason: ShedReason) => void = () => undefined,
   ) {
     this.#limit = limits.maxInFlight;
+    this.slices = new LoopSlices(limits.loopSliceMicros ?? 0);
     if (limits.maxEventLoopLagMs > 0) this.#watchLag();
   }
 
@@ -73,9 +76,9 @@ export class Admission {
     if (this.#handling >= maxInFlight) return this.#shed('in_flight', errors.serverOverloaded(maxInFlight));
     if (this.#handling >= this.#limit)
       return this.#shed('event_loop', errors.serverBusy(this.#limit, this.limits.maxEventLoopLagMs));
-    // Admitted requests already wait longer than the lag limit for the loop's time: more would wait longer.
-    if (this.limits.maxEventLoopLagMs > 0 && this.slices.oldestWaitMs() > this.limits.maxEventLoopLagMs)
-      return this.#shed('event_loop', errors.standingQueue(this.limits.maxEventLoopLagMs));
+    // Admitted requests already wait longer than the sojourn limit for the loop's time: a standing queue.
+    if (this.limits.maxSojournMs > 0 && this.slices.oldestWaitMs() > this.limits.maxSojournMs)
+      return this.#shed('standing_queue', errors.standingQueue(this.limits.maxSojournMs));
     // A request alone, or beside one other, waits for nobody: its own long run is no queue.
     if (this.limits.maxSojournMs > 0 && this.#handling >= 2 && this.#queueStands())
       return this.#shed('standing_queue', errors.standingQueue(this.limits.maxSojournMs));

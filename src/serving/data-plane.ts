@@ -34,11 +34,11 @@ export class DataPlane {
     'kserve_v1',
   ]);
 
-  /** @param slices the event loop's time for admitted requests' costly steps (loop-slices.ts), shared with admission. */
+  /** @param slices the event loop's time for admitted requests' costly steps (loop-slices.ts), shared with admission; none for in-process use. */
   constructor(
     readonly models: ModelSet,
     readonly settings: Settings,
-    readonly slices = new LoopSlices(),
+    readonly slices = new LoopSlices(0),
   ) {}
 
   observe(observer: InferenceObserver): void {

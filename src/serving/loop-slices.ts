@@ -1,5 +1,5 @@
 /**
- * Admitted requests' main-thread work, run in slices of about `sliceMs` per event-loop turn.
+ * Admitted requests' main-thread work, run in slices of about `sliceMicros` per event-loop turn.
  *
  * Node accepts one connection per event-loop turn (libuv ≥ 1.45 no longer accepts in a loop), so
  * a turn's length sets how fast a burst of new connections leaves the kernel's accept queue. In
@@ -12,7 +12,7 @@
  * ends on its measured time. The turn's poll phase, and its accept, comes between slices.
  *
  * A request that finds no queue and time left in the slice goes on at once (no hop): at low load
- * nothing waits. While the longest waiter has waited past the lag limit, new requests are shed
+ * nothing waits. While the longest waiter has waited past the sojourn limit, new requests are shed
  * at their headers (admission.ts), which costs a fraction of serving them.
  */
 export class LoopSlices {
@@ -22,11 +22,16 @@ export class LoopSlices {
   /** setImmediate callbacks queued to let a waiter go; each lets one go, or queues itself again. */
   #grantsQueued = 0;
 
-  constructor(readonly sliceMs = defaultSliceMs) {}
+  readonly #sliceMs: number;
+
+  /** @param sliceMicros the event loop's time per slice; 0 = no slices (everything goes on at once). */
+  constructor(sliceMicros: number) {
+    this.#sliceMs = sliceMicros / 1000;
+  }
 
   /** Undefined: go on now. A promise: go on when it resolves, in a later slice (FIFO). */
   wait(): Promise<void> | undefined {
-    if (this.sliceMs <= 0 || (this.#waiting.length === 0 && this.#room())) return undefined;
+    if (this.#sliceMs <= 0 || (this.#waiting.length === 0 && this.#room())) return undefined;
     return new Promise((resolve) => {
       this.#waiting.push({ go: resolve, since: performance.now() });
       this.#queueGrant();
@@ -57,7 +62,7 @@ export class LoopSlices {
       setImmediate(this.#endSlice);
       return true;
     }
-    return now - this.#sliceStart < this.sliceMs;
+    return now - this.#sliceStart < this.#sliceMs;
   }
 
   readonly #endSlice = () => {
@@ -78,7 +83,5 @@ export class LoopSlices {
   };
 }
 
-/** A turn of one slice (plus the request that overruns it) and a poll phase accepts hundreds of connections a second. */
-const defaultSliceMs = 1;
 /** Waiters let go per check phase at most (each runs to its next wait or its reply). */
 const maxGrantsQueued = 16;

@@ -45,6 +45,7 @@ export class RequestGate {
         maxBodyBytes: limits.maxBodyBytes,
         maxEventLoopLagMs: server.maxEventLoopLagMs,
         maxSojournMs: server.maxSojournMs,
+        loopSliceMicros: server.loopSliceMicros,
       },
       (reason) => metrics.shed.inc({ model: '', reason }),
     );

@@ -91,11 +91,20 @@ export const server = section(
      * When even the fastest request of the last half second spent longer than this in the server
      * (body arrived → reply done), new requests are shed until requests get through in time again:
      * a flood that keeps every request waiting (RFC 8289's standing queue), not a burst or one long
-     * request.
+     * request. So are they while the oldest request waiting for a loop slice has waited this long.
      */
     maxSojournMs: integer(500, {
-      doc: 'when even the fastest recent request spent longer than this in the server, new ones get 429 + Retry-After (0 = off)',
+      doc: 'when even the fastest recent request spent longer than this in the server, or one waited this long for a loop slice, new ones get 429 + Retry-After (0 = off)',
       flag: '--max-sojourn-ms',
+    }),
+    /**
+     * The event loop's time per slice for admitted requests' body parsing and answer encoding
+     * (serving/loop-slices.ts). Node accepts one connection per loop turn: a turn of one slice and
+     * a poll phase accepts hundreds of new connections a second under a flood.
+     */
+    loopSliceMicros: integer(1000, {
+      doc: "event-loop time per slice for requests' parsing and encoding, so new connections are accepted between slices (0 = no slices)",
+      flag: '--loop-slice-micros',
     }),
     /** Memory a request may take per byte of its body while it is parsed, run and answered, for
      * sizing the body budget from the container's limit: 100,000 iris rows of zeros (0.8 MB)

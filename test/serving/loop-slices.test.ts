@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { LoopSlices } from '../../src/serving/loop-slices.js';
+
+/** Holds the event loop for at least `ms`, as a request's parse or encode does. */
+const block = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy
+  }
+};
+
+/** Counts event-loop turns: one increment per check phase. */
+function turnCounter() {
+  let turns = 0;
+  let on = true;
+  const next = () => {
+    turns++;
+    if (on) setImmediate(next);
+  };
+  setImmediate(next);
+  return {
+    get turns() {
+      return turns;
+    },
+    stop: () => (on = false),
+  };
+}
+
+describe('loop slices', () => {
+  it('let work go on at once (no promise) while the slice has time and nobody waits', () => {
+    const slices = new LoopSlices(1000);
+    assert.equal(slices.wait(), undefined);
+    assert.equal(slices.wait(), undefined, 'still within the slice');
+    assert.equal(slices.waiting, 0);
+    assert.equal(slices.oldestWaitMs(), 0);
+  });
+
+  it('queue work once the slice is spent, and let it go in order, one spent slice per event-loop turn', async () => {
+    const slices = new LoopSlices(1000);
+    const counter = turnCounter();
+    assert.equal(slices.wait(), undefined);
+    block(3);
+    const order: number[] = [];
+    const turnOf: number[] = [];
+    const waits = Array.from({ length: 5 }, (_, index) => {
+      const turn = slices.wait();
+      assert.ok(turn, `waiter ${index} waits: the slice is spent`);
+      return turn.then(() => {
+        order.push(index);
+        turnOf.push(counter.turns);
+        block(3); // each waiter's work spends a whole slice
+      });
+    });
+    assert.equal(slices.waiting, 5);
+    await Promise.all(waits);
+    counter.stop();
+    assert.deepEqual(order, [0, 1, 2, 3, 4], 'first come, first served');
+    assert.equal(new Set(turnOf).size, 5, `each in a turn of its own (turns ${turnOf.join(', ')})`);
+    assert.equal(slices.waiting, 0);
+  });
+
+  it('let several cheap waiters go in one turn', async () => {
+    const slices = new LoopSlices(1000);
+    const counter = turnCounter();
+    assert.equal(slices.wait(), undefined);
+    block(3);
+    const turnOf: number[] = [];
+    await Promise.all(Array.from({ length: 5 }, () => slices.wait()!.then(() => turnOf.push(counter.turns))));
+    counter.stop();
+    assert.equal(new Set(turnOf).size, 1, `all in one turn (turns ${turnOf.join(', ')})`);
+  });
+
+  it('are off with a slice of 0', () => {
+    const slices = new LoopSlices(0);
+    block(2);
+    assert.equal(slices.wait(), undefined);
+  });
+});
