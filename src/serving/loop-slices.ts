@@ -19,7 +19,7 @@ export class LoopSlices {
   readonly #waiting: Array<{ go: () => void; since: number }> = [];
   #sliceStart = 0;
   #inSlice = false;
-  /** setImmediate callbacks queued to let a waiter go; each lets one go, or queues itself again. */
+  /** setImmediate callbacks queued to let a waiter go, one each while the slice has time. */
   #grantsQueued = 0;
 
   readonly #sliceMs: number;
@@ -34,7 +34,7 @@ export class LoopSlices {
     if (this.#sliceMs <= 0 || (this.#waiting.length === 0 && this.#room())) return undefined;
     return new Promise((resolve) => {
       this.#waiting.push({ go: resolve, since: performance.now() });
-      this.#queueGrant();
+      this.#queueGrants();
     });
   }
 
@@ -69,19 +69,21 @@ export class LoopSlices {
     this.#inSlice = false;
   };
 
-  #queueGrant(): void {
-    if (this.#grantsQueued >= Math.min(maxGrantsQueued, this.#waiting.length)) return;
-    this.#grantsQueued++;
-    setImmediate(this.#grant);
+  /** One setImmediate callback per waiter that may go in the next check phase (up to a cap). */
+  #queueGrants(): void {
+    const count = Math.min(maxGrantsPerTurn, this.#waiting.length) - this.#grantsQueued;
+    for (let i = 0; i < count; i++) setImmediate(this.#grant);
+    this.#grantsQueued += Math.max(0, count);
   }
 
   readonly #grant = () => {
     this.#grantsQueued--;
     if (this.#waiting.length > 0 && this.#room()) this.#waiting.shift()!.go();
-    // Immediates queued now run in the next turn: an over-spent slice waits out a poll phase.
-    if (this.#waiting.length > 0) this.#queueGrant();
+    // Callbacks queued now run in the next turn: once this turn's are done (the slice spent, or
+    // the cap reached), those still waiting go in the next, after its poll phase.
+    if (this.#grantsQueued === 0 && this.#waiting.length > 0) this.#queueGrants();
   };
 }
 
-/** Waiters let go per check phase at most (each runs to its next wait or its reply). */
-const maxGrantsQueued = 16;
+/** Waiters let go per check phase at most: cheap ones (single rows) go many to a slice, and batch together. */
+const maxGrantsPerTurn = 128;

@@ -108,4 +108,31 @@ describe('admission', () => {
     [long, ...waiting].forEach((ticket) => admission.leave(ticket));
     assert.equal(admission.enter(0).refusal, undefined, 'with nothing held there is no queue');
   });
+
+  it('sheds while a request has waited past the sojourn limit for a loop slice, and admits again once it went on', async () => {
+    const shed: ShedReason[] = [];
+    const admission = new Admission(
+      {
+        maxInFlight: 100,
+        maxBodyBytesInFlight: 100,
+        maxBodyBytes: 100,
+        maxEventLoopLagMs: 0,
+        maxSojournMs: 50,
+        loopSliceMicros: 1000,
+      },
+      (reason) => shed.push(reason),
+    );
+    assert.equal(admission.slices.wait(), undefined);
+    block(3); // the slice is spent
+    const waiter = admission.slices.wait();
+    assert.ok(waiter, 'the next request waits for a slice');
+    block(60); // it has waited past 50 ms, however fast this machine is
+    const { refusal } = admission.enter(0);
+    assert.equal(refusal?.status, 429);
+    assert.equal(refusal!.headers['retry-after'], '1');
+    assert.match(refusal!.message, /requests wait more than 50 ms in it/);
+    assert.deepEqual(shed, ['standing_queue']);
+    await waiter;
+    assert.equal(admission.enter(0).refusal, undefined, 'nobody waits any more');
+  });
 });
