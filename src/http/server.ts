@@ -102,7 +102,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   // A body is read and parsed in a slice of the event loop's time (loop-slices.ts), so that one
   // turn does not parse every readable socket's request while new connections wait to be accepted.
   app.addHook('preParsing', (request, _reply, payload, done) => {
-    const turn = request.context?.ticket?.bytes ? gate.admission.slices.wait() : undefined;
+    const turn = request.context?.ticket ? gate.admission.slices.wait(request.context.ticket.bytes) : undefined;
     if (turn) void turn.then(() => done(null, payload));
     else done(null, payload);
   });

@@ -168,7 +168,7 @@ export class DataPlane {
     }
     const response = await runtime.infer(request);
     // A batch's answers arrive together: each is encoded and written in a slice of its own turn.
-    const turn = this.slices.wait();
+    const turn = this.slices.wait(context.ticket?.bytes ?? 0);
     if (turn) await turn;
     const encoding = trace?.step('encode');
     try {

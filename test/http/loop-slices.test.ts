@@ -19,7 +19,8 @@ describe('a burst of new connections while a batch is answered', () => {
   let held: Promise<void> | undefined;
   let release = () => {};
   const heldModel = { runtimes: fakeRuntimes(() => ({ ...irisSignature, hold: () => held ?? Promise.resolve() })) };
-  const body = JSON.stringify({ features: [5.1, 3.5, 1.4, 0.2] });
+  // 100 rows: over the size below which a request never waits for a slice.
+  const body = JSON.stringify({ instances: Array.from({ length: 100 }, () => [5.1, 3.5, 1.4, 0.2]) });
   /** What the server did, in order: `accept` for a new connection, the request id of each answer written. */
   const events: string[] = [];
 

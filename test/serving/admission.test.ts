@@ -122,9 +122,9 @@ describe('admission', () => {
       },
       (reason) => shed.push(reason),
     );
-    assert.equal(admission.slices.wait(), undefined);
+    assert.equal(admission.slices.wait(4096), undefined);
     block(3); // the slice is spent
-    const waiter = admission.slices.wait();
+    const waiter = admission.slices.wait(4096);
     assert.ok(waiter, 'the next request waits for a slice');
     block(60); // it has waited past 50 ms, however fast this machine is
     const { refusal } = admission.enter(0);

@@ -30,8 +30,8 @@ function turnCounter() {
 describe('loop slices', () => {
   it('let work go on at once (no promise) while the slice has time and nobody waits', () => {
     const slices = new LoopSlices(1000);
-    assert.equal(slices.wait(), undefined);
-    assert.equal(slices.wait(), undefined, 'still within the slice');
+    assert.equal(slices.wait(4096), undefined);
+    assert.equal(slices.wait(4096), undefined, 'still within the slice');
     assert.equal(slices.waiting, 0);
     assert.equal(slices.oldestWaitMs(), 0);
   });
@@ -39,12 +39,12 @@ describe('loop slices', () => {
   it('queue work once the slice is spent, and let it go in order, one spent slice per event-loop turn', async () => {
     const slices = new LoopSlices(1000);
     const counter = turnCounter();
-    assert.equal(slices.wait(), undefined);
+    assert.equal(slices.wait(4096), undefined);
     block(3);
     const order: number[] = [];
     const turnOf: number[] = [];
     const waits = Array.from({ length: 5 }, (_, index) => {
-      const turn = slices.wait();
+      const turn = slices.wait(4096);
       assert.ok(turn, `waiter ${index} waits: the slice is spent`);
       return turn.then(() => {
         order.push(index);
@@ -63,17 +63,25 @@ describe('loop slices', () => {
   it('let several cheap waiters go in one turn', async () => {
     const slices = new LoopSlices(1000);
     const counter = turnCounter();
-    assert.equal(slices.wait(), undefined);
+    assert.equal(slices.wait(4096), undefined);
     block(3);
     const turnOf: number[] = [];
-    await Promise.all(Array.from({ length: 5 }, () => slices.wait()!.then(() => turnOf.push(counter.turns))));
+    await Promise.all(Array.from({ length: 5 }, () => slices.wait(4096)!.then(() => turnOf.push(counter.turns))));
     counter.stop();
     assert.equal(new Set(turnOf).size, 1, `all in one turn (turns ${turnOf.join(', ')})`);
+  });
+
+  it('never hold up a small request', () => {
+    const slices = new LoopSlices(1000);
+    assert.equal(slices.wait(4096), undefined);
+    block(3);
+    assert.ok(slices.wait(4096), 'a large one waits: the slice is spent');
+    assert.equal(slices.wait(100), undefined, 'a small one goes on, even past a queue');
   });
 
   it('are off with a slice of 0', () => {
     const slices = new LoopSlices(0);
     block(2);
-    assert.equal(slices.wait(), undefined);
+    assert.equal(slices.wait(4096), undefined);
   });
 });
