@@ -52,38 +52,16 @@ export function compressReply(
     if (Buffer.byteLength(payload) < minReplyBytes) return done(null, payload);
     if (reply.hasHeader('content-encoding') || !compressible(reply.getHeader('content-type')))
       return done(null, payload);
-    const vary = reply.getHeader('vary');
-    compressPayload(
-      payload,
-      request.headers['accept-encoding'],
-      typeof vary === 'string' ? vary : undefined,
-      (body, headers) => {
-        reply.headers(headers);
-        done(null, body);
-      },
-    );
+    reply.header('vary', reply.hasHeader('vary') ? `${reply.getHeader('vary')}, accept-encoding` : 'accept-encoding');
+    const encoding = preferredEncoding(request.headers['accept-encoding']);
+    if (encoding === undefined) return done(null, payload);
+    // Off the event loop (libuv's pool): a large answer does not stall every other request.
+    (encoding === 'gzip' ? gzip : deflate)(payload, (error, compressed) => {
+      if (error) return done(null, payload);
+      reply.header('content-encoding', encoding);
+      done(null, compressed);
+    });
   };
-}
-
-/**
- * A compressible reply of at least the threshold, in the encoding the client prefers (or as it
- * is, when it takes neither), and the headers that then go with it: Vary always, since the
- * answer depends on Accept-Encoding.
- */
-export function compressPayload(
-  payload: string | Buffer,
-  acceptEncoding: string | undefined,
-  vary: string | undefined,
-  done: (body: string | Buffer, headers: Record<string, string>) => void,
-): void {
-  const headers: Record<string, string> = { vary: vary ? `${vary}, accept-encoding` : 'accept-encoding' };
-  const encoding = preferredEncoding(acceptEncoding);
-  if (encoding === undefined) return done(payload, headers);
-  // Off the event loop (libuv's pool): a large answer does not stall every other request.
-  (encoding === 'gzip' ? gzip : deflate)(payload, (error, compressed) => {
-    if (error) return done(payload, headers);
-    done(compressed, { ...headers, 'content-encoding': encoding });
-  });
 }
 
 /** JSON, text (not event streams, which must flush as they go), scripts, SVG and binary tensors. */

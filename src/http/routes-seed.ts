@@ -1,24 +1,10 @@
 import { errors } from '../core/errors.js';
 import { seedRequestSchema } from '../protocol/body-schemas.js';
 import { seedCodec } from '../protocol/seed-codec.js';
-import type { DataPlane } from '../serving/data-plane.js';
-import type { RequestContext } from '../serving/request-context.js';
 import type { HttpContext, Route } from './route.js';
-
-/** POST /predict: an inference of the only model served. */
-export function predictDefaultModel(
-  dataplane: DataPlane,
-): (body: unknown, context: RequestContext) => Promise<unknown> {
-  return async (body, context) => {
-    const name = dataplane.defaultModel();
-    if (!name) throw errors.noDefaultModel(dataplane.models.names());
-    return dataplane.infer(name, undefined, seedCodec, body, context);
-  };
-}
 
 /** The seed tutorials' dialect: POST /predict (the only model) and /models/{name}/predict. */
 export function seedRoutes({ dataplane }: HttpContext): Route[] {
-  const predict = predictDefaultModel(dataplane);
   const body = (model?: Parameters<NonNullable<Route['body']>>[0]) =>
     model ? seedRequestSchema(model.metadata, model.config) : { type: 'object' };
   const errorCodes = [400, 404, 413, 415, 429, 503, 504];
@@ -30,7 +16,11 @@ export function seedRoutes({ dataplane }: HttpContext): Route[] {
       tag: 'predict',
       body,
       errors: errorCodes,
-      handler: (request) => predict(request.body, request.context),
+      handler: async (request) => {
+        const name = dataplane.defaultModel();
+        if (!name) throw errors.noDefaultModel(dataplane.models.names());
+        return dataplane.infer(name, undefined, seedCodec, request.body, request.context);
+      },
     },
     {
       method: 'POST',

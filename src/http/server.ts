@@ -1,4 +1,3 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BerthError, errors } from '../core/errors.js';
 import type { TraceAttributes } from '../core/inference-trace.js';
@@ -7,18 +6,16 @@ import { observeLatency } from '../observe/metrics.js';
 import type { TraceArrival } from '../observe/tracing/tracing.js';
 import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
-import { compressPayload, compressReply, inflateRequestBodies } from './compression.js';
+import { compressReply, inflateRequestBodies } from './compression.js';
 import { errorReply } from './error-reply.js';
 import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
-import { predictFastPath } from './predict-fast-path.js';
 import { healthRoutes } from './routes-health.js';
-import { predictDefaultModel, seedRoutes } from './routes-seed.js';
+import { seedRoutes } from './routes-seed.js';
 import { v1Routes } from './routes-v1.js';
 import { v2Routes } from './routes-v2.js';
 import { baselineHeaders } from './security-headers.js';
 import type { HttpContext, Route } from './route.js';
-import type { RequestContext } from '../serving/request-context.js';
 
 /** Routes that never need the API key: Kubernetes probes, Prometheus scrapes, the dashboard's static page. */
 const openRoutes = new Set([
@@ -39,11 +36,21 @@ export const unknownModelLabel = '_unknown';
  */
 export async function createHttpApp(context: HttpContext, extraRoutes: Route[] = []): Promise<FastifyInstance> {
   const { settings, metrics, logger, dataplane, gate } = context;
-  // Set once the routes are: POST /predict's own path past fastify (predict-fast-path.ts).
-  let fastPath: (request: IncomingMessage, response: ServerResponse) => boolean = () => false;
   const app = Fastify({
     logger: false,
     bodyLimit: settings.limits.maxBodyBytes,
+    keepAliveTimeout: settings.server.keepAliveTimeoutMs,
+    requestTimeout: settings.server.requestReceiveTimeoutMs,
+    // Node enforces requestTimeout only while headersTimeout (default 60 s) is not longer, and
+    // checks both every 30 s by default: a 30 s receive timeout let slow uploads stay 60–87 s.
+    // Headers get the same deadline, and the check runs often enough to hold to the setting.
+    http: {
+      headersTimeout: settings.server.requestReceiveTimeoutMs,
+      connectionsCheckingInterval: Math.min(
+        settings.server.receiveTimeoutCheckMs,
+        settings.server.requestReceiveTimeoutMs,
+      ),
+    },
     clientErrorHandler: clientErrorReply(settings.server.requestReceiveTimeoutMs),
     // New requests during shutdown are still served (with Connection: close); only new
     // connections are refused once the listener closes.
@@ -54,27 +61,6 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: false,
     genReqId: (request) => gate.requestId(request.headers['x-request-id']),
-    // The HTTP/1.1 server fastify would make (its lib/server.js), with the fast path in front of its handler.
-    serverFactory: (handler) => {
-      const server = createServer(
-        // Node enforces requestTimeout only while headersTimeout (default 60 s) is not longer, and
-        // checks both every 30 s by default: a 30 s receive timeout let slow uploads stay 60–87 s.
-        // Headers get the same deadline, and the check runs often enough to hold to the setting.
-        {
-          requestTimeout: settings.server.requestReceiveTimeoutMs,
-          headersTimeout: settings.server.requestReceiveTimeoutMs,
-          connectionsCheckingInterval: Math.min(
-            settings.server.receiveTimeoutCheckMs,
-            settings.server.requestReceiveTimeoutMs,
-          ),
-        },
-        (request, response) => {
-          if (!fastPath(request, response)) handler(request, response);
-        },
-      );
-      server.keepAliveTimeout = settings.server.keepAliveTimeoutMs;
-      return server;
-    },
   });
   app.decorateRequest('context', undefined as never);
   const access = accessLogger(logger);
@@ -94,46 +80,30 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     // is the cheapest answer, so the process keeps answering everything. Probes are never shed.
     const open = openRoutes.has(url ?? '');
     const trace = gate.tracing && !open ? traceArrival(request, url) : undefined;
-    const entered = admit(request.raw, reply.raw, request.id, open, trace);
-    if (entered instanceof BerthError) return done(entered);
-    request.context = entered;
-    done();
-  });
-
-  /** The API key and admission; the ticket goes back once, when the response closes. */
-  function admit(
-    raw: IncomingMessage,
-    response: ServerResponse,
-    requestId: string,
-    open: boolean,
-    trace?: TraceArrival,
-  ): RequestContext | BerthError {
     const entered = gate.enter({
-      requestId,
-      authorization: raw.headers.authorization,
-      bytes: gate.admission.declaredBytes(raw.headers),
+      requestId: request.id,
+      authorization: request.headers.authorization,
+      bytes: gate.admission.declaredBytes(request.headers),
       open,
       trace,
     });
-    if (entered instanceof BerthError) return entered;
+    if (entered instanceof BerthError) return done(entered);
+    request.context = entered;
     // 'close' fires exactly once, when the response is done or the client went away first:
     // onResponse alone misses aborted requests, and a leaked ticket would shed everything after.
-    response.once('close', () => {
+    reply.raw.once('close', () => {
       if (entered.ticket?.handling) metrics.inFlight.dec();
       gate.leave(entered);
-      entered.trace?.end({ httpStatus: response.statusCode });
+      entered.trace?.end({ httpStatus: reply.statusCode });
     });
-    return entered;
-  }
+    done();
+  });
 
   // The body has arrived (or there is none): from here the request takes a slot and its deadline runs.
   app.addHook('preHandler', (request, _reply, done) => {
-    if (request.context) handle(request.context);
+    if (request.context && gate.handle(request.context)) metrics.inFlight.inc();
     done();
   });
-  function handle(entered: RequestContext): void {
-    if (gate.handle(entered)) metrics.inFlight.inc();
-  }
 
   // One onSend hook for every reply's last touches (fastify runs each hook through its own runner):
   const compress = compressReply(settings.server.compressMinBytes);
@@ -149,32 +119,19 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   inflateRequestBodies(app);
 
   app.addHook('onResponse', (request, reply, done) => {
+    const ms = reply.elapsedTime;
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
-    const named = (request.params as { name?: string } | undefined)?.name;
-    const model = modelLabel(named, route, status);
-    answered(request.method, route, model, status, reply.elapsedTime, request.id, request.context?.trace);
-    done();
-  });
-
-  /** An answered request's count, latency and access-log line. */
-  function answered(
-    method: string,
-    route: string,
-    model: string,
-    status: number,
-    ms: number,
-    requestId: string,
-    trace: RequestContext['trace'],
-  ): void {
+    const model = modelLabel(request, route, status);
     metrics.requestCounts.update(`${route}\n${model}\n${status}`, () => ({ route, model, status: String(status) }));
+    const trace = request.context?.trace;
     observeLatency(metrics.httpDuration, { route, model }, ms / 1000, trace?.inference?.traceId);
     if (settings.log.requests && route !== '/metrics') {
       access.info(
         {
-          requestId,
+          requestId: request.id,
           traceId: trace?.traceId,
-          method,
+          method: request.method,
           route,
           model: model || undefined,
           status,
@@ -183,10 +140,12 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
         'request',
       );
     }
-  }
+    done();
+  });
 
   /** Served models by name; any other name, and any refused caller's, is one fixed label value. */
-  function modelLabel(named: string | undefined, route: string, status: number): string {
+  function modelLabel(request: FastifyRequest, route: string, status: number): string {
+    const named = (request.params as { name?: string } | undefined)?.name;
     if (named === undefined) return route.endsWith('predict') && status !== 401 ? (dataplane.defaultModel() ?? '') : '';
     return status !== 401 && dataplane.models.has(named) ? named : unknownModelLabel;
   }
@@ -221,27 +180,6 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     for (const route of routes) if (takesOipBody(route)) register(scope, route);
   });
   registerMethodNotAllowed(app, routes);
-
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  const { compressMinBytes } = settings.server;
-  fastPath = predictFastPath({
-    bodyLimit: settings.limits.maxBodyBytes,
-    general: () => gate.tracing !== undefined || dataplane.draining,
-    requestId: (given) => gate.requestId(given),
-    admit: (request, response, id) => admit(request, response, id, false),
-    handle,
-    // fastify's parser ignores its request argument.
-    parseJson: (text, done) => void parseJson(undefined as unknown as FastifyRequest, text, done),
-    predict: predictDefaultModel(dataplane),
-    errorReply: (error, id) =>
-      errorReply(error, { id, contentType: 'application/json' }, settings.limits.maxBodyBytes, logger),
-    compress: (payload, acceptEncoding, done) =>
-      Buffer.byteLength(payload) < compressMinBytes
-        ? done(payload)
-        : compressPayload(payload, acceptEncoding, undefined, done),
-    answered: (status, ms, id, trace) =>
-      answered('POST', '/predict', modelLabel(undefined, '/predict', status), status, ms, id, trace),
-  });
   return app;
 }
 
