@@ -3,7 +3,18 @@ import { request as httpRequest, Agent } from 'node:http';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  credentials,
+  loadPackageDefinition,
+  status as grpcStatus,
+  type GrpcObject,
+  type ServiceClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { runProgram, startProgram, type StartedProgram } from '../src/core/programs.js';
+import { parseQuantity } from '../src/core/quantity.js';
+import { protoLoaderOptions, protoPath } from '../src/grpc/proto.js';
 import { freePort } from '../src/plan/bench-server.js';
 import { acceptQueueOf, cpuSecondsOf } from './servers.js';
 
@@ -14,7 +25,7 @@ import { acceptQueueOf, cpuSecondsOf } from './servers.js';
  *
  *   node --import tsx bench/hostile.ts [case…] > bench/results/hostile-<label>.json
  *
- * Cases: outputs, labels, slow, control, memory, flood, drain, values, config, errors.
+ * Cases: outputs, labels, slow, control, memory, grpc, flood, drain, values, config, errors.
  */
 
 const iris = 'examples/iris';
@@ -42,7 +53,6 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
     [
       ...cli,
       'serve',
-      ...args,
       '--host',
       '127.0.0.1',
       '--port',
@@ -51,6 +61,8 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
       '0',
       '--log-requests',
       'false',
+      // Last, so a case's own flags win.
+      ...args,
     ],
     { env: { ...process.env, ...env } },
   );
@@ -299,6 +311,50 @@ const cases: Record<string, () => Promise<unknown>> = {
         idlePeakMb: idle,
         peakMb: server.peakMb(),
       };
+      await server.stop();
+    }
+    return out;
+  },
+
+  // Eight gRPC callers at once with 60 MiB messages, with no memory limit and with the manifest's.
+  async grpc() {
+    const limit = await manifestMemoryLimit();
+    const out: Record<string, unknown> = { manifestLimitMi: limit };
+    const inference = loadPackageDefinition(loadSync(protoPath, protoLoaderOptions)).inference as GrpcObject;
+    const Service = inference.GRPCInferenceService as ServiceClientConstructor;
+    const rows = (60 * 2 ** 20) / 16;
+    const request = {
+      model_name: 'iris',
+      inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4] }],
+      raw_input_contents: [Buffer.alloc(rows * 16)],
+    };
+    for (const [title, flags] of Object.entries({
+      'no memory limit': [],
+      'manifest limit': ['--memory-limit-bytes', String(parseQuantity(limit))],
+    })) {
+      const grpcPort = await freePort();
+      const server = await serve([iris, '--grpc-port', String(grpcPort), ...flags]);
+      const idle = server.peakMb();
+      const callers = Array.from(
+        { length: 8 },
+        () =>
+          new Service(`127.0.0.1:${grpcPort}`, credentials.createInsecure(), {
+            'grpc.max_send_message_length': 64 * 2 ** 20,
+          }),
+      );
+      const codes = await Promise.all(
+        callers.map(
+          (caller) =>
+            new Promise<string>((resolve) =>
+              (caller as unknown as { ModelInfer: (...args: unknown[]) => void }).ModelInfer(
+                request,
+                (error: ServiceError | null) => resolve(error ? grpcStatus[error.code] : 'OK'),
+              ),
+            ),
+        ),
+      );
+      for (const caller of callers) caller.close();
+      out[title] = { codes: count(codes), idlePeakMb: idle, peakMb: server.peakMb() };
       await server.stop();
     }
     return out;
@@ -588,7 +644,7 @@ function since(before: ReturnType<typeof serverSide>, after: ReturnType<typeof s
   };
 }
 
-function count(values: number[]): Record<string, number> {
+function count(values: Array<number | string>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const value of values) out[value] = (out[value] ?? 0) + 1;
   return out;

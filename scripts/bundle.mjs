@@ -11,7 +11,9 @@ import { build } from 'esbuild';
  * Kept out (loaded from node_modules as usual):
  * - onnxruntime-node: a native addon;
  * - swagger-ui-dist, autocannon: they read their own files (assets, worker scripts) beside their code;
- * - @kubernetes/client-node: half the bundle's size, used by `deploy`/`status` only.
+ * - @kubernetes/client-node: half the bundle's size, used by `deploy`/`status` only;
+ * - fastify's schema compilers (ajv, fast-json-stringify): never loaded, Berth gives fastify no
+ *   schemas (src/http/no-schema-compilers.ts); bundled, the server parsed ~0.5 MB of them at every start.
  * Every chunk keeps import.meta.url two folders below the package root, as tsc's output does,
  * so files found relative to it (proto/, package.json) resolve the same way.
  *
@@ -33,7 +35,14 @@ export async function bundleCli(outdir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['onnxruntime-node', 'swagger-ui-dist', 'autocannon', '@kubernetes/client-node'],
+    external: [
+      'onnxruntime-node',
+      'swagger-ui-dist',
+      'autocannon',
+      '@kubernetes/client-node',
+      '@fastify/ajv-compiler',
+      '@fastify/fast-json-stringify-compiler',
+    ],
     // Bundled CommonJS packages call require(); ESM output has none of its own.
     banner: {
       js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);",

@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const [name, summary] of Object.entries(groups))
     groupCommands.set(name, program.command(name).description(summary));
   let exitCode = 0;
-  for (const definition of await loadCommands()) {
+  for (const definition of await loadCommands(argv[0])) {
     const words = definition.name.split(' ');
     const parent = words.length > 1 ? groupCommands.get(words[0]!)! : program;
     const command = definition.configure(parent.command(words.at(-1)!).description(definition.summary));

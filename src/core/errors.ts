@@ -145,6 +145,7 @@ export const errors = {
   overloaded: define('BERTH_OVERLOADED', 429, (model: string, queued: number) => `model ${q(model)} is overloaded (${queued} requests queued); retry later`),
   serverOverloaded: define('BERTH_SERVER_OVERLOADED', 429, (limit: number) => `server is at its limit of ${limit} requests in flight; retry later`),
   bodiesOverBudget: define('BERTH_BODIES_OVER_BUDGET', 429, (budget: number) => `server is receiving as many request bytes as it holds at once (${budget} bytes); retry later`),
+  messagesOverBudget: define('BERTH_MESSAGES_OVER_BUDGET', 429, (waiting: number) => `server is receiving as many gRPC messages as it holds at once, and ${waiting} more wait their turn; retry later`),
   standingQueue: define('BERTH_STANDING_QUEUE', 429, (ms: number) => `server is saturated (requests wait more than ${ms} ms in it); retry later`),
   serverBusy: define('BERTH_SERVER_BUSY', 429, (limit: number, lagMs: number) => `server is saturated (its event loop runs more than ${lagMs} ms late, so it handles ${limit} at once); retry later`),
   deadlineExceeded: define('BERTH_DEADLINE_EXCEEDED', 504, (ms?: number) => `request did not finish within its ${ms === undefined ? '' : `${ms} ms `}deadline`),

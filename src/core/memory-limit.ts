@@ -55,3 +55,23 @@ export function bodyBytesBudget(
   const fits = Math.floor(((memoryLimit - rssBytes) * server.bodyMemoryShare) / server.memoryPerBodyByte);
   return Math.max(maxBodyBytes, Math.min(standard, fits));
 }
+
+/**
+ * The gRPC receive budget (grpc.receiveBytesInFlight) and the largest message it lets in: as set,
+ * or two of the largest message, fewer where the container's memory limit cannot hold them beside
+ * what the process already uses; where it cannot hold even one, the largest message shrinks to what
+ * it can, so one call cannot take the pod past its limit (grpc-js answers RESOURCE_EXHAUSTED).
+ */
+export function grpcReceiveBudget(
+  settings: Pick<Settings, 'grpc' | 'server'>,
+  memoryLimit: number | undefined,
+  rssBytes: number,
+): { receiveBytesInFlight: number; maxMessageBytes: number } {
+  const { maxMessageBytes, receiveBytesInFlight, memoryPerMessageByte } = settings.grpc;
+  if (receiveBytesInFlight > 0) return { receiveBytesInFlight, maxMessageBytes };
+  const standard = 2 * maxMessageBytes;
+  if (memoryLimit === undefined) return { receiveBytesInFlight: standard, maxMessageBytes };
+  const fits = Math.floor(((memoryLimit - rssBytes) * settings.server.bodyMemoryShare) / memoryPerMessageByte);
+  const budget = Math.max(64 * 1024, Math.min(standard, fits));
+  return { receiveBytesInFlight: budget, maxMessageBytes: Math.min(maxMessageBytes, budget) };
+}

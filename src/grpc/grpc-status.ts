@@ -7,7 +7,8 @@ import type { Logger } from '../observe/logger.js';
  * (googleapis google/rpc/code.proto): 400 INVALID_ARGUMENT, 401 UNAUTHENTICATED, 403
  * PERMISSION_DENIED, 404 NOT_FOUND, 409 ABORTED, 429 RESOURCE_EXHAUSTED, 501 UNIMPLEMENTED, 503
  * UNAVAILABLE, 504 DEADLINE_EXCEEDED. 413 (too many rows/values) is RESOURCE_EXHAUSTED, the code
- * grpc itself gives an oversized message, so "too big" reads the same whoever noticed it.
+ * grpc itself gives an oversized message, so "too big" reads the same whoever noticed it; 408 (the
+ * message not received in time) is DEADLINE_EXCEEDED, as grpc-js says of its own deadlines.
  */
 const codeByHttpStatus: Record<number, status> = {
   400: status.INVALID_ARGUMENT,
@@ -15,6 +16,7 @@ const codeByHttpStatus: Record<number, status> = {
   403: status.PERMISSION_DENIED,
   404: status.NOT_FOUND,
   405: status.UNIMPLEMENTED,
+  408: status.DEADLINE_EXCEEDED,
   409: status.ABORTED,
   413: status.RESOURCE_EXHAUSTED,
   415: status.INVALID_ARGUMENT,

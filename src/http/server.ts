@@ -8,6 +8,7 @@ import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { compressReply, inflateRequestBodies } from './compression.js';
 import { errorReply } from './error-reply.js';
+import { noSchemaCompilers } from './no-schema-compilers.js';
 import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
 import { healthRoutes } from './routes-health.js';
@@ -61,6 +62,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: false,
     genReqId: (request) => gate.requestId(request.headers['x-request-id']),
+    schemaController: { compilersFactory: noSchemaCompilers },
   });
   app.decorateRequest('context', undefined as never);
   const access = accessLogger(logger);

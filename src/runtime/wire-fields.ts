@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/minimal.js';
 
 /**
  * Protobuf's wire format read field by field, without a schema and without decoding values that

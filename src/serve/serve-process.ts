@@ -4,7 +4,10 @@ import { createLogger, flushStandardOutput } from '../observe/logger.js';
 import { createMetrics } from '../observe/metrics.js';
 import { governHeapGrowth } from './heap-growth.js';
 import { isClusterWorker, joinCluster, runPrimary, workerCount } from './cluster.js';
+import { collectStartupGarbage } from './startup-garbage.js';
 import { prepareServe, startServer, type RunningServer, type ServeOptions } from './start-server.js';
+
+const startupGarbageDelayMs = 1000;
 
 /**
  * Runs the server as the process's main job: exits 1 if the model cannot load, drains on
@@ -60,6 +63,8 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
   try {
     await server.loaded;
     membership?.loaded();
+    // A moment after ready, not at it: the GC holds the event loop 10–20 ms, and the first requests come first.
+    setTimeout(collectStartupGarbage, startupGarbageDelayMs).unref();
   } catch (error) {
     await Promise.all([server.app.close(), server.grpc?.close(0)]);
     throw error;

@@ -5,7 +5,7 @@ import { resolveConfig, type Settings } from '../core/config.js';
 import { readApiKeyFile, readConfigFile } from '../core/config-file.js';
 import { BerthError, errors } from '../core/errors.js';
 import { locateModel } from '../core/locate-model.js';
-import { bodyBytesBudget, containerMemoryLimit } from '../core/memory-limit.js';
+import { bodyBytesBudget, containerMemoryLimit, grpcReceiveBudget } from '../core/memory-limit.js';
 import type { RunningGrpcServer } from '../grpc/server.js';
 import { acceptOipBodies } from '../http/oip-body.js';
 import { repositoryRoutes } from '../http/routes-repository.js';
@@ -126,16 +126,22 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
       { endpoint: settings.tracing.endpoint, sampleRatio: settings.tracing.sampleRatio },
       'tracing: exporting spans over OTLP/HTTP',
     );
-  // The container's memory limit sizes the body budget (both transports share it).
-  const memoryLimit = containerMemoryLimit();
+  // The container's memory limit sizes the body budget (both transports share it) and gRPC's receive budget.
+  const memoryLimit = settings.server.memoryLimitBytes || containerMemoryLimit();
   settings.server.maxBodyBytesInFlight = bodyBytesBudget(
     settings.server,
     settings.limits.maxBodyBytes,
     memoryLimit,
     process.memoryUsage.rss(),
   );
+  Object.assign(settings.grpc, grpcReceiveBudget(settings, memoryLimit, process.memoryUsage.rss()));
   logger.info(
-    { memoryLimit: memoryLimit ?? 'none', maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight },
+    {
+      memoryLimit: memoryLimit ?? 'none',
+      maxBodyBytesInFlight: settings.server.maxBodyBytesInFlight,
+      grpcReceiveBytesInFlight: settings.grpc.receiveBytesInFlight,
+      grpcMaxMessageBytes: settings.grpc.maxMessageBytes,
+    },
     'memory budget',
   );
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/core/config.js';
-import { bodyBytesBudget, containerMemoryLimit } from '../../src/core/memory-limit.js';
+import { bodyBytesBudget, containerMemoryLimit, grpcReceiveBudget } from '../../src/core/memory-limit.js';
 
 const files = (entries: Record<string, string>) => (path: string) => {
   if (!(path in entries)) throw new Error(`ENOENT ${path}`);
@@ -65,5 +65,30 @@ describe('the container memory limit', () => {
       body,
       'never less than one body',
     );
+  });
+
+  it('sizes the gRPC receive budget: as set, two messages without a limit, and a smaller largest message where one does not fit', () => {
+    const { settings } = resolveConfig({});
+    const message = settings.grpc.maxMessageBytes;
+    const mib = 2 ** 20;
+    assert.deepEqual(
+      grpcReceiveBudget({ ...settings, grpc: { ...settings.grpc, receiveBytesInFlight: mib } }, 2 ** 30, 0),
+      {
+        receiveBytesInFlight: mib,
+        maxMessageBytes: message,
+      },
+    );
+    assert.deepEqual(grpcReceiveBudget(settings, undefined, 0), {
+      receiveBytesInFlight: 2 * message,
+      maxMessageBytes: message,
+    });
+    assert.deepEqual(grpcReceiveBudget(settings, 8 * 2 ** 30, 100 * mib), {
+      receiveBytesInFlight: 2 * message,
+      maxMessageBytes: message,
+    });
+    // 256 MiB less 100 MiB in use, half of it for messages at 3 bytes of memory a byte: 26 MiB.
+    const small = grpcReceiveBudget(settings, 256 * mib, 100 * mib);
+    assert.equal(small.receiveBytesInFlight, Math.floor((156 * mib * 0.5) / 3));
+    assert.equal(small.maxMessageBytes, small.receiveBytesInFlight, 'one message fits, however large');
   });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, inferenceClient } from '../grpc/client.js';
@@ -78,4 +78,33 @@ test('the bundled CLI finds the Python helper it ships, and a framework missing 
     berth.output(),
     /berth: xgboost is not installed in \S+, and unpickling the artifact needs it; install it there with:\n {2}\S+python -m pip install xgboost\n/,
   );
+});
+
+test('the bundle leaves out what `berth serve` never loads: fastify schema compilers and protobufjs beyond its wire format', async () => {
+  assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
+  const sources = new Map<string, string[]>();
+  for (const file of (await readdir('dist/bundle')).filter((name) => name.endsWith('.js.map')))
+    sources.set(file, (JSON.parse(await readFile(join('dist/bundle', file), 'utf8')) as { sources: string[] }).sources);
+  const bundled = [...sources.values()].flat();
+  const compilers =
+    /node_modules\/(ajv|@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler)\/|fast-json-stringify\/index\.js/;
+  assert.deepEqual(
+    bundled.filter((source) => compilers.test(source)),
+    [],
+  );
+  // The gRPC stack (loaded at the first gRPC connection) has the whole of protobufjs; the server's start-up path has its reader and writer only.
+  const [serveChunk] = [...sources.keys()].filter((file) => file.startsWith('serve-process-'));
+  assert.ok(serveChunk, 'a serve-process chunk');
+  // The chunks the serve-process chunk imports statically, and theirs in turn: what is loaded before the server is ready.
+  const loaded = new Set<string>();
+  const visit = async (chunk: string): Promise<void> => {
+    if (loaded.has(chunk)) return;
+    loaded.add(chunk);
+    const code = await readFile(join('dist/bundle', chunk), 'utf8');
+    for (const [, imported] of code.matchAll(/(?:from|import)"\.\/(chunk-[^"]+\.js)"/g)) await visit(imported!);
+  };
+  await visit(serveChunk.replace(/\.map$/, ''));
+  const loadedAtStart = [...loaded].flatMap((chunk) => sources.get(`${chunk}.map`) ?? []);
+  assert.ok(loadedAtStart.some((source) => source.includes('node_modules/protobufjs/src/reader.js')));
+  assert.ok(!loadedAtStart.some((source) => source.includes('node_modules/protobufjs/src/parse.js')));
 });

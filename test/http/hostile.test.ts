@@ -154,6 +154,9 @@ describe('hostile corpus', () => {
       String(grpcPort),
       '--api-key-file',
       join(dir, 'key'),
+      // Sized as in the pod: its body and gRPC budgets come from the limit.
+      '--memory-limit-bytes',
+      String(limitBytes),
       '--log-requests',
       'false',
       '--drain-delay-seconds',
@@ -206,6 +209,28 @@ describe('hostile corpus', () => {
       );
     });
   }
+
+  it('gRPC: eight callers at once with 60 MiB messages are read in turn, each refused on its values', async () => {
+    const rows = (60 * 2 ** 20) / 16;
+    const request = {
+      model_name: 'iris',
+      inputs: [{ name: 'float_input', datatype: 'FP32', shape: [rows, 4] }],
+      raw_input_contents: [Buffer.alloc(rows * 16)],
+    };
+    const callers = Array.from({ length: 8 }, () =>
+      inferenceClient(grpcPort, { 'grpc.max_send_message_length': 64 * 2 ** 20 }),
+    );
+    const outcomes = await Promise.allSettled(
+      callers.map((caller) => call(caller, 'ModelInfer', request, { metadata: { authorization: `Bearer ${key}` } })),
+    );
+    for (const caller of callers) caller.close();
+    for (const outcome of outcomes) {
+      assert.equal(outcome.status, 'rejected');
+      const error = (outcome as PromiseRejectedResult).reason as ServiceError;
+      assert.equal(error.code, grpcStatus.RESOURCE_EXHAUSTED, error.details);
+      assert.match(error.details, /more than the limit of 10000000 values/);
+    }
+  });
 
   it('keeps serving, records no metric per unknown name or refused caller, and stays under the memory limit berth manifests writes', async () => {
     const predict = await send(port, {

@@ -1,10 +1,11 @@
-import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProgram } from '../../../src/core/programs.js';
 
 /** The checkout this test runs from. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const roots = join(repoRoot, '.cache', 'berth-build-test');
 
 /**
  * A Berth package root whose dist/ matches src/: the checkout itself when its dist/ is newer than
@@ -13,10 +14,11 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
  * so the compiled CLI finds node_modules by walking up.
  */
 export async function freshBerthRoot(log: (line: string) => void): Promise<string> {
+  await removeOrphans(roots);
   const entry = await stat(join(repoRoot, 'dist', 'cli', 'bin.js')).catch(() => undefined);
   const newest = await newestMtime(join(repoRoot, 'src'));
   if (entry && entry.mtimeMs >= newest) return repoRoot;
-  const root = join(repoRoot, '.cache', 'berth-build-test', `root-${process.pid}`);
+  const root = join(roots, `root-${process.pid}`);
   log(`dist/ is ${entry ? 'older than src/' : 'missing'}; compiling src/ into ${root}`);
   await mkdir(root, { recursive: true });
   for (const name of ['package.json', 'package-lock.json', 'proto'])
@@ -46,6 +48,23 @@ export async function freshBerthRoot(log: (line: string) => void): Promise<strin
     filter: async (source) => (await stat(source)).isDirectory() || !source.endsWith('.ts'),
   });
   return root;
+}
+
+/** Roots left by runs that were stopped before they removed theirs: their process is gone. */
+async function removeOrphans(roots: string) {
+  for (const name of await readdir(roots).catch(() => [] as string[])) {
+    const pid = Number(/^root-(\d+)$/.exec(name)?.[1]);
+    if (pid && !isRunning(pid)) await rm(join(roots, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function newestMtime(dir: string): Promise<number> {

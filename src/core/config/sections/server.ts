@@ -106,6 +106,11 @@ export const server = section(
       doc: "event-loop time per slice for requests' parsing and encoding, so new connections are accepted between slices (0 = no slices)",
       flag: '--loop-slice-micros',
     }),
+    /** Outside a container (a VM, systemd) the limit to size the budgets from, which a container's cgroup gives otherwise. */
+    memoryLimitBytes: integer(0, {
+      doc: "memory the process may use, for sizing its body and gRPC budgets (0 = the container's cgroup limit, if any)",
+      flag: '--memory-limit-bytes',
+    }),
     /** Memory a request may take per byte of its body while it is parsed, run and answered, for
      * sizing the body budget from the container's limit: 100,000 iris rows of zeros (0.8 MB)
      * held about 30 MB each until answered (`berth manifests` measures it per model). */
@@ -149,6 +154,22 @@ export const grpc = section(
       doc: 'largest gRPC message accepted and sent',
       flag: '--grpc-max-message-bytes',
     }),
+    /**
+     * Message bytes being received at once. gRPC sends no length ahead of a message, so each call
+     * being received counts as the largest message; past the budget a call waits unread (its HTTP/2
+     * stream paused). 0 = two of the largest message, or fewer, and a smaller largest message, where
+     * the container's memory limit holds fewer (core/memory-limit.ts).
+     */
+    receiveBytesInFlight: integer(0, {
+      doc: 'gRPC message bytes received at once; past it a call waits, unread (0 = from the container memory limit)',
+      flag: '--grpc-receive-bytes-in-flight',
+    }),
+    /**
+     * Memory a message takes per byte while it is received and decoded, for sizing the receive
+     * budget from the container's limit: one 60 MiB message of FP32 rows peaked 128 MB above idle,
+     * two of 20 MiB 108 MB.
+     */
+    memoryPerMessageByte: 3,
   },
   { environment: true },
 );
