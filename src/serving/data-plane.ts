@@ -22,7 +22,6 @@ export class DataPlane {
   readonly #readinessGates: Array<() => boolean> = [];
   /** Told of every inference and shadow comparison; the model manager wires them into each version. */
   readonly observers = new Observers();
-  /** The event loop's time for admitted requests' costly steps, shared by every transport (loop-slices.ts). */
   /** Each version's runtime with its shadow copy, made once per version. */
   readonly #shadowed = new WeakMap<ModelVersion, ModelRuntime>();
   /** Triton's extension names (binary data, configuration, statistics) and Berth's own dialects. */

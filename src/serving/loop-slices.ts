@@ -4,7 +4,7 @@
  * Node accepts one connection per event-loop turn (libuv ≥ 1.45 no longer accepts in a loop), so
  * a turn's length sets how fast a burst of new connections leaves the kernel's accept queue. In
  * one turn libuv hands over every readable socket, and one model call's promise answers its
- * whole batch: under a flood a turn parsed, encoded and wrote hundreds of requests (100–1,300 ms),
+ * whole batch: under a flood one turn parsed, encoded and wrote hundreds of requests (hundreds of ms),
  * and connections waited unaccepted until their clients timed out. Here each request's costly
  * steps (reading and parsing its body, encoding its answer) wait their turn when the current
  * slice is spent: each waiter is let go from its own setImmediate callback, after which Node runs
@@ -32,7 +32,7 @@ export class LoopSlices {
   /**
    * Undefined: go on now. A promise: go on when it resolves, in a later slice (FIFO). `bytes`, the
    * request's size: under `minBytes` it always goes on, its parse and encode costing about what a
-   * wait does (single rows at 64 connections cost a quarter more CPU each when they waited).
+   * wait does.
    */
   wait(bytes: number): Promise<void> | undefined {
     if (this.#sliceMs <= 0 || bytes < minBytes || (this.#waiting.length === 0 && this.#room())) return undefined;
