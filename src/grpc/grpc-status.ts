@@ -36,11 +36,14 @@ export function grpcCodeFor(httpStatus: number): status {
  * Berth's own fault: INTERNAL with a generic message; the details go to the log only.
  */
 export function toGrpcStatus(error: unknown, requestId: string, logger: Logger): StatusObject {
-  const metadata = new Metadata();
-  if (error instanceof BerthError) {
-    for (const [key, value] of Object.entries(error.headers)) metadata.set(key, value);
-    return { code: grpcCodeFor(error.status), details: error.message, metadata };
-  }
+  if (error instanceof BerthError) return catalogueStatus(error);
   logger.error({ err: error, requestId }, 'internal error while handling a gRPC call');
-  return { code: status.INTERNAL, details: errors.internal(requestId).message, metadata };
+  return { code: status.INTERNAL, details: errors.internal(requestId).message, metadata: new Metadata() };
+}
+
+/** A catalogue error as a gRPC status: its code by the mapping above, its headers as trailing metadata. */
+export function catalogueStatus(error: BerthError): StatusObject {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(error.headers)) metadata.set(key, value);
+  return { code: grpcCodeFor(error.status), details: error.message, metadata };
 }

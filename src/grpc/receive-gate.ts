@@ -1,12 +1,11 @@
 import {
-  Metadata,
   ServerInterceptingCall,
   type ServerInterceptingCallInterface,
   type ServerInterceptor,
   type ServerListener,
 } from '@grpc/grpc-js';
 import { errors, withRetryAfter, type BerthError } from '../core/errors.js';
-import { grpcCodeFor } from './grpc-status.js';
+import { catalogueStatus } from './grpc-status.js';
 
 /** Calls waiting their turn, each holding at most one HTTP/2 stream window (64 KiB): 4 MiB in all. */
 const maxWaiting = 64;
@@ -124,8 +123,6 @@ class Receipt {
 
   refuse(error: BerthError): void {
     this.gate.leave(this);
-    const metadata = new Metadata();
-    for (const [key, value] of Object.entries(error.headers)) metadata.set(key, value);
-    this.call.sendStatus({ code: grpcCodeFor(error.status), details: error.message, metadata });
+    this.call.sendStatus(catalogueStatus(error));
   }
 }
