@@ -4,6 +4,18 @@ import { protoLoaderOptions, protoPath } from '../src/grpc/proto.js';
 import { LatencyRecorder } from '../src/plan/latency-stats.js';
 import type { LoadTestResult } from '../src/plan/load-test.js';
 
+let service: ServiceClientConstructor | undefined;
+
+/** A grpc-js client of `inference.GRPCInferenceService` on a loopback port (the shipped proto, loaded once). */
+export function inferenceClient(
+  port: number,
+  options: Record<string, number> = {},
+): InstanceType<ServiceClientConstructor> {
+  service ??= (loadPackageDefinition(loadSync(protoPath, protoLoaderOptions)).inference as GrpcObject)
+    .GRPCInferenceService as ServiceClientConstructor;
+  return new service(`127.0.0.1:${port}`, credentials.createInsecure(), options);
+}
+
 /**
  * A closed-loop gRPC load generator (autocannon speaks HTTP/1 only): `connections` channels,
  * each keeping one ModelInfer call in flight, for `seconds`. Raw little-endian contents, as a
@@ -16,8 +28,6 @@ export async function grpcLoad(
   connections: number,
   seconds: number,
 ): Promise<LoadTestResult> {
-  const inference = loadPackageDefinition(loadSync(protoPath, protoLoaderOptions)).inference as GrpcObject;
-  const Service = inference.GRPCInferenceService as ServiceClientConstructor;
   const request = {
     model_name: model,
     inputs: [{ name: 'float_input', datatype: 'FP32', shape: ['1', String(row.length)] }],
@@ -26,9 +36,8 @@ export async function grpcLoad(
   const recorder = new LatencyRecorder();
   let errors = 0;
   const until = performance.now() + seconds * 1000;
-  const clients = Array.from(
-    { length: connections },
-    () => new Service(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }),
+  const clients = Array.from({ length: connections }, () =>
+    inferenceClient(port, { 'grpc.use_local_subchannel_pool': 1 }),
   );
   const loop = (client: InstanceType<ServiceClientConstructor>) =>
     new Promise<void>((resolve) => {

@@ -3,19 +3,11 @@ import { request as httpRequest, Agent } from 'node:http';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  credentials,
-  loadPackageDefinition,
-  status as grpcStatus,
-  type GrpcObject,
-  type ServiceClientConstructor,
-  type ServiceError,
-} from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { runProgram, startProgram, type StartedProgram } from '../src/core/programs.js';
 import { parseQuantity } from '../src/core/quantity.js';
-import { protoLoaderOptions, protoPath } from '../src/grpc/proto.js';
 import { freePort } from '../src/plan/bench-server.js';
+import { inferenceClient } from './grpc-load.js';
 import { acceptQueueOf, cpuSecondsOf } from './servers.js';
 
 /**
@@ -320,8 +312,6 @@ const cases: Record<string, () => Promise<unknown>> = {
   async grpc() {
     const limit = await manifestMemoryLimit();
     const out: Record<string, unknown> = { manifestLimitMi: limit };
-    const inference = loadPackageDefinition(loadSync(protoPath, protoLoaderOptions)).inference as GrpcObject;
-    const Service = inference.GRPCInferenceService as ServiceClientConstructor;
     const rows = (60 * 2 ** 20) / 16;
     const request = {
       model_name: 'iris',
@@ -335,12 +325,8 @@ const cases: Record<string, () => Promise<unknown>> = {
       const grpcPort = await freePort();
       const server = await serve([iris, '--grpc-port', String(grpcPort), ...flags]);
       const idle = server.peakMb();
-      const callers = Array.from(
-        { length: 8 },
-        () =>
-          new Service(`127.0.0.1:${grpcPort}`, credentials.createInsecure(), {
-            'grpc.max_send_message_length': 64 * 2 ** 20,
-          }),
+      const callers = Array.from({ length: 8 }, () =>
+        inferenceClient(grpcPort, { 'grpc.max_send_message_length': 64 * 2 ** 20 }),
       );
       const codes = await Promise.all(
         callers.map(
