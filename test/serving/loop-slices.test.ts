@@ -27,6 +27,14 @@ function turnCounter() {
   };
 }
 
+/** 1 ms slices whose current slice a request went on in and then spent. */
+function spentSlice(): LoopSlices {
+  const slices = new LoopSlices(1000);
+  assert.equal(slices.wait(4096), undefined);
+  block(3);
+  return slices;
+}
+
 describe('loop slices', () => {
   it('let work go on at once (no promise) while the slice has time and nobody waits', () => {
     const slices = new LoopSlices(1000);
@@ -37,10 +45,8 @@ describe('loop slices', () => {
   });
 
   it('queue work once the slice is spent, and let it go in order, one spent slice per event-loop turn', async () => {
-    const slices = new LoopSlices(1000);
     const counter = turnCounter();
-    assert.equal(slices.wait(4096), undefined);
-    block(3);
+    const slices = spentSlice();
     const order: number[] = [];
     const turnOf: number[] = [];
     const waits = Array.from({ length: 5 }, (_, index) => {
@@ -61,10 +67,8 @@ describe('loop slices', () => {
   });
 
   it('let several cheap waiters go in one turn', async () => {
-    const slices = new LoopSlices(1000);
     const counter = turnCounter();
-    assert.equal(slices.wait(4096), undefined);
-    block(3);
+    const slices = spentSlice();
     const turnOf: number[] = [];
     await Promise.all(Array.from({ length: 5 }, () => slices.wait(4096)!.then(() => turnOf.push(counter.turns))));
     counter.stop();
@@ -72,9 +76,7 @@ describe('loop slices', () => {
   });
 
   it('never hold up a small request', () => {
-    const slices = new LoopSlices(1000);
-    assert.equal(slices.wait(4096), undefined);
-    block(3);
+    const slices = spentSlice();
     assert.ok(slices.wait(4096), 'a large one waits: the slice is spent');
     assert.equal(slices.wait(100), undefined, 'a small one goes on, even past a queue');
   });
