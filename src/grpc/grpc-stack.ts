@@ -1,6 +1,5 @@
 import type { Duplex } from 'node:stream';
 import { logVerbosity, Server, ServerCredentials, setLogVerbosity } from '@grpc/grpc-js';
-import { grpcReceiveBudget } from '../core/memory-limit.js';
 import { inferenceServiceDefinition, tritonExtensionDefinition } from './proto.js';
 import { ReceiveGate } from './receive-gate.js';
 import { inferenceHandlers, type GrpcContext } from './service.js';
@@ -21,8 +20,8 @@ export interface GrpcStack {
  */
 export function createGrpcStack(context: GrpcContext): GrpcStack {
   setLogVerbosity(logVerbosity.NONE);
-  // start-server.ts has sized the budget from the container's memory limit; as set, if not.
-  const { maxMessageBytes, receiveBytesInFlight } = grpcReceiveBudget(context.settings, undefined, 0);
+  // Sized at start from the memory limit (start-server.ts, core/memory-limit.ts).
+  const { maxMessageBytes, receiveBytesInFlight } = context.settings.grpc;
   const { requestReceiveTimeoutMs, receiveTimeoutCheckMs } = context.settings.server;
   const receiving = new ReceiveGate(
     maxMessageBytes,

@@ -128,13 +128,14 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     );
   // The container's memory limit sizes the body budget (both transports share it) and gRPC's receive budget.
   const memoryLimit = settings.server.memoryLimitBytes || containerMemoryLimit();
+  const rss = process.memoryUsage.rss();
   settings.server.maxBodyBytesInFlight = bodyBytesBudget(
     settings.server,
     settings.limits.maxBodyBytes,
     memoryLimit,
-    process.memoryUsage.rss(),
+    rss,
   );
-  Object.assign(settings.grpc, grpcReceiveBudget(settings, memoryLimit, process.memoryUsage.rss()));
+  Object.assign(settings.grpc, grpcReceiveBudget(settings, memoryLimit, rss));
   logger.info(
     {
       memoryLimit: memoryLimit ?? 'none',
