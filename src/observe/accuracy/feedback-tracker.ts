@@ -46,7 +46,7 @@ interface Pending {
   time: number;
   /** Insertion number: tells a live entry from an earlier one with the same id in `order`. */
   seq: number;
-  predictions: unknown[];
+  predictions: ReadonlyArray<unknown>;
 }
 
 export class FeedbackTracker {
@@ -81,12 +81,16 @@ export class FeedbackTracker {
     });
   }
 
-  /** Remember what was predicted for a request (one value per row of the request). */
+  /**
+   * Remember what was predicted for a request (one value per row of the request). The array is
+   * kept as given, not copied (it is held until feedback or eviction, so a copy was promoted on
+   * every request): the caller must not change it afterwards.
+   */
   recordPrediction(requestId: string, predictions: ReadonlyArray<unknown>, now: number = Date.now()): void {
     this.forget(requestId); // re-insert at the young end of the LRU order
     if (predictions.length === 0 || predictions.length > this.maxPending) return;
     const seq = this.seq++;
-    this.pending.set(requestId, { time: now, seq, predictions: [...predictions] });
+    this.pending.set(requestId, { time: now, seq, predictions });
     this.orderIds.push(requestId);
     this.orderSeqs.push(seq);
     this.pendingRows += predictions.length;
