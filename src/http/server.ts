@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BerthError, errors } from '../core/errors.js';
 import type { TraceAttributes } from '../core/inference-trace.js';
-import { accessLogger, type Logger } from '../observe/logger.js';
+import { httpAccessLog, type Logger } from '../observe/logger.js';
 import { observeLatency } from '../observe/metrics.js';
 import type { TraceArrival } from '../observe/tracing/tracing.js';
 import { clientErrorReply } from './client-error.js';
@@ -72,7 +72,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   });
   app.decorateRequest('context', undefined as never);
   app.decorateRequest('routeUrl', '');
-  const access = accessLogger(logger);
+  const access = httpAccessLog(logger);
 
   // Hooks take `done` rather than being async: each async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
@@ -153,20 +153,16 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     metrics.requestCounts.update(`${route}\n${model}\n${status}`, () => ({ route, model, status: String(status) }));
     const trace = request.context?.trace;
     observeLatency(metrics.httpDuration, { route, model }, ms / 1000, trace?.inference?.traceId);
-    if (settings.log.requests && route !== '/metrics') {
-      access.info(
-        {
-          requestId: request.id,
-          traceId: trace?.traceId,
-          method: request.method,
-          route,
-          model: model || undefined,
-          status,
-          ms: Math.round(ms * 10) / 10,
-        },
-        'request',
-      );
-    }
+    if (settings.log.requests && route !== '/metrics')
+      access({
+        requestId: request.id,
+        traceId: trace?.traceId,
+        method: request.method,
+        route,
+        model,
+        status,
+        ms: Math.round(ms * 10) / 10,
+      });
     done();
   });
 
