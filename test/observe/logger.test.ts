@@ -13,6 +13,16 @@ function pinoLine(logger: ReturnType<typeof createLogger>, a: HttpAccess): void 
   accessLogger(logger).info({ requestId, traceId, method, route, model: model || undefined, status, ms }, 'request');
 }
 
+const plainRequest: HttpAccess = {
+  requestId: 'a',
+  traceId: undefined,
+  method: 'GET',
+  route: '/',
+  model: '',
+  status: 200,
+  ms: 1,
+};
+
 // The time may tick between two lines; everything else must be the same text.
 const untimed = (line: string) => line.replace(/"time":"[^"]+"/, '"time":""');
 
@@ -55,19 +65,10 @@ test('the HTTP access line is the line pino writes: level, time, bindings, field
 test('the HTTP access line follows the logger level, also when it changes later', () => {
   const { lines, logger } = capture('warn');
   const access = httpAccessLog(logger);
-  const request: HttpAccess = {
-    requestId: 'a',
-    traceId: undefined,
-    method: 'GET',
-    route: '/',
-    model: '',
-    status: 200,
-    ms: 1,
-  };
-  access(request);
+  access(plainRequest);
   assert.equal(lines.length, 0);
   logger.level = 'info';
-  access({ ...request, requestId: 'b' });
+  access({ ...plainRequest, requestId: 'b' });
   assert.equal(lines.length, 1);
   assert.equal(JSON.parse(lines[0]!).requestId, 'b');
 });
@@ -75,14 +76,6 @@ test('the HTTP access line follows the logger level, also when it changes later'
 test('a logger with a log formatter gets its access lines from pino, formatted', () => {
   const { lines, logger } = capture();
   const formatted = logger.child({}, { formatters: { log: (object) => ({ ...object, formatted: true }) } });
-  httpAccessLog(formatted)({
-    requestId: 'a',
-    traceId: undefined,
-    method: 'GET',
-    route: '/',
-    model: '',
-    status: 200,
-    ms: 1,
-  });
+  httpAccessLog(formatted)(plainRequest);
   assert.equal(JSON.parse(lines[0]!).formatted, true);
 });
