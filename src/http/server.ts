@@ -5,6 +5,7 @@ import type { TraceAttributes } from '../core/inference-trace.js';
 import { httpAccessLog, type Logger } from '../observe/logger.js';
 import { observeLatency } from '../observe/metrics.js';
 import type { TraceArrival } from '../observe/tracing/tracing.js';
+import type { RequestContext } from '../serving/request-context.js';
 import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { compressReply, inflateRequestBody } from './compression.js';
@@ -17,7 +18,6 @@ import { seedRoutes } from './routes-seed.js';
 import { v1Routes } from './routes-v1.js';
 import { v2Routes } from './routes-v2.js';
 import { baselineHeaders } from './security-headers.js';
-import type { RequestContext } from '../serving/request-context.js';
 import type { HttpContext, Route } from './route.js';
 
 /** Routes that never need the API key: Kubernetes probes, Prometheus scrapes, the dashboard's static page. */

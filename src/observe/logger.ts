@@ -48,10 +48,11 @@ export interface HttpAccess {
 /**
  * The HTTP access line, written as `accessLogger(logger).info(fields, 'request')` writes it (same
  * level, time, bindings, field order) but put together directly from the logger's parts: pino's
- * general path took ~1.4 µs a line, this ~0.35. Only the model name is escaped: the request id is a
- * safe token or a UUID (request-gate.ts), the method one Node's parser knows, the route one of
- * Berth's own patterns, the trace id hex. A logger with formatters, a mixin, a nested key or a
- * destination that wants level metadata (multistream) gets its lines from pino itself.
+ * general path (serializers, stringifiers, per-field checks) cost several times the line itself on
+ * every request. Only the model name is escaped: the request id is a safe token or a UUID
+ * (request-gate.ts), the method one Node's parser knows, the route one of Berth's own patterns,
+ * the trace id hex. A logger with formatters, a mixin, a nested key or a destination that wants
+ * level metadata (multistream) gets its lines from pino itself.
  */
 export function httpAccessLog(logger: Logger): (access: HttpAccess) => void {
   const own = logger as unknown as Record<symbol, unknown>;
