@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip, createInflate, deflate, gzip } from 'node:zlib';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../core/errors.js';
 
 /**
@@ -11,27 +11,30 @@ import { errors } from '../core/errors.js';
  * serve bundle and ~4 MB to idle RSS (five interleaved spawns each), past the 100 MB target.
  *
  * This half: request bodies sent with Content-Encoding gzip or deflate; any other coding is 415.
+ * A step of the server's one preParsing hook, with a hook's arguments.
  */
-export function inflateRequestBodies(app: FastifyInstance): void {
+export function inflateRequestBody(
+  request: FastifyRequest,
+  payload: Readable,
+  done: (error: Error | null, payload?: Readable) => void,
+): void {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding === undefined || encoding === '' || encoding === 'identity') return done(null, payload);
+  if (encoding !== 'gzip' && encoding !== 'deflate') return done(errors.badContentEncoding(encoding));
   // Inflated while it arrives, so fastify's body limit counts what the body expands to: a small
   // compressed body cannot grow past the limit in memory.
-  app.addHook('preParsing', (request, _reply, payload, done) => {
-    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-    if (encoding === undefined || encoding === '' || encoding === 'identity') return done(null, payload);
-    if (encoding !== 'gzip' && encoding !== 'deflate') return done(errors.badContentEncoding(encoding));
-    const inflated = new PassThrough() as PassThrough & { receivedEncodedLength: number };
-    // fastify compares this, not the inflated length, with Content-Length.
-    inflated.receivedEncodedLength = 0;
-    payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
-    const inflater = encoding === 'gzip' ? createGunzip() : createInflate();
-    inflater.on('error', () => inflated.destroy(errors.badCompressedBody(encoding)));
-    payload.on('error', (error) => {
-      inflater.destroy();
-      inflated.destroy(error);
-    });
-    payload.pipe(inflater).pipe(inflated);
-    done(null, inflated as Readable);
+  const inflated = new PassThrough() as PassThrough & { receivedEncodedLength: number };
+  // fastify compares this, not the inflated length, with Content-Length.
+  inflated.receivedEncodedLength = 0;
+  payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
+  const inflater = encoding === 'gzip' ? createGunzip() : createInflate();
+  inflater.on('error', () => inflated.destroy(errors.badCompressedBody(encoding)));
+  payload.on('error', (error) => {
+    inflater.destroy();
+    inflated.destroy(error);
   });
+  payload.pipe(inflater).pipe(inflated);
+  done(null, inflated);
 }
 
 /**

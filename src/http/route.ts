@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The request as the data plane sees it (id, auth, admission ticket, deadline), made by the request gate at arrival. */
     context: RequestContext;
+    /** The route's URL pattern ('unmatched' for none), read once in onRequest: fastify builds routeOptions afresh on each read. */
+    routeUrl: string;
   }
 }
 

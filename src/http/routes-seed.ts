@@ -16,7 +16,8 @@ export function seedRoutes({ dataplane }: HttpContext): Route[] {
       tag: 'predict',
       body,
       errors: errorCodes,
-      handler: async (request) => {
+      // Not async: the data plane's promise is returned as it is, without one more promise around it.
+      handler: (request) => {
         const name = dataplane.defaultModel();
         if (!name) throw errors.noDefaultModel(dataplane.models.names());
         return dataplane.infer(name, undefined, seedCodec, request.body, request.context);
@@ -29,7 +30,7 @@ export function seedRoutes({ dataplane }: HttpContext): Route[] {
       tag: 'predict',
       body,
       errors: errorCodes,
-      handler: async (request) =>
+      handler: (request) =>
         dataplane.infer((request.params as { name: string }).name, undefined, seedCodec, request.body, request.context),
     },
   ];

@@ -1,12 +1,14 @@
+import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BerthError, errors } from '../core/errors.js';
 import type { TraceAttributes } from '../core/inference-trace.js';
-import { accessLogger, type Logger } from '../observe/logger.js';
+import { httpAccessLog, type Logger } from '../observe/logger.js';
 import { observeLatency } from '../observe/metrics.js';
 import type { TraceArrival } from '../observe/tracing/tracing.js';
+import type { RequestContext } from '../serving/request-context.js';
 import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
-import { compressReply, inflateRequestBodies } from './compression.js';
+import { compressReply, inflateRequestBody } from './compression.js';
 import { errorReply } from './error-reply.js';
 import { noSchemaCompilers } from './no-schema-compilers.js';
 import { acceptOipBodies, takesOipBody } from './oip-body.js';
@@ -27,6 +29,10 @@ const openRoutes = new Set([
   '/metrics',
   ...dashboardOpenPaths,
 ]);
+
+/** A response with the context of its request, until its 'close' handler has run. */
+const closingContext = Symbol('requestContext');
+type Closing = ServerResponse & { [closingContext]?: RequestContext };
 
 /** The model label of a request naming no served model: label values stay the served models and this one. */
 export const unknownModelLabel = '_unknown';
@@ -65,13 +71,15 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     schemaController: { compilersFactory: noSchemaCompilers },
   });
   app.decorateRequest('context', undefined as never);
-  const access = accessLogger(logger);
+  app.decorateRequest('routeUrl', '');
+  const access = httpAccessLog(logger);
 
   // Hooks take `done` rather than being async: each async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(baselineHeaders).header('x-request-id', request.id);
-    // fastify builds routeOptions afresh on each read: read once.
+    // fastify builds routeOptions afresh on each read: read once, the URL kept for onResponse.
     const { config, url } = request.routeOptions;
+    request.routeUrl = url ?? 'unmatched';
     // Before any body handling: a wrong method is answered whatever it carries.
     const allowed = (config as { allowed?: string[] } | undefined)?.allowed;
     if (allowed) {
@@ -93,20 +101,29 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     request.context = entered;
     // 'close' fires exactly once, when the response is done or the client went away first:
     // onResponse alone misses aborted requests, and a leaked ticket would shed everything after.
-    reply.raw.once('close', () => {
-      if (entered.ticket?.handling) metrics.inFlight.dec();
-      gate.leave(entered);
-      entered.trace?.end({ httpStatus: reply.statusCode });
-    });
+    // One handler for every response, finding its context on it: no closure, once-wrapper and
+    // listener removal per request.
+    (reply.raw as Closing)[closingContext] = entered;
+    reply.raw.on('close', left);
     done();
   });
 
+  function left(this: Closing) {
+    const entered = this[closingContext];
+    if (!entered) return;
+    this[closingContext] = undefined;
+    if (entered.ticket?.handling) metrics.inFlight.dec();
+    gate.leave(entered);
+    entered.trace?.end({ httpStatus: this.statusCode });
+  }
+
   // A body is read and parsed in a slice of the event loop's time (loop-slices.ts), so that one
-  // turn does not parse every readable socket's request while new connections wait to be accepted.
+  // turn does not parse every readable socket's request while new connections wait to be accepted;
+  // then inflated if it came compressed. One hook: fastify runs each through its own runner.
   app.addHook('preParsing', (request, _reply, payload, done) => {
     const turn = request.context?.ticket ? gate.admission.slices.wait(request.context.ticket.bytes) : undefined;
-    if (turn) void turn.then(() => done(null, payload));
-    else done(null, payload);
+    if (turn) void turn.then(() => inflateRequestBody(request, payload, done));
+    else inflateRequestBody(request, payload, done);
   });
 
   // The body has arrived (or there is none): from here the request takes a slot and its deadline runs.
@@ -126,30 +143,26 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
       reply.header('content-type', 'application/json');
     compress(request, reply, payload, done);
   });
-  inflateRequestBodies(app);
 
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime;
-    const route = request.routeOptions.url ?? 'unmatched';
+    // Empty when onRequest did not run (fastify answers a malformed URL before its hooks).
+    const route = request.routeUrl || (request.routeOptions.url ?? 'unmatched');
     const status = reply.statusCode;
     const model = modelLabel(request, route, status);
     metrics.requestCounts.update(`${route}\n${model}\n${status}`, () => ({ route, model, status: String(status) }));
     const trace = request.context?.trace;
     observeLatency(metrics.httpDuration, { route, model }, ms / 1000, trace?.inference?.traceId);
-    if (settings.log.requests && route !== '/metrics') {
-      access.info(
-        {
-          requestId: request.id,
-          traceId: trace?.traceId,
-          method: request.method,
-          route,
-          model: model || undefined,
-          status,
-          ms: Math.round(ms * 10) / 10,
-        },
-        'request',
-      );
-    }
+    if (settings.log.requests && route !== '/metrics')
+      access({
+        requestId: request.id,
+        traceId: trace?.traceId,
+        method: request.method,
+        route,
+        model,
+        status,
+        ms: Math.round(ms * 10) / 10,
+      });
     done();
   });
 

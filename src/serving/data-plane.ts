@@ -125,8 +125,7 @@ export class DataPlane {
 
   /** The model /predict answers for: the only one served. */
   defaultModel(): string | undefined {
-    const names = this.models.names();
-    return names.length === 1 ? names[0] : undefined;
+    return this.models.only();
   }
 
   /**

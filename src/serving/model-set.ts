@@ -47,6 +47,11 @@ export class ModelSet {
     return [...this.#models.keys()];
   }
 
+  /** The name of the one model served, or undefined when there are none or several. */
+  only(): string | undefined {
+    return this.#models.size === 1 ? this.#models.keys().next().value : undefined;
+  }
+
   model(name: string): ServedModel {
     const model = this.#models.get(name);
     if (!model) throw errors.unknownModel(name);

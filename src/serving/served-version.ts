@@ -47,7 +47,9 @@ export function composeVersion(inner: ModelRuntime, parts: VersionParts): Versio
  */
 function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }: VersionParts): ModelRuntime {
   let outer: ModelRuntime = inner;
-  const depthLabels = () => ({ model: name });
+  // One label object for every observation, not one per request (never changed: prom-client keeps it).
+  const labels = { model: name };
+  const depthLabels = () => labels;
   return {
     async load() {
       await inner.load();
@@ -57,11 +59,11 @@ function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }
         batchingFor(inner.metadata(), settings, config) ?? { ...options, maxBatchSize: 1 },
         {
           batch: (rows, requests) => {
-            metrics.batchSize.observe({ model: name }, rows);
-            metrics.batchRequests.observe({ model: name }, requests);
+            metrics.batchSize.observe(labels, rows);
+            metrics.batchRequests.observe(labels, requests);
           },
           queued: (seconds) => {
-            metrics.queueDuration.observe({ model: name }, seconds);
+            metrics.queueDuration.observe(labels, seconds);
             stats.queued(seconds);
           },
           depth: (depth) => metrics.depths.update(name, depthLabels, depth),

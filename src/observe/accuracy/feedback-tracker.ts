@@ -43,11 +43,15 @@ export interface FeedbackReport {
 }
 
 interface Pending {
+  id: string;
   time: number;
-  /** Insertion number: tells a live entry from an earlier one with the same id in `order`. */
-  seq: number;
-  predictions: unknown[];
+  predictions: ReadonlyArray<unknown>;
+  /** Still in `pending`: false once matched, evicted or recorded again under its id. */
+  live: boolean;
 }
+
+/** What a forgotten entry holds while it waits in `order` to reach the head. */
+const forgotten: ReadonlyArray<unknown> = [];
 
 export class FeedbackTracker {
   readonly task: Task;
@@ -56,16 +60,15 @@ export class FeedbackTracker {
   private readonly pending = new Map<string, Pending>();
   private pendingRows = 0;
   /**
-   * Ids in the order they were recorded, oldest first from `head`, for eviction. Not the Map's own
-   * order: V8 leaves a hole for every entry deleted from a Map's front and iteration from the
+   * Entries in the order they were recorded, oldest first from `head`, for eviction. Not the Map's
+   * own order: V8 leaves a hole for every entry deleted from a Map's front and iteration from the
    * start walks them all until the table is rehashed — measured at 50–140 µs per request with
    * 100 000 pending and the oldest evicted on every request. Entries forgotten otherwise (matched
-   * feedback, re-recorded ids) stay in the queue, stale, until they reach the head.
+   * feedback, re-recorded ids) stay in the queue, marked not live, until they reach the head; the
+   * mark spares a lookup in the Map per evicted entry.
    */
-  private orderIds: string[] = [];
-  private orderSeqs: number[] = [];
+  private order: Pending[] = [];
   private head = 0;
-  private seq = 0;
   private readonly outcomes: SlidingWindow;
   private received = 0;
   private unmatched = 0;
@@ -81,21 +84,23 @@ export class FeedbackTracker {
     });
   }
 
-  /** Remember what was predicted for a request (one value per row of the request). */
+  /**
+   * Remember what was predicted for a request (one value per row of the request). The array is
+   * kept as given, not copied (it is held until feedback or eviction, so a copy was promoted on
+   * every request): the caller must not change it afterwards.
+   */
   recordPrediction(requestId: string, predictions: ReadonlyArray<unknown>, now: number = Date.now()): void {
     this.forget(requestId); // re-insert at the young end of the LRU order
     if (predictions.length === 0 || predictions.length > this.maxPending) return;
-    const seq = this.seq++;
-    this.pending.set(requestId, { time: now, seq, predictions: [...predictions] });
-    this.orderIds.push(requestId);
-    this.orderSeqs.push(seq);
+    const entry: Pending = { id: requestId, time: now, predictions, live: true };
+    this.pending.set(requestId, entry);
+    this.order.push(entry);
     this.pendingRows += predictions.length;
-    while (this.head < this.orderIds.length) {
-      const id = this.orderIds[this.head]!;
-      const entry = this.pending.get(id);
-      if (entry?.seq === this.orderSeqs[this.head]) {
-        if (this.pendingRows <= this.maxPending && entry.time >= now - this.maxAgeMs) break;
-        this.forget(id);
+    while (this.head < this.order.length) {
+      const oldest = this.order[this.head]!;
+      if (oldest.live) {
+        if (this.pendingRows <= this.maxPending && oldest.time >= now - this.maxAgeMs) break;
+        this.drop(oldest);
       }
       this.head++;
     }
@@ -104,24 +109,23 @@ export class FeedbackTracker {
 
   /** Drop consumed and stale queue slots once they outnumber the live ones (amortised O(1)). */
   private compactOrder(): void {
-    if (this.orderIds.length < 1024 || this.orderIds.length < 2 * this.pending.size) return;
-    const ids: string[] = [];
-    const seqs: number[] = [];
-    for (let i = this.head; i < this.orderIds.length; i++) {
-      if (this.pending.get(this.orderIds[i]!)?.seq !== this.orderSeqs[i]) continue;
-      ids.push(this.orderIds[i]!);
-      seqs.push(this.orderSeqs[i]!);
-    }
-    this.orderIds = ids;
-    this.orderSeqs = seqs;
+    if (this.order.length < 1024 || this.order.length < 2 * this.pending.size) return;
+    const live: Pending[] = [];
+    for (let i = this.head; i < this.order.length; i++) if (this.order[i]!.live) live.push(this.order[i]!);
+    this.order = live;
     this.head = 0;
   }
 
   private forget(requestId: string): void {
     const entry = this.pending.get(requestId);
-    if (!entry) return;
+    if (entry) this.drop(entry);
+  }
+
+  private drop(entry: Pending): void {
+    entry.live = false;
     this.pendingRows -= entry.predictions.length;
-    this.pending.delete(requestId);
+    entry.predictions = forgotten;
+    this.pending.delete(entry.id);
   }
 
   /**
@@ -141,7 +145,7 @@ export class FeedbackTracker {
       throw errors.badFeedbackValue(`${entry.predictions.length} value(s), one per predicted row`, `${truths.length}`);
     }
     const outcome = this.recordOutcome(entry.predictions, truths, now);
-    this.forget(requestId);
+    this.drop(entry);
     return outcome;
   }
 
