@@ -80,7 +80,7 @@ test('the bundled CLI finds the Python helper it ships, and a framework missing 
   );
 });
 
-test('the bundle leaves out what `berth serve` never loads: fastify schema compilers and protobufjs beyond its wire format', async () => {
+test('the bundle leaves out what `berth serve` never loads: fastify schema compilers, protobufjs beyond its wire format, node:http2', async () => {
   assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
   const sources = new Map<string, string[]>();
   for (const file of (await readdir('dist/bundle')).filter((name) => name.endsWith('.js.map')))
@@ -97,14 +97,20 @@ test('the bundle leaves out what `berth serve` never loads: fastify schema compi
   assert.ok(serveChunk, 'a serve-process chunk');
   // The chunks the serve-process chunk imports statically, and theirs in turn: what is loaded before the server is ready.
   const loaded = new Set<string>();
+  let startCode = '';
   const visit = async (chunk: string): Promise<void> => {
     if (loaded.has(chunk)) return;
     loaded.add(chunk);
     const code = await readFile(join('dist/bundle', chunk), 'utf8');
+    startCode += code;
     for (const [, imported] of code.matchAll(/(?:from|import)"\.\/(chunk-[^"]+\.js)"/g)) await visit(imported!);
   };
   await visit(serveChunk.replace(/\.map$/, ''));
   const loadedAtStart = [...loaded].flatMap((chunk) => sources.get(`${chunk}.map`) ?? []);
   assert.ok(loadedAtStart.some((source) => source.includes('node_modules/protobufjs/src/reader.js')));
   assert.ok(!loadedAtStart.some((source) => source.includes('node_modules/protobufjs/src/parse.js')));
+  // node:http2 only through fastify's stand-in, which requires it at first use.
+  const http2Requires = startCode.match(/require\("node:http2"\)/g)?.length ?? 0;
+  const atFirstUse = startCode.match(/loaded\?\?=(?:__)?require\("node:http2"\)/g)?.length ?? 0;
+  assert.ok(http2Requires > 0 && atFirstUse === http2Requires, `${atFirstUse} of ${http2Requires} at first use`);
 });

@@ -30,9 +30,9 @@ export class SlidingWindow {
     this.capacity = limits.maxRows;
     this.maxAgeMs = limits.maxAgeMs;
     this.times = new Float64Array(this.capacity);
-    this.numberColumns = types.map((type) =>
-      type === 'number' ? new Float64Array(this.capacity).fill(Number.NaN) : undefined,
-    );
+    // Not filled: append() marks each new slot missing and only held rows are read, so the pages of
+    // a column stay untouched until rows reach them (80 kB a column at the default 10 000 rows).
+    this.numberColumns = types.map((type) => (type === 'number' ? new Float64Array(this.capacity) : undefined));
     this.stringColumns = types.map((type) =>
       type === 'string' ? new Array<string | null>(this.capacity).fill(null) : undefined,
     );
