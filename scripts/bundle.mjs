@@ -1,4 +1,4 @@
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
@@ -25,11 +25,12 @@ import { build } from 'esbuild';
  * (111 → 108 MB, five interleaved spawns each). Licence comments go to *.LEGAL.txt beside each chunk.
  */
 export async function bundleCli(outdir) {
-  rmSync(outdir, { recursive: true, force: true });
+  const esm = `${outdir}.esm`;
+  for (const dir of [outdir, esm]) rmSync(dir, { recursive: true, force: true });
   await build({
     // The onnxruntime thread's module is loaded by file name (src/runtime/ort-thread.ts), so it is an entry of its own.
     entryPoints: { main: 'src/cli/main.ts', 'ort-worker': 'src/runtime/ort-worker.ts' },
-    outdir,
+    outdir: esm,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -43,15 +44,39 @@ export async function bundleCli(outdir) {
       '@fastify/ajv-compiler',
       '@fastify/fast-json-stringify-compiler',
     ],
-    // Bundled CommonJS packages call require(); ESM output has none of its own.
-    banner: {
-      js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);",
-    },
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  // The chunks again as CommonJS (the ESM folder says "module", so default imports of CommonJS
+  // packages keep Node's meaning): Node 20 gives a code cache to vm.Script, not to ES modules, and
+  // src/cli/bundle-loader.ts loads them through one. Dynamic import() becomes require() in a promise.
+  writeFileSync(`${esm}/package.json`, '{ "type": "module" }\n');
+  await build({
+    entryPoints: readdirSync(esm)
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => `${esm}/${name}`),
+    outdir,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    // import.meta.url only: files found relative to a chunk (proto/, package.json, static/).
+    define: { 'import.meta': '__berthImportMeta' },
+    // "use strict" first: ES modules are strict, and esbuild's own directive comes after the banner.
+    banner: {
+      js: "'use strict';\nconst __berthImportMeta = { url: require('node:url').pathToFileURL(__filename).href };",
+    },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  writeFileSync(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
+  for (const name of readdirSync(esm).filter((each) => each.endsWith('.LEGAL.txt')))
+    cpSync(`${esm}/${name}`, `${outdir}/${name}`);
+  rmSync(esm, { recursive: true, force: true });
   cpSync('src/http/dashboard/static', `${outdir}/static`, { recursive: true });
 }
