@@ -16,6 +16,10 @@ import { Script } from 'node:vm';
  * whose files root owns) it is only read, and no cache is a normal start.
  */
 export function loadBundle(dir: string): { main: unknown; fromCache: string[]; saveCodeCache: () => void } {
+  // Node maps stack traces of what its own loaders compile, not of a vm.Script: with
+  // --enable-source-maps the chunks load through require(), uncached, so traces point into src/.
+  if (process.sourceMapsEnabled)
+    return { main: createRequire(import.meta.url)(join(dir, 'main.js')), fromCache: [], saveCodeCache: () => {} };
   const cacheDir = join(dir, 'code-cache', `${process.version}-${process.arch}`);
   const modules = new Map<string, { exports: unknown }>();
   const compiled: { name: string; script: Script; cacheFile: string; sourceDigest: Buffer; cached: boolean }[] = [];

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { loadBundle } from '../../src/cli/bundle-loader.js';
 
 /** A bundle as scripts/bundle.mjs lays it out: CommonJS chunks that require each other by './name'. */
@@ -25,12 +26,20 @@ async function bundleOf(answer: string): Promise<string> {
   return dir;
 }
 
+/** tsx turns source maps on in the test process; `node dist/cli/bin.js` runs with them off. */
+function sourceMaps(t: TestContext, enabled: boolean) {
+  const was = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(enabled);
+  t.after(() => process.setSourceMapsEnabled(was));
+}
+
 type Main = { answer(): number; where: string; strict: boolean; sameChunk: boolean };
 const cacheFiles = async (dir: string) =>
   (await readdir(join(dir, 'code-cache'), { recursive: true })).filter((name) => name.endsWith('.bin')).sort();
 
 test('chunks run as CommonJS modules, once each, and a second start uses the code cache the first one saved', async (t) => {
   const dir = await bundleOf('42');
+  sourceMaps(t, false);
   t.after(() => rm(dir, { recursive: true, force: true }));
   const first = loadBundle(dir);
   assert.deepEqual(first.fromCache, []);
@@ -51,6 +60,7 @@ test('chunks run as CommonJS modules, once each, and a second start uses the cod
 
 test('a cache is not used for a chunk whose source changed, even at the same length, nor when its data is damaged', async (t) => {
   const dir = await bundleOf('42');
+  sourceMaps(t, false);
   t.after(() => rm(dir, { recursive: true, force: true }));
   loadBundle(dir).saveCodeCache();
   // Same length: V8's own check (the source's length) would take the old code for the new source.
@@ -70,6 +80,7 @@ test('a cache is not used for a chunk whose source changed, even at the same len
 
 test('where the cache cannot be written, the bundle loads and runs without one', async (t) => {
   const dir = await bundleOf('7');
+  sourceMaps(t, false);
   t.after(() => rm(dir, { recursive: true, force: true }));
   // A file where the cache folder would go: what a read-only install looks like to mkdir.
   await writeFile(join(dir, 'code-cache'), '');
@@ -78,4 +89,24 @@ test('where the cache cannot be written, the bundle loads and runs without one',
   const second = loadBundle(dir);
   assert.deepEqual(second.fromCache, []);
   assert.equal((second.main as Main).answer(), 7);
+});
+
+test('with source maps on, stack traces from the chunks point into the sources they were built from', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-bundle-loader-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'boom.ts'), "export function boom(): never {\n  throw new Error('boom');\n}\n");
+  await build({
+    entryPoints: { main: join(dir, 'boom.ts') },
+    outdir: join(dir, 'bundle'),
+    format: 'cjs',
+    platform: 'node',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  sourceMaps(t, true);
+  const { main } = loadBundle(join(dir, 'bundle'));
+  assert.throws(
+    () => (main as { boom(): never }).boom(),
+    (error: Error) => /boom\.ts:2:9\)/.test(error.stack ?? ''),
+  );
 });
