@@ -6,7 +6,10 @@ import { build } from 'esbuild';
  * from the working tree, see scripts/run-tests.mjs). Node 20 has no module
  * compile cache, so loading ~600 files from node_modules was most of a cold start: measured
  * 520–550 ms unbundled, 350–380 ms bundled (spawn → /ready 200, iris). Split into chunks so the
- * server never parses the commands it does not run. dist/cli/bin.js loads the bundle.
+ * server never parses the commands it does not run. The chunks are then rewritten as CommonJS, so
+ * dist/cli/bin.js can load them through src/cli/bundle-loader.ts with a V8 code cache (Node 20 has
+ * none for ES modules): spawn → /ready of iris ~100 ms less CPU (bench/results/cold-iris.md). A
+ * kept-out package that is an ES module (@kubernetes/client-node) is then require()d: Node ≥ 20.19.
  *
  * Kept out (loaded from node_modules as usual):
  * - onnxruntime-node: a native addon;
