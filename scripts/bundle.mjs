@@ -8,7 +8,7 @@ import { build } from 'esbuild';
  * 520–550 ms unbundled, 350–380 ms bundled (spawn → /ready 200, iris). Split into chunks so the
  * server never parses the commands it does not run. The chunks are then rewritten as CommonJS, so
  * dist/cli/bin.js can load them through src/cli/bundle-loader.ts with a V8 code cache (Node 20 has
- * none for ES modules): spawn → /ready of iris ~100 ms less CPU (bench/results/cold-iris.md). A
+ * none for ES modules): spawn → /ready of iris ~100 ms less CPU (bench/results/cold-iris-2.md). A
  * kept-out package that is an ES module (@kubernetes/client-node) is then require()d: Node ≥ 20.19.
  *
  * Kept out (loaded from node_modules as usual):
