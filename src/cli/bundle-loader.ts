@@ -6,14 +6,14 @@ import { Script } from 'node:vm';
 
 /**
  * Loads the CommonJS chunks of dist/bundle/ (scripts/bundle.mjs) with a V8 code cache, because
- * Node 20 has no compile cache of its own: parsing and compiling the serve path's ~1.2 MB of chunks
- * was most of what Berth's start-up spent beyond node and onnxruntime.
+ * Node 20 has no compile cache of its own and parsing and compiling the serve path's ~1.2 MB of
+ * chunks was the largest part of Berth's start-up beyond what node and onnxruntime take.
  *
  * The cache sits in the bundle's own folder (code-cache/<node version>-<arch>/), so it is as trusted
  * as the chunks beside it; a file is used only when its digest covers this chunk's exact source and
- * its data, and V8 checks its own version and flags (`cachedDataRejected`). It is written once, from
- * the functions the process has compiled by then, where the folder is writable; read-only (an image
- * whose files root owns) it is only read, and no cache is a normal start.
+ * its data, and V8 checks its own version and flags (`cachedDataRejected`). A chunk without a usable
+ * one gets it 10 s after start (or at exit), from the functions compiled by then, where the folder is
+ * writable; read-only (an image whose files root owns) it is only read, and no cache is a normal start.
  */
 export function loadBundle(dir: string): { main: unknown; fromCache: string[]; saveCodeCache: () => void } {
   // Node maps stack traces of what its own loaders compile, not of a vm.Script: with
