@@ -13,3 +13,5 @@ cpSync('src/http/dashboard/static', 'dist/http/dashboard/static', { recursive: t
 const { bundleCli } = await import('./bundle.mjs');
 await bundleCli('dist/bundle');
 chmodSync('dist/cli/bin.js', 0o755);
+const { warmCodeCache } = await import('./warm-code-cache.mjs');
+await warmCodeCache('dist/cli/bin.js');

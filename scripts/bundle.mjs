@@ -1,4 +1,4 @@
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
@@ -26,7 +26,10 @@ const fastifyHttp2AtFirstUse = {
  * from the working tree, see scripts/run-tests.mjs). Node 20 has no module
  * compile cache, so loading ~600 files from node_modules was most of a cold start: measured
  * 520–550 ms unbundled, 350–380 ms bundled (spawn → /ready 200, iris). Split into chunks so the
- * server never parses the commands it does not run. dist/cli/bin.js loads the bundle.
+ * server never parses the commands it does not run. The chunks are then rewritten as CommonJS, so
+ * dist/cli/bin.js can load them through src/cli/bundle-loader.ts with a V8 code cache (Node 20 has
+ * none for ES modules): spawn → /ready of iris ~100 ms less CPU (bench/results/cold-iris-2.md). A
+ * kept-out package that is an ES module (@kubernetes/client-node) is then require()d: Node ≥ 20.19.
  *
  * Kept out (loaded from node_modules as usual):
  * - onnxruntime-node: a native addon;
@@ -45,11 +48,12 @@ const fastifyHttp2AtFirstUse = {
  * (111 → 108 MB, five interleaved spawns each). Licence comments go to *.LEGAL.txt beside each chunk.
  */
 export async function bundleCli(outdir) {
-  rmSync(outdir, { recursive: true, force: true });
+  const esm = `${outdir}.esm`;
+  for (const dir of [outdir, esm]) rmSync(dir, { recursive: true, force: true });
   await build({
     // The onnxruntime thread's module is loaded by file name (src/runtime/ort-thread.ts), so it is an entry of its own.
     entryPoints: { main: 'src/cli/main.ts', 'ort-worker': 'src/runtime/ort-worker.ts' },
-    outdir,
+    outdir: esm,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -63,10 +67,6 @@ export async function bundleCli(outdir) {
       '@fastify/ajv-compiler',
       '@fastify/fast-json-stringify-compiler',
     ],
-    // Bundled CommonJS packages call require(); ESM output has none of its own.
-    banner: {
-      js: "import { createRequire as __berthCreateRequire } from 'node:module';\nconst require = __berthCreateRequire(import.meta.url);",
-    },
     plugins: [fastifyHttp2AtFirstUse],
     minifyWhitespace: true,
     minifySyntax: true,
@@ -74,5 +74,33 @@ export async function bundleCli(outdir) {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  // The chunks again as CommonJS (the ESM folder says "module", so default imports of CommonJS
+  // packages keep Node's meaning): Node 20 gives a code cache to vm.Script, not to ES modules, and
+  // src/cli/bundle-loader.ts loads them through one. Dynamic import() becomes require() in a promise.
+  writeFileSync(`${esm}/package.json`, '{ "type": "module" }\n');
+  await build({
+    entryPoints: readdirSync(esm)
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => `${esm}/${name}`),
+    outdir,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    // import.meta.url only: files found relative to a chunk (proto/, package.json, static/).
+    define: { 'import.meta': '__berthImportMeta' },
+    // "use strict" first: ES modules are strict, and esbuild's own directive comes after the banner.
+    banner: {
+      js: "'use strict';\nconst __berthImportMeta = { url: require('node:url').pathToFileURL(__filename).href };",
+    },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  writeFileSync(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
+  for (const name of readdirSync(esm).filter((each) => each.endsWith('.LEGAL.txt')))
+    cpSync(`${esm}/${name}`, `${outdir}/${name}`);
+  rmSync(esm, { recursive: true, force: true });
   cpSync('src/http/dashboard/static', `${outdir}/static`, { recursive: true });
 }

@@ -53,8 +53,8 @@ const cli = mkdtempSync(join(process.cwd(), '.test-cli-'));
 await bundleCli(join(cli, 'bundle'));
 const cliEntry = join(cli, 'cli', 'bin.js');
 await build({
-  entryPoints: ['src/cli/bin.ts'],
-  outfile: cliEntry,
+  entryPoints: ['src/cli/bin.ts', 'src/cli/bundle-loader.ts'],
+  outdir: join(cli, 'cli'),
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',

@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { beforeStartupFlush } from '../core/startup-moments.js';
 
 /**
  * One full GC once the models are loaded, which also drops the code start-up compiled, so that V8
@@ -20,6 +21,7 @@ import { runInNewContext } from 'node:vm';
  * the flag is turned off again, so user code sees no global `gc` it was not started with.
  */
 export function collectStartupGarbage(): void {
+  (process as NodeJS.EventEmitter).emit(beforeStartupFlush);
   let gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) {
     v8.setFlagsFromString('--expose-gc');

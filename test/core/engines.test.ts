@@ -16,7 +16,7 @@ describe('dependency engines', () => {
     for (const [path, entry] of Object.entries(lock.packages)) {
       if (path === '' || entry.dev) continue;
       const range = !Array.isArray(entry.engines) ? entry.engines?.node : undefined;
-      if (range && !semver.satisfies('20.10.0', range) && !semver.satisfies('20.20.2', range))
+      if (range && !semver.satisfies('20.19.0', range) && !semver.satisfies('20.20.2', range))
         offenders.push(`${path}@${entry.version} requires node ${range}`);
     }
     assert.deepEqual(offenders, []);
