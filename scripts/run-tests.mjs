@@ -53,8 +53,9 @@ const cli = mkdtempSync(join(process.cwd(), '.test-cli-'));
 await bundleCli(join(cli, 'bundle'));
 const cliEntry = join(cli, 'cli', 'bin.js');
 await build({
-  entryPoints: ['src/cli/bin.ts', 'src/cli/bundle-loader.ts'],
-  outdir: join(cli, 'cli'),
+  entryPoints: ['src/cli/bin.ts', 'src/cli/bundle-loader.ts', 'src/core/startup-moments.ts'],
+  outdir: cli,
+  outbase: 'src',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
