@@ -137,7 +137,7 @@ export class FeedbackTracker {
     const entry = this.pending.get(requestId);
     if (!entry || entry.time < now - this.maxAgeMs) {
       this.unmatched++;
-      this.forget(requestId);
+      if (entry) this.drop(entry);
       throw errors.unknownPredictionId(requestId);
     }
     const truths = Array.isArray(truth) ? truth : [truth];
