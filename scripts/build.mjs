@@ -13,5 +13,17 @@ cpSync('src/http/dashboard/static', 'dist/http/dashboard/static', { recursive: t
 const { bundleCli } = await import('./bundle.mjs');
 await bundleCli('dist/bundle');
 chmodSync('dist/cli/bin.js', 0o755);
-const { warmCodeCache } = await import('./warm-code-cache.mjs');
-await warmCodeCache('dist/cli/bin.js');
+
+// The built server started once on the example model and stopped, so that the bundle's code cache
+// (src/cli/bundle-loader.ts, written at exit) ships with dist/: an image's files are read-only to the
+// server and an install may be too, and they would otherwise compile at every start. A cache made by
+// another Node version is refused and remade at run time where the folder is writable. Optional: if
+// the run fails, the build says so and goes on (the bundle works without a cache).
+const { startBerthServer } = await import('../dist/plan/bench-server.js');
+try {
+  const launcher = { program: process.execPath, args: ['dist/cli/bin.js'] };
+  const server = await startBerthServer('examples/iris', launcher, 60_000, ['--drain-delay-seconds', '0']);
+  await server.stop();
+} catch (error) {
+  console.warn(`build: no code cache for the bundle (${error.message})`);
+}

@@ -21,10 +21,12 @@ export interface BenchServer {
 
 export { freePort };
 
+/** @param serveFlags more `berth serve` flags, after the ones set here. */
 export async function startBerthServer(
   target: string,
   launcher: BerthLauncher,
   timeoutMs: number,
+  serveFlags: string[] = [],
 ): Promise<BenchServer> {
   const port = await freePort();
   const args = [
@@ -39,6 +41,7 @@ export async function startBerthServer(
     '0',
     '--log-level',
     'warn',
+    ...serveFlags,
   ];
   const child = startProgram(launcher.program, args);
   const baseUrl = `http://127.0.0.1:${port}`;
