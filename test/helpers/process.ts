@@ -33,12 +33,15 @@ export function spawnBerth(
   return { child, output: () => output, exit };
 }
 
-/** Polls a URL until it answers 200 (or the time is up). */
-export async function waitForReady(url: string, timeoutMs = 30_000): Promise<void> {
+/** Polls a URL until it answers 200 (or the time is up, or `child`, the server behind it, has exited). */
+export async function waitForReady(url: string, timeoutMs = 30_000, child?: ChildProcess): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
+    if (child && (child.exitCode ?? child.signalCode) !== null)
+      throw new Error(`${url}: its server exited (${child.exitCode ?? child.signalCode})`);
     try {
-      if ((await fetch(url)).status === 200) return;
+      // Each try bounded: a port taken by something else may accept and never answer.
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200) return;
     } catch {
       // not listening yet
     }

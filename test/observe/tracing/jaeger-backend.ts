@@ -40,7 +40,18 @@ export async function jaegerBinary(): Promise<string | undefined> {
     : undefined;
 }
 
+/** Jaeger on fresh ports; a port found free can be taken by another test's server before Jaeger binds it, so a bind that fails gets new ports, up to three times. */
 export async function startJaeger(binary: string): Promise<Jaeger> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchJaeger(binary);
+    } catch (error) {
+      if (attempt === 3 || !(error as Error).message.includes('address already in use')) throw error;
+    }
+  }
+}
+
+async function launchJaeger(binary: string): Promise<Jaeger> {
   const [otlp, queryHttp, queryGrpc] = [await freePort(), await freePort(), await freePort()];
   const dir = await mkdtemp(join(tmpdir(), 'berth-jaeger-'));
   const config = join(dir, 'config.yaml');
@@ -89,11 +100,14 @@ exporters:
   const child: ChildProcess = spawn(binary, ['--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
+  const closed = once(child, 'close'); // its stderr read to the end
   const query = `http://127.0.0.1:${queryHttp}`;
   try {
-    await waitForReady(`${query}/api/services`, 60_000);
+    await waitForReady(`${query}/api/services`, 60_000, child);
   } catch (error) {
     child.kill('SIGKILL');
+    await closed;
+    await rm(dir, { recursive: true, force: true });
     throw new Error(`Jaeger did not start: ${(error as Error).message}\n${output}`);
   }
 
