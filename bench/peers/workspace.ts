@@ -36,7 +36,8 @@ export async function prepareWorkspace(systems: System[], log: (line: string) =>
     .digest('hex')
     .slice(0, 12);
   const dir = resolve(hostFacts().berthCache, 'bench-peers', `models-${hash}`);
-  if (!existsSync(join(dir, '.complete'))) {
+  // Only the Python peers (each with its requirements) serve the trained models.
+  if (bins.size > 0 && !existsSync(join(dir, '.complete'))) {
     const started = performance.now();
     const trained = await runProgram(`${bin('seed-fastapi')}/python`, ['bench/peers/train.py', dir]);
     if (trained.code !== 0) throw new Error(`bench/peers/train.py failed: ${trained.stderr.slice(-1000)}`);
