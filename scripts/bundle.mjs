@@ -1,4 +1,5 @@
 import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
@@ -50,6 +51,28 @@ const requiredAtFirstUse = {
 };
 
 /**
+ * onnxruntime-node's JavaScript is bundled (and so code-cached) like any package; only its native
+ * addon stays in node_modules, required by its path in the installed package, found at run time.
+ */
+const onnxruntimeAddonInPlace = {
+  name: 'onnxruntime-addon-in-place',
+  setup(build) {
+    build.onLoad({ filter: /onnxruntime-node[\\/]dist[\\/]binding\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const addon = 'require(`../bin/napi-v6/${process.platform}/${process.arch}/onnxruntime_binding.node`)';
+      if (!source.includes(addon)) throw new Error(`${path}: onnxruntime-node no longer loads its addon as ${addon}`);
+      return {
+        contents: source.replace(
+          addon,
+          "require(require('node:path').join(require.resolve('onnxruntime-node/package.json'), '..', 'bin', 'napi-v6', process.platform, process.arch, 'onnxruntime_binding.node'))",
+        ),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
  * Bundles the CLI into dist/bundle/ (run by `npm run build` after tsc; `npm test` makes one of its own
  * from the working tree, see scripts/run-tests.mjs). Node 20 has no module
  * compile cache, so loading ~600 files from node_modules was most of a cold start: measured
@@ -60,7 +83,8 @@ const requiredAtFirstUse = {
  * kept-out package that is an ES module (@kubernetes/client-node) is then require()d: Node ≥ 20.19.
  *
  * Kept out (loaded from node_modules as usual):
- * - onnxruntime-node: a native addon;
+ * - onnxruntime-node's native addon (its JavaScript and onnxruntime-common's are bundled: from
+ *   node_modules, uncached, they were ~10 ms of the main thread's start-up CPU);
  * - swagger-ui-dist, autocannon: they read their own files (assets, worker scripts) beside their code;
  * - @kubernetes/client-node: half the bundle's size, used by `deploy`/`status` only;
  * - fastify's schema compilers (ajv, fast-json-stringify): never loaded, Berth gives fastify no
@@ -88,14 +112,13 @@ export async function bundleCli(outdir) {
     platform: 'node',
     target: 'node20',
     external: [
-      'onnxruntime-node',
       'swagger-ui-dist',
       'autocannon',
       '@kubernetes/client-node',
       '@fastify/ajv-compiler',
       '@fastify/fast-json-stringify-compiler',
     ],
-    plugins: [requiredAtFirstUse],
+    plugins: [requiredAtFirstUse, onnxruntimeAddonInPlace],
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'external',
