@@ -1,7 +1,7 @@
 import { startProgram } from '../src/core/programs.js';
 import { freePort } from '../src/plan/bench-server.js';
 import { median } from './report.js';
-import { rssMbOf } from './servers.js';
+import { rssMbOf, serverEnv } from './servers.js';
 
 /**
  * `node --import tsx bench/compare-start.ts DIR_A DIR_B [spawns]`: cold start (spawn → /ready 200)
@@ -15,17 +15,21 @@ if (!a || !b) throw new Error('usage: bench/compare-start.ts DIR_A DIR_B [spawns
 async function once(dir: string): Promise<{ ms: number; mb: number }> {
   const [port, grpcPort] = [await freePort(), await freePort()];
   const started = performance.now();
-  const program = startProgram(process.execPath, [
-    `${dir}/dist/cli/bin.js`,
-    'serve',
-    `${dir}/examples/iris`,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--grpc-port',
-    String(grpcPort),
-  ]);
+  const program = startProgram(
+    process.execPath,
+    [
+      `${dir}/dist/cli/bin.js`,
+      'serve',
+      `${dir}/examples/iris`,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--grpc-port',
+      String(grpcPort),
+    ],
+    { env: serverEnv() },
+  );
   for (;;) {
     const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
       (response) => response.status === 200,

@@ -19,10 +19,20 @@ chmodSync('dist/cli/bin.js', 0o755);
 // server and an install may be too, and they would otherwise compile at every start. A cache made by
 // another Node version is refused and remade at run time where the folder is writable. Optional: if
 // the run fails, the build says so and goes on (the bundle works without a cache).
-const { startBerthServer } = await import('../dist/plan/bench-server.js');
+// It runs as `berth serve` does by default, with gRPC listening and info logs (startBerthServer
+// turns both off), so that the code those run on the way to /ready is in the cache too: the gRPC
+// listener's chunk was otherwise compiled at every start of a read-only install.
+const { startBerthServer, freePort } = await import('../dist/plan/bench-server.js');
 try {
   const launcher = { program: process.execPath, args: ['dist/cli/bin.js'] };
-  const server = await startBerthServer('examples/iris', launcher, 60_000, ['--drain-delay-seconds', '0']);
+  const server = await startBerthServer('examples/iris', launcher, 60_000, [
+    '--drain-delay-seconds',
+    '0',
+    '--grpc-port',
+    String(await freePort()),
+    '--log-level',
+    'info',
+  ]);
   await server.stop();
 } catch (error) {
   console.warn(`build: no code cache for the bundle (${error.message})`);

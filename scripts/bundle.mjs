@@ -1,23 +1,74 @@
 import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
- * fastify requires node:http2 when it loads, for the HTTP/2 server Berth never asks it for; loaded,
- * node:http2 holds ~0.6 MB of native memory for the life of the server. fastify gets a stand-in that
- * requires it at first use. (The gRPC stack, loaded at the first gRPC connection, requires it as usual.)
+ * Modules a bundled package requires when it loads but Berth's server never uses, each replaced by
+ * a stand-in that requires it at first use (a property read, a call or `new`):
+ * - fastify's node:http2 and node:https, for the HTTP/2 and TLS servers Berth never asks it for;
+ *   loaded, node:http2 held ~0.6 MB of native memory for the life of the server, and node:https
+ *   brings in node:tls. (The gRPC stack, loaded at the first gRPC connection, requires node:http2
+ *   as usual.)
+ * - fastify's semver (47 modules), read only for plugins that name the fastify versions they
+ *   support, which Berth's do not;
+ * - prom-client's Pushgateway, which requires node:https and node:zlib, for pushing metrics Berth
+ *   serves on /metrics instead.
+ * Each was evaluated at every start on the way to /ready.
  */
-const fastifyHttp2AtFirstUse = {
-  name: 'fastify-http2-at-first-use',
+const atFirstUseModules = [
+  { importer: /node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/, path: /^node:(https|http2)$/ },
+  { importer: /node_modules[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/, path: /^semver$/ },
+  { importer: /node_modules[\\/]prom-client[\\/]index\.js$/, path: /^\.\/lib\/pushgateway$/ },
+];
+
+const requiredAtFirstUse = {
+  name: 'required-at-first-use',
   setup(build) {
-    build.onResolve({ filter: /^node:http2$/ }, ({ importer }) =>
-      /node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/.test(importer)
-        ? { path: 'node:http2', namespace: 'at-first-use' }
-        : undefined,
+    build.onResolve(
+      { filter: /^(node:https|node:http2|semver|\.\/lib\/pushgateway)$/ },
+      ({ path, importer, resolveDir, kind }) =>
+        kind === 'require-call' &&
+        atFirstUseModules.some((each) => each.importer.test(importer) && each.path.test(path))
+          ? { path, namespace: 'at-first-use', pluginData: { resolveDir } }
+          : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'at-first-use' }, ({ path }) => ({
-      contents: `let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(path)}))[key] });`,
+    build.onLoad({ filter: /.*/, namespace: 'at-first-use' }, ({ path, pluginData }) => ({
+      // A function target, so a class (Pushgateway) can be constructed through it as well.
+      contents: [
+        'let loaded;',
+        `const load = () => (loaded ??= require(${JSON.stringify(path)}));`,
+        'module.exports = new Proxy(function () {}, {',
+        '  get: (_, key) => load()[key],',
+        '  has: (_, key) => key in load(),',
+        '  construct: (_, args) => Reflect.construct(load(), args),',
+        '  apply: (_, self, args) => Reflect.apply(load(), self, args),',
+        '});',
+      ].join('\n'),
       loader: 'js',
+      resolveDir: pluginData.resolveDir,
     }));
+  },
+};
+
+/**
+ * onnxruntime-node's JavaScript is bundled (and so code-cached) like any package; only its native
+ * addon stays in node_modules, required by its path in the installed package, found at run time.
+ */
+const onnxruntimeAddonInPlace = {
+  name: 'onnxruntime-addon-in-place',
+  setup(build) {
+    build.onLoad({ filter: /onnxruntime-node[\\/]dist[\\/]binding\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const addon = 'require(`../bin/napi-v6/${process.platform}/${process.arch}/onnxruntime_binding.node`)';
+      if (!source.includes(addon)) throw new Error(`${path}: onnxruntime-node no longer loads its addon as ${addon}`);
+      return {
+        contents: source.replace(
+          addon,
+          "require(require('node:path').join(require.resolve('onnxruntime-node/package.json'), '..', 'bin', 'napi-v6', process.platform, process.arch, 'onnxruntime_binding.node'))",
+        ),
+        loader: 'js',
+      };
+    });
   },
 };
 
@@ -32,7 +83,8 @@ const fastifyHttp2AtFirstUse = {
  * kept-out package that is an ES module (@kubernetes/client-node) is then require()d: Node ≥ 20.19.
  *
  * Kept out (loaded from node_modules as usual):
- * - onnxruntime-node: a native addon;
+ * - onnxruntime-node's native addon (its JavaScript and onnxruntime-common's are bundled: from
+ *   node_modules, uncached, they were ~10 ms of the main thread's start-up CPU);
  * - swagger-ui-dist, autocannon: they read their own files (assets, worker scripts) beside their code;
  * - @kubernetes/client-node: half the bundle's size, used by `deploy`/`status` only;
  * - fastify's schema compilers (ajv, fast-json-stringify): never loaded, Berth gives fastify no
@@ -60,14 +112,13 @@ export async function bundleCli(outdir) {
     platform: 'node',
     target: 'node20',
     external: [
-      'onnxruntime-node',
       'swagger-ui-dist',
       'autocannon',
       '@kubernetes/client-node',
       '@fastify/ajv-compiler',
       '@fastify/fast-json-stringify-compiler',
     ],
-    plugins: [fastifyHttp2AtFirstUse],
+    plugins: [requiredAtFirstUse, onnxruntimeAddonInPlace],
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'external',
@@ -87,11 +138,12 @@ export async function bundleCli(outdir) {
     platform: 'node',
     target: 'node20',
     supported: { 'dynamic-import': false },
-    // import.meta.url only: files found relative to a chunk (proto/, package.json, static/).
+    // import.meta.url only: files found relative to a chunk (proto/, package.json, static/), made
+    // when read (most chunks never read it, and each URL cost ~0.05 ms at every start).
     define: { 'import.meta': '__berthImportMeta' },
     // "use strict" first: ES modules are strict, and esbuild's own directive comes after the banner.
     banner: {
-      js: "'use strict';\nconst __berthImportMeta = { url: require('node:url').pathToFileURL(__filename).href };",
+      js: "'use strict';\nconst __berthImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
     },
     minifyWhitespace: true,
     minifySyntax: true,

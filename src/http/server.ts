@@ -10,6 +10,7 @@ import { clientErrorReply } from './client-error.js';
 import { dashboardOpenPaths, dashboardRoutes } from './dashboard/routes.js';
 import { compressReply, inflateRequestBody } from './compression.js';
 import { errorReply } from './error-reply.js';
+import { wrongMethods, type WrongMethod } from './method-not-allowed.js';
 import { noSchemaCompilers } from './no-schema-compilers.js';
 import { acceptOipBodies, takesOipBody } from './oip-body.js';
 import { docsRoutes } from './routes-docs.js';
@@ -43,6 +44,9 @@ export const unknownModelLabel = '_unknown';
  */
 export async function createHttpApp(context: HttpContext, extraRoutes: Route[] = []): Promise<FastifyInstance> {
   const { settings, metrics, logger, dataplane, gate } = context;
+  const pathMatching = { ignoreTrailingSlash: true, maxParamLength: 200 };
+  // Set once the route table is known (below); until then no request can arrive.
+  let wrongMethod: (method: string, url: string) => WrongMethod | undefined = () => undefined;
   const app = Fastify({
     logger: false,
     bodyLimit: settings.limits.maxBodyBytes,
@@ -65,7 +69,7 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     forceCloseConnections: 'idle',
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: pathMatching,
     requestIdHeader: false,
     genReqId: (request) => gate.requestId(request.headers['x-request-id']),
     schemaController: { compilersFactory: noSchemaCompilers },
@@ -78,13 +82,15 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(baselineHeaders).header('x-request-id', request.id);
     // fastify builds routeOptions afresh on each read: read once, the URL kept for onResponse.
-    const { config, url } = request.routeOptions;
+    const { url } = request.routeOptions;
     request.routeUrl = url ?? 'unmatched';
-    // Before any body handling: a wrong method is answered whatever it carries.
-    const allowed = (config as { allowed?: string[] } | undefined)?.allowed;
-    if (allowed) {
-      reply.header('allow', allowed.join(', '));
-      return done(errors.methodNotAllowed(request.method, request.url.split('?')[0]!, allowed));
+    // Before any body handling: a wrong method on a route's path is answered whatever it carries.
+    const wrong = url === undefined ? wrongMethod(request.method, request.url) : undefined;
+    if (wrong) {
+      request.routeUrl = wrong.url;
+      request.params = wrong.params;
+      reply.header('allow', wrong.allowed.join(', '));
+      return done(errors.methodNotAllowed(request.method, request.url.split('?')[0]!, wrong.allowed));
     }
     // Admission control: under a flood, a 429 that skips JSON parsing, validation and the model
     // is the cheapest answer, so the process keeps answering everything. Probes are never shed.
@@ -202,23 +208,8 @@ export async function createHttpApp(context: HttpContext, extraRoutes: Route[] =
     acceptOipBodies(scope);
     for (const route of routes) if (takesOipBody(route)) register(scope, route);
   });
-  registerMethodNotAllowed(app, routes);
+  wrongMethod = wrongMethods(routes, app.supportedMethods, pathMatching);
   return app;
-}
-
-/**
- * A wrong method on a known path is 405 with Allow (RFC 9110 §15.5.6), not 404: every other
- * method fastify routes gets a route whose `config.allowed` the onRequest hook answers. HEAD
- * follows GET (fastify's exposeHeadRoutes).
- */
-function registerMethodNotAllowed(app: FastifyInstance, routes: Route[]): void {
-  const methodsByUrl = new Map<string, Set<string>>();
-  for (const route of routes) methodsByUrl.set(route.url, (methodsByUrl.get(route.url) ?? new Set()).add(route.method));
-  for (const [url, methods] of methodsByUrl) {
-    const allowed = [...methods, ...(methods.has('GET') ? ['HEAD'] : [])];
-    const others = app.supportedMethods.filter((method) => !allowed.includes(method));
-    app.route({ method: others, url, config: { allowed }, handler: async () => undefined });
-  }
 }
 
 /** The server span of an HTTP request, named and described as OpenTelemetry's HTTP semantic conventions say. */

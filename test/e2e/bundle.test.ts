@@ -80,7 +80,7 @@ test('the bundled CLI finds the Python helper it ships, and a framework missing 
   );
 });
 
-test('the bundle leaves out what `berth serve` never loads: fastify schema compilers, protobufjs beyond its wire format, node:http2', async () => {
+test('the bundle leaves out what `berth serve` never loads: fastify schema compilers, protobufjs beyond its wire format, node:http2 and node:https', async () => {
   assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
   const sources = new Map<string, string[]>();
   for (const file of (await readdir('dist/bundle')).filter((name) => name.endsWith('.js.map')))
@@ -111,8 +111,13 @@ test('the bundle leaves out what `berth serve` never loads: fastify schema compi
   const loadedAtStart = [...loaded].flatMap((chunk) => sources.get(`${chunk}.map`) ?? []);
   assert.ok(loadedAtStart.some((source) => source.includes('node_modules/protobufjs/src/reader.js')));
   assert.ok(!loadedAtStart.some((source) => source.includes('node_modules/protobufjs/src/parse.js')));
-  // node:http2 only through fastify's stand-in, which requires it at first use.
-  const http2Requires = startCode.match(/"node:http2"/g)?.length ?? 0;
-  const atFirstUse = startCode.match(/loaded\?\?=[\w$.,()]*"node:http2"/g)?.length ?? 0;
-  assert.ok(http2Requires > 0 && atFirstUse === http2Requires, `${atFirstUse} of ${http2Requires} at first use`);
+  // node:http2 and node:https only through fastify's stand-ins, which require them at first use.
+  for (const module of ['node:http2', 'node:https']) {
+    const requires = startCode.split(`"${module}"`).length - 1;
+    const atFirstUse = startCode.match(new RegExp(`loaded\\?\\?=[\\w$.,()]*"${module}"`, 'g'))?.length ?? 0;
+    assert.ok(requires > 0 && atFirstUse === requires, `${module}: ${atFirstUse} of ${requires} at first use`);
+  }
+  // fastify's semver and prom-client's Pushgateway (node:https, node:zlib) through stand-ins too.
+  for (const standIn of ['at-first-use:semver', 'at-first-use:./lib/pushgateway'])
+    assert.ok(startCode.includes(`"${standIn}"`), `${standIn} in the start-up chunks`);
 });
