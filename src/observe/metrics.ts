@@ -8,6 +8,7 @@ import {
   type RegistryContentType,
 } from 'prom-client';
 import { berthMetrics as m, type MetricSpec } from '../core/metric-names.js';
+import { GatheredHistogram } from './gathered-histogram.js';
 import { droppedLogLines } from './log-stream.js';
 
 /**
@@ -31,15 +32,11 @@ export function createMetrics(options: { processMetrics?: boolean; exemplars?: b
   const gauge = <L extends string>(spec: MetricSpec<L>, extra: { collect?: (this: Gauge<L>) => void } = {}) =>
     new Gauge<L>({ ...common(spec), registers, ...extra });
   const histogram = <L extends string>(spec: MetricSpec<L>) =>
-    new Histogram<L>({ ...common(spec), buckets: [...spec.buckets!], registers });
-  const latency = <L extends string>(spec: MetricSpec<L>) => {
-    const made = new Histogram<L>({
-      ...common(spec),
-      buckets: [...spec.buckets!],
-      registers,
-      enableExemplars: exemplars,
-    });
-    if (exemplars) exemplarHistograms.add(made as Histogram<string>);
+    new GatheredHistogram<L>({ ...common(spec), buckets: [...spec.buckets!], registers });
+  const latency = <L extends string>(spec: MetricSpec<L>): Histogram<L> => {
+    if (!exemplars) return histogram(spec);
+    const made = new Histogram<L>({ ...common(spec), buckets: [...spec.buckets!], registers, enableExemplars: true });
+    exemplarHistograms.add(made as Histogram<string>);
     return made;
   };
   const requestCounts = new Gathered<'route' | 'model' | 'status'>('counter');

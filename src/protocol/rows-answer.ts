@@ -2,6 +2,7 @@ import type { ModelConfig } from '../core/config.js';
 import type { InferenceResponse, ModelMetadata } from '../core/inference.js';
 import { toJsonValues, toRows, type Tensor } from '../core/tensor.js';
 import { perModelAndConfig } from './row-layout.js';
+import { shortestFloat32 } from './shortest-float32.js';
 
 /** One row's answer: class and probabilities for classifiers, the value(s) otherwise. */
 export interface RowPrediction {
@@ -66,20 +67,6 @@ const classNames = perModelAndConfig((model, config): ClassNames => {
 function probabilityValue(value: unknown): number {
   if (typeof value !== 'number') return value as number;
   return Number.isFinite(value) ? shortestFloat32(value) : (String(value) as unknown as number);
-}
-
-/**
- * The shortest decimal that reads back as the same float32: people read this dialect, and
- * 0.95 is kinder than 0.9500001668930054 (which is the same float32).
- */
-export function shortestFloat32(value: number): number {
-  // Integers (a forest's 0 and 1) are already shortest; the search below costs up to 4 toPrecision calls.
-  if (Number.isInteger(value) || !Number.isFinite(value) || Math.fround(value) !== value) return value;
-  for (let digits = 6; digits < 9; digits++) {
-    const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) === value) return candidate;
-  }
-  return Number(value.toPrecision(9));
 }
 
 function unwrapSingle(value: unknown): unknown {

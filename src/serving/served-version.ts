@@ -50,6 +50,9 @@ function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }
   // One label object for every observation, not one per request (never changed: prom-client keeps it).
   const labels = { model: name };
   const depthLabels = () => labels;
+  const observeBatchSize = metrics.batchSize.observer(labels);
+  const observeBatchRequests = metrics.batchRequests.observer(labels);
+  const observeQueue = metrics.queueDuration.observer(labels);
   return {
     async load() {
       await inner.load();
@@ -59,11 +62,11 @@ function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }
         batchingFor(inner.metadata(), settings, config) ?? { ...options, maxBatchSize: 1 },
         {
           batch: (rows, requests) => {
-            metrics.batchSize.observe(labels, rows);
-            metrics.batchRequests.observe(labels, requests);
+            observeBatchSize(rows);
+            observeBatchRequests(requests);
           },
           queued: (seconds) => {
-            metrics.queueDuration.observe(labels, seconds);
+            observeQueue(seconds);
             stats.queued(seconds);
           },
           depth: (depth) => metrics.depths.update(name, depthLabels, depth),

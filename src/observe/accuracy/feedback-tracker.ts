@@ -8,6 +8,7 @@ import { defaults } from '../../core/defaults.js';
 import { errors } from '../../core/errors.js';
 import { isMissing, isNumeric, toNumber } from '../drift/feature-values.js';
 import { SlidingWindow } from '../drift/window.js';
+import { PendingPredictions } from './pending-predictions.js';
 
 export type Task = 'classification' | 'regression';
 
@@ -42,33 +43,10 @@ export interface FeedbackReport {
   unmatched: number;
 }
 
-interface Pending {
-  id: string;
-  time: number;
-  predictions: ReadonlyArray<unknown>;
-  /** Still in `pending`: false once matched, evicted or recorded again under its id. */
-  live: boolean;
-}
-
-/** What a forgotten entry holds while it waits in `order` to reach the head. */
-const forgotten: ReadonlyArray<unknown> = [];
-
 export class FeedbackTracker {
   readonly task: Task;
-  private readonly maxPending: number;
   private readonly maxAgeMs: number;
-  private readonly pending = new Map<string, Pending>();
-  private pendingRows = 0;
-  /**
-   * Entries in the order they were recorded, oldest first from `head`, for eviction. Not the Map's
-   * own order: V8 leaves a hole for every entry deleted from a Map's front and iteration from the
-   * start walks them all until the table is rehashed — measured at 50–140 µs per request with
-   * 100 000 pending and the oldest evicted on every request. Entries forgotten otherwise (matched
-   * feedback, re-recorded ids) stay in the queue, marked not live, until they reach the head; the
-   * mark spares a lookup in the Map per evicted entry.
-   */
-  private order: Pending[] = [];
-  private head = 0;
+  private readonly pending: PendingPredictions;
   private readonly outcomes: SlidingWindow;
   private received = 0;
   private unmatched = 0;
@@ -76,8 +54,8 @@ export class FeedbackTracker {
   constructor(options: FeedbackOptions) {
     const feedback = defaults.monitoring.feedback;
     this.task = options.task;
-    this.maxPending = options.maxPending ?? feedback.maxPending;
     this.maxAgeMs = (options.windowSeconds ?? feedback.windowSeconds) * 1000;
+    this.pending = new PendingPredictions(options.maxPending ?? feedback.maxPending, this.maxAgeMs);
     this.outcomes = new SlidingWindow(['number'], {
       maxRows: options.windowRows ?? feedback.windowRows,
       maxAgeMs: this.maxAgeMs,
@@ -85,47 +63,12 @@ export class FeedbackTracker {
   }
 
   /**
-   * Remember what was predicted for a request (one value per row of the request). The array is
-   * kept as given, not copied (it is held until feedback or eviction, so a copy was promoted on
-   * every request): the caller must not change it afterwards.
+   * Remember what was predicted for a request (one value per row of the request), forgetting what
+   * was remembered under its id before. A batch's array is kept as given, not copied: the caller
+   * must not change it afterwards.
    */
   recordPrediction(requestId: string, predictions: ReadonlyArray<unknown>, now: number = Date.now()): void {
-    this.forget(requestId); // re-insert at the young end of the LRU order
-    if (predictions.length === 0 || predictions.length > this.maxPending) return;
-    const entry: Pending = { id: requestId, time: now, predictions, live: true };
-    this.pending.set(requestId, entry);
-    this.order.push(entry);
-    this.pendingRows += predictions.length;
-    while (this.head < this.order.length) {
-      const oldest = this.order[this.head]!;
-      if (oldest.live) {
-        if (this.pendingRows <= this.maxPending && oldest.time >= now - this.maxAgeMs) break;
-        this.drop(oldest);
-      }
-      this.head++;
-    }
-    this.compactOrder();
-  }
-
-  /** Drop consumed and stale queue slots once they outnumber the live ones (amortised O(1)). */
-  private compactOrder(): void {
-    if (this.order.length < 1024 || this.order.length < 2 * this.pending.size) return;
-    const live: Pending[] = [];
-    for (let i = this.head; i < this.order.length; i++) if (this.order[i]!.live) live.push(this.order[i]!);
-    this.order = live;
-    this.head = 0;
-  }
-
-  private forget(requestId: string): void {
-    const entry = this.pending.get(requestId);
-    if (entry) this.drop(entry);
-  }
-
-  private drop(entry: Pending): void {
-    entry.live = false;
-    this.pendingRows -= entry.predictions.length;
-    entry.predictions = forgotten;
-    this.pending.delete(entry.id);
+    this.pending.record(requestId, predictions, now);
   }
 
   /**
@@ -134,10 +77,10 @@ export class FeedbackTracker {
    */
   feedback(requestId: string, truth: unknown, now: number = Date.now()): FeedbackOutcome {
     this.received++;
-    const entry = this.pending.get(requestId);
+    const entry = this.pending.lookup(requestId);
     if (!entry || entry.time < now - this.maxAgeMs) {
       this.unmatched++;
-      if (entry) this.drop(entry);
+      if (entry) this.pending.forget(entry.slot);
       throw errors.unknownPredictionId(requestId);
     }
     const truths = Array.isArray(truth) ? truth : [truth];
@@ -145,7 +88,7 @@ export class FeedbackTracker {
       throw errors.badFeedbackValue(`${entry.predictions.length} value(s), one per predicted row`, `${truths.length}`);
     }
     const outcome = this.recordOutcome(entry.predictions, truths, now);
-    this.drop(entry);
+    this.pending.forget(entry.slot);
     return outcome;
   }
 
