@@ -6,17 +6,31 @@ import type { InferenceRequest, InferenceResponse } from '../core/inference.js';
  * Requests can share a model call when their inputs agree on everything but dimension 0.
  */
 export function batchKey(request: InferenceRequest): string {
+  if (request.inputs.length === 1 && request.outputs === undefined) {
+    // The common case, once per request: one [N, F] input, every output. The key of the last
+    // such request is kept, so a stream of like requests builds (and compares) no new strings.
+    const [input] = request.inputs as [InferenceRequest['inputs'][0]];
+    if (input.shape.length === 2) {
+      const last = lastKey;
+      if (last.name === input.name && last.datatype === input.datatype && last.width === input.shape[1])
+        return last.key;
+      const key = `${input.name}:${input.datatype}:${input.shape[1]}>*`;
+      lastKey = { name: input.name, datatype: input.datatype, width: input.shape[1]!, key };
+      return key;
+    }
+  }
   const outputs = request.outputs?.join(',') ?? '*';
   if (request.inputs.length === 1) {
-    // The common case, once per request: no arrays to build and sort.
     const [input] = request.inputs as [InferenceRequest['inputs'][0]];
-    return `${input.name}:${input.datatype}:${input.shape.length === 2 ? input.shape[1] : input.shape.slice(1).join('x')}>${outputs}`;
+    return `${input.name}:${input.datatype}:${input.shape.slice(1).join('x')}>${outputs}`;
   }
   const inputs = request.inputs
     .map((input) => `${input.name}:${input.datatype}:${input.shape.slice(1).join('x')}`)
     .sort();
   return `${inputs.join('|')}>${outputs}`;
 }
+
+let lastKey = { name: '', datatype: '', width: -1, key: '' };
 
 /** The request's batch size: the first dimension of its inputs (1 when every input is a scalar). */
 export function rowsOf(request: InferenceRequest): number {
@@ -62,21 +76,27 @@ export function splitResponse(
 ): InferenceResponse[] | undefined {
   const total = requests.reduce((sum, request) => sum + rowsOf(request), 0);
   if (response.outputs.some((output) => output.shape[0] !== total)) return undefined;
-  const results: InferenceResponse[] = requests.map(() => ({ outputs: [] }));
+  const results: InferenceResponse[] = new Array(requests.length);
+  for (let index = 0; index < requests.length; index++) results[index] = { outputs: [] };
   for (const output of response.outputs) {
-    const width = elementCount(output.shape.slice(1));
+    const rest = output.shape.slice(1);
+    const width = elementCount(rest);
+    const { data } = output;
     let row = 0;
-    requests.forEach((request, index) => {
-      const rows = rowsOf(request);
-      const data = output.data.slice(row * width, (row + rows) * width) as TensorData;
+    for (let index = 0; index < requests.length; index++) {
+      const rows = rowsOf(requests[index]!);
+      // A view of the batch's output, not a copy: each request's answer only reads its rows.
+      const part = Array.isArray(data)
+        ? data.slice(row * width, (row + rows) * width)
+        : data.subarray(row * width, (row + rows) * width);
       results[index]!.outputs.push({
         name: output.name,
         datatype: output.datatype,
-        shape: [rows, ...output.shape.slice(1)],
-        data,
+        shape: rest.length === 0 ? [rows] : [rows, ...rest],
+        data: part as TensorData,
       });
       row += rows;
-    });
+    }
   }
   return results;
 }

@@ -55,7 +55,7 @@ export function createBatcher(
       if (pending.request.deadline !== undefined && pending.request.deadline <= now) {
         queue.splice(i, 1);
         hooks.shed?.('deadline');
-        pending.reject(errors.deadlineExceeded());
+        refuse(pending, errors.deadlineExceeded());
       }
     }
     if (queue.length === 0) {
@@ -119,7 +119,7 @@ export function createBatcher(
       if (pending.request.deadline !== undefined && pending.request.deadline <= now) {
         queue.splice(i, 1);
         hooks.shed?.('deadline');
-        pending.reject(errors.deadlineExceeded());
+        refuse(pending, errors.deadlineExceeded());
         continue;
       }
       key ??= pending.key;
@@ -160,7 +160,7 @@ export function createBatcher(
       call?.end(error);
       parts = undefined; // One bad request must not fail its neighbours: run them one by one.
     }
-    if (parts) batch.forEach((pending, index) => pending.resolve(parts![index]!));
+    if (parts) for (let index = 0; index < batch.length; index++) answer(batch[index]!, parts[index]!);
     else for (const pending of batch) await settle(pending);
   };
 
@@ -174,15 +174,24 @@ export function createBatcher(
       const response = await inner.infer(request);
       hooks.executed?.(pending.rows, 1, 0, (performance.now() - called) / 1000, 0);
       call?.end();
-      pending.resolve(response);
+      answer(pending, response);
     } catch (error) {
       call?.end(error);
-      pending.reject(error);
+      refuse(pending, error);
     }
   };
 
   const leave = () => {
     if (--inside === 0) drained?.();
+  };
+  // Every answer goes through these two, so a request needs no closures of its own to leave.
+  const answer = (pending: Pending, response: InferenceResponse) => {
+    leave();
+    pending.resolve(response);
+  };
+  const refuse = (pending: Pending, error: unknown) => {
+    leave();
+    pending.reject(error);
   };
 
   return {
@@ -217,8 +226,8 @@ export function createBatcher(
           key: batchKey(request),
           rows: rowsOf(request),
           enqueued: performance.now(),
-          resolve: (response) => (leave(), resolve(response)),
-          reject: (error) => (leave(), reject(error)),
+          resolve,
+          reject,
         });
         hooks.depth?.(queue.length);
         // Requests waiting for their deadline keep the process alive until they are answered.

@@ -23,8 +23,8 @@ export interface ValueRules {
  */
 export class RequestBuilder {
   readonly #inputs: Tensor[] = [];
-  readonly #seen = new Set<string>();
-  readonly #batchSizes = new Map<string, number>();
+  /** Inputs begun, in order: at most the model's inputs (any other is refused), so a list, not a Set per request. */
+  readonly #seen: string[] = [];
   #values = 0;
   #outputs?: string[];
   id?: string;
@@ -48,8 +48,8 @@ export class RequestBuilder {
         this.model.name,
         this.model.inputs.map((candidate) => candidate.name),
       );
-    if (this.#seen.has(name)) throw errors.duplicateInput(name);
-    this.#seen.add(name);
+    if (this.#seen.includes(name)) throw errors.duplicateInput(name);
+    this.#seen.push(name);
     if (datatype !== spec.datatype) throw errors.wrongDatatype(name, spec.datatype, datatype);
     return spec;
   }
@@ -66,10 +66,7 @@ export class RequestBuilder {
     const count = elementCount(tensor.shape);
     if (count !== tensor.data.length) throw errors.shapeMismatch(tensor.name, tensor.shape, tensor.data.length);
     if (!shapeFits(spec.shape, tensor.shape)) throw errors.wrongShape(tensor.name, spec.shape, tensor.shape);
-    if (tensor.shape.length > 0) {
-      this.#checkRows(tensor.shape[0]!);
-      this.#batchSizes.set(tensor.name, tensor.shape[0]!);
-    }
+    if (tensor.shape.length > 0) this.#checkRows(tensor.shape[0]!);
     if (!this.rules.trusted) checkFinite(tensor, this.rules);
     this.#inputs.push(tensor);
   }
@@ -94,9 +91,20 @@ export class RequestBuilder {
 
   finish(): InferenceRequest {
     for (const spec of this.model.inputs)
-      if (!this.#seen.has(spec.name)) throw errors.missingInput(spec.name, this.model.name);
-    if (new Set(this.#batchSizes.values()).size > 1)
-      throw errors.batchMismatch([...this.#batchSizes].map(([name, size]) => `${name}=${size}`).join(', '));
+      if (!this.#seen.includes(spec.name)) throw errors.missingInput(spec.name, this.model.name);
+    // One batch size across the inputs that have one (an input is added once: `begin` refuses a repeat).
+    let batchSize: number | undefined;
+    for (const input of this.#inputs) {
+      if (input.shape.length === 0) continue;
+      if (batchSize === undefined) batchSize = input.shape[0];
+      else if (input.shape[0] !== batchSize)
+        throw errors.batchMismatch(
+          this.#inputs
+            .filter((candidate) => candidate.shape.length > 0)
+            .map((candidate) => `${candidate.name}=${candidate.shape[0]}`)
+            .join(', '),
+        );
+    }
     const request: InferenceRequest = { inputs: this.#inputs };
     if (this.#outputs) request.outputs = this.#outputs;
     if (this.id !== undefined) request.id = this.id;

@@ -81,6 +81,18 @@ const describe = (value: unknown) =>
           ? 'an object'
           : String(value);
 
+function badValue(
+  values: readonly unknown[],
+  index: number,
+  name: string,
+  where: ((index: number) => string) | undefined,
+  expected: string,
+) {
+  return where
+    ? errors.badCell(where(index), expected, describe(values[index]))
+    : errors.badValue(name, index, expected, describe(values[index]));
+}
+
 /**
  * Converts JSON values to a typed array of `datatype`, checking every element: integers must be
  * whole and in range, floats numbers (or the tokens "NaN"/"Infinity", which JSON cannot spell and
@@ -96,10 +108,6 @@ export function toTypedData(
 ): TensorData {
   const info = datatypeInfo(datatype);
   const out = allocate(datatype, values.length);
-  const fail = (index: number, expected: string) =>
-    where
-      ? errors.badCell(where(index), expected, describe(values[index]))
-      : errors.badValue(name, index, expected, describe(values[index]));
   switch (info.json) {
     case 'float': {
       const target = out as Float32Array | Float64Array;
@@ -108,7 +116,7 @@ export function toTypedData(
         if (typeof value === 'number') target[i] = value;
         else if (value === null) target[i] = NaN;
         else if (typeof value === 'string' && value in floatTokens) target[i] = floatTokens[value]!;
-        else throw fail(i, 'a number');
+        else throw badValue(values, i, name, where, 'a number');
       }
       return out;
     }
@@ -118,7 +126,7 @@ export function toTypedData(
       for (let i = 0; i < values.length; i++) {
         const value = values[i];
         if (typeof value !== 'number' || !Number.isInteger(value) || value < info.min! || value > info.max!)
-          throw fail(i, `an integer from ${info.min} to ${info.max}`);
+          throw badValue(values, i, name, where, `an integer from ${info.min} to ${info.max}`);
         target[i] = value;
       }
       return out;
@@ -133,7 +141,7 @@ export function toTypedData(
         if (typeof value === 'number' && Number.isSafeInteger(value)) big = BigInt(value);
         else if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) big = BigInt(value);
         if (big === undefined || big < min || big > max)
-          throw fail(i, `a ${info.json === 'bigint' ? '' : 'non-negative '}64-bit integer`);
+          throw badValue(values, i, name, where, `a ${info.json === 'bigint' ? '' : 'non-negative '}64-bit integer`);
         target[i] = big;
       }
       return out;
@@ -141,7 +149,7 @@ export function toTypedData(
     case 'bool': {
       const target = out as Uint8Array;
       for (let i = 0; i < values.length; i++) {
-        if (typeof values[i] !== 'boolean') throw fail(i, 'true or false');
+        if (typeof values[i] !== 'boolean') throw badValue(values, i, name, where, 'true or false');
         target[i] = values[i] ? 1 : 0;
       }
       return out;
@@ -149,7 +157,7 @@ export function toTypedData(
     case 'string': {
       const target = out as string[];
       for (let i = 0; i < values.length; i++) {
-        if (typeof values[i] !== 'string') throw fail(i, 'a string');
+        if (typeof values[i] !== 'string') throw badValue(values, i, name, where, 'a string');
         target[i] = values[i] as string;
       }
       return out;

@@ -4,8 +4,6 @@ import type { RequestBuilder } from '../pipeline/request-builder.js';
 import { toTypedData } from './json-values.js';
 import type { RowLayout } from './row-layout.js';
 
-type Row = { values: unknown[]; index: number };
-
 /**
  * Rows (arrays in feature order, or objects keyed by feature name) → the model's input tensors,
  * added to `request`. `whereOf` names a row in messages ('' for a body that is one row of named
@@ -20,35 +18,41 @@ export function decodeRows(
   // Refused before a row is read when the width is known.
   if (layout.width > 0) request.reserve(layout.width * rows.length, rows.length);
   const allowMissing = request.rules.allowMissing === true;
-  const parsed: Row[] = rows.map((row, index) => ({
-    values: rowValues(row, index, whereOf, layout, request.model.name, allowMissing),
-    index,
-  }));
-  const width = layout.width > 0 ? layout.width : parsed[0]!.values.length;
+  // Each row's values, in row order: a row's index is its place here, so nothing more per row.
+  const parsed = new Array<unknown[]>(rows.length);
+  for (let index = 0; index < rows.length; index++)
+    parsed[index] = rowValues(rows[index], index, whereOf, layout, request.model.name, allowMissing);
+  const width = layout.width > 0 ? layout.width : parsed[0]!.length;
   if (layout.width <= 0) request.reserve(width * parsed.length, parsed.length);
-  for (const row of parsed)
-    if (row.values.length !== width)
-      throw errors.wrongRowLength(whereOf(row.index) || 'the request body', width, row.values.length);
+  for (let index = 0; index < parsed.length; index++)
+    if (parsed[index]!.length !== width)
+      throw errors.wrongRowLength(whereOf(index) || 'the request body', width, parsed[index]!.length);
 
   if (layout.kind === 'tabular') {
-    const spec = request.begin(layout.inputs[0]!.name, layout.inputs[0]!.datatype, [parsed.length, width]);
-    const flat = new Array<unknown>(parsed.length * width);
-    for (let row = 0; row < parsed.length; row++)
-      for (let column = 0; column < width; column++) flat[row * width + column] = parsed[row]!.values[column];
+    const shape = [parsed.length, width];
+    const spec = request.begin(layout.inputs[0]!.name, layout.inputs[0]!.datatype, shape);
+    // One row (every /predict of named features) is already in row-major order: no copy.
+    let flat: unknown[];
+    if (parsed.length === 1) flat = parsed[0]!;
+    else {
+      flat = new Array<unknown>(parsed.length * width);
+      for (let row = 0; row < parsed.length; row++)
+        for (let column = 0; column < width; column++) flat[row * width + column] = parsed[row]![column];
+    }
     const data = toTypedData(flat, spec.datatype, spec.name, (index) =>
-      cell(layout.features[index % width], index % width, whereOf(parsed[Math.floor(index / width)]!.index)),
+      cell(layout.features[index % width], index % width, whereOf(Math.floor(index / width))),
     );
-    request.add({ name: spec.name, datatype: spec.datatype, shape: [parsed.length, width], data }, spec);
+    request.add({ name: spec.name, datatype: spec.datatype, shape, data }, spec);
     return;
   }
   layout.inputs.forEach((input: TensorSpec, column) => {
     const shape = input.shape.length === 1 ? [parsed.length] : [parsed.length, 1];
     const spec = request.begin(input.name, input.datatype, shape);
     const data = toTypedData(
-      parsed.map((row) => row.values[column]),
+      parsed.map((values) => values[column]),
       spec.datatype,
       spec.name,
-      (index) => cell(input.name, column, whereOf(parsed[index]!.index)),
+      (index) => cell(input.name, column, whereOf(index)),
     );
     request.add({ name: spec.name, datatype: spec.datatype, shape, data }, spec);
   });

@@ -19,13 +19,13 @@ export const seedCodec: Codec<unknown, Record<string, unknown>> = {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.notAnObject('request body');
     const layout = layoutFor(model.metadata, model.config);
     const object = body as Record<string, unknown>;
-    const keys = Object.keys(object);
-    const isFeatureName = (key: string) => layout.features.includes(key);
+    // The keys are listed only for the two wrapped shapes and for messages: a body of named
+    // features (every /predict of the FastAPI tutorial) has its keys read once, by decodeRows.
     let single = true;
-    if ('instances' in object && !isFeatureName('instances')) {
-      if (keys.length > 1)
+    if ('instances' in object && !layout.features.includes('instances')) {
+      if (hasOtherKey(object, 'instances'))
         throw errors.ambiguousBody(
-          `"instances" cannot be combined with ${keys
+          `"instances" cannot be combined with ${Object.keys(object)
             .filter((key) => key !== 'instances')
             .map((key) => `"${key}"`)
             .join(', ')}`,
@@ -34,22 +34,37 @@ export const seedCodec: Codec<unknown, Record<string, unknown>> = {
       if (!Array.isArray(rows) || rows.length === 0) throw errors.badField('`instances`', 'a non-empty array of rows');
       decodeRows(rows, (index) => `instances[${index}]`, request, layout);
       single = false;
-    } else if ('features' in object && !isFeatureName('features')) {
-      if (keys.length > 1)
+    } else if ('features' in object && !layout.features.includes('features')) {
+      if (hasOtherKey(object, 'features'))
         throw errors.ambiguousBody(
-          `"features" cannot be combined with ${keys
+          `"features" cannot be combined with ${Object.keys(object)
             .filter((key) => key !== 'features')
             .map((key) => `"${key}"`)
             .join(', ')}`,
         );
-      decodeRows([object.features], () => '`features`', request, layout);
+      decodeRows([object.features], whereFeatures, request, layout);
     } else {
-      if (keys.length === 0) throw errors.emptyBody();
-      decodeRows([object], () => '', request, layout);
+      if (isEmpty(object)) throw errors.emptyBody();
+      decodeRows([object], whereBody, request, layout);
     }
     return (response) => encodeSeedResponse(model.metadata, model.config, response, single);
   },
 };
+
+// Where a one-row body's values are, for messages: made once, not per request.
+const whereFeatures = () => '`features`';
+const whereBody = () => '';
+
+/** Whether a parsed JSON object has no keys, without listing them (JSON.parse makes only own, enumerable keys). */
+function isEmpty(object: Record<string, unknown>): boolean {
+  return !hasOtherKey(object, undefined);
+}
+
+/** Whether a parsed JSON object has a key other than `key`, without listing them. */
+function hasOtherKey(object: Record<string, unknown>, key: string | undefined): boolean {
+  for (const other in object) if (other !== key) return true;
+  return false;
+}
 
 /**
  * Rows of an `instances` array, answered as `answer` says: the feedback route takes the version's

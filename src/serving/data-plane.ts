@@ -2,7 +2,7 @@ import type { Settings } from '../core/config.js';
 import type { InferenceObserver, InferenceRequest, ModelMetadata, ShadowObserver } from '../core/inference.js';
 import { berthVersion } from '../core/version.js';
 import { rowsOf } from '../pipeline/batch-merge.js';
-import { RequestBuilder } from '../pipeline/request-builder.js';
+import { RequestBuilder, type ValueRules } from '../pipeline/request-builder.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
 import type { Codec, ReplyEncoder } from './codec.js';
 import type { ModelSet, ModelVersion } from './model-set.js';
@@ -11,6 +11,10 @@ import { Observers } from './observers.js';
 import type { RequestContext } from './request-context.js';
 import { shadowed } from './shadow.js';
 import { chooseVersion } from './traffic.js';
+
+/** A request builder's rules, one object each rather than one per request (the builder only reads them). */
+const allowingMissing: ValueRules = { allowMissing: true };
+const refusingMissing: ValueRules = { allowMissing: false };
 
 /**
  * Every protocol-agnostic operation (MLServer's handlers/dataplane.py): the HTTP routes and the
@@ -150,9 +154,11 @@ export class DataPlane {
     let request: InferenceRequest;
     let encode: ReplyEncoder<Reply>;
     try {
-      const builder = new RequestBuilder(entry.metadata, this.settings.limits, {
-        allowMissing: config.allowMissing === true,
-      });
+      const builder = new RequestBuilder(
+        entry.metadata,
+        this.settings.limits,
+        config.allowMissing === true ? allowingMissing : refusingMissing,
+      );
       encode = codec.decode(body, builder, { metadata: entry.metadata, config });
       request = this.#finish(builder, context);
     } catch (error) {
