@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { startProgram } from '../src/core/programs.js';
-import { freePort } from '../src/plan/bench-server.js';
+import { freePort, serveArgs } from '../src/plan/bench-server.js';
 import { runLoadTest, type LoadTestResult } from '../src/plan/load-test.js';
 import { grpcLoad } from './grpc-load.js';
 import { median } from './report.js';
@@ -33,14 +33,7 @@ async function startBuild(dir: string): Promise<Server> {
   const [port, grpcPort] = [await freePort(), await freePort()];
   const program = startProgram(process.execPath, [
     `${dir}/dist/cli/bin.js`,
-    'serve',
-    `${dir}/examples/iris`,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--grpc-port',
-    String(grpcPort),
+    ...serveArgs(`${dir}/examples/iris`, port, grpcPort),
   ]);
   const url = `http://127.0.0.1:${port}`;
   const since = performance.now();

@@ -1,5 +1,5 @@
 import { startProgram } from '../src/core/programs.js';
-import { freePort } from '../src/plan/bench-server.js';
+import { freePort, serveArgs } from '../src/plan/bench-server.js';
 import { median } from './report.js';
 import { rssMbOf, serverEnv } from './servers.js';
 
@@ -17,17 +17,7 @@ async function once(dir: string): Promise<{ ms: number; mb: number }> {
   const started = performance.now();
   const program = startProgram(
     process.execPath,
-    [
-      `${dir}/dist/cli/bin.js`,
-      'serve',
-      `${dir}/examples/iris`,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--grpc-port',
-      String(grpcPort),
-    ],
+    [`${dir}/dist/cli/bin.js`, ...serveArgs(`${dir}/examples/iris`, port, grpcPort)],
     { env: serverEnv() },
   );
   for (;;) {

@@ -29,7 +29,7 @@ import { createMetrics } from '../src/observe/metrics.js';
 import { ModelMonitoring } from '../src/observe/monitoring/model-monitoring.js';
 import { createOnnxRuntime } from '../src/runtime/onnx.js';
 import { runLoadTest, type LoadTestResult } from '../src/plan/load-test.js';
-import { freePort } from '../src/plan/bench-server.js';
+import { freePort, serveArgs } from '../src/plan/bench-server.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => Number(args[args.indexOf(`--${name}`) + 1] ?? fallback) || fallback;
@@ -74,21 +74,7 @@ async function start(label: string): Promise<Server> {
   const port = await freePort();
   const program = startProgram(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/bin.ts',
-      'serve',
-      dir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--grpc-port',
-      '0',
-      '--log-level',
-      'warn',
-    ],
+    ['--import', 'tsx', 'src/cli/bin.ts', ...serveArgs(dir, port), '--log-level', 'warn'],
     { logFile: join(dir, 'server.log') },
   );
   const url = `http://127.0.0.1:${port}`;

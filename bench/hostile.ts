@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { runProgram, startProgram, type StartedProgram } from '../src/core/programs.js';
 import { parseQuantity } from '../src/core/quantity.js';
-import { freePort } from '../src/plan/bench-server.js';
+import { freePort, serveArgs } from '../src/plan/bench-server.js';
 import { inferenceClient } from './grpc-load.js';
 import { acceptQueueOf, cpuSecondsOf } from './servers.js';
 
@@ -451,18 +451,7 @@ const cases: Record<string, () => Promise<unknown>> = {
     const attempt = async (yaml: string, extra: string[] = []) => {
       writeFileSync(join(dir, 'berth.yaml'), yaml);
       const port = await freePort();
-      const program = startProgram(process.execPath, [
-        ...cli,
-        'serve',
-        dir,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--grpc-port',
-        '0',
-        ...extra,
-      ]);
+      const program = startProgram(process.execPath, [...cli, ...serveArgs(dir, port), ...extra]);
       const until = Date.now() + 20_000;
       let ready = 0;
       while (Date.now() < until && program.pid) {

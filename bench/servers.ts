@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import { startProgram, type StartedProgram } from '../src/core/programs.js';
-import { freePort } from '../src/plan/bench-server.js';
+import { freePort, serveArgs } from '../src/plan/bench-server.js';
 
 /** A server under test in its own process (or process tree): where it listens, its memory, and how to stop it. */
 export interface ServerUnderTest {
@@ -227,18 +227,7 @@ export async function startBerth(target: string, flags: string[], logFile: strin
   const grpcPort = await freePort();
   return startServer({
     program: process.execPath,
-    args: [
-      'dist/cli/bin.js',
-      'serve',
-      target,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--grpc-port',
-      String(grpcPort),
-      ...flags,
-    ],
+    args: ['dist/cli/bin.js', ...serveArgs(target, port, grpcPort), ...flags],
     port,
     readyPath: '/ready',
     logFile,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { freePort } from '../src/plan/bench-server.js';
+import { freePort, serveArgs } from '../src/plan/bench-server.js';
 import { compiledBenchScript, startServer } from './servers.js';
 
 /**
@@ -43,14 +43,7 @@ const server = await startServer({
     '--import',
     `./${compiledBenchScript('tail-probe')}`,
     'dist/cli/bin.js',
-    'serve',
-    target,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--grpc-port',
-    '0',
+    ...serveArgs(target, port),
     ...serveFlags,
   ],
   port,

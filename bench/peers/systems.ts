@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { serveArgs } from '../../src/plan/bench-server.js';
 import { compiledBenchScript } from '../servers.js';
 
 /**
@@ -139,14 +140,7 @@ export const berth = (baseline?: { dir: string; name: string }): System => ({
     program: process.execPath,
     args: [
       'dist/cli/bin.js',
-      'serve',
-      model === 'iris' ? 'examples/iris' : 'test/fixtures/models/bench-forest',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(http),
-      '--grpc-port',
-      String(grpc),
+      ...serveArgs(model === 'iris' ? 'examples/iris' : 'test/fixtures/models/bench-forest', http, grpc),
     ],
     cwd: baseline?.dir,
   }),

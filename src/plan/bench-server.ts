@@ -21,6 +21,11 @@ export interface BenchServer {
 
 export { freePort };
 
+/** `berth serve` of a model on loopback, as every benchmark starts it (gRPC port 0: none). */
+export function serveArgs(target: string, port: number, grpcPort = 0): string[] {
+  return ['serve', target, '--host', '127.0.0.1', '--port', String(port), '--grpc-port', String(grpcPort)];
+}
+
 /** @param serveFlags more `berth serve` flags, after the ones set here. */
 export async function startBerthServer(
   target: string,
@@ -29,20 +34,7 @@ export async function startBerthServer(
   serveFlags: string[] = [],
 ): Promise<BenchServer> {
   const port = await freePort();
-  const args = [
-    ...launcher.args,
-    'serve',
-    target,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--grpc-port',
-    '0',
-    '--log-level',
-    'warn',
-    ...serveFlags,
-  ];
+  const args = [...launcher.args, ...serveArgs(target, port), '--log-level', 'warn', ...serveFlags];
   const child = startProgram(launcher.program, args);
   const baseUrl = `http://127.0.0.1:${port}`;
   let exited = false;
