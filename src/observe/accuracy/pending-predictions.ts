@@ -1,3 +1,5 @@
+import { getRandomValues } from 'node:crypto';
+
 /**
  * Predictions remembered by request id until their feedback comes, least recently recorded
  * forgotten first, bounded in rows (a batch request counts once per row) and in age.
@@ -231,8 +233,14 @@ function resized<T extends Uint8Array | Int16Array | Int32Array | Float64Array>(
 }
 
 /** FNV-1a over the id's UTF-16 code units. */
+/**
+ * FNV-1a from a random start per process: request ids may come from clients (`x-request-id`), who
+ * must not be able to pick ids that all land in one probe chain and make every request walk it.
+ */
+const hashSeed = getRandomValues(new Int32Array(1))[0]!;
+
 function hashOf(id: string): number {
-  let hash = 0x811c9dc5 | 0;
+  let hash = hashSeed;
   for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
   return hash;
 }
