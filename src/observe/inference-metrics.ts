@@ -22,10 +22,11 @@ export function inferenceMetrics(metrics: Metrics): { inference: InferenceObserv
     if (!series) {
       const labels = { model, version };
       const histogram = metrics.inferenceDuration;
-      const observe = histogram instanceof GatheredHistogram ? histogram.observer(labels) : undefined;
-      const duration = observe
-        ? (seconds: number) => observe(seconds)
-        : (seconds: number, traceId: string | undefined) => observeLatency(histogram, labels, seconds, traceId);
+      // A bound observer where it can; with exemplars (tracing) the histogram is prom-client's own.
+      const duration =
+        histogram instanceof GatheredHistogram
+          ? histogram.observer(labels)
+          : (seconds: number, traceId: string | undefined) => observeLatency(histogram, labels, seconds, traceId);
       versions.set(version, (series = { labels, key: `${model}\n${version}`, duration }));
     }
     return series;

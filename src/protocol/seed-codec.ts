@@ -23,25 +23,13 @@ export const seedCodec: Codec<unknown, Record<string, unknown>> = {
     // features (every /predict of the FastAPI tutorial) has its keys read once, by decodeRows.
     let single = true;
     if ('instances' in object && !layout.features.includes('instances')) {
-      if (hasOtherKey(object, 'instances'))
-        throw errors.ambiguousBody(
-          `"instances" cannot be combined with ${Object.keys(object)
-            .filter((key) => key !== 'instances')
-            .map((key) => `"${key}"`)
-            .join(', ')}`,
-        );
+      if (hasOtherKey(object, 'instances')) throw ambiguous(object, 'instances');
       const rows = object.instances;
       if (!Array.isArray(rows) || rows.length === 0) throw errors.badField('`instances`', 'a non-empty array of rows');
       decodeRows(rows, (index) => `instances[${index}]`, request, layout);
       single = false;
     } else if ('features' in object && !layout.features.includes('features')) {
-      if (hasOtherKey(object, 'features'))
-        throw errors.ambiguousBody(
-          `"features" cannot be combined with ${Object.keys(object)
-            .filter((key) => key !== 'features')
-            .map((key) => `"${key}"`)
-            .join(', ')}`,
-        );
+      if (hasOtherKey(object, 'features')) throw ambiguous(object, 'features');
       decodeRows([object.features], whereFeatures, request, layout);
     } else {
       if (isEmpty(object)) throw errors.emptyBody();
@@ -54,6 +42,12 @@ export const seedCodec: Codec<unknown, Record<string, unknown>> = {
 // Where a one-row body's values are, for messages: made once, not per request.
 const whereFeatures = () => '`features`';
 const whereBody = () => '';
+
+/** A wrapped body (`instances` or `features`) with other keys beside its wrapper. */
+function ambiguous(object: Record<string, unknown>, wrapper: string) {
+  const others = Object.keys(object).filter((key) => key !== wrapper);
+  return errors.ambiguousBody(`"${wrapper}" cannot be combined with ${others.map((key) => `"${key}"`).join(', ')}`);
+}
 
 /** Whether a parsed JSON object has no keys, without listing them (JSON.parse makes only own, enumerable keys). */
 function isEmpty(object: Record<string, unknown>): boolean {
