@@ -33,7 +33,7 @@ export function droppedLogLines(): number {
  * strings, the text was copied again when joined, 10 ms after its lines were made (out of the
  * CPU's caches by then), and sonic-boom's string mode went over it three more times (its UTF-8
  * length, the write's encoding, and again after the write). Encoded at once and handed over as
- * bytes, a line is copied once more, at hand-over (bench/results/cpu-path.md).
+ * bytes, a line is copied once more, at hand-over (bench/results/request-path-cpu.md).
  */
 export function bufferedStream(
   dest: number | string,

@@ -65,7 +65,7 @@ export class Admission {
   /**
    * The tickets being handled, oldest first, linked through the tickets themselves: a Set of them
    * took most of handle()'s time on the main thread in a profile at 64 connections (hashing a new
-   * object and growing the table, on every request; bench/results/cpu-path.md).
+   * object and growing the table, on every request; bench/results/request-path-cpu.md).
    */
   #oldest?: Ticket;
   #youngest?: Ticket;

@@ -12,7 +12,7 @@ export interface ObservedVersion {
  * reaching the version (queueing included) to its answer, rows, outcome, to the version's counters
  * and to `emit` (metrics, drift, payload log). Observers only learn; they never change the request
  * or the answer. The data plane calls it around its one call of the version's runtime: a runtime
- * of its own around the version's cost an async layer more on every request (bench/results/cpu-path.md).
+ * of its own around the version's cost an async layer more on every request (bench/results/request-path-cpu.md).
  */
 export function reportInference(
   emit: InferenceObserver,
