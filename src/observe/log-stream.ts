@@ -28,40 +28,66 @@ export function droppedLogLines(): number {
  * event-loop turns outgrew it and lines were dropped. Gathered per event-loop turn a line cost
  * 1.3 µs at 45 lines a turn but 6.9 µs at 5 (a write each turn); gathered for 10 ms, 0.8 and
  * 2.1 µs (CPU per line, writes included, median of 5, into a file).
+ *
+ * Why gather them as UTF-8 bytes, each line encoded into one buffer as it comes: gathered as
+ * strings, the text was copied again when joined, 10 ms after its lines were made (out of the
+ * CPU's caches by then), and sonic-boom's string mode went over it three more times (its UTF-8
+ * length, the write's encoding, and again after the write). Encoded at once and handed over as
+ * bytes, a line is copied once more, at hand-over (bench/results/request-path-cpu.md).
  */
 export function bufferedStream(
   dest: number | string,
   maxLength = defaults.logStream.maxWaitingBytes,
   gatherMs = defaults.logStream.gatherMs,
 ): LogStream {
+  const { handOverChars } = defaults.logStream;
   // minLength 1: write whatever is waiting as soon as the last write is done, and make flush(cb)
   // wait for that (sonic-boom calls back at once when minLength is 0).
-  const sonic = pino.destination({ dest, sync: false, minLength: 1, maxWrite: 1024 * 1024, maxLength });
-  sonic.on('drop', (data: string) => {
-    for (let at = data.indexOf('\n'); at !== -1; at = data.indexOf('\n', at + 1)) droppedLines++;
+  const sonic = pino.destination({
+    dest,
+    sync: false,
+    minLength: 1,
+    maxWrite: 1024 * 1024,
+    maxLength,
+    contentMode: 'buffer',
   });
-  let gathered: string[] = [];
+  // sonic-boom's typings know only strings; in buffer mode it takes (only) Buffers.
+  const writeBytes = (bytes: Buffer) => (sonic as unknown as { write(bytes: Buffer): boolean }).write(bytes);
+  sonic.on('drop', (data: Buffer) => {
+    for (let at = data.indexOf(newline); at !== -1; at = data.indexOf(newline, at + 1)) droppedLines++;
+  });
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8, and fewer than `handOverChars` are waiting
+  // when a line of at most `handOverChars` comes: this always has room for it.
+  const gathered = Buffer.allocUnsafe(handOverChars * 6);
+  let gatheredBytes = 0;
   let gatheredLength = 0;
   let timer: NodeJS.Timeout | undefined;
-  /** The gathered lines as one string ('' when none), and the gathering starts over. */
+  /** A copy of the gathered lines (empty when none), and the gathering starts over. */
   const takeGathered = () => {
     clearTimeout(timer);
     timer = undefined;
-    const text = gathered.join('');
-    gathered = [];
+    // Copied: sonic-boom keeps what it is given until written, and the buffer is used again.
+    const bytes = Buffer.from(gathered.subarray(0, gatheredBytes));
+    gatheredBytes = 0;
     gatheredLength = 0;
-    return text;
+    return bytes;
   };
   const handOver = () => {
-    const text = takeGathered();
-    if (text) sonic.write(text);
+    const bytes = takeGathered();
+    if (bytes.length > 0) writeBytes(bytes);
   };
   return {
     write(line: string) {
-      gathered.push(line);
+      if (line.length > handOverChars) {
+        // Rare (a huge log field): after what is gathered, on its own.
+        handOver();
+        writeBytes(Buffer.from(line));
+        return;
+      }
+      gatheredBytes += gathered.write(line, gatheredBytes);
       gatheredLength += line.length;
       // A long turn (a flood) hands over as it goes, so the cap drops part of it, not all.
-      if (gatheredLength >= defaults.logStream.handOverChars) handOver();
+      if (gatheredLength >= handOverChars) handOver();
       else timer ??= setTimeout(handOver, gatherMs).unref();
     },
     flush(callback) {
@@ -71,10 +97,10 @@ export function bufferedStream(
     flushSync() {
       // At exit: what sonic-boom holds goes first, then the gathered lines, both synchronously
       // (handing them over would start an asynchronous write the exiting process may not finish).
-      const text = takeGathered();
+      const bytes = takeGathered();
       sonic.flushSync();
       // sonic-boom's typings omit its `fd` property.
-      if (text) writeSync((sonic as unknown as { fd: number }).fd, text);
+      if (bytes.length > 0) writeSync((sonic as unknown as { fd: number }).fd, bytes);
     },
     destroy() {
       clearTimeout(timer);
@@ -82,3 +108,5 @@ export function bufferedStream(
     },
   };
 }
+
+const newline = 0x0a;

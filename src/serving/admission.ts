@@ -24,6 +24,17 @@ export interface Ticket {
   left?: boolean;
   /** performance.now() when its body had arrived. */
   since?: number;
+  /** The tickets handled just before and after it, while it is handled (the admission's own list). */
+  older?: Ticket;
+  younger?: Ticket;
+}
+
+/**
+ * A new ticket with every field it will take, so tickets keep one shape from the start (they are
+ * made and changed on every request).
+ */
+function newTicket(bytes: number): Ticket {
+  return { bytes, handling: false, left: false, since: 0, older: undefined, younger: undefined };
 }
 
 export type ShedReason = 'in_flight' | 'body_bytes' | 'event_loop' | 'standing_queue';
@@ -51,7 +62,13 @@ export class Admission {
   #windowStart = performance.now();
   #windowMin = Infinity;
   #standing = false;
-  readonly #since = new Set<Ticket>();
+  /**
+   * The tickets being handled, oldest first, linked through the tickets themselves: a Set of them
+   * took most of handle()'s time on the main thread in a profile at 64 connections (hashing a new
+   * object and growing the table, on every request; bench/results/request-path-cpu.md).
+   */
+  #oldest?: Ticket;
+  #youngest?: Ticket;
   /** The event loop's time for admitted requests' costly steps (loop-slices.ts); the data plane waits on it too. */
   readonly slices: LoopSlices;
 
@@ -72,7 +89,7 @@ export class Admission {
   /** A ticket for an admitted request, or the refusal to send; `exempt` (probes, scrapes) is never refused. */
   enter(bytes: number, exempt = false): { ticket?: Ticket; refusal?: BerthError } {
     const { maxInFlight, maxBodyBytesInFlight } = this.limits;
-    if (exempt) return { ticket: { bytes: 0, handling: false } };
+    if (exempt) return { ticket: newTicket(0) };
     if (this.#handling >= maxInFlight) return this.#shed('in_flight', errors.serverOverloaded(maxInFlight));
     if (this.#handling >= this.#limit)
       return this.#shed('event_loop', errors.serverBusy(this.#limit, this.limits.maxEventLoopLagMs));
@@ -87,7 +104,7 @@ export class Admission {
     if (bytes > 0 && this.#bytes > 0 && this.#bytes + bytes > maxBodyBytesInFlight)
       return this.#shed('body_bytes', errors.bodiesOverBudget(maxBodyBytesInFlight));
     this.#bytes += bytes;
-    return { ticket: { bytes, handling: false } };
+    return { ticket: newTicket(bytes) };
   }
 
   /**
@@ -98,7 +115,10 @@ export class Admission {
     if (ticket.handling || ticket.left) return false;
     ticket.handling = true;
     ticket.since = performance.now();
-    this.#since.add(ticket);
+    ticket.older = this.#youngest;
+    if (this.#youngest) this.#youngest.younger = ticket;
+    else this.#oldest = ticket;
+    this.#youngest = ticket;
     this.#handling++;
     this.#peak = Math.max(this.#peak, this.#handling);
     return true;
@@ -111,7 +131,12 @@ export class Admission {
     ticket.bytes = 0;
     if (ticket.handling) {
       this.#handling--;
-      this.#since.delete(ticket);
+      const { older, younger } = ticket;
+      if (older) older.younger = younger;
+      else this.#oldest = younger;
+      if (younger) younger.older = older;
+      else this.#youngest = older;
+      ticket.older = ticket.younger = undefined;
       this.#windowMin = Math.min(this.#windowMin, performance.now() - ticket.since!);
     }
     ticket.handling = false;
@@ -126,7 +151,7 @@ export class Admission {
   #queueStands(): boolean {
     const now = performance.now();
     if (now - this.#windowStart >= sojournWindowMs) {
-      const oldest = this.#since.values().next().value as Ticket | undefined;
+      const oldest = this.#oldest;
       const waited = this.#windowMin === Infinity ? (oldest ? now - oldest.since! : 0) : this.#windowMin;
       this.#standing = waited > this.limits.maxSojournMs;
       this.#windowStart = now;

@@ -1,12 +1,20 @@
 import type { Settings } from '../core/config.js';
-import type { InferenceObserver, InferenceRequest, ModelMetadata, ShadowObserver } from '../core/inference.js';
+import type {
+  InferenceObserver,
+  InferenceRequest,
+  InferenceResponse,
+  ModelMetadata,
+  ShadowObserver,
+} from '../core/inference.js';
 import { berthVersion } from '../core/version.js';
 import { rowsOf } from '../pipeline/batch-merge.js';
+import { checkReply } from '../pipeline/reply-limit.js';
 import { RequestBuilder, type ValueRules } from '../pipeline/request-builder.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
 import type { Codec, ReplyEncoder } from './codec.js';
 import type { ModelSet, ModelVersion } from './model-set.js';
 import { LoopSlices } from './loop-slices.js';
+import { reportInference } from './observed.js';
 import { Observers } from './observers.js';
 import type { RequestContext } from './request-context.js';
 import { shadowed } from './shadow.js';
@@ -137,6 +145,9 @@ export class DataPlane {
    * version's signature (every check made once, as it decodes), runs it within its deadline, and
    * encodes the answer. The deadline is enforced where requests wait: the batcher's queue answers
    * 504 for a request whose deadline passes before its model call, so no timer per request here.
+   * The inference is counted and reported here (observed.ts), and its reply checked against the
+   * limit (reply-limit.ts), rather than by runtimes around the version's: one async function per
+   * request instead of three nested ones.
    */
   async infer<Body, Reply>(
     name: string,
@@ -170,7 +181,16 @@ export class DataPlane {
       decoding!.set({ 'berth.rows': rowsOf(request) });
       decoding!.end();
     }
-    const response = await runtime.infer(request);
+    const rows = rowsOf(request);
+    const started = performance.now();
+    let response: InferenceResponse;
+    try {
+      response = checkReply(await runtime.infer(request), this.settings.limits);
+    } catch (error) {
+      reportInference(this.observers.inference, name, entry, request, rows, started, undefined, error);
+      throw error;
+    }
+    reportInference(this.observers.inference, name, entry, request, rows, started, response);
     // A batch's answers arrive together: each is encoded and written in a slice of its own turn.
     const turn = this.slices.wait(context.ticket?.bytes ?? 0);
     if (turn) await turn;
@@ -210,7 +230,14 @@ export class DataPlane {
     if (model.traffic?.shadow && context.origin === undefined) {
       runtime =
         this.#shadowed.get(entry) ??
-        shadowed(entry.runtime, model, entry.version, this.observers.shadow, this.settings.server.requestTimeoutMs);
+        shadowed(
+          entry.runtime,
+          model,
+          entry.version,
+          this.observers.shadow,
+          this.settings.server.requestTimeoutMs,
+          this.settings.limits,
+        );
       this.#shadowed.set(entry, runtime);
     }
     return { entry, runtime, config: model.config };

@@ -151,14 +151,13 @@ export class ModelManager implements ModelRepository {
   async #load(source: VersionSource, config: ModelConfig, makeCurrent: boolean): Promise<void> {
     const started = performance.now();
     const stats = new InferenceStats();
-    const { runtime, direct } = composeVersion(this.options.runtimes(source), {
+    const runtime = composeVersion(this.options.runtimes(source), {
       name: source.name,
       version: source.version,
       config,
       settings: this.options.settings,
       metrics: this.options.metrics,
       stats,
-      emit: this.dataplane.observers.inference,
     });
     await this.models.load(source.name, source.version, runtime, config, false, stats);
     try {
@@ -168,7 +167,7 @@ export class ModelManager implements ModelRepository {
       throw error;
     }
     try {
-      await warmUp(direct);
+      await warmUp(runtime);
     } catch (error) {
       // Zeros are not valid input for every model (a categorical column, say); the model loaded
       // fine, so it serves, without the warm-up.
@@ -183,7 +182,7 @@ export class ModelManager implements ModelRepository {
       version: source.version,
       config,
       metadata,
-      infer: (request) => direct.infer(request),
+      infer: (request) => runtime.infer(request),
       reference: source.reference,
     });
     stats.reset();

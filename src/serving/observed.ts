@@ -1,44 +1,37 @@
-import type { InferenceObserver } from '../core/inference.js';
-import { rowsOf } from '../pipeline/batch-merge.js';
+import type { InferenceObserver, InferenceRequest, InferenceResponse } from '../core/inference.js';
 import type { InferenceStats } from '../pipeline/inference-stats.js';
-import type { ModelRuntime } from '../runtime/runtime.js';
 
-export interface ObservedOptions {
-  model: string;
+/** The version that answered: its name and its statistics-extension counters. */
+export interface ObservedVersion {
   version: string;
-  /** The version's statistics-extension counters. */
   stats: InferenceStats;
-  /** Told of every client and feedback inference, succeeded or failed (metrics, drift, payload log). */
-  emit: InferenceObserver;
 }
 
 /**
- * A runtime whose inferences are counted and reported: time from the request reaching the version
- * (queueing included) to its answer, rows, outcome. Observers only learn; they never change the
- * request or the answer. A shadow copy is no client's request: it passes unobserved.
+ * Counts and reports one client or feedback inference, succeeded or failed: time from the request
+ * reaching the version (queueing included) to its answer, rows, outcome, to the version's counters
+ * and to `emit` (metrics, drift, payload log). Observers only learn; they never change the request
+ * or the answer. The data plane calls it around its one call of the version's runtime: a runtime
+ * of its own around the version's cost an async layer more on every request (bench/results/request-path-cpu.md).
  */
-export function observed(inner: ModelRuntime, { model, version, stats, emit }: ObservedOptions): ModelRuntime {
-  return {
-    load: () => inner.load(),
-    metadata: () => inner.metadata(),
-    unload: () => inner.unload(),
-    async infer(request) {
-      if (request.origin === 'shadow') return inner.infer(request);
-      const rows = rowsOf(request);
-      const requestId = request.requestId ?? request.id;
-      const started = performance.now();
-      try {
-        const response = await inner.infer(request);
-        const seconds = (performance.now() - started) / 1000;
-        stats.request(true, rows, seconds);
-        emit({ model, version, rows, seconds, request, response, requestId });
-        return response;
-      } catch (error) {
-        const seconds = (performance.now() - started) / 1000;
-        stats.request(false, rows, seconds);
-        emit({ model, version, rows, seconds, request, error, requestId });
-        throw error;
-      }
-    },
-  };
+export function reportInference(
+  emit: InferenceObserver,
+  model: string,
+  { version, stats }: ObservedVersion,
+  request: InferenceRequest,
+  rows: number,
+  started: number,
+  /** Undefined when the inference failed, with `error`. */
+  response: InferenceResponse | undefined,
+  error?: unknown,
+): void {
+  const seconds = (performance.now() - started) / 1000;
+  const requestId = request.requestId ?? request.id;
+  if (response) {
+    stats.request(true, rows, seconds);
+    emit({ model, version, rows, seconds, request, response, requestId });
+  } else {
+    stats.request(false, rows, seconds);
+    emit({ model, version, rows, seconds, request, error, requestId });
+  }
 }

@@ -1,11 +1,9 @@
 import type { ModelConfig, Settings } from '../core/config.js';
-import type { InferenceObserver, ModelMetadata } from '../core/inference.js';
+import type { ModelMetadata } from '../core/inference.js';
 import type { Metrics } from '../observe/metrics.js';
 import { createBatcher, isBatchable } from '../pipeline/batcher.js';
 import type { InferenceStats } from '../pipeline/inference-stats.js';
-import { limitReplies } from '../pipeline/reply-limit.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
-import { observed } from './observed.js';
 
 export interface VersionParts {
   name: string;
@@ -14,30 +12,16 @@ export interface VersionParts {
   settings: Settings;
   metrics: Metrics;
   stats: InferenceStats;
-  emit: InferenceObserver;
-}
-
-/** One served version's runtimes: `runtime` answers requests; `direct` is for Berth's own calls (warm-up, the reference profile), neither counted nor observed. */
-export interface VersionRuntimes {
-  runtime: ModelRuntime;
-  direct: ModelRuntime;
 }
 
 /**
- * Composes a model version's runtime as wrappers around the one the runtime factory made:
- * observed(limited replies(batched(runtime))). Each takes a runtime and is one (runtime.ts).
+ * Composes a model version's runtime around the one the runtime factory made: batched(runtime)
+ * (runtime.ts). The data plane counts and reports each client request's inference and checks its
+ * reply (observed.ts, reply-limit.ts); Berth's own calls on it (warm-up, the reference profile)
+ * are neither counted nor observed.
  */
-export function composeVersion(inner: ModelRuntime, parts: VersionParts): VersionRuntimes {
-  const direct = batched(inner, parts);
-  return {
-    direct,
-    runtime: observed(limitReplies(direct, parts.settings.limits), {
-      model: parts.name,
-      version: parts.version,
-      stats: parts.stats,
-      emit: parts.emit,
-    }),
-  };
+export function composeVersion(inner: ModelRuntime, parts: VersionParts): ModelRuntime {
+  return batched(inner, parts);
 }
 
 /**

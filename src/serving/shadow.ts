@@ -1,4 +1,6 @@
+import type { Settings } from '../core/config.js';
 import type { InferenceRequest, InferenceResponse, ShadowObserver } from '../core/inference.js';
+import { checkReply } from '../pipeline/reply-limit.js';
 import type { ModelRuntime } from '../runtime/runtime.js';
 import type { ServedModel } from './model-set.js';
 import { responsesAgree } from './traffic.js';
@@ -15,6 +17,7 @@ export function shadowed(
   primaryVersion: string,
   report: ShadowObserver,
   timeoutMs: number,
+  limits: Settings['limits'],
 ): ModelRuntime {
   const compare = (request: InferenceRequest, answer: InferenceResponse) => {
     const shadowVersion = model.traffic?.shadow?.version;
@@ -27,33 +30,37 @@ export function shadowed(
       origin: 'shadow',
     };
     const step = request.trace?.step('shadow comparison', { 'berth.shadow.version': shadowVersion! });
-    shadow.runtime.infer(copy).then(
-      (response) => {
-        const agreed = responsesAgree(answer, response, shadow.metadata!);
-        step?.set({ 'berth.shadow.agreed': agreed });
-        step?.end();
-        model.stats.shadowCompared++;
-        if (!agreed) model.stats.shadowDisagreed++;
-        report({
-          model: model.name,
-          version: primaryVersion,
-          shadowVersion: shadowVersion!,
-          requestId: request.requestId,
-          agreed,
-        });
-      },
-      (error: unknown) => {
-        step?.end(error);
-        model.stats.shadowFailed++;
-        report({
-          model: model.name,
-          version: primaryVersion,
-          shadowVersion: shadowVersion!,
-          requestId: request.requestId,
-          error,
-        });
-      },
-    );
+    // The shadow's reply is held to the reply limit like any (pipeline/reply-limit.ts): one past it fails the comparison.
+    shadow.runtime
+      .infer(copy)
+      .then((response) => checkReply(response, limits))
+      .then(
+        (response) => {
+          const agreed = responsesAgree(answer, response, shadow.metadata!);
+          step?.set({ 'berth.shadow.agreed': agreed });
+          step?.end();
+          model.stats.shadowCompared++;
+          if (!agreed) model.stats.shadowDisagreed++;
+          report({
+            model: model.name,
+            version: primaryVersion,
+            shadowVersion: shadowVersion!,
+            requestId: request.requestId,
+            agreed,
+          });
+        },
+        (error: unknown) => {
+          step?.end(error);
+          model.stats.shadowFailed++;
+          report({
+            model: model.name,
+            version: primaryVersion,
+            shadowVersion: shadowVersion!,
+            requestId: request.requestId,
+            error,
+          });
+        },
+      );
   };
   return {
     load: () => primary.load(),

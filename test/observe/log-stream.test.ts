@@ -85,3 +85,25 @@ test('lines reach the file within the gathering interval, without a flush', asyn
   stream.destroy();
   await rm(dir, { recursive: true, force: true });
 });
+
+test('lines outside ASCII are written as UTF-8, whole and in order, across hand-overs', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-log-'));
+  const path = join(dir, 'log.jsonl');
+  const stream = bufferedStream(path);
+  const logger = pino({ base: null }, stream);
+  // Enough text to be handed over several times while gathering (every 64 Ki characters).
+  const text = 'é 中文 😀 '.repeat(40);
+  for (let i = 0; i < 2000; i++) logger.info({ i, text }, 'line');
+  await writtenOut(stream);
+  const written = (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { i: number; text: string });
+  assert.deepEqual(
+    written.map((line) => line.i),
+    Array.from({ length: 2000 }, (_, i) => i),
+  );
+  assert.ok(written.every((line) => line.text === text));
+  stream.destroy();
+  await rm(dir, { recursive: true, force: true });
+});
