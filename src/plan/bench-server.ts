@@ -16,6 +16,8 @@ export interface BerthLauncher {
 
 export interface BenchServer {
   baseUrl: string;
+  /** The server's process: benchmarks read its threads' CPU time from /proc. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startBerthServer(
   }
   return {
     baseUrl,
+    pid: child.pid,
     stop: async () => {
       await child.kill('SIGTERM', 10_000);
     },

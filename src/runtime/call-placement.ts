@@ -2,8 +2,10 @@
  * Where one model call runs: inline on the main thread, or on the onnxruntime thread
  * (ort-thread.ts). onnxruntime-node computes on the thread that calls `run`, so an inline call
  * holds the event loop (every socket, probe and scrape) for its whole duration; a hop to the thread
- * and back costs ~70 µs of latency and ~60 µs of CPU (a postMessage ping-pong on these 2-core
- * machines). So only calls expected to take longer than `thresholdMicros` go to the thread.
+ * and back costs ~110–150 µs of latency and 30–45 µs of main-thread CPU on these 2-core machines,
+ * and under /predict at 64 connections sending every call there took no main-thread CPU off
+ * (docs/performance.md, "The onnxruntime thread"). So only calls expected to take longer than
+ * `thresholdMicros` go to the thread.
  *
  * The expectation is learnt from the model's own calls, inline and on the thread alike, per size
  * class (rows rounded down to a power of two): a call's time is mostly fixed cost for a few rows and
