@@ -156,3 +156,31 @@ export async function bundleCli(outdir) {
   rmSync(esm, { recursive: true, force: true });
   cpSync('src/http/dashboard/static', `${outdir}/static`, { recursive: true });
 }
+
+/**
+ * The CLI's entry, cli/bin.js beside the bundle (made by bundleCli), as one CommonJS file with
+ * src/cli/bundle-loader.ts in it. Node sets up its ES module loader only for an ES module entry:
+ * a tsc-built bin.js, an ES module like the rest of dist/, began running ~5–6 ms later than a
+ * CommonJS one (`performance.now()` at its first line, this 2-core machine), at every start.
+ * cli/package.json names no type, so bin.js is CommonJS while the ES modules tsc wrote beside it
+ * (main.js, for a tree without the bundle) are still found to be ES modules if they are loaded.
+ */
+export async function bundleEntry(clidir) {
+  await build({
+    entryPoints: ['src/cli/bin.ts'],
+    outfile: `${clidir}/bin.js`,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // The unbundled CLI, imported only where the bundle is missing.
+    external: ['./main.js'],
+    define: { 'import.meta': '__berthImportMeta' },
+    banner: {
+      js: "'use strict';\nconst __berthImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
+    },
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  writeFileSync(`${clidir}/package.json`, '{}\n');
+}
