@@ -12,20 +12,26 @@ import { build } from 'esbuild';
  * - fastify's semver (47 modules), read only for plugins that name the fastify versions they
  *   support, which Berth's do not;
  * - prom-client's Pushgateway, which requires node:https and node:zlib, for pushing metrics Berth
- *   serves on /metrics instead.
+ *   serves on /metrics instead;
+ * - the OpenTelemetry API (44 modules) that prom-client's process CPU metric requires for exemplars,
+ *   which it reads only when a scrape collects it with exemplars on (tracing loads the API itself).
  * Each was evaluated at every start on the way to /ready.
  */
 const atFirstUseModules = [
   { importer: /node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/, path: /^node:(https|http2)$/ },
   { importer: /node_modules[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/, path: /^semver$/ },
   { importer: /node_modules[\\/]prom-client[\\/]index\.js$/, path: /^\.\/lib\/pushgateway$/ },
+  {
+    importer: /node_modules[\\/]prom-client[\\/]lib[\\/]metrics[\\/]processCpuTotal\.js$/,
+    path: /^@opentelemetry\/api$/,
+  },
 ];
 
 const requiredAtFirstUse = {
   name: 'required-at-first-use',
   setup(build) {
     build.onResolve(
-      { filter: /^(node:https|node:http2|semver|\.\/lib\/pushgateway)$/ },
+      { filter: /^(node:https|node:http2|semver|\.\/lib\/pushgateway|@opentelemetry\/api)$/ },
       ({ path, importer, resolveDir, kind }) =>
         kind === 'require-call' &&
         atFirstUseModules.some((each) => each.importer.test(importer) && each.path.test(path))
