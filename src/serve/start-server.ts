@@ -228,6 +228,24 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     logger.error({ error: error instanceof BerthError ? error.message : String(error) }, 'model failed to load');
     throw error;
   });
+  // gRPC listens while the models load (its stack loads at the first gRPC connection), and HTTP,
+  // which the probes ask, after it: the pod turns ready only once both listen.
+  let server: RunningServer | undefined;
+  let grpc: RunningGrpcServer | undefined;
+  let grpcListening = settings.server.grpcPort === 0;
+  dataplane.addReadinessGate(() => grpcListening);
+  const grpcStarted = grpcListening
+    ? Promise.resolve()
+    : import('../grpc/server.js')
+        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, gate, settings, logger, repository }))
+        .then((started) => {
+          grpc = started;
+          if (server) server.grpc = started;
+          grpcListening = true;
+          logger.info({ grpcPort: started.port }, 'gRPC listening');
+        });
+  grpcStarted.catch(() => undefined);
+
   // Listening waits for the models or the grace period, whichever ends first (see listenGraceMs).
   let grace: NodeJS.Timeout | undefined;
   await Promise.race([
@@ -240,6 +258,7 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     .catch((error: NodeJS.ErrnoException) => {
       manager.close();
       void modelsLoaded.then(() => dataplane.models.unloadAll()).catch(() => undefined);
+      void grpcStarted.then(() => grpc?.close(0)).catch(() => undefined);
       gate.close();
       void monitoring.close();
       void tracing?.shutdown();
@@ -249,8 +268,9 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     });
   logger.info({ address }, 'listening');
 
-  const server: RunningServer = {
+  const running: RunningServer = {
     app,
+    grpc,
     dataplane,
     manager,
     gate,
@@ -258,24 +278,11 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     metrics,
     logger,
     url: address,
-    loaded: modelsLoaded,
+    loaded: Promise.all([modelsLoaded, grpcStarted]).then(() => undefined),
     shutdown: (reason) =>
-      drain({ app, grpc: server.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
+      drain({ app, grpc: running.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
   };
-  // gRPC listens while the model loads (its stack loads at the first gRPC connection); the pod
-  // turns ready only once both listen.
-  let grpcListening = settings.server.grpcPort === 0;
-  dataplane.addReadinessGate(() => grpcListening);
-  const grpcStarted = grpcListening
-    ? Promise.resolve()
-    : import('../grpc/server.js')
-        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, gate, settings, logger, repository }))
-        .then((grpc) => {
-          server.grpc = grpc;
-          grpcListening = true;
-          logger.info({ grpcPort: grpc.port }, 'gRPC listening');
-        });
-  server.loaded = Promise.all([modelsLoaded, grpcStarted]).then(() => undefined);
-  server.loaded.catch(() => undefined);
-  return server;
+  running.loaded.catch(() => undefined);
+  server = running;
+  return running;
 }
