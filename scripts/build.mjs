@@ -10,8 +10,9 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 cpSync('src/http/dashboard/static', 'dist/http/dashboard/static', { recursive: true });
-const { bundleCli } = await import('./bundle.mjs');
+const { bundleCli, bundleEntry } = await import('./bundle.mjs');
 await bundleCli('dist/bundle');
+await bundleEntry('dist/cli');
 chmodSync('dist/cli/bin.js', 0o755);
 
 // The built server started once on the example model and stopped, so that the bundle's code cache

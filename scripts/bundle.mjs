@@ -12,20 +12,26 @@ import { build } from 'esbuild';
  * - fastify's semver (47 modules), read only for plugins that name the fastify versions they
  *   support, which Berth's do not;
  * - prom-client's Pushgateway, which requires node:https and node:zlib, for pushing metrics Berth
- *   serves on /metrics instead.
+ *   serves on /metrics instead;
+ * - the OpenTelemetry API (44 modules) that prom-client's process CPU metric requires for exemplars,
+ *   which it reads only when a scrape collects it with exemplars on (tracing loads the API itself).
  * Each was evaluated at every start on the way to /ready.
  */
 const atFirstUseModules = [
   { importer: /node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/, path: /^node:(https|http2)$/ },
   { importer: /node_modules[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/, path: /^semver$/ },
   { importer: /node_modules[\\/]prom-client[\\/]index\.js$/, path: /^\.\/lib\/pushgateway$/ },
+  {
+    importer: /node_modules[\\/]prom-client[\\/]lib[\\/]metrics[\\/]processCpuTotal\.js$/,
+    path: /^@opentelemetry\/api$/,
+  },
 ];
 
 const requiredAtFirstUse = {
   name: 'required-at-first-use',
   setup(build) {
     build.onResolve(
-      { filter: /^(node:https|node:http2|semver|\.\/lib\/pushgateway)$/ },
+      { filter: /^(node:https|node:http2|semver|\.\/lib\/pushgateway|@opentelemetry\/api)$/ },
       ({ path, importer, resolveDir, kind }) =>
         kind === 'require-call' &&
         atFirstUseModules.some((each) => each.importer.test(importer) && each.path.test(path))
@@ -155,4 +161,32 @@ export async function bundleCli(outdir) {
     cpSync(`${esm}/${name}`, `${outdir}/${name}`);
   rmSync(esm, { recursive: true, force: true });
   cpSync('src/http/dashboard/static', `${outdir}/static`, { recursive: true });
+}
+
+/**
+ * The CLI's entry, cli/bin.js beside the bundle (made by bundleCli), as one CommonJS file with
+ * src/cli/bundle-loader.ts in it. Node sets up its ES module loader only for an ES module entry:
+ * a tsc-built bin.js, an ES module like the rest of dist/, began running ~5–6 ms later than a
+ * CommonJS one (`performance.now()` at its first line, this 2-core machine), at every start.
+ * cli/package.json names no type, so bin.js is CommonJS while the ES modules tsc wrote beside it
+ * (main.js, for a tree without the bundle) are still found to be ES modules if they are loaded.
+ */
+export async function bundleEntry(clidir) {
+  await build({
+    entryPoints: ['src/cli/bin.ts'],
+    outfile: `${clidir}/bin.js`,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // The unbundled CLI, imported only where the bundle is missing.
+    external: ['./main.js'],
+    define: { 'import.meta': '__berthImportMeta' },
+    banner: {
+      js: "'use strict';\nconst __berthImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
+    },
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  writeFileSync(`${clidir}/package.json`, '{}\n');
 }

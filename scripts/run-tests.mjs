@@ -14,8 +14,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { build } from 'esbuild';
-import { bundleCli } from './bundle.mjs';
+import { bundleCli, bundleEntry } from './bundle.mjs';
 
 // test/cluster needs the Kubernetes test bed, which `npm run test:cluster` starts and runs it in;
 // without it every file there only skips, so a plain run leaves the folder out.
@@ -52,14 +51,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'berth-tests-'));
 const cli = mkdtempSync(join(process.cwd(), '.test-cli-'));
 await bundleCli(join(cli, 'bundle'));
 const cliEntry = join(cli, 'cli', 'bin.js');
-await build({
-  entryPoints: ['src/cli/bin.ts', 'src/cli/bundle-loader.ts', 'src/core/startup-moments.ts'],
-  outdir: cli,
-  outbase: 'src',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
+await bundleEntry(join(cli, 'cli'));
 const durationsOut = join(scratch, 'file-durations.json');
 const cpuLog = join(scratch, 'file-cpu.jsonl');
 const reporter = new URL('./test-file-durations.mjs', import.meta.url).pathname;

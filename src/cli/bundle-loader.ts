@@ -37,14 +37,17 @@ export function loadBundle(dir: string): { main: unknown; fromCache: string[]; s
     if (known) return known.exports;
     const module = { exports: {} };
     modules.set(file, module);
-    // Chunks are ASCII (minified, non-ASCII escaped), so latin1 is exact and V8 keeps one byte a character.
-    const source = readFileSync(file, 'latin1');
-    const sourceDigest = createHash('sha256').update(source, 'latin1').digest();
+    const bytes = readFileSync(file);
+    const sourceDigest = createHash('sha256').update(bytes).digest();
     const name = file.slice(dir.length + 1);
     const cacheFile = join(cacheDir, `${name}.bin`);
     const cachedData = verifiedCache(cacheFile, sourceDigest);
-    // The wrapper takes a line of its own, so line and column numbers (and the source maps) stay the file's.
-    const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, {
+    // The wrapper takes a line of its own, so line and column numbers (and the source maps) stay the
+    // file's. Joined as bytes, so the source is made once, flat: joined as strings, V8 flattened the
+    // pair into a copy, ~0.7 MB of young-generation garbage at every start. Chunks are ASCII
+    // (minified, non-ASCII escaped), so latin1 is exact and V8 keeps one byte a character.
+    const source = Buffer.concat([wrapperStart, bytes, wrapperEnd]).toString('latin1');
+    const script = new Script(source, {
       filename: file,
       lineOffset: -1,
       cachedData,
@@ -88,6 +91,9 @@ export function loadBundle(dir: string): { main: unknown; fromCache: string[]; s
   const fromCache = compiled.filter((chunk) => chunk.cached).map((chunk) => chunk.name);
   return { main, fromCache, saveCodeCache: save };
 }
+
+const wrapperStart = Buffer.from('(function (exports, require, module, __filename, __dirname) {\n', 'latin1');
+const wrapperEnd = Buffer.from('\n})', 'latin1');
 
 const digestOf = (sourceDigest: Buffer, data: Buffer) =>
   createHash('sha256').update(sourceDigest).update(data).digest();

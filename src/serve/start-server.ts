@@ -44,6 +44,8 @@ export interface ServeOptions {
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
   /** Makes each model version's runtime; default onnxruntime (tests serve a deterministic fake). */
   runtimes?: RuntimeFactory;
+  /** How long start-up waits for the models before it listens anyway; default `listenGraceMs`. */
+  listenGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -64,6 +66,16 @@ export interface RunningServer {
   /** Graceful drain: /ready 503 at once, keep serving drainDelaySeconds, stop accepting, finish in-flight work. */
   shutdown(reason: string): Promise<void>;
 }
+
+/**
+ * How long start-up waits for the models before it listens anyway. A model that loads within it
+ * (iris: ~50 ms) is listened for already loaded, so the first connection is answered 200 and start-up
+ * answers no `/ready` polls with 503 on its way (each one took main-thread time from the load: a
+ * client polling every 5 ms made ~2 of them); a longer load listens after it, so probes answer 503
+ * (and `/healthz` 200) while the model loads. Until then a connection is refused, which a
+ * Kubernetes probe, a load balancer and `berth bench` take as not ready, like a 503.
+ */
+export const listenGraceMs = 200;
 
 /** Finds the model and resolves its configuration (flags, environment, berth.yaml, defaults). */
 export async function prepareServe(options: ServeOptions) {
@@ -108,8 +120,8 @@ function exportErrorLog(logger: Logger): (message: string) => void {
 
 /**
  * The composition root of `berth serve`, the one place that wires the runtime factory, the serving
- * core, monitoring, the request gate, HTTP and gRPC. Starts listening at once (probes answer while
- * the model loads), then loads the model.
+ * core, monitoring, the request gate, HTTP and gRPC. Starts loading the models, and listens once
+ * they are loaded or after `listenGraceMs`, whichever comes first.
  */
 export async function startServer(options: ServeOptions, prepared?: PreparedServe): Promise<RunningServer> {
   const { location, settings, model: modelConfig, traffic, warnings } = prepared ?? (await prepareServe(options));
@@ -200,26 +212,15 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
         throw errors.modelControlOff();
       });
     });
-  const address = await app
-    .listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog })
-    .catch((error: NodeJS.ErrnoException) => {
-      gate.close();
-      void monitoring.close();
-      void tracing?.shutdown();
-      throw error.code === 'EADDRINUSE'
-        ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT')
-        : error;
-    });
-
   let modelsLoaded: Promise<void>;
   if (location) {
     const name = options.name ?? location.name;
-    logger.info({ address, model: name, path: location.path }, 'listening; loading model');
+    logger.info({ model: name, path: location.path }, 'loading model');
     modelsLoaded = manager.loadFile(location.path, { ...modelConfig, name, version: location.version });
   } else {
     logger.info(
-      { address, repository: manager.repository, models: options.models ?? 'all' },
-      'listening; loading models from the repository',
+      { repository: manager.repository, models: options.models ?? 'all' },
+      'loading models from the repository',
     );
     modelsLoaded = manager.serveRepository(options.models ?? []).then(() => manager.watch());
   }
@@ -227,9 +228,49 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     logger.error({ error: error instanceof BerthError ? error.message : String(error) }, 'model failed to load');
     throw error;
   });
+  // gRPC listens while the models load (its stack loads at the first gRPC connection), and HTTP,
+  // which the probes ask, after it: the pod turns ready only once both listen.
+  let server: RunningServer | undefined;
+  let grpc: RunningGrpcServer | undefined;
+  let grpcListening = settings.server.grpcPort === 0;
+  dataplane.addReadinessGate(() => grpcListening);
+  const grpcStarted = grpcListening
+    ? Promise.resolve()
+    : import('../grpc/server.js')
+        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, gate, settings, logger, repository }))
+        .then((started) => {
+          grpc = started;
+          if (server) server.grpc = started;
+          grpcListening = true;
+          logger.info({ grpcPort: started.port }, 'gRPC listening');
+        });
+  grpcStarted.catch(() => undefined);
 
-  const server: RunningServer = {
+  // Listening waits for the models or the grace period, whichever ends first (see listenGraceMs).
+  let grace: NodeJS.Timeout | undefined;
+  await Promise.race([
+    modelsLoaded.catch(() => undefined),
+    new Promise((resolve) => (grace = setTimeout(resolve, options.listenGraceMs ?? listenGraceMs))),
+  ]);
+  clearTimeout(grace);
+  const address = await app
+    .listen({ host: settings.server.host, port: settings.server.port, backlog: settings.server.listenBacklog })
+    .catch((error: NodeJS.ErrnoException) => {
+      manager.close();
+      void modelsLoaded.then(() => dataplane.models.unloadAll()).catch(() => undefined);
+      void grpcStarted.then(() => grpc?.close(0)).catch(() => undefined);
+      gate.close();
+      void monitoring.close();
+      void tracing?.shutdown();
+      throw error.code === 'EADDRINUSE'
+        ? errors.portInUse('HTTP', settings.server.port, '--port', 'BERTH_PORT')
+        : error;
+    });
+  logger.info({ address }, 'listening');
+
+  const running: RunningServer = {
     app,
+    grpc,
     dataplane,
     manager,
     gate,
@@ -237,24 +278,11 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     metrics,
     logger,
     url: address,
-    loaded: modelsLoaded,
+    loaded: Promise.all([modelsLoaded, grpcStarted]).then(() => undefined),
     shutdown: (reason) =>
-      drain({ app, grpc: server.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
+      drain({ app, grpc: running.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
   };
-  // gRPC listens while the model loads (its stack loads at the first gRPC connection); the pod
-  // turns ready only once both listen.
-  let grpcListening = settings.server.grpcPort === 0;
-  dataplane.addReadinessGate(() => grpcListening);
-  const grpcStarted = grpcListening
-    ? Promise.resolve()
-    : import('../grpc/server.js')
-        .then(({ startGrpcServer }) => startGrpcServer({ dataplane, gate, settings, logger, repository }))
-        .then((grpc) => {
-          server.grpc = grpc;
-          grpcListening = true;
-          logger.info({ grpcPort: grpc.port }, 'gRPC listening');
-        });
-  server.loaded = Promise.all([modelsLoaded, grpcStarted]).then(() => undefined);
-  server.loaded.catch(() => undefined);
-  return server;
+  running.loaded.catch(() => undefined);
+  server = running;
+  return running;
 }
