@@ -11,6 +11,15 @@ async function writtenOut(stream: ReturnType<typeof bufferedStream>): Promise<vo
   await new Promise<void>((resolve, reject) => stream.flush((error) => (error ? reject(error) : resolve())));
 }
 
+/** The lines written to `path` once `stream` has written out, parsed. */
+async function writtenLines<Line>(stream: ReturnType<typeof bufferedStream>, path: string): Promise<Line[]> {
+  await writtenOut(stream);
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Line);
+}
+
 test('the log buffer is capped: a turn whose lines go beyond it are dropped and counted, the rest written whole and in order', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'berth-log-'));
   const path = join(dir, 'log.jsonl');
@@ -49,11 +58,7 @@ test('lines longer than a write chunk (2 KiB) are written whole, in order', asyn
   const logger = pino({ base: null }, stream);
   const long = 'x'.repeat(10_000);
   for (let i = 0; i < 50; i++) logger.info({ i, text: i % 5 === 0 ? long : 'short' }, 'line');
-  await writtenOut(stream);
-  const written = (await readFile(path, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { i: number; text: string });
+  const written = await writtenLines<{ i: number; text: string }>(stream, path);
   assert.deepEqual(
     written.map((line) => line.i),
     Array.from({ length: 50 }, (_, i) => i),
@@ -94,11 +99,7 @@ test('lines outside ASCII are written as UTF-8, whole and in order, across hand-
   // Enough text to be handed over several times while gathering (every 64 Ki characters).
   const text = 'é 中文 😀 '.repeat(40);
   for (let i = 0; i < 2000; i++) logger.info({ i, text }, 'line');
-  await writtenOut(stream);
-  const written = (await readFile(path, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { i: number; text: string });
+  const written = await writtenLines<{ i: number; text: string }>(stream, path);
   assert.deepEqual(
     written.map((line) => line.i),
     Array.from({ length: 2000 }, (_, i) => i),
