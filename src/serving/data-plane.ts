@@ -176,12 +176,12 @@ export class DataPlane {
       decoding?.end(error);
       throw error;
     }
+    const rows = rowsOf(request);
     if (trace) {
       request.trace = trace;
-      decoding!.set({ 'berth.rows': rowsOf(request) });
+      decoding!.set({ 'berth.rows': rows });
       decoding!.end();
     }
-    const rows = rowsOf(request);
     const started = performance.now();
     let response: InferenceResponse;
     try {
