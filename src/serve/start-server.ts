@@ -50,8 +50,8 @@ export interface ServeOptions {
 
 export interface RunningServer {
   app: FastifyInstance;
-  /** OIP v2 gRPC server; undefined when server.grpcPort is 0. */
-  grpc?: RunningGrpcServer;
+  /** OIP v2 gRPC server; undefined when server.grpcPort is 0, or until it listens. */
+  readonly grpc?: RunningGrpcServer;
   dataplane: DataPlane;
   /** Loads and switches versions (file, registry, repository extension). */
   manager: ModelManager;
@@ -230,7 +230,6 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   });
   // gRPC listens while the models load (its stack loads at the first gRPC connection), and HTTP,
   // which the probes ask, after it: the pod turns ready only once both listen.
-  let server: RunningServer | undefined;
   let grpc: RunningGrpcServer | undefined;
   let grpcListening = settings.server.grpcPort === 0;
   dataplane.addReadinessGate(() => grpcListening);
@@ -240,7 +239,6 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
         .then(({ startGrpcServer }) => startGrpcServer({ dataplane, gate, settings, logger, repository }))
         .then((started) => {
           grpc = started;
-          if (server) server.grpc = started;
           grpcListening = true;
           logger.info({ grpcPort: started.port }, 'gRPC listening');
         });
@@ -270,7 +268,9 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
 
   const running: RunningServer = {
     app,
-    grpc,
+    get grpc() {
+      return grpc;
+    },
     dataplane,
     manager,
     gate,
@@ -279,10 +279,8 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
     logger,
     url: address,
     loaded: Promise.all([modelsLoaded, grpcStarted]).then(() => undefined),
-    shutdown: (reason) =>
-      drain({ app, grpc: running.grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
+    shutdown: (reason) => drain({ app, grpc, dataplane, gate, settings, logger, manager, monitoring }, reason),
   };
   running.loaded.catch(() => undefined);
-  server = running;
   return running;
 }

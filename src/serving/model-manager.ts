@@ -153,7 +153,6 @@ export class ModelManager implements ModelRepository {
     const stats = new InferenceStats();
     const runtime = composeVersion(this.options.runtimes(source), {
       name: source.name,
-      version: source.version,
       config,
       settings: this.options.settings,
       metrics: this.options.metrics,

@@ -7,7 +7,6 @@ import type { ModelRuntime } from '../runtime/runtime.js';
 
 export interface VersionParts {
   name: string;
-  version: string;
   config: ModelConfig;
   settings: Settings;
   metrics: Metrics;
@@ -15,21 +14,17 @@ export interface VersionParts {
 }
 
 /**
- * Composes a model version's runtime around the one the runtime factory made: batched(runtime)
- * (runtime.ts). The data plane counts and reports each client request's inference and checks its
- * reply (observed.ts, reply-limit.ts); Berth's own calls on it (warm-up, the reference profile)
- * are neither counted nor observed.
+ * A model version's runtime: the one the runtime factory made, with its batcher, made once the
+ * signature is known. Models with a variable batch dimension get adaptive batching (per-model
+ * overrides from berth.yaml `model.batching`); the others still get the bounded queue, one request
+ * per call. The data plane counts and reports each client request's inference and checks its reply
+ * (observed.ts, reply-limit.ts); Berth's own calls on it (warm-up, the reference profile) are neither
+ * counted nor observed.
  */
-export function composeVersion(inner: ModelRuntime, parts: VersionParts): ModelRuntime {
-  return batched(inner, parts);
-}
-
-/**
- * The runtime with its batcher, made once the signature is known: models with a variable batch
- * dimension get adaptive batching (per-model overrides from berth.yaml `model.batching`); the
- * others still get the bounded queue, one request per call.
- */
-function batched(inner: ModelRuntime, { name, config, settings, metrics, stats }: VersionParts): ModelRuntime {
+export function composeVersion(
+  inner: ModelRuntime,
+  { name, config, settings, metrics, stats }: VersionParts,
+): ModelRuntime {
   let outer: ModelRuntime = inner;
   // One label object for every observation, not one per request (never changed: prom-client keeps it).
   const labels = { model: name };
