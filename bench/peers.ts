@@ -5,6 +5,7 @@ import { runProgram } from '../src/core/programs.js';
 import { freePort } from '../src/plan/bench-server.js';
 import { runLoadTest } from '../src/plan/load-test.js';
 import { answers, requestBody, testRows } from './peers/requests.js';
+import { median } from './report.js';
 import { formatPeerReport, type PeerRun, type Measurement, type Start } from './peers/report.js';
 import { berth, mlserverFiles, systems, type ModelName, type Ports, type System } from './peers/systems.js';
 import { packageVersions, prepareWorkspace } from './peers/workspace.js';
@@ -12,12 +13,15 @@ import { cpuSecondsOf, processTree, rssMbOf, startServer, type ServerUnderTest }
 
 /**
  * `npm run bench:peers [-- --reps 3 --seconds 6 --models iris,forest --systems berth,fastapi-ort-1w
- * --connections 16,64 --baseline DIR --out peers --merge]`:
+ * --connections 16,64 --cold-spawns 3 --baseline DIR --out peers --merge]`:
  * Berth beside the servers its users would run instead, on this machine, in one run.
  *
- * Each repetition starts every system afresh, one at a time with nothing under load (cold start:
- * spawn to the first 200 from its readiness path), checks its answers, leaves them all idle 15 s
- * (idle RSS of each process tree), then loads each in turn with the same load generator
+ * Each repetition first times every system's cold start (spawn to the first 200 from its readiness
+ * path) `--cold-spawns` times with nothing else running: each spawn is stopped once ready, and the
+ * systems take turns spawn by spawn, so a slow moment of the machine falls on all of them; the
+ * repetition's cold start of a system is the median of its spawns. Then it starts every system
+ * afresh, one at a time with nothing under load, checks its answers, leaves them all idle 15 s
+ * (idle RSS of each process tree), and loads each in turn with the same load generator
  * (autocannon, in this process, on loopback): a discarded warm-up, then the measured run. The
  * order of systems reverses every other repetition. Writes bench/results/<out>.json and .md
  * (default peers). `--baseline DIR` runs Berth from another built checkout beside this one (a
@@ -29,6 +33,9 @@ const reps = Number(option('reps') ?? 3);
 const seconds = Number(option('seconds') ?? 6);
 const warmupSeconds = Number(option('warmup') ?? 2);
 const idleSeconds = 15;
+// 0: the cold start is the one of the start that is then loaded, timed with the systems started before it idle beside it.
+const coldSpawns = Number(option('cold-spawns') ?? 3);
+if (!Number.isInteger(coldSpawns) || coldSpawns < 0) throw new Error(`--cold-spawns ${coldSpawns}: a whole number ≥ 0`);
 const models = (option('models') ?? 'iris,forest').split(',') as ModelName[];
 const only = option('systems')?.split(',');
 const connectionCounts = option('connections')?.split(',').map(Number);
@@ -89,7 +96,7 @@ async function settled(server: ServerUnderTest): Promise<void> {
 async function launch(
   system: System,
   model: ModelName,
-  rep: number,
+  run: string,
   workspace: Awaited<ReturnType<typeof prepareWorkspace>>,
 ): Promise<ServerUnderTest> {
   const ports: Ports = { http: await freePort(), grpc: await freePort(), metrics: await freePort() };
@@ -109,8 +116,46 @@ async function launch(
     port: ports.http,
     grpcPort: ports.grpc,
     readyPath: system.readyPath(model),
-    logFile: `${logDir}/${system.id}-${model}-r${rep}.log`,
+    logFile: `${logDir}/${system.id}-${model}-${run}.log`,
   });
+}
+
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * Each system's cold start `coldSpawns` times with nothing else running, by id: spawned, stopped
+ * once ready, the systems in turn spawn by spawn (A B C A B C …), so the machine's slow moments
+ * fall on every system alike and the median of a system's spawns is not one spawn's luck.
+ */
+async function coldStartsAlone(
+  order: System[],
+  model: ModelName,
+  rep: number,
+  workspace: Awaited<ReturnType<typeof prepareWorkspace>>,
+): Promise<Map<string, number[]>> {
+  const times = new Map(order.map((system) => [system.id, [] as number[]]));
+  const started = performance.now();
+  for (let spawn = 1; spawn <= coldSpawns; spawn++) {
+    for (const system of order) {
+      try {
+        const server = await launch(system, model, `r${rep}-s${spawn}`, workspace);
+        times.get(system.id)!.push(round1(server.coldStartMs));
+        await server.stop();
+      } catch (error) {
+        log(`  ${system.id} ${model} r${rep} spawn ${spawn}: did not start: ${String(error).slice(0, 500)}`);
+      }
+      // stop() returns once the whole tree has exited; this lets the exit's deferred work (freeing its memory, flushing its log) finish too.
+      await sleep(300);
+    }
+  }
+  for (const [id, spawns] of times)
+    log(
+      `  ${id} ${model} r${rep}: cold start alone ${spawns.map(Math.round).join(', ')} ms${spawns.length ? `, median ${Math.round(median(spawns))}` : ''}`,
+    );
+  log(
+    `  ${model} r${rep}: ${coldSpawns} cold starts of ${order.length} systems in ${Math.round((performance.now() - started) / 1000)} s`,
+  );
+  return times;
 }
 
 log(
@@ -123,16 +168,23 @@ const workspace = await prepareWorkspace(
 const starts: Start[] = [];
 const measurements: Measurement[] = [];
 const loadAtStart = loadavg()[0]!;
+const benchStarted = performance.now();
 
 for (const model of models) {
   const list = chosen.filter((system) => system.models.includes(model));
   for (let rep = 1; rep <= reps; rep++) {
     const order = rep % 2 === 1 ? list : [...list].reverse();
     const running = new Map<string, ServerUnderTest>();
+    const alone = coldSpawns > 0 ? await coldStartsAlone(order, model, rep, workspace) : undefined;
     for (const system of order) {
+      const spawns = alone?.get(system.id);
+      if (spawns?.length === 0) {
+        starts.push({ system: system.id, model, rep, failed: 'did not start' });
+        continue;
+      }
       let server: ServerUnderTest;
       try {
-        server = await launch(system, model, rep, workspace);
+        server = await launch(system, model, `r${rep}`, workspace);
       } catch (error) {
         log(`  ${system.id} ${model} r${rep}: did not start: ${String(error).slice(0, 500)}`);
         starts.push({ system: system.id, model, rep, failed: 'did not start' });
@@ -150,13 +202,15 @@ for (const model of models) {
         continue;
       }
       log(
-        `  ${system.id} ${model} r${rep}: ready in ${Math.round(server.coldStartMs)} ms${system.reference ? '' : `, ${classes.length} answers right`}`,
+        `  ${system.id} ${model} r${rep}: ready in ${Math.round(server.coldStartMs)} ms${running.size > 0 ? ` beside ${running.size} idle` : ''}${system.reference ? '' : `, ${classes.length} answers right`}`,
       );
       starts.push({
         system: system.id,
         model,
         rep,
-        coldStartMs: server.coldStartMs,
+        ...(spawns
+          ? { coldStartMs: median(spawns), coldSpawnsMs: spawns, loadedStartMs: round1(server.coldStartMs) }
+          : { coldStartMs: server.coldStartMs }),
         processes: 0,
         idleRssMb: 0,
         idlePssMb: 0,
@@ -253,6 +307,7 @@ const run: PeerRun = {
     { models, start: loadAtStart, end: loadavg()[0]! },
   ],
   reps,
+  coldSpawns,
   seconds,
   warmupSeconds,
   idleSeconds,
@@ -271,4 +326,4 @@ const report = formatPeerReport(run);
 process.stdout.write(`${report}\n`);
 writeFileSync(`bench/results/${out}.json`, `${JSON.stringify(run, null, 2)}\n`);
 writeFileSync(`bench/results/${out}.md`, `${report}\n`);
-log(`wrote bench/results/${out}.json and ${out}.md`);
+log(`wrote bench/results/${out}.json and ${out}.md in ${Math.round((performance.now() - benchStarted) / 60_000)} min`);

@@ -84,6 +84,14 @@ export function cpuSecondsOf(pids: number[]): number {
 const clockTicksPerSecond = 100;
 
 const round1 = (mb: number) => Math.round(mb * 10) / 10;
+/** Sends a signal to a process that may have exited meanwhile. */
+const signal = (pid: number, name: NodeJS.Signals) => {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // exited
+  }
+};
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -167,13 +175,15 @@ export async function startServer(spec: ServerSpec): Promise<ServerUnderTest> {
       const deadline = performance.now() + 15_000;
       let nudged = false;
       while (members.some(alive) && performance.now() < deadline) {
+        // A server stopped just after its first ready 200 may still be starting workers: they join the tree while its root lives.
+        if (alive(pid)) for (const member of tree()) if (!members.includes(member)) members.push(member);
         if (!nudged && performance.now() > deadline - 10_000) {
           nudged = true;
-          for (const member of members.filter(alive)) process.kill(member, 'SIGTERM');
+          for (const member of members.filter(alive)) signal(member, 'SIGTERM');
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      for (const member of members.filter(alive)) process.kill(member, 'SIGKILL');
+      for (const member of members.filter(alive)) signal(member, 'SIGKILL');
       await stopped;
     },
   };

@@ -1,13 +1,18 @@
 import { median } from '../report.js';
 import type { ModelName } from './systems.js';
 
-/** One spawn of one system: its cold start and memory, or why it was not measured. */
+/** One system in one repetition: its cold start and memory, or why it was not measured. */
 export type Start =
   | {
       system: string;
       model: ModelName;
       rep: number;
+      /** The median of coldSpawnsMs; in runs without them, the start that was then loaded. */
       coldStartMs: number;
+      /** Each cold start timed alone on the machine in this repetition (`--cold-spawns`), in order. */
+      coldSpawnsMs?: number[];
+      /** The start that was then loaded, timed with the systems started before it idle beside it. */
+      loadedStartMs?: number;
       processes: number;
       idleRssMb: number;
       idlePssMb: number;
@@ -41,6 +46,8 @@ export interface PeerRun {
   /** The 1-minute load average at the start and end of each part of the run (several with --merge). */
   loadAverage: Array<{ models: ModelName[]; start: number; end: number }>;
   reps: number;
+  /** Cold starts timed alone per system and repetition; absent in runs that timed only the loaded start. */
+  coldSpawns?: number;
   seconds: number;
   warmupSeconds: number;
   idleSeconds: number;
@@ -60,13 +67,18 @@ const measured = (start: Start): start is Extract<Start, { coldStartMs: number }
 
 /** "median (min–max)" of values, in a format suited to their size. */
 export function spread(values: number[], digits?: number): string {
+  return medianWithin(values, values, digits);
+}
+
+/** "median (min–max)": the median of `values`, the range of `range` (values it summarises, such as each repetition's spawns). */
+function medianWithin(values: number[], range: number[], digits?: number): string {
   if (values.length === 0) return '–';
   const format = (value: number) => {
     const places = digits ?? (value >= 100 ? 0 : value >= 10 ? 1 : 2);
     return value.toLocaleString('en-US', { minimumFractionDigits: places, maximumFractionDigits: places });
   };
-  const low = Math.min(...values);
-  const high = Math.max(...values);
+  const low = Math.min(...range);
+  const high = Math.max(...range);
   return low === high ? format(values[0]!) : `${format(median(values))} (${format(low)}–${format(high)})`;
 }
 
@@ -173,7 +185,7 @@ function judgeStarts(run: PeerRun, model: ModelName): PeerVerdict[] {
     },
     {
       target: `${model}: cold start ≤ 1/3 of the fastest peer’s (${fastest.peer.label}: ${Math.round(fastest.value)} ms)`,
-      value: `${spread(cold, 0)} ms = ${(median(cold) / fastest.value).toFixed(2)} of it; per repetition ${spread(coldRatios)}× its`,
+      value: `${spread(cold, 0)} ms = ${(median(cold) / fastest.value).toFixed(2)} of it; per repetition ${coldRatios.map((ratio) => ratio.toFixed(2)).join(', ')}× its`,
       met: median(cold) <= fastest.value / 3,
     },
   ];
@@ -209,7 +221,11 @@ export function formatPeerReport(run: PeerRun): string {
   const label = (id: string) => run.systems.find((system) => system.id === id)?.label ?? id;
   const lines = [
     `Berth beside the servers its users would run instead: ${run.date.slice(0, 10)}, ${run.cpus} cores (${run.cpuModel}), Node ${run.node}, Berth ${run.berth.commit} with onnxruntime-node ${run.berth.onnxruntimeNode}. ` +
-      `${run.reps} repetition${run.reps === 1 ? '' : 's'}; each starts every system afresh, leaves them idle ${run.idleSeconds} s, then loads each in turn (${run.warmupSeconds} s warm-up, ${run.seconds} s measured, autocannon on loopback, one row per request). ` +
+      `${run.reps} repetition${run.reps === 1 ? '' : 's'}; each ${
+        run.coldSpawns
+          ? `times every system's cold start ${run.coldSpawns} times alone on the machine (spawn to the first 200 from its readiness path, then stopped; the systems in turn, spawn by spawn), then starts`
+          : 'starts'
+      } every system afresh, leaves them idle ${run.idleSeconds} s, then loads each in turn (${run.warmupSeconds} s warm-up, ${run.seconds} s measured, autocannon on loopback, one row per request). ` +
       `Cells are the median over repetitions (min–max). Load average ${run.loadAverage.map((part) => `${part.start.toFixed(2)} → ${part.end.toFixed(2)} (${part.models.join(', ')})`).join('; ')}.`,
   ];
   for (const model of ['iris', 'forest'] as const) {
@@ -235,7 +251,7 @@ export function formatPeerReport(run: PeerRun): string {
     }
     lines.push(
       '',
-      '| system | cold start ms | idle RSS MB | idle PSS MB | peak RSS under load MB | processes |',
+      `| system | cold start ms${run.coldSpawns ? ` (each repetition's median of ${run.coldSpawns} spawns alone; min–max of all spawns)` : ''} | idle RSS MB | idle PSS MB | peak RSS under load MB | processes |`,
       '|---|---:|---:|---:|---:|---:|',
     );
     for (const system of run.systems) {
@@ -244,8 +260,9 @@ export function formatPeerReport(run: PeerRun): string {
       const ok = starts.filter(measured);
       const failed = starts.filter((start) => !measured(start)).map((start) => `r${start.rep}: ${start.failed}`);
       lines.push(
-        `| ${label(system.id)}${failed.length ? ` (not measured ${failed.join('; ')})` : ''} | ${spread(
+        `| ${label(system.id)}${failed.length ? ` (not measured ${failed.join('; ')})` : ''} | ${medianWithin(
           ok.map((s) => s.coldStartMs),
+          ok.flatMap((s) => s.coldSpawnsMs ?? [s.coldStartMs]),
           0,
         )} | ${spread(
           ok.map((s) => s.idleRssMb),
