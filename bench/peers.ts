@@ -9,7 +9,7 @@ import { median } from './report.js';
 import { formatPeerReport, type PeerRun, type Measurement, type Start } from './peers/report.js';
 import { berth, mlserverFiles, systems, type ModelName, type Ports, type System } from './peers/systems.js';
 import { packageVersions, prepareWorkspace } from './peers/workspace.js';
-import { cpuSecondsOf, processTree, rssMbOf, startServer, type ServerUnderTest } from './servers.js';
+import { cpuSecondsOf, processTree, round1, rssMbOf, startServer, type ServerUnderTest } from './servers.js';
 
 /**
  * `npm run bench:peers [-- --reps 3 --seconds 6 --models iris,forest --systems berth,fastapi-ort-1w
@@ -119,8 +119,6 @@ async function launch(
     logFile: `${logDir}/${system.id}-${model}-${run}.log`,
   });
 }
-
-const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
 /**
  * Each system's cold start `coldSpawns` times with nothing else running, by id: spawned, stopped

@@ -83,7 +83,8 @@ export function cpuSecondsOf(pids: number[]): number {
 /** USER_HZ: 100 on every Linux architecture Node runs on (sysconf(_SC_CLK_TCK) is not exposed to JavaScript). */
 const clockTicksPerSecond = 100;
 
-const round1 = (mb: number) => Math.round(mb * 10) / 10;
+export const round1 = (value: number) => Math.round(value * 10) / 10;
+let proberLoaded: Promise<unknown> | undefined;
 /** Sends a signal to a process that may have exited meanwhile. */
 const signal = (pid: number, name: NodeJS.Signals) => {
   try {
@@ -136,6 +137,9 @@ export function serverEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
  * workers, MLServer's pool) stop their own children on SIGTERM, and this makes sure of it.
  */
 export async function startServer(spec: ServerSpec): Promise<ServerUnderTest> {
+  // A process's first fetch loads undici, tens of ms that the first server's start would otherwise include.
+  proberLoaded ??= fetch('http://127.0.0.1:9/', { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+  await proberLoaded;
   const spawned = performance.now();
   const program = startProgram(spec.program, spec.args, {
     logFile: spec.logFile,
