@@ -7,20 +7,24 @@ import { build } from 'esbuild';
  * a stand-in that requires it at first use (a property read, a call or `new`):
  * - fastify's node:http2 and node:https, for the HTTP/2 and TLS servers Berth never asks it for;
  *   loaded, node:http2 held ~0.6 MB of native memory for the life of the server, and node:https
- *   brings in node:tls. (The gRPC stack, loaded at the first gRPC connection, requires node:http2
+ *   brings in node:tls; and its node:dns, which it asks only when told to listen on `localhost`.
+ *   (The gRPC stack, loaded at the first gRPC connection, requires node:http2
  *   as usual.)
  * - fastify's semver (47 modules), read only for plugins that name the fastify versions they
  *   support, which Berth's do not;
  * - prom-client's Pushgateway, which requires node:https and node:zlib, for pushing metrics Berth
  *   serves on /metrics instead;
+ * - commander's node:child_process, for subcommands that are programs of their own, which Berth's
+ *   are not (with node:dgram and ~5 more of Node's modules, ~0.6 ms);
  * - the OpenTelemetry API (44 modules) that prom-client's process CPU metric requires for exemplars,
  *   which it reads only when a scrape collects it with exemplars on (tracing loads the API itself).
  * Each was evaluated at every start on the way to /ready.
  */
 const atFirstUseModules = [
-  { importer: /node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/, path: /^node:(https|http2)$/ },
+  { importer: /node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/, path: /^node:(https|http2|dns)$/ },
   { importer: /node_modules[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/, path: /^semver$/ },
   { importer: /node_modules[\\/]prom-client[\\/]index\.js$/, path: /^\.\/lib\/pushgateway$/ },
+  { importer: /node_modules[\\/]commander[\\/]lib[\\/]command\.js$/, path: /^node:child_process$/ },
   {
     importer: /node_modules[\\/]prom-client[\\/]lib[\\/]metrics[\\/]processCpuTotal\.js$/,
     path: /^@opentelemetry\/api$/,
@@ -31,7 +35,9 @@ const requiredAtFirstUse = {
   name: 'required-at-first-use',
   setup(build) {
     build.onResolve(
-      { filter: /^(node:https|node:http2|semver|\.\/lib\/pushgateway|@opentelemetry\/api)$/ },
+      {
+        filter: /^(node:https|node:http2|node:dns|node:child_process|semver|\.\/lib\/pushgateway|@opentelemetry\/api)$/,
+      },
       ({ path, importer, resolveDir, kind }) =>
         kind === 'require-call' &&
         atFirstUseModules.some((each) => each.importer.test(importer) && each.path.test(path))

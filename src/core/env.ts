@@ -32,6 +32,8 @@ export function hostFacts(source: Environment = process.env) {
     path: source.PATH ?? '',
     /** Cache of tools the project builds for its tests (Python venvs, the Kubernetes test bed). */
     berthCache: source.BERTH_CACHE ?? `${source.HOME ?? '/tmp'}/.cache/berth`,
+    /** node:cluster marks the processes it starts with NODE_UNIQUE_ID. */
+    startedByCluster: source.NODE_UNIQUE_ID !== undefined,
   };
 }
 

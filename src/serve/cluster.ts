@@ -1,5 +1,4 @@
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { AggregatorRegistry, type Registry, type RegistryContentType } from 'prom-client';
 import type { Logger } from '../observe/logger.js';
 
@@ -20,11 +19,8 @@ type Message =
   | { type: 'berth:metrics-response'; id: number; body?: string; contentType?: string; error?: string }
   | { type: 'berth:drain'; reason: string };
 
-export function workerCount(setting: number | string): number {
-  return setting === 'auto' ? availableParallelism() : Number(setting);
-}
-
 export const isClusterWorker = () => cluster.isWorker;
+export const isClusterPrimary = () => cluster.isPrimary;
 
 /** Runs the primary until every worker has exited; resolves with the exit code to use. */
 export function runPrimary(count: number, logger: Logger): Promise<number> {

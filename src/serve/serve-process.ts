@@ -1,9 +1,8 @@
-import cluster from 'node:cluster';
-import { berthVariables } from '../core/env.js';
+import { availableParallelism } from 'node:os';
+import { berthVariables, hostFacts } from '../core/env.js';
 import { createLogger, flushStandardOutput } from '../observe/logger.js';
 import { createMetrics } from '../observe/metrics.js';
 import { governHeapGrowth } from './heap-growth.js';
-import { isClusterWorker, joinCluster, runPrimary, workerCount } from './cluster.js';
 import { collectStartupGarbage } from './startup-garbage.js';
 import { prepareServe, startServer, type RunningServer, type ServeOptions } from './start-server.js';
 
@@ -18,16 +17,22 @@ const startupGarbageDelayMs = 1000;
 export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Promise<void> {
   const serveOptions = { ...options, env: berthVariables() };
   const prepared = await prepareServe(serveOptions);
-  const workers = workerCount(prepared.settings.server.workers);
-  if (workers > 1 && cluster.isPrimary) {
-    process.exitCode = await runPrimary(workers, createLogger(prepared.settings.log.level));
+  const setting = prepared.settings.server.workers;
+  const workers = setting === 'auto' ? availableParallelism() : Number(setting);
+  // node:cluster (and the child_process it loads) only where a cluster may be: with --workers, or
+  // in a process node:cluster started; ~1 ms of every start.
+  const clustering = workers > 1 || hostFacts().startedByCluster ? await import('./cluster.js') : undefined;
+  if (clustering && workers > 1 && clustering.isClusterPrimary()) {
+    process.exitCode = await clustering.runPrimary(workers, createLogger(prepared.settings.log.level));
     return;
   }
 
-  const inCluster = isClusterWorker();
+  const inCluster = clustering?.isClusterWorker() ?? false;
   // Exemplars need the OpenMetrics format, which prom-client's cross-worker aggregate does not keep.
   const metrics = createMetrics({ exemplars: prepared.settings.tracing.enabled && !inCluster });
-  const membership = inCluster ? joinCluster(metrics.registry, (reason) => drainAndExit(reason)) : undefined;
+  const membership = inCluster
+    ? clustering!.joinCluster(metrics.registry, (reason) => drainAndExit(reason))
+    : undefined;
   const server: RunningServer = await startServer(
     { ...serveOptions, metrics, renderMetrics: membership?.renderMetrics },
     prepared,
