@@ -35,9 +35,8 @@ const requiredAtFirstUse = {
   name: 'required-at-first-use',
   setup(build) {
     build.onResolve(
-      {
-        filter: /^(node:https|node:http2|node:dns|node:child_process|semver|\.\/lib\/pushgateway|@opentelemetry\/api)$/,
-      },
+      // Only the paths above reach the callback (esbuild runs the filter in Go, the callback in JavaScript).
+      { filter: new RegExp(atFirstUseModules.map((each) => each.path.source).join('|')) },
       ({ path, importer, resolveDir, kind }) =>
         kind === 'require-call' &&
         atFirstUseModules.some((each) => each.importer.test(importer) && each.path.test(path))

@@ -27,12 +27,10 @@ export async function serveUntilSignal(options: Omit<ServeOptions, 'env'>): Prom
     return;
   }
 
-  const inCluster = clustering?.isClusterWorker() ?? false;
+  const worker = clustering?.isClusterWorker() ? clustering : undefined;
   // Exemplars need the OpenMetrics format, which prom-client's cross-worker aggregate does not keep.
-  const metrics = createMetrics({ exemplars: prepared.settings.tracing.enabled && !inCluster });
-  const membership = inCluster
-    ? clustering!.joinCluster(metrics.registry, (reason) => drainAndExit(reason))
-    : undefined;
+  const metrics = createMetrics({ exemplars: prepared.settings.tracing.enabled && !worker });
+  const membership = worker?.joinCluster(metrics.registry, (reason) => drainAndExit(reason));
   const server: RunningServer = await startServer(
     { ...serveOptions, metrics, renderMetrics: membership?.renderMetrics },
     prepared,

@@ -231,15 +231,14 @@ export async function startServer(options: ServeOptions, prepared?: PreparedServ
   // gRPC listens while the models load (its stack loads at the first gRPC connection), and HTTP,
   // which the probes ask, after it: the pod turns ready only once both listen.
   let grpc: RunningGrpcServer | undefined;
-  let grpcListening = settings.server.grpcPort === 0;
-  dataplane.addReadinessGate(() => grpcListening);
-  const grpcStarted = grpcListening
+  const grpcOff = settings.server.grpcPort === 0;
+  dataplane.addReadinessGate(() => grpcOff || grpc !== undefined);
+  const grpcStarted = grpcOff
     ? Promise.resolve()
     : import('../grpc/server.js')
         .then(({ startGrpcServer }) => startGrpcServer({ dataplane, gate, settings, logger, repository }))
         .then((started) => {
           grpc = started;
-          grpcListening = true;
           logger.info({ grpcPort: started.port }, 'gRPC listening');
         });
   grpcStarted.catch(() => undefined);
