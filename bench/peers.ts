@@ -9,7 +9,7 @@ import { median } from './report.js';
 import { formatPeerReport, type PeerRun, type Measurement, type Start } from './peers/report.js';
 import { berth, mlserverFiles, systems, type ModelName, type Ports, type System } from './peers/systems.js';
 import { packageVersions, prepareWorkspace } from './peers/workspace.js';
-import { cpuSecondsOf, processTree, round1, rssMbOf, startServer, type ServerUnderTest } from './servers.js';
+import { cpuSecondsOf, processTree, round1, round2, rssMbOf, startServer, type ServerUnderTest } from './servers.js';
 
 /**
  * `npm run bench:peers [-- --reps 3 --seconds 6 --models iris,forest --systems berth,fastapi-ort-1w
@@ -217,6 +217,10 @@ for (const model of models) {
       running.set(system.id, server);
       await settled(server); // the next cold start is timed on a quiet machine
     }
+    // What each system does while nobody calls it: its own cost at rest, and what it takes from
+    // the load generator and the server under load while the others are measured.
+    const trees = new Map([...running].map(([id, server]) => [id, processTree(server.program.pid!)]));
+    const idleCpuBefore = new Map([...trees].map(([id, tree]) => [id, cpuSecondsOf(tree)]));
     await sleep(idleSeconds * 1000);
     const startOf = (id: string) =>
       starts.findLast((start) => start.system === id && start.model === model && start.rep === rep) as Extract<
@@ -227,6 +231,7 @@ for (const model of models) {
       Object.assign(startOf(id), {
         idleRssMb: server.rssMb(),
         idlePssMb: server.pssMb(),
+        idleCores: round2((cpuSecondsOf(trees.get(id)!) - idleCpuBefore.get(id)!) / idleSeconds),
         processes: server.processCount(),
       });
 
@@ -247,7 +252,9 @@ for (const model of models) {
           await load(warmupSeconds);
           // The tree is read once: reading /proc for every process each second would stall the load generator's loop.
           const members = processTree(server.program.pid!);
+          const others = [...running.keys()].filter((id) => id !== system.id).flatMap((id) => trees.get(id)!);
           const cpuBefore = cpuSecondsOf(members);
+          const othersCpuBefore = cpuSecondsOf(others);
           let peakRss = 0;
           const sampler = setInterval(
             () =>
@@ -260,7 +267,9 @@ for (const model of models) {
           const started = performance.now();
           const result = await load(seconds);
           clearInterval(sampler);
-          const cores = (cpuSecondsOf(members) - cpuBefore) / ((performance.now() - started) / 1000);
+          const elapsed = (performance.now() - started) / 1000;
+          const cores = (cpuSecondsOf(members) - cpuBefore) / elapsed;
+          const othersCores = (cpuSecondsOf(others) - othersCpuBefore) / elapsed;
           const start = startOf(system.id);
           start.peakRssMb = Math.max(start.peakRssMb, peakRss, server.rssMb());
           const { p50, p99, p999, max } = result.latencyMs;
@@ -276,10 +285,11 @@ for (const model of models) {
             p999,
             max,
             errors: result.errors + result.timeouts + result.non2xx,
-            serverCores: Math.round(cores * 100) / 100,
+            serverCores: round2(cores),
+            othersCores: round2(othersCores),
           });
           log(
-            `  ${point.label} c${connections} r${rep}: ${Math.round(result.requests.perSecond)} req/s, p99 ${p99} ms, p99.9 ${p999} ms, max ${max} ms, ${cores.toFixed(2)} cores`,
+            `  ${point.label} c${connections} r${rep}: ${Math.round(result.requests.perSecond)} req/s, p99 ${p99} ms, p99.9 ${p999} ms, max ${max} ms, ${cores.toFixed(2)} cores (the idle others ${othersCores.toFixed(2)})`,
           );
         }
       }

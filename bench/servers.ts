@@ -84,6 +84,7 @@ export function cpuSecondsOf(pids: number[]): number {
 const clockTicksPerSecond = 100;
 
 export const round1 = (value: number) => Math.round(value * 10) / 10;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
 let proberLoaded: Promise<unknown> | undefined;
 /** Sends a signal to a process that may have exited meanwhile. */
 const signal = (pid: number, name: NodeJS.Signals) => {

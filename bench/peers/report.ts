@@ -16,6 +16,8 @@ export type Start =
       processes: number;
       idleRssMb: number;
       idlePssMb: number;
+      /** CPU its process tree used while idle, in cores (absent in older runs). */
+      idleCores?: number;
       peakRssMb: number;
       failed?: undefined;
     }
@@ -36,6 +38,8 @@ export interface Measurement {
   errors: number;
   /** CPU the server's process tree used during the run, in cores. */
   serverCores: number;
+  /** CPU the other systems' trees, idle beside it, used during the run, in cores (absent in older runs). */
+  othersCores?: number;
 }
 
 export interface PeerRun {
@@ -62,6 +66,10 @@ export interface PeerVerdict {
   value: string;
   met: boolean;
 }
+
+/** spread() of a figure older runs did not record: '–' where any value is missing. */
+const optional = (values: Array<number | undefined>) =>
+  values.every((value) => value !== undefined) ? spread(values as number[], 2) : '–';
 
 const measured = (start: Start): start is Extract<Start, { coldStartMs: number }> => start.failed === undefined;
 
@@ -237,8 +245,8 @@ export function formatPeerReport(run: PeerRun): string {
       '',
     );
     lines.push(
-      '| system | conns | req/s | p50 ms | p99 ms | p99.9 ms | max ms | server cores | errors |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      "| system | conns | req/s | p50 ms | p99 ms | p99.9 ms | max ms | server cores | the idle others' cores | errors |",
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     const keys = [...new Set(rows.map((m) => `${m.label}\u0000${m.connections}`))];
     for (const key of keys) {
@@ -246,13 +254,13 @@ export function formatPeerReport(run: PeerRun): string {
       const group = rows.filter((m) => m.label === name && String(m.connections) === connections);
       const cell = (value: (m: Measurement) => number, digits?: number) => spread(group.map(value), digits);
       lines.push(
-        `| ${name} | ${connections} | ${cell((m) => m.rps, 0)} | ${cell((m) => m.p50)} | ${cell((m) => m.p99)} | ${cell((m) => m.p999)} | ${cell((m) => m.max)} | ${cell((m) => m.serverCores)} | ${group.reduce((sum, m) => sum + m.errors, 0)} |`,
+        `| ${name} | ${connections} | ${cell((m) => m.rps, 0)} | ${cell((m) => m.p50)} | ${cell((m) => m.p99)} | ${cell((m) => m.p999)} | ${cell((m) => m.max)} | ${cell((m) => m.serverCores)} | ${optional(group.map((m) => m.othersCores))} | ${group.reduce((sum, m) => sum + m.errors, 0)} |`,
       );
     }
     lines.push(
       '',
-      `| system | cold start ms${run.coldSpawns ? ` (each repetition's median of ${run.coldSpawns} spawns alone; min–max of all spawns)` : ''} | idle RSS MB | idle PSS MB | peak RSS under load MB | processes |`,
-      '|---|---:|---:|---:|---:|---:|',
+      `| system | cold start ms${run.coldSpawns ? ` (each repetition's median of ${run.coldSpawns} spawns alone; min–max of all spawns)` : ''} | idle RSS MB | idle PSS MB | idle cores | peak RSS under load MB | processes |`,
+      '|---|---:|---:|---:|---:|---:|---:|',
     );
     for (const system of run.systems) {
       const starts = run.starts.filter((start) => start.system === system.id && start.model === model);
@@ -270,7 +278,7 @@ export function formatPeerReport(run: PeerRun): string {
         )} | ${spread(
           ok.map((s) => s.idlePssMb),
           1,
-        )} | ${
+        )} | ${optional(ok.map((s) => s.idleCores))} | ${
           // A system measured at rest only (the floor) was never loaded: it has no peak.
           ok.every((s) => s.peakRssMb === 0)
             ? '–'
