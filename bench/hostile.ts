@@ -8,7 +8,7 @@ import { runProgram, startProgram, type StartedProgram } from '../src/core/progr
 import { parseQuantity } from '../src/core/quantity.js';
 import { freePort, serveArgs } from '../src/plan/bench-server.js';
 import { inferenceClient } from './grpc-load.js';
-import { acceptQueueOf, cpuSecondsOf } from './servers.js';
+import { acceptQueueOf, cpuSecondsOf, round2 } from './servers.js';
 
 /**
  * The hostile-traffic figures, one case at a time against `berth serve examples/iris` in its own
@@ -404,7 +404,7 @@ const cases: Record<string, () => Promise<unknown>> = {
       // busy but waiting for a core this shared machine did not give it.
       // Runnable processes on this machine (1-minute average) as the flood ended: other work competes for its cores.
       machineLoadAverage: loadavg()[0],
-      serverCpuPerSecond: Math.round(((cpuSecondsOf([server.program.pid!]) - cpuBefore) / 8) * 100) / 100,
+      serverCpuPerSecond: round2((cpuSecondsOf([server.program.pid!]) - cpuBefore) / 8),
       peakMbBefore: peakBefore,
       peakMb: server.peakMb(),
       ...since(before, serverSide(metrics)),
