@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import '../src/runtime/ort-telemetry.js';
 import ort from 'onnxruntime-node';
 import { defaults } from '../src/core/defaults.js';
 import { sessionOptions } from '../src/runtime/onnx.js';

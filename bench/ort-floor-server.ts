@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import '../src/runtime/ort-telemetry.js';
 import ort from 'onnxruntime-node';
 
 /**

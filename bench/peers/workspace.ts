@@ -15,7 +15,9 @@ const requirementsFile = (name: string) => `bench/peers/requirements/${name}.txt
  */
 export async function prepareWorkspace(systems: System[], log: (line: string) => void): Promise<Workspace> {
   const bins = new Map<string, string>();
-  for (const name of new Set(systems.flatMap((system) => (system.requirements ? [system.requirements] : [])))) {
+  const wanted = systems.flatMap((system) => (system.requirements ? [system.requirements] : []));
+  // The models are trained in the seed's venv, which a run of other Python peers needs as well.
+  for (const name of new Set(wanted.length > 0 ? [...wanted, 'seed-fastapi'] : [])) {
     const started = performance.now();
     const made = await runProgram('bash', ['scripts/python/venv.sh', requirementsFile(name)], {
       onOutput: (chunk, stream) => stream === 'stderr' && log(chunk.trimEnd()),

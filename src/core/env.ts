@@ -41,3 +41,14 @@ export function hostFacts(source: Environment = process.env) {
 export function childEnvironment(extra: Record<string, string>, source: Environment = process.env): NodeJS.ProcessEnv {
   return { ...source, ...extra };
 }
+
+/**
+ * onnxruntime (1.29 and later, on Linux and macOS) starts Microsoft's telemetry client when its
+ * environment is created unless ORT_DISABLE_TELEMETRY=1 is set by then: it keeps a device id and an
+ * event database under $HOME/.cache (fsync'd at every start), leaves a log file per process in /tmp,
+ * and uploads events to Microsoft. A model server sends nothing to a third party unless its operator
+ * asks, so Berth sets the variable where it is unset; an operator's own value (0 turns it on) stands.
+ */
+export function optOutOfOnnxruntimeTelemetry(target: NodeJS.ProcessEnv = process.env): void {
+  target.ORT_DISABLE_TELEMETRY ??= '1';
+}

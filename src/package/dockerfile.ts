@@ -84,7 +84,7 @@ export function generateDockerfile(options: DockerfileOptions): string {
     'FROM ${BASE_IMAGE}',
     'ARG BASE_IMAGE',
     'ENV NODE_ENV=production',
-    '# onnxruntime writes a telemetry id under $HOME/.cache; /tmp is writable (an emptyDir in Kubernetes).',
+    "# HOME for what writes under it (onnxruntime's telemetry, off unless ORT_DISABLE_TELEMETRY=0); /tmp is writable.",
     'ENV HOME=/tmp',
     `WORKDIR ${appDir}`,
     ...copyBerth('COPY --from=build', appDir, appDir),

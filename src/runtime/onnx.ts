@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import './ort-telemetry.js';
 import ort from 'onnxruntime-node';
 import { defaults } from '../core/defaults.js';
 import { errors } from '../core/errors.js';

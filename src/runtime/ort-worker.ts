@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import './ort-telemetry.js';
 import ort from 'onnxruntime-node';
 import type { OrtCall, OrtReply, WireTensor } from './ort-thread.js';
 

@@ -16,6 +16,7 @@ import { venvPython } from '../helpers/python-venv.js';
 test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains on SIGTERM', async () => {
   assert.ok(existsSync('dist/bundle/main.js'), 'dist/bundle/main.js is missing: run `npm run build`');
   const [port, grpcPort] = [await freePort(), await freePort()];
+  const home = await mkdtemp(join(tmpdir(), 'berth-bundle-home-'));
   const berth = spawnBerth(
     [
       'serve',
@@ -29,7 +30,8 @@ test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains 
       '--grpc-port',
       String(grpcPort),
     ],
-    {},
+    // onnxruntime's telemetry, were it on, would write under HOME and leave /tmp/mat-debug-<pid>.log.
+    { HOME: home, ORT_DISABLE_TELEMETRY: undefined },
     { built: true },
   );
   try {
@@ -42,6 +44,8 @@ test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains 
     });
     assert.equal(predicted.status, 200);
     assert.equal(((await predicted.json()) as { label: string }).label, 'setosa');
+    assert.deepEqual(await readdir(home), [], 'onnxruntime wrote nothing under HOME');
+    assert.equal(existsSync(`/tmp/mat-debug-${berth.child.pid}.log`), false, "no telemetry client's log file");
     for (const [path, type] of [
       ['/docs/swagger-ui.css', 'text/css'],
       ['/dashboard/app.js', 'javascript'],

@@ -13,9 +13,10 @@ export interface BerthProcess {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** `env` is laid over this process's environment; a variable set to undefined is left out. */
 export function spawnBerth(
   args: string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   options: { built?: boolean } = {},
 ): BerthProcess {
   const entry = options.built ? ['dist/cli/bin.js'] : berthCli;
