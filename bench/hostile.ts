@@ -8,7 +8,8 @@ import { runProgram, startProgram, type StartedProgram } from '../src/core/progr
 import { parseQuantity } from '../src/core/quantity.js';
 import { freePort, serveArgs } from '../src/plan/bench-server.js';
 import { inferenceClient } from './grpc-load.js';
-import { acceptQueueOf, cpuSecondsOf, round2 } from './servers.js';
+import { round2 } from './report.js';
+import { acceptQueueOf, cpuSecondsOf } from './servers.js';
 
 /**
  * The hostile-traffic figures, one case at a time against `berth serve examples/iris` in its own

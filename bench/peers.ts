@@ -5,11 +5,11 @@ import { runProgram } from '../src/core/programs.js';
 import { freePort } from '../src/plan/bench-server.js';
 import { runLoadTest } from '../src/plan/load-test.js';
 import { answers, requestBody, testRows } from './peers/requests.js';
-import { median } from './report.js';
+import { median, round1, round2 } from './report.js';
 import { formatPeerReport, type PeerRun, type Measurement, type Start } from './peers/report.js';
 import { berth, mlserverFiles, systems, type ModelName, type Ports, type System } from './peers/systems.js';
 import { packageVersions, prepareWorkspace } from './peers/workspace.js';
-import { cpuSecondsOf, processTree, round1, round2, rssMbOf, startServer, type ServerUnderTest } from './servers.js';
+import { cpuSecondsOf, processTree, rssMbOf, startServer, type ServerUnderTest } from './servers.js';
 
 /**
  * `npm run bench:peers [-- --reps 3 --seconds 6 --models iris,forest --systems berth,fastapi-ort-1w

@@ -30,7 +30,10 @@ export function median(values: number[]): number {
 }
 
 const find = (points: Point[], label: string) => points.find((point) => point.label === label)!;
-const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+/** To one and two decimals, as the results files and tables show figures. */
+export const round1 = (value: number) => Math.round(value * 10) / 10;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
+const ratio = (a: number, b: number) => round2(a / b);
 
 /** a's figure over b's in each repetition (their repetitions alternate, so each pair saw the same machine). */
 const perRep = (a: Point, b: Point, figure: 'p99' | 'p999') =>

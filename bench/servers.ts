@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import { startProgram, type StartedProgram } from '../src/core/programs.js';
 import { freePort, serveArgs } from '../src/plan/bench-server.js';
+import { round1 } from './report.js';
 
 /** A server under test in its own process (or process tree): where it listens, its memory, and how to stop it. */
 export interface ServerUnderTest {
@@ -83,8 +84,6 @@ export function cpuSecondsOf(pids: number[]): number {
 /** USER_HZ: 100 on every Linux architecture Node runs on (sysconf(_SC_CLK_TCK) is not exposed to JavaScript). */
 const clockTicksPerSecond = 100;
 
-export const round1 = (value: number) => Math.round(value * 10) / 10;
-export const round2 = (value: number) => Math.round(value * 100) / 100;
 let proberLoaded: Promise<unknown> | undefined;
 /** Sends a signal to a process that may have exited meanwhile. */
 const signal = (pid: number, name: NodeJS.Signals) => {
