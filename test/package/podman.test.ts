@@ -9,6 +9,7 @@ import type { BuildResult } from '../../src/package/build.js';
 import { podmanGlobalArgs } from '../../src/package/engine-args.js';
 import { freePort, waitForReady } from '../helpers/process.js';
 import { cannotRun, requireProgram } from '../helpers/system-program.js';
+import { makeBaseImages } from './support/base-images.js';
 import { freshBerthRoot, repoRoot } from './support/berth-root.js';
 
 /**
@@ -31,18 +32,7 @@ test(
     const run = (args: string[], timeoutMs = 120_000) => runProgram('podman', [...podman, ...args], { timeoutMs });
 
     const baseStarted = performance.now();
-    const base = await runProgram('bash', [join(repoRoot, 'scripts/base-image/build.sh')], {
-      cwd: repoRoot,
-      timeoutMs: 20 * 60_000,
-    });
-    assert.equal(base.code, 0, `scripts/base-image/build.sh failed:\n${base.stderr}`);
-    const images = Object.fromEntries(
-      base.stdout
-        .trim()
-        .split('\n')
-        .map((line) => line.split('=') as [string, string]),
-    );
-    assert.ok(images.BASE_IMAGE && images.BUILDER_IMAGE, base.stdout);
+    const images = await makeBaseImages();
     log(
       `base images (${((performance.now() - baseStarted) / 1000).toFixed(1)} s): ${images.BASE_IMAGE}, ${images.BUILDER_IMAGE}`,
     );

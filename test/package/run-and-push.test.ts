@@ -16,6 +16,7 @@ import {
 } from '../../src/package/engine-args.js';
 import { hostLimits } from '../../src/package/engine.js';
 import { cannotRun, requireProgram } from '../helpers/system-program.js';
+import { makeBaseImages } from './support/base-images.js';
 import { repoRoot } from './support/berth-root.js';
 
 const podman: Engine = { name: 'podman', globalArgs: ['--runtime', 'runc', '--cgroup-manager', 'cgroupfs'] };
@@ -137,14 +138,10 @@ test(
     };
     let found = await findLocalBaseImage(engine, process.versions.node);
     if (found === undefined) {
-      // Made here when no other test has made it yet (the script is cached and serialises its runs).
+      // Made here when no other test has made it yet.
       if (process.getuid?.() !== 0)
         return cannotRun(t, `no base image here, and ${baseImageCommand(repoRoot, false)} needs root`);
-      const made = await runProgram('bash', [join(repoRoot, 'scripts/base-image/build.sh')], {
-        cwd: repoRoot,
-        timeoutMs: 20 * 60_000,
-      });
-      assert.equal(made.code, 0, `scripts/base-image/build.sh failed:\n${made.stderr}`);
+      await makeBaseImages();
       found = await findLocalBaseImage(engine, process.versions.node);
     }
     assert.match(found ?? 'none found', /^localhost\/berth-base:node[0-9.]+-bookworm-[0-9a-f]{12}$/);
