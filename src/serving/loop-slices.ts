@@ -23,10 +23,15 @@ export class LoopSlices {
   #grantsQueued = 0;
 
   readonly #sliceMs: number;
+  readonly #now: () => number;
 
-  /** @param sliceMicros the event loop's time per slice; 0 = no slices (everything goes on at once). */
-  constructor(sliceMicros: number) {
+  /**
+   * @param sliceMicros the event loop's time per slice; 0 = no slices (everything goes on at once).
+   * @param now the clock, in ms (tests move their own rather than wait on the machine's).
+   */
+  constructor(sliceMicros: number, now: () => number = () => performance.now()) {
     this.#sliceMs = sliceMicros / 1000;
+    this.#now = now;
   }
 
   /**
@@ -37,7 +42,7 @@ export class LoopSlices {
   wait(bytes: number): Promise<void> | undefined {
     if (this.#sliceMs <= 0 || bytes < minBytes || (this.#waiting.length === 0 && this.#room())) return undefined;
     return new Promise((resolve) => {
-      this.#waiting.push({ go: resolve, since: performance.now() });
+      this.#waiting.push({ go: resolve, since: this.#now() });
       this.#queueGrants();
     });
   }
@@ -50,7 +55,7 @@ export class LoopSlices {
   /** How long the longest waiter has waited, in ms (0 when none waits). */
   oldestWaitMs(): number {
     const oldest = this.#waiting[0];
-    return oldest ? performance.now() - oldest.since : 0;
+    return oldest ? this.#now() - oldest.since : 0;
   }
 
   /**
@@ -59,7 +64,7 @@ export class LoopSlices {
    * immediates queued after it), so each turn's poll phase sees a fresh budget or a queue.
    */
   #room(): boolean {
-    const now = performance.now();
+    const now = this.#now();
     if (!this.#inSlice) {
       this.#inSlice = true;
       this.#sliceStart = now;

@@ -2,13 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoopSlices } from '../../src/serving/loop-slices.js';
 
-/** Holds the event loop for at least `ms`, as a request's parse or encode does. */
-const block = (ms: number) => {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy
-  }
-};
+/** The slices' clock, moved by the test: a request's parse or encode as the time it spends. */
+function testClock() {
+  let ms = 0;
+  return { now: () => ms, spend: (spent: number) => void (ms += spent) };
+}
 
 /** Counts event-loop turns: one increment per check phase. */
 function turnCounter() {
@@ -27,18 +25,21 @@ function turnCounter() {
   };
 }
 
-/** Slices (1 ms unless told) whose current slice a request went on in and then spent. */
-function spentSlice(sliceMs = 1): LoopSlices {
-  const slices = new LoopSlices(sliceMs * 1000);
+/** Slices of 1 ms whose current slice a request went on in and then spent. */
+function spentSlice() {
+  const clock = testClock();
+  const slices = new LoopSlices(1000, clock.now);
   assert.equal(slices.wait(4096), undefined);
-  block(sliceMs + 2);
-  return slices;
+  clock.spend(3);
+  return { slices, clock };
 }
 
 describe('loop slices', () => {
   it('let work go on at once (no promise) while the slice has time and nobody waits', () => {
-    const slices = new LoopSlices(1000);
+    const clock = testClock();
+    const slices = new LoopSlices(1000, clock.now);
     assert.equal(slices.wait(4096), undefined);
+    clock.spend(0.9);
     assert.equal(slices.wait(4096), undefined, 'still within the slice');
     assert.equal(slices.waiting, 0);
     assert.equal(slices.oldestWaitMs(), 0);
@@ -46,7 +47,7 @@ describe('loop slices', () => {
 
   it('queue work once the slice is spent, and let it go in order, one spent slice per event-loop turn', async () => {
     const counter = turnCounter();
-    const slices = spentSlice();
+    const { slices, clock } = spentSlice();
     const order: number[] = [];
     const turnOf: number[] = [];
     const waits = Array.from({ length: 5 }, (_, index) => {
@@ -55,7 +56,7 @@ describe('loop slices', () => {
       return turn.then(() => {
         order.push(index);
         turnOf.push(counter.turns);
-        block(3); // each waiter's work spends a whole slice
+        clock.spend(3); // each waiter's work spends a whole slice
       });
     });
     assert.equal(slices.waiting, 5);
@@ -68,8 +69,7 @@ describe('loop slices', () => {
 
   it('let several cheap waiters go in one turn', async () => {
     const counter = turnCounter();
-    // A slice long enough that five promise callbacks fit in it on a busy machine too.
-    const slices = spentSlice(50);
+    const { slices } = spentSlice();
     const turnOf: number[] = [];
     await Promise.all(Array.from({ length: 5 }, () => slices.wait(4096)!.then(() => turnOf.push(counter.turns))));
     counter.stop();
@@ -77,14 +77,16 @@ describe('loop slices', () => {
   });
 
   it('never hold up a small request', () => {
-    const slices = spentSlice();
+    const { slices } = spentSlice();
     assert.ok(slices.wait(4096), 'a large one waits: the slice is spent');
     assert.equal(slices.wait(100), undefined, 'a small one goes on, even past a queue');
   });
 
   it('are off with a slice of 0', () => {
-    const slices = new LoopSlices(0);
-    block(2);
+    const clock = testClock();
+    const slices = new LoopSlices(0, clock.now);
+    assert.equal(slices.wait(4096), undefined);
+    clock.spend(2);
     assert.equal(slices.wait(4096), undefined);
   });
 });
