@@ -144,6 +144,7 @@ test(
       await makeBaseImages();
       found = await findLocalBaseImage(engine, process.versions.node);
     }
-    assert.match(found ?? 'none found', /^localhost\/berth-base:node[0-9.]+-bookworm-[0-9a-f]{12}$/);
+    assert.ok(found, 'scripts/base-image/build.sh made no base image that findLocalBaseImage finds');
+    assert.match(found, /^localhost\/berth-base:node[0-9.]+-bookworm-[0-9a-f]{12}$/);
   },
 );
