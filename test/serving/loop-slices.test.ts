@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoopSlices } from '../../src/serving/loop-slices.js';
 
@@ -8,8 +8,8 @@ function testClock() {
   return { now: () => ms, spend: (spent: number) => void (ms += spent) };
 }
 
-/** Counts event-loop turns: one increment per check phase. */
-function turnCounter() {
+/** Counts event-loop turns (one increment per check phase) until the test ends, passed or not. */
+function turnCounter(t: TestContext) {
   let turns = 0;
   let on = true;
   const next = () => {
@@ -17,11 +17,11 @@ function turnCounter() {
     if (on) setImmediate(next);
   };
   setImmediate(next);
+  t.after(() => (on = false));
   return {
     get turns() {
       return turns;
     },
-    stop: () => (on = false),
   };
 }
 
@@ -45,8 +45,8 @@ describe('loop slices', () => {
     assert.equal(slices.oldestWaitMs(), 0);
   });
 
-  it('queue work once the slice is spent, and let it go in order, one spent slice per event-loop turn', async () => {
-    const counter = turnCounter();
+  it('queue work once the slice is spent, and let it go in order, one spent slice per event-loop turn', async (t) => {
+    const counter = turnCounter(t);
     const { slices, clock } = spentSlice();
     const order: number[] = [];
     const turnOf: number[] = [];
@@ -61,18 +61,16 @@ describe('loop slices', () => {
     });
     assert.equal(slices.waiting, 5);
     await Promise.all(waits);
-    counter.stop();
     assert.deepEqual(order, [0, 1, 2, 3, 4], 'first come, first served');
     assert.equal(new Set(turnOf).size, 5, `each in a turn of its own (turns ${turnOf.join(', ')})`);
     assert.equal(slices.waiting, 0);
   });
 
-  it('let several cheap waiters go in one turn', async () => {
-    const counter = turnCounter();
+  it('let several cheap waiters go in one turn', async (t) => {
+    const counter = turnCounter(t);
     const { slices } = spentSlice();
     const turnOf: number[] = [];
     await Promise.all(Array.from({ length: 5 }, () => slices.wait(4096)!.then(() => turnOf.push(counter.turns))));
-    counter.stop();
     assert.equal(new Set(turnOf).size, 1, `all in one turn (turns ${turnOf.join(', ')})`);
   });
 
