@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runProgram } from '../../../src/core/programs.js';
 import { LatencyRecorder } from '../../../src/plan/latency-stats.js';
 import type { BuildResult } from '../../../src/package/build.js';
+import { makeBaseImages } from '../../package/support/base-images.js';
 import { freshBerthRoot, repoRoot } from '../../package/support/berth-root.js';
 import { bed, log, testbed, until } from './testbed.js';
 
@@ -57,20 +58,7 @@ let berthRoot: Promise<string> | undefined;
 function ensureBaseImages(): Promise<{ base: string; builder: string }> {
   const { K8S_REAL_NODE_BASE_IMAGE: base, K8S_REAL_NODE_BUILDER_IMAGE: builder } = process.env;
   if (base && builder) return Promise.resolve({ base, builder });
-  baseImages ??= (async () => {
-    const built = await runProgram('bash', [join(repoRoot, 'scripts/base-image/build.sh')], {
-      cwd: repoRoot,
-      timeoutMs: 20 * 60_000,
-    });
-    if (built.code !== 0) throw new Error(`scripts/base-image/build.sh failed:\n${built.stderr.slice(-3000)}`);
-    const values = Object.fromEntries(
-      built.stdout
-        .trim()
-        .split('\n')
-        .map((line) => line.split('=') as [string, string]),
-    );
-    return { base: values.BASE_IMAGE!, builder: values.BUILDER_IMAGE! };
-  })();
+  baseImages ??= makeBaseImages().then((images) => ({ base: images.BASE_IMAGE, builder: images.BUILDER_IMAGE }));
   return baseImages;
 }
 

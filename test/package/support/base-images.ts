@@ -13,7 +13,7 @@ export async function makeBaseImages(): Promise<{ BASE_IMAGE: string; BUILDER_IM
     cwd: repoRoot,
     timeoutMs: 20 * 60_000,
   });
-  assert.equal(made.code, 0, `scripts/base-image/build.sh failed:\n${made.stderr}`);
+  assert.equal(made.code, 0, `scripts/base-image/build.sh failed:\n${made.stderr.slice(-3000)}`);
   const images = Object.fromEntries(
     made.stdout
       .trim()
