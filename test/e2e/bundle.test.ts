@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, inferenceClient } from '../grpc/client.js';
-import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
+import { freePort, serveArgs, spawnBerth, waitForReady } from '../helpers/process.js';
 import { venvPython } from '../helpers/python-venv.js';
 
 /**
@@ -18,18 +18,7 @@ test('the bundled CLI serves REST, gRPC, the docs and the dashboard, and drains 
   const [port, grpcPort] = [await freePort(), await freePort()];
   const home = await mkdtemp(join(tmpdir(), 'berth-bundle-home-'));
   const berth = spawnBerth(
-    [
-      'serve',
-      'examples/iris',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--drain-delay-seconds',
-      '0',
-      '--grpc-port',
-      String(grpcPort),
-    ],
+    [...serveArgs('examples/iris', port, grpcPort), '--drain-delay-seconds', '0'],
     // onnxruntime's telemetry, were it on, would write under HOME and leave /tmp/mat-debug-<pid>.log.
     { HOME: home, ORT_DISABLE_TELEMETRY: undefined },
     { built: true },

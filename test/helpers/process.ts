@@ -51,14 +51,5 @@ export async function waitForReady(url: string, timeoutMs = 30_000, child?: Chil
   throw new Error(`${url} did not become ready within ${timeoutMs} ms`);
 }
 
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort } from '../../src/core/free-port.js';
+export { serveArgs } from '../../src/plan/bench-server.js';

@@ -8,7 +8,7 @@ import { Metadata, status as grpcStatus, type Client, type ServiceError } from '
 import { measureModel } from '../../src/deploy/measure-model.js';
 import { prepareManifests } from '../../src/deploy/prepare.js';
 import { parseQuantity } from '../../src/core/quantity.js';
-import { freePort, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
+import { freePort, serveArgs, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
 import { berthCli } from '../helpers/berth-cli.js';
 import { call, inferenceClient } from '../grpc/client.js';
 
@@ -144,14 +144,7 @@ describe('hostile corpus', () => {
     writeFileSync(join(dir, 'key'), `${key}\n`);
     [port, grpcPort] = [await freePort(), await freePort()];
     server = spawnBerth([
-      'serve',
-      'examples/iris',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--grpc-port',
-      String(grpcPort),
+      ...serveArgs('examples/iris', port, grpcPort),
       '--api-key-file',
       join(dir, 'key'),
       // Sized as in the pod: its body and gRPC budgets come from the limit.

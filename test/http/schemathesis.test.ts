@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { runProgram } from '../../src/core/programs.js';
-import { freePort, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
+import { freePort, serveArgs, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
 import { venvPython } from '../helpers/python-venv.js';
 
 /**
@@ -20,20 +20,7 @@ describe('schemathesis over /openapi.json', () => {
   before(async () => {
     port = await freePort();
     reports = mkdtempSync(join(tmpdir(), 'berth-schemathesis-'));
-    server = spawnBerth([
-      'serve',
-      'examples/iris',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--grpc-port',
-      '0',
-      '--log-requests',
-      'false',
-      '--drain-delay-seconds',
-      '0',
-    ]);
+    server = spawnBerth([...serveArgs('examples/iris', port), '--log-requests', 'false', '--drain-delay-seconds', '0']);
     await waitForReady(`http://127.0.0.1:${port}/ready`);
   });
   after(async () => {

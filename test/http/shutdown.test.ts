@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, Agent } from 'node:http';
-import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
+import { freePort, serveArgs, spawnBerth, waitForReady } from '../helpers/process.js';
 
 /**
  * SIGTERM under concurrent keep-alive load with the default settings, over a real socket: /ready
@@ -64,19 +64,7 @@ const noShedding = ['--max-event-loop-lag-ms', '0', '--max-sojourn-ms', '0'];
 describe('graceful shutdown', () => {
   it('loses no accepted request when SIGTERM arrives under load', async () => {
     const port = await freePort();
-    const server = spawnBerth([
-      'serve',
-      'examples/iris',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--grpc-port',
-      '0',
-      '--log-requests',
-      'false',
-      ...noShedding,
-    ]);
+    const server = spawnBerth([...serveArgs('examples/iris', port), '--log-requests', 'false', ...noShedding]);
     await waitForReady(`http://127.0.0.1:${port}/ready`);
 
     const agent = new Agent({ keepAlive: true, maxSockets: 32 });

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, spawnBerth } from '../helpers/process.js';
+import { freePort, serveArgs, spawnBerth } from '../helpers/process.js';
 
 /**
  * A configuration mistake stops `berth serve` at start, with a non-zero exit and one plain line
@@ -35,19 +35,7 @@ describe('berth serve refuses a bad configuration at start', () => {
     copyFileSync('examples/iris/model.onnx', join(folder, 'model.onnx'));
     writeFileSync(join(folder, 'berth.yaml'), yaml);
     const port = await freePort();
-    const server = spawnBerth([
-      'serve',
-      folder,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--grpc-port',
-      '0',
-      '--drain-delay-seconds',
-      '0',
-      ...flags,
-    ]);
+    const server = spawnBerth([...serveArgs(folder, port), '--drain-delay-seconds', '0', ...flags]);
     const timer = setTimeout(() => server.child.kill('SIGKILL'), 60_000);
     const { code } = await server.exit;
     clearTimeout(timer);

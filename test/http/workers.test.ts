@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
+import { freePort, serveArgs, spawnBerth, waitForReady } from '../helpers/process.js';
 
 /** `--workers 2`: one port, two processes, cluster-wide metrics, readiness and drain. */
 const row = JSON.stringify({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
@@ -13,20 +13,7 @@ function counterValue(text: string, name: string, labels: string): number {
 describe('workers', () => {
   it('share the port and report cluster-wide totals in /metrics', async () => {
     const port = await freePort();
-    const server = spawnBerth([
-      'serve',
-      'examples/iris',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--drain-delay-seconds',
-      '0',
-      '--grpc-port',
-      '0',
-      '--workers',
-      '2',
-    ]);
+    const server = spawnBerth([...serveArgs('examples/iris', port), '--drain-delay-seconds', '0', '--workers', '2']);
     try {
       await waitForReady(`http://127.0.0.1:${port}/ready`, 60_000);
       const requests = 200;

@@ -8,7 +8,7 @@ import { paritySummary, type ParityReport } from '../../src/core/parity-report.j
 import { runProgram } from '../../src/core/programs.js';
 import { startServer } from '../../src/serve/start-server.js';
 import { importModel } from '../../src/import/import-model.js';
-import { freePort, spawnBerth, waitForReady } from '../helpers/process.js';
+import { freePort, serveArgs, spawnBerth, waitForReady } from '../helpers/process.js';
 import { get } from '../helpers/server.js';
 import { makeArtifacts, pythonFor, requirements, servesLikeTheOriginal } from './support.js';
 
@@ -72,16 +72,7 @@ describe("berth import in the tutorial's environments", { concurrency: true }, (
       assert.match(yaml, /reference: reference\.csv/);
 
       const port = await freePort();
-      const served = spawnBerth([
-        'serve',
-        join(dir, 'iris'),
-        '--port',
-        String(port),
-        '--grpc-port',
-        '0',
-        '--host',
-        '127.0.0.1',
-      ]);
+      const served = spawnBerth([...serveArgs(join(dir, 'iris'), port)]);
       try {
         await waitForReady(`http://127.0.0.1:${port}/ready`);
         const reply = await fetch(`http://127.0.0.1:${port}/predict`, {

@@ -6,7 +6,7 @@ import {
   type PerfAnalyzer,
   type PerfAnalyzerRun,
 } from '../../bench/perf-analyzer.js';
-import { freePort, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
+import { freePort, serveArgs, spawnBerth, waitForReady, type BerthProcess } from '../helpers/process.js';
 import { cannotRun } from '../helpers/system-program.js';
 
 /**
@@ -18,18 +18,7 @@ import { cannotRun } from '../helpers/system-program.js';
  */
 async function serve(target: string): Promise<{ process: BerthProcess; http: string; grpc: string }> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const process = spawnBerth([
-    'serve',
-    target,
-    '--port',
-    String(httpPort),
-    '--host',
-    '127.0.0.1',
-    '--grpc-port',
-    String(grpcPort),
-    '--log-requests',
-    'false',
-  ]);
+  const process = spawnBerth([...serveArgs(target, httpPort, grpcPort), '--log-requests', 'false']);
   await waitForReady(`http://127.0.0.1:${httpPort}/ready`);
   return { process, http: `127.0.0.1:${httpPort}`, grpc: `127.0.0.1:${grpcPort}` };
 }

@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { parseQuantity } from '../../../src/core/quantity.js';
 import { rolledOut } from '../support/objects.js';
+import { irisWithDeploy } from '../support/iris-copy.js';
 import { describeTraffic, node, pushedImage, serviceUrl, skipReal, traffic } from '../support/real-node.js';
 import { bed, berth, deleteNamespace, freshNamespace, kubectlOk, log, until } from '../support/testbed.js';
 
@@ -37,16 +37,10 @@ describe('the generated HPA scales real pods on real CPU', { skip: skipReal }, (
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-rn-hpa-'));
-    model = join(work, 'iris');
-    await mkdir(model);
-    for (const file of ['model.onnx', 'reference.csv'])
-      await copyFile(join('examples/iris', file), join(model, file)).catch(() => undefined);
-    const config = parse(await readFile('examples/iris/berth.yaml', 'utf8')) as Record<string, unknown>;
-    config.deploy = {
+    model = await irisWithDeploy(work, {
       autoscaling: { minReplicas: 1, maxReplicas, targetCPUUtilization: 50, scaleDownStabilizationSeconds: 0 },
       resources: { requests: { cpu: request } },
-    };
-    await writeFile(join(model, 'berth.yaml'), stringify(config));
+    });
     await freshNamespace(ns);
   });
 

@@ -4,19 +4,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { imageOf, readyEndpoints, rolledOut } from '../support/objects.js';
-import { buildAndPush, imageRepository, irisBody, registryDigest, serviceUrl, skipReal } from '../support/real-node.js';
+import { imageOf } from '../support/objects.js';
 import {
-  bed,
-  berth,
-  deleteNamespace,
-  freshNamespace,
-  kubectl,
-  kubectlOk,
-  log,
-  steps,
-  until,
-} from '../support/testbed.js';
+  buildAndPush,
+  imageRepository,
+  irisBody,
+  registryDigest,
+  serviceUrl,
+  skipReal,
+  untilThreeReady,
+} from '../support/real-node.js';
+import { bed, berth, deleteNamespace, freshNamespace, kubectl, kubectlOk, log, steps } from '../support/testbed.js';
 
 /**
  * The iris image on a real node: `berth build --containerize --push` puts it in the cluster's
@@ -150,16 +148,7 @@ describe('the iris image on a real node', { skip: skipReal }, () => {
       );
       assert.match(deployed.stderr, /all ready endpoints of Service iris/, "deploy waited for the Service's endpoints");
 
-      await until(
-        'the HPA raises the Deployment to minReplicas 3, all available',
-        180_000,
-        () => rolledOut(ns, name, 3),
-        2000,
-      );
-      await until('Service iris has 3 ready endpoints', 60_000, async () => {
-        const ready = await readyEndpoints(ns, name);
-        return { done: ready.length === 3, detail: `ready endpoints: ${ready.join(', ') || 'none'}` };
-      });
+      await untilThreeReady(ns, name);
 
       const pods = (
         await bed().core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${name}` })

@@ -17,10 +17,10 @@ import {
   imageRepository,
   irisFacts,
   oldPodsGone,
-  pushedImage,
   serviceUrl,
   skipReal,
   traffic,
+  twoPushedVersions,
 } from '../support/real-node.js';
 import { bed, berth, deleteNamespace, freshNamespace, log, until } from '../support/testbed.js';
 
@@ -52,23 +52,13 @@ describe('rollbacks on a real node', { skip: skipReal }, () => {
   });
 
   test('two revisions deployed: the example, then another model version', { timeout: 30 * 60_000 }, async () => {
-    const registered = await berth([
-      'models',
-      'register',
-      'test/fixtures/models/sk-pipeline-logreg',
-      '--name',
-      name,
-      '--repository',
-      repository,
-    ]);
-    assert.equal(registered.code, 0, registered.stderr);
-    first = await pushedImage('examples/iris');
-    second = await pushedImage(`${name}@1`, ['--repository', repository]);
-    for (const args of [
-      ['examples/iris', '--image', first],
-      [`${name}@1`, '--repository', repository, '--image', second],
-    ]) {
-      const deployed = await berth(['deploy', ...args, ...irisFacts, '--namespace', ns, '--timeout', '240'], 300_000);
+    const versions = await twoPushedVersions(name, repository);
+    [first, second] = versions.map((version) => version.image);
+    for (const { args, image } of versions) {
+      const deployed = await berth(
+        ['deploy', ...args, '--image', image, ...irisFacts, '--namespace', ns, '--timeout', '240'],
+        300_000,
+      );
       assert.equal(deployed.code, 0, deployed.stderr);
       await until('3 pods available', 180_000, () => rolledOut(ns, name, 3), 2000);
     }

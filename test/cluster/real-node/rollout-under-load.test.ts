@@ -3,18 +3,20 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageOf, readDeployment, readyEndpoints, revisionOf, rolledOut } from '../support/objects.js';
+import { imageOf, readDeployment, revisionOf } from '../support/objects.js';
 import {
   describeTraffic,
   irisFacts,
   oldPodsGone,
-  pushedImage,
   serviceUrl,
   skipReal,
   traffic,
+  twoPushedVersions,
+  untilThreeReady,
+  type PushedVersion,
   type TrafficSummary,
 } from '../support/real-node.js';
-import { berth, deleteNamespace, freshNamespace, log, until } from '../support/testbed.js';
+import { berth, deleteNamespace, freshNamespace, log } from '../support/testbed.js';
 
 /**
  * Rolling updates under load, through the Service's ClusterIP (kube-proxy's iptables rules), on
@@ -33,7 +35,7 @@ const rate = 150;
 describe('rolling updates under load through the Service', { skip: skipReal }, () => {
   let work = '';
   let repository = '';
-  const versions: Array<{ args: string[]; image: string }> = [];
+  const versions: PushedVersion[] = [];
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-rn-rollout-'));
@@ -47,23 +49,7 @@ describe('rolling updates under load through the Service', { skip: skipReal }, (
   });
 
   test('two model versions, pushed; the first deployed with 3 ready endpoints', { timeout: 30 * 60_000 }, async () => {
-    // The example (an unregistered file: version 1) and another iris classifier, a logistic
-    // regression, registered as iris version 1.
-    const registered = await berth([
-      'models',
-      'register',
-      'test/fixtures/models/sk-pipeline-logreg',
-      '--name',
-      name,
-      '--repository',
-      repository,
-    ]);
-    assert.equal(registered.code, 0, registered.stderr);
-    versions.push({ args: ['examples/iris'], image: await pushedImage('examples/iris') });
-    versions.push({
-      args: [`${name}@1`, '--repository', repository],
-      image: await pushedImage(`${name}@1`, ['--repository', repository]),
-    });
+    versions.push(...(await twoPushedVersions(name, repository)));
     assert.notEqual(versions[0]!.image, versions[1]!.image);
     const deployed = await berth(
       [
@@ -80,16 +66,7 @@ describe('rolling updates under load through the Service', { skip: skipReal }, (
       300_000,
     );
     assert.equal(deployed.code, 0, deployed.stderr);
-    await until(
-      'the HPA raises the Deployment to minReplicas 3, all available',
-      180_000,
-      () => rolledOut(ns, name, 3),
-      2000,
-    );
-    await until('Service iris has 3 ready endpoints', 60_000, async () => {
-      const ready = await readyEndpoints(ns, name);
-      return { done: ready.length === 3, detail: `ready endpoints: ${ready.join(', ') || 'none'}` };
-    });
+    await untilThreeReady(ns, name);
   });
 
   test(

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import { join } from 'node:path';
 import { runProgram } from '../../../src/core/programs.js';
@@ -5,7 +6,8 @@ import { LatencyRecorder } from '../../../src/plan/latency-stats.js';
 import type { BuildResult } from '../../../src/package/build.js';
 import { makeBaseImages } from '../../package/support/base-images.js';
 import { freshBerthRoot, repoRoot } from '../../package/support/berth-root.js';
-import { bed, log, testbed, until } from './testbed.js';
+import { readyEndpoints, rolledOut } from './objects.js';
+import { bed, berth, log, testbed, until } from './testbed.js';
 
 /**
  * The test bed's real-node mode (scripts/k8s-real-node.sh): pods run as containers under a real
@@ -289,4 +291,48 @@ export function describeTraffic(summary: TrafficSummary): string {
       ? ` (answers ${JSON.stringify(summary.statusCodes)}, errors ${JSON.stringify(summary.errors)})`
       : '';
   return `${summary.mode}: ${summary.requests} requests, ${summary.failed} failed${why}; p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms`;
+}
+
+/** A model version to deploy: `berth deploy` arguments and its pushed image. */
+export interface PushedVersion {
+  args: string[];
+  image: string;
+}
+
+/**
+ * Two iris versions to roll between, each pushed: the example (an unregistered file: version 1) and
+ * a logistic regression registered as `name@1` in `repository`.
+ */
+export async function twoPushedVersions(name: string, repository: string): Promise<[PushedVersion, PushedVersion]> {
+  const registered = await berth([
+    'models',
+    'register',
+    'test/fixtures/models/sk-pipeline-logreg',
+    '--name',
+    name,
+    '--repository',
+    repository,
+  ]);
+  assert.equal(registered.code, 0, registered.stderr);
+  return [
+    { args: ['examples/iris'], image: await pushedImage('examples/iris') },
+    {
+      args: [`${name}@1`, '--repository', repository],
+      image: await pushedImage(`${name}@1`, ['--repository', repository]),
+    },
+  ];
+}
+
+/** Waits until the HPA's minReplicas of 3 are available and the Service lists all three as ready endpoints. */
+export async function untilThreeReady(namespace: string, name: string): Promise<void> {
+  await until(
+    'the HPA raises the Deployment to minReplicas 3, all available',
+    180_000,
+    () => rolledOut(namespace, name, 3),
+    2000,
+  );
+  await until(`Service ${name} has 3 ready endpoints`, 60_000, async () => {
+    const ready = await readyEndpoints(namespace, name);
+    return { done: ready.length === 3, detail: `ready endpoints: ${ready.join(', ') || 'none'}` };
+  });
 }

@@ -8,15 +8,8 @@ import {
 import { FeedbackTracker } from '../../../src/observe/accuracy/feedback-tracker.js';
 import { buildProfile } from '../../../src/observe/drift/profile.js';
 import { seededRandom } from '../../../src/observe/drift/sample.js';
-import { assertClose, driftFixture } from './fixtures.js';
+import { assertClose, driftFixture, normals } from './fixtures.js';
 
-function normals(count: number, mean: number, seed: number): number[] {
-  const random = seededRandom(seed);
-  return Array.from(
-    { length: count },
-    () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
-  );
-}
 const colours = (count: number, weights: number[], seed: number) => {
   const random = seededRandom(seed);
   return Array.from({ length: count }, () => {

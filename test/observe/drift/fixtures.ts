@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { seededRandom } from '../../../src/observe/drift/sample.js';
 
 export function driftFixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../../fixtures/drift/${name}`, import.meta.url), 'utf8')) as T;
@@ -24,4 +25,13 @@ export function assertClose(actual: number, expected: number, rtol: number, atol
 /** Ascending Float64Array of plain numbers. */
 export function sorted(values: readonly number[]): Float64Array {
   return Float64Array.from(values).sort();
+}
+
+/** `count` draws from a normal distribution of this mean and unit variance (Box–Muller), reproducible by seed. */
+export function normals(count: number, mean: number, seed: number): number[] {
+  const random = seededRandom(seed);
+  return Array.from(
+    { length: count },
+    () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
+  );
 }

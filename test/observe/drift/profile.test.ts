@@ -12,15 +12,7 @@ import {
   type CategoricalProfile,
   type NumericProfile,
 } from '../../../src/observe/drift/profile.js';
-import { seededRandom } from '../../../src/observe/drift/sample.js';
-
-function normals(count: number, mean: number, seed: number): number[] {
-  const random = seededRandom(seed);
-  return Array.from(
-    { length: count },
-    () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
-  );
-}
+import { normals } from './fixtures.js';
 
 describe('buildProfile', () => {
   const xs = normals(2000, 10, 1);

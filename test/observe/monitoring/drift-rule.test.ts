@@ -7,18 +7,10 @@ import {
 } from '../../../src/observe/drift/detector.js';
 import { FeedbackTracker } from '../../../src/observe/accuracy/feedback-tracker.js';
 import { buildProfile } from '../../../src/observe/drift/profile.js';
-import { seededRandom } from '../../../src/observe/drift/sample.js';
 import { ChunkedDriftDetector } from '../../../src/observe/monitoring/chunked-detector.js';
 import { applyDriftRule, publicReport } from '../../../src/observe/monitoring/drift-rule.js';
 import { asFloat32Inputs } from '../../../src/observe/monitoring/reference.js';
-
-function normals(count: number, mean: number, seed: number): number[] {
-  const random = seededRandom(seed);
-  return Array.from(
-    { length: count },
-    () => mean + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
-  );
-}
+import { normals } from '../drift/fixtures.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const rule = { ksStatistic: 0.1 };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { call, grpcOver, inferenceClient } from '../../grpc/client.js';
 import { cannotRun } from '../../helpers/system-program.js';
-import { freePort, spawnBerth, waitForReady } from '../../helpers/process.js';
+import { freePort, serveArgs, spawnBerth, waitForReady } from '../../helpers/process.js';
 import { loopbackFlags } from '../../helpers/server.js';
 import { startServer } from '../../../src/serve/start-server.js';
 import { jaegerBinary, startJaeger, type Jaeger, type StoredSpan } from './jaeger-backend.js';
@@ -141,14 +141,7 @@ describe('tracing into Jaeger', () => {
     const service = `berth-workers-${hex(4)}`;
     const port = await freePort();
     const berth = spawnBerth([
-      'serve',
-      'examples/iris',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--grpc-port',
-      '0',
+      ...serveArgs('examples/iris', port),
       '--drain-delay-seconds',
       '0',
       '--workers',

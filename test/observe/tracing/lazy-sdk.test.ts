@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort, waitForReady } from '../../helpers/process.js';
+import { freePort, serveArgs, waitForReady } from '../../helpers/process.js';
 
 /**
  * Off, tracing costs nothing: `berth serve` never loads the OpenTelemetry SDK (its modules are
@@ -16,14 +16,7 @@ async function serveAndPredict(extra: string[]): Promise<string> {
     '--import',
     'tsx',
     'src/cli/bin.ts',
-    'serve',
-    'examples/iris',
-    '--port',
-    String(port),
-    '--host',
-    '127.0.0.1',
-    '--grpc-port',
-    '0',
+    ...serveArgs('examples/iris', port),
     '--drain-delay-seconds',
     '0',
     '--log-requests',
