@@ -1,6 +1,6 @@
 /**
  * Loads the scipy/numpy reference values written by scripts/fixtures/drift_reference.py, and
- * the comparison helpers the drift tests share.
+ * the comparison helpers and seeded samples the drift tests share.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
